@@ -1,0 +1,12 @@
+//! derail: a lab for hashtag takeovers.
+//!
+//! The core — loading, the dataset model, analysis, labels and export — knows nothing of the
+//! GUI; the `app` module is a thin layer on top of it.
+
+pub mod load;
+pub mod model;
+pub mod progress;
+pub mod text;
+pub mod time;
+pub mod cli;
+pub mod summary;

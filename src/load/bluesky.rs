@@ -1,0 +1,229 @@
+//! Bluesky `app.bsky.feed.defs#postView` objects, and feed items that wrap one
+//! (`{post, reply}`, `{post, reason}`, `{uri, post}`).
+//!
+//! A feed item whose `reason` is a repost becomes a repost by the reposting account, at the
+//! time of the repost, referencing the original post.
+
+use std::borrow::Cow;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::load::builder::{ChunkBuilder, PostRecord};
+use crate::load::json::{JsonContext, OptStr, s};
+use crate::load::report::RejectKind;
+use crate::model::{METRIC_NONE, Metrics, PostKind};
+
+#[derive(Deserialize, Default)]
+struct Author<'a> {
+    #[serde(borrow, default)]
+    did: OptStr<'a>,
+    #[serde(borrow, default)]
+    handle: OptStr<'a>,
+}
+
+#[derive(Deserialize)]
+struct Feature<'a> {
+    #[serde(borrow, rename = "$type", default)]
+    kind: OptStr<'a>,
+    #[serde(borrow, default)]
+    tag: OptStr<'a>,
+    #[serde(borrow, default)]
+    uri: OptStr<'a>,
+}
+
+#[derive(Deserialize)]
+struct Facet<'a> {
+    #[serde(borrow, default)]
+    features: Option<Vec<Feature<'a>>>,
+}
+
+#[derive(Deserialize)]
+struct Parent<'a> {
+    #[serde(borrow, default)]
+    uri: OptStr<'a>,
+}
+
+#[derive(Deserialize)]
+struct ReplyRef<'a> {
+    #[serde(borrow, default)]
+    parent: Option<Parent<'a>>,
+}
+
+#[derive(Deserialize)]
+#[allow(non_snake_case)]
+struct Record<'a> {
+    #[serde(borrow, default)]
+    text: OptStr<'a>,
+    #[serde(borrow, default)]
+    createdAt: OptStr<'a>,
+    #[serde(borrow, default)]
+    langs: Option<Vec<Cow<'a, str>>>,
+    #[serde(borrow, default)]
+    facets: Option<Vec<Facet<'a>>>,
+    #[serde(borrow, default)]
+    tags: Option<Vec<Cow<'a, str>>>,
+    #[serde(borrow, default)]
+    reply: Option<ReplyRef<'a>>,
+    #[serde(default)]
+    embed: Option<Value>,
+}
+
+#[derive(Deserialize)]
+#[allow(non_snake_case)]
+struct Reason<'a> {
+    #[serde(borrow, rename = "$type", default)]
+    kind: OptStr<'a>,
+    #[serde(borrow, default)]
+    by: Option<Author<'a>>,
+    #[serde(borrow, default)]
+    indexedAt: OptStr<'a>,
+}
+
+#[derive(Deserialize)]
+#[allow(non_snake_case)]
+struct Item<'a> {
+    #[serde(borrow, default)]
+    uri: OptStr<'a>,
+    #[serde(borrow, default)]
+    author: Option<Author<'a>>,
+    #[serde(borrow, default)]
+    record: Option<Record<'a>>,
+    #[serde(borrow, default)]
+    post: Option<Box<Item<'a>>>,
+    #[serde(borrow, default)]
+    reason: Option<Reason<'a>>,
+    replyCount: Option<u64>,
+    repostCount: Option<u64>,
+    likeCount: Option<u64>,
+    quoteCount: Option<u64>,
+    #[serde(borrow, default)]
+    indexedAt: OptStr<'a>,
+}
+
+fn embed_str<'v>(v: &'v Value, path: &[&str]) -> Option<&'v str> {
+    let mut cur = v;
+    for p in path {
+        cur = cur.get(p)?;
+    }
+    cur.as_str()
+}
+
+pub fn item(bytes: &[u8], line: u64, ctx: &JsonContext, out: &mut ChunkBuilder) -> Result<(), serde_json::Error> {
+    let it: Item = serde_json::from_slice(bytes)?;
+    let (view, reason) = match (&it.record, &it.post) {
+        (Some(_), _) => (&it, None),
+        (None, Some(p)) => (&**p, it.reason.as_ref()),
+        (None, None) => return Err(serde::de::Error::custom("neither a record nor a post")),
+    };
+    out.rows_in += 1;
+    let Some(record) = view.record.as_ref() else {
+        out.reject(line, Some("record"), RejectKind::MissingText, format!("post {} has no record", s(&view.uri)), None);
+        return Ok(());
+    };
+    let repost = reason.filter(|r| s(&r.kind).ends_with("reasonRepost"));
+    let time_src = match repost {
+        Some(r) => r.indexedAt.as_deref(),
+        None => record.createdAt.as_deref().or(view.indexedAt.as_deref()),
+    };
+    let Some(parsed) = time_src.and_then(|t| ctx.time_parser.parse(t)) else {
+        out.reject(line, Some("record.createdAt"), RejectKind::MissingTimestamp,
+            format!("post {} has no readable createdAt ({:?})", s(&view.uri), time_src.unwrap_or("")), None);
+        return Ok(());
+    };
+    let text = s(&record.text);
+    if text.len() > ctx.max_field_bytes {
+        out.reject(line, Some("record.text"), RejectKind::FieldTooLarge,
+            format!("text of post {} is {} bytes, above the {} byte limit", s(&view.uri), text.len(), ctx.max_field_bytes), None);
+        return Ok(());
+    }
+    let mut tags: Vec<Cow<str>> = Vec::new();
+    let mut urls: Vec<Cow<str>> = Vec::new();
+    for f in record.facets.iter().flatten() {
+        for feat in f.features.iter().flatten() {
+            let k = s(&feat.kind);
+            if k.ends_with("#tag") {
+                if let Some(t) = &feat.tag {
+                    tags.push(t.clone());
+                }
+            } else if k.ends_with("#link")
+                && let Some(u) = &feat.uri
+            {
+                urls.push(u.clone());
+            }
+        }
+    }
+    tags.extend(record.tags.iter().flatten().cloned());
+    for t in crate::text::extract_hashtags(text) {
+        if !tags.iter().any(|x| x.eq_ignore_ascii_case(t)) {
+            tags.push(Cow::Borrowed(t));
+        }
+    }
+    let mut kind = PostKind::Original;
+    let mut ref_id = String::new();
+    let mut has_media = false;
+    if let Some(e) = &record.embed {
+        let t = embed_str(e, &["$type"]).unwrap_or("");
+        if t.ends_with("embed.record") {
+            kind = PostKind::Quote;
+            ref_id = embed_str(e, &["record", "uri"]).unwrap_or("").to_string();
+        } else if t.ends_with("recordWithMedia") {
+            kind = PostKind::Quote;
+            ref_id = embed_str(e, &["record", "record", "uri"]).unwrap_or("").to_string();
+            has_media = true;
+        } else if t.ends_with("images") || t.ends_with("video") {
+            has_media = true;
+        } else if t.ends_with("external")
+            && let Some(u) = embed_str(e, &["external", "uri"])
+            && !urls.iter().any(|x| x == u)
+        {
+            urls.push(Cow::Owned(u.to_string()));
+        }
+    }
+    if kind == PostKind::Original
+        && let Some(p) = record.reply.as_ref().and_then(|r| r.parent.as_ref()).and_then(|p| p.uri.as_deref())
+    {
+        kind = PostKind::Reply;
+        ref_id = p.to_string();
+    }
+    let post_author = view.author.as_ref();
+    let (id, author, kind, ref_id) = match repost {
+        Some(r) => {
+            let by = r.by.as_ref();
+            let by_did = by.map(|b| s(&b.did)).unwrap_or("");
+            (
+                format!("{}#repost-by-{}", s(&view.uri), by_did),
+                by,
+                PostKind::Retweet,
+                s(&view.uri).to_string(),
+            )
+        }
+        None => (s(&view.uri).to_string(), post_author, kind, ref_id),
+    };
+    let c = |v: Option<u64>| v.map(|n| n.min(u32::MAX as u64 - 1) as u32).unwrap_or(METRIC_NONE);
+    let rec = PostRecord {
+        id: Cow::Owned(id),
+        created_at: parsed.ms,
+        naive_time: parsed.naive,
+        author_id: Cow::Borrowed(author.map(|a| s(&a.did)).unwrap_or("")),
+        handle: Cow::Borrowed(author.map(|a| s(&a.handle)).unwrap_or("")),
+        text: Cow::Borrowed(text),
+        lang: Cow::Borrowed(record.langs.as_ref().and_then(|l| l.first()).map(|l| &**l).unwrap_or("")),
+        kind,
+        ref_id: Cow::Owned(ref_id),
+        hashtags: Some(tags),
+        mentions: None,
+        urls: Some(urls),
+        has_media,
+        metrics: Metrics {
+            reposts: c(view.repostCount),
+            replies: c(view.replyCount),
+            likes: c(view.likeCount),
+            quotes: c(view.quoteCount),
+        },
+        line,
+        raw: None,
+    };
+    out.push(rec);
+    Ok(())
+}

@@ -1,0 +1,578 @@
+//! JSON sources: splitting the stream into values (JSONL lines, concatenated values, or the
+//! elements of a top-level array), recognising each value's format, and dispatching it to
+//! that format's parser.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use rayon::prelude::*;
+use serde::de::{self, Deserializer, Visitor};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::load::builder::{ChunkBuilder, quote_value};
+use crate::load::report::RejectKind;
+use crate::load::{bluesky, mastodon, snscrape, twitter_v1, twitter_v2};
+use crate::model::Format;
+use crate::time::TimeParser;
+
+/// Settings shared by the JSON parsers.
+pub struct JsonContext {
+    pub time_parser: TimeParser,
+    pub max_field_bytes: usize,
+    /// The format most values have; values of another format are still recognised.
+    pub format: Format,
+}
+
+/// An error converting one JSON value: the kind and a readable reason.
+pub type ValueError = (RejectKind, String);
+
+/// An id that may be written as a string or a number.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct FlexId(pub String);
+
+impl<'de> Deserialize<'de> for FlexId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = FlexId;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an id (string or integer)")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<FlexId, E> {
+                Ok(FlexId(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<FlexId, E> {
+                Ok(FlexId(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<FlexId, E> {
+                Ok(FlexId(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<FlexId, E> {
+                // A float id has already lost digits; keep what is there, visibly.
+                Ok(FlexId(format!("{v}")))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<FlexId, E> {
+                Ok(FlexId::default())
+            }
+            fn visit_none<E: de::Error>(self) -> Result<FlexId, E> {
+                Ok(FlexId::default())
+            }
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<FlexId, D::Error> {
+                d.deserialize_any(V)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A string field that may be null.
+pub type OptStr<'a> = Option<Cow<'a, str>>;
+
+pub fn s<'b>(v: &'b OptStr<'_>) -> &'b str {
+    v.as_deref().unwrap_or("")
+}
+
+/// Recognises the format of one JSON value.
+pub fn classify(v: &Value) -> Option<Format> {
+    let o = v.as_object()?;
+    let has = |k: &str| o.contains_key(k);
+    let str_of = |k: &str| o.get(k).and_then(Value::as_str).unwrap_or("");
+    if has("data") && (has("includes") || has("meta") || has("__twarc") || o["data"].is_array()) {
+        return Some(Format::Twarc2Pages);
+    }
+    if o.get("statuses").is_some_and(Value::is_array) {
+        return Some(Format::TwitterV1Search);
+    }
+    if str_of("_type").starts_with("snscrape") || has("rawContent") || has("renderedContent") {
+        return Some(Format::Snscrape);
+    }
+    if str_of("uri").starts_with("at://")
+        || o.get("post").is_some_and(|p| p.get("uri").is_some() || p.get("record").is_some())
+        || (has("record") && o.get("author").is_some_and(|a| a.get("did").is_some()))
+    {
+        return Some(Format::Bluesky);
+    }
+    if has("account") && has("content") {
+        return Some(Format::Mastodon);
+    }
+    if has("user") && (has("id_str") || has("full_text") || has("text") || has("created_at")) {
+        return Some(Format::TwitterV1);
+    }
+    if has("delete") || has("limit") || has("scrub_geo") || has("status_withheld") {
+        return Some(Format::TwitterV1);
+    }
+    if has("id") && (has("text") || has("note_tweet")) && (has("author_id") || has("edit_history_tweet_ids") || has("created_at")) {
+        return Some(Format::Twarc2Flat);
+    }
+    None
+}
+
+/// Converts one value of a known format into posts.
+fn convert_as(
+    format: Format,
+    bytes: &[u8],
+    line: u64,
+    ctx: &JsonContext,
+    out: &mut ChunkBuilder,
+) -> Result<(), serde_json::Error> {
+    match format {
+        Format::Twarc2Pages => twitter_v2::page(bytes, line, ctx, out),
+        Format::Twarc2Flat => twitter_v2::flat(bytes, line, ctx, out),
+        Format::TwitterV1 => twitter_v1::status_value(bytes, line, ctx, out),
+        Format::TwitterV1Search => twitter_v1::search_response(bytes, line, ctx, out),
+        Format::Snscrape => snscrape::tweet(bytes, line, ctx, out),
+        Format::Bluesky => bluesky::item(bytes, line, ctx, out),
+        Format::Mastodon => mastodon::status(bytes, line, ctx, out),
+        Format::Csv => Ok(()),
+    }
+}
+
+/// Converts one JSON value, whatever its format, counting it in `out`.
+pub fn convert_value(bytes: &[u8], line: u64, ctx: &JsonContext, out: &mut ChunkBuilder) {
+    let before_rows = out.rows_in;
+    if convert_as(ctx.format, bytes, line, ctx, out).is_ok() {
+        return;
+    }
+    // Undo partial counting of a failed typed parse: typed parsers count only after
+    // a successful parse, so nothing to undo; re-check with a generic parse.
+    out.rows_in = before_rows;
+    match serde_json::from_slice::<Value>(bytes) {
+        Err(e) => {
+            out.rows_in += 1;
+            let (kind, what) = if e.is_eof() {
+                (RejectKind::TruncatedRecord, "truncated JSON (the input ends inside this value)")
+            } else {
+                (RejectKind::InvalidJson, "invalid JSON")
+            };
+            let err_line = line + e.line().saturating_sub(1) as u64;
+            out.reject(
+                err_line,
+                None,
+                kind,
+                format!("{what} at column {}: {e}; the value starts {}", e.column(), snippet(bytes)),
+                None,
+            );
+        }
+        Ok(v) => match classify(&v) {
+            Some(f) if f != ctx.format => {
+                if let Err(e) = convert_as(f, bytes, line, ctx, out) {
+                    out.rows_in = before_rows + 1;
+                    out.reject(
+                        line,
+                        None,
+                        RejectKind::UnknownJsonObject,
+                        format!("looks like {} but does not fit its schema: {e}", f.description()),
+                        None,
+                    );
+                }
+            }
+            Some(f) => {
+                let err = convert_as(f, bytes, line, ctx, out).err();
+                if let Some(e) = err {
+                    out.rows_in = before_rows + 1;
+                    out.reject(
+                        line,
+                        None,
+                        RejectKind::UnknownJsonObject,
+                        format!("does not fit the {} schema: {e}", f.description()),
+                        None,
+                    );
+                }
+            }
+            None => {
+                out.rows_in += 1;
+                let keys = v
+                    .as_object()
+                    .map(|o| o.keys().take(12).cloned().collect::<Vec<_>>().join(", "))
+                    .unwrap_or_else(|| format!("a JSON {}", json_type(&v)));
+                out.reject(
+                    line,
+                    None,
+                    RejectKind::UnknownJsonObject,
+                    format!("not a post of a known format (keys: {keys})"),
+                    None,
+                );
+            }
+        },
+    }
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+pub fn snippet(bytes: &[u8]) -> String {
+    let head = &bytes[..bytes.len().min(400)];
+    quote_value(&String::from_utf8_lossy(head), 100)
+}
+
+/// End (exclusive) of the JSON object or array that starts at `buf[start]`, or `None` when
+/// it does not close within `buf`. Written by hand: it only tracks depth and strings, which
+/// is all that splitting needs, and runs at memchr speed inside strings.
+pub fn value_end(buf: &[u8], start: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut i = start;
+    let n = buf.len();
+    while i < n {
+        match buf[i] {
+            b'"' => {
+                i += 1;
+                loop {
+                    let p = memchr::memchr2(b'"', b'\\', &buf[i..])?;
+                    i += p;
+                    if buf[i] == b'\\' {
+                        i += 2;
+                        if i > n {
+                            return None;
+                        }
+                    } else {
+                        break;
+                    }
+                }
+            }
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// A JSON value's place in the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    Value { start: usize, end: usize, line: u64 },
+    /// Bytes that are not a JSON value (junk between values, a truncated tail).
+    Junk { start: usize, end: usize, line: u64, truncated: bool },
+}
+
+fn is_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n' | 0)
+}
+
+/// Splits a whole document into values: the elements of a top-level array, or a sequence of
+/// top-level values (pretty-printed or concatenated). Scalars are reported as junk.
+pub fn split_document(buf: &[u8]) -> Vec<Piece> {
+    let mut pieces = Vec::new();
+    let mut i = 0usize;
+    let mut line = 1u64;
+    let n = buf.len();
+    let advance_lines = |from: usize, to: usize, line: &mut u64| {
+        *line += memchr::memchr_iter(b'\n', &buf[from..to]).count() as u64;
+    };
+    while i < n {
+        let ws_start = i;
+        while i < n && is_ws(buf[i]) {
+            i += 1;
+        }
+        advance_lines(ws_start, i, &mut line);
+        if i >= n {
+            break;
+        }
+        if buf[i] == b'[' {
+            // Array: its elements are the values.
+            let arr_start = i;
+            i += 1;
+            loop {
+                let s = i;
+                while i < n && (is_ws(buf[i]) || buf[i] == b',') {
+                    i += 1;
+                }
+                advance_lines(s, i, &mut line);
+                if i >= n {
+                    pieces.push(Piece::Junk { start: arr_start, end: n, line, truncated: true });
+                    return pieces;
+                }
+                if buf[i] == b']' {
+                    i += 1;
+                    break;
+                }
+                if buf[i] == b'{' || buf[i] == b'[' {
+                    match value_end(buf, i) {
+                        Some(e) => {
+                            pieces.push(Piece::Value { start: i, end: e, line });
+                            advance_lines(i, e, &mut line);
+                            i = e;
+                        }
+                        None => {
+                            pieces.push(Piece::Junk { start: i, end: n, line, truncated: true });
+                            return pieces;
+                        }
+                    }
+                } else {
+                    // A scalar element: not a post.
+                    let e = memchr::memchr2(b',', b']', &buf[i..]).map(|p| i + p).unwrap_or(n);
+                    pieces.push(Piece::Junk { start: i, end: e, line, truncated: false });
+                    advance_lines(i, e, &mut line);
+                    i = e;
+                }
+            }
+        } else if buf[i] == b'{' {
+            match value_end(buf, i) {
+                Some(e) => {
+                    pieces.push(Piece::Value { start: i, end: e, line });
+                    advance_lines(i, e, &mut line);
+                    i = e;
+                }
+                None => {
+                    // Unclosed: maybe a truncated value, maybe a broken one followed by
+                    // good lines. Reject up to the next line that starts a value.
+                    let next = next_value_line(buf, i);
+                    pieces.push(Piece::Junk { start: i, end: next, line, truncated: next == n });
+                    advance_lines(i, next, &mut line);
+                    i = next;
+                }
+            }
+        } else {
+            let next = next_value_line(buf, i);
+            pieces.push(Piece::Junk { start: i, end: next, line, truncated: false });
+            advance_lines(i, next, &mut line);
+            i = next;
+        }
+    }
+    pieces
+}
+
+/// The start of the next line (after `from`) whose first byte opens an object.
+fn next_value_line(buf: &[u8], from: usize) -> usize {
+    let mut i = from;
+    while let Some(p) = memchr::memchr(b'\n', &buf[i..]) {
+        i += p + 1;
+        if buf.get(i) == Some(&b'{') {
+            return i;
+        }
+    }
+    buf.len()
+}
+
+/// Converts the values of a whole document in parallel chunks.
+pub fn convert_document(buf: &[u8], ctx: &JsonContext) -> Vec<ChunkBuilder> {
+    let pieces = split_document(buf);
+    let groups = group_pieces(&pieces, 2 << 20);
+    groups
+        .par_iter()
+        .map(|g| {
+            let mut out = ChunkBuilder::new();
+            for p in *g {
+                convert_piece(buf, p, ctx, &mut out);
+            }
+            out
+        })
+        .collect()
+}
+
+fn group_pieces(pieces: &[Piece], target: usize) -> Vec<&[Piece]> {
+    let mut groups = Vec::new();
+    let mut start = 0;
+    let mut bytes = 0;
+    for (k, p) in pieces.iter().enumerate() {
+        let (s, e) = match p {
+            Piece::Value { start, end, .. } | Piece::Junk { start, end, .. } => (*start, *end),
+        };
+        bytes += e - s;
+        if bytes >= target {
+            groups.push(&pieces[start..=k]);
+            start = k + 1;
+            bytes = 0;
+        }
+    }
+    if start < pieces.len() {
+        groups.push(&pieces[start..]);
+    }
+    groups
+}
+
+pub fn convert_piece(buf: &[u8], p: &Piece, ctx: &JsonContext, out: &mut ChunkBuilder) {
+    match *p {
+        Piece::Value { start, end, line } => convert_value(&buf[start..end], line, ctx, out),
+        Piece::Junk { start, end, line, truncated } => {
+            let bytes = &buf[start..end];
+            if bytes.iter().all(|&b| is_ws(b) || b == b',') {
+                return;
+            }
+            out.rows_in += 1;
+            if truncated {
+                out.reject(
+                    line,
+                    None,
+                    RejectKind::TruncatedRecord,
+                    format!("truncated JSON: the input ends inside the value that starts {}", snippet(bytes)),
+                    None,
+                );
+            } else {
+                out.reject(
+                    line,
+                    None,
+                    RejectKind::InvalidJson,
+                    format!("not a JSON object: {}", snippet(bytes)),
+                    None,
+                );
+            }
+        }
+    }
+}
+
+/// Splits complete lines of a JSONL block into groups of about `target` bytes.
+pub fn convert_lines(buf: &[u8], first_line: u64, ctx: &JsonContext) -> Vec<ChunkBuilder> {
+    // Group boundaries at line starts.
+    let target = 2 << 20;
+    let mut bounds = vec![(0usize, first_line)];
+    let mut pos = 0usize;
+    let mut line = first_line;
+    while pos < buf.len() {
+        let next = (pos + target).min(buf.len());
+        let cut = if next >= buf.len() {
+            buf.len()
+        } else {
+            match memchr::memchr(b'\n', &buf[next..]) {
+                Some(p) => next + p + 1,
+                None => buf.len(),
+            }
+        };
+        line += memchr::memchr_iter(b'\n', &buf[pos..cut]).count() as u64;
+        pos = cut;
+        if pos < buf.len() {
+            bounds.push((pos, line));
+        }
+    }
+    let mut ranges = Vec::new();
+    for (k, &(s, l)) in bounds.iter().enumerate() {
+        let e = bounds.get(k + 1).map(|b| b.0).unwrap_or(buf.len());
+        ranges.push((s, e, l));
+    }
+    ranges
+        .par_iter()
+        .map(|&(s, e, l)| {
+            let mut out = ChunkBuilder::new();
+            let mut line = l;
+            for raw_line in buf[s..e].split(|&b| b == b'\n') {
+                let trimmed = trim_ws(raw_line);
+                if !trimmed.is_empty() {
+                    if trimmed[0] == b'{' || trimmed[0] == b'[' {
+                        convert_value(trimmed, line, ctx, &mut out);
+                    } else {
+                        out.rows_in += 1;
+                        out.reject(
+                            line,
+                            None,
+                            RejectKind::InvalidJson,
+                            format!("not a JSON object: {}", snippet(trimmed)),
+                            None,
+                        );
+                    }
+                }
+                line += 1;
+            }
+            out
+        })
+        .collect()
+}
+
+fn trim_ws(b: &[u8]) -> &[u8] {
+    let s = b.iter().position(|&c| !is_ws(c)).unwrap_or(b.len());
+    let e = b.iter().rposition(|&c| !is_ws(c)).map(|p| p + 1).unwrap_or(s);
+    &b[s..e.max(s)]
+}
+
+/// How a JSON input is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonLayout {
+    /// One value per line.
+    Lines,
+    /// A whole document: an array, or pretty-printed / concatenated values.
+    Document,
+}
+
+/// Decides the layout from the start of the input: JSONL when the first line is a whole
+/// object by itself.
+pub fn detect_layout(head: &[u8]) -> JsonLayout {
+    let start = head.iter().position(|&b| !is_ws(b)).unwrap_or(0);
+    if head.get(start) != Some(&b'{') {
+        return JsonLayout::Document;
+    }
+    let line_end = memchr::memchr(b'\n', &head[start..]).map(|p| start + p).unwrap_or(head.len());
+    match value_end(&head[..line_end], start) {
+        Some(e) if trim_ws(&head[e..line_end]).is_empty() => JsonLayout::Lines,
+        // A first line longer than the sniffed head: assume JSONL (pages are long lines).
+        None if line_end == head.len() && !head[start..].contains(&b'\n') => JsonLayout::Lines,
+        _ => JsonLayout::Document,
+    }
+}
+
+/// Finds the format of the first recognisable value in `head`.
+pub fn detect_format(head: &[u8]) -> Option<Format> {
+    let pieces = split_document(head);
+    for p in pieces.iter().take(20) {
+        if let Piece::Value { start, end, .. } = p
+            && let Ok(v) = serde_json::from_slice::<Value>(&head[*start..*end])
+            && let Some(f) = classify(&v)
+        {
+            return Some(f);
+        }
+    }
+    // The first value may be longer than the head: classify from its first keys.
+    let text = String::from_utf8_lossy(&head[..head.len().min(1 << 16)]);
+    let probe = [
+        ("\"includes\"", Format::Twarc2Pages),
+        ("\"statuses\"", Format::TwitterV1Search),
+        ("\"_type\": \"snscrape", Format::Snscrape),
+        ("\"rawContent\"", Format::Snscrape),
+        ("\"at://", Format::Bluesky),
+        ("\"account\"", Format::Mastodon),
+        ("\"id_str\"", Format::TwitterV1),
+        ("\"author_id\"", Format::Twarc2Flat),
+    ];
+    if text.trim_start().starts_with("{\"data\"") {
+        return Some(Format::Twarc2Pages);
+    }
+    probe.iter().find(|(k, _)| text.contains(k)).map(|(_, f)| *f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn value_end_handles_strings_and_nesting() {
+        let b = br#"{"a": "x}\"y", "b": [1, {"c": 2}]} tail"#;
+        assert_eq!(value_end(b, 0), Some(b.len() - 5));
+        assert_eq!(value_end(br#"{"a": "#, 0), None);
+        let deep = "[".repeat(100_000);
+        assert_eq!(value_end(deep.as_bytes(), 0), None);
+    }
+
+    #[test]
+    fn split_array_and_concatenated() {
+        let b = b"[\n {\"a\": 1},\n {\"b\": 2}\n]";
+        let p = split_document(b);
+        assert_eq!(p.len(), 2);
+        assert!(matches!(p[1], Piece::Value { line: 3, .. }));
+        let b = b"{\"a\":\n1}\n{\"b\": 2}\ngarbage\n{\"c\": 3";
+        let p = split_document(b);
+        assert!(matches!(p[0], Piece::Value { line: 1, .. }));
+        assert!(matches!(p[1], Piece::Value { line: 3, .. }));
+        assert!(matches!(p[2], Piece::Junk { line: 4, truncated: false, .. }));
+        assert!(matches!(p[3], Piece::Junk { line: 5, truncated: true, .. }));
+    }
+
+    #[test]
+    fn layouts() {
+        assert_eq!(detect_layout(b"{\"a\": 1}\n{\"b\": 2}\n"), JsonLayout::Lines);
+        assert_eq!(detect_layout(b"{\n  \"a\": 1\n}\n"), JsonLayout::Document);
+        assert_eq!(detect_layout(b"[{\"a\": 1}]"), JsonLayout::Document);
+    }
+}

@@ -1,0 +1,598 @@
+//! Column roles for delimited text: which column holds the id, the time, the text, ...
+//!
+//! A role is found from the column name (hints from twarc-csv, DMI-TCAT, 4CAT, the QUT
+//! coordination toolkit / CooRTweet and generic exports) and checked against a sample of
+//! values. Every mapped role carries a confidence; the user can override any of them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::time::{EpochPolicy, SlashOrder, TimeParser};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Id,
+    Time,
+    Author,
+    AuthorId,
+    Text,
+    Lang,
+    RetweetOf,
+    ReplyTo,
+    QuoteOf,
+    Kind,
+    IsRetweet,
+    Referenced,
+    Hashtags,
+    Mentions,
+    Urls,
+    Media,
+    Reposts,
+    Replies,
+    Likes,
+    Quotes,
+}
+
+pub const ALL_ROLES: [Role; 20] = [
+    Role::Id,
+    Role::Time,
+    Role::Author,
+    Role::AuthorId,
+    Role::Text,
+    Role::Lang,
+    Role::RetweetOf,
+    Role::ReplyTo,
+    Role::QuoteOf,
+    Role::Kind,
+    Role::IsRetweet,
+    Role::Referenced,
+    Role::Hashtags,
+    Role::Mentions,
+    Role::Urls,
+    Role::Media,
+    Role::Reposts,
+    Role::Replies,
+    Role::Likes,
+    Role::Quotes,
+];
+
+impl Role {
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Id => "id",
+            Role::Time => "time",
+            Role::Author => "author",
+            Role::AuthorId => "author_id",
+            Role::Text => "text",
+            Role::Lang => "lang",
+            Role::RetweetOf => "retweet_of",
+            Role::ReplyTo => "reply_to",
+            Role::QuoteOf => "quote_of",
+            Role::Kind => "kind",
+            Role::IsRetweet => "is_retweet",
+            Role::Referenced => "referenced",
+            Role::Hashtags => "hashtags",
+            Role::Mentions => "mentions",
+            Role::Urls => "urls",
+            Role::Media => "media",
+            Role::Reposts => "reposts",
+            Role::Replies => "replies",
+            Role::Likes => "likes",
+            Role::Quotes => "quotes",
+        }
+    }
+
+    pub fn from_name(s: &str) -> Option<Role> {
+        let s = s.trim().to_ascii_lowercase().replace('-', "_");
+        let alias = match s.as_str() {
+            "created_at" | "timestamp" | "date" | "created" => Some(Role::Time),
+            "handle" | "user" | "username" | "screen_name" => Some(Role::Author),
+            "user_id" => Some(Role::AuthorId),
+            "retweets" | "retweet_count" => Some(Role::Reposts),
+            "language" => Some(Role::Lang),
+            _ => None,
+        };
+        alias.or_else(|| ALL_ROLES.iter().copied().find(|r| r.name() == s))
+    }
+
+    /// Column-name hints, already normalised (lowercase, only `[a-z0-9.]`), best first.
+    fn hints(self) -> &'static [&'static str] {
+        match self {
+            Role::Id => &[
+                "id", "idstr", "tweetid", "tweetidstr", "statusid", "postid", "objectid",
+                "messageid", "uri", "postidstr", "tweet.id", "data.id",
+            ],
+            Role::Time => &[
+                "createdat", "tweetcreated", "tweetcreatedat", "timestamp", "time", "date",
+                "datetime", "created", "publishedat", "published", "postedat", "postdate",
+                "tweetdate", "datetimeutc", "timestampshare", "unixtimestamp", "timeutc",
+                "timestamputc", "dateutc", "createdatutc", "indexedat", "sortat",
+            ],
+            Role::Author => &[
+                "screenname", "username", "authorusername", "author.username", "user.screenname",
+                "fromusername", "userscreenname", "handle", "user", "author", "userhandle",
+                "authorhandle", "twitterhandle", "accountname", "account", "fromuser", "name",
+                "user.username", "author.handle", "usernametweet",
+            ],
+            Role::AuthorId => &[
+                "authorid", "userid", "userid.str", "useridstr", "fromuserid", "author.id",
+                "accountid", "user.id", "user.idstr", "authordid", "author.did",
+            ],
+            Role::Text => &[
+                "text", "fulltext", "tweettext", "tweet", "content", "rawcontent", "body",
+                "message", "renderedcontent", "posttext", "post", "statustext", "status",
+                "caption", "tweetcontent", "textcontent", "record.text", "snippet", "contents",
+            ],
+            Role::Lang => &["lang", "language", "tweetlang", "langs", "record.langs"],
+            Role::RetweetOf => &[
+                "referencedtweets.retweeted.id", "retweetedstatus.id", "retweetedstatus.idstr",
+                "retweetedstatusid", "retweetedstatusidstr", "retweetid", "retweetedid",
+                "retweetof", "rtid", "retweetedtweetid", "retweetedtweet.id",
+            ],
+            Role::ReplyTo => &[
+                "referencedtweets.repliedto.id", "inreplytostatusid", "inreplytostatusidstr",
+                "inreplytotweetid", "replytoid", "repliedtoid", "replyto", "inreplytoid",
+                "parentid",
+            ],
+            Role::QuoteOf => &[
+                "referencedtweets.quoted.id", "quotedstatusid", "quotedstatusidstr",
+                "quotedstatus.id", "quoteid", "quotedtweetid", "quotedid", "quotedtweet.id",
+            ],
+            Role::Kind => &["tweettype", "posttype", "kind", "tweetkind"],
+            Role::IsRetweet => &["isretweet", "retweeted", "isrt", "rt"],
+            Role::Referenced => &["referencedtweets"],
+            Role::Hashtags => &["hashtags", "entities.hashtags", "hashtag", "tags", "hashtagslist"],
+            Role::Mentions => &[
+                "mentions", "entities.mentions", "usermentions", "mentionedusers", "entities.usermentions",
+            ],
+            Role::Urls => &["urls", "entities.urls", "expandedurls", "links", "outlinks", "url.expanded"],
+            Role::Media => &[
+                "media", "attachments.mediakeys", "attachments.media", "hasmedia", "images",
+                "mediaurl", "mediaurls", "photos", "entities.media", "mediatype",
+            ],
+            Role::Reposts => &[
+                "retweetcount", "publicmetrics.retweetcount", "retweets", "repostcount", "reblogscount",
+                "sharecount", "shares",
+            ],
+            Role::Replies => &["replycount", "publicmetrics.replycount", "replies", "repliescount"],
+            Role::Likes => &[
+                "likecount", "favoritecount", "publicmetrics.likecount", "likes", "favourites",
+                "favouritescount", "favorites",
+            ],
+            Role::Quotes => &["quotecount", "publicmetrics.quotecount", "quotes"],
+        }
+    }
+}
+
+/// How a role was decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MappingSource {
+    /// From the column name, confirmed by the values.
+    Name,
+    /// From the values alone.
+    Values,
+    /// Set by the user (`--map`).
+    User,
+    /// Fixed by a JSON format's schema.
+    Format,
+}
+
+/// One role's column and confidence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoleMapping {
+    pub role: Role,
+    pub column: String,
+    #[serde(skip)]
+    pub index: usize,
+    /// 0.0 ..= 1.0
+    pub confidence: f32,
+    pub source: MappingSource,
+}
+
+/// The full mapping of a delimited file.
+#[derive(Debug, Clone, Default)]
+pub struct ColumnMapping {
+    pub roles: Vec<RoleMapping>,
+    /// The slash order found for the time column's values.
+    pub slash_order: SlashOrder,
+    /// Whether bare epoch numbers are allowed in the time column (a name like `time` or
+    /// `unix_timestamp` with numeric values).
+    pub time_is_epoch: bool,
+}
+
+impl ColumnMapping {
+    pub fn get(&self, role: Role) -> Option<usize> {
+        self.roles.iter().find(|m| m.role == role).map(|m| m.index)
+    }
+
+    pub fn mapping(&self, role: Role) -> Option<&RoleMapping> {
+        self.roles.iter().find(|m| m.role == role)
+    }
+}
+
+/// Normalises a column name for matching: lowercase, keep only `[a-z0-9.]`.
+pub fn normalize_name(s: &str) -> String {
+    s.trim()
+        .trim_start_matches('\u{feff}')
+        .chars()
+        .filter_map(|c| {
+            let c = c.to_ascii_lowercase();
+            (c.is_ascii_alphanumeric() || c == '.').then_some(c)
+        })
+        .collect()
+}
+
+/// Name score of `column` for `role`: 1.0 for the best hint, lower for later hints and for
+/// suffix matches (`author.public_metrics.retweet_count` is not a post metric, so dotted
+/// prefixes other than the usual containers are penalised).
+fn name_score(role: Role, column: &str) -> f32 {
+    let n = normalize_name(column);
+    if n.is_empty() {
+        return 0.0;
+    }
+    // Columns about the author's profile, not the post.
+    let about_user_profile = (n.starts_with("author.") || n.starts_with("user."))
+        && !matches!(role, Role::Author | Role::AuthorId);
+    if about_user_profile || n.contains("description") || n.contains("bio") {
+        return 0.0;
+    }
+    let hints = role.hints();
+    for (rank, h) in hints.iter().enumerate() {
+        if n == *h {
+            return 1.0 - (rank as f32 * 0.02).min(0.3);
+        }
+    }
+    for h in hints {
+        if h.len() >= 4 && (n.ends_with(&format!(".{h}")) || n.ends_with(&format!("_{h}"))) {
+            return 0.6;
+        }
+    }
+    0.0
+}
+
+/// Value checks for a role over sampled values of one column; 0.0 ..= 1.0.
+fn value_score(role: Role, values: &[&str], tp: &TimeParser) -> f32 {
+    let non_empty: Vec<&str> = values.iter().map(|v| v.trim()).filter(|v| !v.is_empty()).collect();
+    if non_empty.is_empty() {
+        // An empty column can still be a role that is often empty (replies, quotes, ...).
+        return match role {
+            Role::RetweetOf | Role::ReplyTo | Role::QuoteOf | Role::Referenced | Role::Hashtags
+            | Role::Mentions | Role::Urls | Role::Media | Role::Lang => 0.5,
+            _ => 0.0,
+        };
+    }
+    let frac = |f: &dyn Fn(&str) -> bool| -> f32 {
+        non_empty.iter().filter(|v| f(v)).count() as f32 / non_empty.len() as f32
+    };
+    let numeric = |v: &str| {
+        let v = v.trim_matches('"');
+        !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit())
+    };
+    match role {
+        Role::Time => frac(&|v| tp.parse(v).is_some()),
+        Role::Id => {
+            let unique = {
+                let mut s: Vec<&str> = non_empty.clone();
+                s.sort_unstable();
+                s.dedup();
+                s.len() as f32 / non_empty.len() as f32
+            };
+            let idlike = frac(&|v| !v.contains(' ') && v.len() <= 200);
+            (unique * 0.6 + idlike * 0.4).min(1.0)
+        }
+        Role::AuthorId | Role::RetweetOf | Role::ReplyTo | Role::QuoteOf => {
+            frac(&|v| !v.contains(' ') && v.len() <= 200)
+        }
+        Role::Author => frac(&|v| !v.trim().contains(' ') && v.len() <= 64),
+        Role::Text => {
+            let avg = non_empty.iter().map(|v| v.chars().count()).sum::<usize>() as f32
+                / non_empty.len() as f32;
+            let spaced = frac(&|v| v.trim().contains(char::is_whitespace));
+            let not_time = 1.0 - frac(&|v| tp.parse(v).is_some());
+            let len_score = (avg / 40.0).min(1.0);
+            (len_score * 0.5 + spaced * 0.5) * not_time
+        }
+        Role::Lang => frac(&|v| {
+            let v = v.trim_matches(|c| c == '"' || c == '[' || c == ']');
+            let base = v.split(['-', '_']).next().unwrap_or("");
+            (2..=3).contains(&base.len()) && base.bytes().all(|b| b.is_ascii_lowercase())
+                || v == "und"
+        }),
+        Role::Reposts | Role::Replies | Role::Likes | Role::Quotes => frac(&numeric),
+        Role::IsRetweet => frac(&|v| {
+            matches!(
+                v.trim().to_ascii_lowercase().as_str(),
+                "true" | "false" | "yes" | "no" | "0" | "1" | "t" | "f"
+            )
+        }),
+        Role::Kind => frac(&|v| parse_kind_value(v).is_some()),
+        _ => 1.0,
+    }
+}
+
+/// Reads a kind column value (`retweet`, `retweeted`, `reply`, `quote`, `original`, ...).
+pub fn parse_kind_value(v: &str) -> Option<crate::model::PostKind> {
+    use crate::model::PostKind;
+    let v = v.trim().to_ascii_lowercase();
+    Some(match v.as_str() {
+        "retweet" | "retweeted" | "rt" | "repost" | "reblog" | "share" => PostKind::Retweet,
+        "reply" | "replied_to" | "replied" => PostKind::Reply,
+        "quote" | "quoted" | "quote_tweet" => PostKind::Quote,
+        "original" | "tweet" | "post" | "status" | "" => PostKind::Original,
+        _ => return None,
+    })
+}
+
+/// A user override: `role=column`, where an empty column unmaps the role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MapOverride {
+    pub role: Role,
+    pub column: String,
+}
+
+impl MapOverride {
+    /// Parses `text="Tweet Text"` (quotes optional).
+    pub fn parse(s: &str) -> Result<MapOverride, String> {
+        let (role, column) = s
+            .split_once('=')
+            .ok_or_else(|| format!("expected ROLE=COLUMN, got {s:?}"))?;
+        let role = Role::from_name(role).ok_or_else(|| {
+            format!(
+                "unknown role {role:?}; roles are: {}",
+                ALL_ROLES.map(|r| r.name()).join(", ")
+            )
+        })?;
+        let column = column.trim().trim_matches('"').trim_matches('\'').to_string();
+        Ok(MapOverride { role, column })
+    }
+}
+
+/// Errors of the mapping step.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MappingError {
+    UnknownColumn { role: Role, column: String },
+}
+
+/// Decides the mapping from the header and a sample of rows.
+pub fn map_columns(
+    header: &[String],
+    sample: &[Vec<String>],
+    overrides: &[MapOverride],
+    base_parser: &TimeParser,
+) -> Result<ColumnMapping, MappingError> {
+    let ncols = header.len();
+    let column_values: Vec<Vec<&str>> = (0..ncols)
+        .map(|c| sample.iter().filter_map(|r| r.get(c).map(String::as_str)).collect())
+        .collect();
+
+    let mut mapping = ColumnMapping::default();
+    let mut taken = vec![false; ncols];
+    let mut decided: Vec<Role> = Vec::new();
+
+    // User overrides first.
+    for o in overrides {
+        decided.push(o.role);
+        if o.column.is_empty() {
+            continue;
+        }
+        let idx = find_column(header, &o.column).ok_or_else(|| MappingError::UnknownColumn {
+            role: o.role,
+            column: o.column.clone(),
+        })?;
+        taken[idx] = true;
+        mapping.roles.retain(|m| m.role != o.role);
+        mapping.roles.push(RoleMapping {
+            role: o.role,
+            column: header[idx].clone(),
+            index: idx,
+            confidence: 1.0,
+            source: MappingSource::User,
+        });
+    }
+
+    // The time parser for sniffing: decide slash order and epoch policy per column.
+    let parser_for = |c: usize| -> (TimeParser, bool) {
+        let mut tp = base_parser.clone();
+        let n = normalize_name(&header[c]);
+        let epoch_name = n.contains("unix") || n == "time" || n.contains("epoch") || n.contains("timestampshare");
+        tp.epoch = if epoch_name { EpochPolicy::Any } else { EpochPolicy::SecondsOrMillis };
+        tp.slash_order = slash_order_of(&column_values[c]);
+        (tp, epoch_name)
+    };
+
+    // Score every (role, column) pair; assign greedily by score, best first.
+    let mut candidates: Vec<(f32, Role, usize, MappingSource)> = Vec::new();
+    for role in ALL_ROLES {
+        if decided.contains(&role) {
+            continue;
+        }
+        for c in 0..ncols {
+            if taken[c] {
+                continue;
+            }
+            let (tp, _) = parser_for(c);
+            let ns = name_score(role, &header[c]);
+            let vs = value_score(role, &column_values[c], &tp);
+            let (score, source) = if ns > 0.0 {
+                let required = match role {
+                    Role::Time => 0.8,
+                    Role::Text => 0.2,
+                    _ => 0.3,
+                };
+                if vs < required && !sample.is_empty() {
+                    continue;
+                }
+                (0.55 * ns + 0.45 * vs, MappingSource::Name)
+            } else {
+                // Value-only guesses are allowed for the roles that matter most.
+                let ok = match role {
+                    Role::Time => vs >= 0.8 && !is_identifier_name(&header[c]),
+                    Role::Text => vs >= 0.55 && !is_profile_name(&header[c]),
+                    _ => false,
+                };
+                if !ok {
+                    continue;
+                }
+                (0.45 * vs, MappingSource::Values)
+            };
+            candidates.push((score, role, c, source));
+        }
+    }
+    candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)));
+    for (score, role, c, source) in candidates {
+        if taken[c] || decided.contains(&role) {
+            continue;
+        }
+        taken[c] = true;
+        decided.push(role);
+        mapping.roles.push(RoleMapping {
+            role,
+            column: header[c].clone(),
+            index: c,
+            confidence: (score * 100.0).round() / 100.0,
+            source,
+        });
+    }
+    if let Some(t) = mapping.get(Role::Time) {
+        let (tp, epoch) = parser_for(t);
+        mapping.slash_order = tp.slash_order;
+        mapping.time_is_epoch = epoch;
+    }
+    mapping.roles.sort_by_key(|m| m.role);
+    Ok(mapping)
+}
+
+fn is_identifier_name(name: &str) -> bool {
+    let n = normalize_name(name);
+    n.ends_with("id") || n.ends_with("idstr") || n.contains("count")
+}
+
+fn is_profile_name(name: &str) -> bool {
+    let n = normalize_name(name);
+    ["description", "bio", "location", "name", "url", "source", "profile", "place", "title"]
+        .iter()
+        .any(|w| n.contains(w))
+}
+
+/// Finds a column by exact name, then case-insensitively, then by normalised name, then
+/// as a 1-based `#N` index.
+pub fn find_column(header: &[String], want: &str) -> Option<usize> {
+    if let Some(i) = header.iter().position(|h| h == want) {
+        return Some(i);
+    }
+    if let Some(i) = header.iter().position(|h| h.trim().eq_ignore_ascii_case(want.trim())) {
+        return Some(i);
+    }
+    let nw = normalize_name(want);
+    if let Some(i) = header.iter().position(|h| normalize_name(h) == nw && !nw.is_empty()) {
+        return Some(i);
+    }
+    want.strip_prefix('#')
+        .and_then(|n| n.parse::<usize>().ok())
+        .filter(|&n| n >= 1 && n <= header.len())
+        .map(|n| n - 1)
+}
+
+/// Day-first when any slash date's first number is above 12 and none's second is.
+fn slash_order_of(values: &[&str]) -> SlashOrder {
+    let mut first_big = false;
+    let mut second_big = false;
+    for v in values {
+        let mut parts = v.trim().splitn(3, ['/', '-']);
+        let (Some(a), Some(b)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        if a.len() > 2 || b.len() > 2 {
+            continue;
+        }
+        if a.parse::<u32>().is_ok_and(|a| a > 12) {
+            first_big = true;
+        }
+        if b.parse::<u32>().is_ok_and(|b| b > 12) {
+            second_big = true;
+        }
+    }
+    if first_big && !second_big {
+        SlashOrder::DayFirst
+    } else {
+        SlashOrder::MonthFirst
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn rows(r: &[&[&str]]) -> Vec<Vec<String>> {
+        r.iter().map(|row| row.iter().map(|s| s.to_string()).collect()).collect()
+    }
+
+    #[test]
+    fn generic_export_names() {
+        let header = h(&["Date", "Handle", "Tweet Text", "Likes"]);
+        let sample = rows(&[
+            &["2020-06-03 10:00:00", "alice", "hello world this is a post", "3"],
+            &["2020-06-03 10:01:00", "bob", "another post with words", "0"],
+        ]);
+        let m = map_columns(&header, &sample, &[], &TimeParser::default()).unwrap();
+        assert_eq!(m.get(Role::Time), Some(0));
+        assert_eq!(m.get(Role::Author), Some(1));
+        assert_eq!(m.get(Role::Text), Some(2));
+        assert_eq!(m.get(Role::Likes), Some(3));
+        assert!(m.mapping(Role::Text).unwrap().confidence > 0.5);
+    }
+
+    #[test]
+    fn tcat_and_twarc_csv_names() {
+        let header = h(&[
+            "id", "time", "created_at", "from_user_name", "from_user_id", "text", "retweet_id",
+            "in_reply_to_status_id", "lang",
+        ]);
+        let sample = rows(&[&[
+            "1", "1591150447", "2020-06-03 02:14:07", "alice", "99", "a post text here", "", "", "en",
+        ]]);
+        let m = map_columns(&header, &sample, &[], &TimeParser::default()).unwrap();
+        assert_eq!(m.get(Role::Time), Some(2));
+        assert_eq!(m.get(Role::Author), Some(3));
+        assert_eq!(m.get(Role::AuthorId), Some(4));
+        assert_eq!(m.get(Role::RetweetOf), Some(6));
+        assert_eq!(m.get(Role::ReplyTo), Some(7));
+        let header = h(&["referenced_tweets.retweeted.id", "author.username", "author.description", "text", "created_at"]);
+        let sample = rows(&[&["", "bob", "I love cats and dogs", "post text with words", "2021-04-08T19:31:31.000Z"]]);
+        let m = map_columns(&header, &sample, &[], &TimeParser::default()).unwrap();
+        assert_eq!(m.get(Role::RetweetOf), Some(0));
+        assert_eq!(m.get(Role::Author), Some(1));
+        assert_eq!(m.get(Role::Text), Some(3));
+    }
+
+    #[test]
+    fn values_find_unnamed_columns_and_overrides_win() {
+        let header = h(&["a", "b", "c"]);
+        let sample = rows(&[
+            &["x1", "Sun Jun 07 00:14:24 +0000 2020", "this is a longer piece of text"],
+            &["x2", "Sun Jun 07 00:15:24 +0000 2020", "and another longer piece of text"],
+        ]);
+        let m = map_columns(&header, &sample, &[], &TimeParser::default()).unwrap();
+        assert_eq!(m.get(Role::Time), Some(1));
+        assert_eq!(m.get(Role::Text), Some(2));
+        assert_eq!(m.mapping(Role::Time).unwrap().source, MappingSource::Values);
+        let o = [MapOverride::parse("text=\"A\"").unwrap(), MapOverride::parse("id=").unwrap()];
+        let m = map_columns(&header, &sample, &o, &TimeParser::default()).unwrap();
+        assert_eq!(m.get(Role::Text), Some(0));
+        assert_eq!(m.mapping(Role::Text).unwrap().source, MappingSource::User);
+        let bad = [MapOverride::parse("text=nope").unwrap()];
+        assert!(map_columns(&header, &sample, &bad, &TimeParser::default()).is_err());
+        assert!(MapOverride::parse("colour=x").is_err());
+    }
+
+    #[test]
+    fn day_first_dates() {
+        assert_eq!(slash_order_of(&["31/12/2020 10:00", "01/02/2020"]), SlashOrder::DayFirst);
+        assert_eq!(slash_order_of(&["12/31/2020 10:00"]), SlashOrder::MonthFirst);
+    }
+}

@@ -1,0 +1,163 @@
+//! Mastodon status JSON (`GET /api/v1/timelines/tag/:hashtag` and friends): an array, or
+//! one status per line. The HTML `content` is turned into plain text.
+
+use std::borrow::Cow;
+
+use serde::Deserialize;
+
+use crate::load::builder::{ChunkBuilder, PostRecord};
+use crate::load::json::{FlexId, JsonContext, OptStr, s};
+use crate::load::report::RejectKind;
+use crate::model::{METRIC_NONE, Metrics, PostKind};
+use crate::text;
+
+#[derive(Deserialize, Default)]
+struct Account<'a> {
+    #[serde(default)]
+    id: Option<FlexId>,
+    #[serde(borrow, default)]
+    acct: OptStr<'a>,
+    #[serde(borrow, default)]
+    username: OptStr<'a>,
+}
+
+#[derive(Deserialize)]
+struct Tag<'a> {
+    #[serde(borrow, default)]
+    name: OptStr<'a>,
+}
+
+#[derive(Deserialize)]
+struct Mention<'a> {
+    #[serde(borrow, default)]
+    acct: OptStr<'a>,
+}
+
+#[derive(Deserialize)]
+struct Card<'a> {
+    #[serde(borrow, default)]
+    url: OptStr<'a>,
+}
+
+#[derive(Deserialize)]
+struct Quote<'a> {
+    #[serde(borrow, default)]
+    quoted_status: Option<Box<Status<'a>>>,
+}
+
+#[derive(Deserialize)]
+struct Status<'a> {
+    #[serde(default)]
+    id: Option<FlexId>,
+    #[serde(borrow, default)]
+    created_at: OptStr<'a>,
+    #[serde(borrow, default)]
+    content: OptStr<'a>,
+    #[serde(borrow, default)]
+    spoiler_text: OptStr<'a>,
+    #[serde(borrow, default)]
+    account: Option<Account<'a>>,
+    #[serde(borrow, default)]
+    reblog: Option<Box<Status<'a>>>,
+    #[serde(default)]
+    in_reply_to_id: Option<FlexId>,
+    #[serde(borrow, default)]
+    language: OptStr<'a>,
+    #[serde(borrow, default)]
+    tags: Option<Vec<Tag<'a>>>,
+    #[serde(borrow, default)]
+    mentions: Option<Vec<Mention<'a>>>,
+    #[serde(default)]
+    media_attachments: Option<Vec<serde::de::IgnoredAny>>,
+    #[serde(borrow, default)]
+    card: Option<Card<'a>>,
+    #[serde(borrow, default)]
+    quote: Option<Quote<'a>>,
+    replies_count: Option<u64>,
+    reblogs_count: Option<u64>,
+    favourites_count: Option<u64>,
+    quotes_count: Option<u64>,
+}
+
+fn plain_text(st: &Status<'_>) -> String {
+    let body = text::html_to_text(s(&st.content));
+    match st.spoiler_text.as_deref() {
+        Some(cw) if !cw.trim().is_empty() => format!("CW: {cw}\n{body}"),
+        _ => body,
+    }
+}
+
+pub fn status(bytes: &[u8], line: u64, ctx: &JsonContext, out: &mut ChunkBuilder) -> Result<(), serde_json::Error> {
+    let st: Status = serde_json::from_slice(bytes)?;
+    if st.account.is_none() {
+        return Err(serde::de::Error::custom("no account"));
+    }
+    out.rows_in += 1;
+    let id = st.id.as_ref().map(|f| f.0.as_str()).unwrap_or("");
+    let Some(parsed) = st.created_at.as_deref().and_then(|c| ctx.time_parser.parse(c)) else {
+        out.reject(line, Some("created_at"), RejectKind::MissingTimestamp,
+            format!("status {id} has no readable created_at ({:?})", s(&st.created_at)), None);
+        return Ok(());
+    };
+    let acct = st.account.as_ref();
+    let handle = acct.and_then(|a| a.acct.as_deref().or(a.username.as_deref())).unwrap_or("");
+    let author_id = acct.and_then(|a| a.id.as_ref()).map(|f| f.0.as_str()).unwrap_or("");
+    // A reblog carries the reblogged status; its content is the text.
+    let (body_src, kind, ref_id) = if let Some(rb) = &st.reblog {
+        (&**rb, PostKind::Retweet, rb.id.as_ref().map(|f| f.0.clone()).unwrap_or_default())
+    } else if let Some(q) = st.quote.as_ref().and_then(|q| q.quoted_status.as_ref()) {
+        (&st, PostKind::Quote, q.id.as_ref().map(|f| f.0.clone()).unwrap_or_default())
+    } else if let Some(r) = st.in_reply_to_id.as_ref().filter(|r| !r.0.is_empty()) {
+        (&st, PostKind::Reply, r.0.clone())
+    } else {
+        (&st, PostKind::Original, String::new())
+    };
+    let mut body = plain_text(body_src);
+    if kind == PostKind::Retweet {
+        let orig = body_src.account.as_ref().and_then(|a| a.acct.as_deref()).unwrap_or("");
+        body = format!("RT @{orig}: {body}");
+    }
+    if body.len() > ctx.max_field_bytes {
+        out.reject(line, Some("content"), RejectKind::FieldTooLarge,
+            format!("content of status {id} is {} bytes, above the {} byte limit", body.len(), ctx.max_field_bytes), None);
+        return Ok(());
+    }
+    let tags: Vec<Cow<str>> = body_src.tags.iter().flatten().filter_map(|t| t.name.clone()).collect();
+    let mentions: Vec<Cow<str>> = body_src.mentions.iter().flatten().filter_map(|m| m.acct.clone()).collect();
+    let mut urls: Vec<Cow<str>> = text::extract_urls(&body)
+        .into_iter()
+        .map(|u| Cow::Owned(u.to_string()))
+        .collect();
+    if let Some(u) = body_src.card.as_ref().and_then(|c| c.url.clone())
+        && !urls.iter().any(|x| *x == u)
+    {
+        urls.push(u);
+    }
+    let c = |v: Option<u64>| v.map(|n| n.min(u32::MAX as u64 - 1) as u32).unwrap_or(METRIC_NONE);
+    let lang = s(&st.language).to_string();
+    let rec = PostRecord {
+        id: Cow::Borrowed(id),
+        created_at: parsed.ms,
+        naive_time: parsed.naive,
+        author_id: Cow::Borrowed(author_id),
+        handle: Cow::Borrowed(handle),
+        text: Cow::Owned(body),
+        lang: Cow::Owned(lang),
+        kind,
+        ref_id: Cow::Owned(ref_id),
+        hashtags: if tags.is_empty() { None } else { Some(tags) },
+        mentions: if mentions.is_empty() { None } else { Some(mentions) },
+        urls: Some(urls),
+        has_media: body_src.media_attachments.as_ref().is_some_and(|m| !m.is_empty()),
+        metrics: Metrics {
+            reposts: c(st.reblogs_count),
+            replies: c(st.replies_count),
+            likes: c(st.favourites_count),
+            quotes: c(st.quotes_count),
+        },
+        line,
+        raw: None,
+    };
+    out.push(rec);
+    Ok(())
+}

@@ -1,0 +1,593 @@
+//! Loading post datasets: format detection from the content, decoding, parallel parsing in
+//! chunks, and a report that accounts for every input row.
+//!
+//! `rows in = loaded + rejected` holds for every load; each rejection names its line and
+//! reason, and damage that was repaired or kept is reported as a warning.
+
+pub mod bluesky;
+pub mod builder;
+pub mod csv_format;
+pub mod json;
+pub mod mapping;
+pub mod mastodon;
+pub mod report;
+pub mod snscrape;
+pub mod source;
+pub mod twitter_v1;
+pub mod twitter_v2;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use crate::load::builder::ChunkBuilder;
+use crate::load::csv_format::{CsvContext, Dialect};
+use crate::load::json::{JsonContext, JsonLayout};
+use crate::load::mapping::{MapOverride, MappingError, Role};
+use crate::load::report::LoadReport;
+use crate::load::source::{BlockReader, NotText, SourceKind};
+use crate::model::{Dataset, Format, SourceInfo};
+use crate::progress::Progress;
+use crate::time::{NaiveZone, TimeParser};
+
+/// The columns a JSON source is flattened to (its "input columns" in an export).
+pub const JSON_CORE_COLUMNS: [&str; 17] = [
+    "id", "created_at", "author_id", "author", "text", "lang", "kind", "ref_id", "hashtags",
+    "mentions", "urls", "has_media", "reposts", "replies", "likes", "quotes", "source_line",
+];
+
+/// Options of a load.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    /// Force a format instead of detecting it.
+    pub format: Option<Format>,
+    /// `--map role=column` overrides for delimited text.
+    pub overrides: Vec<MapOverride>,
+    /// The zone assumed for timestamps without one.
+    pub naive_zone: NaiveZone,
+    /// Fields longer than this reject their row.
+    pub max_field_bytes: usize,
+    /// Refuse inputs that would need more memory than this; `None` reads the machine's
+    /// available memory.
+    pub memory_budget: Option<u64>,
+    /// Bytes read per parallel block.
+    pub block_bytes: usize,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        Self {
+            format: None,
+            overrides: Vec::new(),
+            naive_zone: NaiveZone::Utc,
+            max_field_bytes: 256 * 1024,
+            memory_budget: None,
+            block_bytes: 16 << 20,
+        }
+    }
+}
+
+/// Why a file could not be loaded. Every message names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{path}: cannot read the file: {message}")]
+    Io { path: String, message: String },
+    #[error("{path}: the file is empty (0 bytes)")]
+    Empty { path: String },
+    #[error("{path}: this is {what}, not a post dataset (first odd byte at offset {offset})")]
+    Binary { path: String, what: String, offset: u64 },
+    #[error("{path}: no text column found. Columns seen: {}. Choose one with --map text=COLUMN", .columns.join(", "))]
+    NoTextColumn { path: String, columns: Vec<String> },
+    #[error("{path}: no timestamp column found (a time column needs at least 80% of sampled values to parse). Columns seen: {}. Choose one with --map time=COLUMN", .columns.join(", "))]
+    NoTimeColumn { path: String, columns: Vec<String> },
+    #[error("{path}: --map {role}={column:?} names a column that does not exist. Columns seen: {}", .columns.join(", "))]
+    UnknownColumn { path: String, role: String, column: String, columns: Vec<String> },
+    #[error("{path}: {what}")]
+    NoRows { path: String, what: String },
+    #[error("{path}: none of its {} rows could be loaded; first problem: {}", .report.rows_in, first_rejection(.report))]
+    NoPosts { path: String, report: Box<LoadReport> },
+    #[error("{path}: not a recognised post format: {detail}")]
+    UnknownFormat { path: String, detail: String },
+    #[error("{path}: too large for this machine: it needs about {need_mb} MB of memory and only {available_mb} MB is available. Split the file, or filter it first")]
+    TooLarge { path: String, need_mb: u64, available_mb: u64 },
+    #[error("{path}: {message}")]
+    BadOption { path: String, message: String },
+    #[error("loading {path} was cancelled")]
+    Cancelled { path: String },
+}
+
+fn first_rejection(r: &LoadReport) -> String {
+    r.rejections
+        .first()
+        .map(|x| x.to_string())
+        .unwrap_or_else(|| "no details".into())
+}
+
+impl LoadError {
+    /// The line the error is about, where there is one (for the app's error panel).
+    pub fn line(&self) -> Option<u64> {
+        match self {
+            LoadError::NoPosts { report, .. } => report.rejections.first().map(|r| r.line),
+            _ => None,
+        }
+    }
+}
+
+/// Memory the machine can give us, in bytes: MemAvailable, capped by a cgroup limit.
+pub fn available_memory() -> Option<u64> {
+    let meminfo = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let avail_kb: u64 = meminfo
+        .lines()
+        .find(|l| l.starts_with("MemAvailable:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()?;
+    let mut avail = avail_kb * 1024;
+    if let Ok(max) = std::fs::read_to_string("/sys/fs/cgroup/memory.max")
+        && let Ok(limit) = max.trim().parse::<u64>()
+    {
+        avail = avail.min(limit);
+    }
+    Some(avail)
+}
+
+/// Estimated peak bytes to load a file of this kind.
+fn estimated_need(kind: &SourceKind, layout_is_document: bool) -> u64 {
+    let decoded = if kind.gzip {
+        kind.file_bytes.saturating_mul(6)
+    } else {
+        kind.file_bytes
+    };
+    // Columns and text take about 1.2x the input; a whole-document JSON is held in memory
+    // while it is parsed.
+    let factor = if layout_is_document { 2.0 } else { 1.3 };
+    (decoded as f64 * factor) as u64 + (64 << 20)
+}
+
+/// Loads a dataset from `path`.
+pub fn load_path(path: &Path, opts: &LoadOptions, progress: &Progress) -> Result<Dataset, LoadError> {
+    let started = Instant::now();
+    let path_str = path.display().to_string();
+    let io_err = |e: std::io::Error| LoadError::Io {
+        path: path_str.clone(),
+        message: e.to_string(),
+    };
+    let kind = match source::sniff_source(path).map_err(io_err)? {
+        Ok(k) => k,
+        Err(NotText::Empty) => return Err(LoadError::Empty { path: path_str }),
+        Err(NotText::Binary { what, offset }) => {
+            return Err(LoadError::Binary { path: path_str, what, offset });
+        }
+    };
+    progress.begin("Reading", kind.file_bytes);
+    let raw_read = Arc::new(AtomicU64::new(0));
+    let decoded = source::open_decoded(path, &kind, raw_read.clone()).map_err(io_err)?;
+    let mut reader = BlockReader::new(decoded);
+    reader.fill(256 * 1024);
+    let first = reader.buf.iter().position(|b| !b.is_ascii_whitespace());
+    let Some(first) = first else {
+        return Err(LoadError::NoRows {
+            path: path_str,
+            what: "the file holds only blank space".into(),
+        });
+    };
+    let looks_json = matches!(reader.buf[first], b'{' | b'[');
+    let format = match opts.format {
+        Some(f) => f,
+        None if looks_json => json::detect_format(&reader.buf).ok_or_else(|| LoadError::UnknownFormat {
+            path: path_str.clone(),
+            detail: format!(
+                "it is JSON, but no value looks like a tweet, post or status; it starts {}",
+                json::snippet(&reader.buf[first..])
+            ),
+        })?,
+        None => Format::Csv,
+    };
+    let layout = if format.is_json() {
+        json::detect_layout(&reader.buf)
+    } else {
+        JsonLayout::Lines
+    };
+    let need = estimated_need(&kind, format.is_json() && layout == JsonLayout::Document);
+    if let Some(avail) = opts.memory_budget.or_else(available_memory)
+        && need > avail
+    {
+        return Err(LoadError::TooLarge {
+            path: path_str,
+            need_mb: need >> 20,
+            available_mb: avail >> 20,
+        });
+    }
+
+    let mut report = LoadReport::new(&path_str, format);
+    report.naive_zone = opts.naive_zone.to_string();
+    report.encoding = source_encoding_name(&kind);
+    report.bytes = kind.file_bytes;
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(|e| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    let ext = if ext == "gz" {
+        path.file_stem()
+            .and_then(|s| Path::new(s).extension())
+            .and_then(|e| e.to_str())
+            .map(|e| e.to_ascii_lowercase())
+            .unwrap_or_default()
+    } else {
+        ext
+    };
+    let mut pre_warnings = report::WarningSink::default();
+    let ext_says_json = matches!(ext.as_str(), "json" | "jsonl" | "ndjson");
+    let ext_says_csv = matches!(ext.as_str(), "csv" | "tsv" | "tab" | "txt");
+    if (format.is_json() && ext_says_csv) || (!format.is_json() && ext_says_json) {
+        let what = if format.is_json() { "JSON" } else { "delimited text" };
+        pre_warnings.add(
+            "extension_mismatch",
+            || format!("the file is named .{ext} but holds {what}; it was read as {what}"),
+            0,
+        );
+    }
+    if matches!(kind.encoding, source::TextEncoding::Utf16Le { .. } | source::TextEncoding::Utf16Be { .. }) {
+        pre_warnings.add(
+            "utf16",
+            || format!("the file is {}; it was transcoded to UTF-8 (byte offsets and exports refer to the UTF-8 text)", kind.encoding.name()),
+            0,
+        );
+    }
+
+    let update = |p: &Progress| p.set(raw_read.load(Ordering::Relaxed));
+    let mut tp = TimeParser {
+        naive_zone: opts.naive_zone.clone(),
+        ..Default::default()
+    };
+    let (chunks, columns, delimiter) = if format.is_json() {
+        tp.epoch = crate::time::EpochPolicy::Any;
+        let ctx = JsonContext {
+            time_parser: tp,
+            max_field_bytes: opts.max_field_bytes,
+            format,
+        };
+        let chunks = match layout {
+            JsonLayout::Lines => load_json_lines(&mut reader, &ctx, opts, progress, &update)
+                .map_err(|_| LoadError::Cancelled { path: path_str.clone() })?,
+            JsonLayout::Document => {
+                while !reader.eof {
+                    let want = (reader.buf.len() * 2).max(opts.block_bytes);
+                    reader.fill(want);
+                    update(progress);
+                    progress.check().map_err(|_| LoadError::Cancelled { path: path_str.clone() })?;
+                }
+                progress.begin("Parsing", 0);
+                json::convert_document(&reader.buf, &ctx)
+            }
+        };
+        (chunks, JSON_CORE_COLUMNS.iter().map(|s| s.to_string()).collect(), None)
+    } else {
+        let (chunks, header, dialect) =
+            load_csv(&mut reader, &path_str, opts, &tp, &mut report, progress, &update)?;
+        report.delimiter = Some(dialect.describe());
+        report.format_detail = format!("delimited text ({})", dialect.describe());
+        (chunks, header, Some(dialect.delimiter))
+    };
+    if let Some(e) = &reader.read_error {
+        pre_warnings.add(
+            "read_error",
+            || format!("the file could not be read to its end ({e}); the rows before that point were loaded"),
+            0,
+        );
+    }
+    // Drain the stream so the fingerprint covers the whole input.
+    reader.read_to_end();
+    update(progress);
+    let source = SourceInfo {
+        path: path.to_path_buf(),
+        format,
+        file_bytes: kind.file_bytes,
+        fingerprint: reader.fingerprint(),
+        columns,
+        delimiter,
+        gzip: kind.gzip,
+        encoding: source_encoding_name(&kind),
+    };
+    drop(reader);
+    progress.begin("Indexing", 0);
+    let mut first_chunk = ChunkBuilder::new();
+    first_chunk.warnings = pre_warnings;
+    let mut all = vec![first_chunk];
+    all.extend(chunks);
+    let mut ds = builder::merge_chunks(all, source, report);
+    ds.report.elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+    if ds.is_empty() {
+        if ds.report.rows_in == 0 {
+            let what = if format.is_json() {
+                "it holds no posts".to_string()
+            } else {
+                "it has a header but no rows".to_string()
+            };
+            return Err(LoadError::NoRows { path: path_str, what });
+        }
+        return Err(LoadError::NoPosts {
+            path: path_str,
+            report: Box::new(ds.report),
+        });
+    }
+    Ok(ds)
+}
+
+fn source_encoding_name(kind: &SourceKind) -> String {
+    let mut s = kind.encoding.name().to_string();
+    if kind.gzip {
+        s.push_str(", gzip");
+    }
+    s
+}
+
+fn load_json_lines(
+    reader: &mut BlockReader,
+    ctx: &JsonContext,
+    opts: &LoadOptions,
+    progress: &Progress,
+    update: &dyn Fn(&Progress),
+) -> Result<Vec<ChunkBuilder>, crate::progress::Cancelled> {
+    let mut chunks = Vec::new();
+    let mut line = 1u64;
+    let mut block = opts.block_bytes;
+    loop {
+        reader.fill(block);
+        if reader.buf.is_empty() {
+            break;
+        }
+        let cut = if reader.eof {
+            reader.buf.len()
+        } else {
+            match memchr::memrchr(b'\n', &reader.buf) {
+                Some(p) => p + 1,
+                None => {
+                    block = reader.buf.len() * 2;
+                    continue;
+                }
+            }
+        };
+        let part = json::convert_lines(&reader.buf[..cut], line, ctx);
+        line += memchr::memchr_iter(b'\n', &reader.buf[..cut]).count() as u64;
+        chunks.extend(part);
+        reader.consume(cut);
+        block = opts.block_bytes;
+        update(progress);
+        progress.check()?;
+    }
+    Ok(chunks)
+}
+
+/// A single record bigger than this is taken as an unclosed quote.
+const MAX_RECORD_BYTES: usize = 256 << 20;
+
+fn load_csv(
+    reader: &mut BlockReader,
+    path: &str,
+    opts: &LoadOptions,
+    base_tp: &TimeParser,
+    report: &mut LoadReport,
+    progress: &Progress,
+    update: &dyn Fn(&Progress),
+) -> Result<(Vec<ChunkBuilder>, Vec<String>, Dialect), LoadError> {
+    let cancelled = || LoadError::Cancelled { path: path.to_string() };
+    // Make sure the head holds the header and some rows.
+    let mut dialect = csv_format::sniff_dialect(&reader.buf, reader.eof);
+    loop {
+        let (segs, used) = csv_format::scan_records(&reader.buf, &dialect, reader.eof, 1);
+        if segs.len() >= 50 || reader.eof || reader.buf.len() >= 16 << 20 || used == reader.buf.len() {
+            break;
+        }
+        let want = reader.buf.len() * 2;
+        reader.fill(want);
+        dialect = csv_format::sniff_dialect(&reader.buf, reader.eof);
+    }
+    let (segs, _) = csv_format::scan_records(&reader.buf, &dialect, reader.eof, 1);
+    let Some(header_seg) = segs.first().cloned() else {
+        return Err(LoadError::NoRows {
+            path: path.to_string(),
+            what: "it holds no complete line".into(),
+        });
+    };
+    let mut rdr = dialect.reader_builder().from_reader(&reader.buf[..]);
+    let mut records: Vec<Vec<String>> = Vec::new();
+    let mut rec = csv::ByteRecord::new();
+    let sample_end = segs.get(101).map(|s| s.end).unwrap_or(usize::MAX);
+    while records.len() < 101 {
+        match rdr.read_byte_record(&mut rec) {
+            Ok(true) => {
+                if rec.position().is_some_and(|p| p.byte() as usize >= sample_end) {
+                    break;
+                }
+                records.push(rec.iter().map(|f| csv_format::decode_field(f).into_owned()).collect());
+            }
+            _ => break,
+        }
+    }
+    let mut header: Vec<String> = records.first().cloned().unwrap_or_default();
+    for h in &mut header {
+        *h = h.trim().trim_start_matches('\u{feff}').to_string();
+    }
+    let mut sample: Vec<Vec<String>> = records.into_iter().skip(1).collect();
+    // Headerless files: no name fits any role, and the first row reads as data.
+    let no_name_fits = header.iter().all(|h| {
+        mapping::map_columns(std::slice::from_ref(h), &[], &[], base_tp)
+            .map(|m| m.roles.is_empty())
+            .unwrap_or(true)
+    });
+    let first_row_is_data = header.iter().any(|h| base_tp.parse(h).is_some());
+    let has_header = !(no_name_fits && first_row_is_data);
+    if !has_header {
+        sample.insert(0, header.clone());
+        header = (1..=header.len()).map(|i| format!("column_{i}")).collect();
+        dialect.has_header = false;
+    }
+    // Duplicate column names get a suffix so each can be mapped.
+    let mut seen = std::collections::HashMap::new();
+    let mut dup_names = Vec::new();
+    for h in &mut header {
+        let n = seen.entry(h.clone()).or_insert(0usize);
+        *n += 1;
+        if *n > 1 {
+            dup_names.push(h.clone());
+            *h = format!("{h}_{n}");
+        }
+    }
+    let mapping = mapping::map_columns(&header, &sample, &opts.overrides, base_tp).map_err(|e| match e {
+        MappingError::UnknownColumn { role, column } => LoadError::UnknownColumn {
+            path: path.to_string(),
+            role: role.name().to_string(),
+            column,
+            columns: header.clone(),
+        },
+    })?;
+    if mapping.get(Role::Text).is_none() {
+        return Err(LoadError::NoTextColumn { path: path.to_string(), columns: header });
+    }
+    if mapping.get(Role::Time).is_none() {
+        return Err(LoadError::NoTimeColumn { path: path.to_string(), columns: header });
+    }
+    report.mapping = mapping.roles.clone();
+    let ctx = CsvContext {
+        dialect: dialect.clone(),
+        header: header.clone(),
+        time_parser: csv_format::time_parser_for(base_tp, &mapping),
+        mapping,
+        max_field_bytes: opts.max_field_bytes,
+    };
+
+    let mut pre = ChunkBuilder::new();
+    if !dup_names.is_empty() {
+        pre.warnings.add(
+            "duplicate_headers",
+            || format!("duplicate column names ({}); later ones were renamed with a _2, _3 suffix", dup_names.join(", ")),
+            1,
+        );
+    }
+    if !has_header {
+        pre.warnings.add(
+            "no_header",
+            || "the first line is data, not a header; columns are named column_1, column_2, ...".into(),
+            1,
+        );
+    }
+    let mut chunks = vec![pre];
+    let mut line = 1u64;
+    if has_header {
+        line += memchr::memchr_iter(b'\n', &reader.buf[..header_seg.end]).count() as u64;
+        reader.consume(header_seg.end);
+    }
+    progress.begin("Loading", report.bytes);
+    let seg_target = (opts.block_bytes / 8).max(64 << 10);
+    let mut block = opts.block_bytes;
+    loop {
+        reader.fill(block);
+        if reader.buf.is_empty() {
+            break;
+        }
+        let (segments, used) = csv_format::scan_records(&reader.buf, &dialect, reader.eof, seg_target);
+        if used == 0 {
+            if reader.buf.len() >= MAX_RECORD_BYTES {
+                // An unclosed quote: reject its first line and carry on after it.
+                let nl = memchr::memchr(b'\n', &reader.buf).map(|p| p + 1).unwrap_or(reader.buf.len());
+                let mut c = ChunkBuilder::new();
+                c.rows_in = 1;
+                c.reject(
+                    line,
+                    None,
+                    report::RejectKind::FieldTooLarge,
+                    format!("a quote opened on this line is not closed within {} MB", MAX_RECORD_BYTES >> 20),
+                    Some(crate::model::RawSpan { start: reader.offset, len: (nl - 1) as u32 }),
+                );
+                chunks.push(c);
+                line += 1;
+                reader.consume(nl);
+                continue;
+            }
+            block = reader.buf.len() * 2;
+            continue;
+        }
+        let part = csv_format::parse_block(&reader.buf, reader.offset, line, &segments, &ctx);
+        line += memchr::memchr_iter(b'\n', &reader.buf[..used]).count() as u64;
+        chunks.extend(part);
+        reader.consume(used);
+        block = opts.block_bytes;
+        update(progress);
+        progress.check().map_err(|_| cancelled())?;
+    }
+    Ok((chunks, header, dialect))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn load_bytes(bytes: &[u8], name: &str) -> Result<Dataset, LoadError> {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(name);
+        std::fs::File::create(&p).unwrap().write_all(bytes).unwrap();
+        load_path(&p, &LoadOptions::default(), &Progress::new())
+    }
+
+    #[test]
+    fn small_csv_loads_with_accounting() {
+        let csv = "id,created_at,user,text\n\
+                   1,2020-06-03 02:14:07,alice,hello #BTS world\n\
+                   2,,bob,no time here\n\
+                   3,2020-06-03 02:15:07,carol,\"multi\nline #Tag\"\n\
+                   4,2020-06-03 02:16:07\n";
+        let ds = load_bytes(csv.as_bytes(), "a.csv").unwrap();
+        let r = &ds.report;
+        assert_eq!((r.rows_in, r.loaded, r.rejected), (4, 2, 2), "{r:#?}");
+        assert!(r.balanced());
+        assert_eq!(r.rejections[0].line, 3);
+        assert_eq!(r.rejections[0].kind, report::RejectKind::MissingTimestamp);
+        assert_eq!(r.rejections[1].line, 6);
+        assert_eq!(r.rejections[1].kind, report::RejectKind::RaggedRow);
+        assert_eq!(ds.text(1), "multi\nline #Tag");
+        assert_eq!(ds.hashtags(0).collect::<Vec<_>>(), ["bts"]);
+        assert_eq!(ds.hashtag_spellings(1).collect::<Vec<_>>(), ["Tag"]);
+        assert_eq!(ds.lines, vec![2, 4]);
+        assert_eq!(ds.handle(0), "alice");
+    }
+
+    #[test]
+    fn clear_errors_name_the_file() {
+        let e = load_bytes(b"", "empty.csv").unwrap_err();
+        assert!(e.to_string().contains("empty.csv") && e.to_string().contains("empty"), "{e}");
+        let e = load_bytes(b"a,b,c\n1,2,3\n", "nocols.csv").unwrap_err();
+        assert!(matches!(e, LoadError::NoTextColumn { .. } | LoadError::NoTimeColumn { .. }), "{e}");
+        assert!(e.to_string().contains("a, b, c"), "{e}");
+        let e = load_bytes(b"id,created_at,text\n", "header_only.csv").unwrap_err();
+        assert!(e.to_string().contains("header but no rows"), "{e}");
+        let e = load_bytes(b"\x00\x01\x02\x03\x04\x05\x06\x07\x08binary\x00\x00\x00\x0e\x0f", "bin.csv").unwrap_err();
+        assert!(matches!(e, LoadError::Binary { .. }), "{e}");
+    }
+
+    #[test]
+    fn too_large_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("big.csv");
+        std::fs::write(&p, "id,created_at,text\n1,2020-01-01,x y\n").unwrap();
+        let opts = LoadOptions { memory_budget: Some(1000), ..Default::default() };
+        let e = load_path(&p, &opts, &Progress::new()).unwrap_err();
+        assert!(matches!(e, LoadError::TooLarge { .. }), "{e}");
+        assert!(e.to_string().contains("big.csv"));
+    }
+
+    #[test]
+    fn cancel_stops_a_load() {
+        let p = Progress::new();
+        p.cancel();
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("c.csv");
+        std::fs::write(&f, "id,created_at,text\n1,2020-01-01,x y\n").unwrap();
+        let e = load_path(&f, &LoadOptions::default(), &p).unwrap_err();
+        assert!(matches!(e, LoadError::Cancelled { .. }));
+    }
+}

@@ -1,0 +1,401 @@
+//! Opening a source file: gzip, byte-order marks, UTF-16 and binary detection, and a block
+//! reader over the decoded byte stream that hashes what it reads (the dataset fingerprint).
+//!
+//! Every byte offset stored in a dataset refers to this decoded stream, so an export can
+//! reopen the file, decode it the same way, and copy original rows back byte for byte.
+
+use std::fs::File;
+use std::io::{self, BufReader, Read};
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use xxhash_rust::xxh3::Xxh3;
+
+/// The text encoding of a source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextEncoding {
+    Utf8,
+    Utf8Bom,
+    Utf16Le { bom: bool },
+    Utf16Be { bom: bool },
+}
+
+impl TextEncoding {
+    pub fn name(self) -> &'static str {
+        match self {
+            TextEncoding::Utf8 => "UTF-8",
+            TextEncoding::Utf8Bom => "UTF-8 with BOM",
+            TextEncoding::Utf16Le { bom: true } => "UTF-16LE with BOM",
+            TextEncoding::Utf16Le { bom: false } => "UTF-16LE without BOM",
+            TextEncoding::Utf16Be { bom: true } => "UTF-16BE with BOM",
+            TextEncoding::Utf16Be { bom: false } => "UTF-16BE without BOM",
+        }
+    }
+}
+
+/// What sniffing the first bytes found.
+#[derive(Debug, Clone)]
+pub struct SourceKind {
+    pub gzip: bool,
+    pub encoding: TextEncoding,
+    pub file_bytes: u64,
+}
+
+/// Why a file cannot be read as text at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotText {
+    Empty,
+    Binary { what: String, offset: u64 },
+}
+
+/// Counts raw bytes read from the file, for progress.
+struct CountingReader<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// Transcodes UTF-16 to UTF-8 as a stream.
+struct Utf16Reader<R> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    in_buf: Vec<u8>,
+    out_buf: Vec<u8>,
+    out_pos: usize,
+    eof: bool,
+}
+
+impl<R: Read> Read for Utf16Reader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            if self.out_pos < self.out_buf.len() {
+                let n = (self.out_buf.len() - self.out_pos).min(buf.len());
+                buf[..n].copy_from_slice(&self.out_buf[self.out_pos..self.out_pos + n]);
+                self.out_pos += n;
+                return Ok(n);
+            }
+            if self.eof {
+                return Ok(0);
+            }
+            self.in_buf.resize(64 * 1024, 0);
+            let n = self.inner.read(&mut self.in_buf)?;
+            let last = n == 0;
+            self.eof = last;
+            self.out_buf.clear();
+            self.out_pos = 0;
+            let cap = self
+                .decoder
+                .max_utf8_buffer_length(n)
+                .unwrap_or(n * 3 + 16);
+            self.out_buf.resize(cap, 0);
+            let (_, _, written, _) =
+                self.decoder
+                    .decode_to_utf8(&self.in_buf[..n], &mut self.out_buf, last);
+            self.out_buf.truncate(written);
+        }
+    }
+}
+
+/// Reads up to `n` bytes from the start of a possibly gzipped file.
+fn peek_decompressed(path: &Path, n: usize) -> io::Result<(Vec<u8>, bool)> {
+    let mut f = File::open(path)?;
+    let mut magic = [0u8; 2];
+    let got = read_full(&mut f, &mut magic)?;
+    let gzip = got == 2 && magic == [0x1f, 0x8b];
+    let f = File::open(path)?;
+    let mut r: Box<dyn Read> = if gzip {
+        Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(f)))
+    } else {
+        Box::new(f)
+    };
+    let mut buf = vec![0u8; n];
+    let got = read_full(&mut r, &mut buf).or_else(|e| {
+        // A truncated gzip still has a readable start.
+        if gzip { Ok(0) } else { Err(e) }
+    })?;
+    buf.truncate(got);
+    Ok((buf, gzip))
+}
+
+fn read_full(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut got = 0;
+    while got < buf.len() {
+        match r.read(&mut buf[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(got)
+}
+
+/// Known binary formats people open by mistake.
+fn binary_magic(b: &[u8]) -> Option<&'static str> {
+    let table: &[(&[u8], &str)] = &[
+        (b"PK\x03\x04", "a ZIP archive (an .xlsx workbook? export it as CSV first)"),
+        (b"\x89PNG", "a PNG image"),
+        (b"\xff\xd8\xff", "a JPEG image"),
+        (b"%PDF", "a PDF document"),
+        (b"SQLite format 3", "an SQLite database"),
+        (b"PAR1", "a Parquet file (convert it to CSV or JSONL first)"),
+        (b"\xd0\xcf\x11\xe0", "an old Excel/Office file (export it as CSV first)"),
+        (b"BZh", "a bzip2 archive (decompress it first)"),
+        (b"\xfd7zXZ", "an xz archive (decompress it first)"),
+        (b"\x28\xb5\x2f\xfd", "a zstd archive (decompress it first)"),
+        (b"7z\xbc\xaf", "a 7-Zip archive"),
+        (b"GIF8", "a GIF image"),
+    ];
+    table.iter().find(|(m, _)| b.starts_with(m)).map(|(_, w)| *w)
+}
+
+/// Sniffs gzip, encoding and binary content from the first 64 KiB.
+pub fn sniff_source(path: &Path) -> io::Result<Result<SourceKind, NotText>> {
+    let file_bytes = std::fs::metadata(path)?.len();
+    if file_bytes == 0 {
+        return Ok(Err(NotText::Empty));
+    }
+    let (head, gzip) = peek_decompressed(path, 64 * 1024)?;
+    if head.is_empty() {
+        return Ok(Err(NotText::Empty));
+    }
+    if let Some(what) = binary_magic(&head) {
+        return Ok(Err(NotText::Binary {
+            what: what.to_string(),
+            offset: 0,
+        }));
+    }
+    let encoding = if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        TextEncoding::Utf8Bom
+    } else if head.starts_with(&[0xFF, 0xFE]) {
+        TextEncoding::Utf16Le { bom: true }
+    } else if head.starts_with(&[0xFE, 0xFF]) {
+        TextEncoding::Utf16Be { bom: true }
+    } else {
+        // UTF-16 without a BOM: text is mostly ASCII, so one byte of each pair is zero.
+        let sample = &head[..head.len().min(4096) & !1];
+        let pairs = sample.len() / 2;
+        let zero_odd = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+        let zero_even = sample.iter().step_by(2).filter(|&&b| b == 0).count();
+        if pairs >= 4 && zero_odd * 10 >= pairs * 6 && zero_even * 10 <= pairs {
+            TextEncoding::Utf16Le { bom: false }
+        } else if pairs >= 4 && zero_even * 10 >= pairs * 6 && zero_odd * 10 <= pairs {
+            TextEncoding::Utf16Be { bom: false }
+        } else {
+            TextEncoding::Utf8
+        }
+    };
+    if matches!(encoding, TextEncoding::Utf8 | TextEncoding::Utf8Bom) {
+        // Binary: many control bytes that text never has.
+        let sample = &head[..head.len().min(8192)];
+        let controls = sample
+            .iter()
+            .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
+            .count();
+        if controls * 10 > sample.len() || (sample.len() >= 16 && controls * 100 > sample.len() * 3) {
+            let offset = sample
+                .iter()
+                .position(|&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
+                .unwrap_or(0) as u64;
+            return Ok(Err(NotText::Binary {
+                what: format!(
+                    "binary data ({controls} control bytes in the first {} bytes)",
+                    sample.len()
+                ),
+                offset,
+            }));
+        }
+    }
+    Ok(Ok(SourceKind {
+        gzip,
+        encoding,
+        file_bytes,
+    }))
+}
+
+/// Opens the decoded stream of a source. `raw_read` counts raw file bytes read.
+pub fn open_decoded(
+    path: &Path,
+    kind: &SourceKind,
+    raw_read: Arc<AtomicU64>,
+) -> io::Result<Box<dyn Read + Send>> {
+    let f = File::open(path)?;
+    let counted = CountingReader {
+        inner: BufReader::with_capacity(1 << 20, f),
+        count: raw_read,
+    };
+    let mut base: Box<dyn Read + Send> = if kind.gzip {
+        Box::new(BufReader::with_capacity(
+            1 << 20,
+            flate2::read::MultiGzDecoder::new(counted),
+        ))
+    } else {
+        Box::new(counted)
+    };
+    Ok(match kind.encoding {
+        TextEncoding::Utf8 => base,
+        TextEncoding::Utf8Bom => {
+            let mut bom = [0u8; 3];
+            read_full(&mut base, &mut bom)?;
+            base
+        }
+        TextEncoding::Utf16Le { bom } | TextEncoding::Utf16Be { bom } => {
+            let le = matches!(kind.encoding, TextEncoding::Utf16Le { .. });
+            if bom {
+                let mut b = [0u8; 2];
+                read_full(&mut base, &mut b)?;
+            }
+            let enc = if le {
+                encoding_rs::UTF_16LE
+            } else {
+                encoding_rs::UTF_16BE
+            };
+            Box::new(Utf16Reader {
+                inner: base,
+                decoder: enc.new_decoder_without_bom_handling(),
+                in_buf: Vec::new(),
+                out_buf: Vec::new(),
+                out_pos: 0,
+                eof: false,
+            })
+        }
+    })
+}
+
+/// Reads the decoded stream in blocks, keeping the unconsumed tail of the previous block.
+pub struct BlockReader {
+    src: Box<dyn Read + Send>,
+    pub buf: Vec<u8>,
+    /// Decoded offset of `buf[0]`.
+    pub offset: u64,
+    pub eof: bool,
+    hasher: Xxh3,
+    /// A read error that happened mid-stream (e.g. a truncated gzip): the data before it
+    /// is kept and the error is reported.
+    pub read_error: Option<String>,
+}
+
+impl BlockReader {
+    pub fn new(src: Box<dyn Read + Send>) -> Self {
+        Self {
+            src,
+            buf: Vec::new(),
+            offset: 0,
+            eof: false,
+            hasher: Xxh3::new(),
+            read_error: None,
+        }
+    }
+
+    /// Reads until `buf` holds at least `want` bytes or the stream ends.
+    pub fn fill(&mut self, want: usize) {
+        if self.eof || self.buf.len() >= want {
+            return;
+        }
+        let start = self.buf.len();
+        self.buf.resize(want, 0);
+        let mut got = start;
+        while got < want {
+            match self.src.read(&mut self.buf[got..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    break;
+                }
+                Ok(n) => got += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    self.read_error = Some(e.to_string());
+                    self.eof = true;
+                    break;
+                }
+            }
+        }
+        self.hasher.update(&self.buf[start..got]);
+        self.buf.truncate(got);
+    }
+
+    /// Drops the first `n` bytes of the buffer.
+    pub fn consume(&mut self, n: usize) {
+        let n = n.min(self.buf.len());
+        self.buf.drain(..n);
+        self.offset += n as u64;
+    }
+
+    /// Reads everything that is left (for formats parsed as one document).
+    pub fn read_to_end(&mut self) {
+        while !self.eof {
+            let want = (self.buf.len() * 2).max(1 << 20);
+            self.fill(want);
+        }
+    }
+
+    /// The fingerprint of everything read so far (call after the stream is exhausted).
+    pub fn fingerprint(&self) -> String {
+        format!("{:016x}", self.hasher.digest())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn write(bytes: &[u8]) -> tempfile::NamedTempFile {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(bytes).unwrap();
+        f
+    }
+
+    fn decoded(bytes: &[u8]) -> (SourceKind, Vec<u8>) {
+        let f = write(bytes);
+        let kind = sniff_source(f.path()).unwrap().unwrap();
+        let mut r = BlockReader::new(open_decoded(f.path(), &kind, Default::default()).unwrap());
+        r.read_to_end();
+        (kind, r.buf)
+    }
+
+    #[test]
+    fn utf16_with_and_without_bom() {
+        let text = "id,text\n1,héllo 방탄\n";
+        let mut le = vec![0xFF, 0xFE];
+        for u in text.encode_utf16() {
+            le.extend_from_slice(&u.to_le_bytes());
+        }
+        let (k, out) = decoded(&le);
+        assert_eq!(k.encoding, TextEncoding::Utf16Le { bom: true });
+        assert_eq!(out, text.as_bytes());
+        let be: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+        let (k, out) = decoded(&be);
+        assert_eq!(k.encoding, TextEncoding::Utf16Be { bom: false });
+        assert_eq!(out, text.as_bytes());
+    }
+
+    #[test]
+    fn gzip_and_bom() {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(b"\xEF\xBB\xBFa,b\n1,2\n").unwrap();
+        let (k, out) = decoded(&gz.finish().unwrap());
+        assert!(k.gzip);
+        assert_eq!(k.encoding, TextEncoding::Utf8Bom);
+        assert_eq!(out, b"a,b\n1,2\n");
+    }
+
+    #[test]
+    fn empty_and_binary() {
+        let f = write(b"");
+        assert_eq!(sniff_source(f.path()).unwrap().unwrap_err(), NotText::Empty);
+        let f = write(b"PK\x03\x04rest");
+        assert!(matches!(sniff_source(f.path()).unwrap(), Err(NotText::Binary { .. })));
+        let junk: Vec<u8> = (0..4096u32).map(|i| (i * 7 % 251) as u8).collect();
+        let f = write(&junk);
+        assert!(matches!(sniff_source(f.path()).unwrap(), Err(NotText::Binary { .. })));
+    }
+}

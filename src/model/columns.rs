@@ -1,0 +1,275 @@
+//! Column building blocks: an interner, a chunked string arena and a list column.
+//!
+//! These are written by hand because they are small and their memory layout matters:
+//! 10M posts must fit on a 16 GB laptop, so every per-post cost is counted in bytes.
+
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+/// Interns strings into dense `u32` indices. Index order is first-seen order.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct Interner {
+    values: Vec<Box<str>>,
+    #[serde(skip)]
+    lookup: FxHashMap<Box<str>, u32>,
+}
+
+impl Interner {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Returns the index of `s`, adding it if it is new.
+    pub fn intern(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.lookup.get(s) {
+            return i;
+        }
+        let i = self.values.len() as u32;
+        let boxed: Box<str> = s.into();
+        self.values.push(boxed.clone());
+        self.lookup.insert(boxed, i);
+        i
+    }
+
+    pub fn get(&self, s: &str) -> Option<u32> {
+        self.lookup.get(s).copied()
+    }
+
+    pub fn resolve(&self, i: u32) -> &str {
+        self.values.get(i as usize).map(|s| &**s).unwrap_or("")
+    }
+
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.values.iter().map(|s| &**s)
+    }
+
+    /// Rebuilds the lookup table after deserialisation.
+    pub fn rebuild_lookup(&mut self) {
+        self.lookup = self
+            .values
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.clone(), i as u32))
+            .collect();
+    }
+
+    /// Heap bytes used, roughly.
+    pub fn heap_bytes(&self) -> usize {
+        self.values.iter().map(|s| s.len() + 16).sum::<usize>() * 2 + self.values.capacity() * 16
+    }
+}
+
+/// Where one string lives inside a [`TextColumn`].
+#[derive(Debug, Clone, Copy, Default)]
+struct Span {
+    chunk: u32,
+    start: u32,
+    len: u32,
+}
+
+/// Strings stored in a few large chunks (one per load chunk), so that merging the chunks
+/// of a parallel load never copies the text.
+#[derive(Debug, Default, Clone)]
+pub struct TextColumn {
+    chunks: Vec<String>,
+    spans: Vec<Span>,
+}
+
+/// Chunks are capped below `u32::MAX` bytes so spans stay 12 bytes.
+const CHUNK_LIMIT: usize = (u32::MAX as usize) - (1 << 20);
+
+impl TextColumn {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn with_capacity(posts: usize, bytes: usize) -> Self {
+        Self {
+            chunks: vec![String::with_capacity(bytes.min(CHUNK_LIMIT))],
+            spans: Vec::with_capacity(posts),
+        }
+    }
+
+    pub fn push(&mut self, s: &str) {
+        if self.chunks.is_empty()
+            || self.chunks.last().map(|c| c.len() + s.len()).unwrap_or(0) > CHUNK_LIMIT
+        {
+            self.chunks.push(String::new());
+        }
+        let chunk = self.chunks.len() - 1;
+        let buf = &mut self.chunks[chunk];
+        let start = buf.len();
+        buf.push_str(s);
+        self.spans.push(Span {
+            chunk: chunk as u32,
+            start: start as u32,
+            len: s.len() as u32,
+        });
+    }
+
+    pub fn get(&self, i: usize) -> &str {
+        match self.spans.get(i) {
+            Some(sp) => self.chunks[sp.chunk as usize]
+                .get(sp.start as usize..(sp.start + sp.len) as usize)
+                .unwrap_or(""),
+            None => "",
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// Appends all strings of `other`, moving its chunks (no text is copied).
+    pub fn append(&mut self, mut other: TextColumn) {
+        // Drop an empty trailing chunk of ours so chunk indices stay dense.
+        if self.chunks.last().is_some_and(|c| c.is_empty()) && self.spans.is_empty() {
+            self.chunks.clear();
+        }
+        let base = self.chunks.len() as u32;
+        for c in &mut other.chunks {
+            c.shrink_to_fit();
+        }
+        self.chunks.append(&mut other.chunks);
+        self.spans.extend(other.spans.into_iter().map(|mut s| {
+            s.chunk += base;
+            s
+        }));
+    }
+
+    pub fn heap_bytes(&self) -> usize {
+        self.chunks.iter().map(|c| c.capacity()).sum::<usize>()
+            + self.spans.capacity() * std::mem::size_of::<Span>()
+    }
+
+    pub fn shrink_to_fit(&mut self) {
+        for c in &mut self.chunks {
+            c.shrink_to_fit();
+        }
+        self.spans.shrink_to_fit();
+    }
+}
+
+/// A list of `u32` values per post (hashtags, mentions, urls as interned indices).
+#[derive(Debug, Clone)]
+pub struct ListColumn {
+    offsets: Vec<u32>,
+    values: Vec<u32>,
+}
+
+impl Default for ListColumn {
+    fn default() -> Self {
+        Self {
+            offsets: vec![0],
+            values: Vec::new(),
+        }
+    }
+}
+
+impl ListColumn {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&mut self, items: impl IntoIterator<Item = u32>) {
+        self.values.extend(items);
+        self.offsets.push(self.values.len() as u32);
+    }
+
+    pub fn get(&self, i: usize) -> &[u32] {
+        match (self.offsets.get(i), self.offsets.get(i + 1)) {
+            (Some(&a), Some(&b)) => &self.values[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn total_values(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Appends `other`, remapping each value through `remap`.
+    pub fn append_mapped(&mut self, other: &ListColumn, remap: &[u32]) {
+        let base = self.values.len() as u32;
+        self.values.extend(
+            other
+                .values
+                .iter()
+                .map(|&v| remap.get(v as usize).copied().unwrap_or(v)),
+        );
+        self.offsets
+            .extend(other.offsets.iter().skip(1).map(|&o| o + base));
+    }
+
+    pub fn heap_bytes(&self) -> usize {
+        (self.offsets.capacity() + self.values.capacity()) * 4
+    }
+
+    pub fn shrink_to_fit(&mut self) {
+        self.offsets.shrink_to_fit();
+        self.values.shrink_to_fit();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interner_dedups_and_resolves() {
+        let mut i = Interner::new();
+        assert_eq!(i.intern("a"), 0);
+        assert_eq!(i.intern("b"), 1);
+        assert_eq!(i.intern("a"), 0);
+        assert_eq!(i.resolve(1), "b");
+        assert_eq!(i.resolve(7), "");
+    }
+
+    #[test]
+    fn text_column_append_keeps_order() {
+        let mut a = TextColumn::new();
+        a.push("one");
+        let mut b = TextColumn::new();
+        b.push("two");
+        b.push("");
+        b.push("three");
+        a.append(b);
+        assert_eq!(
+            (0..a.len()).map(|i| a.get(i)).collect::<Vec<_>>(),
+            ["one", "two", "", "three"]
+        );
+    }
+
+    #[test]
+    fn list_column_remaps() {
+        let mut a = ListColumn::new();
+        a.push([0, 1]);
+        let mut b = ListColumn::new();
+        b.push([]);
+        b.push([1, 0]);
+        a.append_mapped(&b, &[5, 6]);
+        assert_eq!(a.get(0), &[0, 1]);
+        assert_eq!(a.get(1), &[] as &[u32]);
+        assert_eq!(a.get(2), &[6, 5]);
+        assert_eq!(a.len(), 3);
+    }
+}

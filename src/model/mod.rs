@@ -1,0 +1,474 @@
+//! The dataset model: a columnar store of posts, immutable after load.
+//!
+//! Every per-post column has one entry per loaded post, in input order. Strings that repeat
+//! (authors, hashtags, languages, mentions, urls) are interned; texts live in a chunked arena.
+
+pub mod columns;
+
+use std::borrow::Cow;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+pub use columns::{Interner, ListColumn, TextColumn};
+
+use crate::load::report::LoadReport;
+
+/// Marks "no id" in an id column (a post that references nothing).
+pub const ID_NONE: u64 = u64::MAX;
+/// Ids that are not canonical decimal numbers below 2^63 are stored as strings; their code
+/// has this bit set and the rest is the index into [`IdStrings`].
+const STRING_ID_FLAG: u64 = 1 << 63;
+
+/// Exact post ids: a `u64` where that is lossless, else the original string.
+#[derive(Debug, Default, Clone)]
+pub struct IdStrings {
+    strings: TextColumn,
+}
+
+impl IdStrings {
+    /// Encodes an id, keeping it exact. `None` for an empty id.
+    pub fn encode(&mut self, raw: &str) -> u64 {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return ID_NONE;
+        }
+        if let Some(n) = canonical_u64(raw) {
+            return n;
+        }
+        let i = self.strings.len() as u64;
+        self.strings.push(raw);
+        STRING_ID_FLAG | i
+    }
+
+    pub fn decode(&self, code: u64) -> Cow<'_, str> {
+        if code == ID_NONE {
+            Cow::Borrowed("")
+        } else if code & STRING_ID_FLAG != 0 {
+            Cow::Borrowed(self.strings.get((code & !STRING_ID_FLAG) as usize))
+        } else {
+            Cow::Owned(code.to_string())
+        }
+    }
+
+    pub fn is_string(code: u64) -> bool {
+        code != ID_NONE && code & STRING_ID_FLAG != 0
+    }
+
+    /// Appends `other`'s strings and returns the offset to add to its string indices.
+    pub fn append(&mut self, other: IdStrings) -> u64 {
+        let base = self.strings.len() as u64;
+        self.strings.append(other.strings);
+        base
+    }
+
+    pub fn rebase(code: u64, base: u64) -> u64 {
+        if Self::is_string(code) {
+            STRING_ID_FLAG | ((code & !STRING_ID_FLAG) + base)
+        } else {
+            code
+        }
+    }
+
+    pub fn heap_bytes(&self) -> usize {
+        self.strings.heap_bytes()
+    }
+}
+
+/// A decimal string that round-trips exactly through `u64` (no sign, no leading zeros,
+/// below 2^63). Anything else stays a string.
+pub fn canonical_u64(s: &str) -> Option<u64> {
+    let b = s.as_bytes();
+    if b.is_empty() || b.len() > 19 || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    if b.len() > 1 && b[0] == b'0' {
+        return None;
+    }
+    let n: u64 = s.parse().ok()?;
+    (n < STRING_ID_FLAG).then_some(n)
+}
+
+/// What kind of post a row is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+#[repr(u8)]
+pub enum PostKind {
+    #[default]
+    Original = 0,
+    Retweet = 1,
+    Quote = 2,
+    Reply = 3,
+}
+
+impl PostKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PostKind::Original => "original",
+            PostKind::Retweet => "retweet",
+            PostKind::Quote => "quote",
+            PostKind::Reply => "reply",
+        }
+    }
+}
+
+/// Engagement counts; `u32::MAX` means "not in the data".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Metrics {
+    pub reposts: u32,
+    pub replies: u32,
+    pub likes: u32,
+    pub quotes: u32,
+}
+
+pub const METRIC_NONE: u32 = u32::MAX;
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self {
+            reposts: METRIC_NONE,
+            replies: METRIC_NONE,
+            likes: METRIC_NONE,
+            quotes: METRIC_NONE,
+        }
+    }
+}
+
+impl Metrics {
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// The input formats derail reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    /// twarc2 JSONL of API response pages (`data` + `includes`).
+    Twarc2Pages,
+    /// twarc2 flattened JSONL, one tweet per line with expansions inline.
+    Twarc2Flat,
+    /// Twitter API v1.1 tweets, one per line (or an array).
+    TwitterV1,
+    /// A Twitter API v1.1 search response (`statuses` array).
+    TwitterV1Search,
+    /// snscrape `--jsonl` output.
+    Snscrape,
+    /// Bluesky `app.bsky.feed.defs#postView` objects or feed items.
+    Bluesky,
+    /// Mastodon status JSON.
+    Mastodon,
+    /// Delimited text (CSV, TSV, ...).
+    Csv,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Twarc2Pages => "twarc2_pages",
+            Format::Twarc2Flat => "twarc2_flat",
+            Format::TwitterV1 => "twitter_v1",
+            Format::TwitterV1Search => "twitter_v1_search",
+            Format::Snscrape => "snscrape",
+            Format::Bluesky => "bluesky",
+            Format::Mastodon => "mastodon",
+            Format::Csv => "csv",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            Format::Twarc2Pages => "twarc2 JSONL (Twitter API v2 response pages)",
+            Format::Twarc2Flat => "twarc2 flattened JSONL (one tweet per line)",
+            Format::TwitterV1 => "Twitter API v1.1 tweets",
+            Format::TwitterV1Search => "Twitter API v1.1 search response",
+            Format::Snscrape => "snscrape JSONL",
+            Format::Bluesky => "Bluesky PostView JSON",
+            Format::Mastodon => "Mastodon status JSON",
+            Format::Csv => "delimited text (CSV/TSV)",
+        }
+    }
+
+    pub fn from_name(s: &str) -> Option<Format> {
+        let s = s.trim().to_ascii_lowercase().replace('-', "_");
+        Some(match s.as_str() {
+            "twarc2_pages" | "twarc2" | "twarc" => Format::Twarc2Pages,
+            "twarc2_flat" | "twarc2_flattened" | "flat" => Format::Twarc2Flat,
+            "twitter_v1" | "v1" | "v1.1" | "twitter_v1.1" => Format::TwitterV1,
+            "twitter_v1_search" | "v1_search" => Format::TwitterV1Search,
+            "snscrape" => Format::Snscrape,
+            "bluesky" | "bsky" => Format::Bluesky,
+            "mastodon" => Format::Mastodon,
+            "csv" | "tsv" => Format::Csv,
+            _ => return None,
+        })
+    }
+
+    pub fn is_json(self) -> bool {
+        self != Format::Csv
+    }
+}
+
+/// Where the input columns of one post are in the source, for byte-exact export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RawSpan {
+    /// Byte offset in the decoded source stream (after gunzip and UTF-16 → UTF-8).
+    pub start: u64,
+    /// Length in bytes, without the line terminator.
+    pub len: u32,
+}
+
+/// One author: the stable key (platform id, else `@handle`) and the display handle.
+#[derive(Debug, Default, Clone)]
+pub struct Authors {
+    /// Platform id where known, else `@handle`.
+    pub keys: Interner,
+    /// Per author: index into `handles`.
+    pub handle_of: Vec<u32>,
+    pub handles: Interner,
+}
+
+impl Authors {
+    pub fn intern(&mut self, id: &str, handle: &str) -> u32 {
+        let key: Cow<str> = if !id.is_empty() {
+            Cow::Borrowed(id)
+        } else {
+            Cow::Owned(format!("@{handle}"))
+        };
+        let before = self.keys.len();
+        let i = self.keys.intern(&key);
+        if self.keys.len() > before {
+            let h = self.handles.intern(handle);
+            self.handle_of.push(h);
+        } else if !handle.is_empty() {
+            // A later row may know the handle that an earlier one lacked.
+            if let Some(slot) = self.handle_of.get_mut(i as usize)
+                && self.handles.resolve(*slot).is_empty()
+            {
+                *slot = self.handles.intern(handle);
+            }
+        }
+        i
+    }
+
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    pub fn handle(&self, author: u32) -> &str {
+        let h = self.handle_of.get(author as usize).copied().unwrap_or(0);
+        let handle = self.handles.resolve(h);
+        if handle.is_empty() {
+            self.keys.resolve(author)
+        } else {
+            handle
+        }
+    }
+
+    pub fn key(&self, author: u32) -> &str {
+        self.keys.resolve(author)
+    }
+}
+
+/// Facts about the file a dataset came from.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SourceInfo {
+    pub path: PathBuf,
+    pub format: Format,
+    /// Byte size of the file on disk.
+    pub file_bytes: u64,
+    /// xxh3-64 of the decoded source stream, as 16 hex digits.
+    pub fingerprint: String,
+    /// Column names of the input, in order (for JSON: the flattened core fields).
+    pub columns: Vec<String>,
+    /// The delimiter of a delimited-text source.
+    pub delimiter: Option<u8>,
+    /// Whether the source is gzip-compressed.
+    pub gzip: bool,
+    /// The text encoding that was decoded, e.g. "UTF-8", "UTF-16LE".
+    pub encoding: String,
+}
+
+/// A loaded dataset. Immutable after load: analysis reads it, labels refer to it by post id.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    pub source: SourceInfo,
+    pub report: LoadReport,
+    pub ids: Vec<u64>,
+    pub ref_ids: Vec<u64>,
+    pub id_strings: IdStrings,
+    /// UTC milliseconds since the Unix epoch.
+    pub created_at: Vec<i64>,
+    pub author: Vec<u32>,
+    pub authors: Authors,
+    pub text: TextColumn,
+    pub lang: Vec<u16>,
+    pub langs: Interner,
+    pub kind: Vec<PostKind>,
+    /// Normalised (NFKC, lowercase) hashtags, without '#', as indices into `hashtag_names`.
+    pub hashtags: ListColumn,
+    pub hashtag_names: Interner,
+    /// The spelling each hashtag had in the post, parallel to `hashtags`.
+    pub hashtag_spellings: ListColumn,
+    pub hashtag_display: Interner,
+    pub mentions: ListColumn,
+    pub mention_names: Interner,
+    pub urls: ListColumn,
+    pub url_names: Interner,
+    pub has_media: Vec<bool>,
+    /// Empty when the source has no metrics at all.
+    pub metrics: Vec<Metrics>,
+    /// 1-based line where each post's record starts in the source.
+    pub lines: Vec<u64>,
+    /// Byte spans of the original rows (delimited text only; empty for JSON sources).
+    pub raw: Vec<RawSpan>,
+    /// For each post, how many earlier posts share its id (0 for the first occurrence).
+    pub id_occurrence: Vec<u32>,
+}
+
+impl Dataset {
+    pub fn len(&self) -> usize {
+        self.created_at.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.created_at.is_empty()
+    }
+
+    pub fn id(&self, i: usize) -> Cow<'_, str> {
+        self.id_strings.decode(self.ids[i])
+    }
+
+    /// The id that addresses this post uniquely: the post id, with `#N` appended for the
+    /// N-th repeat of a duplicated id (the documented duplicate-id rule), or `line:N` for a
+    /// post without an id.
+    pub fn post_key(&self, i: usize) -> String {
+        if self.ids[i] == ID_NONE {
+            return format!("line:{}", self.lines[i]);
+        }
+        let id = self.id(i);
+        match self.id_occurrence.get(i).copied().unwrap_or(0) {
+            0 => id.into_owned(),
+            n => format!("{id}#{}", n + 1),
+        }
+    }
+
+    pub fn ref_id(&self, i: usize) -> Cow<'_, str> {
+        self.id_strings.decode(self.ref_ids[i])
+    }
+
+    pub fn text(&self, i: usize) -> &str {
+        self.text.get(i)
+    }
+
+    pub fn handle(&self, i: usize) -> &str {
+        self.authors.handle(self.author[i])
+    }
+
+    pub fn lang(&self, i: usize) -> &str {
+        self.langs.resolve(self.lang[i] as u32)
+    }
+
+    pub fn hashtags(&self, i: usize) -> impl Iterator<Item = &str> {
+        self.hashtags
+            .get(i)
+            .iter()
+            .map(|&h| self.hashtag_names.resolve(h))
+    }
+
+    pub fn hashtag_spellings(&self, i: usize) -> impl Iterator<Item = &str> {
+        self.hashtag_spellings
+            .get(i)
+            .iter()
+            .map(|&h| self.hashtag_display.resolve(h))
+    }
+
+    pub fn mentions(&self, i: usize) -> impl Iterator<Item = &str> {
+        self.mentions
+            .get(i)
+            .iter()
+            .map(|&h| self.mention_names.resolve(h))
+    }
+
+    pub fn urls(&self, i: usize) -> impl Iterator<Item = &str> {
+        self.urls.get(i).iter().map(|&h| self.url_names.resolve(h))
+    }
+
+    pub fn metrics(&self, i: usize) -> Metrics {
+        self.metrics.get(i).copied().unwrap_or_default()
+    }
+
+    /// (min, max) of `created_at`, or `None` for an empty dataset.
+    pub fn time_range(&self) -> Option<(i64, i64)> {
+        let min = self.created_at.iter().copied().min()?;
+        let max = self.created_at.iter().copied().max()?;
+        Some((min, max))
+    }
+
+    /// Approximate heap bytes held by the dataset.
+    pub fn heap_bytes(&self) -> usize {
+        self.ids.capacity() * 8
+            + self.ref_ids.capacity() * 8
+            + self.id_strings.heap_bytes()
+            + self.created_at.capacity() * 8
+            + self.author.capacity() * 4
+            + self.authors.keys.heap_bytes()
+            + self.authors.handles.heap_bytes()
+            + self.text.heap_bytes()
+            + self.lang.capacity() * 2
+            + self.kind.capacity()
+            + self.hashtags.heap_bytes()
+            + self.hashtag_spellings.heap_bytes()
+            + self.hashtag_names.heap_bytes()
+            + self.mentions.heap_bytes()
+            + self.urls.heap_bytes()
+            + self.url_names.heap_bytes()
+            + self.mention_names.heap_bytes()
+            + self.has_media.capacity()
+            + self.metrics.capacity() * 16
+            + self.lines.capacity() * 8
+            + self.raw.capacity() * 16
+            + self.id_occurrence.capacity() * 4
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_stay_exact() {
+        let mut ids = IdStrings::default();
+        for raw in [
+            "1574186989737459712",
+            "570306133677761000",
+            "0",
+            "007",
+            "18446744073709551615",
+            "5.70306E+17",
+            "at://did:plc:x/app.bsky.feed.post/3lk",
+            "9223372036854775808",
+        ] {
+            let code = ids.encode(raw);
+            assert_eq!(ids.decode(code), raw, "{raw}");
+        }
+        assert_eq!(ids.encode("  "), ID_NONE);
+        assert_eq!(ids.decode(ID_NONE), "");
+    }
+
+    #[test]
+    fn rebase_moves_string_ids_only() {
+        let mut a = IdStrings::default();
+        a.encode("x");
+        let mut b = IdStrings::default();
+        let code = b.encode("y");
+        let num = b.encode("42");
+        let base = a.append(b);
+        assert_eq!(a.decode(IdStrings::rebase(code, base)), "y");
+        assert_eq!(IdStrings::rebase(num, base), 42);
+    }
+}

@@ -1,0 +1,330 @@
+//! Text helpers shared by the loaders and the analysis: entity extraction (hashtags,
+//! mentions, urls), hashtag normalisation, and cleaning of HTML and escaped text.
+
+use std::borrow::Cow;
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// A character that may continue a hashtag: letters, digits, marks, `_`, and the joiners
+/// used in Indic and emoji-free scripts.
+pub fn is_tag_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || is_combining_mark(c) || c == '\u{200c}' || c == '\u{200d}'
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// Hashtags in `text`, with their original spelling and without the `#`.
+///
+/// Follows twitter-text's rules closely: `#` or `＃`, not preceded by a word character or
+/// `&`, followed by tag characters of which at least one is not a digit.
+pub fn extract_hashtags(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    if !text.contains(['#', '＃']) {
+        return out;
+    }
+    let mut prev: Option<char> = None;
+    let mut iter = text.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        if (c == '#' || c == '＃') && !prev.is_some_and(|p| is_word_char(p) || p == '&' || p == '#')
+        {
+            let start = i + c.len_utf8();
+            let mut end = start;
+            let mut has_non_digit = false;
+            while let Some(&(j, d)) = iter.peek() {
+                if is_tag_char(d) {
+                    if !d.is_ascii_digit() {
+                        has_non_digit = true;
+                    }
+                    end = j + d.len_utf8();
+                    iter.next();
+                } else {
+                    break;
+                }
+            }
+            // "#tag://" is part of a url, not a hashtag.
+            let followed_by_url = text[end..].starts_with("://");
+            if end > start && has_non_digit && !followed_by_url {
+                out.push(&text[start..end]);
+            }
+            prev = text[..end].chars().next_back();
+            continue;
+        }
+        prev = Some(c);
+    }
+    out
+}
+
+/// Mentions in `text`, without the `@`. Accepts Twitter handles, Bluesky handles with dots
+/// (`@name.bsky.social`) and fediverse handles (`@name@server.example`).
+pub fn extract_mentions(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    if !text.contains(['@', '＠']) {
+        return out;
+    }
+    let bytes = text.as_bytes();
+    let mut prev: Option<char> = None;
+    for (i, c) in text.char_indices() {
+        if (c == '@' || c == '＠') && !prev.is_some_and(|p| is_word_char(p) || p == '@') {
+            let start = i + c.len_utf8();
+            let mut end = start;
+            let mut at_seen = false;
+            while end < bytes.len() {
+                let b = bytes[end];
+                if b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-' {
+                    end += 1;
+                } else if b == b'@' && !at_seen && end > start {
+                    at_seen = true;
+                    end += 1;
+                } else {
+                    break;
+                }
+            }
+            let m = text[start..end].trim_end_matches(['.', '-', '@']);
+            if !m.is_empty() && m.as_bytes()[0] != b'.' {
+                out.push(m);
+            }
+        }
+        prev = Some(c);
+    }
+    out
+}
+
+/// `http(s)://` urls in `text`, without trailing punctuation.
+pub fn extract_urls(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    let mut offset = 0;
+    while let Some(pos) = rest.find("http") {
+        let abs = offset + pos;
+        let tail = &text[abs..];
+        let scheme = if tail.starts_with("https://") {
+            8
+        } else if tail.starts_with("http://") {
+            7
+        } else {
+            offset = abs + 4;
+            rest = &text[offset..];
+            continue;
+        };
+        let end = tail
+            .char_indices()
+            .find(|&(_, c)| c.is_whitespace() || c == '"' || c == '<' || c == '>' || c == '…')
+            .map(|(j, _)| j)
+            .unwrap_or(tail.len());
+        let url = tail[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '\'', ']']);
+        if url.len() > scheme {
+            out.push(url);
+        }
+        offset = abs + end.max(scheme);
+        rest = &text[offset..];
+    }
+    out
+}
+
+/// The matching form of a hashtag: NFKC, then lowercase. The `#` is removed if present.
+pub fn normalize_hashtag(tag: &str) -> Cow<'_, str> {
+    let tag = tag.trim_start_matches(['#', '＃']).trim();
+    if tag.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        Cow::Borrowed(tag)
+    } else if tag.is_ascii() {
+        Cow::Owned(tag.to_ascii_lowercase())
+    } else {
+        Cow::Owned(tag.nfkc().collect::<String>().to_lowercase())
+    }
+}
+
+/// Decodes the HTML entities Twitter and many exports leave in text (`&amp;`, `&lt;`,
+/// `&gt;`, `&quot;`, `&#39;`, numeric references).
+pub fn unescape_html_entities(s: &str) -> Cow<'_, str> {
+    if !s.contains('&') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(pos) = rest.find('&') {
+        out.push_str(&rest[..pos]);
+        let tail = &rest[pos..];
+        let semi = tail.bytes().take(12).position(|b| b == b';');
+        let decoded = semi.and_then(|end| {
+            let name = &tail[1..end];
+            let ch = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some('\u{a0}'),
+                _ if name.starts_with("#x") || name.starts_with("#X") => {
+                    u32::from_str_radix(&name[2..], 16).ok().and_then(char::from_u32)
+                }
+                _ if name.starts_with('#') => name[1..].parse().ok().and_then(char::from_u32),
+                _ => None,
+            };
+            ch.map(|c| (c, end + 1))
+        });
+        match decoded {
+            Some((c, used)) => {
+                out.push(c);
+                rest = &tail[used..];
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// Turns Mastodon's HTML `content` into plain text: paragraphs and `<br>` become line
+/// breaks, tags are dropped, entities decoded.
+///
+/// Written by hand: Mastodon emits a small, sanitised HTML subset (`p`, `br`, `a`, `span`),
+/// and a full HTML parser would add dozens of crates for no gain.
+pub fn html_to_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        let tail = &rest[lt..];
+        let Some(gt) = tail.find('>') else {
+            out.push_str(tail);
+            rest = "";
+            break;
+        };
+        let tag = tail[1..gt].trim().to_ascii_lowercase();
+        let name = tag
+            .trim_start_matches('/')
+            .split(|c: char| c.is_whitespace() || c == '/')
+            .next()
+            .unwrap_or("");
+        if name == "br" {
+            out.push('\n');
+        } else if name == "p" && tag.starts_with('/') {
+            out.push_str("\n\n");
+        }
+        rest = &tail[gt + 1..];
+    }
+    out.push_str(rest);
+    let text = unescape_html_entities(out.trim_end()).into_owned();
+    text.trim().to_string()
+}
+
+/// Decodes literal `\uXXXX` escapes (with surrogate pairs) and `\n`, `\t` left in text by a
+/// careless export. Returns `None` when there are none.
+pub fn decode_literal_escapes(s: &str) -> Option<String> {
+    if !s.contains("\\u") && !s.contains("\\n") {
+        return None;
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.char_indices().peekable();
+    let b = s.as_bytes();
+    let mut changed = false;
+    let hex4 = |at: usize| -> Option<u32> {
+        let h = s.get(at..at + 4)?;
+        if h.bytes().all(|c| c.is_ascii_hexdigit()) {
+            u32::from_str_radix(h, 16).ok()
+        } else {
+            None
+        }
+    };
+    while let Some((i, c)) = chars.next() {
+        if c == '\\' && i + 1 < b.len() {
+            match b[i + 1] {
+                b'u' => {
+                    if let Some(hi) = hex4(i + 2) {
+                        let mut consumed = 6;
+                        let ch = if (0xD800..0xDC00).contains(&hi) {
+                            match (b.get(i + 6), b.get(i + 7), hex4(i + 8)) {
+                                (Some(b'\\'), Some(b'u'), Some(lo)) if (0xDC00..0xE000).contains(&lo) => {
+                                    consumed = 12;
+                                    char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
+                                }
+                                _ => None,
+                            }
+                        } else {
+                            char::from_u32(hi)
+                        };
+                        if let Some(ch) = ch {
+                            out.push(ch);
+                            changed = true;
+                            for _ in 1..consumed {
+                                chars.next();
+                            }
+                            continue;
+                        }
+                    }
+                }
+                b'n' => {
+                    out.push('\n');
+                    chars.next();
+                    changed = true;
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        out.push(c);
+    }
+    changed.then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashtags_follow_twitter_rules() {
+        assert_eq!(
+            extract_hashtags("Go #BTS and #방탄소년단! #2020 #covid19 a#b &#39; #tag_x."),
+            ["BTS", "방탄소년단", "covid19", "tag_x"]
+        );
+        assert_eq!(extract_hashtags("＃ファンカム です"), ["ファンカム"]);
+        assert_eq!(extract_hashtags("no tags"), Vec::<&str>::new());
+        assert_eq!(extract_hashtags("#a#b"), ["a"]);
+        assert_eq!(extract_hashtags("#"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn hashtag_normalisation() {
+        assert_eq!(normalize_hashtag("BlackLivesMatter"), "blacklivesmatter");
+        assert_eq!(normalize_hashtag("#ＢＴＳ"), "bts");
+        assert_eq!(normalize_hashtag("방탄소년단"), "방탄소년단");
+        assert_eq!(normalize_hashtag("ÉTÉ"), "été");
+    }
+
+    #[test]
+    fn mentions_and_urls() {
+        assert_eq!(
+            extract_mentions("RT @BTS_twt: hi @a.bsky.social and @x@mastodon.social, mail a@b.c"),
+            ["BTS_twt", "a.bsky.social", "x@mastodon.social"]
+        );
+        assert_eq!(
+            extract_urls("see https://t.co/abc, (http://x.org/a?b=1). httpfoo https://"),
+            ["https://t.co/abc", "http://x.org/a?b=1"]
+        );
+    }
+
+    #[test]
+    fn html_and_entities() {
+        assert_eq!(unescape_html_entities("I &lt;3 &amp; &#39;x&#x27; &bogus; &"), "I <3 & 'x' &bogus; &");
+        assert_eq!(
+            html_to_text("<p>Hello <a href=\"x\">#<span>tag</span></a><br/>line &amp; more</p><p>two</p>"),
+            "Hello #tag\nline & more\n\ntwo"
+        );
+    }
+
+    #[test]
+    fn literal_escapes() {
+        assert_eq!(
+            decode_literal_escapes("ARMY\\u2019s \\ud83c\\udf7e\\nx").as_deref(),
+            Some("ARMY’s 🍾\nx")
+        );
+        assert_eq!(decode_literal_escapes("plain"), None);
+        assert_eq!(decode_literal_escapes("bad \\uZZZZ").as_deref(), None);
+    }
+}
