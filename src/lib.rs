@@ -10,3 +10,7 @@ pub mod text;
 pub mod time;
 pub mod cli;
 pub mod summary;
+pub mod generate;
+pub mod analysis;
+pub mod export;
+pub mod labels;

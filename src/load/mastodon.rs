@@ -122,7 +122,13 @@ pub fn status(bytes: &[u8], line: u64, ctx: &JsonContext, out: &mut ChunkBuilder
             format!("content of status {id} is {} bytes, above the {} byte limit", body.len(), ctx.max_field_bytes), None);
         return Ok(());
     }
-    let tags: Vec<Cow<str>> = body_src.tags.iter().flatten().filter_map(|t| t.name.clone()).collect();
+    // Hashtags with their spelling in the text; tags the API lists but the text lacks are added.
+    let mut tags: Vec<Cow<str>> = text::extract_hashtags(&body).into_iter().map(|t| Cow::Owned(t.to_string())).collect();
+    for t in body_src.tags.iter().flatten().filter_map(|t| t.name.clone()) {
+        if !tags.iter().any(|x| x.to_lowercase() == t.to_lowercase()) {
+            tags.push(t);
+        }
+    }
     let mentions: Vec<Cow<str>> = body_src.mentions.iter().flatten().filter_map(|m| m.acct.clone()).collect();
     let mut urls: Vec<Cow<str>> = text::extract_urls(&body)
         .into_iter()

@@ -243,6 +243,8 @@ pub fn load_path(path: &Path, opts: &LoadOptions, progress: &Progress) -> Result
         naive_zone: opts.naive_zone.clone(),
         ..Default::default()
     };
+    let mut header_span = None;
+    let mut line_ending = "\n".to_string();
     let (chunks, columns, delimiter) = if format.is_json() {
         tp.epoch = crate::time::EpochPolicy::Any;
         let ctx = JsonContext {
@@ -266,8 +268,10 @@ pub fn load_path(path: &Path, opts: &LoadOptions, progress: &Progress) -> Result
         };
         (chunks, JSON_CORE_COLUMNS.iter().map(|s| s.to_string()).collect(), None)
     } else {
-        let (chunks, header, dialect) =
+        let (chunks, header, dialect, hspan, le) =
             load_csv(&mut reader, &path_str, opts, &tp, &mut report, progress, &update)?;
+        header_span = hspan;
+        line_ending = le;
         report.delimiter = Some(dialect.describe());
         report.format_detail = format!("delimited text ({})", dialect.describe());
         (chunks, header, Some(dialect.delimiter))
@@ -291,6 +295,8 @@ pub fn load_path(path: &Path, opts: &LoadOptions, progress: &Progress) -> Result
         delimiter,
         gzip: kind.gzip,
         encoding: source_encoding_name(&kind),
+        header_span,
+        line_ending,
     };
     drop(reader);
     progress.begin("Indexing", 0);
@@ -373,7 +379,7 @@ fn load_csv(
     report: &mut LoadReport,
     progress: &Progress,
     update: &dyn Fn(&Progress),
-) -> Result<(Vec<ChunkBuilder>, Vec<String>, Dialect), LoadError> {
+) -> Result<(Vec<ChunkBuilder>, Vec<String>, Dialect, Option<crate::model::RawSpan>, String), LoadError> {
     let cancelled = || LoadError::Cancelled { path: path.to_string() };
     // Make sure the head holds the header and some rows.
     let mut dialect = csv_format::sniff_dialect(&reader.buf, reader.eof);
@@ -477,6 +483,13 @@ fn load_csv(
     }
     let mut chunks = vec![pre];
     let mut line = 1u64;
+    let head_bytes = &reader.buf[..header_seg.end];
+    let line_ending = if head_bytes.ends_with(b"\r\n") { "\r\n" } else { "\n" }.to_string();
+    let mut header_len = header_seg.end;
+    while header_len > 0 && matches!(reader.buf[header_len - 1], b'\n' | b'\r') {
+        header_len -= 1;
+    }
+    let header_span = has_header.then_some(crate::model::RawSpan { start: reader.offset, len: header_len as u32 });
     if has_header {
         line += memchr::memchr_iter(b'\n', &reader.buf[..header_seg.end]).count() as u64;
         reader.consume(header_seg.end);
@@ -519,7 +532,7 @@ fn load_csv(
         update(progress);
         progress.check().map_err(|_| cancelled())?;
     }
-    Ok((chunks, header, dialect))
+    Ok((chunks, header, dialect, header_span, line_ending))
 }
 
 #[cfg(test)]

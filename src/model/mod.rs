@@ -291,6 +291,10 @@ pub struct SourceInfo {
     pub gzip: bool,
     /// The text encoding that was decoded, e.g. "UTF-8", "UTF-16LE".
     pub encoding: String,
+    /// The header line of a delimited-text source (absent when the file has none).
+    pub header_span: Option<RawSpan>,
+    /// The line ending of a delimited-text source ("\n" or "\r\n").
+    pub line_ending: String,
 }
 
 /// A loaded dataset. Immutable after load: analysis reads it, labels refer to it by post id.

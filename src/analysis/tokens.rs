@@ -1,0 +1,230 @@
+//! Unicode-aware tokens: words (unicode-segmentation), hashtags, emoji, and character
+//! bigrams for scripts written without spaces (Han, kana). URLs, mentions and the
+//! `RT @user:` prefix are dropped. Tokens are case-folded and hashed to `u32`.
+//!
+//! 32-bit token hashes keep per-post token lists small; with a few hundred thousand
+//! distinct tokens, the handful of collisions does not change any analysis result.
+
+use std::sync::OnceLock;
+
+use rustc_hash::FxHashSet;
+use unicode_segmentation::UnicodeSegmentation;
+use xxhash_rust::xxh3::xxh3_64;
+
+/// Hash of a token string.
+pub fn token_hash(s: &str) -> u32 {
+    xxh3_64(s.as_bytes()) as u32
+}
+
+/// Is `c` an emoji or pictograph (approximately Extended_Pictographic)?
+pub fn is_emoji(c: char) -> bool {
+    matches!(c as u32,
+        0x1F300..=0x1FAFF | 0x2600..=0x27BF | 0x1F000..=0x1F2FF | 0x2B00..=0x2BFF | 0x2300..=0x23FF
+        | 0x3030 | 0x303D | 0x3297 | 0x3299 | 0x00A9 | 0x00AE | 0x203C | 0x2049 | 0x2122 | 0x2139)
+}
+
+/// Han ideographs and kana: scripts written without spaces between words.
+pub fn is_unspaced(c: char) -> bool {
+    matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F)
+}
+
+/// One token, with its kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    Word,
+    Stop,
+    Hashtag,
+    Emoji,
+    Bigram,
+}
+
+fn stop_set() -> &'static FxHashSet<&'static str> {
+    static SET: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| STOP_WORDS.iter().flat_map(|l| l.split_whitespace()).collect())
+}
+
+pub fn is_stop_word(w: &str) -> bool {
+    stop_set().contains(w)
+}
+
+/// Hashes of all stop words (for filtering token hashes).
+pub fn stop_hashes() -> &'static FxHashSet<u32> {
+    static SET: OnceLock<FxHashSet<u32>> = OnceLock::new();
+    SET.get_or_init(|| stop_set().iter().map(|w| token_hash(w)).collect())
+}
+
+/// Removes the `RT @user: ` prefix of a retweet.
+pub fn strip_rt_prefix(text: &str) -> &str {
+    let t = text.trim_start();
+    if let Some(rest) = t.strip_prefix("RT @")
+        && let Some(colon) = rest.find(':')
+        && colon <= 60
+        && !rest[..colon].contains(char::is_whitespace)
+    {
+        return rest[colon + 1..].trim_start();
+    }
+    text
+}
+
+/// Calls `f(kind, token)` for each token of `text`, in order.
+pub fn for_each_token(text: &str, mut f: impl FnMut(TokenKind, &str)) {
+    let body = strip_rt_prefix(text);
+    let mut lower = String::with_capacity(body.len());
+    // Lowercase once; drop urls and mentions; keep hashtags as "#tag".
+    for piece in body.split_whitespace() {
+        if piece.starts_with("http://") || piece.starts_with("https://") || piece.starts_with("www.") {
+            continue;
+        }
+        if piece.starts_with('@') || piece.starts_with('＠') {
+            continue;
+        }
+        if !lower.is_empty() {
+            lower.push(' ');
+        }
+        for c in piece.chars() {
+            lower.extend(c.to_lowercase());
+        }
+    }
+    // Hashtags first, then blank them out of the word stream.
+    let tags = crate::text::extract_hashtags(&lower);
+    let mut words_src = lower.clone();
+    for t in &tags {
+        f(TokenKind::Hashtag, &format!("#{}", crate::text::normalize_hashtag(t)));
+        if let Some(pos) = words_src.find(&format!("#{t}")) {
+            words_src.replace_range(pos..pos + t.len() + 1, &" ".repeat(t.len() + 1));
+        }
+    }
+    for c in words_src.chars().filter(|c| is_emoji(*c)) {
+        let mut b = [0u8; 4];
+        f(TokenKind::Emoji, c.encode_utf8(&mut b));
+    }
+    let mut run: Vec<char> = Vec::new();
+    let flush = |run: &mut Vec<char>, f: &mut dyn FnMut(TokenKind, &str)| {
+        if run.len() == 1 {
+            let mut b = [0u8; 4];
+            f(TokenKind::Word, run[0].encode_utf8(&mut b));
+        } else {
+            for w in run.windows(2) {
+                let s: String = w.iter().collect();
+                f(TokenKind::Bigram, &s);
+            }
+        }
+        run.clear();
+    };
+    for w in words_src.unicode_words() {
+        let mut chars = w.chars();
+        let first = chars.next();
+        let single = chars.next().is_none();
+        if let Some(c) = first
+            && single
+            && is_unspaced(c)
+        {
+            run.push(c);
+            continue;
+        }
+        if w.chars().all(is_unspaced) {
+            run.extend(w.chars());
+            continue;
+        }
+        if !run.is_empty() {
+            flush(&mut run, &mut f);
+        }
+        if w.chars().all(|c| c.is_ascii_digit()) && w.len() < 3 {
+            continue;
+        }
+        let kind = if is_stop_word(w) { TokenKind::Stop } else { TokenKind::Word };
+        f(kind, w);
+    }
+    if !run.is_empty() {
+        flush(&mut run, &mut f);
+    }
+}
+
+/// The tokens of a post, for analysis.
+#[derive(Debug, Default, Clone)]
+pub struct PostTokens {
+    /// Sorted, deduplicated hashes of all tokens (stop words included): the shingle set
+    /// for near-duplicate detection.
+    pub set: Vec<u32>,
+    /// Hash of the whole token sequence: equal for texts that differ only in case, urls,
+    /// mentions, spacing and the retweet prefix.
+    pub exact: u64,
+}
+
+/// Tokenizes for analysis.
+pub fn post_tokens(text: &str) -> PostTokens {
+    let mut set = Vec::with_capacity(24);
+    let mut seq = xxhash_rust::xxh3::Xxh3::new();
+    for_each_token(text, |_, t| {
+        seq.update(t.as_bytes());
+        seq.update(b"\x1f");
+        set.push(token_hash(t));
+    });
+    set.sort_unstable();
+    set.dedup();
+    PostTokens {
+        set,
+        exact: seq.digest(),
+    }
+}
+
+/// Tokens with their strings (for showing top terms).
+pub fn token_strings(text: &str) -> Vec<(u32, String, TokenKind)> {
+    let mut v = Vec::new();
+    for_each_token(text, |k, t| v.push((token_hash(t), t.to_string(), k)));
+    v
+}
+
+/// Stop words of common languages: English, Spanish, French, German, Italian, Portuguese,
+/// Dutch, plus frequent Korean and Japanese function words.
+const STOP_WORDS: &[&str] = &[
+    "a about above after again against all am an and any are as at be because been before being below between both but by can could did do does doing down during each few for from further had has have having he her here hers herself him himself his how i if in into is it its itself just me more most my myself no nor not now of off on once only or other our ours ourselves out over own same she should so some such than that the their theirs them themselves then there these they this those through to too under until up very was we were what when where which while who whom why will with you your yours yourself yourselves im dont its cant wont thats rt via amp u ur",
+    "de la que el en y a los del se las por un para con no una su al lo como más pero sus le ya o este sí porque esta entre cuando muy sin sobre también me hasta hay donde quien desde todo nos durante todos uno les ni contra otros ese eso ante ellos e esto mí antes algunos qué unos yo otro otras otra él tanto esa estos mucho quienes nada muchos cual poco ella estar estas algunas algo nosotros mi mis tú te ti tu tus es son fue ha",
+    "le les des du un une et est en que qui dans ce il pas ne sur se plus par pour au avec son sa ses mais ou je tu nous vous elle ils elles on ma mon mes ton ta tes aux cette ces été être avoir fait",
+    "der die das und ist nicht ein eine zu den dem des mit sich auf für von im es an als auch wie er sie wir ihr ich du aber oder wenn noch nur so bei nach aus um hat sind war",
+    "il lo la i gli le di da in con su per tra fra che non è un una uno del della dei delle al alla ai alle dal dalla nel nella sul sulla ma se come anche più ci si ne sono ho hai ha",
+    "o os as um uma de do da dos das em no na nos nas que não é com por para se mais mas como ao aos à às ele ela eles elas eu você isso isto",
+    "het een en van ik te dat die in is op de niet met voor zijn er maar om aan ook als bij of dan wat nog",
+    "이 그 저 것 수 등 및 더 또 좀 잘 너무 진짜 정말 그리고 하지만 그래서 는 은 가 을 를 에 의 도 로 와 과",
+    "の は が を に で と も た です ます こと これ それ あれ この その",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(s: &str) -> Vec<(TokenKind, String)> {
+        let mut v = Vec::new();
+        for_each_token(s, |k, t| v.push((k, t.to_string())));
+        v
+    }
+
+    #[test]
+    fn words_hashtags_emoji() {
+        let v = toks("RT @someone: Here's a FANCAM of Jimin 💜 #BTS https://t.co/x @bts_twt");
+        let words: Vec<&str> = v.iter().map(|(_, t)| t.as_str()).collect();
+        assert!(words.contains(&"#bts"));
+        assert!(words.contains(&"fancam"));
+        assert!(words.contains(&"jimin"));
+        assert!(words.contains(&"💜"));
+        assert!(!words.iter().any(|w| w.contains("t.co") || w.contains("someone") || w.contains("bts_twt")));
+        assert!(v.iter().any(|(k, t)| *k == TokenKind::Stop && t == "of"));
+    }
+
+    #[test]
+    fn cjk_gets_bigrams_and_hangul_words() {
+        let v = toks("今日のアニメ最高 방탄소년단 최고");
+        let words: Vec<&str> = v.iter().map(|(_, t)| t.as_str()).collect();
+        assert!(words.contains(&"方탄소년단") || words.contains(&"방탄소년단"));
+        assert!(words.contains(&"今日"));
+        assert!(words.contains(&"最高"));
+    }
+
+    #[test]
+    fn exact_hash_ignores_case_urls_and_rt() {
+        let a = post_tokens("Copy and paste this https://x.y/1");
+        let b = post_tokens("RT @x: copy AND paste   this https://other");
+        assert_eq!(a.exact, b.exact);
+        assert_ne!(a.exact, post_tokens("copy and paste that").exact);
+    }
+}

@@ -1,0 +1,469 @@
+//! Annotated CSV export: every input row, its original columns first — byte for byte for
+//! delimited sources, re-read from the file and checked against the load fingerprint — then
+//! derail's columns. Written to a temporary file and renamed, so an export is atomic.
+
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use crate::analysis::Analysis;
+use crate::labels::Labels;
+use crate::load::JSON_CORE_COLUMNS;
+use crate::load::source::{self, BlockReader};
+use crate::model::{Dataset, METRIC_NONE, RawSpan};
+use crate::progress::Progress;
+use crate::time::format_iso;
+
+/// derail's columns, as in `derail analyze`.
+pub const DERAIL_COLUMNS: [&str; 6] = [
+    "derail_tags",
+    "derail_cluster",
+    "derail_dup_group",
+    "derail_coordinated",
+    "derail_takeover",
+    "derail_label",
+];
+/// Extra columns of `derail export` and the app's export.
+pub const LABEL_DETAIL_COLUMNS: [&str; 2] = ["derail_labelled_by", "derail_labelled_at"];
+
+#[derive(Debug, Clone, Default)]
+pub struct ExportOptions {
+    /// Add `derail_labelled_by` and `derail_labelled_at`.
+    pub label_details: bool,
+    /// Prefix cells that start with `=`, `+`, `-`, `@`, tab or CR with `'` (OWASP CSV
+    /// injection); plain numbers are left alone.
+    pub neutralize_formulas: bool,
+    /// Export only these posts (sorted indices); `None` exports every input row.
+    pub only: Option<Vec<u32>>,
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct ExportSummary {
+    pub path: String,
+    pub rows: u64,
+    pub posts: u64,
+    pub rejected_rows: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("{path}: {message}")]
+    Io { path: String, message: String },
+    #[error("{source_path} changed since it was loaded (its content no longer matches); reload it before exporting")]
+    SourceChanged { source_path: String },
+    #[error("export cancelled")]
+    Cancelled,
+}
+
+fn io_err(path: &Path) -> impl Fn(std::io::Error) -> ExportError + '_ {
+    move |e| ExportError::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    }
+}
+
+/// Would a spreadsheet read this cell as a formula?
+pub fn is_formula_like(cell: &str) -> bool {
+    match cell.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => {
+            let t = cell.trim();
+            // Plain numbers ("-5", "+3.2") cannot run anything.
+            !(t.len() > 1 && t[1..].bytes().all(|b| b.is_ascii_digit() || b == b'.') && t[1..].bytes().any(|b| b.is_ascii_digit()))
+        }
+        _ => false,
+    }
+}
+
+pub fn neutralize(cell: &str) -> std::borrow::Cow<'_, str> {
+    if is_formula_like(cell) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// Quotes a field for a delimited file when it needs it.
+fn push_field(out: &mut Vec<u8>, field: &str, delim: u8) {
+    let needs = field.bytes().any(|b| b == delim || b == b'"' || b == b'\n' || b == b'\r')
+        || field.starts_with(' ')
+        || field.ends_with(' ');
+    if needs {
+        out.push(b'"');
+        for b in field.bytes() {
+            if b == b'"' {
+                out.push(b'"');
+            }
+            out.push(b);
+        }
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(field.as_bytes());
+    }
+}
+
+/// derail's values for one post.
+fn derail_values(ds: &Dataset, an: Option<&Analysis>, labels: Option<&Labels>, i: usize, details: bool) -> Vec<String> {
+    let mut v = Vec::with_capacity(8);
+    match an {
+        Some(a) => {
+            v.push(a.tag_list(i).join(";"));
+            v.push(a.cluster[i].to_string());
+            v.push(if a.dup_group[i] == u32::MAX { String::new() } else { a.dup_group[i].to_string() });
+            v.push(a.is_coordinated(i).to_string());
+            v.push(a.is_takeover(i).to_string());
+        }
+        None => v.extend(std::iter::repeat_n(String::new(), 5)),
+    }
+    let key = ds.post_key(i);
+    let entry = labels.and_then(|l| l.get(&key).map(|e| (l.def(e.label).map(|d| d.name.clone()).unwrap_or_default(), e)));
+    v.push(entry.as_ref().map(|(n, _)| n.clone()).unwrap_or_default());
+    if details {
+        v.push(entry.as_ref().map(|(_, e)| e.by.clone()).unwrap_or_default());
+        v.push(entry.as_ref().map(|(_, e)| format_iso(e.at_ms)).unwrap_or_default());
+    }
+    v
+}
+
+fn rejected_values(details: bool) -> Vec<String> {
+    let mut v = vec!["rejected".to_string(), String::new(), String::new(), String::new(), String::new(), String::new()];
+    if details {
+        v.extend([String::new(), String::new()]);
+    }
+    v
+}
+
+/// The flattened core fields of a post (JSON sources).
+pub fn core_fields(ds: &Dataset, i: usize) -> Vec<String> {
+    let m = ds.metrics(i);
+    let metric = |x: u32| if x == METRIC_NONE { String::new() } else { x.to_string() };
+    vec![
+        ds.id(i).into_owned(),
+        format_iso(ds.created_at[i]),
+        ds.authors.key(ds.author[i]).trim_start_matches('@').to_string(),
+        ds.handle(i).to_string(),
+        ds.text(i).to_string(),
+        ds.lang(i).to_string(),
+        ds.kind[i].as_str().to_string(),
+        ds.ref_id(i).into_owned(),
+        ds.hashtag_spellings(i).collect::<Vec<_>>().join(";"),
+        ds.mentions(i).collect::<Vec<_>>().join(";"),
+        ds.urls(i).collect::<Vec<_>>().join(" "),
+        ds.has_media[i].to_string(),
+        metric(m.reposts),
+        metric(m.replies),
+        metric(m.likes),
+        metric(m.quotes),
+        ds.lines[i].to_string(),
+    ]
+}
+
+/// Writes an annotated CSV to `out` atomically.
+pub fn export_annotated(
+    ds: &Dataset,
+    an: Option<&Analysis>,
+    labels: Option<&Labels>,
+    out: &Path,
+    opts: &ExportOptions,
+    progress: &Progress,
+) -> Result<ExportSummary, ExportError> {
+    let dir: PathBuf = out.parent().filter(|p| !p.as_os_str().is_empty()).map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
+    let tmp = tempfile::Builder::new()
+        .prefix(".derail-export-")
+        .suffix(".tmp")
+        .tempfile_in(&dir)
+        .map_err(io_err(out))?;
+    let summary = {
+        let mut w = BufWriter::with_capacity(1 << 20, tmp.as_file());
+        let s = if ds.source.format.is_json() {
+            write_json_source(ds, an, labels, &mut w, opts, progress, out)?
+        } else {
+            write_delimited_source(ds, an, labels, &mut w, opts, progress, out)?
+        };
+        w.flush().map_err(io_err(out))?;
+        s
+    };
+    tmp.as_file().sync_all().map_err(io_err(out))?;
+    tmp.persist(out).map_err(|e| ExportError::Io {
+        path: out.display().to_string(),
+        message: e.error.to_string(),
+    })?;
+    Ok(ExportSummary {
+        path: out.display().to_string(),
+        ..summary
+    })
+}
+
+fn header_names(opts: &ExportOptions) -> Vec<&'static str> {
+    let mut h: Vec<&str> = DERAIL_COLUMNS.to_vec();
+    if opts.label_details {
+        h.extend(LABEL_DETAIL_COLUMNS);
+    }
+    h
+}
+
+fn write_json_source(
+    ds: &Dataset,
+    an: Option<&Analysis>,
+    labels: Option<&Labels>,
+    w: &mut dyn Write,
+    opts: &ExportOptions,
+    progress: &Progress,
+    out: &Path,
+) -> Result<ExportSummary, ExportError> {
+    let mut csvw = csv::WriterBuilder::new().flexible(true).from_writer(w);
+    let mut header: Vec<&str> = JSON_CORE_COLUMNS.to_vec();
+    header.extend(header_names(opts));
+    let werr = |e: csv::Error| ExportError::Io { path: out.display().to_string(), message: e.to_string() };
+    csvw.write_record(&header).map_err(werr)?;
+    let mut summary = ExportSummary::default();
+    let posts: Vec<u32> = match &opts.only {
+        Some(v) => v.clone(),
+        None => (0..ds.len() as u32).collect(),
+    };
+    let rejected: Vec<u64> = if opts.only.is_none() {
+        ds.report.rejections.iter().map(|r| r.line).collect()
+    } else {
+        Vec::new()
+    };
+    progress.begin("Exporting", posts.len() as u64);
+    let mut r = 0usize;
+    for (n, &i) in posts.iter().enumerate() {
+        let i = i as usize;
+        while r < rejected.len() && rejected[r] < ds.lines[i] {
+            let mut row = vec![String::new(); JSON_CORE_COLUMNS.len()];
+            if let Some(last) = row.last_mut() {
+                *last = rejected[r].to_string();
+            }
+            row.extend(rejected_values(opts.label_details));
+            csvw.write_record(&row).map_err(werr)?;
+            summary.rejected_rows += 1;
+            r += 1;
+        }
+        let mut row = core_fields(ds, i);
+        row.extend(derail_values(ds, an, labels, i, opts.label_details));
+        if opts.neutralize_formulas {
+            row = row.into_iter().map(|c| neutralize(&c).into_owned()).collect();
+        }
+        csvw.write_record(&row).map_err(werr)?;
+        summary.posts += 1;
+        if n % 8192 == 0 {
+            progress.set(n as u64);
+            if progress.is_cancelled() {
+                return Err(ExportError::Cancelled);
+            }
+        }
+    }
+    while r < rejected.len() {
+        let mut row = vec![String::new(); JSON_CORE_COLUMNS.len()];
+        if let Some(last) = row.last_mut() {
+            *last = rejected[r].to_string();
+        }
+        row.extend(rejected_values(opts.label_details));
+        csvw.write_record(&row).map_err(werr)?;
+        summary.rejected_rows += 1;
+        r += 1;
+    }
+    csvw.flush().map_err(io_err(out))?;
+    summary.rows = summary.posts + summary.rejected_rows;
+    Ok(summary)
+}
+
+/// Reads the decoded source forward, copying row spans out of it.
+struct SpanReader {
+    reader: BlockReader,
+    /// Position of the next unread byte within `reader.buf`.
+    pos: usize,
+}
+
+impl SpanReader {
+    fn offset(&self) -> u64 {
+        self.reader.offset + self.pos as u64
+    }
+
+    /// Makes at least `need` unread bytes available, if the stream has them.
+    fn ensure(&mut self, need: usize) {
+        if self.reader.buf.len() - self.pos >= need || self.reader.eof {
+            return;
+        }
+        // Drop what was read, then read on.
+        self.reader.consume(self.pos);
+        self.pos = 0;
+        let want = need.max(4 << 20);
+        self.reader.fill(want);
+    }
+
+    /// Copies `span` into `dst`; false when the stream does not hold it.
+    fn copy(&mut self, span: RawSpan, dst: &mut Vec<u8>) -> bool {
+        if span.start < self.offset() {
+            return false;
+        }
+        while self.offset() < span.start {
+            self.ensure(1);
+            let avail = self.reader.buf.len() - self.pos;
+            if avail == 0 {
+                return false;
+            }
+            let skip = ((span.start - self.offset()) as usize).min(avail);
+            self.pos += skip;
+        }
+        let need = span.len as usize;
+        self.ensure(need);
+        if self.reader.buf.len() - self.pos < need {
+            return false;
+        }
+        dst.extend_from_slice(&self.reader.buf[self.pos..self.pos + need]);
+        self.pos += need;
+        true
+    }
+}
+
+fn write_delimited_source(
+    ds: &Dataset,
+    an: Option<&Analysis>,
+    labels: Option<&Labels>,
+    w: &mut dyn Write,
+    opts: &ExportOptions,
+    progress: &Progress,
+    out: &Path,
+) -> Result<ExportSummary, ExportError> {
+    let src = &ds.source.path;
+    let kind = match source::sniff_source(src).map_err(io_err(src))? {
+        Ok(k) => k,
+        Err(_) => return Err(ExportError::SourceChanged { source_path: src.display().to_string() }),
+    };
+    let decoded = source::open_decoded(src, &kind, Default::default()).map_err(io_err(src))?;
+    let mut reader = SpanReader { reader: BlockReader::new(decoded), pos: 0 };
+    let delim = ds.source.delimiter.unwrap_or(b',');
+    let eol = ds.source.line_ending.as_bytes().to_vec();
+    let mut line: Vec<u8> = Vec::with_capacity(1 << 16);
+    let changed = || ExportError::SourceChanged { source_path: src.display().to_string() };
+
+    // Header.
+    match ds.source.header_span {
+        Some(h) => {
+            if !reader.copy(h, &mut line) {
+                return Err(changed());
+            }
+            if opts.neutralize_formulas {
+                line = rewrite_neutralized(&line, ds, delim);
+            }
+        }
+        None => {
+            for (k, c) in ds.source.columns.iter().enumerate() {
+                if k > 0 {
+                    line.push(delim);
+                }
+                push_field(&mut line, c, delim);
+            }
+        }
+    }
+    for h in header_names(opts) {
+        line.push(delim);
+        push_field(&mut line, h, delim);
+    }
+    line.extend_from_slice(&eol);
+    w.write_all(&line).map_err(io_err(out))?;
+
+    // Rows in input order: posts and rejected rows merged by offset.
+    enum Row {
+        Post(usize),
+        Rejected(RawSpan),
+    }
+    let mut rows: Vec<(u64, Row)> = match &opts.only {
+        Some(v) => v.iter().map(|&i| (ds.raw[i as usize].start, Row::Post(i as usize))).collect(),
+        None => (0..ds.len()).map(|i| (ds.raw[i].start, Row::Post(i))).collect(),
+    };
+    if opts.only.is_none() {
+        rows.extend(ds.report.rejected_rows.iter().map(|&(_, s)| (s.start, Row::Rejected(s))));
+    }
+    rows.sort_by_key(|r| r.0);
+    let mut summary = ExportSummary::default();
+    progress.begin("Exporting", rows.len() as u64);
+    for (n, (_, row)) in rows.iter().enumerate() {
+        line.clear();
+        let (span, values) = match row {
+            Row::Post(i) => (ds.raw[*i], derail_values(ds, an, labels, *i, opts.label_details)),
+            Row::Rejected(s) => (*s, rejected_values(opts.label_details)),
+        };
+        if !reader.copy(span, &mut line) {
+            return Err(changed());
+        }
+        if opts.neutralize_formulas {
+            line = rewrite_neutralized(&line, ds, delim);
+        }
+        for v in values {
+            line.push(delim);
+            let v = if opts.neutralize_formulas { neutralize(&v).into_owned() } else { v };
+            push_field(&mut line, &v, delim);
+        }
+        line.extend_from_slice(&eol);
+        w.write_all(&line).map_err(io_err(out))?;
+        match row {
+            Row::Post(_) => summary.posts += 1,
+            Row::Rejected(_) => summary.rejected_rows += 1,
+        }
+        if n % 8192 == 0 {
+            progress.set(n as u64);
+            if progress.is_cancelled() {
+                return Err(ExportError::Cancelled);
+            }
+        }
+    }
+    // The source must be the file that was loaded.
+    reader.reader.read_to_end();
+    if reader.reader.fingerprint() != ds.source.fingerprint {
+        return Err(changed());
+    }
+    summary.rows = summary.posts + summary.rejected_rows;
+    Ok(summary)
+}
+
+/// Re-writes a raw row field by field with formula-like cells neutralised.
+fn rewrite_neutralized(raw: &[u8], ds: &Dataset, delim: u8) -> Vec<u8> {
+    let quoting = ds.report.delimiter.as_deref().is_none_or(|d| !d.contains("no quoting"));
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delim)
+        .quoting(quoting)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(raw);
+    let mut rec = csv::ByteRecord::new();
+    let mut out = Vec::with_capacity(raw.len() + 8);
+    if rdr.read_byte_record(&mut rec).unwrap_or(false) {
+        for (k, f) in rec.iter().enumerate() {
+            if k > 0 {
+                out.push(delim);
+            }
+            let s = String::from_utf8_lossy(f);
+            push_field(&mut out, &neutralize(&s), delim);
+        }
+        out
+    } else {
+        raw.to_vec()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised_numbers_are_not() {
+        assert!(is_formula_like("=HYPERLINK(\"x\")"));
+        assert!(is_formula_like("@SUM(A1)"));
+        assert!(is_formula_like("+cmd"));
+        assert!(is_formula_like("-2+3"));
+        assert!(!is_formula_like("-5"));
+        assert!(!is_formula_like("+3.25"));
+        assert!(!is_formula_like("hello"));
+        assert_eq!(neutralize("=1+1"), "'=1+1");
+    }
+
+    #[test]
+    fn fields_are_quoted_when_needed() {
+        let mut v = Vec::new();
+        push_field(&mut v, "a,b", b',');
+        push_field(&mut v, "say \"hi\"", b',');
+        push_field(&mut v, "plain", b',');
+        assert_eq!(String::from_utf8(v).unwrap(), "\"a,b\"\"say \"\"hi\"\"\"plain");
+    }
+}

@@ -1,0 +1,555 @@
+//! Hand labels: the only mutable state of derail. Every change is a [`LabelCommand`]; it is
+//! written to the journal (and made durable) before it changes the labels in memory, and
+//! undo/redo apply the inverse commands through the same path.
+
+pub mod agreement;
+pub mod journal;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use journal::{Journal, Op, SavedEntry};
+
+/// One label of the label set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LabelDef {
+    /// Stable id: labels keep their id when renamed or reordered.
+    pub id: u32,
+    pub name: String,
+    /// `#rrggbb`
+    pub color: String,
+}
+
+/// The default label set.
+pub fn default_label_set() -> Vec<LabelDef> {
+    [
+        ("takeover", "#e4572e"),
+        ("original", "#4c9f70"),
+        ("counter-speech", "#3f88c5"),
+        ("unrelated", "#a0a0a0"),
+        ("unsure", "#f2c14e"),
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, (n, c))| LabelDef {
+        id: i as u32,
+        name: n.to_string(),
+        color: c.to_string(),
+    })
+    .collect()
+}
+
+/// The label a post has.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LabelEntry {
+    pub label: u32,
+    pub by: String,
+    pub at_ms: i64,
+}
+
+/// A change to the labels, as views send it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LabelCommand {
+    /// Give posts (by post key) a label, or clear it with `None`.
+    Assign { posts: Vec<String>, label: Option<u32> },
+    AddLabel { name: String, color: String },
+    RenameLabel { id: u32, name: String },
+    RecolorLabel { id: u32, color: String },
+    /// Move a label to a position in the order (keys 1–9 follow the order).
+    MoveLabel { id: u32, to: usize },
+    Undo,
+    Redo,
+}
+
+/// An applied change and how to reverse it.
+#[derive(Debug, Clone)]
+enum Applied {
+    Assign {
+        posts: Vec<String>,
+        before: Vec<Option<SavedEntry>>,
+        after: Vec<Option<SavedEntry>>,
+    },
+    Labelset {
+        before: Vec<LabelDef>,
+        after: Vec<LabelDef>,
+    },
+}
+
+/// Errors of label changes: the journal could not be written, or the command is invalid.
+#[derive(Debug, thiserror::Error)]
+pub enum LabelError {
+    #[error("the label journal {path} could not be written: {message}; the change was not applied")]
+    Journal { path: String, message: String },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// The labels of one dataset, with the journal that keeps them.
+pub struct Labels {
+    pub set: Vec<LabelDef>,
+    entries: BTreeMap<String, LabelEntry>,
+    undo: Vec<Applied>,
+    redo: Vec<Applied>,
+    journal: Option<Journal>,
+    /// Who is labelling (written with each label).
+    pub user: String,
+    /// Warnings from opening the journal (torn lines, fingerprint mismatch).
+    pub warnings: Vec<String>,
+    /// Incremented on every change, so views can cache.
+    pub version: u64,
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// The user name to record: `DERAIL_USER`, else the login name.
+pub fn default_user() -> String {
+    std::env::var("DERAIL_USER")
+        .or_else(|_| std::env::var("USER"))
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "anonymous".into())
+}
+
+impl Labels {
+    /// Labels kept only in memory (tests, or when no journal can be written).
+    pub fn in_memory() -> Labels {
+        Labels {
+            set: default_label_set(),
+            entries: BTreeMap::new(),
+            undo: Vec::new(),
+            redo: Vec::new(),
+            journal: None,
+            user: default_user(),
+            warnings: Vec::new(),
+            version: 0,
+        }
+    }
+
+    /// Opens the journal of a dataset (creating it when absent) and replays it.
+    pub fn open(dataset: &Path, fingerprint: &str) -> Result<Labels, LabelError> {
+        let path = journal::journal_path_for(dataset, fingerprint);
+        Self::open_at(&path, dataset, fingerprint)
+    }
+
+    /// Opens a journal at an explicit path.
+    pub fn open_at(path: &Path, dataset: &Path, fingerprint: &str) -> Result<Labels, LabelError> {
+        let jerr = |e: std::io::Error| LabelError::Journal {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        };
+        let mut labels = Labels::in_memory();
+        let mut next_seq = 0;
+        let mut valid_len = None;
+        let mut has_header = false;
+        if path.exists() {
+            let replay = journal::read_journal(path).map_err(jerr)?;
+            labels.warnings.extend(replay.problems);
+            valid_len = Some(replay.valid_len);
+            for line in replay.lines {
+                next_seq = next_seq.max(line.seq + 1);
+                match line.op {
+                    Op::Header { fingerprint: fp, dataset: name, .. } => {
+                        has_header = true;
+                        if fp != fingerprint {
+                            labels.warnings.push(format!(
+                                "the label journal {} was written for a different file named {name} (fingerprint {fp}, this file is {fingerprint}); its labels are shown for posts with the same ids",
+                                path.display()
+                            ));
+                        }
+                    }
+                    op => labels.replay(op),
+                }
+            }
+        }
+        let mut j = Journal::open(path, valid_len, next_seq).map_err(jerr)?;
+        if !has_header {
+            j.append(Op::Header {
+                version: journal::JOURNAL_VERSION,
+                dataset: dataset.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+                fingerprint: fingerprint.to_string(),
+                created_ms: now_ms(),
+            })
+            .map_err(jerr)?;
+            j.append(Op::Labelset { labels: labels.set.clone() }).map_err(jerr)?;
+        }
+        labels.journal = Some(j);
+        Ok(labels)
+    }
+
+    /// Reads an existing journal without opening it for writing (for headless exports).
+    /// `None` when the dataset has no journal yet.
+    pub fn read_existing(dataset: &Path, fingerprint: &str) -> Result<Option<Labels>, LabelError> {
+        let path = journal::journal_path_for(dataset, fingerprint);
+        if !path.exists() {
+            return Ok(None);
+        }
+        let replay = journal::read_journal(&path).map_err(|e| LabelError::Journal {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        let mut labels = Labels::in_memory();
+        labels.warnings.extend(replay.problems);
+        for line in replay.lines {
+            if let Op::Header { fingerprint: fp, .. } = &line.op
+                && fp != fingerprint
+            {
+                labels.warnings.push(format!("the label journal {} was written for a different file", path.display()));
+            }
+            labels.replay(line.op);
+        }
+        Ok(Some(labels))
+    }
+
+    /// Imports labels from an annotated CSV (its `derail_label` column), keyed by post id.
+    /// Label names not in the set are added. Returns (posts labelled, rows without a match).
+    pub fn import_annotated(&mut self, ds: &crate::model::Dataset, csv_path: &Path) -> Result<(usize, usize), LabelError> {
+        let coding = agreement::read_annotated(csv_path).map_err(LabelError::Invalid)?;
+        let keys: std::collections::HashSet<String> = (0..ds.len()).map(|i| ds.post_key(i)).collect();
+        let mut by_label: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut unmatched = 0;
+        for (k, v) in coding {
+            if keys.contains(&k) {
+                by_label.entry(v).or_default().push(k);
+            } else {
+                unmatched += 1;
+            }
+        }
+        let palette = ["#8e6c8a", "#6c8ead", "#c97b63", "#5fa8a0", "#b5a642"];
+        let mut labelled = 0;
+        for (name, posts) in by_label {
+            let id = match self.by_name(&name) {
+                Some(id) => id,
+                None => {
+                    let color = palette[self.set.len() % palette.len()].to_string();
+                    self.apply(LabelCommand::AddLabel { name: name.clone(), color })?;
+                    self.by_name(&name).ok_or_else(|| LabelError::Invalid(format!("could not add label {name}")))?
+                }
+            };
+            labelled += posts.len();
+            self.apply(LabelCommand::Assign { posts, label: Some(id) })?;
+        }
+        Ok((labelled, unmatched))
+    }
+
+    pub fn journal_path(&self) -> Option<PathBuf> {
+        self.journal.as_ref().map(|j| j.path().to_path_buf())
+    }
+
+    fn replay(&mut self, op: Op) {
+        match op {
+            Op::Header { .. } => {}
+            Op::Labelset { labels } => self.set = labels,
+            Op::Assign { posts, label, by, at_ms } => {
+                for p in posts {
+                    match label {
+                        Some(l) => {
+                            self.entries.insert(p, LabelEntry { label: l, by: by.clone(), at_ms });
+                        }
+                        None => {
+                            self.entries.remove(&p);
+                        }
+                    }
+                }
+            }
+            Op::Restore { posts, entries } => {
+                for (p, e) in posts.into_iter().zip(entries) {
+                    match e {
+                        Some(e) => {
+                            self.entries.insert(p, LabelEntry { label: e.label, by: e.by, at_ms: e.at_ms });
+                        }
+                        None => {
+                            self.entries.remove(&p);
+                        }
+                    }
+                }
+            }
+        }
+        self.version += 1;
+    }
+
+    fn write(&mut self, op: Op) -> Result<(), LabelError> {
+        if let Some(j) = &mut self.journal {
+            j.append(op.clone()).map_err(|e| LabelError::Journal {
+                path: j.path().display().to_string(),
+                message: e.to_string(),
+            })?;
+        }
+        self.replay(op);
+        Ok(())
+    }
+
+    fn saved(&self, post: &str) -> Option<SavedEntry> {
+        self.entries.get(post).map(|e| SavedEntry {
+            label: e.label,
+            by: e.by.clone(),
+            at_ms: e.at_ms,
+        })
+    }
+
+    /// Applies a command: journal first (durable), then memory.
+    pub fn apply(&mut self, cmd: LabelCommand) -> Result<(), LabelError> {
+        match cmd {
+            LabelCommand::Undo => {
+                if let Some(a) = self.undo.pop() {
+                    self.reverse(&a)?;
+                    self.redo.push(a);
+                }
+                Ok(())
+            }
+            LabelCommand::Redo => {
+                if let Some(a) = self.redo.pop() {
+                    self.forward(&a)?;
+                    self.undo.push(a);
+                }
+                Ok(())
+            }
+            LabelCommand::Assign { posts, label } => {
+                if let Some(l) = label
+                    && !self.set.iter().any(|d| d.id == l)
+                {
+                    return Err(LabelError::Invalid(format!("no label with id {l}")));
+                }
+                if posts.is_empty() {
+                    return Ok(());
+                }
+                let before: Vec<Option<SavedEntry>> = posts.iter().map(|p| self.saved(p)).collect();
+                let at_ms = now_ms();
+                let by = self.user.clone();
+                self.write(Op::Assign {
+                    posts: posts.clone(),
+                    label,
+                    by: by.clone(),
+                    at_ms,
+                })?;
+                let after = posts.iter().map(|p| self.saved(p)).collect();
+                self.undo.push(Applied::Assign { posts, before, after });
+                self.redo.clear();
+                Ok(())
+            }
+            other => {
+                let before = self.set.clone();
+                let mut after = before.clone();
+                match other {
+                    LabelCommand::AddLabel { name, color } => {
+                        let name = name.trim().to_string();
+                        if name.is_empty() || after.iter().any(|d| d.name == name) {
+                            return Err(LabelError::Invalid(format!("a label needs a new, non-empty name (got {name:?})")));
+                        }
+                        let id = after.iter().map(|d| d.id + 1).max().unwrap_or(0);
+                        after.push(LabelDef { id, name, color });
+                    }
+                    LabelCommand::RenameLabel { id, name } => {
+                        let name = name.trim().to_string();
+                        if name.is_empty() || after.iter().any(|d| d.name == name && d.id != id) {
+                            return Err(LabelError::Invalid(format!("cannot rename to {name:?}")));
+                        }
+                        let d = after.iter_mut().find(|d| d.id == id).ok_or_else(|| LabelError::Invalid(format!("no label {id}")))?;
+                        d.name = name;
+                    }
+                    LabelCommand::RecolorLabel { id, color } => {
+                        let d = after.iter_mut().find(|d| d.id == id).ok_or_else(|| LabelError::Invalid(format!("no label {id}")))?;
+                        d.color = color;
+                    }
+                    LabelCommand::MoveLabel { id, to } => {
+                        let from = after.iter().position(|d| d.id == id).ok_or_else(|| LabelError::Invalid(format!("no label {id}")))?;
+                        let d = after.remove(from);
+                        after.insert(to.min(after.len()), d);
+                    }
+                    _ => {}
+                }
+                self.write(Op::Labelset { labels: after.clone() })?;
+                self.undo.push(Applied::Labelset { before, after });
+                self.redo.clear();
+                Ok(())
+            }
+        }
+    }
+
+    fn reverse(&mut self, a: &Applied) -> Result<(), LabelError> {
+        match a {
+            Applied::Assign { posts, before, .. } => self.write(Op::Restore {
+                posts: posts.clone(),
+                entries: before.clone(),
+            }),
+            Applied::Labelset { before, .. } => self.write(Op::Labelset { labels: before.clone() }),
+        }
+    }
+
+    fn forward(&mut self, a: &Applied) -> Result<(), LabelError> {
+        match a {
+            Applied::Assign { posts, after, .. } => self.write(Op::Restore {
+                posts: posts.clone(),
+                entries: after.clone(),
+            }),
+            Applied::Labelset { after, .. } => self.write(Op::Labelset { labels: after.clone() }),
+        }
+    }
+
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    pub fn get(&self, post_key: &str) -> Option<&LabelEntry> {
+        self.entries.get(post_key)
+    }
+
+    pub fn def(&self, id: u32) -> Option<&LabelDef> {
+        self.set.iter().find(|d| d.id == id)
+    }
+
+    /// The name of a post's label.
+    pub fn name_of(&self, post_key: &str) -> Option<&str> {
+        self.get(post_key).and_then(|e| self.def(e.label)).map(|d| d.name.as_str())
+    }
+
+    /// The label id bound to keys 1–9 (by position in the set).
+    pub fn id_for_key(&self, k: usize) -> Option<u32> {
+        self.set.get(k.checked_sub(1)?).map(|d| d.id)
+    }
+
+    pub fn by_name(&self, name: &str) -> Option<u32> {
+        self.set.iter().find(|d| d.name == name).map(|d| d.id)
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &LabelEntry)> {
+        self.entries.iter()
+    }
+}
+
+/// A share estimate with its 95 % Wilson interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Estimate {
+    pub share: f64,
+    pub low: f64,
+    pub high: f64,
+    pub n: u64,
+}
+
+/// Wilson score interval for `k` successes out of `n` (95 %).
+pub fn wilson(k: u64, n: u64) -> Estimate {
+    if n == 0 {
+        return Estimate { share: 0.0, low: 0.0, high: 1.0, n };
+    }
+    let z = 1.959_963_984_540_054_f64;
+    let nf = n as f64;
+    let p = k as f64 / nf;
+    let denom = 1.0 + z * z / nf;
+    let centre = (p + z * z / (2.0 * nf)) / denom;
+    let half = z * ((p * (1.0 - p) / nf) + z * z / (4.0 * nf * nf)).sqrt() / denom;
+    Estimate {
+        share: p,
+        low: (centre - half).max(0.0),
+        high: (centre + half).min(1.0),
+        n,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn assign_undo_redo() {
+        let mut l = Labels::in_memory();
+        let takeover = l.by_name("takeover").unwrap();
+        let original = l.by_name("original").unwrap();
+        l.apply(LabelCommand::Assign { posts: vec!["1".into(), "2".into()], label: Some(takeover) }).unwrap();
+        l.apply(LabelCommand::Assign { posts: vec!["2".into()], label: Some(original) }).unwrap();
+        assert_eq!(l.name_of("2"), Some("original"));
+        l.apply(LabelCommand::Undo).unwrap();
+        assert_eq!(l.name_of("2"), Some("takeover"));
+        l.apply(LabelCommand::Undo).unwrap();
+        assert_eq!(l.name_of("1"), None);
+        l.apply(LabelCommand::Redo).unwrap();
+        assert_eq!(l.name_of("1"), Some("takeover"));
+        l.apply(LabelCommand::Assign { posts: vec!["1".into()], label: None }).unwrap();
+        assert_eq!(l.name_of("1"), None);
+        assert!(!l.can_redo());
+    }
+
+    #[test]
+    fn label_set_changes_and_keys() {
+        let mut l = Labels::in_memory();
+        l.apply(LabelCommand::AddLabel { name: "satire".into(), color: "#123456".into() }).unwrap();
+        let satire = l.by_name("satire").unwrap();
+        l.apply(LabelCommand::MoveLabel { id: satire, to: 0 }).unwrap();
+        assert_eq!(l.id_for_key(1), Some(satire));
+        l.apply(LabelCommand::RenameLabel { id: satire, name: "joke".into() }).unwrap();
+        assert_eq!(l.def(satire).unwrap().name, "joke");
+        assert!(l.apply(LabelCommand::AddLabel { name: "joke".into(), color: "#000000".into() }).is_err());
+        l.apply(LabelCommand::Undo).unwrap();
+        assert_eq!(l.def(satire).unwrap().name, "satire");
+    }
+
+    #[test]
+    fn journal_restores_everything() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("d.csv");
+        std::fs::write(&data, "x").unwrap();
+        {
+            let mut l = Labels::open(&data, "fp1").unwrap();
+            l.apply(LabelCommand::AddLabel { name: "spam".into(), color: "#ff0000".into() }).unwrap();
+            let spam = l.by_name("spam").unwrap();
+            l.apply(LabelCommand::Assign { posts: vec!["7".into(), "8".into()], label: Some(spam) }).unwrap();
+            l.apply(LabelCommand::Assign { posts: vec!["8".into()], label: l.by_name("unsure") }).unwrap();
+            l.apply(LabelCommand::Undo).unwrap();
+        }
+        let l = Labels::open(&data, "fp1").unwrap();
+        assert!(l.warnings.is_empty(), "{:?}", l.warnings);
+        assert_eq!(l.name_of("7"), Some("spam"));
+        assert_eq!(l.name_of("8"), Some("spam"));
+        assert!(l.set.iter().any(|d| d.name == "spam"));
+        let other = Labels::open(&data, "fp2").unwrap();
+        assert!(other.warnings.iter().any(|w| w.contains("different file")));
+    }
+
+    #[test]
+    fn torn_tail_is_dropped_and_appending_continues() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("d.csv");
+        {
+            let mut l = Labels::open(&data, "fp").unwrap();
+            l.apply(LabelCommand::Assign { posts: vec!["1".into()], label: Some(0) }).unwrap();
+        }
+        let jp = journal::journal_path_for(&data, "fp");
+        let mut bytes = std::fs::read(&jp).unwrap();
+        bytes.extend_from_slice(b"{\"seq\":99,\"op\":\"assign\",\"posts\":[\"2\"");
+        std::fs::write(&jp, bytes).unwrap();
+        let mut l = Labels::open(&data, "fp").unwrap();
+        assert_eq!(l.warnings.len(), 1);
+        assert_eq!(l.name_of("1"), Some("takeover"));
+        assert_eq!(l.name_of("2"), None);
+        l.apply(LabelCommand::Assign { posts: vec!["3".into()], label: Some(1) }).unwrap();
+        let l2 = Labels::open(&data, "fp").unwrap();
+        assert!(l2.warnings.is_empty(), "{:?}", l2.warnings);
+        assert_eq!(l2.name_of("3"), Some("original"));
+    }
+
+    #[test]
+    fn wilson_interval() {
+        let e = wilson(50, 100);
+        assert!((e.share - 0.5).abs() < 1e-9);
+        assert!((e.low - 0.4038).abs() < 1e-3 && (e.high - 0.5962).abs() < 1e-3, "{e:?}");
+        let z = wilson(0, 10);
+        assert_eq!(z.low, 0.0);
+        assert!(z.high > 0.2);
+    }
+}
