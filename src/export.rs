@@ -152,7 +152,7 @@ pub fn core_fields(ds: &Dataset, i: usize) -> Vec<String> {
         metric(m.replies),
         metric(m.likes),
         metric(m.quotes),
-        ds.lines[i].to_string(),
+        ds.line(i).to_string(),
     ]
 }
 
@@ -228,7 +228,7 @@ fn write_json_source(
     let mut r = 0usize;
     for (n, &i) in posts.iter().enumerate() {
         let i = i as usize;
-        while r < rejected.len() && rejected[r] < ds.lines[i] {
+        while r < rejected.len() && rejected[r] < ds.line(i) {
             let mut row = vec![String::new(); JSON_CORE_COLUMNS.len()];
             if let Some(last) = row.last_mut() {
                 *last = rejected[r].to_string();
@@ -369,8 +369,8 @@ fn write_delimited_source(
         Rejected(RawSpan),
     }
     let mut rows: Vec<(u64, Row)> = match &opts.only {
-        Some(v) => v.iter().map(|&i| (ds.raw[i as usize].start, Row::Post(i as usize))).collect(),
-        None => (0..ds.len()).map(|i| (ds.raw[i].start, Row::Post(i))).collect(),
+        Some(v) => v.iter().map(|&i| (ds.raw_start[i as usize], Row::Post(i as usize))).collect(),
+        None => (0..ds.len()).map(|i| (ds.raw_start[i], Row::Post(i))).collect(),
     };
     if opts.only.is_none() {
         rows.extend(ds.report.rejected_rows.iter().map(|&(_, s)| (s.start, Row::Rejected(s))));
@@ -381,7 +381,7 @@ fn write_delimited_source(
     for (n, (_, row)) in rows.iter().enumerate() {
         line.clear();
         let (span, values) = match row {
-            Row::Post(i) => (ds.raw[*i], derail_values(ds, an, labels, *i, opts.label_details)),
+            Row::Post(i) => (ds.raw(*i), derail_values(ds, an, labels, *i, opts.label_details)),
             Row::Rejected(s) => (*s, rejected_values(opts.label_details)),
         };
         if !reader.copy(span, &mut line) {

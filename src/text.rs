@@ -6,6 +6,16 @@ use std::borrow::Cow;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
+/// `str::trim`, with a fast path for strings that start and end with visible ASCII.
+#[inline]
+pub fn fast_trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(&a), Some(&b)) if a > b' ' && a < 0x80 && b > b' ' && b < 0x80 => s,
+        (None, _) => s,
+        _ => s.trim(),
+    }
+}
+
 /// A character that may continue a hashtag: letters, digits, marks, `_`, and the joiners
 /// used in Indic and emoji-free scripts.
 pub fn is_tag_char(c: char) -> bool {
@@ -22,9 +32,42 @@ fn is_word_char(c: char) -> bool {
 /// `&`, followed by tag characters of which at least one is not a digit.
 pub fn extract_hashtags(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
-    if !text.contains(['#', '＃']) {
-        return out;
+    for_each_hashtag(text, |t| out.push(t));
+    out
+}
+
+/// Calls `f` for each hashtag of `text` (see [`extract_hashtags`]), without allocating.
+pub fn for_each_hashtag<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
+    if memchr::memchr(0xEF, text.as_bytes()).is_some() && text.contains('＃') {
+        extract_hashtags_slow(text).into_iter().for_each(f);
+        return;
     }
+    // Fast path: jump from '#' to '#'.
+    for i in memchr::memchr_iter(b'#', text.as_bytes()) {
+        let prev = text[..i].chars().next_back();
+        if prev.is_some_and(|p| is_word_char(p) || p == '&' || p == '#') {
+            continue;
+        }
+        let start = i + 1;
+        let mut end = start;
+        let mut has_non_digit = false;
+        for (j, d) in text[start..].char_indices() {
+            if !is_tag_char(d) {
+                break;
+            }
+            if !d.is_ascii_digit() {
+                has_non_digit = true;
+            }
+            end = start + j + d.len_utf8();
+        }
+        if end > start && has_non_digit && !text[end..].starts_with("://") {
+            f(&text[start..end]);
+        }
+    }
+}
+
+fn extract_hashtags_slow(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
     let mut prev: Option<char> = None;
     let mut iter = text.char_indices().peekable();
     while let Some((i, c)) = iter.next() {
@@ -61,52 +104,76 @@ pub fn extract_hashtags(text: &str) -> Vec<&str> {
 /// (`@name.bsky.social`) and fediverse handles (`@name@server.example`).
 pub fn extract_mentions(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
-    if !text.contains(['@', '＠']) {
-        return out;
-    }
+    for_each_mention(text, |m| out.push(m));
+    out
+}
+
+/// Calls `f` for each mention of `text` (see [`extract_mentions`]), without allocating.
+pub fn for_each_mention<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
     let bytes = text.as_bytes();
-    let mut prev: Option<char> = None;
-    for (i, c) in text.char_indices() {
-        if (c == '@' || c == '＠') && !prev.is_some_and(|p| is_word_char(p) || p == '@') {
-            let start = i + c.len_utf8();
-            let mut end = start;
-            let mut at_seen = false;
-            while end < bytes.len() {
-                let b = bytes[end];
-                if b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-' {
-                    end += 1;
-                } else if b == b'@' && !at_seen && end > start {
-                    at_seen = true;
-                    end += 1;
-                } else {
-                    break;
-                }
-            }
-            let m = text[start..end].trim_end_matches(['.', '-', '@']);
-            if !m.is_empty() && m.as_bytes()[0] != b'.' {
-                out.push(m);
+    let full = memchr::memchr(0xEF, bytes).is_some() && text.contains('＠');
+    if !full && memchr::memchr(b'@', bytes).is_none() {
+        return;
+    }
+    let mut one = |i: usize, c: char| {
+        let prev = text[..i].chars().next_back();
+        if prev.is_some_and(|p| is_word_char(p) || p == '@') {
+            return;
+        }
+        let start = i + c.len_utf8();
+        let mut end = start;
+        let mut at_seen = false;
+        while end < bytes.len() {
+            let b = bytes[end];
+            if b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-' {
+                end += 1;
+            } else if b == b'@' && !at_seen && end > start {
+                at_seen = true;
+                end += 1;
+            } else {
+                break;
             }
         }
-        prev = Some(c);
+        let m = text[start..end].trim_end_matches(['.', '-', '@']);
+        if !m.is_empty() && m.as_bytes()[0] != b'.' {
+            f(m);
+        }
+    };
+    if full {
+        for (i, c) in text.char_indices() {
+            if c == '@' || c == '＠' {
+                one(i, c);
+            }
+        }
+    } else {
+        for i in memchr::memchr_iter(b'@', bytes) {
+            one(i, '@');
+        }
     }
-    out
 }
 
 /// `http(s)://` urls in `text`, without trailing punctuation.
 pub fn extract_urls(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
-    let mut rest = text;
-    let mut offset = 0;
-    while let Some(pos) = rest.find("http") {
-        let abs = offset + pos;
+    for_each_url(text, |u| out.push(u));
+    out
+}
+
+/// Calls `f` for each url of `text` (see [`extract_urls`]), without allocating.
+pub fn for_each_url<'a>(text: &'a str, mut f: impl FnMut(&'a str)) {
+    let b = text.as_bytes();
+    let mut from = 0;
+    static HTTP: std::sync::OnceLock<memchr::memmem::Finder<'static>> = std::sync::OnceLock::new();
+    let finder = HTTP.get_or_init(|| memchr::memmem::Finder::new(b"http"));
+    while let Some(p) = finder.find(&b[from..]) {
+        let abs = from + p;
         let tail = &text[abs..];
         let scheme = if tail.starts_with("https://") {
             8
         } else if tail.starts_with("http://") {
             7
         } else {
-            offset = abs + 4;
-            rest = &text[offset..];
+            from = abs + 4;
             continue;
         };
         let end = tail
@@ -116,12 +183,10 @@ pub fn extract_urls(text: &str) -> Vec<&str> {
             .unwrap_or(tail.len());
         let url = tail[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '\'', ']']);
         if url.len() > scheme {
-            out.push(url);
+            f(url);
         }
-        offset = abs + end.max(scheme);
-        rest = &text[offset..];
+        from = abs + end.max(scheme);
     }
-    out
 }
 
 /// The matching form of a hashtag: NFKC, then lowercase. The `#` is removed if present.
@@ -217,7 +282,7 @@ pub fn html_to_text(html: &str) -> String {
 /// Decodes literal `\uXXXX` escapes (with surrogate pairs) and `\n`, `\t` left in text by a
 /// careless export. Returns `None` when there are none.
 pub fn decode_literal_escapes(s: &str) -> Option<String> {
-    if !s.contains("\\u") && !s.contains("\\n") {
+    if memchr::memchr(b'\\', s.as_bytes()).is_none() || (!s.contains("\\u") && !s.contains("\\n")) {
         return None;
     }
     let mut out = String::with_capacity(s.len());

@@ -110,6 +110,24 @@ fn v2_time(ms: i64) -> String {
     format!("{}.{:03}Z", base.trim_end_matches('Z'), ms.rem_euclid(1000))
 }
 
+/// A display name made from a handle: `minsun_12` → `Minsun 12`.
+fn display_name(handle: &str) -> String {
+    let mut out = String::with_capacity(handle.len());
+    let mut up = true;
+    for c in handle.chars() {
+        if c == '_' || c == '.' {
+            out.push(' ');
+            up = true;
+        } else if up {
+            out.extend(c.to_uppercase());
+            up = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Twitter escapes `&`, `<`, `>` in API text.
 fn api_escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
@@ -295,23 +313,32 @@ pub fn write(posts: &[GenPost], authors: &[GenAuthor], format: OutFormat, path: 
     let mut out = BufWriter::with_capacity(1 << 20, f);
     match format {
         OutFormat::Csv => {
+            // The columns of a twarc-csv export that matter here, in its naming.
             let mut w = csv::Writer::from_writer(&mut out);
             w.write_record([
-                "id", "created_at", "author_id", "author.username", "text", "lang",
-                "referenced_tweets.retweeted.id", "public_metrics.like_count", "public_metrics.retweet_count",
+                "id", "conversation_id", "created_at", "author_id", "author.username", "author.name",
+                "text", "lang", "source", "referenced_tweets.retweeted.id", "public_metrics.like_count",
+                "public_metrics.retweet_count", "public_metrics.reply_count", "public_metrics.quote_count",
             ])?;
+            const SOURCES: [&str; 4] = ["Twitter for iPhone", "Twitter for Android", "Twitter Web App", "TweetDeck"];
             for p in posts {
                 let a = &authors[p.author as usize];
+                let conversation = p.ref_id.unwrap_or(p.id);
                 w.write_record([
                     p.id.to_string(),
+                    conversation.to_string(),
                     v2_time(p.time_ms),
                     a.id.to_string(),
                     a.handle.clone(),
+                    display_name(&a.handle),
                     p.text.clone(),
                     p.lang.to_string(),
+                    SOURCES[(p.id % 4) as usize].to_string(),
                     p.ref_id.map(|r| r.to_string()).unwrap_or_default(),
                     p.likes.to_string(),
                     p.reposts.to_string(),
+                    (p.likes / 7).to_string(),
+                    (p.likes / 13).to_string(),
                 ])?;
             }
             w.flush()?;

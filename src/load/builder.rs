@@ -63,8 +63,9 @@ pub struct ChunkBuilder {
     pub has_media: Vec<bool>,
     pub metrics: Vec<Metrics>,
     pub any_metrics: bool,
-    pub lines: Vec<u64>,
-    pub raw: Vec<RawSpan>,
+    pub lines: Vec<u32>,
+    pub raw_start: Vec<u64>,
+    pub raw_len: Vec<u32>,
     pub rows_in: u64,
     pub rejected: u64,
     pub rejections: Vec<Rejection>,
@@ -72,11 +73,29 @@ pub struct ChunkBuilder {
     pub rejected_rows: Vec<(u64, RawSpan)>,
     pub warnings: WarningSink,
     pub naive_timestamps: u64,
+    scratch_a: Vec<u32>,
+    scratch_b: Vec<u32>,
 }
 
 impl ChunkBuilder {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A builder sized for about `posts` posts of `text_bytes` text.
+    pub fn with_capacity(posts: usize, text_bytes: usize) -> Self {
+        let mut b = Self::default();
+        b.ids.reserve(posts);
+        b.ref_ids.reserve(posts);
+        b.created_at.reserve(posts);
+        b.author.reserve(posts);
+        b.lang.reserve(posts);
+        b.kind.reserve(posts);
+        b.has_media.reserve(posts);
+        b.metrics.reserve(posts);
+        b.lines.reserve(posts);
+        b.text = TextColumn::with_capacity(posts, text_bytes);
+        b
     }
 
     pub fn len(&self) -> usize {
@@ -97,20 +116,22 @@ impl ChunkBuilder {
         if rec.naive_time {
             self.naive_timestamps += 1;
         }
-        let handle = rec.handle.trim().trim_start_matches('@');
-        let a = self.authors.intern(rec.author_id.trim(), handle);
+        let handle = text::fast_trim(&rec.handle).trim_start_matches('@');
+        let a = self.authors.intern(text::fast_trim(&rec.author_id), handle);
         self.author.push(a);
 
-        let lang = rec.lang.trim();
+        let lang = text::fast_trim(&rec.lang);
         let l = self.langs.intern(lang);
         self.lang.push(l.min(u16::MAX as u32) as u16);
         self.kind.push(rec.kind);
 
         // Hashtags: given, or found in the text.
-        let mut norm = Vec::new();
-        let mut spell = Vec::new();
+        let mut norm = std::mem::take(&mut self.scratch_a);
+        let mut spell = std::mem::take(&mut self.scratch_b);
+        norm.clear();
+        spell.clear();
         let mut add_tag = |b: &mut Self, t: &str| {
-            let t = t.trim().trim_start_matches(['#', '＃']);
+            let t = text::fast_trim(t).trim_start_matches(['#', '＃']);
             if t.is_empty() {
                 return;
             }
@@ -132,20 +153,23 @@ impl ChunkBuilder {
                     add_tag(self, t);
                 }
             }
-            None => {
-                for t in text::extract_hashtags(&rec.text) {
-                    add_tag(self, t);
-                }
-            }
+            None => text::for_each_hashtag(&rec.text, |t| add_tag(self, t)),
         }
-        self.hashtags.push(norm);
-        self.hashtag_spellings.push(spell);
+        self.hashtags.push(norm.iter().copied());
+        self.hashtag_spellings.push(spell.iter().copied());
+        self.scratch_a = norm;
+        self.scratch_b = spell;
 
-        let mut ms = Vec::new();
+        let mut ms = std::mem::take(&mut self.scratch_a);
+        ms.clear();
         let mut add_mention = |b: &mut Self, m: &str| {
-            let m = m.trim().trim_start_matches('@');
+            let m = text::fast_trim(m).trim_start_matches('@');
             if !m.is_empty() {
-                let i = b.mention_names.intern(&m.to_lowercase());
+                let i = if m.bytes().all(|c| c.is_ascii() && !c.is_ascii_uppercase()) {
+                    b.mention_names.intern(m)
+                } else {
+                    b.mention_names.intern(&m.to_lowercase())
+                };
                 if !ms.contains(&i) {
                     ms.push(i);
                 }
@@ -153,15 +177,15 @@ impl ChunkBuilder {
         };
         match &rec.mentions {
             Some(list) => list.iter().for_each(|m| add_mention(self, m)),
-            None => text::extract_mentions(&rec.text)
-                .into_iter()
-                .for_each(|m| add_mention(self, m)),
+            None => text::for_each_mention(&rec.text, |m| add_mention(self, m)),
         }
-        self.mentions.push(ms);
+        self.mentions.push(ms.iter().copied());
+        self.scratch_a = ms;
 
-        let mut us = Vec::new();
+        let mut us = std::mem::take(&mut self.scratch_a);
+        us.clear();
         let mut add_url = |b: &mut Self, u: &str| {
-            let u = u.trim();
+            let u = text::fast_trim(u);
             if !u.is_empty() {
                 let i = b.url_names.intern(u);
                 if !us.contains(&i) {
@@ -171,11 +195,10 @@ impl ChunkBuilder {
         };
         match &rec.urls {
             Some(list) => list.iter().for_each(|u| add_url(self, u)),
-            None => text::extract_urls(&rec.text)
-                .into_iter()
-                .for_each(|u| add_url(self, u)),
+            None => text::for_each_url(&rec.text, |u| add_url(self, u)),
         }
-        self.urls.push(us);
+        self.urls.push(us.iter().copied());
+        self.scratch_a = us;
 
         self.text.push(&rec.text);
         self.has_media.push(rec.has_media);
@@ -183,9 +206,10 @@ impl ChunkBuilder {
             self.any_metrics = true;
         }
         self.metrics.push(rec.metrics);
-        self.lines.push(rec.line);
+        self.lines.push(rec.line.min(u32::MAX as u64) as u32);
         if let Some(raw) = rec.raw {
-            self.raw.push(raw);
+            self.raw_start.push(raw.start);
+            self.raw_len.push(raw.len);
         }
     }
 
@@ -228,49 +252,83 @@ fn remap_interner(global: &mut Interner, local: &Interner) -> Vec<u32> {
     local.iter().map(|s| global.intern(s)).collect()
 }
 
-/// Merges chunks (in input order) into a dataset and runs the whole-dataset checks.
-pub fn merge_chunks(chunks: Vec<ChunkBuilder>, source: SourceInfo, mut report: LoadReport) -> Dataset {
-    let total: usize = chunks.iter().map(|c| c.len()).sum();
-    let mut ds = Dataset {
-        source,
-        report: LoadReport::new("", crate::model::Format::Csv),
-        ids: Vec::with_capacity(total),
-        ref_ids: Vec::with_capacity(total),
-        id_strings: IdStrings::default(),
-        created_at: Vec::with_capacity(total),
-        author: Vec::with_capacity(total),
-        authors: Authors::default(),
-        text: TextColumn::new(),
-        lang: Vec::with_capacity(total),
-        langs: Interner::new(),
-        kind: Vec::with_capacity(total),
-        hashtags: ListColumn::new(),
-        hashtag_names: Interner::new(),
-        hashtag_spellings: ListColumn::new(),
-        hashtag_display: Interner::new(),
-        mentions: ListColumn::new(),
-        mention_names: Interner::new(),
-        urls: ListColumn::new(),
-        url_names: Interner::new(),
-        has_media: Vec::with_capacity(total),
-        metrics: Vec::new(),
-        lines: Vec::with_capacity(total),
-        raw: Vec::new(),
-        id_occurrence: Vec::new(),
-    };
-    // The empty language is index 0 so "no language" is cheap to test.
-    ds.langs.intern("");
-    let any_metrics = chunks.iter().any(|c| c.any_metrics);
-    if any_metrics {
-        ds.metrics.reserve_exact(total);
+/// Accumulates chunks, in input order, into the columns of a dataset. Chunks are appended
+/// as soon as they are parsed, so their chunk-local interners are freed early.
+pub struct DatasetBuilder {
+    ds: Dataset,
+    pub report: LoadReport,
+    warnings: WarningSink,
+    rejected_by_kind: FxHashMap<RejectKind, u64>,
+    any_metrics: bool,
+}
+
+impl DatasetBuilder {
+    pub fn new(report: LoadReport) -> Self {
+        let mut ds = Dataset {
+            source: SourceInfo {
+                path: Default::default(),
+                format: report.format,
+                file_bytes: 0,
+                fingerprint: String::new(),
+                columns: Vec::new(),
+                delimiter: None,
+                gzip: false,
+                encoding: String::new(),
+                header_span: None,
+                line_ending: "\n".into(),
+            },
+            report: LoadReport::new("", crate::model::Format::Csv),
+            ids: Vec::new(),
+            ref_ids: Vec::new(),
+            id_strings: IdStrings::default(),
+            created_at: Vec::new(),
+            author: Vec::new(),
+            authors: Authors::default(),
+            text: TextColumn::new(),
+            lang: Vec::new(),
+            langs: Interner::new(),
+            kind: Vec::new(),
+            hashtags: ListColumn::new(),
+            hashtag_names: Interner::new(),
+            hashtag_spellings: ListColumn::new(),
+            hashtag_display: Interner::new(),
+            mentions: ListColumn::new(),
+            mention_names: Interner::new(),
+            urls: ListColumn::new(),
+            url_names: Interner::new(),
+            has_media: Vec::new(),
+            metrics: Vec::new(),
+            lines: Vec::new(),
+            raw_start: Vec::new(),
+            raw_len: Vec::new(),
+            id_occurrence: Vec::new(),
+        };
+        // The empty language is index 0 so "no language" is cheap to test.
+        ds.langs.intern("");
+        DatasetBuilder {
+            ds,
+            report,
+            warnings: WarningSink::default(),
+            rejected_by_kind: FxHashMap::default(),
+            any_metrics: false,
+        }
     }
-    let any_raw = chunks.iter().any(|c| !c.raw.is_empty());
-    if any_raw {
-        ds.raw.reserve_exact(total);
+
+    /// Reserves room for about `posts` more posts.
+    pub fn reserve(&mut self, posts: usize) {
+        let d = &mut self.ds;
+        d.ids.reserve(posts);
+        d.ref_ids.reserve(posts);
+        d.created_at.reserve(posts);
+        d.author.reserve(posts);
+        d.lang.reserve(posts);
+        d.kind.reserve(posts);
+        d.has_media.reserve(posts);
+        d.lines.reserve(posts);
     }
-    let mut warnings = WarningSink::default();
-    let mut rejected_by_kind: FxHashMap<RejectKind, u64> = FxHashMap::default();
-    for mut c in chunks {
+
+    pub fn append(&mut self, mut c: ChunkBuilder) {
+        let report = &mut self.report;
         report.rows_in += c.rows_in;
         report.rejected += c.rejected;
         report.naive_timestamps += c.naive_timestamps;
@@ -280,21 +338,24 @@ pub fn merge_chunks(chunks: Vec<ChunkBuilder>, source: SourceInfo, mut report: L
             }
         }
         for (k, n) in c.rejected_by_kind.drain() {
-            *rejected_by_kind.entry(k).or_default() += n;
+            *self.rejected_by_kind.entry(k).or_default() += n;
         }
         report.rejected_rows.append(&mut c.rejected_rows);
-        warnings.merge(std::mem::take(&mut c.warnings));
-
+        self.warnings.merge(std::mem::take(&mut c.warnings));
+        let ds = &mut self.ds;
+        let before = ds.len();
         let base = ds.id_strings.append(std::mem::take(&mut c.id_strings));
         ds.ids.extend(c.ids.iter().map(|&i| IdStrings::rebase(i, base)));
         ds.ref_ids.extend(c.ref_ids.iter().map(|&i| IdStrings::rebase(i, base)));
         ds.created_at.extend_from_slice(&c.created_at);
 
         let author_map: Vec<u32> = (0..c.authors.len() as u32)
-            .map(|a| ds.authors.intern(
-                if c.authors.key(a).starts_with('@') { "" } else { c.authors.key(a) },
-                c.authors.handles.resolve(c.authors.handle_of[a as usize]),
-            ))
+            .map(|a| {
+                ds.authors.intern(
+                    if c.authors.key(a).starts_with('@') { "" } else { c.authors.key(a) },
+                    c.authors.handles.resolve(c.authors.handle_of[a as usize]),
+                )
+            })
             .collect();
         ds.author.extend(c.author.iter().map(|&a| author_map[a as usize]));
 
@@ -313,78 +374,132 @@ pub fn merge_chunks(chunks: Vec<ChunkBuilder>, source: SourceInfo, mut report: L
 
         ds.text.append(std::mem::take(&mut c.text));
         ds.has_media.extend_from_slice(&c.has_media);
-        if any_metrics {
+        // Metrics are stored only once some post has them.
+        if c.any_metrics && !self.any_metrics {
+            self.any_metrics = true;
+            ds.metrics.resize(before, Metrics::default());
+        }
+        if self.any_metrics {
             ds.metrics.extend_from_slice(&c.metrics);
         }
         ds.lines.extend_from_slice(&c.lines);
-        if any_raw {
-            ds.raw.extend_from_slice(&c.raw);
-        }
+        ds.raw_start.extend_from_slice(&c.raw_start);
+        ds.raw_len.extend_from_slice(&c.raw_len);
     }
-    report.rejected_by_kind = rejected_by_kind
-        .into_iter()
-        .map(|(k, n)| (k.name().to_string(), n))
-        .collect();
-    report.rejections.sort_by_key(|r| r.line);
-    report.rejected_rows.sort_by_key(|r| r.0);
-    report.loaded = ds.len() as u64;
-    check_dataset(&mut ds, &mut warnings, &mut report);
-    report.warnings = warnings.into_vec();
-    ds.report = report;
-    ds.hashtags.shrink_to_fit();
-    ds.hashtag_spellings.shrink_to_fit();
-    ds.mentions.shrink_to_fit();
-    ds.urls.shrink_to_fit();
-    ds.text.shrink_to_fit();
-    ds
+
+    pub fn finish(self, source: SourceInfo) -> Dataset {
+        let DatasetBuilder {
+            mut ds,
+            mut report,
+            mut warnings,
+            rejected_by_kind,
+            ..
+        } = self;
+        ds.source = source;
+        report.rejected_by_kind = rejected_by_kind
+            .into_iter()
+            .map(|(k, n)| (k.name().to_string(), n))
+            .collect();
+        report.rejections.sort_by_key(|r| r.line);
+        report.rejected_rows.sort_by_key(|r| r.0);
+        report.loaded = ds.len() as u64;
+        check_dataset(&mut ds, &mut warnings, &mut report);
+        report.warnings = warnings.into_vec();
+        ds.report = report;
+        ds.hashtags.shrink_to_fit();
+        ds.hashtag_spellings.shrink_to_fit();
+        ds.mentions.shrink_to_fit();
+        ds.urls.shrink_to_fit();
+        ds.text.shrink_to_fit();
+        ds.ids.shrink_to_fit();
+        ds.ref_ids.shrink_to_fit();
+        ds.created_at.shrink_to_fit();
+        ds.author.shrink_to_fit();
+        ds.lang.shrink_to_fit();
+        ds.kind.shrink_to_fit();
+        ds.has_media.shrink_to_fit();
+        ds.metrics.shrink_to_fit();
+        ds.lines.shrink_to_fit();
+        ds.raw_start.shrink_to_fit();
+        ds.raw_len.shrink_to_fit();
+        ds
+    }
+}
+
+/// Merges chunks (in input order) into a dataset and runs the whole-dataset checks.
+pub fn merge_chunks(chunks: Vec<ChunkBuilder>, source: SourceInfo, report: LoadReport) -> Dataset {
+    let mut b = DatasetBuilder::new(report);
+    b.reserve(chunks.iter().map(|c| c.len()).sum());
+    for c in chunks {
+        b.append(c);
+    }
+    b.finish(source)
 }
 
 /// Whole-dataset checks: duplicate ids (and the occurrence numbering of the duplicate-id
 /// rule), ids rounded through floats, timestamps shared by many posts, implausible times.
 fn check_dataset(ds: &mut Dataset, warnings: &mut WarningSink, report: &mut LoadReport) {
     let n = ds.len();
-    // Duplicate ids.
-    let mut occurrence = vec![0u32; n];
-    let mut seen: FxHashMap<u64, (u32, usize)> = FxHashMap::default();
-    seen.reserve(n);
+    // Duplicate ids: sort (key, row) pairs in parallel; runs of equal keys are repeats,
+    // numbered in row order.
+    use rayon::prelude::*;
+    let mut keyed: Vec<(u64, u32)> = (0..n)
+        .into_par_iter()
+        .with_min_len(8192)
+        .filter(|&i| ds.ids[i] != ID_NONE)
+        .map(|i| {
+            let code = ds.ids[i];
+            let key = if IdStrings::is_string(code) {
+                xxhash_rust::xxh3::xxh3_64(ds.id_strings.decode(code).as_bytes()) | (1 << 63)
+            } else {
+                code
+            };
+            (key, i as u32)
+        })
+        .collect();
+    keyed.par_sort_unstable();
+    let mut occurrence: Vec<u32> = Vec::new();
     let mut dup = DuplicateIds {
         rule: DUPLICATE_ID_RULE.to_string(),
         ..Default::default()
     };
-    let mut string_seen: FxHashMap<String, (u32, usize)> = FxHashMap::default();
-    for i in 0..n {
-        let code = ds.ids[i];
-        if code == ID_NONE {
-            continue;
+    let mut repeats: Vec<(usize, usize)> = Vec::new(); // (row, first row of its id)
+    let mut k = 0;
+    while k < keyed.len() {
+        let mut e = k + 1;
+        while e < keyed.len() && keyed[e].0 == keyed[k].0 {
+            e += 1;
         }
-        let entry = if IdStrings::is_string(code) {
-            string_seen.entry(ds.id_strings.decode(code).into_owned()).or_insert((0, i))
-        } else {
-            seen.entry(code).or_insert((0, i))
-        };
-        let first = entry.1;
-        occurrence[i] = entry.0;
-        entry.0 += 1;
-        if occurrence[i] > 0 {
-            dup.extra_rows += 1;
-            if occurrence[i] == 1 {
-                dup.ids_repeated += 1;
-                if dup.examples.len() < 10 {
-                    dup.examples.push(ds.id(i).into_owned());
+        if e - k > 1 {
+            if occurrence.is_empty() {
+                occurrence = vec![0u32; n];
+            }
+            dup.ids_repeated += 1;
+            if dup.examples.len() < 10 {
+                dup.examples.push(ds.id(keyed[k].1 as usize).into_owned());
+            }
+            let first = keyed[k].1 as usize;
+            for (occ, &(_, row)) in keyed[k..e].iter().enumerate() {
+                occurrence[row as usize] = occ as u32;
+                if occ > 0 {
+                    repeats.push((row as usize, first));
                 }
             }
-            if ds.created_at[i] == ds.created_at[first]
-                && ds.author[i] == ds.author[first]
-                && ds.text(i) == ds.text(first)
-            {
-                dup.identical_rows += 1;
-            }
-            warnings.add(
-                "duplicate_ids",
-                || format!("post ids occur more than once; rule: {DUPLICATE_ID_RULE}"),
-                ds.lines[i],
-            );
         }
+        k = e;
+    }
+    drop(keyed);
+    repeats.sort_unstable();
+    for &(i, first) in &repeats {
+        dup.extra_rows += 1;
+        if ds.created_at[i] == ds.created_at[first] && ds.author[i] == ds.author[first] && ds.text(i) == ds.text(first) {
+            dup.identical_rows += 1;
+        }
+        warnings.add(
+            "duplicate_ids",
+            || format!("post ids occur more than once; rule: {DUPLICATE_ID_RULE}"),
+            ds.line(i),
+        );
     }
     if dup.extra_rows > 0 {
         ds.id_occurrence = occurrence;
@@ -432,7 +547,7 @@ fn check_dataset(ds: &mut Dataset, warnings: &mut WarningSink, report: &mut Load
                 warnings.add(
                     "scientific_notation_ids",
                     || "post ids written in scientific notation (e.g. 5.70306E+17) lost their digits in a spreadsheet; they are kept as text".into(),
-                    ds.lines[i],
+                    ds.line(i),
                 );
             }
         }
@@ -440,14 +555,23 @@ fn check_dataset(ds: &mut Dataset, warnings: &mut WarningSink, report: &mut Load
 
     // Many posts in the same second.
     if n >= 20 {
-        let mut secs: FxHashMap<i64, u32> = FxHashMap::default();
-        for &t in &ds.created_at {
-            *secs.entry(t.div_euclid(1000)).or_default() += 1;
+        let mut secs: Vec<i64> = ds.created_at.par_iter().map(|t| t.div_euclid(1000)).collect();
+        secs.par_sort_unstable();
+        let (mut best_sec, mut best) = (0i64, 0usize);
+        let mut k = 0;
+        while k < secs.len() {
+            let mut e = k + 1;
+            while e < secs.len() && secs[e] == secs[k] {
+                e += 1;
+            }
+            if e - k > best {
+                best = e - k;
+                best_sec = secs[k];
+            }
+            k = e;
         }
-        if let Some((&sec, &count)) = secs.iter().max_by_key(|(s, c)| (**c, -**s))
-            && count >= 20
-            && count as usize * 4 >= n
-        {
+        let (sec, count) = (best_sec, best);
+        if count >= 20 && count * 4 >= n {
             let iso = crate::time::format_iso(sec * 1000);
             warnings.add(
                 "same_second",
@@ -468,15 +592,20 @@ fn check_dataset(ds: &mut Dataset, warnings: &mut WarningSink, report: &mut Load
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or(i64::MAX);
-    for i in 0..n {
-        let t = ds.created_at[i];
-        if t < 1_136_073_600_000 || t > now_ms.saturating_add(86_400_000) {
-            let iso = crate::time::format_iso(t);
-            warnings.add(
-                "implausible_time",
-                || format!("timestamps before 2006 or in the future (e.g. {iso}); kept as given"),
-                ds.lines[i],
-            );
-        }
+    let odd: Vec<usize> = (0..n)
+        .into_par_iter()
+        .with_min_len(8192)
+        .filter(|&i| {
+            let t = ds.created_at[i];
+            t < 1_136_073_600_000 || t > now_ms.saturating_add(86_400_000)
+        })
+        .collect();
+    for i in odd {
+        let iso = crate::time::format_iso(ds.created_at[i]);
+        warnings.add(
+            "implausible_time",
+            || format!("timestamps before 2006 or in the future (e.g. {iso}); kept as given"),
+            ds.line(i),
+        );
     }
 }

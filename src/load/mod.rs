@@ -245,15 +245,21 @@ pub fn load_path(path: &Path, opts: &LoadOptions, progress: &Progress) -> Result
     };
     let mut header_span = None;
     let mut line_ending = "\n".to_string();
-    let (chunks, columns, delimiter) = if format.is_json() {
+    let mut builder = builder::DatasetBuilder::new(report);
+    // An estimate of the posts, to size the columns once.
+    builder.reserve(((kind.file_bytes / if format.is_json() { 2000 } else { 150 }) as usize).min(50_000_000));
+    let mut first_chunk = ChunkBuilder::new();
+    first_chunk.warnings = pre_warnings;
+    builder.append(first_chunk);
+    let (columns, delimiter) = if format.is_json() {
         tp.epoch = crate::time::EpochPolicy::Any;
         let ctx = JsonContext {
             time_parser: tp,
             max_field_bytes: opts.max_field_bytes,
             format,
         };
-        let chunks = match layout {
-            JsonLayout::Lines => load_json_lines(&mut reader, &ctx, opts, progress, &update)
+        match layout {
+            JsonLayout::Lines => load_json_lines(&mut reader, &ctx, opts, progress, &update, &mut builder)
                 .map_err(|_| LoadError::Cancelled { path: path_str.clone() })?,
             JsonLayout::Document => {
                 while !reader.eof {
@@ -263,21 +269,23 @@ pub fn load_path(path: &Path, opts: &LoadOptions, progress: &Progress) -> Result
                     progress.check().map_err(|_| LoadError::Cancelled { path: path_str.clone() })?;
                 }
                 progress.begin("Parsing", 0);
-                json::convert_document(&reader.buf, &ctx)
+                for c in json::convert_document(&reader.buf, &ctx) {
+                    builder.append(c);
+                }
             }
-        };
-        (chunks, JSON_CORE_COLUMNS.iter().map(|s| s.to_string()).collect(), None)
+        }
+        (JSON_CORE_COLUMNS.iter().map(|s| s.to_string()).collect(), None)
     } else {
-        let (chunks, header, dialect, hspan, le) =
-            load_csv(&mut reader, &path_str, opts, &tp, &mut report, progress, &update)?;
+        let (header, dialect, hspan, le) = load_csv(&mut reader, &path_str, opts, &tp, progress, &update, &mut builder)?;
         header_span = hspan;
         line_ending = le;
-        report.delimiter = Some(dialect.describe());
-        report.format_detail = format!("delimited text ({})", dialect.describe());
-        (chunks, header, Some(dialect.delimiter))
+        builder.report.delimiter = Some(dialect.describe());
+        builder.report.format_detail = format!("delimited text ({})", dialect.describe());
+        (header, Some(dialect.delimiter))
     };
+    let mut post_warnings = report::WarningSink::default();
     if let Some(e) = &reader.read_error {
-        pre_warnings.add(
+        post_warnings.add(
             "read_error",
             || format!("the file could not be read to its end ({e}); the rows before that point were loaded"),
             0,
@@ -300,11 +308,14 @@ pub fn load_path(path: &Path, opts: &LoadOptions, progress: &Progress) -> Result
     };
     drop(reader);
     progress.begin("Indexing", 0);
-    let mut first_chunk = ChunkBuilder::new();
-    first_chunk.warnings = pre_warnings;
-    let mut all = vec![first_chunk];
-    all.extend(chunks);
-    let mut ds = builder::merge_chunks(all, source, report);
+    let mut last = ChunkBuilder::new();
+    last.warnings = post_warnings;
+    builder.append(last);
+    let t_fin = Instant::now();
+    let mut ds = builder.finish(source);
+    if std::env::var_os("DERAIL_DEBUG").is_some() {
+        eprintln!("[debug] finish {:.3}s, total {:.3}s", t_fin.elapsed().as_secs_f64(), started.elapsed().as_secs_f64());
+    }
     ds.report.elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
     if ds.is_empty() {
         if ds.report.rows_in == 0 {
@@ -337,8 +348,9 @@ fn load_json_lines(
     opts: &LoadOptions,
     progress: &Progress,
     update: &dyn Fn(&Progress),
-) -> Result<Vec<ChunkBuilder>, crate::progress::Cancelled> {
-    let mut chunks = Vec::new();
+    builder: &mut builder::DatasetBuilder,
+) -> Result<(), crate::progress::Cancelled> {
+    let mut pending: Vec<ChunkBuilder> = Vec::new();
     let mut line = 1u64;
     let mut block = opts.block_bytes;
     loop {
@@ -357,29 +369,100 @@ fn load_json_lines(
                 }
             }
         };
-        let part = json::convert_lines(&reader.buf[..cut], line, ctx);
+        let (part, ()) = rayon::join(
+            || json::convert_lines(&reader.buf[..cut], line, ctx),
+            || pending.drain(..).for_each(|c| builder.append(c)),
+        );
+        pending = part;
         line += memchr::memchr_iter(b'\n', &reader.buf[..cut]).count() as u64;
-        chunks.extend(part);
         reader.consume(cut);
         block = opts.block_bytes;
         update(progress);
         progress.check()?;
     }
-    Ok(chunks)
+    pending.into_iter().for_each(|c| builder.append(c));
+    Ok(())
 }
 
 /// A single record bigger than this is taken as an unclosed quote.
 const MAX_RECORD_BYTES: usize = 256 << 20;
+
+/// A block of whole records, scanned and ready to parse.
+struct ScannedBlock {
+    bytes: Vec<u8>,
+    base: u64,
+    first_line: u64,
+    segments: Vec<csv_format::Segment>,
+}
+
+/// Reads the decoded stream block by block, cutting at record boundaries.
+struct BlockSource<'a> {
+    block: usize,
+    seg_target: usize,
+    /// 1-based line at the reader's position.
+    line: u64,
+    dialect: &'a Dialect,
+}
+
+impl BlockSource<'_> {
+    /// The next block, and rows rejected before it (an unclosed quote).
+    fn next(&mut self, reader: &mut BlockReader) -> (Option<ScannedBlock>, Vec<ChunkBuilder>) {
+        let mut rejects = Vec::new();
+        let mut want = self.block;
+        loop {
+            reader.fill(want);
+            if reader.buf.is_empty() {
+                return (None, rejects);
+            }
+            let (segments, used) = csv_format::scan_records(&reader.buf, self.dialect, reader.eof, self.seg_target);
+            if used == 0 {
+                if reader.buf.len() >= MAX_RECORD_BYTES {
+                    // An unclosed quote: reject its first line and carry on after it.
+                    let nl = memchr::memchr(b'\n', &reader.buf).map(|p| p + 1).unwrap_or(reader.buf.len());
+                    let mut c = ChunkBuilder::new();
+                    c.rows_in = 1;
+                    c.reject(
+                        self.line,
+                        None,
+                        report::RejectKind::FieldTooLarge,
+                        format!("a quote opened on this line is not closed within {} MB", MAX_RECORD_BYTES >> 20),
+                        Some(crate::model::RawSpan { start: reader.offset, len: (nl - 1) as u32 }),
+                    );
+                    rejects.push(c);
+                    self.line += 1;
+                    reader.consume(nl);
+                    want = self.block;
+                    continue;
+                }
+                want = reader.buf.len() * 2;
+                continue;
+            }
+            let base = reader.offset;
+            let first_line = self.line;
+            let bytes = reader.take_block(used);
+            self.line += memchr::memchr_iter(b'\n', &bytes).count() as u64;
+            return (
+                Some(ScannedBlock {
+                    bytes,
+                    base,
+                    first_line,
+                    segments,
+                }),
+                rejects,
+            );
+        }
+    }
+}
 
 fn load_csv(
     reader: &mut BlockReader,
     path: &str,
     opts: &LoadOptions,
     base_tp: &TimeParser,
-    report: &mut LoadReport,
     progress: &Progress,
     update: &dyn Fn(&Progress),
-) -> Result<(Vec<ChunkBuilder>, Vec<String>, Dialect, Option<crate::model::RawSpan>, String), LoadError> {
+    builder: &mut builder::DatasetBuilder,
+) -> Result<(Vec<String>, Dialect, Option<crate::model::RawSpan>, String), LoadError> {
     let cancelled = || LoadError::Cancelled { path: path.to_string() };
     // Make sure the head holds the header and some rows.
     let mut dialect = csv_format::sniff_dialect(&reader.buf, reader.eof);
@@ -457,14 +540,9 @@ fn load_csv(
     if mapping.get(Role::Time).is_none() {
         return Err(LoadError::NoTimeColumn { path: path.to_string(), columns: header });
     }
-    report.mapping = mapping.roles.clone();
-    let ctx = CsvContext {
-        dialect: dialect.clone(),
-        header: header.clone(),
-        time_parser: csv_format::time_parser_for(base_tp, &mapping),
-        mapping,
-        max_field_bytes: opts.max_field_bytes,
-    };
+    builder.report.mapping = mapping.roles.clone();
+    let time_parser = csv_format::time_parser_for(base_tp, &mapping);
+    let ctx = CsvContext::new(dialect.clone(), header.clone(), mapping, time_parser, opts.max_field_bytes);
 
     let mut pre = ChunkBuilder::new();
     if !dup_names.is_empty() {
@@ -481,7 +559,10 @@ fn load_csv(
             1,
         );
     }
-    let mut chunks = vec![pre];
+    builder.append(pre);
+    let mut timing = (0.0f64, 0.0f64);
+    let append_s = std::sync::Mutex::new(0.0f64);
+    let mut pending: Vec<ChunkBuilder> = Vec::new();
     let mut line = 1u64;
     let head_bytes = &reader.buf[..header_seg.end];
     let line_ending = if head_bytes.ends_with(b"\r\n") { "\r\n" } else { "\n" }.to_string();
@@ -494,45 +575,49 @@ fn load_csv(
         line += memchr::memchr_iter(b'\n', &reader.buf[..header_seg.end]).count() as u64;
         reader.consume(header_seg.end);
     }
-    progress.begin("Loading", report.bytes);
-    let seg_target = (opts.block_bytes / 8).max(64 << 10);
-    let mut block = opts.block_bytes;
-    loop {
-        reader.fill(block);
-        if reader.buf.is_empty() {
-            break;
-        }
-        let (segments, used) = csv_format::scan_records(&reader.buf, &dialect, reader.eof, seg_target);
-        if used == 0 {
-            if reader.buf.len() >= MAX_RECORD_BYTES {
-                // An unclosed quote: reject its first line and carry on after it.
-                let nl = memchr::memchr(b'\n', &reader.buf).map(|p| p + 1).unwrap_or(reader.buf.len());
-                let mut c = ChunkBuilder::new();
-                c.rows_in = 1;
-                c.reject(
-                    line,
-                    None,
-                    report::RejectKind::FieldTooLarge,
-                    format!("a quote opened on this line is not closed within {} MB", MAX_RECORD_BYTES >> 20),
-                    Some(crate::model::RawSpan { start: reader.offset, len: (nl - 1) as u32 }),
-                );
-                chunks.push(c);
-                line += 1;
-                reader.consume(nl);
-                continue;
-            }
-            block = reader.buf.len() * 2;
-            continue;
-        }
-        let part = csv_format::parse_block(&reader.buf, reader.offset, line, &segments, &ctx);
-        line += memchr::memchr_iter(b'\n', &reader.buf[..used]).count() as u64;
-        chunks.extend(part);
-        reader.consume(used);
-        block = opts.block_bytes;
+    progress.begin("Loading", builder.report.bytes);
+    let seg_target = (opts.block_bytes / 4).max(64 << 10);
+    // A pipeline: while one block is parsed (in parallel), the reader reads and scans the
+    // next one and the builder appends the previous one's chunks.
+    let mut reading = BlockSource {
+        block: opts.block_bytes,
+        seg_target,
+        line,
+        dialect: &dialect,
+    };
+    let (mut cur, mut rejects) = reading.next(reader);
+    rejects.into_iter().for_each(|c| builder.append(c));
+    while let Some(b) = cur {
+        let t_par = Instant::now();
+        let (part, ((next, next_rejects), ())) = rayon::join(
+            || csv_format::parse_block(&b.bytes, b.base, b.first_line, &b.segments, &ctx),
+            || {
+                rayon::join(
+                    || reading.next(reader),
+                    || {
+                        let t = Instant::now();
+                        pending.drain(..).for_each(|c| builder.append(c));
+                        if let Ok(mut a) = append_s.lock() {
+                            *a += t.elapsed().as_secs_f64();
+                        }
+                    },
+                )
+            },
+        );
+        timing.1 += t_par.elapsed().as_secs_f64();
+        pending = part;
+        pending.extend(next_rejects);
+        reader.recycle(b.bytes);
+        cur = next;
         update(progress);
         progress.check().map_err(|_| cancelled())?;
     }
-    Ok((chunks, header, dialect, header_span, line_ending))
+    rejects = std::mem::take(&mut pending);
+    rejects.into_iter().for_each(|c| builder.append(c));
+    if std::env::var_os("DERAIL_DEBUG").is_some() {
+        eprintln!("[debug] csv parse+append {:.3}s (append {:.3}s)", timing.1, append_s.lock().map(|a| *a).unwrap_or(0.0));
+    }
+    Ok((header, dialect, header_span, line_ending))
 }
 
 #[cfg(test)]
@@ -565,7 +650,7 @@ mod tests {
         assert_eq!(ds.text(1), "multi\nline #Tag");
         assert_eq!(ds.hashtags(0).collect::<Vec<_>>(), ["bts"]);
         assert_eq!(ds.hashtag_spellings(1).collect::<Vec<_>>(), ["Tag"]);
-        assert_eq!(ds.lines, vec![2, 4]);
+        assert_eq!(ds.lines, vec![2u32, 4]);
         assert_eq!(ds.handle(0), "alice");
     }
 

@@ -281,6 +281,8 @@ pub struct BlockReader {
     /// A read error that happened mid-stream (e.g. a truncated gzip): the data before it
     /// is kept and the error is reported.
     pub read_error: Option<String>,
+    /// Buffers given back after parsing, reused so their pages need not be faulted in again.
+    spare: Vec<Vec<u8>>,
 }
 
 impl BlockReader {
@@ -292,6 +294,7 @@ impl BlockReader {
             eof: false,
             hasher: Xxh3::new(),
             read_error: None,
+            spare: Vec::new(),
         }
     }
 
@@ -301,15 +304,17 @@ impl BlockReader {
             return;
         }
         let start = self.buf.len();
-        self.buf.resize(want, 0);
-        let mut got = start;
-        while got < want {
-            match self.src.read(&mut self.buf[got..]) {
+        self.buf.reserve(want - start);
+        // `take` + `read_to_end` reads into spare capacity without zeroing it first.
+        loop {
+            let need = (want - self.buf.len()) as u64;
+            match (&mut self.src).take(need).read_to_end(&mut self.buf) {
                 Ok(0) => {
                     self.eof = true;
                     break;
                 }
-                Ok(n) => got += n,
+                Ok(_) if self.buf.len() >= want => break,
+                Ok(_) => continue,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => {
                     self.read_error = Some(e.to_string());
@@ -318,8 +323,28 @@ impl BlockReader {
                 }
             }
         }
-        self.hasher.update(&self.buf[start..got]);
-        self.buf.truncate(got);
+        self.hasher.update(&self.buf[start..]);
+    }
+
+    /// Takes the first `n` bytes out as an owned block (for parsing while the reader reads
+    /// on); only the short tail is copied.
+    pub fn take_block(&mut self, n: usize) -> Vec<u8> {
+        let n = n.min(self.buf.len());
+        let mut tail = self.spare.pop().unwrap_or_default();
+        tail.clear();
+        tail.reserve((self.buf.len() - n).max(self.buf.capacity()));
+        tail.extend_from_slice(&self.buf[n..]);
+        self.buf.truncate(n);
+        let block = std::mem::replace(&mut self.buf, tail);
+        self.offset += n as u64;
+        block
+    }
+
+    /// Gives a block's buffer back for reuse.
+    pub fn recycle(&mut self, block: Vec<u8>) {
+        if self.spare.len() < 2 {
+            self.spare.push(block);
+        }
     }
 
     /// Drops the first `n` bytes of the buffer.

@@ -3,15 +3,30 @@
 //! These are written by hand because they are small and their memory layout matters:
 //! 10M posts must fit on a 16 GB laptop, so every per-post cost is counted in bytes.
 
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 /// Interns strings into dense `u32` indices. Index order is first-seen order.
-#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+///
+/// Each string is stored once; the lookup table holds only indices (hashbrown's
+/// `HashTable`), which halves the memory of a `HashMap<Box<str>, u32>`.
+#[derive(Default, Clone, Serialize, Deserialize)]
 pub struct Interner {
     values: Vec<Box<str>>,
     #[serde(skip)]
-    lookup: FxHashMap<Box<str>, u32>,
+    lookup: hashbrown::HashTable<u32>,
+}
+
+impl std::fmt::Debug for Interner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Interner").field("len", &self.values.len()).finish()
+    }
+}
+
+/// xxh3: fast on short strings and well mixed in every bit (hashbrown uses the top bits
+/// as tags, where FxHash of similar short strings collides).
+fn str_hash(s: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(s)
 }
 
 impl Interner {
@@ -19,20 +34,30 @@ impl Interner {
         Self::default()
     }
 
+    pub fn with_capacity(n: usize) -> Self {
+        Self {
+            values: Vec::with_capacity(n),
+            lookup: hashbrown::HashTable::with_capacity(n),
+        }
+    }
+
     /// Returns the index of `s`, adding it if it is new.
     pub fn intern(&mut self, s: &str) -> u32 {
-        if let Some(&i) = self.lookup.get(s) {
+        let h = str_hash(s);
+        let values = &self.values;
+        if let Some(&i) = self.lookup.find(h, |&i| &*values[i as usize] == s) {
             return i;
         }
         let i = self.values.len() as u32;
-        let boxed: Box<str> = s.into();
-        self.values.push(boxed.clone());
-        self.lookup.insert(boxed, i);
+        self.values.push(s.into());
+        let values = &self.values;
+        self.lookup.insert_unique(h, i, |&j| str_hash(&values[j as usize]));
         i
     }
 
     pub fn get(&self, s: &str) -> Option<u32> {
-        self.lookup.get(s).copied()
+        let values = &self.values;
+        self.lookup.find(str_hash(s), |&i| &*values[i as usize] == s).copied()
     }
 
     pub fn resolve(&self, i: u32) -> &str {
@@ -53,17 +78,17 @@ impl Interner {
 
     /// Rebuilds the lookup table after deserialisation.
     pub fn rebuild_lookup(&mut self) {
-        self.lookup = self
-            .values
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.clone(), i as u32))
-            .collect();
+        let mut t = hashbrown::HashTable::with_capacity(self.values.len());
+        for (i, v) in self.values.iter().enumerate() {
+            let values = &self.values;
+            t.insert_unique(str_hash(v), i as u32, |&j| str_hash(&values[j as usize]));
+        }
+        self.lookup = t;
     }
 
     /// Heap bytes used, roughly.
     pub fn heap_bytes(&self) -> usize {
-        self.values.iter().map(|s| s.len() + 16).sum::<usize>() * 2 + self.values.capacity() * 16
+        self.values.iter().map(|s| s.len()).sum::<usize>() + self.values.capacity() * 16 + self.lookup.capacity() * 5
     }
 }
 

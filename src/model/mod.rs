@@ -29,6 +29,9 @@ pub struct IdStrings {
 impl IdStrings {
     /// Encodes an id, keeping it exact. `None` for an empty id.
     pub fn encode(&mut self, raw: &str) -> u64 {
+        if let Some(n) = canonical_u64(raw) {
+            return n;
+        }
         let raw = raw.trim();
         if raw.is_empty() {
             return ID_NONE;
@@ -79,13 +82,18 @@ impl IdStrings {
 /// below 2^63). Anything else stays a string.
 pub fn canonical_u64(s: &str) -> Option<u64> {
     let b = s.as_bytes();
-    if b.is_empty() || b.len() > 19 || !b.iter().all(u8::is_ascii_digit) {
+    if b.is_empty() || b.len() > 19 || (b.len() > 1 && b[0] == b'0') {
         return None;
     }
-    if b.len() > 1 && b[0] == b'0' {
-        return None;
+    // 19 digits fit in u64 without overflow; one pass, no checked arithmetic.
+    let mut n: u64 = 0;
+    for &c in b {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        n = n * 10 + d as u64;
     }
-    let n: u64 = s.parse().ok()?;
     (n < STRING_ID_FLAG).then_some(n)
 }
 
@@ -226,10 +234,19 @@ pub struct Authors {
     /// Per author: index into `handles`.
     pub handle_of: Vec<u32>,
     pub handles: Interner,
+    /// Fast path for numeric ids: id → author index.
+    numeric: rustc_hash::FxHashMap<u64, u32>,
 }
 
 impl Authors {
     pub fn intern(&mut self, id: &str, handle: &str) -> u32 {
+        let num = canonical_u64(id);
+        if let Some(n) = num
+            && let Some(&i) = self.numeric.get(&n)
+        {
+            self.fill_handle(i, handle);
+            return i;
+        }
         let key: Cow<str> = if !id.is_empty() {
             Cow::Borrowed(id)
         } else {
@@ -240,15 +257,26 @@ impl Authors {
         if self.keys.len() > before {
             let h = self.handles.intern(handle);
             self.handle_of.push(h);
-        } else if !handle.is_empty() {
-            // A later row may know the handle that an earlier one lacked.
-            if let Some(slot) = self.handle_of.get_mut(i as usize)
-                && self.handles.resolve(*slot).is_empty()
-            {
-                *slot = self.handles.intern(handle);
-            }
+        } else {
+            self.fill_handle(i, handle);
+        }
+        if let Some(n) = num {
+            self.numeric.insert(n, i);
         }
         i
+    }
+
+    /// A later row may know the handle that an earlier one lacked.
+    fn fill_handle(&mut self, i: u32, handle: &str) {
+        if handle.is_empty() {
+            return;
+        }
+        if let Some(&slot) = self.handle_of.get(i as usize)
+            && self.handles.resolve(slot).is_empty()
+        {
+            let h = self.handles.intern(handle);
+            self.handle_of[i as usize] = h;
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -326,10 +354,11 @@ pub struct Dataset {
     pub has_media: Vec<bool>,
     /// Empty when the source has no metrics at all.
     pub metrics: Vec<Metrics>,
-    /// 1-based line where each post's record starts in the source.
-    pub lines: Vec<u64>,
-    /// Byte spans of the original rows (delimited text only; empty for JSON sources).
-    pub raw: Vec<RawSpan>,
+    /// 1-based line where each post's record starts in the source (saturating at u32::MAX).
+    pub lines: Vec<u32>,
+    /// Byte offsets and lengths of the original rows (delimited text only; empty for JSON).
+    pub raw_start: Vec<u64>,
+    pub raw_len: Vec<u32>,
     /// For each post, how many earlier posts share its id (0 for the first occurrence).
     pub id_occurrence: Vec<u32>,
 }
@@ -358,6 +387,19 @@ impl Dataset {
         match self.id_occurrence.get(i).copied().unwrap_or(0) {
             0 => id.into_owned(),
             n => format!("{id}#{}", n + 1),
+        }
+    }
+
+    /// The 1-based source line of a post.
+    pub fn line(&self, i: usize) -> u64 {
+        self.lines[i] as u64
+    }
+
+    /// Where the original row of a post is in the decoded source.
+    pub fn raw(&self, i: usize) -> RawSpan {
+        RawSpan {
+            start: self.raw_start[i],
+            len: self.raw_len[i],
         }
     }
 
@@ -434,8 +476,9 @@ impl Dataset {
             + self.mention_names.heap_bytes()
             + self.has_media.capacity()
             + self.metrics.capacity() * 16
-            + self.lines.capacity() * 8
-            + self.raw.capacity() * 16
+            + self.lines.capacity() * 4
+            + self.raw_start.capacity() * 8
+            + self.raw_len.capacity() * 4
             + self.id_occurrence.capacity() * 4
     }
 }
