@@ -5,6 +5,8 @@
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::analysis::Analysis;
 use crate::labels::Labels;
 use crate::load::JSON_CORE_COLUMNS;
@@ -123,6 +125,70 @@ fn derail_values(ds: &Dataset, an: Option<&Analysis>, labels: Option<&Labels>, i
     v
 }
 
+/// Writes derail's cells of a post straight into a row buffer, caching the tag lists
+/// (few distinct combinations across millions of posts).
+struct DerailCells<'a> {
+    ds: &'a Dataset,
+    an: Option<&'a Analysis>,
+    labels: Option<&'a Labels>,
+    details: bool,
+    neutralize: bool,
+    tag_cache: rustc_hash::FxHashMap<(u64, u16), Vec<u8>>,
+}
+
+impl DerailCells<'_> {
+    fn write(&mut self, i: usize, delim: u8, out: &mut Vec<u8>) {
+        use std::io::Write as _;
+        match self.an {
+            Some(a) => {
+                let key = (a.tags[i], a.lang[i]);
+                let cell = self.tag_cache.entry(key).or_insert_with(|| {
+                    let mut v = Vec::new();
+                    push_field(&mut v, &a.tag_list(i).join(";"), delim);
+                    v
+                });
+                out.push(delim);
+                out.extend_from_slice(cell);
+                let _ = write!(out, "{}{}{}", delim as char, a.cluster[i], delim as char);
+                if a.dup_group[i] != u32::MAX {
+                    let _ = write!(out, "{}", a.dup_group[i]);
+                }
+                let _ = write!(out, "{}{}{}{}", delim as char, a.is_coordinated(i), delim as char, a.is_takeover(i));
+            }
+            None => {
+                for _ in 0..5 {
+                    out.push(delim);
+                }
+            }
+        }
+        let labelled = self.labels.filter(|l| !l.is_empty()).and_then(|l| {
+            let key = self.ds.post_key(i);
+            l.get(&key).map(|e| (l.def(e.label).map(|d| d.name.clone()).unwrap_or_default(), e.by.clone(), e.at_ms))
+        });
+        let cell = |v: &str, out: &mut Vec<u8>| {
+            out.push(delim);
+            let v = if self.neutralize { neutralize(v) } else { std::borrow::Cow::Borrowed(v) };
+            push_field(out, &v, delim);
+        };
+        match labelled {
+            Some((name, by, at)) => {
+                cell(&name, out);
+                if self.details {
+                    cell(&by, out);
+                    cell(&format_iso(at), out);
+                }
+            }
+            None => {
+                out.push(delim);
+                if self.details {
+                    out.push(delim);
+                    out.push(delim);
+                }
+            }
+        }
+    }
+}
+
 fn rejected_values(details: bool) -> Vec<String> {
     let mut v = vec!["rejected".to_string(), String::new(), String::new(), String::new(), String::new(), String::new()];
     if details {
@@ -181,7 +247,11 @@ pub fn export_annotated(
         w.flush().map_err(io_err(out))?;
         s
     };
+    let t_sync = std::time::Instant::now();
     tmp.as_file().sync_all().map_err(io_err(out))?;
+    if std::env::var_os("DERAIL_DEBUG").is_some() {
+        eprintln!("[debug] export sync {:.3}s", t_sync.elapsed().as_secs_f64());
+    }
     tmp.persist(out).map_err(|e| ExportError::Io {
         path: out.display().to_string(),
         message: e.error.to_string(),
@@ -204,7 +274,7 @@ fn write_json_source(
     ds: &Dataset,
     an: Option<&Analysis>,
     labels: Option<&Labels>,
-    w: &mut dyn Write,
+    w: &mut (dyn Write + Send),
     opts: &ExportOptions,
     progress: &Progress,
     out: &Path,
@@ -320,7 +390,7 @@ fn write_delimited_source(
     ds: &Dataset,
     an: Option<&Analysis>,
     labels: Option<&Labels>,
-    w: &mut dyn Write,
+    w: &mut (dyn Write + Send),
     opts: &ExportOptions,
     progress: &Progress,
     out: &Path,
@@ -364,49 +434,118 @@ fn write_delimited_source(
     w.write_all(&line).map_err(io_err(out))?;
 
     // Rows in input order: posts and rejected rows merged by offset.
+    #[derive(Clone, Copy)]
     enum Row {
         Post(usize),
-        Rejected(RawSpan),
+        Rejected,
     }
-    let mut rows: Vec<(u64, Row)> = match &opts.only {
-        Some(v) => v.iter().map(|&i| (ds.raw_start[i as usize], Row::Post(i as usize))).collect(),
-        None => (0..ds.len()).map(|i| (ds.raw_start[i], Row::Post(i))).collect(),
+    let mut rows: Vec<(RawSpan, Row)> = match &opts.only {
+        Some(v) => v.iter().map(|&i| (ds.raw(i as usize), Row::Post(i as usize))).collect(),
+        None => (0..ds.len()).map(|i| (ds.raw(i), Row::Post(i))).collect(),
     };
     if opts.only.is_none() {
-        rows.extend(ds.report.rejected_rows.iter().map(|&(_, s)| (s.start, Row::Rejected(s))));
+        rows.extend(ds.report.rejected_rows.iter().map(|&(_, s)| (s, Row::Rejected)));
     }
-    rows.sort_by_key(|r| r.0);
+    rows.sort_by_key(|r| r.0.start);
     let mut summary = ExportSummary::default();
     progress.begin("Exporting", rows.len() as u64);
-    for (n, (_, row)) in rows.iter().enumerate() {
-        line.clear();
-        let (span, values) = match row {
-            Row::Post(i) => (ds.raw(*i), derail_values(ds, an, labels, *i, opts.label_details)),
-            Row::Rejected(s) => (*s, rejected_values(opts.label_details)),
-        };
-        if !reader.copy(span, &mut line) {
+    let details = opts.label_details;
+    let neutral = opts.neutralize_formulas;
+    // Rows are formatted in parallel, a source block at a time, and written in order.
+    let mut reader = reader.reader;
+    let mut r = 0usize;
+    let mut dbg_times = (0.0f64, 0.0f64);
+    let mut pending_parts: Vec<Vec<u8>> = Vec::new();
+    let t_all = std::time::Instant::now();
+    while r < rows.len() {
+        let first = rows[r].0;
+        if first.start < reader.offset {
             return Err(changed());
         }
-        if opts.neutralize_formulas {
-            line = rewrite_neutralized(&line, ds, delim);
+        // Drop what lies before the next row, then read a block.
+        while reader.offset + (reader.buf.len() as u64) < first.start && !reader.eof {
+            let have = reader.buf.len();
+            reader.consume(have);
+            reader.fill(16 << 20);
         }
-        for v in values {
-            line.push(delim);
-            let v = if opts.neutralize_formulas { neutralize(&v).into_owned() } else { v };
-            push_field(&mut line, &v, delim);
+        let skip = ((first.start - reader.offset) as usize).min(reader.buf.len());
+        reader.consume(skip);
+        reader.fill((16usize << 20).max(first.len as usize + 1));
+        let buf_end = reader.offset + reader.buf.len() as u64;
+        let mut r1 = r;
+        while r1 < rows.len() && rows[r1].0.start + rows[r1].0.len as u64 <= buf_end {
+            r1 += 1;
         }
-        line.extend_from_slice(&eol);
-        w.write_all(&line).map_err(io_err(out))?;
-        match row {
-            Row::Post(_) => summary.posts += 1,
-            Row::Rejected(_) => summary.rejected_rows += 1,
+        if r1 == r {
+            return Err(changed());
         }
-        if n % 8192 == 0 {
-            progress.set(n as u64);
-            if progress.is_cancelled() {
-                return Err(ExportError::Cancelled);
+        let t_fmt = std::time::Instant::now();
+        let base = reader.offset;
+        let buf = &reader.buf;
+        let format = || -> Vec<Vec<u8>> {
+            rows[r..r1]
+                .par_chunks(4096)
+                .map(|chunk| {
+                    let mut cells = DerailCells {
+                        ds,
+                        an,
+                        labels,
+                        details,
+                        neutralize: neutral,
+                        tag_cache: Default::default(),
+                    };
+                    let mut out = Vec::with_capacity(chunk.len() * 256);
+                    for (span, row) in chunk {
+                        let a = (span.start - base) as usize;
+                        let raw = &buf[a..a + span.len as usize];
+                        if neutral {
+                            out.extend_from_slice(&rewrite_neutralized(raw, ds, delim));
+                        } else {
+                            out.extend_from_slice(raw);
+                        }
+                        match row {
+                            Row::Post(i) => cells.write(*i, delim, &mut out),
+                            Row::Rejected => {
+                                for v in rejected_values(details) {
+                                    out.push(delim);
+                                    push_field(&mut out, &v, delim);
+                                }
+                            }
+                        }
+                        out.extend_from_slice(&eol);
+                    }
+                    out
+                })
+                .collect()
+        };
+        // Write the previous block while this one is formatted.
+        let (parts, written) = rayon::join(format, || -> std::io::Result<()> {
+            for p in pending_parts.drain(..) {
+                w.write_all(&p)?;
+            }
+            Ok(())
+        });
+        written.map_err(io_err(out))?;
+        pending_parts = parts;
+        dbg_times.0 += t_fmt.elapsed().as_secs_f64();
+        for (_, row) in &rows[r..r1] {
+            match row {
+                Row::Post(_) => summary.posts += 1,
+                Row::Rejected => summary.rejected_rows += 1,
             }
         }
+        r = r1;
+        progress.set(r as u64);
+        if progress.is_cancelled() {
+            return Err(ExportError::Cancelled);
+        }
+    }
+    for p in pending_parts.drain(..) {
+        w.write_all(&p).map_err(io_err(out))?;
+    }
+    let mut reader = SpanReader { reader, pos: 0 };
+    if std::env::var_os("DERAIL_DEBUG").is_some() {
+        eprintln!("[debug] export format {:.3}s write {:.3}s loop {:.3}s", dbg_times.0, dbg_times.1, t_all.elapsed().as_secs_f64());
     }
     // The source must be the file that was loaded.
     reader.reader.read_to_end();

@@ -330,24 +330,48 @@ pub fn analyze(ds: &Dataset, config: &AnalysisConfig, progress: &Progress) -> Re
 
     // 1. Tokens of unique normalised texts.
     let (rep_of, rep_tokens, rep_weights) = stage(progress, &mut timings, "tokens", n as u64, || {
-        let toks: Vec<tokens::PostTokens> = (0..n)
+        // Identical texts (copies, retweets of one post) are tokenized once.
+        let raw_hash: Vec<u64> = (0..n)
             .into_par_iter()
-            .with_min_len(2048)
-            .map(|i| tokens::post_tokens(ds.text(i)))
+            .with_min_len(4096)
+            .map(|i| xxhash_rust::xxh3::xxh3_64(ds.text(i).as_bytes()))
             .collect();
+        let mut raw_index: FxHashMap<u64, u32> = FxHashMap::default();
+        let mut raw_of: Vec<u32> = Vec::with_capacity(n);
+        let mut raw_first: Vec<u32> = Vec::new();
+        for (i, &h) in raw_hash.iter().enumerate() {
+            let next = raw_first.len() as u32;
+            let r = *raw_index.entry(h).or_insert(next);
+            if r == next {
+                raw_first.push(i as u32);
+            }
+            raw_of.push(r);
+        }
+        drop(raw_index);
+        drop(raw_hash);
+        let toks: Vec<tokens::PostTokens> = raw_first
+            .par_iter()
+            .with_min_len(1024)
+            .map(|&i| tokens::post_tokens(ds.text(i as usize)))
+            .collect();
+        // Texts that differ only in case, urls, mentions or the retweet prefix share a
+        // representative.
         let mut rep_index: FxHashMap<u64, u32> = FxHashMap::default();
-        let mut rep_of = Vec::with_capacity(n);
+        let mut rep_of_raw = Vec::with_capacity(toks.len());
         let mut rep_tokens = ListColumn::new();
         let mut weights: Vec<u32> = Vec::new();
-        for t in toks {
-            let next = weights.len() as u32;
+        for t in &toks {
+            let next = rep_tokens.len() as u32;
             let r = *rep_index.entry(t.exact).or_insert(next);
             if r == next {
                 rep_tokens.push(t.set.iter().copied());
                 weights.push(0);
             }
+            rep_of_raw.push(r);
+        }
+        let rep_of: Vec<u32> = raw_of.iter().map(|&r| rep_of_raw[r as usize]).collect();
+        for &r in &rep_of {
             weights[r as usize] += 1;
-            rep_of.push(r);
         }
         (rep_of, rep_tokens, weights)
     })?;
@@ -484,6 +508,30 @@ pub fn analyze(ds: &Dataset, config: &AnalysisConfig, progress: &Progress) -> Re
         } else {
             vec![None; n_reps]
         };
+        // Text-derived tags (script, lexicons) once per representative text.
+        let mut rep_first = vec![u32::MAX; n_reps];
+        for (i, &r) in rep_of.iter().enumerate() {
+            if rep_first[r as usize] == u32::MAX {
+                rep_first[r as usize] = i as u32;
+            }
+        }
+        let max_lex = 64 - LEXICON_BIT0;
+        let rep_bits: Vec<u64> = (0..n_reps)
+            .into_par_iter()
+            .with_min_len(1024)
+            .map(|r| {
+                let text = ds.text(rep_first[r] as usize);
+                let toks = rep_tokens.get(r);
+                let mut b = script_bits(text);
+                let lower = text.to_lowercase();
+                for (k, t) in taggers.iter().take(max_lex).enumerate() {
+                    if t.score_lower(text, &lower, toks) >= t.threshold {
+                        b |= 1 << (LEXICON_BIT0 + k);
+                    }
+                }
+                b
+            })
+            .collect();
         let per_post: Vec<(u64, Option<&'static str>)> = (0..n)
             .into_par_iter()
             .with_min_len(4096)
@@ -507,14 +555,7 @@ pub fn analyze(ds: &Dataset, config: &AnalysisConfig, progress: &Progress) -> Re
                 if coord.coordinated[i] {
                     b |= bit::COORDINATED;
                 }
-                let text = ds.text(i);
-                b |= script_bits(text);
-                let toks = rep_tokens.get(rep_of[i] as usize);
-                for (k, t) in taggers.iter().take(64 - LEXICON_BIT0).enumerate() {
-                    if t.score(text, toks, ds.hashtags(i)) >= t.threshold {
-                        b |= 1 << (LEXICON_BIT0 + k);
-                    }
-                }
+                b |= rep_bits[rep_of[i] as usize];
                 let l = ds.lang(i);
                 let detected = if l.is_empty() || l == "und" || l.starts_with("q") {
                     rep_lang[rep_of[i] as usize]

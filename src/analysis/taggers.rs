@@ -54,6 +54,8 @@ pub struct Tagger {
     terms: FxHashMap<u32, f32>,
     phrases: Vec<(String, f32)>,
     hashtags: FxHashMap<String, f32>,
+    /// Hashtags as token hashes (`#name`), to score from a post's tokens.
+    hashtag_tokens: FxHashMap<u32, f32>,
     regexes: Vec<(Regex, f32)>,
 }
 
@@ -80,11 +82,12 @@ impl Tagger {
                 phrases.push((t, w));
             }
         }
-        let hashtags = f
+        let hashtags: FxHashMap<String, f32> = f
             .hashtags
             .into_iter()
             .map(|(h, w)| (crate::text::normalize_hashtag(&h).into_owned(), w))
             .collect();
+        let hashtag_tokens = hashtags.iter().map(|(h, w)| (token_hash(&format!("#{h}")), *w)).collect();
         let mut regexes = Vec::new();
         for r in f.regex {
             let re = Regex::new(&r.pattern).map_err(|e| format!("{source}: bad regex {:?}: {e}", r.pattern))?;
@@ -98,8 +101,34 @@ impl Tagger {
             terms,
             phrases,
             hashtags,
+            hashtag_tokens,
             regexes,
         })
+    }
+
+    /// The weight of evidence in a text: terms and hashtags from its tokens, phrases from
+    /// its lowercase form, regexes from the text as written.
+    pub fn score_lower(&self, text: &str, lower: &str, tokens: &[u32]) -> f32 {
+        let mut s = 0.0;
+        for t in tokens {
+            if let Some(w) = self.terms.get(t) {
+                s += w;
+            }
+            if let Some(w) = self.hashtag_tokens.get(t) {
+                s += w;
+            }
+        }
+        for (p, w) in &self.phrases {
+            if lower.contains(p.as_str()) {
+                s += w;
+            }
+        }
+        for (re, w) in &self.regexes {
+            if re.is_match(text) {
+                s += w;
+            }
+        }
+        s
     }
 
     /// The weight of evidence in a post.

@@ -66,11 +66,45 @@ pub fn strip_rt_prefix(text: &str) -> &str {
     text
 }
 
+/// Splits ASCII text into words: runs of letters and digits, keeping an apostrophe between
+/// letters ("don't") and a dot between digits ("3.5"). Used instead of UAX #29 segmentation
+/// when a text is pure ASCII, where both agree on everything that matters and this is much
+/// faster.
+fn ascii_words(s: &str, mut f: impl FnMut(&str)) {
+    let b = s.as_bytes();
+    let n = b.len();
+    let mut i = 0;
+    while i < n {
+        if !b[i].is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        i += 1;
+        while i < n {
+            let c = b[i];
+            if c.is_ascii_alphanumeric() || c == b'_' {
+                i += 1;
+            } else if (c == b'\'' || c == b'.') && i + 1 < n && b[i + 1].is_ascii_alphanumeric() && b[i - 1].is_ascii_alphanumeric() {
+                let digits = c == b'.' && b[i - 1].is_ascii_digit() && b[i + 1].is_ascii_digit();
+                if c == b'\'' || digits {
+                    i += 1;
+                } else {
+                    break;
+                }
+            } else {
+                break;
+            }
+        }
+        f(&s[start..i]);
+    }
+}
+
 /// Calls `f(kind, token)` for each token of `text`, in order.
 pub fn for_each_token(text: &str, mut f: impl FnMut(TokenKind, &str)) {
     let body = strip_rt_prefix(text);
     let mut lower = String::with_capacity(body.len());
-    // Lowercase once; drop urls and mentions; keep hashtags as "#tag".
+    // Lowercase once; drop urls and mentions.
     for piece in body.split_whitespace() {
         if piece.starts_with("http://") || piece.starts_with("https://") || piece.starts_with("www.") {
             continue;
@@ -81,32 +115,64 @@ pub fn for_each_token(text: &str, mut f: impl FnMut(TokenKind, &str)) {
         if !lower.is_empty() {
             lower.push(' ');
         }
-        for c in piece.chars() {
-            lower.extend(c.to_lowercase());
+        if piece.is_ascii() {
+            let at = lower.len();
+            lower.push_str(piece);
+            lower[at..].make_ascii_lowercase();
+        } else {
+            for c in piece.chars() {
+                lower.extend(c.to_lowercase());
+            }
         }
     }
-    // Hashtags first, then blank them out of the word stream.
-    let tags = crate::text::extract_hashtags(&lower);
-    let mut words_src = lower.clone();
-    for t in &tags {
-        f(TokenKind::Hashtag, &format!("#{}", crate::text::normalize_hashtag(t)));
-        if let Some(pos) = words_src.find(&format!("#{t}")) {
-            words_src.replace_range(pos..pos + t.len() + 1, &" ".repeat(t.len() + 1));
+    // Hashtags, then the text without them for words and emoji.
+    let mut words_src = String::with_capacity(lower.len());
+    let mut copied = 0;
+    let mut tag_buf = String::new();
+    crate::text::for_each_hashtag(&lower, |t| {
+        tag_buf.clear();
+        tag_buf.push('#');
+        tag_buf.push_str(&crate::text::normalize_hashtag(t));
+        f(TokenKind::Hashtag, &tag_buf);
+        // `t` is a slice of `lower`: blank out "#tag".
+        let start = t.as_ptr() as usize - lower.as_ptr() as usize;
+        let hash_at = lower[..start].char_indices().next_back().map(|(i, _)| i).unwrap_or(start);
+        if hash_at >= copied {
+            words_src.push_str(&lower[copied..hash_at]);
+            words_src.push(' ');
+            copied = start + t.len();
+        }
+    });
+    words_src.push_str(&lower[copied..]);
+    if !words_src.is_ascii() {
+        for c in words_src.chars().filter(|c| is_emoji(*c)) {
+            let mut b = [0u8; 4];
+            f(TokenKind::Emoji, c.encode_utf8(&mut b));
         }
     }
-    for c in words_src.chars().filter(|c| is_emoji(*c)) {
-        let mut b = [0u8; 4];
-        f(TokenKind::Emoji, c.encode_utf8(&mut b));
+    let emit_word = |w: &str, f: &mut dyn FnMut(TokenKind, &str)| {
+        if w.len() < 3 && w.bytes().all(|c| c.is_ascii_digit()) {
+            return;
+        }
+        let kind = if is_stop_word(w) { TokenKind::Stop } else { TokenKind::Word };
+        f(kind, w);
+    };
+    if words_src.is_ascii() {
+        ascii_words(&words_src, |w| emit_word(w, &mut f));
+        return;
     }
     let mut run: Vec<char> = Vec::new();
-    let flush = |run: &mut Vec<char>, f: &mut dyn FnMut(TokenKind, &str)| {
+    let mut pair = String::new();
+    let mut flush = |run: &mut Vec<char>, f: &mut dyn FnMut(TokenKind, &str)| {
         if run.len() == 1 {
             let mut b = [0u8; 4];
             f(TokenKind::Word, run[0].encode_utf8(&mut b));
         } else {
             for w in run.windows(2) {
-                let s: String = w.iter().collect();
-                f(TokenKind::Bigram, &s);
+                pair.clear();
+                pair.push(w[0]);
+                pair.push(w[1]);
+                f(TokenKind::Bigram, &pair);
             }
         }
         run.clear();
@@ -129,11 +195,7 @@ pub fn for_each_token(text: &str, mut f: impl FnMut(TokenKind, &str)) {
         if !run.is_empty() {
             flush(&mut run, &mut f);
         }
-        if w.chars().all(|c| c.is_ascii_digit()) && w.len() < 3 {
-            continue;
-        }
-        let kind = if is_stop_word(w) { TokenKind::Stop } else { TokenKind::Word };
-        f(kind, w);
+        emit_word(w, &mut f);
     }
     if !run.is_empty() {
         flush(&mut run, &mut f);
