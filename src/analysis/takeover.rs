@@ -474,9 +474,10 @@ pub fn assess_hashtag(
     } else if !eligible_seen {
         assessment.status = "not assessed".into();
         assessment.reason = format!(
-            "no baseline: it needs {} posts over {} hours before a window can be judged (it has {} posts over {:.1} hours)",
+            "no window could be judged: a window needs a baseline of at least {} earlier posts spanning {} hours, and {} posts of its own ({} posts over {:.1} hours)",
             cfg.min_baseline_posts,
             cfg.min_baseline_hours,
+            cfg.min_bin_posts,
             posts.len(),
             (times[times.len() - 1] - times[0]) as f64 / HOUR as f64
         );

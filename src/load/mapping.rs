@@ -416,11 +416,16 @@ pub fn map_columns(
             let vs = value_score(role, &column_values[c], &tp);
             let (score, source) = if ns > 0.0 {
                 let required = match role {
+                    // A clearly named time column keeps its role even when many sampled
+                    // values are damaged; the bad rows are then rejected one by one.
+                    Role::Time if ns >= 0.9 => 0.3,
                     Role::Time => 0.8,
                     Role::Text => 0.2,
                     _ => 0.3,
                 };
-                if vs < required && !sample.is_empty() {
+                let all_blank = column_values[c].iter().all(|v| v.trim().is_empty());
+                let named_time_but_empty = role == Role::Time && ns >= 0.9 && all_blank;
+                if vs < required && !sample.is_empty() && !named_time_but_empty {
                     continue;
                 }
                 (0.55 * ns + 0.45 * vs, MappingSource::Name)

@@ -174,6 +174,13 @@ pub fn load_path(path: &Path, opts: &LoadOptions, progress: &Progress) -> Result
         });
     };
     let looks_json = matches!(reader.buf[first], b'{' | b'[');
+    // A first JSON value longer than the head: read on until it is whole (up to 64 MB).
+    if looks_json && opts.format.is_none() {
+        while json::detect_format(&reader.buf).is_none() && !reader.eof && reader.buf.len() < 64 << 20 {
+            let want = reader.buf.len() * 4;
+            reader.fill(want);
+        }
+    }
     let format = match opts.format {
         Some(f) => f,
         None if looks_json => json::detect_format(&reader.buf).ok_or_else(|| LoadError::UnknownFormat {

@@ -1,0 +1,90 @@
+//! Accuracy against the generator's ground truth, for every kind of takeover, in several
+//! formats: onset within 15 minutes, takeover-post F1 ≥ 0.95, clusters pure with respect to
+//! the templates, copypasta recall ≥ 0.95, and no alarms on background hashtags.
+
+mod common;
+
+use common::{analyse, load};
+use derail::generate::evaluate::evaluate;
+use derail::generate::writers::{OutFormat, write};
+use derail::generate::{GenConfig, Scenario, generate};
+
+fn check(scenario: Scenario, format: OutFormat, seed: u64) {
+    let cfg = GenConfig::new(scenario, 20_000, seed);
+    let (posts, authors, truth) = generate(&cfg);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(format!("data.{}", format.extension()));
+    write(&posts, &authors, format, &path).unwrap();
+    let ds = load(&path);
+    assert_eq!(ds.len(), posts.len(), "{scenario:?} {format:?}: every post loads");
+    let an = analyse(&ds);
+    let ev = evaluate(&ds, &an, &posts, &truth).unwrap();
+    let label = format!("{scenario:?} in {format:?} (seed {seed}): {ev:#?}");
+    for t in &ev.takeovers {
+        let err = t.onset_error_minutes.unwrap_or_else(|| panic!("takeover of #{} not found; {label}", t.hashtag));
+        assert!(err <= 15.0, "onset of #{} off by {err:.1} min; {label}", t.hashtag);
+    }
+    if !truth.takeovers.is_empty() {
+        assert!(ev.f1 >= 0.95, "F1 {:.3}; {label}", ev.f1);
+    }
+    assert!(ev.cluster_purity >= 0.9, "purity {:.3}; {label}", ev.cluster_purity);
+    assert!(ev.copypasta_recall >= 0.95, "copypasta recall {:.3}; {label}", ev.copypasta_recall);
+    assert!(ev.background_alarms.is_empty(), "alarms on background tags; {label}");
+    assert!(ev.other_alarms.is_empty(), "alarms on tags that were not taken over; {label}");
+}
+
+#[test]
+fn kpop_fancam_flood() {
+    check(Scenario::Kpop, OutFormat::Csv, 1);
+    check(Scenario::Kpop, OutFormat::Twarc2, 2);
+    check(Scenario::Kpop, OutFormat::Bluesky, 3);
+}
+
+#[test]
+fn reclaiming_flood() {
+    check(Scenario::Reclaim, OutFormat::Tcat, 4);
+    check(Scenario::Reclaim, OutFormat::V1, 5);
+    check(Scenario::Reclaim, OutFormat::Mastodon, 6);
+}
+
+#[test]
+fn spam_bot_flood() {
+    check(Scenario::Spam, OutFormat::Twarc2Flat, 7);
+    check(Scenario::Spam, OutFormat::Snscrape, 8);
+    check(Scenario::Spam, OutFormat::Csv, 9);
+}
+
+#[test]
+fn three_takeovers_at_once_and_a_quiet_dataset() {
+    check(Scenario::Mixed, OutFormat::Csv, 10);
+    check(Scenario::Mixed, OutFormat::Twarc2, 11);
+    check(Scenario::Quiet, OutFormat::Csv, 12);
+}
+
+/// The same input and config give the same output at any thread count.
+#[test]
+fn deterministic_across_thread_counts() {
+    let (posts, authors, _) = generate(&GenConfig::new(Scenario::Mixed, 8_000, 99));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("d.csv");
+    write(&posts, &authors, OutFormat::Csv, &path).unwrap();
+    let run = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        pool.install(|| {
+            let ds = load(&path);
+            let an = analyse(&ds);
+            let report = derail::analysis::report::build_report(&ds, &an);
+            let mut v = report;
+            if let Some(o) = v.as_object_mut() {
+                o.remove("timings_ms");
+            }
+            (an.tags.clone(), an.cluster.clone(), an.dup_group.clone(), v.to_string())
+        })
+    };
+    let one = run(1);
+    let three = run(3);
+    assert!(one.0 == three.0, "tags differ");
+    assert!(one.1 == three.1, "clusters differ");
+    assert!(one.2 == three.2, "near-duplicate groups differ");
+    assert_eq!(one.3, three.3, "reports differ");
+}
