@@ -14,3 +14,4 @@ pub mod generate;
 pub mod analysis;
 pub mod export;
 pub mod labels;
+pub mod app;

@@ -6,6 +6,8 @@
 #   pip install fonttools brotli
 #
 # Usage:  bash assets/fonts/make_subsets.sh
+# (The emoji font NotoEmoji-derail.ttf is built by make_emoji.sh; this script only
+# writes its copyright line into OFL.txt.)
 # Output is written next to this script. The output is deterministic for a given
 # set of source fonts and fontTools version.
 set -euo pipefail
@@ -169,6 +171,10 @@ pyftsubset "$ARABIC_SRC" \
   echo
   echo "Noto Sans Arabic (NotoSansArabic-derail-subset.ttf):"
   echo "Copyright 2015-2020 Google LLC. All Rights Reserved."
+  echo
+  # NotoEmoji-derail.ttf is built by make_emoji.sh; its copyright line (name ID 0):
+  echo "Noto Emoji (NotoEmoji-derail.ttf):"
+  echo "Copyright 2013-2026 Google LLC"
   echo
   echo "This Font Software is licensed under the SIL Open Font License, Version 1.1."
   echo "This license is copied below, and is also available with a FAQ at:"

@@ -441,9 +441,12 @@ pub fn assess_hashtag(
                 continue;
             }
         }
-        for &i in window {
-            if newcomer(i, start) {
-                outcome.newcomer_posts.push(i);
+        // Newcomers are only meaningful once the tag has a baseline to be new to.
+        if eligible {
+            for &i in window {
+                if newcomer(i, start) {
+                    outcome.newcomer_posts.push(i);
+                }
             }
         }
         // A judged bin joins the baseline one bin late: if the next bin opens a wave, this

@@ -4,7 +4,7 @@ pub mod progress_bar;
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 
 use crate::load::mapping::MapOverride;
@@ -485,11 +485,6 @@ pub fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        None => {
-            if let Some(f) = cli.file {
-                bail!("the app is not built into this binary yet; use `derail inspect {}`", f.display());
-            }
-            bail!("no command given; see `derail --help`")
-        }
+        None => crate::app::run(cli.file),
     }
 }

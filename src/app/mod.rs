@@ -1,0 +1,488 @@
+//! The desktop app: a thin layer over the core. Views read the session and send
+//! [`AppCommand`]s, which are applied once at the end of each frame; loading, analysis and
+//! large filters run on worker threads and arrive over channels.
+
+pub mod dialogs;
+pub mod filter;
+pub mod fonts;
+pub mod jobs;
+pub mod session;
+pub mod views;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::Receiver;
+
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::AnalysisConfig;
+use crate::labels::LabelCommand;
+use crate::load::LoadOptions;
+use crate::load::mapping::MapOverride;
+use dialogs::{DialogKind, DialogOutcome, FileDialogs};
+use filter::{Filter, Sort};
+use jobs::{Job, JobMsg, LoadFailure};
+pub use session::Session;
+use views::Views;
+
+/// Settings kept between runs (eframe persistence).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub recent: Vec<PathBuf>,
+    pub dark: bool,
+    pub labeller: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            recent: Vec::new(),
+            dark: true,
+            labeller: crate::labels::default_user(),
+        }
+    }
+}
+
+impl Settings {
+    pub fn remember(&mut self, p: &Path) {
+        let p = p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+        self.recent.retain(|r| r != &p);
+        self.recent.insert(0, p);
+        self.recent.truncate(10);
+    }
+}
+
+/// The views of a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tab {
+    #[default]
+    Overview,
+    Timeline,
+    Moment,
+    Clusters,
+    Labels,
+    Agreement,
+    Mapping,
+}
+
+/// What to label in bulk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BulkTarget {
+    DupGroup(u32),
+    Cluster(i32),
+    Filter,
+}
+
+/// Which posts an export writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportScope {
+    All,
+    Filter,
+}
+
+/// Everything views can ask for. Applied at the end of the frame, in order.
+#[derive(Debug, Clone)]
+pub enum AppCommand {
+    Open(PathBuf),
+    OpenDialog,
+    CancelJob,
+    Reload(Vec<MapOverride>),
+    DismissError,
+    SetFilter(Filter),
+    SetSort(Sort),
+    Select(Option<usize>),
+    /// Move the selection by rows in the table (J/K).
+    MoveSelection(i64),
+    SelectMoment(Option<usize>),
+    ShowTab(Tab),
+    Label(LabelCommand),
+    /// Label the selected post with the label bound to a number key.
+    LabelKey(usize),
+    AskBulk(BulkTarget, u32),
+    ConfirmBulk,
+    CancelBulk,
+    ExportDialog(ExportScope, bool),
+    Export(PathBuf, ExportScope, bool),
+    ImportLabelsDialog,
+    ImportLabels(PathBuf),
+    NextUnlabelled,
+    RandomSample(usize),
+    SetDark(bool),
+    SetLabeller(String),
+    AgreementDialog,
+    AgreementFile(PathBuf),
+}
+
+/// A dialog on its thread, and what to do with the answer.
+struct PendingDialog {
+    rx: Receiver<(DialogKind, DialogOutcome)>,
+    export: Option<(ExportScope, bool)>,
+}
+
+pub struct DerailApp {
+    pub settings: Settings,
+    pub config: AnalysisConfig,
+    pub session: Option<Session>,
+    pub job: Option<Job>,
+    pub error: Option<LoadFailure>,
+    pub views: Views,
+    /// The file field shown when no dialog is available (and always on the welcome screen).
+    pub path_field: String,
+    pub dialog_note: Option<String>,
+    pub status: String,
+    dialogs: Arc<dyn FileDialogs>,
+    pending_dialog: Option<PendingDialog>,
+    commands: Vec<AppCommand>,
+    /// A bulk label waiting for confirmation: target and count.
+    pub bulk: Option<(BulkTarget, u32)>,
+    /// Labels applied by number keys go to this label set position.
+    fonts_installed: bool,
+    /// Annotated CSVs chosen for the agreement view.
+    pub agreement_files: Vec<PathBuf>,
+}
+
+pub const SETTINGS_KEY: &str = "derail-settings";
+
+impl DerailApp {
+    pub fn new(settings: Settings, dialogs: Arc<dyn FileDialogs>) -> Self {
+        let mut config = AnalysisConfig::default();
+        // The app reads user taggers from the config folder as well as ./taggers.
+        config.tags.taggers_dirs = crate::analysis::taggers::default_tagger_dirs();
+        DerailApp {
+            settings,
+            config,
+            session: None,
+            job: None,
+            error: None,
+            views: Views::default(),
+            path_field: String::new(),
+            dialog_note: None,
+            status: String::new(),
+            dialogs,
+            pending_dialog: None,
+            commands: Vec::new(),
+            bulk: None,
+            fonts_installed: false,
+            agreement_files: Vec::new(),
+        }
+    }
+
+    /// Queues a command (as views do); it runs at the end of the next frame.
+    pub fn send(&mut self, c: AppCommand) {
+        self.commands.push(c);
+    }
+
+    /// Is loading, analysis or filtering still running?
+    pub fn is_busy(&self) -> bool {
+        self.job.is_some() || self.session.as_ref().is_some_and(|s| s.rows_job.is_some())
+    }
+
+    /// Starts loading a file (also used for the CLI path and the sample).
+    pub fn open(&mut self, path: PathBuf, ctx: &egui::Context, overrides: Vec<MapOverride>) {
+        if let Some(j) = self.job.take() {
+            j.progress.cancel();
+        }
+        self.error = None;
+        self.status = format!("Opening {}", path.display());
+        let opts = LoadOptions { overrides, ..Default::default() };
+        self.job = Some(jobs::start_load(path, opts, self.config.clone(), ctx.clone()));
+    }
+
+    fn drain_jobs(&mut self, ctx: &egui::Context) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_millis(4);
+        while let Some(job) = &self.job {
+            let msg = match job.rx.try_recv() {
+                Ok(m) => m,
+                Err(std::sync::mpsc::TryRecvError::Empty) => break,
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                    self.job = None;
+                    break;
+                }
+            };
+            match msg {
+                JobMsg::Loaded { ds, keys, seconds } => {
+                    let path = job.path.clone();
+                    self.settings.remember(&path);
+                    let overrides = self.session.as_ref().map(|s| s.overrides.clone()).unwrap_or_default();
+                    match Session::new(ds, keys, &self.settings.labeller) {
+                        Ok(mut s) => {
+                            s.load_seconds = seconds;
+                            s.overrides = overrides;
+                            self.status = format!("Loaded {} posts in {:.1} s; analysing…", s.ds.len(), seconds);
+                            self.views = Views::default();
+                            self.session = Some(s);
+                        }
+                        Err(e) => {
+                            self.error = Some(LoadFailure { path, message: e, line: None, quoted: None, columns: None });
+                            if let Some(j) = self.job.take() {
+                                j.progress.cancel();
+                            }
+                        }
+                    }
+                }
+                JobMsg::Analysed { an, seconds } => {
+                    if let Some(s) = &mut self.session {
+                        s.set_analysis(an, seconds, ctx);
+                        self.status = format!(
+                            "Analysed in {:.1} s: {} takeover moment(s)",
+                            seconds,
+                            s.an.as_ref().map(|a| a.moments.len()).unwrap_or(0)
+                        );
+                    }
+                    self.job = None;
+                }
+                JobMsg::Failed(f) => {
+                    self.status = "Could not open the file".into();
+                    self.error = Some(f);
+                    self.job = None;
+                }
+                JobMsg::Cancelled => {
+                    self.status = "Cancelled".into();
+                    self.job = None;
+                }
+            }
+            if std::time::Instant::now() > deadline {
+                ctx.request_repaint();
+                break;
+            }
+        }
+        if let Some(s) = &mut self.session {
+            s.drain_rows();
+        }
+        if let Some(p) = &self.pending_dialog
+            && let Ok((kind, outcome)) = p.rx.try_recv()
+        {
+            let export = p.export;
+            self.pending_dialog = None;
+            match outcome {
+                DialogOutcome::Picked(path) => match kind {
+                    DialogKind::OpenDataset => self.commands.push(AppCommand::Open(path)),
+                    DialogKind::SaveExport(_) => {
+                        if let Some((scope, neutral)) = export {
+                            self.commands.push(AppCommand::Export(path, scope, neutral));
+                        }
+                    }
+                    DialogKind::OpenAnnotated => {
+                        if matches!(self.views.tab, Tab::Agreement) {
+                            self.commands.push(AppCommand::AgreementFile(path));
+                        } else {
+                            self.commands.push(AppCommand::ImportLabels(path));
+                        }
+                    }
+                },
+                DialogOutcome::Cancelled => {}
+                DialogOutcome::Unavailable(why) => {
+                    self.dialog_note = Some(why);
+                }
+            }
+        }
+    }
+
+    fn spawn_dialog(&mut self, kind: DialogKind, export: Option<(ExportScope, bool)>, ctx: &egui::Context) {
+        let rx = dialogs::spawn_dialog(self.dialogs.clone(), kind, ctx.clone());
+        self.pending_dialog = Some(PendingDialog { rx, export });
+    }
+
+    fn apply_commands(&mut self, ctx: &egui::Context) {
+        let cmds = std::mem::take(&mut self.commands);
+        for c in cmds {
+            match c {
+                AppCommand::Open(p) => {
+                    let overrides = Vec::new();
+                    self.open(p, ctx, overrides);
+                }
+                AppCommand::OpenDialog => self.spawn_dialog(DialogKind::OpenDataset, None, ctx),
+                AppCommand::CancelJob => {
+                    if let Some(j) = &self.job {
+                        j.progress.cancel();
+                    }
+                }
+                AppCommand::Reload(overrides) => {
+                    let path = self
+                        .session
+                        .as_ref()
+                        .map(|s| s.ds.source.path.clone())
+                        .or_else(|| self.error.as_ref().map(|e| e.path.clone()));
+                    if let Some(p) = path {
+                        if let Some(s) = &mut self.session {
+                            s.overrides = overrides.clone();
+                        }
+                        self.open(p, ctx, overrides);
+                    }
+                }
+                AppCommand::DismissError => self.error = None,
+                AppCommand::SetDark(d) => self.settings.dark = d,
+                AppCommand::SetLabeller(name) => {
+                    self.settings.labeller = name.clone();
+                    if let Some(s) = &mut self.session {
+                        s.labels.user = name;
+                    }
+                }
+                AppCommand::ShowTab(t) => self.views.tab = t,
+                AppCommand::ExportDialog(scope, neutral) => {
+                    let name = self
+                        .session
+                        .as_ref()
+                        .and_then(|s| s.ds.source.path.file_stem().map(|n| format!("{}.annotated.csv", n.to_string_lossy())))
+                        .unwrap_or_else(|| "annotated.csv".into());
+                    self.spawn_dialog(DialogKind::SaveExport(name), Some((scope, neutral)), ctx);
+                }
+                AppCommand::ImportLabelsDialog | AppCommand::AgreementDialog => self.spawn_dialog(DialogKind::OpenAnnotated, None, ctx),
+                AppCommand::AgreementFile(p) => {
+                    if !self.agreement_files.contains(&p) {
+                        self.agreement_files.push(p);
+                    }
+                    self.views.agreement.dirty = true;
+                }
+                AppCommand::AskBulk(t, n) => self.bulk = Some((t, n)),
+                AppCommand::CancelBulk => self.bulk = None,
+                AppCommand::ConfirmBulk => {
+                    if let (Some((target, _)), Some(s)) = (self.bulk.take(), &mut self.session) {
+                        let label = self.views.labels.bulk_label;
+                        self.status = s.label_bulk(target, label, ctx);
+                    }
+                }
+                other => {
+                    if let Some(s) = &mut self.session {
+                        let msg = s.apply(other, ctx);
+                        if let Some(m) = msg {
+                            self.status = m;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Keyboard shortcuts that work anywhere (not while typing in a field).
+    fn shortcuts(&mut self, ctx: &egui::Context) {
+        use egui::{Key, Modifiers};
+        let typing = ctx.egui_wants_keyboard_input();
+        let mut cmds = Vec::new();
+        ctx.input_mut(|i| {
+            if i.consume_key(Modifiers::COMMAND, Key::O) {
+                cmds.push(AppCommand::OpenDialog);
+            }
+            if i.consume_key(Modifiers::COMMAND, Key::E) {
+                cmds.push(AppCommand::ExportDialog(ExportScope::All, false));
+            }
+            if typing {
+                return;
+            }
+            if i.consume_key(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z) {
+                cmds.push(AppCommand::Label(LabelCommand::Redo));
+            }
+            if i.consume_key(Modifiers::COMMAND, Key::Z) {
+                cmds.push(AppCommand::Label(LabelCommand::Undo));
+            }
+            if i.consume_key(Modifiers::COMMAND, Key::Y) {
+                cmds.push(AppCommand::Label(LabelCommand::Redo));
+            }
+            for (k, key) in [Key::Num1, Key::Num2, Key::Num3, Key::Num4, Key::Num5, Key::Num6, Key::Num7, Key::Num8, Key::Num9]
+                .into_iter()
+                .enumerate()
+            {
+                if i.consume_key(Modifiers::NONE, key) {
+                    cmds.push(AppCommand::LabelKey(k + 1));
+                }
+            }
+            if i.consume_key(Modifiers::NONE, Key::J) || i.consume_key(Modifiers::NONE, Key::ArrowDown) {
+                cmds.push(AppCommand::MoveSelection(1));
+            }
+            if i.consume_key(Modifiers::NONE, Key::K) || i.consume_key(Modifiers::NONE, Key::ArrowUp) {
+                cmds.push(AppCommand::MoveSelection(-1));
+            }
+            if i.consume_key(Modifiers::NONE, Key::Backspace) || i.consume_key(Modifiers::NONE, Key::Delete) {
+                cmds.push(AppCommand::LabelKey(0));
+            }
+            if i.consume_key(Modifiers::NONE, Key::N) {
+                cmds.push(AppCommand::NextUnlabelled);
+            }
+        });
+        self.commands.extend(cmds);
+    }
+
+    fn handle_drops(&mut self, ctx: &egui::Context) {
+        let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).collect());
+        if let Some(p) = dropped.into_iter().next() {
+            self.commands.push(AppCommand::Open(p));
+        }
+    }
+
+    /// One frame of the whole app (used by eframe and by tests).
+    pub fn frame(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        if !self.fonts_installed {
+            fonts::install(&ctx);
+            self.fonts_installed = true;
+        }
+        ctx.set_theme(if self.settings.dark { egui::Theme::Dark } else { egui::Theme::Light });
+        self.drain_jobs(&ctx);
+        self.handle_drops(&ctx);
+        self.shortcuts(&ctx);
+        let mut cmds = Vec::new();
+        views::show_app(self, ui, &mut cmds);
+        self.commands.extend(cmds);
+        self.apply_commands(&ctx);
+        if self.is_busy() || self.pending_dialog.is_some() {
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        }
+    }
+}
+
+/// The eframe application wrapper.
+pub struct EframeApp {
+    pub app: DerailApp,
+}
+
+impl eframe::App for EframeApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.app.frame(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, SETTINGS_KEY, &self.app.settings);
+    }
+}
+
+/// Where the bundled sample dataset is.
+pub fn sample_path() -> Option<PathBuf> {
+    let name = "takeovers_sample.csv";
+    let candidates = [
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data").join(name),
+        std::env::current_exe()
+            .ok()
+            .and_then(|e| e.parent().map(|d| d.join("sample_data").join(name)))
+            .unwrap_or_default(),
+        PathBuf::from("sample_data").join(name),
+    ];
+    candidates.into_iter().find(|p| p.is_file())
+}
+
+/// Opens the window. `file` is opened at start; without it, the bundled sample.
+pub fn run(file: Option<PathBuf>) -> anyhow::Result<()> {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("derail")
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([720.0, 480.0])
+            .with_drag_and_drop(true),
+        renderer: eframe::Renderer::Glow,
+        ..Default::default()
+    };
+    let start = file.or_else(sample_path);
+    eframe::run_native(
+        "derail",
+        options,
+        Box::new(move |cc| {
+            let settings: Settings = cc.storage.and_then(|s| eframe::get_value(s, SETTINGS_KEY)).unwrap_or_default();
+            let mut app = DerailApp::new(settings, Arc::new(dialogs::NativeDialogs));
+            if let Some(p) = start {
+                app.open(p, &cc.egui_ctx, Vec::new());
+            }
+            Ok(Box::new(EframeApp { app }))
+        }),
+    )
+    .map_err(|e| anyhow::anyhow!("the window could not open: {e}"))
+}

@@ -1,0 +1,371 @@
+//! An open dataset: the immutable data and analysis, the labels (the only mutable state,
+//! journaled), the filter and its rows, and the selection.
+
+use std::sync::Arc;
+
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+use rustc_hash::FxHashMap;
+
+use super::filter::{Filter, LabelColumn, NO_LABEL, RowSets, Sort, compute_row_sets};
+use super::jobs::{RowsJob, start_rows};
+use super::{AppCommand, BulkTarget, ExportScope, Tab};
+use crate::analysis::Analysis;
+use crate::labels::{LabelCommand, Labels};
+use crate::load::mapping::MapOverride;
+use crate::model::Dataset;
+
+/// Datasets up to this size are filtered on the UI thread (a few milliseconds); larger
+/// ones on a worker.
+const SYNC_FILTER_LIMIT: usize = 200_000;
+
+/// How the labelling queue walks the posts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QueueMode {
+    /// The table's order.
+    InOrder,
+    /// A seeded random order of the current filter, for unbiased estimates.
+    RandomSample { order: Vec<u32>, seed: u64 },
+}
+
+pub struct Session {
+    pub ds: Arc<Dataset>,
+    pub an: Option<Arc<Analysis>>,
+    pub keys: Arc<FxHashMap<String, u32>>,
+    pub labels: Labels,
+    /// Per post: label id or `NO_LABEL`.
+    pub label_of: LabelColumn,
+    pub filter: Filter,
+    pub sort: Sort,
+    pub rows: Arc<Vec<u32>>,
+    /// The rows without the time window (the timeline's context).
+    pub timeline_rows: Arc<Vec<u32>>,
+    pub rows_job: Option<RowsJob>,
+    pub rows_error: Option<String>,
+    /// Bumped whenever rows change (views cache on it).
+    pub rows_version: u64,
+    generation: u64,
+    pub selected: Option<usize>,
+    pub scroll_to_selected: bool,
+    pub moment: Option<usize>,
+    pub queue: QueueMode,
+    pub load_seconds: f64,
+    pub analysis_seconds: f64,
+    pub overrides: Vec<MapOverride>,
+    /// Hashtag display spellings and post counts, largest first.
+    pub hashtag_counts: Vec<(u32, u64)>,
+    pub display: Vec<String>,
+    pub journal_error: Option<String>,
+}
+
+impl Session {
+    pub fn new(ds: Arc<Dataset>, keys: Arc<FxHashMap<String, u32>>, user: &str) -> Result<Session, String> {
+        let mut labels = match Labels::open(&ds.source.path, &ds.source.fingerprint) {
+            Ok(l) => l,
+            Err(e) => {
+                let mut l = Labels::in_memory();
+                l.warnings.push(format!("{e}; labels are kept in memory only and will be lost on exit"));
+                l
+            }
+        };
+        labels.user = user.to_string();
+        let hashtag_counts = crate::summary::hashtag_counts(&ds);
+        let display = crate::summary::display_spellings(&ds);
+        let mut s = Session {
+            label_of: Arc::new(vec![NO_LABEL; ds.len()]),
+            ds,
+            an: None,
+            keys,
+            labels,
+            filter: Filter::default(),
+            sort: Sort::default(),
+            rows: Arc::new(Vec::new()),
+            timeline_rows: Arc::new(Vec::new()),
+            rows_job: None,
+            rows_error: None,
+            rows_version: 0,
+            generation: 0,
+            selected: None,
+            scroll_to_selected: false,
+            moment: None,
+            queue: QueueMode::InOrder,
+            load_seconds: 0.0,
+            analysis_seconds: 0.0,
+            overrides: Vec::new(),
+            hashtag_counts,
+            display,
+            journal_error: None,
+        };
+        s.rebuild_label_column();
+        s.recompute_rows(None);
+        Ok(s)
+    }
+
+    pub fn set_analysis(&mut self, an: Arc<Analysis>, seconds: f64, ctx: &egui::Context) {
+        self.an = Some(an);
+        self.analysis_seconds = seconds;
+        self.recompute_rows(Some(ctx));
+    }
+
+    fn rebuild_label_column(&mut self) {
+        let mut col = vec![NO_LABEL; self.ds.len()];
+        for (k, e) in self.labels.iter() {
+            if let Some(&i) = self.keys.get(k) {
+                col[i as usize] = e.label;
+            }
+        }
+        self.label_of = Arc::new(col);
+    }
+
+    /// Recomputes rows for the current filter: at once for small datasets, on a worker for
+    /// large ones (the old rows stay on screen until the new ones arrive).
+    pub fn recompute_rows(&mut self, ctx: Option<&egui::Context>) {
+        self.generation += 1;
+        match ctx {
+            Some(ctx) if self.ds.len() > SYNC_FILTER_LIMIT => {
+                self.rows_job = Some(start_rows(
+                    self.generation,
+                    self.ds.clone(),
+                    self.an.clone(),
+                    self.label_of.clone(),
+                    self.filter.clone(),
+                    self.sort,
+                    ctx.clone(),
+                ));
+            }
+            _ => {
+                self.rows_job = None;
+                let r = compute_row_sets(&self.ds, self.an.as_deref(), &self.label_of, &self.filter, self.sort);
+                self.take_rows(r);
+            }
+        }
+    }
+
+    fn take_rows(&mut self, r: Result<RowSets, String>) {
+        match r {
+            Ok((rows, context)) => {
+                self.rows = Arc::new(rows);
+                self.timeline_rows = match context {
+                    Some(c) => Arc::new(c),
+                    None => self.rows.clone(),
+                };
+                self.rows_error = None;
+            }
+            Err(e) => self.rows_error = Some(e),
+        }
+        self.rows_version += 1;
+        if let QueueMode::RandomSample { seed, .. } = self.queue {
+            self.queue = QueueMode::RandomSample { order: shuffled(&self.rows, seed), seed };
+        }
+    }
+
+    pub fn drain_rows(&mut self) {
+        if let Some(job) = &self.rows_job
+            && let Ok((generation, r)) = job.rx.try_recv()
+        {
+            let current = generation == self.generation;
+            self.rows_job = None;
+            if current {
+                self.take_rows(r);
+            }
+        }
+    }
+
+    /// Position of the selected post in the rows.
+    pub fn selected_row(&self) -> Option<usize> {
+        let s = self.selected? as u32;
+        self.rows.iter().position(|&r| r == s)
+    }
+
+    pub fn label_name(&self, i: usize) -> Option<&str> {
+        let id = *self.label_of.get(i)?;
+        if id == NO_LABEL {
+            return None;
+        }
+        self.labels.def(id).map(|d| d.name.as_str())
+    }
+
+    fn refresh_labels_for(&mut self, posts: &[String]) {
+        let col = Arc::make_mut(&mut self.label_of);
+        for p in posts {
+            if let Some(&i) = self.keys.get(p) {
+                col[i as usize] = self.labels.get(p).map(|e| e.label).unwrap_or(NO_LABEL);
+            }
+        }
+    }
+
+    /// Applies a label command through the journal. Returns a status message.
+    pub fn label(&mut self, cmd: LabelCommand) -> String {
+        let undo_redo = matches!(cmd, LabelCommand::Undo | LabelCommand::Redo);
+        let touched: Vec<String> = match &cmd {
+            LabelCommand::Assign { posts, .. } => posts.clone(),
+            _ => Vec::new(),
+        };
+        match self.labels.apply(cmd) {
+            Ok(()) => {
+                self.journal_error = None;
+                if undo_redo {
+                    self.rebuild_label_column();
+                } else {
+                    self.refresh_labels_for(&touched);
+                }
+                let where_ = self
+                    .labels
+                    .journal_path()
+                    .map(|p| format!("saved to {}", p.display()))
+                    .unwrap_or_else(|| "kept in memory (no journal)".into());
+                format!("Labels: {} labelled, {where_}", self.labels.len())
+            }
+            Err(e) => {
+                let m = e.to_string();
+                self.journal_error = Some(m.clone());
+                m
+            }
+        }
+    }
+
+    pub fn label_bulk(&mut self, target: BulkTarget, label: Option<u32>, _ctx: &egui::Context) -> String {
+        let posts: Vec<usize> = match (target, &self.an) {
+            (BulkTarget::DupGroup(g), Some(an)) => (0..self.ds.len()).filter(|&i| an.dup_group[i] == g).collect(),
+            (BulkTarget::Cluster(c), Some(an)) => (0..self.ds.len()).filter(|&i| an.cluster[i] == c).collect(),
+            (BulkTarget::Filter, _) => self.rows.iter().map(|&r| r as usize).collect(),
+            _ => Vec::new(),
+        };
+        let keys: Vec<String> = posts.iter().map(|&i| self.ds.post_key(i)).collect();
+        let n = keys.len();
+        let m = self.label(LabelCommand::Assign { posts: keys, label });
+        format!("{n} posts labelled. {m}")
+    }
+
+    /// Applies a session command; returns a status message when there is one.
+    pub fn apply(&mut self, c: AppCommand, ctx: &egui::Context) -> Option<String> {
+        match c {
+            AppCommand::SetFilter(f) => {
+                if f != self.filter {
+                    self.filter = f;
+                    self.recompute_rows(Some(ctx));
+                }
+                None
+            }
+            AppCommand::SetSort(s) => {
+                if s != self.sort {
+                    self.sort = s;
+                    self.recompute_rows(Some(ctx));
+                }
+                None
+            }
+            AppCommand::Select(p) => {
+                self.selected = p;
+                None
+            }
+            AppCommand::MoveSelection(d) => {
+                self.move_selection(d);
+                None
+            }
+            AppCommand::SelectMoment(m) => {
+                self.moment = m;
+                if let Some(mi) = m {
+                    let f = Filter { moment: Some(mi), ..Default::default() };
+                    self.filter = f;
+                    self.recompute_rows(Some(ctx));
+                }
+                None
+            }
+            AppCommand::Label(cmd) => Some(self.label(cmd)),
+            AppCommand::LabelKey(k) => {
+                let i = self.selected?;
+                let key = self.ds.post_key(i);
+                let label = if k == 0 { None } else { Some(self.labels.id_for_key(k)?) };
+                let msg = self.label(LabelCommand::Assign { posts: vec![key], label });
+                // Move on to the next post, as in Prodigy.
+                if k != 0 {
+                    self.advance_after_label();
+                }
+                Some(msg)
+            }
+            AppCommand::Export(path, scope, neutral) => Some(self.export(&path, scope, neutral)),
+            AppCommand::ImportLabels(path) => Some(match self.labels.import_annotated(&self.ds, &path) {
+                Ok((n, unmatched)) => {
+                    self.rebuild_label_column();
+                    format!("Imported {n} labels from {} ({unmatched} rows matched no post)", path.display())
+                }
+                Err(e) => e.to_string(),
+            }),
+            AppCommand::NextUnlabelled => {
+                self.next_unlabelled();
+                None
+            }
+            AppCommand::RandomSample(seed) => {
+                self.queue = if seed == 0 {
+                    QueueMode::InOrder
+                } else {
+                    QueueMode::RandomSample { order: shuffled(&self.rows, seed as u64), seed: seed as u64 }
+                };
+                self.next_unlabelled();
+                None
+            }
+            AppCommand::ShowTab(Tab::Moment) => None,
+            _ => None,
+        }
+    }
+
+    fn move_selection(&mut self, d: i64) {
+        if self.rows.is_empty() {
+            return;
+        }
+        let pos = self.selected_row();
+        let next = match pos {
+            Some(p) => (p as i64 + d).clamp(0, self.rows.len() as i64 - 1) as usize,
+            None => 0,
+        };
+        self.selected = Some(self.rows[next] as usize);
+        self.scroll_to_selected = true;
+    }
+
+    fn advance_after_label(&mut self) {
+        match &self.queue {
+            QueueMode::InOrder => self.move_selection(1),
+            QueueMode::RandomSample { .. } => self.next_unlabelled(),
+        }
+    }
+
+    /// Selects the next unlabelled post in the queue's order.
+    pub fn next_unlabelled(&mut self) {
+        let order: Vec<u32> = match &self.queue {
+            QueueMode::InOrder => self.rows.to_vec(),
+            QueueMode::RandomSample { order, .. } => order.clone(),
+        };
+        let start = self.selected.and_then(|s| order.iter().position(|&r| r as usize == s)).map(|p| p + 1).unwrap_or(0);
+        let found = order[start.min(order.len())..]
+            .iter()
+            .chain(order[..start.min(order.len())].iter())
+            .find(|&&r| self.label_of[r as usize] == NO_LABEL);
+        if let Some(&r) = found {
+            self.selected = Some(r as usize);
+            self.scroll_to_selected = true;
+        }
+    }
+
+    pub fn export(&self, path: &std::path::Path, scope: ExportScope, neutral: bool) -> String {
+        let only = match scope {
+            ExportScope::All => None,
+            ExportScope::Filter => {
+                let mut r: Vec<u32> = self.rows.to_vec();
+                r.sort_unstable();
+                Some(r)
+            }
+        };
+        let opts = crate::export::ExportOptions { label_details: true, neutralize_formulas: neutral, only };
+        match crate::export::export_annotated(&self.ds, self.an.as_deref(), Some(&self.labels), path, &opts, &crate::progress::Progress::new()) {
+            Ok(s) => format!("Exported {} rows to {}", s.rows, path.display()),
+            Err(e) => format!("Export failed: {e}"),
+        }
+    }
+}
+
+fn shuffled(rows: &[u32], seed: u64) -> Vec<u32> {
+    let mut v = rows.to_vec();
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    v.shuffle(&mut rng);
+    v
+}

@@ -1,0 +1,207 @@
+//! Labelling: the label set (add, rename, recolour, reorder), the queue (next unlabelled,
+//! or a random sample for unbiased estimates), progress, estimates with 95 % intervals,
+//! bulk labelling with confirmation, import and export.
+
+use egui::{RichText, Ui};
+
+use crate::app::filter::NO_LABEL;
+use crate::app::session::QueueMode;
+use crate::app::views::{parse_color, thousands};
+use crate::app::{AppCommand, BulkTarget, ExportScope, Session};
+use crate::labels::{LabelCommand, wilson};
+
+pub struct LabelsView {
+    new_name: String,
+    rename: Option<(u32, String)>,
+    pub neutralize: bool,
+    pub bulk_label: Option<u32>,
+    labeller: String,
+    seed: usize,
+}
+
+impl Default for LabelsView {
+    fn default() -> Self {
+        LabelsView {
+            new_name: String::new(),
+            rename: None,
+            neutralize: true,
+            bulk_label: Some(0),
+            labeller: String::new(),
+            seed: 1,
+        }
+    }
+}
+
+fn color_hex(c: egui::Color32) -> String {
+    format!("#{:02x}{:02x}{:02x}", c.r(), c.g(), c.b())
+}
+
+impl LabelsView {
+    pub fn ui(&mut self, ui: &mut Ui, s: &Session, out: &mut Vec<AppCommand>) {
+        egui::ScrollArea::vertical().id_salt("labels").show(ui, |ui| {
+            ui.label(RichText::new("Label set").strong());
+            ui.label(RichText::new("Keys 1–9 follow this order.").weak());
+            let set = s.labels.set.clone();
+            for (k, d) in set.iter().enumerate() {
+                ui.horizontal(|ui| {
+                    ui.label(if k < 9 { format!("{}", k + 1) } else { " ".into() });
+                    let mut c = parse_color(&d.color);
+                    if ui.color_edit_button_srgba(&mut c).changed() {
+                        out.push(AppCommand::Label(LabelCommand::RecolorLabel { id: d.id, color: color_hex(c) }));
+                    }
+                    match &mut self.rename {
+                        Some((id, name)) if *id == d.id => {
+                            let r = ui.text_edit_singleline(name);
+                            if (r.lost_focus() || ui.button("ok").clicked()) && !name.trim().is_empty() {
+                                out.push(AppCommand::Label(LabelCommand::RenameLabel { id: d.id, name: name.clone() }));
+                                self.rename = None;
+                            }
+                        }
+                        _ => {
+                            ui.label(RichText::new(&d.name).color(parse_color(&d.color)).strong());
+                            if ui.small_button("rename").clicked() {
+                                self.rename = Some((d.id, d.name.clone()));
+                            }
+                        }
+                    }
+                    if k > 0 && ui.small_button("↑").clicked() {
+                        out.push(AppCommand::Label(LabelCommand::MoveLabel { id: d.id, to: k - 1 }));
+                    }
+                    if k + 1 < set.len() && ui.small_button("↓").clicked() {
+                        out.push(AppCommand::Label(LabelCommand::MoveLabel { id: d.id, to: k + 1 }));
+                    }
+                });
+            }
+            ui.horizontal(|ui| {
+                ui.add(egui::TextEdit::singleline(&mut self.new_name).hint_text("new label").desired_width(140.0));
+                if ui.button("Add label").clicked() && !self.new_name.trim().is_empty() {
+                    let color = color_hex(crate::app::views::PALETTE[set.len() % crate::app::views::PALETTE.len()]);
+                    out.push(AppCommand::Label(LabelCommand::AddLabel { name: self.new_name.trim().to_string(), color }));
+                    self.new_name.clear();
+                }
+            });
+            ui.horizontal(|ui| {
+                if ui.add_enabled(s.labels.can_undo(), egui::Button::new("Undo (Ctrl+Z)")).clicked() {
+                    out.push(AppCommand::Label(LabelCommand::Undo));
+                }
+                if ui.add_enabled(s.labels.can_redo(), egui::Button::new("Redo (Ctrl+Shift+Z)")).clicked() {
+                    out.push(AppCommand::Label(LabelCommand::Redo));
+                }
+            });
+            if self.labeller.is_empty() {
+                self.labeller = s.labels.user.clone();
+            }
+            ui.horizontal(|ui| {
+                ui.label("Labeller");
+                let r = ui.text_edit_singleline(&mut self.labeller);
+                if r.lost_focus() && self.labeller != s.labels.user {
+                    out.push(AppCommand::SetLabeller(self.labeller.clone()));
+                }
+            });
+            if let Some(p) = s.labels.journal_path() {
+                ui.label(RichText::new(format!("Journal: {}", p.display())).weak().small());
+            }
+            ui.separator();
+
+            ui.label(RichText::new("Queue").strong());
+            let labelled = s.rows.iter().filter(|&&r| s.label_of[r as usize] != NO_LABEL).count();
+            ui.label(format!("Labelled {} of {} in the current filter", thousands(labelled as u64), thousands(s.rows.len() as u64)));
+            ui.horizontal(|ui| {
+                if ui.button("Next unlabelled (N)").clicked() {
+                    out.push(AppCommand::NextUnlabelled);
+                }
+                match &s.queue {
+                    QueueMode::InOrder => {
+                        if ui.button("Start a random sample").clicked() {
+                            out.push(AppCommand::RandomSample(self.seed));
+                        }
+                        ui.add(egui::DragValue::new(&mut self.seed).range(1..=1_000_000).prefix("seed "));
+                    }
+                    QueueMode::RandomSample { seed, .. } => {
+                        ui.label(format!("random sample (seed {seed})"));
+                        if ui.button("Back to table order").clicked() {
+                            out.push(AppCommand::RandomSample(0));
+                        }
+                    }
+                }
+            });
+            ui.separator();
+
+            ui.label(RichText::new("Estimates for the current filter").strong());
+            match &s.queue {
+                QueueMode::RandomSample { order, .. } => {
+                    // The labelled prefix of the random order is a simple random sample.
+                    let sample: Vec<u32> = order.iter().take_while(|&&r| s.label_of[r as usize] != NO_LABEL).map(|&r| s.label_of[r as usize]).collect();
+                    let n = sample.len() as u64;
+                    ui.label(format!("From the first {} posts of the random sample (all labelled):", thousands(n)));
+                    egui::Grid::new("est").num_columns(3).show(ui, |ui| {
+                        for d in &s.labels.set {
+                            let k = sample.iter().filter(|&&l| l == d.id).count() as u64;
+                            let e = wilson(k, n);
+                            ui.label(RichText::new(&d.name).color(parse_color(&d.color)));
+                            ui.label(format!("{:.1}%", e.share * 100.0));
+                            ui.label(format!("95% CI {:.1}–{:.1}%  (≈ {} posts)", e.low * 100.0, e.high * 100.0, thousands((e.share * s.rows.len() as f64).round() as u64)));
+                            ui.end_row();
+                        }
+                    });
+                }
+                QueueMode::InOrder => {
+                    ui.label(RichText::new("Start a random sample and label it in order to estimate each label's share of the filter, with 95% intervals.").weak());
+                }
+            }
+            ui.separator();
+
+            ui.label(RichText::new("Bulk").strong());
+            ui.horizontal(|ui| {
+                if ui.button(format!("Label the current filter ({})…", thousands(s.rows.len() as u64))).clicked() {
+                    out.push(AppCommand::AskBulk(BulkTarget::Filter, s.rows.len() as u32));
+                }
+            });
+            ui.separator();
+            ui.label(RichText::new("Export and import").strong());
+            ui.checkbox(&mut self.neutralize, "Neutralise cells that start with = + - @ (for spreadsheets)");
+            ui.horizontal(|ui| {
+                if ui.button("Export all posts…").clicked() {
+                    out.push(AppCommand::ExportDialog(ExportScope::All, self.neutralize));
+                }
+                if ui.button("Export the current filter…").clicked() {
+                    out.push(AppCommand::ExportDialog(ExportScope::Filter, self.neutralize));
+                }
+                if ui.button("Import labels from an annotated CSV…").clicked() {
+                    out.push(AppCommand::ImportLabelsDialog);
+                }
+            });
+        });
+    }
+}
+
+/// The confirmation for bulk labelling, showing how many posts it will change.
+pub fn confirm_bulk(ui: &mut Ui, s: &Session, target: BulkTarget, n: u32, view: &mut LabelsView, out: &mut Vec<AppCommand>) {
+    let what = match target {
+        BulkTarget::DupGroup(g) => format!("near-duplicate group {g}"),
+        BulkTarget::Cluster(c) => format!("cluster {c}"),
+        BulkTarget::Filter => "the current filter".to_string(),
+    };
+    egui::Modal::new(egui::Id::unique("derail-bulk")).show(ui.ctx(), |ui| {
+        ui.heading("Label in bulk");
+        ui.label(format!("This labels all {} posts of {what}.", thousands(n as u64)));
+        ui.horizontal(|ui| {
+            ui.label("Label");
+            let current = view.bulk_label.and_then(|id| s.labels.def(id)).map(|d| d.name.clone()).unwrap_or_else(|| "(clear)".into());
+            egui::ComboBox::from_id_salt("bulk-label").selected_text(current).show_ui(ui, |ui| {
+                for d in &s.labels.set {
+                    ui.selectable_value(&mut view.bulk_label, Some(d.id), &d.name);
+                }
+                ui.selectable_value(&mut view.bulk_label, None, "(clear)");
+            });
+        });
+        ui.horizontal(|ui| {
+            if ui.button(format!("Label {} posts", thousands(n as u64))).clicked() {
+                out.push(AppCommand::ConfirmBulk);
+            }
+            if ui.button("Cancel").clicked() {
+                out.push(AppCommand::CancelBulk);
+            }
+        });
+    });
+}

@@ -1,0 +1,206 @@
+//! Takeover moment: pick a moment and compare the hashtag before it with the hashtag
+//! during it — top terms, top clusters, newcomer share, top authors, example posts.
+
+use egui::{RichText, Ui};
+use rustc_hash::FxHashMap;
+
+use crate::analysis::resolve_terms;
+use crate::app::filter::Filter;
+use crate::app::views::thousands;
+use crate::app::{AppCommand, Session};
+use crate::time::format_iso;
+
+/// One side of the comparison.
+#[derive(Default)]
+struct Side {
+    posts: usize,
+    newcomer_share: f32,
+    terms: Vec<(String, usize)>,
+    clusters: Vec<(i32, usize)>,
+    authors: Vec<(String, usize)>,
+    examples: Vec<u32>,
+}
+
+#[derive(Default)]
+pub struct MomentView {
+    /// (moment index, analysis address) the comparison was built for.
+    key: Option<(usize, usize)>,
+    before: Side,
+    during: Side,
+}
+
+fn side(s: &Session, posts: &[u32], since_ms: i64, first_use: &FxHashMap<u32, i64>) -> Side {
+    let Some(an) = &s.an else { return Side::default() };
+    let ds = &s.ds;
+    let mut term_counts: FxHashMap<u32, usize> = FxHashMap::default();
+    let mut clusters: FxHashMap<i32, usize> = FxHashMap::default();
+    let mut authors: FxHashMap<u32, usize> = FxHashMap::default();
+    let stops = crate::analysis::tokens::stop_hashes();
+    let mut newcomers = 0;
+    for &i in posts {
+        let i = i as usize;
+        for &t in an.tokens(i) {
+            if !stops.contains(&t) {
+                *term_counts.entry(t).or_default() += 1;
+            }
+        }
+        *clusters.entry(an.cluster[i]).or_default() += 1;
+        *authors.entry(ds.author[i]).or_default() += 1;
+        if first_use.get(&ds.author[i]).is_some_and(|&f| f >= since_ms) {
+            newcomers += 1;
+        }
+    }
+    let mut terms: Vec<(u32, usize)> = term_counts.into_iter().collect();
+    terms.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    terms.truncate(12);
+    let hashes: Vec<u32> = terms.iter().map(|t| t.0).collect();
+    let names = resolve_terms(ds, &hashes, posts.iter().take(500).map(|&i| i as usize));
+    let mut cl: Vec<(i32, usize)> = clusters.into_iter().collect();
+    cl.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    cl.truncate(6);
+    let mut au: Vec<(u32, usize)> = authors.into_iter().collect();
+    au.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    au.truncate(8);
+    // Examples: one post from each of the biggest clusters.
+    let mut examples = Vec::new();
+    for (c, _) in cl.iter().take(5) {
+        if let Some(&p) = posts.iter().find(|&&p| an.cluster[p as usize] == *c) {
+            examples.push(p);
+        }
+    }
+    Side {
+        posts: posts.len(),
+        newcomer_share: if posts.is_empty() { 0.0 } else { newcomers as f32 / posts.len() as f32 },
+        terms: terms.iter().filter_map(|(h, c)| names.get(h).map(|n| (n.clone(), *c))).collect(),
+        clusters: cl,
+        authors: au.into_iter().map(|(a, c)| (ds.authors.handle(a).to_string(), c)).collect(),
+        examples,
+    }
+}
+
+impl MomentView {
+    fn build(&mut self, s: &Session, k: usize) {
+        let Some(an) = &s.an else { return };
+        let Some(m) = an.moments.get(k) else { return };
+        let key = (k, std::sync::Arc::as_ptr(an) as usize);
+        if self.key == Some(key) {
+            return;
+        }
+        self.key = Some(key);
+        let ds = &s.ds;
+        let mut tagged: Vec<u32> = (0..ds.len() as u32).filter(|&i| ds.hashtags.get(i as usize).contains(&m.hashtag_index)).collect();
+        tagged.sort_by_key(|&i| (ds.created_at[i as usize], i));
+        let mut first_use: FxHashMap<u32, i64> = FxHashMap::default();
+        for &i in &tagged {
+            first_use.entry(ds.author[i as usize]).or_insert(ds.created_at[i as usize]);
+        }
+        let dur = (m.end_ms - m.onset_ms).max(3_600_000);
+        let during: Vec<u32> = tagged.iter().copied().filter(|&i| {
+            let t = ds.created_at[i as usize];
+            t >= m.onset_ms && t <= m.end_ms
+        }).collect();
+        let mut before: Vec<u32> = tagged.iter().copied().filter(|&i| {
+            let t = ds.created_at[i as usize];
+            t < m.onset_ms && t >= m.onset_ms - dur
+        }).collect();
+        if before.len() < 30 {
+            before = tagged.iter().copied().filter(|&i| ds.created_at[i as usize] < m.onset_ms).collect();
+        }
+        let before_start = before.first().map(|&i| ds.created_at[i as usize]).unwrap_or(m.onset_ms);
+        self.before = side(s, &before, before_start, &first_use);
+        self.during = side(s, &during, m.onset_ms, &first_use);
+    }
+
+    pub fn ui(&mut self, ui: &mut Ui, s: &Session, out: &mut Vec<AppCommand>) {
+        let Some(an) = &s.an else {
+            ui.label("The analysis is still running.");
+            return;
+        };
+        if an.moments.is_empty() {
+            ui.label("No takeover moments were found.");
+            ui.label(RichText::new("Each assessed hashtag says why on the Overview (hover its status).").weak());
+            return;
+        }
+        let mut k = s.moment.unwrap_or(0).min(an.moments.len() - 1);
+        ui.horizontal(|ui| {
+            ui.label("Moment");
+            egui::ComboBox::from_id_salt("moment")
+                .selected_text(format!("#{} at {}", an.moments[k].display, format_iso(an.moments[k].onset_ms)))
+                .width(360.0)
+                .show_ui(ui, |ui| {
+                    for (j, m) in an.moments.iter().enumerate() {
+                        if ui.selectable_value(&mut k, j, format!("#{} at {} (score {:.0})", m.display, format_iso(m.onset_ms), m.score)).clicked() {
+                            out.push(AppCommand::SelectMoment(Some(j)));
+                        }
+                    }
+                });
+        });
+        let m = &an.moments[k];
+        self.build(s, k);
+        egui::ScrollArea::vertical().id_salt("moment").show(ui, |ui| {
+            egui::Grid::new("moment-facts").num_columns(2).show(ui, |ui| {
+                for (a, b) in [
+                    ("Onset", format_iso(m.onset_ms)),
+                    ("Peak", format_iso(m.peak_ms)),
+                    ("End", format_iso(m.end_ms)),
+                    ("Takeover share", format!("{:.0}% of {} posts", m.share * 100.0, thousands(m.posts as u64))),
+                    ("Newcomer share", format!("{:.0}%", m.newcomer_share * 100.0)),
+                    ("Volume burst", format!("{:.1}× the baseline rate", m.burst_factor)),
+                    ("Takeover posts", format!("{} by {} accounts", thousands(m.takeover_posts as u64), thousands(m.takeover_authors as u64))),
+                    ("Near-duplicates", format!("{:.0}% of takeover posts; {:.0}% coordinated", m.near_duplicate_share * 100.0, m.coordinated_share * 100.0)),
+                    ("Crowd", format!("similarity {:.2} to the tag's own crowd (their other hashtags)", m.crowd_similarity)),
+                    ("Score", format!("{:.0} / 100", m.score)),
+                ] {
+                    ui.label(RichText::new(a).strong());
+                    ui.label(b);
+                    ui.end_row();
+                }
+                if !m.lexicons.is_empty() {
+                    ui.label(RichText::new("Lexicons").strong());
+                    ui.label(m.lexicons.iter().map(|(n, v)| format!("{n} {:.0}%", v * 100.0)).collect::<Vec<_>>().join(", "));
+                    ui.end_row();
+                }
+            });
+            ui.horizontal(|ui| {
+                if ui.button("Show its takeover posts").clicked() {
+                    out.push(AppCommand::SetFilter(Filter { moment: Some(k), ..Default::default() }));
+                }
+                if ui.button(format!("Show all #{} posts in the window", m.display)).clicked() {
+                    out.push(AppCommand::SetFilter(Filter {
+                        hashtag: Some(m.hashtag_index),
+                        time: Some((m.onset_ms, m.end_ms)),
+                        ..Default::default()
+                    }));
+                }
+            });
+            ui.separator();
+            ui.columns(2, |cols| {
+                for (ui, (title, side)) in cols.iter_mut().zip([("Before", &self.before), ("During", &self.during)]) {
+                    ui.label(RichText::new(format!("{title}: {} posts, {:.0}% newcomers", thousands(side.posts as u64), side.newcomer_share * 100.0)).strong());
+                    ui.label(RichText::new("Top terms").underline());
+                    ui.label(side.terms.iter().map(|(t, c)| format!("{t} ({c})")).collect::<Vec<_>>().join(", "));
+                    ui.label(RichText::new("Top clusters").underline());
+                    for (c, n) in &side.clusters {
+                        let terms = if *c >= 0 {
+                            an.clusters.get(*c as usize).map(|x| x.top_terms.iter().take(4).cloned().collect::<Vec<_>>().join(" ")).unwrap_or_default()
+                        } else {
+                            "(no content words)".into()
+                        };
+                        if ui.link(format!("{c}: {terms} — {:.0}%", 100.0 * *n as f32 / side.posts.max(1) as f32)).clicked() {
+                            out.push(AppCommand::SetFilter(Filter { cluster: Some(*c), ..Default::default() }));
+                        }
+                    }
+                    ui.label(RichText::new("Top authors").underline());
+                    ui.label(side.authors.iter().map(|(a, c)| format!("@{a} ({c})")).collect::<Vec<_>>().join(", "));
+                    ui.label(RichText::new("Examples").underline());
+                    for &p in &side.examples {
+                        let text: String = s.ds.text(p as usize).chars().take(140).collect();
+                        if ui.link(text).clicked() {
+                            out.push(AppCommand::Select(Some(p as usize)));
+                        }
+                    }
+                }
+            });
+        });
+    }
+}

@@ -1,0 +1,333 @@
+//! Timeline: volume over time for the filtered posts (the time window aside), stacked by
+//! cluster, tag or label, with takeover moments shaded (onset, peak and end marked).
+//!
+//! Drag with the left button to brush a time window (it becomes a filter); right-drag pans,
+//! Ctrl+scroll zooms, double-click resets. Posts are binned for the visible range only,
+//! with about 300 bins, so a million posts stay smooth.
+
+use egui::{Color32, RichText, Ui};
+use egui_plot::{Bar, BarChart, LineStyle, Plot, PlotBounds, Span, VLine};
+
+use crate::analysis::timeline::{LADDER_MIN, robust_range};
+use crate::app::filter::{Filter, NO_LABEL};
+use crate::app::views::{PALETTE, parse_color, short_time, thousands};
+use crate::app::{AppCommand, Session, Tab};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StackBy {
+    #[default]
+    Cluster,
+    Tag,
+    Label,
+    Nothing,
+}
+
+/// Binned series for one view of the plot.
+struct Binned {
+    key: (u64, StackBy, i64, i64, i64),
+    start_ms: i64,
+    bin_ms: i64,
+    names: Vec<String>,
+    colors: Vec<Color32>,
+    /// counts[series][bin]
+    counts: Vec<Vec<u32>>,
+}
+
+#[derive(Default)]
+pub struct TimelineView {
+    pub stack: StackBy,
+    binned: Option<Binned>,
+    brush_from: Option<f64>,
+    reset_bounds: bool,
+    /// The filter (without its time window) last shown, to reset the view when it changes.
+    seen_filter: Option<Filter>,
+    /// The robust time range of the rows, per rows_version.
+    range: Option<(u64, i64, i64)>,
+}
+
+const MIN: i64 = 60_000;
+
+fn bin_for(span_ms: i64) -> i64 {
+    let want = span_ms / 300;
+    LADDER_MIN.iter().map(|m| m * MIN).find(|&w| w >= want).unwrap_or(10080 * MIN)
+}
+
+/// Series categories for the stack mode: the biggest few, then "other".
+fn categories<'a>(s: &'a Session, stack: StackBy, rows: &[u32]) -> (Vec<String>, Vec<Color32>, Box<dyn Fn(usize) -> usize + 'a>) {
+    let other_name = "other".to_string();
+    match (stack, &s.an) {
+        (StackBy::Cluster, Some(an)) => {
+            let mut counts = vec![0u64; an.clusters.len() + 1];
+            for &r in rows {
+                let c = an.cluster[r as usize];
+                counts[if c < 0 { an.clusters.len() } else { c as usize }] += 1;
+            }
+            let mut order: Vec<usize> = (0..an.clusters.len()).filter(|&c| counts[c] > 0).collect();
+            order.sort_by_key(|&c| std::cmp::Reverse(counts[c]));
+            order.truncate(8);
+            let mut slot = vec![order.len(); an.clusters.len() + 1];
+            let mut names = Vec::new();
+            let mut colors = Vec::new();
+            for (k, &c) in order.iter().enumerate() {
+                slot[c] = k;
+                let terms = an.clusters[c].top_terms.iter().take(3).cloned().collect::<Vec<_>>().join(" ");
+                names.push(format!("cluster {c}: {terms}"));
+                colors.push(PALETTE[k % PALETTE.len()]);
+            }
+            names.push(other_name);
+            colors.push(Color32::GRAY);
+            let nclusters = an.clusters.len();
+            (names, colors, Box::new(move |i| {
+                let c = an.cluster[i];
+                slot[if c < 0 { nclusters } else { c as usize }]
+            }))
+        }
+        (StackBy::Tag, Some(an)) => {
+            // Takeover first, then the other tags present, by frequency.
+            let mut counts = vec![0u64; 64];
+            for &r in rows {
+                let b = an.tags[r as usize];
+                for (k, c) in counts.iter_mut().enumerate() {
+                    *c += b >> k & 1;
+                }
+            }
+            let tk = crate::analysis::bit::TAKEOVER.trailing_zeros() as usize;
+            let mut order: Vec<usize> = (0..an.tag_names.len().min(64)).filter(|&b| counts[b] > 0 && b != tk).collect();
+            order.sort_by_key(|&b| std::cmp::Reverse(counts[b]));
+            order.truncate(6);
+            order.insert(0, tk);
+            let names: Vec<String> = order
+                .iter()
+                .map(|&b| an.tag_names.get(b).cloned().unwrap_or_default())
+                .chain(std::iter::once("none of these".to_string()))
+                .collect();
+            let mut colors: Vec<Color32> = (0..order.len()).map(|k| PALETTE[(k + 2) % PALETTE.len()]).collect();
+            colors[0] = Color32::from_rgb(0xc0, 0x39, 0x2b);
+            colors.push(Color32::GRAY);
+            let n = order.len();
+            (names, colors, Box::new(move |i| {
+                let b = an.tags[i];
+                order.iter().position(|&t| b >> t & 1 == 1).unwrap_or(n)
+            }))
+        }
+        (StackBy::Label, _) => {
+            let set = &s.labels.set;
+            let mut names: Vec<String> = set.iter().map(|d| d.name.clone()).collect();
+            let mut colors: Vec<Color32> = set.iter().map(|d| parse_color(&d.color)).collect();
+            names.push("unlabelled".into());
+            colors.push(Color32::GRAY);
+            let ids: Vec<u32> = set.iter().map(|d| d.id).collect();
+            let n = ids.len();
+            let col = s.label_of.clone();
+            (names, colors, Box::new(move |i| {
+                let l = col[i];
+                if l == NO_LABEL { n } else { ids.iter().position(|&x| x == l).unwrap_or(n) }
+            }))
+        }
+        _ => (vec!["posts".into()], vec![PALETTE[0]], Box::new(|_| 0)),
+    }
+}
+
+impl TimelineView {
+    fn bin(&mut self, s: &Session, rows: &[u32], x0: f64, x1: f64) {
+        let lo = (x0 * 1000.0) as i64;
+        let hi = (x1 * 1000.0) as i64;
+        let bin = bin_for((hi - lo).max(MIN));
+        let start = lo.div_euclid(bin) * bin;
+        let end = hi.div_euclid(bin) * bin + bin;
+        let key = (s.rows_version.wrapping_mul(31).wrapping_add(s.labels.version), self.stack, start, end, bin);
+        if self.binned.as_ref().is_some_and(|b| b.key == key) {
+            return;
+        }
+        let (names, colors, cat) = categories(s, self.stack, rows);
+        let nb = ((end - start) / bin).clamp(1, 5000) as usize;
+        let mut counts = vec![vec![0u32; nb]; names.len()];
+        for &r in rows {
+            let t = s.ds.created_at[r as usize];
+            if t < start || t >= end {
+                continue;
+            }
+            let k = ((t - start) / bin) as usize;
+            if k < nb {
+                let c = cat(r as usize).min(names.len() - 1);
+                counts[c][k] += 1;
+            }
+        }
+        self.binned = Some(Binned { key, start_ms: start, bin_ms: bin, names, colors, counts });
+    }
+
+    pub fn ui(&mut self, ui: &mut Ui, s: &Session, out: &mut Vec<AppCommand>) {
+        let rows = s.timeline_rows.clone();
+        ui.horizontal(|ui| {
+            ui.label("Stack by");
+            for (v, name) in [(StackBy::Cluster, "cluster"), (StackBy::Tag, "tag"), (StackBy::Label, "label"), (StackBy::Nothing, "nothing")] {
+                ui.selectable_value(&mut self.stack, v, name);
+            }
+            ui.separator();
+            if ui.button("Reset view").clicked() {
+                self.reset_bounds = true;
+            }
+            if let Some((a, b)) = s.filter.time {
+                ui.label(format!("Window {} → {}", short_time(a), short_time(b)));
+                if ui.button("Clear window").clicked() {
+                    out.push(AppCommand::SetFilter(Filter { time: None, ..s.filter.clone() }));
+                }
+            } else {
+                ui.label(RichText::new("drag on the plot to select a time window").weak());
+            }
+        });
+        if rows.is_empty() {
+            ui.label("No posts match the filter.");
+            return;
+        }
+        let context = Filter { time: None, ..s.filter.clone() };
+        if self.seen_filter.as_ref() != Some(&context) {
+            self.seen_filter = Some(context);
+            self.reset_bounds = true;
+        }
+        let (lo, hi) = match self.range {
+            Some((v, lo, hi)) if v == s.rows_version => (lo, hi),
+            _ => {
+                let times: Vec<i64> = rows.iter().map(|&r| s.ds.created_at[r as usize]).collect();
+                let (lo, hi) = robust_range(&times).unwrap_or((0, 1));
+                self.range = Some((s.rows_version, lo, hi));
+                (lo, hi)
+            }
+        };
+        let pad = ((hi - lo) / 50).max(MIN);
+        let moments: Vec<(usize, &crate::analysis::TakeoverMoment)> = s
+            .an
+            .as_ref()
+            .map(|a| {
+                a.moments
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, m)| s.filter.hashtag.is_none_or(|h| h == m.hashtag_index))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let reset = std::mem::take(&mut self.reset_bounds);
+        let brush_from = self.brush_from;
+        let plot = Plot::new("timeline")
+            .allow_drag(true)
+            .pan_pointer_button(egui::PointerButton::Secondary)
+            .allow_boxed_zoom(false)
+            .allow_double_click_reset(true)
+            .allow_zoom(egui::Vec2b::new(true, false))
+            .allow_scroll(egui::Vec2b::new(true, false))
+            .auto_bounds(egui::Vec2b::new(false, true))
+            .show_grid(egui::Vec2b::new(false, true))
+            .legend(egui_plot::Legend::default().position(egui_plot::Corner::LeftTop))
+            .x_axis_formatter(|mark, _| short_time((mark.value * 1000.0) as i64))
+            .y_axis_min_width(40.0)
+            .height(ui.available_height().max(160.0))
+            .label_formatter(|_| None);
+        let mut hovered_bin: Option<(f64, Vec<(String, u32)>)> = None;
+        let resp = plot.show(ui, |pui| {
+            if reset {
+                let b = pui.plot_bounds();
+                pui.set_plot_bounds(PlotBounds::from_min_max(
+                    [(lo - pad) as f64 / 1000.0, b.min()[1]],
+                    [(hi + pad) as f64 / 1000.0, b.max()[1]],
+                ));
+            }
+            let b = pui.plot_bounds();
+            let (x0, x1) = if reset {
+                ((lo - pad) as f64 / 1000.0, (hi + pad) as f64 / 1000.0)
+            } else {
+                (b.min()[0], b.max()[0])
+            };
+            self.bin(s, &rows, x0, x1);
+            let Some(bn) = &self.binned else { return };
+            let width = bn.bin_ms as f64 / 1000.0;
+            let mut charts: Vec<BarChart> = Vec::new();
+            for (k, name) in bn.names.iter().enumerate() {
+                let bars: Vec<Bar> = bn.counts[k]
+                    .iter()
+                    .enumerate()
+                    .map(|(j, &c)| Bar::new((bn.start_ms as f64 / 1000.0) + width * (j as f64 + 0.5), c as f64).width(width))
+                    .collect();
+                let mut chart = BarChart::new(name.clone(), bars).color(bn.colors[k]);
+                let others: Vec<&BarChart> = charts.iter().collect();
+                chart = chart.stack_on(&others);
+                charts.push(chart);
+            }
+            // Fit the y axis to the tallest visible stack.
+            let mut top = 1.0f64;
+            for j in 0..bn.counts.first().map(|c| c.len()).unwrap_or(0) {
+                let t: u32 = bn.counts.iter().map(|c| c[j]).sum();
+                top = top.max(t as f64);
+            }
+            pui.set_plot_bounds_y(0.0..=top * 1.08);
+            for c in charts {
+                pui.bar_chart(c);
+            }
+            for (_, m) in &moments {
+                let shade = Color32::from_rgba_unmultiplied(0xc0, 0x39, 0x2b, 40);
+                // Unnamed, so the legend lists only the series; a text names the moment.
+                pui.span(Span::new("", (m.onset_ms as f64 / 1000.0)..=(m.end_ms as f64 / 1000.0)).fill(shade));
+                pui.vline(VLine::new("", m.onset_ms as f64 / 1000.0).color(Color32::from_rgb(0xc0, 0x39, 0x2b)).width(2.0));
+                pui.vline(VLine::new("", m.peak_ms as f64 / 1000.0).color(Color32::from_rgb(0xc0, 0x39, 0x2b)).style(LineStyle::dashed_loose()));
+                pui.vline(VLine::new("", m.end_ms as f64 / 1000.0).color(Color32::from_rgb(0x7f, 0x8c, 0x8d)).style(LineStyle::dashed_dense()));
+                pui.text(
+                    egui_plot::Text::new("", egui_plot::PlotPoint::new(m.onset_ms as f64 / 1000.0, top * 1.04), RichText::new(format!(" takeover #{}", m.display)).color(Color32::from_rgb(0xe7, 0x4c, 0x3c)).strong())
+                        .anchor(egui::Align2::LEFT_CENTER),
+                );
+            }
+            if let Some((a, b)) = s.filter.time {
+                let fill = Color32::from_rgba_unmultiplied(0x34, 0x98, 0xdb, 45);
+                pui.span(Span::new("", (a as f64 / 1000.0)..=(b as f64 / 1000.0)).fill(fill));
+            }
+            if let (Some(from), Some(p)) = (brush_from, pui.pointer_coordinate()) {
+                let fill = Color32::from_rgba_unmultiplied(0x34, 0x98, 0xdb, 70);
+                pui.span(Span::new("", from.min(p.x)..=from.max(p.x)).fill(fill));
+            }
+            if let Some(p) = pui.pointer_coordinate() {
+                let k = ((p.x * 1000.0) as i64 - bn.start_ms).div_euclid(bn.bin_ms);
+                if k >= 0 && (k as usize) < bn.counts.first().map(|c| c.len()).unwrap_or(0) {
+                    let list: Vec<(String, u32)> = bn.names.iter().zip(&bn.counts).map(|(n, c)| (n.clone(), c[k as usize])).filter(|(_, c)| *c > 0).collect();
+                    hovered_bin = Some(((bn.start_ms + k * bn.bin_ms) as f64, list));
+                }
+            }
+        });
+        let r = &resp.response;
+        // Brushing with the primary button.
+        if r.drag_started_by(egui::PointerButton::Primary)
+            && let Some(pos) = r.interact_pointer_pos()
+        {
+            self.brush_from = Some(resp.transform.value_from_position(pos).x);
+        }
+        if r.drag_stopped_by(egui::PointerButton::Primary) {
+            if let (Some(from), Some(pos)) = (self.brush_from.take(), r.interact_pointer_pos()) {
+                let to = resp.transform.value_from_position(pos).x;
+                let (a, b) = ((from.min(to) * 1000.0) as i64, (from.max(to) * 1000.0) as i64);
+                if b - a >= 1000 {
+                    out.push(AppCommand::SetFilter(Filter { time: Some((a, b)), ..s.filter.clone() }));
+                }
+            }
+        }
+        if r.clicked() {
+            // A click on a moment's shading opens it.
+            if let Some(pos) = r.interact_pointer_pos() {
+                let x = (resp.transform.value_from_position(pos).x * 1000.0) as i64;
+                if let Some((k, _)) = moments.iter().find(|(_, m)| x >= m.onset_ms && x <= m.end_ms) {
+                    out.push(AppCommand::SelectMoment(Some(*k)));
+                    out.push(AppCommand::ShowTab(Tab::Moment));
+                }
+            }
+        }
+        if let Some((t, list)) = hovered_bin
+            && self.brush_from.is_none()
+        {
+            let bin_ms = self.binned.as_ref().map(|b| b.bin_ms).unwrap_or(MIN);
+            r.clone().on_hover_ui_at_pointer(|ui| {
+                ui.label(RichText::new(format!("{} + {} min", short_time(t as i64), bin_ms / MIN)).strong());
+                let total: u32 = list.iter().map(|(_, c)| c).sum();
+                ui.label(format!("{} posts", thousands(total as u64)));
+                for (n, c) in list {
+                    ui.label(format!("{}  {n}", thousands(c as u64)));
+                }
+            });
+        }
+    }
+}
