@@ -50,7 +50,9 @@ pub struct ExportSummary {
 pub enum ExportError {
     #[error("{path}: {message}")]
     Io { path: String, message: String },
-    #[error("{source_path} changed since it was loaded (its content no longer matches); reload it before exporting")]
+    #[error(
+        "{source_path} changed since it was loaded (its content no longer matches); reload it before exporting"
+    )]
     SourceChanged { source_path: String },
     #[error("export cancelled")]
     Cancelled,
@@ -69,7 +71,9 @@ pub fn is_formula_like(cell: &str) -> bool {
         Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => {
             let t = cell.trim();
             // Plain numbers ("-5", "+3.2") cannot run anything.
-            !(t.len() > 1 && t[1..].bytes().all(|b| b.is_ascii_digit() || b == b'.') && t[1..].bytes().any(|b| b.is_ascii_digit()))
+            !(t.len() > 1
+                && t[1..].bytes().all(|b| b.is_ascii_digit() || b == b'.')
+                && t[1..].bytes().any(|b| b.is_ascii_digit()))
         }
         _ => false,
     }
@@ -85,7 +89,9 @@ pub fn neutralize(cell: &str) -> std::borrow::Cow<'_, str> {
 
 /// Quotes a field for a delimited file when it needs it.
 fn push_field(out: &mut Vec<u8>, field: &str, delim: u8) {
-    let needs = field.bytes().any(|b| b == delim || b == b'"' || b == b'\n' || b == b'\r')
+    let needs = field
+        .bytes()
+        .any(|b| b == delim || b == b'"' || b == b'\n' || b == b'\r')
         || field.starts_with(' ')
         || field.ends_with(' ');
     if needs {
@@ -103,24 +109,51 @@ fn push_field(out: &mut Vec<u8>, field: &str, delim: u8) {
 }
 
 /// derail's values for one post.
-fn derail_values(ds: &Dataset, an: Option<&Analysis>, labels: Option<&Labels>, i: usize, details: bool) -> Vec<String> {
+fn derail_values(
+    ds: &Dataset,
+    an: Option<&Analysis>,
+    labels: Option<&Labels>,
+    i: usize,
+    details: bool,
+) -> Vec<String> {
     let mut v = Vec::with_capacity(8);
     match an {
         Some(a) => {
             v.push(a.tag_list(i).join(";"));
             v.push(a.cluster[i].to_string());
-            v.push(if a.dup_group[i] == u32::MAX { String::new() } else { a.dup_group[i].to_string() });
+            v.push(if a.dup_group[i] == u32::MAX {
+                String::new()
+            } else {
+                a.dup_group[i].to_string()
+            });
             v.push(a.is_coordinated(i).to_string());
             v.push(a.is_takeover(i).to_string());
         }
         None => v.extend(std::iter::repeat_n(String::new(), 5)),
     }
     let key = ds.post_key(i);
-    let entry = labels.and_then(|l| l.get(&key).map(|e| (l.def(e.label).map(|d| d.name.clone()).unwrap_or_default(), e)));
+    let entry = labels.and_then(|l| {
+        l.get(&key).map(|e| {
+            (
+                l.def(e.label).map(|d| d.name.clone()).unwrap_or_default(),
+                e,
+            )
+        })
+    });
     v.push(entry.as_ref().map(|(n, _)| n.clone()).unwrap_or_default());
     if details {
-        v.push(entry.as_ref().map(|(_, e)| e.by.clone()).unwrap_or_default());
-        v.push(entry.as_ref().map(|(_, e)| format_iso(e.at_ms)).unwrap_or_default());
+        v.push(
+            entry
+                .as_ref()
+                .map(|(_, e)| e.by.clone())
+                .unwrap_or_default(),
+        );
+        v.push(
+            entry
+                .as_ref()
+                .map(|(_, e)| format_iso(e.at_ms))
+                .unwrap_or_default(),
+        );
     }
     v
 }
@@ -153,7 +186,14 @@ impl DerailCells<'_> {
                 if a.dup_group[i] != u32::MAX {
                     let _ = write!(out, "{}", a.dup_group[i]);
                 }
-                let _ = write!(out, "{}{}{}{}", delim as char, a.is_coordinated(i), delim as char, a.is_takeover(i));
+                let _ = write!(
+                    out,
+                    "{}{}{}{}",
+                    delim as char,
+                    a.is_coordinated(i),
+                    delim as char,
+                    a.is_takeover(i)
+                );
             }
             None => {
                 for _ in 0..5 {
@@ -163,11 +203,21 @@ impl DerailCells<'_> {
         }
         let labelled = self.labels.filter(|l| !l.is_empty()).and_then(|l| {
             let key = self.ds.post_key(i);
-            l.get(&key).map(|e| (l.def(e.label).map(|d| d.name.clone()).unwrap_or_default(), e.by.clone(), e.at_ms))
+            l.get(&key).map(|e| {
+                (
+                    l.def(e.label).map(|d| d.name.clone()).unwrap_or_default(),
+                    e.by.clone(),
+                    e.at_ms,
+                )
+            })
         });
         let cell = |v: &str, out: &mut Vec<u8>| {
             out.push(delim);
-            let v = if self.neutralize { neutralize(v) } else { std::borrow::Cow::Borrowed(v) };
+            let v = if self.neutralize {
+                neutralize(v)
+            } else {
+                std::borrow::Cow::Borrowed(v)
+            };
             push_field(out, &v, delim);
         };
         match labelled {
@@ -190,7 +240,14 @@ impl DerailCells<'_> {
 }
 
 fn rejected_values(details: bool) -> Vec<String> {
-    let mut v = vec!["rejected".to_string(), String::new(), String::new(), String::new(), String::new(), String::new()];
+    let mut v = vec![
+        "rejected".to_string(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+    ];
     if details {
         v.extend([String::new(), String::new()]);
     }
@@ -200,11 +257,20 @@ fn rejected_values(details: bool) -> Vec<String> {
 /// The flattened core fields of a post (JSON sources).
 pub fn core_fields(ds: &Dataset, i: usize) -> Vec<String> {
     let m = ds.metrics(i);
-    let metric = |x: u32| if x == METRIC_NONE { String::new() } else { x.to_string() };
+    let metric = |x: u32| {
+        if x == METRIC_NONE {
+            String::new()
+        } else {
+            x.to_string()
+        }
+    };
     vec![
         ds.id(i).into_owned(),
         format_iso(ds.created_at[i]),
-        ds.authors.key(ds.author[i]).trim_start_matches('@').to_string(),
+        ds.authors
+            .key(ds.author[i])
+            .trim_start_matches('@')
+            .to_string(),
         ds.handle(i).to_string(),
         ds.text(i).to_string(),
         ds.lang(i).to_string(),
@@ -231,7 +297,11 @@ pub fn export_annotated(
     opts: &ExportOptions,
     progress: &Progress,
 ) -> Result<ExportSummary, ExportError> {
-    let dir: PathBuf = out.parent().filter(|p| !p.as_os_str().is_empty()).map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
+    let dir: PathBuf = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
     let tmp = tempfile::Builder::new()
         .prefix(".derail-export-")
         .suffix(".tmp")
@@ -282,7 +352,10 @@ fn write_json_source(
     let mut csvw = csv::WriterBuilder::new().flexible(true).from_writer(w);
     let mut header: Vec<&str> = JSON_CORE_COLUMNS.to_vec();
     header.extend(header_names(opts));
-    let werr = |e: csv::Error| ExportError::Io { path: out.display().to_string(), message: e.to_string() };
+    let werr = |e: csv::Error| ExportError::Io {
+        path: out.display().to_string(),
+        message: e.to_string(),
+    };
     csvw.write_record(&header).map_err(werr)?;
     let mut summary = ExportSummary::default();
     let posts: Vec<u32> = match &opts.only {
@@ -311,7 +384,10 @@ fn write_json_source(
         let mut row = core_fields(ds, i);
         row.extend(derail_values(ds, an, labels, i, opts.label_details));
         if opts.neutralize_formulas {
-            row = row.into_iter().map(|c| neutralize(&c).into_owned()).collect();
+            row = row
+                .into_iter()
+                .map(|c| neutralize(&c).into_owned())
+                .collect();
         }
         csvw.write_record(&row).map_err(werr)?;
         summary.posts += 1;
@@ -398,14 +474,23 @@ fn write_delimited_source(
     let src = &ds.source.path;
     let kind = match source::sniff_source(src).map_err(io_err(src))? {
         Ok(k) => k,
-        Err(_) => return Err(ExportError::SourceChanged { source_path: src.display().to_string() }),
+        Err(_) => {
+            return Err(ExportError::SourceChanged {
+                source_path: src.display().to_string(),
+            });
+        }
     };
     let decoded = source::open_decoded(src, &kind, Default::default()).map_err(io_err(src))?;
-    let mut reader = SpanReader { reader: BlockReader::new(decoded), pos: 0 };
+    let mut reader = SpanReader {
+        reader: BlockReader::new(decoded),
+        pos: 0,
+    };
     let delim = ds.source.delimiter.unwrap_or(b',');
     let eol = ds.source.line_ending.as_bytes().to_vec();
     let mut line: Vec<u8> = Vec::with_capacity(1 << 16);
-    let changed = || ExportError::SourceChanged { source_path: src.display().to_string() };
+    let changed = || ExportError::SourceChanged {
+        source_path: src.display().to_string(),
+    };
 
     // Header.
     match ds.source.header_span {
@@ -440,11 +525,19 @@ fn write_delimited_source(
         Rejected,
     }
     let mut rows: Vec<(RawSpan, Row)> = match &opts.only {
-        Some(v) => v.iter().map(|&i| (ds.raw(i as usize), Row::Post(i as usize))).collect(),
+        Some(v) => v
+            .iter()
+            .map(|&i| (ds.raw(i as usize), Row::Post(i as usize)))
+            .collect(),
         None => (0..ds.len()).map(|i| (ds.raw(i), Row::Post(i))).collect(),
     };
     if opts.only.is_none() {
-        rows.extend(ds.report.rejected_rows.iter().map(|&(_, s)| (s, Row::Rejected)));
+        rows.extend(
+            ds.report
+                .rejected_rows
+                .iter()
+                .map(|&(_, s)| (s, Row::Rejected)),
+        );
     }
     rows.sort_by_key(|r| r.0.start);
     let mut summary = ExportSummary::default();
@@ -545,7 +638,12 @@ fn write_delimited_source(
     }
     let mut reader = SpanReader { reader, pos: 0 };
     if std::env::var_os("DERAIL_DEBUG").is_some() {
-        eprintln!("[debug] export format {:.3}s write {:.3}s loop {:.3}s", dbg_times.0, dbg_times.1, t_all.elapsed().as_secs_f64());
+        eprintln!(
+            "[debug] export format {:.3}s write {:.3}s loop {:.3}s",
+            dbg_times.0,
+            dbg_times.1,
+            t_all.elapsed().as_secs_f64()
+        );
     }
     // The source must be the file that was loaded.
     reader.reader.read_to_end();
@@ -558,7 +656,11 @@ fn write_delimited_source(
 
 /// Re-writes a raw row field by field with formula-like cells neutralised.
 fn rewrite_neutralized(raw: &[u8], ds: &Dataset, delim: u8) -> Vec<u8> {
-    let quoting = ds.report.delimiter.as_deref().is_none_or(|d| !d.contains("no quoting"));
+    let quoting = ds
+        .report
+        .delimiter
+        .as_deref()
+        .is_none_or(|d| !d.contains("no quoting"));
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(delim)
         .quoting(quoting)
@@ -603,6 +705,9 @@ mod tests {
         push_field(&mut v, "a,b", b',');
         push_field(&mut v, "say \"hi\"", b',');
         push_field(&mut v, "plain", b',');
-        assert_eq!(String::from_utf8(v).unwrap(), "\"a,b\"\"say \"\"hi\"\"\"plain");
+        assert_eq!(
+            String::from_utf8(v).unwrap(),
+            "\"a,b\"\"say \"\"hi\"\"\"plain"
+        );
     }
 }

@@ -3,15 +3,15 @@
 //! The core — loading, the dataset model, analysis, labels and export — knows nothing of the
 //! GUI; the `app` module is a thin layer on top of it.
 
+pub mod analysis;
+pub mod app;
+pub mod cli;
+pub mod export;
+pub mod generate;
+pub mod labels;
 pub mod load;
 pub mod model;
 pub mod progress;
+pub mod summary;
 pub mod text;
 pub mod time;
-pub mod cli;
-pub mod summary;
-pub mod generate;
-pub mod analysis;
-pub mod export;
-pub mod labels;
-pub mod app;

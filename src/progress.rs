@@ -80,7 +80,11 @@ impl Progress {
     }
 
     pub fn finished_stages(&self) -> Vec<(String, f64)> {
-        self.inner.finished.lock().map(|f| f.clone()).unwrap_or_default()
+        self.inner
+            .finished
+            .lock()
+            .map(|f| f.clone())
+            .unwrap_or_default()
     }
 
     pub fn cancel(&self) {
@@ -102,7 +106,12 @@ impl Progress {
 
     pub fn snapshot(&self) -> ProgressSnapshot {
         ProgressSnapshot {
-            stage: self.inner.stage.lock().map(|s| s.clone()).unwrap_or_default(),
+            stage: self
+                .inner
+                .stage
+                .lock()
+                .map(|s| s.clone())
+                .unwrap_or_default(),
             done: self.inner.done.load(Ordering::Relaxed),
             total: self.inner.total.load(Ordering::Relaxed),
             cancelled: self.is_cancelled(),

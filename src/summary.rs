@@ -57,13 +57,20 @@ pub fn hashtag_counts(ds: &Dataset) -> Vec<(u32, u64)> {
         .filter(|(_, c)| *c > 0)
         .map(|(i, c)| (i as u32, c))
         .collect();
-    v.sort_by(|a, b| b.1.cmp(&a.1).then(ds.hashtag_names.resolve(a.0).cmp(ds.hashtag_names.resolve(b.0))));
+    v.sort_by(|a, b| {
+        b.1.cmp(&a.1).then(
+            ds.hashtag_names
+                .resolve(a.0)
+                .cmp(ds.hashtag_names.resolve(b.0)),
+        )
+    });
     v
 }
 
 /// The most common spelling of each normalised hashtag.
 pub fn display_spellings(ds: &Dataset) -> Vec<String> {
-    let mut best: Vec<rustc_hash::FxHashMap<u32, u64>> = vec![Default::default(); ds.hashtag_names.len()];
+    let mut best: Vec<rustc_hash::FxHashMap<u32, u64>> =
+        vec![Default::default(); ds.hashtag_names.len()];
     for i in 0..ds.len() {
         for (&h, &sp) in ds.hashtags.get(i).iter().zip(ds.hashtag_spellings.get(i)) {
             *best[h as usize].entry(sp).or_default() += 1;
@@ -112,7 +119,14 @@ impl Summary {
             .filter(|(_, c)| *c > 0)
             .map(|(i, c)| {
                 let name = ds.langs.resolve(i as u32);
-                (if name.is_empty() { "(none)".to_string() } else { name.to_string() }, c)
+                (
+                    if name.is_empty() {
+                        "(none)".to_string()
+                    } else {
+                        name.to_string()
+                    },
+                    c,
+                )
             })
             .collect();
         languages.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -175,7 +189,11 @@ impl Summary {
                 let _ = writeln!(s, "               {r}");
             }
             if self.rejected > 10 {
-                let _ = writeln!(s, "               … {} more (see --json)", self.rejected - 10);
+                let _ = writeln!(
+                    s,
+                    "               … {} more (see --json)",
+                    self.rejected - 10
+                );
             }
         }
         if let (Some(a), Some(b)) = (&self.time_min, &self.time_max) {
@@ -191,7 +209,12 @@ impl Summary {
         let _ = writeln!(s, "Authors      {}", self.authors);
         let kinds: Vec<String> = self.kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
         let _ = writeln!(s, "Kinds        {}", kinds.join(", "));
-        let langs: Vec<String> = self.languages.iter().take(8).map(|(l, n)| format!("{l} {n}")).collect();
+        let langs: Vec<String> = self
+            .languages
+            .iter()
+            .take(8)
+            .map(|(l, n)| format!("{l} {n}"))
+            .collect();
         let _ = writeln!(s, "Languages    {}", langs.join(", "));
         let tags: Vec<String> = self
             .top_hashtags
@@ -215,7 +238,11 @@ impl Summary {
             } else {
                 format!(
                     " (lines {})",
-                    w.lines.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(", ")
+                    w.lines
+                        .iter()
+                        .map(|l| l.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )
             };
             let _ = writeln!(s, "Warning      {} × {}{}", w.count, w.message, lines);

@@ -223,7 +223,9 @@ pub fn unescape_html_entities(s: &str) -> Cow<'_, str> {
                 "apos" => Some('\''),
                 "nbsp" => Some('\u{a0}'),
                 _ if name.starts_with("#x") || name.starts_with("#X") => {
-                    u32::from_str_radix(&name[2..], 16).ok().and_then(char::from_u32)
+                    u32::from_str_radix(&name[2..], 16)
+                        .ok()
+                        .and_then(char::from_u32)
                 }
                 _ if name.starts_with('#') => name[1..].parse().ok().and_then(char::from_u32),
                 _ => None,
@@ -305,7 +307,9 @@ pub fn decode_literal_escapes(s: &str) -> Option<String> {
                         let mut consumed = 6;
                         let ch = if (0xD800..0xDC00).contains(&hi) {
                             match (b.get(i + 6), b.get(i + 7), hex4(i + 8)) {
-                                (Some(b'\\'), Some(b'u'), Some(lo)) if (0xDC00..0xE000).contains(&lo) => {
+                                (Some(b'\\'), Some(b'u'), Some(lo))
+                                    if (0xDC00..0xE000).contains(&lo) =>
+                                {
                                     consumed = 12;
                                     char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
                                 }
@@ -376,9 +380,14 @@ mod tests {
 
     #[test]
     fn html_and_entities() {
-        assert_eq!(unescape_html_entities("I &lt;3 &amp; &#39;x&#x27; &bogus; &"), "I <3 & 'x' &bogus; &");
         assert_eq!(
-            html_to_text("<p>Hello <a href=\"x\">#<span>tag</span></a><br/>line &amp; more</p><p>two</p>"),
+            unescape_html_entities("I &lt;3 &amp; &#39;x&#x27; &bogus; &"),
+            "I <3 & 'x' &bogus; &"
+        );
+        assert_eq!(
+            html_to_text(
+                "<p>Hello <a href=\"x\">#<span>tag</span></a><br/>line &amp; more</p><p>two</p>"
+            ),
             "Hello #tag\nline & more\n\ntwo"
         );
     }

@@ -21,7 +21,10 @@ impl NaiveZone {
     /// Parses `UTC`, `Z`, `+02:00`, `-0500`, `+2` or an IANA name.
     pub fn parse(s: &str) -> Result<NaiveZone, String> {
         let t = s.trim();
-        if t.is_empty() || t.eq_ignore_ascii_case("utc") || t == "Z" || t.eq_ignore_ascii_case("gmt")
+        if t.is_empty()
+            || t.eq_ignore_ascii_case("utc")
+            || t == "Z"
+            || t.eq_ignore_ascii_case("gmt")
         {
             return Ok(NaiveZone::Utc);
         }
@@ -124,7 +127,9 @@ impl TimeParser {
             if b.iter().all(|c| c.is_ascii_digit() || *c == b'.') {
                 return self.parse_epoch(t).map(|ms| Parsed { ms, naive: false });
             }
-            if b.len() >= 5 && b[..4].iter().all(u8::is_ascii_digit) && (b[4] == b'-' || b[4] == b'/')
+            if b.len() >= 5
+                && b[..4].iter().all(u8::is_ascii_digit)
+                && (b[4] == b'-' || b[4] == b'/')
             {
                 parse_ymd(b)?
             } else {
@@ -408,15 +413,18 @@ fn parse_ymd(b: &[u8]) -> Option<(i64, Option<i32>)> {
     }
     let d = c.digits(1, 2)?;
     let (mut h, mut mi, mut s, mut ms) = (0, 0, 0, 0);
-    if c.eat(b'T') || c.eat(b't') || (c.peek() == Some(b' ') && {
-        let save = c.i;
-        c.skip_spaces();
-        let ok = c.peek().is_some_and(|x| x.is_ascii_digit());
-        if !ok {
-            c.i = save;
-        }
-        ok
-    }) {
+    if c.eat(b'T')
+        || c.eat(b't')
+        || (c.peek() == Some(b' ') && {
+            let save = c.i;
+            c.skip_spaces();
+            let ok = c.peek().is_some_and(|x| x.is_ascii_digit());
+            if !ok {
+                c.i = save;
+            }
+            ok
+        })
+    {
         (h, mi, s, ms) = hms(&mut c)?;
     }
     let off = trailing_zone(&mut c)?;
@@ -520,7 +528,7 @@ fn is_weekday(w: &[u8]) -> bool {
 fn parse_words(b: &[u8]) -> Option<(i64, Option<i32>)> {
     let s = std::str::from_utf8(b).ok()?;
     let tokens: Vec<&str> = s
-        .split(|c: char| c == ' ' || c == ',' || c == '\t')
+        .split([' ', ',', '\t'])
         .filter(|t| !t.is_empty())
         .collect();
     let mut it = tokens.iter().peekable();
@@ -533,7 +541,8 @@ fn parse_words(b: &[u8]) -> Option<(i64, Option<i32>)> {
     let mut ampm_tok = None;
     for tok in it {
         let tb = tok.as_bytes();
-        if let Some(m) = month_from_name(tb).filter(|_| tb.len() <= 9 && tb[0].is_ascii_alphabetic())
+        if let Some(m) =
+            month_from_name(tb).filter(|_| tb.len() <= 9 && tb[0].is_ascii_alphabetic())
         {
             if month.is_some() {
                 return None;
@@ -550,8 +559,11 @@ fn parse_words(b: &[u8]) -> Option<(i64, Option<i32>)> {
                 }
                 offset = Some(off);
             }
-        } else if tb[0] == b'+' || tb[0] == b'-' || tb.eq_ignore_ascii_case(b"GMT") ||
-            tb.eq_ignore_ascii_case(b"UTC") || tb == b"Z"
+        } else if tb[0] == b'+'
+            || tb[0] == b'-'
+            || tb.eq_ignore_ascii_case(b"GMT")
+            || tb.eq_ignore_ascii_case(b"UTC")
+            || tb == b"Z"
         {
             let (off, used) = parse_offset(tb)?;
             if used != tb.len() {
@@ -559,7 +571,7 @@ fn parse_words(b: &[u8]) -> Option<(i64, Option<i32>)> {
             }
             offset = Some(off);
         } else if tb.eq_ignore_ascii_case(b"AM") || tb.eq_ignore_ascii_case(b"PM") {
-            ampm_tok = Some(tb[0].to_ascii_uppercase() == b'P');
+            ampm_tok = Some(tb[0].eq_ignore_ascii_case(&b'P'));
         } else if tb.iter().all(u8::is_ascii_digit) {
             let v: i64 = tok.parse().ok()?;
             if tb.len() == 4 {
@@ -607,7 +619,10 @@ mod tests {
         assert_eq!(p("Wed, 03 Jun 2020 02:14:07 +0000"), Some(T));
         assert_eq!(p("Wed, 03 Jun 2020 02:14:07 GMT"), Some(T));
         assert_eq!(p("03 Jun 2020 04:14:07 +0200"), Some(T));
-        assert_eq!(p("Sun Jun 07 00:14:24 +0000 2020  "), Some(1_591_488_864_000));
+        assert_eq!(
+            p("Sun Jun 07 00:14:24 +0000 2020  "),
+            Some(1_591_488_864_000)
+        );
     }
 
     #[test]
@@ -644,8 +659,16 @@ mod tests {
     #[test]
     fn rejects_garbage() {
         for s in [
-            "", "hello", "2020-13-01", "2020-02-30", "31/31/2020", "Wed Jun", "12:00", "+0000",
-            "2020-06-03T25:00:00Z", "2020-06-03T02:14:07 nonsense",
+            "",
+            "hello",
+            "2020-13-01",
+            "2020-02-30",
+            "31/31/2020",
+            "Wed Jun",
+            "12:00",
+            "+0000",
+            "2020-06-03T25:00:00Z",
+            "2020-06-03T02:14:07 nonsense",
         ] {
             assert_eq!(p(s), None, "{s:?}");
         }

@@ -16,21 +16,45 @@ fn check(scenario: Scenario, format: OutFormat, seed: u64) {
     let path = dir.path().join(format!("data.{}", format.extension()));
     write(&posts, &authors, format, &path).unwrap();
     let ds = load(&path);
-    assert_eq!(ds.len(), posts.len(), "{scenario:?} {format:?}: every post loads");
+    assert_eq!(
+        ds.len(),
+        posts.len(),
+        "{scenario:?} {format:?}: every post loads"
+    );
     let an = analyse(&ds);
     let ev = evaluate(&ds, &an, &posts, &truth).unwrap();
     let label = format!("{scenario:?} in {format:?} (seed {seed}): {ev:#?}");
     for t in &ev.takeovers {
-        let err = t.onset_error_minutes.unwrap_or_else(|| panic!("takeover of #{} not found; {label}", t.hashtag));
-        assert!(err <= 15.0, "onset of #{} off by {err:.1} min; {label}", t.hashtag);
+        let err = t
+            .onset_error_minutes
+            .unwrap_or_else(|| panic!("takeover of #{} not found; {label}", t.hashtag));
+        assert!(
+            err <= 15.0,
+            "onset of #{} off by {err:.1} min; {label}",
+            t.hashtag
+        );
     }
     if !truth.takeovers.is_empty() {
         assert!(ev.f1 >= 0.95, "F1 {:.3}; {label}", ev.f1);
     }
-    assert!(ev.cluster_purity >= 0.9, "purity {:.3}; {label}", ev.cluster_purity);
-    assert!(ev.copypasta_recall >= 0.95, "copypasta recall {:.3}; {label}", ev.copypasta_recall);
-    assert!(ev.background_alarms.is_empty(), "alarms on background tags; {label}");
-    assert!(ev.other_alarms.is_empty(), "alarms on tags that were not taken over; {label}");
+    assert!(
+        ev.cluster_purity >= 0.9,
+        "purity {:.3}; {label}",
+        ev.cluster_purity
+    );
+    assert!(
+        ev.copypasta_recall >= 0.95,
+        "copypasta recall {:.3}; {label}",
+        ev.copypasta_recall
+    );
+    assert!(
+        ev.background_alarms.is_empty(),
+        "alarms on background tags; {label}"
+    );
+    assert!(
+        ev.other_alarms.is_empty(),
+        "alarms on tags that were not taken over; {label}"
+    );
 }
 
 #[test]
@@ -69,7 +93,10 @@ fn deterministic_across_thread_counts() {
     let path = dir.path().join("d.csv");
     write(&posts, &authors, OutFormat::Csv, &path).unwrap();
     let run = |threads: usize| {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
         pool.install(|| {
             let ds = load(&path);
             let an = analyse(&ds);
@@ -78,7 +105,12 @@ fn deterministic_across_thread_counts() {
             if let Some(o) = v.as_object_mut() {
                 o.remove("timings_ms");
             }
-            (an.tags.clone(), an.cluster.clone(), an.dup_group.clone(), v.to_string())
+            (
+                an.tags.clone(),
+                an.cluster.clone(),
+                an.dup_group.clone(),
+                v.to_string(),
+            )
         })
     };
     let one = run(1);

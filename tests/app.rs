@@ -13,8 +13,8 @@ use derail::app::dialogs::ScriptedDialogs;
 use derail::app::views::thousands;
 use derail::app::{DerailApp, Settings};
 use egui::{Key, Modifiers};
-use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
 
 fn sample() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/takeovers_sample.csv")
@@ -29,7 +29,10 @@ fn copy_to_temp(src: &Path) -> (tempfile::TempDir, PathBuf) {
 }
 
 fn app() -> DerailApp {
-    let settings = Settings { labeller: "tester".into(), ..Settings::default() };
+    let settings = Settings {
+        labeller: "tester".into(),
+        ..Settings::default()
+    };
     let mut a = DerailApp::new(settings, Arc::new(ScriptedDialogs::new(vec![])));
     a.config.tags.taggers_dirs.clear();
     a
@@ -93,14 +96,24 @@ fn open_sample_click_a_moment_and_the_table_shows_its_posts() {
         .filter(|&i| {
             let i = i as usize;
             let t = s.ds.created_at[i];
-            an.is_takeover(i) && s.ds.hashtags.get(i).contains(&m.hashtag_index) && t >= m.marked_from_ms && t <= m.marked_to_ms
+            an.is_takeover(i)
+                && s.ds.hashtags.get(i).contains(&m.hashtag_index)
+                && t >= m.marked_from_ms
+                && t <= m.marked_to_ms
         })
         .collect();
     let mut rows = s.rows.to_vec();
     rows.sort_unstable();
-    assert_eq!(rows, expected, "the table shows exactly the moment's takeover posts");
+    assert_eq!(
+        rows, expected,
+        "the table shows exactly the moment's takeover posts"
+    );
     assert!(rows.len() > 500);
-    let count = format!("{} of {} posts", thousands(rows.len() as u64), thousands(n as u64));
+    let count = format!(
+        "{} of {} posts",
+        thousands(rows.len() as u64),
+        thousands(n as u64)
+    );
     h.get_by_label(&count);
     // The moment view compares before and during.
     h.get_by_label_contains("Before:");
@@ -116,9 +129,21 @@ fn search_narrows_the_rows() {
     type_into(&mut h, "Search", "FANCAM");
     wait_idle(&mut h);
     let s = h.state().session.as_ref().unwrap();
-    assert!(!s.rows.is_empty() && s.rows.len() < total, "{} of {total}", s.rows.len());
-    assert!(s.rows.iter().all(|&r| s.ds.text(r as usize).to_lowercase().contains("fancam")));
-    h.get_by_label(&format!("{} of {} posts", thousands(s.rows.len() as u64), thousands(total as u64)));
+    assert!(
+        !s.rows.is_empty() && s.rows.len() < total,
+        "{} of {total}",
+        s.rows.len()
+    );
+    assert!(
+        s.rows
+            .iter()
+            .all(|&r| s.ds.text(r as usize).to_lowercase().contains("fancam"))
+    );
+    h.get_by_label(&format!(
+        "{} of {} posts",
+        thousands(s.rows.len() as u64),
+        thousands(total as u64)
+    ));
     // A broken regex is reported, not a crash.
     h.get_by_label("regex").click();
     h.run_steps(2);
@@ -133,7 +158,11 @@ fn keyboard_labelling_with_undo_and_redo() {
     open_by_path(&mut h, &path);
     let keys: Vec<String> = {
         let s = h.state().session.as_ref().unwrap();
-        s.rows.iter().take(3).map(|&r| s.ds.post_key(r as usize)).collect()
+        s.rows
+            .iter()
+            .take(3)
+            .map(|&r| s.ds.post_key(r as usize))
+            .collect()
     };
     h.key_press(Key::J); // select the first row
     h.run_steps(2);
@@ -148,10 +177,16 @@ fn keyboard_labelling_with_undo_and_redo() {
     }
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run_steps(2);
-    assert_eq!(h.state().session.as_ref().unwrap().labels.name_of(&keys[1]), None);
+    assert_eq!(
+        h.state().session.as_ref().unwrap().labels.name_of(&keys[1]),
+        None
+    );
     h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
     h.run_steps(2);
-    assert_eq!(h.state().session.as_ref().unwrap().labels.name_of(&keys[1]), Some("original"));
+    assert_eq!(
+        h.state().session.as_ref().unwrap().labels.name_of(&keys[1]),
+        Some("original")
+    );
     // K moves back; Backspace clears.
     h.key_press(Key::K);
     h.run_steps(2);

@@ -34,7 +34,9 @@ fn binary_file() {
     let p = write(&d, "image.csv", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
     let m = load(&p).unwrap_err().to_string();
     assert!(m.contains("image.csv") && m.contains("PNG"), "{m}");
-    let noise: Vec<u8> = (0..10_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let noise: Vec<u8> = (0..10_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
     let p = write(&d, "noise.jsonl", &noise);
     let m = load(&p).unwrap_err().to_string();
     assert!(m.contains("noise.jsonl") && m.contains("binary"), "{m}");
@@ -44,7 +46,9 @@ fn binary_file() {
 fn one_megabyte_text_field() {
     let d = tempfile::tempdir().unwrap();
     let big = "x".repeat(1 << 20);
-    let csv = format!("id,created_at,text\n1,2020-01-01T00:00:00Z,ok text\n2,2020-01-01T00:01:00Z,\"{big}\"\n3,2020-01-01T00:02:00Z,fine\n");
+    let csv = format!(
+        "id,created_at,text\n1,2020-01-01T00:00:00Z,ok text\n2,2020-01-01T00:01:00Z,\"{big}\"\n3,2020-01-01T00:02:00Z,fine\n"
+    );
     let p = write(&d, "big.csv", csv.as_bytes());
     let ds = load(&p).unwrap();
     let r = &ds.report;
@@ -55,10 +59,15 @@ fn one_megabyte_text_field() {
     assert_eq!(rej.column.as_deref(), Some("text"));
     assert!(rej.reason.contains("1048576 bytes"), "{}", rej.reason);
     // The same in JSON.
-    let json = format!("{{\"id\": \"1\", \"created_at\": \"2020-01-01T00:00:00Z\", \"text\": \"{big}\", \"author_id\": \"9\"}}\n{{\"id\": \"2\", \"created_at\": \"2020-01-01T00:00:00Z\", \"text\": \"ok\", \"author_id\": \"9\"}}\n");
+    let json = format!(
+        "{{\"id\": \"1\", \"created_at\": \"2020-01-01T00:00:00Z\", \"text\": \"{big}\", \"author_id\": \"9\"}}\n{{\"id\": \"2\", \"created_at\": \"2020-01-01T00:00:00Z\", \"text\": \"ok\", \"author_id\": \"9\"}}\n"
+    );
     let p = write(&d, "big.jsonl", json.as_bytes());
     let ds = load(&p).unwrap();
-    assert_eq!((ds.report.rows_in, ds.report.loaded, ds.report.rejected), (2, 1, 1));
+    assert_eq!(
+        (ds.report.rows_in, ds.report.loaded, ds.report.rejected),
+        (2, 1, 1)
+    );
     assert_eq!(ds.report.rejections[0].kind, RejectKind::FieldTooLarge);
 }
 
@@ -74,10 +83,18 @@ fn missing_timestamp_and_ragged_rows_name_their_lines() {
     let kinds: Vec<(u64, RejectKind)> = r.rejections.iter().map(|x| (x.line, x.kind)).collect();
     assert_eq!(
         kinds,
-        [(3, RejectKind::MissingTimestamp), (4, RejectKind::BadTimestamp), (5, RejectKind::RaggedRow)]
+        [
+            (3, RejectKind::MissingTimestamp),
+            (4, RejectKind::BadTimestamp),
+            (5, RejectKind::RaggedRow)
+        ]
     );
     assert!(r.rejections[1].reason.contains("yesterday"));
-    assert!(r.rejections[2].reason.contains("2 fields"), "{}", r.rejections[2].reason);
+    assert!(
+        r.rejections[2].reason.contains("2 fields"),
+        "{}",
+        r.rejections[2].reason
+    );
     // The row with an extra field keeps its data and is reported.
     assert!(r.warning("ragged_rows").is_some());
     // A file whose rows all lack a timestamp is an error that quotes the first problem.
@@ -91,9 +108,18 @@ fn missing_timestamp_and_ragged_rows_name_their_lines() {
 #[test]
 fn no_text_column_lists_the_columns() {
     let d = tempfile::tempdir().unwrap();
-    let p = write(&d, "numbers.csv", b"id,created_at,score\n1,2020-01-01,3\n2,2020-01-02,4\n");
+    let p = write(
+        &d,
+        "numbers.csv",
+        b"id,created_at,score\n1,2020-01-01,3\n2,2020-01-02,4\n",
+    );
     let m = load(&p).unwrap_err().to_string();
-    assert!(m.contains("numbers.csv") && m.contains("no text column") && m.contains("id, created_at, score"), "{m}");
+    assert!(
+        m.contains("numbers.csv")
+            && m.contains("no text column")
+            && m.contains("id, created_at, score"),
+        "{m}"
+    );
     // An override fixes it.
     let opts = LoadOptions {
         overrides: vec![derail::load::mapping::MapOverride::parse("text=score").unwrap()],
@@ -107,7 +133,9 @@ fn no_text_column_lists_the_columns() {
 fn invalid_and_truncated_json_lines() {
     let d = tempfile::tempdir().unwrap();
     let good = r#"{"id": "1", "created_at": "2021-01-01T00:00:00.000Z", "text": "hi #a", "author_id": "7"}"#;
-    let body = format!("{good}\n{{\"id\": \"2\", broken\n{good}\n{{\"id\": \"3\", \"created_at\": \"2021-01-0");
+    let body = format!(
+        "{good}\n{{\"id\": \"2\", broken\n{good}\n{{\"id\": \"3\", \"created_at\": \"2021-01-0"
+    );
     let p = write(&d, "cut.jsonl", body.as_bytes());
     let ds = load(&p).unwrap();
     let r = &ds.report;
@@ -127,9 +155,16 @@ fn latin1_rows_and_format_detected_from_content() {
     let ds = load(&p).unwrap();
     assert_eq!(ds.text(0), "café au lait");
     assert_eq!(ds.text(2), "déjà vu");
-    assert_eq!(ds.report.warning("not_utf8").map(|w| w.lines.clone()), Some(vec![2]));
+    assert_eq!(
+        ds.report.warning("not_utf8").map(|w| w.lines.clone()),
+        Some(vec![2])
+    );
     // A .csv that holds JSON is read as JSON, and the mismatch is reported.
-    let p = write(&d, "really_json.csv", br#"{"id": "1", "created_at": "2021-01-01T00:00:00.000Z", "text": "x", "author_id": "7"}"#);
+    let p = write(
+        &d,
+        "really_json.csv",
+        br#"{"id": "1", "created_at": "2021-01-01T00:00:00.000Z", "text": "x", "author_id": "7"}"#,
+    );
     let ds = load(&p).unwrap();
     assert!(ds.source.format.is_json());
     assert!(ds.report.warning("extension_mismatch").is_some());

@@ -24,7 +24,19 @@ fn generate_inspect_analyze() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("kpop.csv");
     let d = data.to_str().unwrap();
-    let (ok, _, err) = run(&["generate", "--scenario", "kpop", "--posts", "6000", "--format", "csv", "--seed", "3", "--out", d]);
+    let (ok, _, err) = run(&[
+        "generate",
+        "--scenario",
+        "kpop",
+        "--posts",
+        "6000",
+        "--format",
+        "csv",
+        "--seed",
+        "3",
+        "--out",
+        d,
+    ]);
     assert!(ok, "{err}");
     assert!(dir.path().join("kpop.csv.truth.json").exists());
     assert!(dir.path().join("kpop.csv.truth.csv").exists());
@@ -32,25 +44,57 @@ fn generate_inspect_analyze() {
     let (ok, out, err) = run(&["inspect", d, "--json"]);
     assert!(ok, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    for key in ["format", "mapping", "posts", "rejected", "rejections", "time_min", "time_max", "authors", "top_hashtags"] {
+    for key in [
+        "format",
+        "mapping",
+        "posts",
+        "rejected",
+        "rejections",
+        "time_min",
+        "time_max",
+        "authors",
+        "top_hashtags",
+    ] {
         assert!(v.get(key).is_some(), "inspect --json lacks {key}");
     }
     assert_eq!(v["posts"], 6000);
     assert_eq!(v["format"], "csv");
-    assert!(v["mapping"].as_array().unwrap().iter().any(|m| m["role"] == "text" && m["confidence"].as_f64().unwrap() > 0.5));
+    assert!(
+        v["mapping"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["role"] == "text" && m["confidence"].as_f64().unwrap() > 0.5)
+    );
     let (ok, text, _) = run(&["inspect", d]);
     assert!(ok);
-    for word in ["Format", "Columns", "Rows", "Time range", "Authors", "Top hashtags"] {
+    for word in [
+        "Format",
+        "Columns",
+        "Rows",
+        "Time range",
+        "Authors",
+        "Top hashtags",
+    ] {
         assert!(text.contains(word), "inspect text lacks {word}: {text}");
     }
 
     let out_csv = dir.path().join("annotated.csv");
     let report = dir.path().join("report.json");
     let (ok, _, err) = run(&[
-        "analyze", d, "--out", out_csv.to_str().unwrap(), "--report", report.to_str().unwrap(), "--timings",
+        "analyze",
+        d,
+        "--out",
+        out_csv.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+        "--timings",
     ]);
     assert!(ok, "{err}");
-    assert!(err.contains("timings") && err.contains("near-duplicates"), "{err}");
+    assert!(
+        err.contains("timings") && err.contains("near-duplicates"),
+        "{err}"
+    );
     // Every input column, unchanged, then derail's.
     let original = std::fs::read_to_string(&data).unwrap();
     let annotated = std::fs::read_to_string(&out_csv).unwrap();
@@ -59,21 +103,51 @@ fn generate_inspect_analyze() {
     assert_eq!(orig_lines.len(), ann_lines.len());
     assert_eq!(
         ann_lines[0],
-        format!("{},derail_tags,derail_cluster,derail_dup_group,derail_coordinated,derail_takeover,derail_label", orig_lines[0])
+        format!(
+            "{},derail_tags,derail_cluster,derail_dup_group,derail_coordinated,derail_takeover,derail_label",
+            orig_lines[0]
+        )
     );
     for (o, a) in orig_lines.iter().zip(&ann_lines).skip(1).take(200) {
         assert!(a.starts_with(o), "row not kept byte for byte:\n{o}\n{a}");
     }
     let mut rdr = csv::Reader::from_path(&out_csv).unwrap();
-    let takeovers = rdr.records().filter(|r| r.as_ref().map(|r| &r[r.len() - 2] == "true").unwrap_or(false)).count();
+    let takeovers = rdr
+        .records()
+        .filter(|r| {
+            r.as_ref()
+                .map(|r| &r[r.len() - 2] == "true")
+                .unwrap_or(false)
+        })
+        .count();
     assert!(takeovers > 1000, "{takeovers}");
-    let r: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
-    for key in ["version", "config", "posts", "rejected", "hashtags", "clusters", "dup_groups", "coordination", "takeovers"] {
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    for key in [
+        "version",
+        "config",
+        "posts",
+        "rejected",
+        "hashtags",
+        "clusters",
+        "dup_groups",
+        "coordination",
+        "takeovers",
+    ] {
         assert!(r.get(key).is_some(), "report lacks {key}");
     }
     let t = &r["takeovers"][0];
     assert_eq!(t["hashtag"], "whitelivesmatter");
-    for key in ["hashtag", "start", "peak", "end", "share", "newcomer_share", "score", "clusters"] {
+    for key in [
+        "hashtag",
+        "start",
+        "peak",
+        "end",
+        "share",
+        "newcomer_share",
+        "score",
+        "clusters",
+    ] {
         assert!(t.get(key).is_some(), "takeover lacks {key}");
     }
     assert!(t["start"].as_str().unwrap().ends_with('Z'));
@@ -85,7 +159,20 @@ fn json_inputs_export_flattened_columns() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("flood.jsonl");
     let d = data.to_str().unwrap();
-    assert!(run(&["generate", "--scenario", "spam", "--posts", "3000", "--format", "twarc2", "--out", d]).0);
+    assert!(
+        run(&[
+            "generate",
+            "--scenario",
+            "spam",
+            "--posts",
+            "3000",
+            "--format",
+            "twarc2",
+            "--out",
+            d
+        ])
+        .0
+    );
     let out_csv = dir.path().join("a.csv");
     let (ok, _, err) = run(&["analyze", d, "--out", out_csv.to_str().unwrap()]);
     assert!(ok, "{err}");
@@ -100,8 +187,22 @@ fn json_inputs_export_flattened_columns() {
 fn map_override_and_errors() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("odd.csv");
-    std::fs::write(&p, "when,what,who\n2021-05-01 10:00,first post here,a\n2021-05-01 10:05,second post here,b\n").unwrap();
-    let (ok, out, err) = run(&["inspect", p.to_str().unwrap(), "--json", "--map", "text=what", "--map", "author=who", "--tz", "+02:00"]);
+    std::fs::write(
+        &p,
+        "when,what,who\n2021-05-01 10:00,first post here,a\n2021-05-01 10:05,second post here,b\n",
+    )
+    .unwrap();
+    let (ok, out, err) = run(&[
+        "inspect",
+        p.to_str().unwrap(),
+        "--json",
+        "--map",
+        "text=what",
+        "--map",
+        "author=who",
+        "--tz",
+        "+02:00",
+    ]);
     assert!(ok, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["posts"], 2);
@@ -109,7 +210,10 @@ fn map_override_and_errors() {
     assert_eq!(v["naive_zone"], "+02:00");
     let (ok, _, err) = run(&["inspect", p.to_str().unwrap(), "--map", "text=nope"]);
     assert!(!ok);
-    assert!(err.contains("odd.csv") && err.contains("nope") && err.contains("when, what, who"), "{err}");
+    assert!(
+        err.contains("odd.csv") && err.contains("nope") && err.contains("when, what, who"),
+        "{err}"
+    );
     let (ok, _, err) = run(&["inspect", dir.path().join("missing.csv").to_str().unwrap()]);
     assert!(!ok && err.contains("missing.csv"), "{err}");
 }

@@ -60,10 +60,18 @@ fn journal_survives_kill_9() {
     child.wait().unwrap();
     let reopened = Labels::open(&data, &ds.source.fingerprint).unwrap();
     for (k, key) in keys.iter().take(acked).enumerate() {
-        assert_eq!(reopened.name_of(key), Some(labels[k % 3]), "label {k} was shown as saved but lost");
+        assert_eq!(
+            reopened.name_of(key),
+            Some(labels[k % 3]),
+            "label {k} was shown as saved but lost"
+        );
     }
     assert!(reopened.len() >= acked);
-    assert!(reopened.warnings.iter().all(|w| w.contains("cut short")), "{:?}", reopened.warnings);
+    assert!(
+        reopened.warnings.iter().all(|w| w.contains("cut short")),
+        "{:?}",
+        reopened.warnings
+    );
 }
 
 #[test]
@@ -77,10 +85,23 @@ fn export_round_trip_keeps_labels_ids_and_bytes() {
     let t = labels.by_name("takeover").unwrap();
     let o = labels.by_name("original").unwrap();
     let picked: Vec<String> = (0..ds.len()).step_by(37).map(|i| ds.post_key(i)).collect();
-    labels.apply(LabelCommand::Assign { posts: picked[..20].to_vec(), label: Some(t) }).unwrap();
-    labels.apply(LabelCommand::Assign { posts: picked[20..].to_vec(), label: Some(o) }).unwrap();
+    labels
+        .apply(LabelCommand::Assign {
+            posts: picked[..20].to_vec(),
+            label: Some(t),
+        })
+        .unwrap();
+    labels
+        .apply(LabelCommand::Assign {
+            posts: picked[20..].to_vec(),
+            label: Some(o),
+        })
+        .unwrap();
     let out = dir.path().join("export.csv");
-    let opts = ExportOptions { label_details: true, ..Default::default() };
+    let opts = ExportOptions {
+        label_details: true,
+        ..Default::default()
+    };
     let s = export_annotated(&ds, Some(&an), Some(&labels), &out, &opts, &Progress::new()).unwrap();
     assert_eq!(s.rows, ds.len() as u64);
     // Original bytes first, then derail's columns.
@@ -99,7 +120,10 @@ fn export_round_trip_keeps_labels_ids_and_bytes() {
     let coding = derail::labels::agreement::read_annotated(&out).unwrap();
     assert_eq!(coding.len(), picked.len());
     for (k, key) in picked.iter().enumerate() {
-        assert_eq!(coding.get(key).map(String::as_str), Some(if k < 20 { "takeover" } else { "original" }));
+        assert_eq!(
+            coding.get(key).map(String::as_str),
+            Some(if k < 20 { "takeover" } else { "original" })
+        );
     }
     let mut rdr = csv::Reader::from_path(&out).unwrap();
     let h = rdr.headers().unwrap().clone();
@@ -113,8 +137,20 @@ fn export_round_trip_keeps_labels_ids_and_bytes() {
     assert_eq!((n, unmatched), (picked.len(), 0));
     assert_eq!(fresh.name_of(&picked[0]), Some("takeover"));
     // Changing the source after load is caught, not exported wrongly.
-    std::fs::write(&data, orig.replacen("#WhiteLivesMatter", "#Whitelivesmatter", 1)).unwrap();
-    let err = export_annotated(&ds, Some(&an), Some(&labels), &dir.path().join("x.csv"), &opts, &Progress::new()).unwrap_err();
+    std::fs::write(
+        &data,
+        orig.replacen("#WhiteLivesMatter", "#Whitelivesmatter", 1),
+    )
+    .unwrap();
+    let err = export_annotated(
+        &ds,
+        Some(&an),
+        Some(&labels),
+        &dir.path().join("x.csv"),
+        &opts,
+        &Progress::new(),
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("changed"), "{err}");
 }
 
@@ -125,7 +161,10 @@ fn neutralised_export_and_atomic_write() {
     std::fs::write(&data, "id,created_at,text\n1,2021-01-01T00:00:00Z,=HYPERLINK(\"x\")\n2,2021-01-01T00:00:01Z,@SUM(1) ok\n3,2021-01-01T00:00:02Z,-5\n").unwrap();
     let ds = load(&data);
     let out = dir.path().join("n.csv");
-    let opts = ExportOptions { neutralize_formulas: true, ..Default::default() };
+    let opts = ExportOptions {
+        neutralize_formulas: true,
+        ..Default::default()
+    };
     export_annotated(&ds, None, None, &out, &opts, &Progress::new()).unwrap();
     let mut rdr = csv::Reader::from_path(&out).unwrap();
     let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
@@ -133,7 +172,11 @@ fn neutralised_export_and_atomic_write() {
     assert_eq!(&rows[1][2], "'@SUM(1) ok");
     assert_eq!(&rows[2][2], "-5");
     // No temporary files are left behind.
-    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().contains(".tmp")).collect();
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp"))
+        .collect();
     assert!(left.is_empty());
 }
 
@@ -143,16 +186,42 @@ fn agree_command() {
     let a = dir.path().join("a.csv");
     let b = dir.path().join("b.csv");
     let c = dir.path().join("c.csv");
-    std::fs::write(&a, "id,derail_label\n1,y\n2,y\n3,y\n4,y\n5,y\n6,n\n7,n\n8,n\n9,n\n10,n\n").unwrap();
-    std::fs::write(&b, "id,derail_label\n1,y\n2,y\n3,y\n4,y\n5,n\n6,n\n7,n\n8,n\n9,y\n10,y\n").unwrap();
-    std::fs::write(&c, "id,derail_label\n1,y\n2,y\n3,y\n4,y\n5,y\n6,n\n7,n\n8,n\n9,n\n10,y\n").unwrap();
-    let out = Command::new(derail_bin()).args(["agree", a.to_str().unwrap(), b.to_str().unwrap(), "--json"]).output().unwrap();
+    std::fs::write(
+        &a,
+        "id,derail_label\n1,y\n2,y\n3,y\n4,y\n5,y\n6,n\n7,n\n8,n\n9,n\n10,n\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &b,
+        "id,derail_label\n1,y\n2,y\n3,y\n4,y\n5,n\n6,n\n7,n\n8,n\n9,y\n10,y\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &c,
+        "id,derail_label\n1,y\n2,y\n3,y\n4,y\n5,y\n6,n\n7,n\n8,n\n9,n\n10,y\n",
+    )
+    .unwrap();
+    let out = Command::new(derail_bin())
+        .args(["agree", a.to_str().unwrap(), b.to_str().unwrap(), "--json"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!((v["pairs"][0]["kappa"].as_f64().unwrap() - 0.4).abs() < 1e-9);
     assert_eq!(v["pairs"][0]["disagreements"].as_array().unwrap().len(), 3);
-    let out = Command::new(derail_bin()).args(["agree", a.to_str().unwrap(), b.to_str().unwrap(), c.to_str().unwrap()]).output().unwrap();
+    let out = Command::new(derail_bin())
+        .args([
+            "agree",
+            a.to_str().unwrap(),
+            b.to_str().unwrap(),
+            c.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("Krippendorff's alpha (3 labellers)"), "{text}");
+    assert!(
+        text.contains("Krippendorff's alpha (3 labellers)"),
+        "{text}"
+    );
     assert!(text.contains("confusion matrix"));
 }

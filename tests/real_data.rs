@@ -19,20 +19,32 @@ fn file(name: &str) -> Option<std::path::PathBuf> {
 
 #[test]
 fn twarc2_pages_use_includes_for_handles_and_retweet_text() {
-    let Some(p) = file("twarc2_kpop_20210922.jsonl") else { return };
+    let Some(p) = file("twarc2_kpop_20210922.jsonl") else {
+        return;
+    };
     let ds = load(&p);
     assert_eq!(ds.source.format, Format::Twarc2Pages);
     assert_eq!(ds.len(), 100);
     assert!(ds.report.balanced());
     assert_eq!(ds.authors.len(), 87);
-    assert_eq!(ds.kind.iter().filter(|k| **k == PostKind::Retweet).count(), 78);
+    assert_eq!(
+        ds.kind.iter().filter(|k| **k == PostKind::Retweet).count(),
+        78
+    );
     // Handles come from includes.users, not ids.
     assert!((0..ds.len()).all(|i| !ds.handle(i).chars().all(|c| c.is_ascii_digit())));
     // Retweets carry the full text of the retweeted tweet, not the "…" cut.
-    let cut = (0..ds.len()).filter(|&i| ds.kind[i] == PostKind::Retweet && ds.text(i).ends_with('…')).count();
+    let cut = (0..ds.len())
+        .filter(|&i| ds.kind[i] == PostKind::Retweet && ds.text(i).ends_with('…'))
+        .count();
     assert_eq!(cut, 0, "retweet texts were left truncated");
     let kpop = ds.hashtag_names.get("kpop").unwrap();
-    assert_eq!((0..ds.len()).filter(|&i| ds.hashtags.get(i).contains(&kpop)).count(), 100);
+    assert_eq!(
+        (0..ds.len())
+            .filter(|&i| ds.hashtags.get(i).contains(&kpop))
+            .count(),
+        100
+    );
 
     for (name, posts, authors) in [
         ("twarc2_brexit_20210922.jsonl", 100, 98),
@@ -49,11 +61,16 @@ fn twarc2_pages_use_includes_for_handles_and_retweet_text() {
 
 #[test]
 fn twarc2_flattened() {
-    let Some(p) = file("twarc2_flattened_20210408.jsonl") else { return };
+    let Some(p) = file("twarc2_flattened_20210408.jsonl") else {
+        return;
+    };
     let ds = load(&p);
     assert_eq!(ds.source.format, Format::Twarc2Flat);
     assert_eq!(ds.len(), 100);
-    assert_eq!(ds.kind.iter().filter(|k| **k == PostKind::Retweet).count(), 47);
+    assert_eq!(
+        ds.kind.iter().filter(|k| **k == PostKind::Retweet).count(),
+        47
+    );
     let en = ds.langs.get("en").unwrap();
     let es = ds.langs.get("es").unwrap();
     assert_eq!(ds.lang.iter().filter(|&&l| l as u32 == en).count(), 86);
@@ -62,39 +79,61 @@ fn twarc2_flattened() {
 
 #[test]
 fn v1_search_response_with_tied_timestamps_is_reported() {
-    let Some(p) = file("twitter_v1.1_search_response_20160123.json") else { return };
+    let Some(p) = file("twitter_v1.1_search_response_20160123.json") else {
+        return;
+    };
     let ds = load(&p);
     assert_eq!(ds.source.format, Format::TwitterV1Search);
     assert_eq!(ds.len(), 100);
-    assert_eq!(ds.kind.iter().filter(|k| **k == PostKind::Retweet).count(), 74);
-    let w = ds.report.warning("same_second").expect("the tied timestamps are reported");
+    assert_eq!(
+        ds.kind.iter().filter(|k| **k == PostKind::Retweet).count(),
+        74
+    );
+    let w = ds
+        .report
+        .warning("same_second")
+        .expect("the tied timestamps are reported");
     assert_eq!(w.count, 100);
     // Retweet text is rebuilt from retweeted_status.
-    let i = (0..ds.len()).find(|&i| ds.kind[i] == PostKind::Retweet).unwrap();
+    let i = (0..ds.len())
+        .find(|&i| ds.kind[i] == PostKind::Retweet)
+        .unwrap();
     assert!(ds.text(i).starts_with("RT @"));
     assert!(!ds.ref_id(i).is_empty());
 }
 
 #[test]
 fn snscrape_utf16_is_transcoded_and_reported() {
-    let Some(p) = file("snscrape_ukraine_20230514_utf16.jsonl") else { return };
+    let Some(p) = file("snscrape_ukraine_20230514_utf16.jsonl") else {
+        return;
+    };
     let ds = load(&p);
     assert_eq!(ds.source.format, Format::Snscrape);
     assert_eq!(ds.len(), 100);
     assert!(ds.report.warning("utf16").is_some());
     assert!(ds.report.encoding.contains("UTF-16LE"));
     let ukraine = ds.hashtag_names.get("ukraine").unwrap();
-    assert_eq!((0..ds.len()).filter(|&i| ds.hashtags.get(i).contains(&ukraine)).count(), 100);
+    assert_eq!(
+        (0..ds.len())
+            .filter(|&i| ds.hashtags.get(i).contains(&ukraine))
+            .count(),
+        100
+    );
 }
 
 #[test]
 fn bluesky_postviews_and_feed_items() {
-    let Some(p) = file("bluesky_postviews_202503.json") else { return };
+    let Some(p) = file("bluesky_postviews_202503.json") else {
+        return;
+    };
     let ds = load(&p);
     assert_eq!(ds.source.format, Format::Bluesky);
     assert_eq!(ds.len(), 123);
     // Two repost wrappers become reposts by the reposting account.
-    assert_eq!(ds.kind.iter().filter(|k| **k == PostKind::Retweet).count(), 2);
+    assert_eq!(
+        ds.kind.iter().filter(|k| **k == PostKind::Retweet).count(),
+        2
+    );
     // Four uris appear twice: reported, and addressed as ID#2.
     assert_eq!(ds.report.duplicate_ids.ids_repeated, 4);
     assert!((0..ds.len()).any(|i| ds.post_key(i).ends_with("#2")));
@@ -104,12 +143,18 @@ fn bluesky_postviews_and_feed_items() {
 
 #[test]
 fn twarc_csv_early_layout_with_json_cells() {
-    let Some(p) = file("twarc_csv_early_small_sample.csv") else { return };
+    let Some(p) = file("twarc_csv_early_small_sample.csv") else {
+        return;
+    };
     let ds = load(&p);
     assert_eq!(ds.source.format, Format::Csv);
     assert_eq!(ds.len(), 4);
     // JSON-encoded text cells are decoded.
-    assert!(ds.text(0).starts_with("After a long quest"), "{}", ds.text(0));
+    assert!(
+        ds.text(0).starts_with("After a long quest"),
+        "{}",
+        ds.text(0)
+    );
     assert!(ds.text(0).contains("can’t"));
     // referenced_tweets marks the quote.
     assert_eq!(ds.kind[3], PostKind::Quote);
@@ -119,7 +164,9 @@ fn twarc_csv_early_layout_with_json_cells() {
 
 #[test]
 fn airline_csv_damage_is_repaired_or_reported() {
-    let Some(p) = file("airline_sentiment_Tweets_mangled_copy.csv") else { return };
+    let Some(p) = file("airline_sentiment_Tweets_mangled_copy.csv") else {
+        return;
+    };
     let ds = load(&p);
     let r = &ds.report;
     assert_eq!(r.rows_in, 14_640);
@@ -128,24 +175,40 @@ fn airline_csv_damage_is_repaired_or_reported() {
     // timestamp entirely and are rejected, each with its line and reason.
     assert_eq!(r.warning("shifted_columns").map(|w| w.count), Some(557));
     assert_eq!(r.rejected, 6);
-    assert!(r.rejections.iter().all(|x| x.kind == RejectKind::BadTimestamp && x.line > 1));
-    assert!(r.rejections[0].reason.contains("cut off") || r.rejections[0].reason.contains("unreadable"));
+    assert!(
+        r.rejections
+            .iter()
+            .all(|x| x.kind == RejectKind::BadTimestamp && x.line > 1)
+    );
+    assert!(
+        r.rejections[0].reason.contains("cut off") || r.rejections[0].reason.contains("unreadable")
+    );
     // Float-rounded ids are reported, with the duplicates they caused.
     assert!(r.warning("float_rounded_ids").is_some());
     assert_eq!(r.duplicate_ids.ids_repeated, 155);
     // The repaired text is whole again.
-    let i = (0..ds.len()).find(|&i| ds.text(i).contains("I <3 pretty graphics")).expect("rejoined text");
+    let i = (0..ds.len())
+        .find(|&i| ds.text(i).contains("I <3 pretty graphics"))
+        .expect("rejoined text");
     assert!(ds.text(i).contains("so much better"));
 }
 
 #[test]
 fn bts_csv_with_padded_delimiter_and_literal_escapes() {
-    let Some(p) = file("kpop_bts_army_matchamillion_20200607.csv") else { return };
+    let Some(p) = file("kpop_bts_army_matchamillion_20200607.csv") else {
+        return;
+    };
     let ds = load(&p);
     assert_eq!(ds.len(), 841);
     assert!(ds.report.balanced());
     assert_eq!(ds.report.rejected, 0);
-    assert!(ds.report.delimiter.as_deref().unwrap_or("").contains("padded"));
+    assert!(
+        ds.report
+            .delimiter
+            .as_deref()
+            .unwrap_or("")
+            .contains("padded")
+    );
     assert!(ds.report.warning("literal_escapes").is_some());
     // \u2019 is decoded; the v1.1-style timestamps parse.
     assert!((0..ds.len()).any(|i| ds.text(i).contains('’')));
@@ -168,19 +231,32 @@ fn no_real_file_holds_a_takeover() {
     for p in names {
         let ds = load(&p);
         let an = analyse(&ds);
-        assert!(an.moments.is_empty(), "{}: {:?}", p.display(), an.moments.iter().map(|m| &m.hashtag).collect::<Vec<_>>());
+        assert!(
+            an.moments.is_empty(),
+            "{}: {:?}",
+            p.display(),
+            an.moments.iter().map(|m| &m.hashtag).collect::<Vec<_>>()
+        );
         // Every assessed hashtag says why.
         assert!(an.hashtags.iter().all(|h| !h.reason.is_empty()));
     }
     // The short query files are declined for lack of a baseline, and say so.
     let ds = load(&dir.join("twarc2_blacklivesmatter_20210626.jsonl"));
     let an = analyse(&ds);
-    let blm = an.hashtags.iter().find(|h| h.tag == "blacklivesmatter").unwrap();
+    let blm = an
+        .hashtags
+        .iter()
+        .find(|h| h.tag == "blacklivesmatter")
+        .unwrap();
     assert_eq!(blm.status, "not assessed");
     assert!(blm.reason.contains("baseline"));
     // The BTS ARMY day is judged, and is not a takeover.
     let ds = load(&dir.join("kpop_bts_army_matchamillion_20200607.csv"));
     let an = analyse(&ds);
-    let m = an.hashtags.iter().find(|h| h.tag == "matchamillion").unwrap();
+    let m = an
+        .hashtags
+        .iter()
+        .find(|h| h.tag == "matchamillion")
+        .unwrap();
     assert_eq!(m.status, "no takeover");
 }

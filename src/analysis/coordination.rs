@@ -27,6 +27,9 @@ pub struct CoordResult {
     pub groups: Vec<CoordGroup>,
 }
 
+/// (group, posts, start, end, accounts)
+type Episode = (u32, Vec<u32>, i64, i64, u32);
+
 /// Finds episodes where `min_accounts` distinct accounts post within `window_ms` in one
 /// near-duplicate group.
 pub fn find_coordination(
@@ -43,7 +46,7 @@ pub fn find_coordination(
         }
     }
     // Per group: sliding windows over time with a distinct-author count.
-    let episodes: Vec<Vec<(u32, Vec<u32>, i64, i64, u32)>> = members
+    let episodes: Vec<Vec<Episode>> = members
         .par_iter_mut()
         .enumerate()
         .map(|(g, posts)| {
@@ -59,7 +62,9 @@ pub fn find_coordination(
             for hi in 0..posts.len() {
                 let a = ds.author[posts[hi] as usize];
                 *counts.entry(a).or_default() += 1;
-                while ds.created_at[posts[hi] as usize] - ds.created_at[posts[lo] as usize] > window_ms {
+                while ds.created_at[posts[hi] as usize] - ds.created_at[posts[lo] as usize]
+                    > window_ms
+                {
                     let b = ds.author[posts[lo] as usize];
                     if let Some(c) = counts.get_mut(&b) {
                         *c -= 1;
@@ -89,7 +94,8 @@ pub fn find_coordination(
                 let start = k;
                 while k + 1 < posts.len()
                     && marked[k + 1]
-                    && ds.created_at[posts[k + 1] as usize] - ds.created_at[posts[k] as usize] <= window_ms
+                    && ds.created_at[posts[k + 1] as usize] - ds.created_at[posts[k] as usize]
+                        <= window_ms
                 {
                     k += 1;
                 }
@@ -112,14 +118,22 @@ pub fn find_coordination(
     let mut coordinated = vec![false; ds.len()];
     let mut groups = Vec::new();
     for (g, posts, start, end, accounts) in episodes.into_iter().flatten() {
-        let retweets = posts.iter().filter(|&&i| ds.kind[i as usize] == PostKind::Retweet).count();
+        let retweets = posts
+            .iter()
+            .filter(|&&i| ds.kind[i as usize] == PostKind::Retweet)
+            .count();
         for &i in &posts {
             coordinated[i as usize] = true;
         }
         groups.push(CoordGroup {
             id: 0,
             dup_group: g,
-            kind: if retweets * 2 > posts.len() { "co-retweet" } else { "co-post" }.to_string(),
+            kind: if retweets * 2 > posts.len() {
+                "co-retweet"
+            } else {
+                "co-post"
+            }
+            .to_string(),
             accounts,
             posts: posts.len() as u32,
             start_ms: start,
@@ -130,5 +144,8 @@ pub fn find_coordination(
     for (k, c) in groups.iter_mut().enumerate() {
         c.id = k as u32;
     }
-    CoordResult { coordinated, groups }
+    CoordResult {
+        coordinated,
+        groups,
+    }
 }

@@ -254,7 +254,13 @@ impl Analysis {
     }
 }
 
-fn stage<T>(progress: &Progress, timings: &mut Vec<(String, f64)>, name: &str, total: u64, f: impl FnOnce() -> T) -> Result<T, Cancelled> {
+fn stage<T>(
+    progress: &Progress,
+    timings: &mut Vec<(String, f64)>,
+    name: &str,
+    total: u64,
+    f: impl FnOnce() -> T,
+) -> Result<T, Cancelled> {
     progress.check()?;
     progress.begin(name, total);
     let t = Instant::now();
@@ -270,13 +276,48 @@ fn stage<T>(progress: &Progress, timings: &mut Vec<(String, f64)>, name: &str, t
 /// ISO 639-3 → 639-1 for the languages whatlang knows that have a two-letter code.
 fn iso1(code: &str) -> &str {
     match code {
-        "eng" => "en", "spa" => "es", "fra" => "fr", "deu" => "de", "ita" => "it", "por" => "pt",
-        "nld" => "nl", "rus" => "ru", "ukr" => "uk", "pol" => "pl", "tur" => "tr", "kor" => "ko",
-        "jpn" => "ja", "cmn" => "zh", "ara" => "ar", "hin" => "hi", "ind" => "id", "swe" => "sv",
-        "dan" => "da", "fin" => "fi", "ces" => "cs", "ell" => "el", "heb" => "he", "tha" => "th",
-        "vie" => "vi", "ron" => "ro", "hun" => "hu", "pes" => "fa", "ben" => "bn", "tgl" => "tl",
-        "cat" => "ca", "nob" => "no", "bul" => "bg", "hrv" => "hr", "srp" => "sr", "slk" => "sk",
-        "slv" => "sl", "lit" => "lt", "lav" => "lv", "est" => "et", "urd" => "ur", "tam" => "ta",
+        "eng" => "en",
+        "spa" => "es",
+        "fra" => "fr",
+        "deu" => "de",
+        "ita" => "it",
+        "por" => "pt",
+        "nld" => "nl",
+        "rus" => "ru",
+        "ukr" => "uk",
+        "pol" => "pl",
+        "tur" => "tr",
+        "kor" => "ko",
+        "jpn" => "ja",
+        "cmn" => "zh",
+        "ara" => "ar",
+        "hin" => "hi",
+        "ind" => "id",
+        "swe" => "sv",
+        "dan" => "da",
+        "fin" => "fi",
+        "ces" => "cs",
+        "ell" => "el",
+        "heb" => "he",
+        "tha" => "th",
+        "vie" => "vi",
+        "ron" => "ro",
+        "hun" => "hu",
+        "pes" => "fa",
+        "ben" => "bn",
+        "tgl" => "tl",
+        "cat" => "ca",
+        "nob" => "no",
+        "bul" => "bg",
+        "hrv" => "hr",
+        "srp" => "sr",
+        "slk" => "sk",
+        "slv" => "sl",
+        "lit" => "lt",
+        "lav" => "lv",
+        "est" => "et",
+        "urd" => "ur",
+        "tam" => "ta",
         other => other,
     }
 }
@@ -288,7 +329,10 @@ fn script_bits(text: &str) -> u64 {
         let u = ch as u32;
         let k = if ch.is_ascii_alphabetic() || (0xC0..=0x24F).contains(&u) {
             0
-        } else if (0xAC00..=0xD7A3).contains(&u) || (0x1100..=0x11FF).contains(&u) || (0x3130..=0x318F).contains(&u) {
+        } else if (0xAC00..=0xD7A3).contains(&u)
+            || (0x1100..=0x11FF).contains(&u)
+            || (0x3130..=0x318F).contains(&u)
+        {
             1
         } else if (0x3040..=0x30FF).contains(&u) {
             2
@@ -323,74 +367,85 @@ fn script_bits(text: &str) -> u64 {
 }
 
 /// Runs the whole analysis.
-pub fn analyze(ds: &Dataset, config: &AnalysisConfig, progress: &Progress) -> Result<Analysis, Cancelled> {
+pub fn analyze(
+    ds: &Dataset,
+    config: &AnalysisConfig,
+    progress: &Progress,
+) -> Result<Analysis, Cancelled> {
     let n = ds.len();
     let mut timings = Vec::new();
     let mut warnings = Vec::new();
 
     // 1. Tokens of unique normalised texts.
-    let (rep_of, rep_tokens, rep_weights) = stage(progress, &mut timings, "tokens", n as u64, || {
-        // Identical texts (copies, retweets of one post) are tokenized once.
-        let raw_hash: Vec<u64> = (0..n)
-            .into_par_iter()
-            .with_min_len(4096)
-            .map(|i| xxhash_rust::xxh3::xxh3_64(ds.text(i).as_bytes()))
-            .collect();
-        let mut raw_index: FxHashMap<u64, u32> = FxHashMap::default();
-        let mut raw_of: Vec<u32> = Vec::with_capacity(n);
-        let mut raw_first: Vec<u32> = Vec::new();
-        for (i, &h) in raw_hash.iter().enumerate() {
-            let next = raw_first.len() as u32;
-            let r = *raw_index.entry(h).or_insert(next);
-            if r == next {
-                raw_first.push(i as u32);
+    let (rep_of, rep_tokens, rep_weights) =
+        stage(progress, &mut timings, "tokens", n as u64, || {
+            // Identical texts (copies, retweets of one post) are tokenized once.
+            let raw_hash: Vec<u64> = (0..n)
+                .into_par_iter()
+                .with_min_len(4096)
+                .map(|i| xxhash_rust::xxh3::xxh3_64(ds.text(i).as_bytes()))
+                .collect();
+            let mut raw_index: FxHashMap<u64, u32> = FxHashMap::default();
+            let mut raw_of: Vec<u32> = Vec::with_capacity(n);
+            let mut raw_first: Vec<u32> = Vec::new();
+            for (i, &h) in raw_hash.iter().enumerate() {
+                let next = raw_first.len() as u32;
+                let r = *raw_index.entry(h).or_insert(next);
+                if r == next {
+                    raw_first.push(i as u32);
+                }
+                raw_of.push(r);
             }
-            raw_of.push(r);
-        }
-        drop(raw_index);
-        drop(raw_hash);
-        let toks: Vec<tokens::PostTokens> = raw_first
-            .par_iter()
-            .with_min_len(1024)
-            .map(|&i| tokens::post_tokens(ds.text(i as usize)))
-            .collect();
-        // Texts that differ only in case, urls, mentions or the retweet prefix share a
-        // representative.
-        let mut rep_index: FxHashMap<u64, u32> = FxHashMap::default();
-        let mut rep_of_raw = Vec::with_capacity(toks.len());
-        let mut rep_tokens = ListColumn::new();
-        let mut weights: Vec<u32> = Vec::new();
-        for t in &toks {
-            let next = rep_tokens.len() as u32;
-            let r = *rep_index.entry(t.exact).or_insert(next);
-            if r == next {
-                rep_tokens.push(t.set.iter().copied());
-                weights.push(0);
+            drop(raw_index);
+            drop(raw_hash);
+            let toks: Vec<tokens::PostTokens> = raw_first
+                .par_iter()
+                .with_min_len(1024)
+                .map(|&i| tokens::post_tokens(ds.text(i as usize)))
+                .collect();
+            // Texts that differ only in case, urls, mentions or the retweet prefix share a
+            // representative.
+            let mut rep_index: FxHashMap<u64, u32> = FxHashMap::default();
+            let mut rep_of_raw = Vec::with_capacity(toks.len());
+            let mut rep_tokens = ListColumn::new();
+            let mut weights: Vec<u32> = Vec::new();
+            for t in &toks {
+                let next = rep_tokens.len() as u32;
+                let r = *rep_index.entry(t.exact).or_insert(next);
+                if r == next {
+                    rep_tokens.push(t.set.iter().copied());
+                    weights.push(0);
+                }
+                rep_of_raw.push(r);
             }
-            rep_of_raw.push(r);
-        }
-        let rep_of: Vec<u32> = raw_of.iter().map(|&r| rep_of_raw[r as usize]).collect();
-        for &r in &rep_of {
-            weights[r as usize] += 1;
-        }
-        (rep_of, rep_tokens, weights)
-    })?;
+            let rep_of: Vec<u32> = raw_of.iter().map(|&r| rep_of_raw[r as usize]).collect();
+            for &r in &rep_of {
+                weights[r as usize] += 1;
+            }
+            (rep_of, rep_tokens, weights)
+        })?;
     let n_reps = rep_tokens.len();
     let reps: Vec<&[u32]> = (0..n_reps).map(|r| rep_tokens.get(r)).collect();
 
     // 2. Near-duplicate groups.
-    let dups = stage(progress, &mut timings, "near-duplicates", n_reps as u64, || {
-        let owned: Vec<Vec<u32>> = reps.iter().map(|s| s.to_vec()).collect();
-        neardup::group_near_duplicates(
-            ds,
-            &rep_of,
-            &owned,
-            config.near_duplicates.jaccard_threshold,
-            config.near_duplicates.minhash_bands,
-            config.near_duplicates.minhash_rows,
-            config.seed,
-        )
-    })?;
+    let dups = stage(
+        progress,
+        &mut timings,
+        "near-duplicates",
+        n_reps as u64,
+        || {
+            let owned: Vec<Vec<u32>> = reps.iter().map(|s| s.to_vec()).collect();
+            neardup::group_near_duplicates(
+                ds,
+                &rep_of,
+                &owned,
+                config.near_duplicates.jaccard_threshold,
+                config.near_duplicates.minhash_bands,
+                config.near_duplicates.minhash_rows,
+                config.seed,
+            )
+        },
+    )?;
 
     // 3. Coordination.
     let coord = stage(progress, &mut timings, "coordination", n as u64, || {
@@ -425,7 +480,10 @@ pub fn analyze(ds: &Dataset, config: &AnalysisConfig, progress: &Progress) -> Re
             },
         )
     })?;
-    let cluster: Vec<i32> = rep_of.iter().map(|&r| topic_model.rep_cluster[r as usize]).collect();
+    let cluster: Vec<i32> = rep_of
+        .iter()
+        .map(|&r| topic_model.rep_cluster[r as usize])
+        .collect();
     let mut clusters: Vec<Cluster> = (0..topic_model.k)
         .map(|c| Cluster {
             id: c as i32,
@@ -448,10 +506,10 @@ pub fn analyze(ds: &Dataset, config: &AnalysisConfig, progress: &Progress) -> Re
             }
         }
         let mut best: Vec<Vec<(f32, u32)>> = vec![Vec::new(); topic_model.k];
-        for r in 0..n_reps {
+        for (r, &first) in first_post.iter().enumerate() {
             let c = topic_model.rep_cluster[r];
             if c >= 0 {
-                best[c as usize].push((topic_model.rep_score[r], first_post[r]));
+                best[c as usize].push((topic_model.rep_score[r], first));
             }
         }
         for (c, mut b) in best.into_iter().enumerate() {
@@ -460,16 +518,27 @@ pub fn analyze(ds: &Dataset, config: &AnalysisConfig, progress: &Progress) -> Re
             // Resolve top-term strings from the cluster's own posts.
             let want: Vec<u32> = topic_model.top_terms[c].clone();
             let names = resolve_terms(ds, &want, b.iter().take(300).map(|x| x.1 as usize));
-            clusters[c].top_terms = want.iter().filter_map(|h| names.get(h).cloned()).take(8).collect();
+            clusters[c].top_terms = want
+                .iter()
+                .filter_map(|h| names.get(h).cloned())
+                .take(8)
+                .collect();
         }
     }
 
     // 5. Tags: structure, language, script, lexicons.
     let (taggers, tagger_warnings) = taggers::load_taggers(&config.tags.taggers_dirs);
     warnings.extend(tagger_warnings);
-    let lexicon_names: Vec<String> = taggers.iter().take(64 - LEXICON_BIT0).map(|t| t.name.clone()).collect();
+    let lexicon_names: Vec<String> = taggers
+        .iter()
+        .take(64 - LEXICON_BIT0)
+        .map(|t| t.name.clone())
+        .collect();
     if taggers.len() > 64 - LEXICON_BIT0 {
-        warnings.push(format!("only the first {} lexicon taggers are used", 64 - LEXICON_BIT0));
+        warnings.push(format!(
+            "only the first {} lexicon taggers are used",
+            64 - LEXICON_BIT0
+        ));
     }
     let mut tag_names: Vec<String> = STRUCTURAL_TAGS.iter().map(|s| s.to_string()).collect();
     tag_names.extend(EXTRA_SCRIPT_TAGS.iter().map(|s| s.to_string()));
@@ -575,10 +644,18 @@ pub fn analyze(ds: &Dataset, config: &AnalysisConfig, progress: &Progress) -> Re
                 Some(d) => d.to_string(),
                 None => {
                     let l = ds.lang(i);
-                    if l.is_empty() || l == "und" || l.starts_with("q") { String::new() } else { l.to_ascii_lowercase() }
+                    if l.is_empty() || l == "und" || l.starts_with("q") {
+                        String::new()
+                    } else {
+                        l.to_ascii_lowercase()
+                    }
                 }
             };
-            let code = if code.is_empty() { code } else { format!("lang:{code}") };
+            let code = if code.is_empty() {
+                code
+            } else {
+                format!("lang:{code}")
+            };
             lang.push(langs.intern(&code).min(u16::MAX as u32) as u16);
         }
         (tags, (lang, langs))
@@ -598,76 +675,92 @@ pub fn analyze(ds: &Dataset, config: &AnalysisConfig, progress: &Progress) -> Re
         .collect();
     let mut assessed_tags: Vec<HashtagAssessment> = Vec::new();
     let mut moments: Vec<TakeoverMoment> = Vec::new();
-    stage(progress, &mut timings, "takeovers", chosen.len() as u64, || {
-        // Posts per chosen hashtag, sorted by time.
-        let slot: FxHashMap<u32, usize> = chosen.iter().enumerate().map(|(k, &(h, _))| (h, k)).collect();
-        let mut lists: Vec<Vec<u32>> = vec![Vec::new(); chosen.len()];
-        for i in 0..n {
-            for h in ds.hashtags.get(i) {
-                if let Some(&k) = slot.get(h) {
-                    lists[k].push(i as u32);
+    stage(
+        progress,
+        &mut timings,
+        "takeovers",
+        chosen.len() as u64,
+        || {
+            // Posts per chosen hashtag, sorted by time.
+            let slot: FxHashMap<u32, usize> = chosen
+                .iter()
+                .enumerate()
+                .map(|(k, &(h, _))| (h, k))
+                .collect();
+            let mut lists: Vec<Vec<u32>> = vec![Vec::new(); chosen.len()];
+            for i in 0..n {
+                for h in ds.hashtags.get(i) {
+                    if let Some(&k) = slot.get(h) {
+                        lists[k].push(i as u32);
+                    }
                 }
             }
-        }
-        // Posts per author, by time (for crowd profiles).
-        let na = ds.authors.len();
-        let mut author_offsets = vec![0u32; na + 1];
-        for &a in &ds.author {
-            author_offsets[a as usize + 1] += 1;
-        }
-        for a in 0..na {
-            author_offsets[a + 1] += author_offsets[a];
-        }
-        let mut fill = author_offsets.clone();
-        let mut author_posts = vec![0u32; n];
-        for i in 0..n {
-            let a = ds.author[i] as usize;
-            author_posts[fill[a] as usize] = i as u32;
-            fill[a] += 1;
-        }
-        for a in 0..na {
-            let (s, e) = (author_offsets[a] as usize, author_offsets[a + 1] as usize);
-            author_posts[s..e].sort_by_key(|&i| (ds.created_at[i as usize], i));
-        }
-        let input = takeover::DetectorInput {
-            author_offsets: &author_offsets,
-            author_posts: &author_posts,
-            ds,
-            cluster: &cluster,
-            dup_group: &dups.group,
-            dup_sizes: &dup_sizes,
-            coordinated: &coord.coordinated,
-            lexicon_bits: &lexicon_bits,
-            lexicon_names: &lexicon_names,
-            rep_of: &rep_of,
-            rep_tokens: &rep_tokens,
-        };
-        let outcomes: Vec<takeover::HashtagOutcome> = lists
-            .par_iter_mut()
-            .zip(chosen.par_iter())
-            .map(|(list, &(h, _))| {
-                list.sort_by_key(|&i| (ds.created_at[i as usize], i));
-                let out = takeover::assess_hashtag(&input, h, &display[h as usize], list, &config.takeover);
-                progress.add(1);
-                out
-            })
-            .collect();
-        for o in outcomes {
-            for &i in &o.takeover_posts {
-                tags[i as usize] |= bit::TAKEOVER;
+            // Posts per author, by time (for crowd profiles).
+            let na = ds.authors.len();
+            let mut author_offsets = vec![0u32; na + 1];
+            for &a in &ds.author {
+                author_offsets[a as usize + 1] += 1;
             }
-            for &i in &o.newcomer_posts {
-                tags[i as usize] |= bit::NEWCOMER;
+            for a in 0..na {
+                author_offsets[a + 1] += author_offsets[a];
             }
-            moments.extend(o.moments);
-            assessed_tags.push(o.assessment);
-        }
-    })?;
+            let mut fill = author_offsets.clone();
+            let mut author_posts = vec![0u32; n];
+            for i in 0..n {
+                let a = ds.author[i] as usize;
+                author_posts[fill[a] as usize] = i as u32;
+                fill[a] += 1;
+            }
+            for a in 0..na {
+                let (s, e) = (author_offsets[a] as usize, author_offsets[a + 1] as usize);
+                author_posts[s..e].sort_by_key(|&i| (ds.created_at[i as usize], i));
+            }
+            let input = takeover::DetectorInput {
+                author_offsets: &author_offsets,
+                author_posts: &author_posts,
+                ds,
+                cluster: &cluster,
+                dup_group: &dups.group,
+                dup_sizes: &dup_sizes,
+                coordinated: &coord.coordinated,
+                lexicon_bits: &lexicon_bits,
+                lexicon_names: &lexicon_names,
+                rep_of: &rep_of,
+                rep_tokens: &rep_tokens,
+            };
+            let outcomes: Vec<takeover::HashtagOutcome> = lists
+                .par_iter_mut()
+                .zip(chosen.par_iter())
+                .map(|(list, &(h, _))| {
+                    list.sort_by_key(|&i| (ds.created_at[i as usize], i));
+                    let out = takeover::assess_hashtag(
+                        &input,
+                        h,
+                        &display[h as usize],
+                        list,
+                        &config.takeover,
+                    );
+                    progress.add(1);
+                    out
+                })
+                .collect();
+            for o in outcomes {
+                for &i in &o.takeover_posts {
+                    tags[i as usize] |= bit::TAKEOVER;
+                }
+                for &i in &o.newcomer_posts {
+                    tags[i as usize] |= bit::NEWCOMER;
+                }
+                moments.extend(o.moments);
+                assessed_tags.push(o.assessment);
+            }
+        },
+    )?;
     // Not assessed: tags below the volume floor, summarised by the report.
     for m in &mut moments {
         let mut sample: Vec<usize> = Vec::new();
-        for i in 0..n {
-            if tags[i] & bit::TAKEOVER != 0 && ds.hashtags.get(i).contains(&m.hashtag_index) {
+        for (i, &t) in tags.iter().enumerate() {
+            if t & bit::TAKEOVER != 0 && ds.hashtags.get(i).contains(&m.hashtag_index) {
                 sample.push(i);
                 if sample.len() >= 400 {
                     break;
@@ -675,9 +768,18 @@ pub fn analyze(ds: &Dataset, config: &AnalysisConfig, progress: &Progress) -> Re
             }
         }
         let names = resolve_terms(ds, &m.term_hashes, sample.into_iter());
-        m.terms = m.term_hashes.iter().filter_map(|h| names.get(h).cloned()).collect();
+        m.terms = m
+            .term_hashes
+            .iter()
+            .filter_map(|h| names.get(h).cloned())
+            .collect();
     }
-    moments.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.onset_ms.cmp(&b.onset_ms)).then(a.hashtag.cmp(&b.hashtag)));
+    moments.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(a.onset_ms.cmp(&b.onset_ms))
+            .then(a.hashtag.cmp(&b.hashtag))
+    });
 
     Ok(Analysis {
         config: config.clone(),
@@ -701,7 +803,11 @@ pub fn analyze(ds: &Dataset, config: &AnalysisConfig, progress: &Progress) -> Re
 }
 
 /// Finds the strings of token hashes by re-tokenizing some posts.
-pub fn resolve_terms(ds: &Dataset, want: &[u32], posts: impl Iterator<Item = usize>) -> FxHashMap<u32, String> {
+pub fn resolve_terms(
+    ds: &Dataset,
+    want: &[u32],
+    posts: impl Iterator<Item = usize>,
+) -> FxHashMap<u32, String> {
     let mut out = FxHashMap::default();
     if want.is_empty() {
         return out;

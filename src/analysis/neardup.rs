@@ -178,7 +178,9 @@ pub fn group_near_duplicates(
                         out.push((first, r));
                     } else {
                         let prev = run[w - 1].1;
-                        if prev != first && jaccard(&reps[prev as usize], &reps[r as usize]) >= threshold {
+                        if prev != first
+                            && jaccard(&reps[prev as usize], &reps[r as usize]) >= threshold
+                        {
                             out.push((prev, r));
                         }
                     }
@@ -194,8 +196,8 @@ pub fn group_near_duplicates(
     let n = ds.len();
     let mut post_uf = UnionFind::new(n);
     let mut first_post_of_root: Vec<u32> = vec![u32::MAX; n_reps];
-    for i in 0..n {
-        let root = uf.find(rep_of[i]) as usize;
+    for (i, &rep) in rep_of.iter().enumerate().take(n) {
+        let root = uf.find(rep) as usize;
         if first_post_of_root[root] == u32::MAX {
             first_post_of_root[root] = i as u32;
         } else {
@@ -223,7 +225,9 @@ pub fn group_near_duplicates(
         let r = post_uf.find(i as u32);
         size[r as usize] += 1;
     }
-    let mut roots: Vec<u32> = (0..n as u32).filter(|&r| size[r as usize] >= 2 && post_uf.find(r) == r).collect();
+    let mut roots: Vec<u32> = (0..n as u32)
+        .filter(|&r| size[r as usize] >= 2 && post_uf.find(r) == r)
+        .collect();
     roots.sort_by_key(|&r| (std::cmp::Reverse(size[r as usize]), r));
     let mut gid = vec![u32::MAX; n];
     for (g, &r) in roots.iter().enumerate() {
@@ -244,13 +248,13 @@ pub fn group_near_duplicates(
         })
         .collect();
     let mut authors: Vec<Vec<u32>> = vec![Vec::new(); groups.len()];
-    for i in 0..n {
+    for (i, slot) in group.iter_mut().enumerate() {
         let r = post_uf.find(i as u32);
         let g = gid[r as usize];
         if g == u32::MAX {
             continue;
         }
-        group[i] = g;
+        *slot = g;
         let grp = &mut groups[g as usize];
         let t = ds.created_at[i];
         if t < grp.first_ms || (t == grp.first_ms && (i as u32) < grp.representative) {

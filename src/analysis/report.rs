@@ -133,7 +133,11 @@ pub fn build_report(ds: &Dataset, an: &Analysis) -> Value {
             }));
         }
     }
-    let takeover_posts = an.tags.iter().filter(|&&b| b & crate::analysis::bit::TAKEOVER != 0).count();
+    let takeover_posts = an
+        .tags
+        .iter()
+        .filter(|&&b| b & crate::analysis::bit::TAKEOVER != 0)
+        .count();
     json!({
         "version": REPORT_VERSION,
         "derail_version": env!("CARGO_PKG_VERSION"),

@@ -13,9 +13,18 @@ use crate::analysis::tokens::{TokenKind, for_each_token, token_hash};
 
 /// The taggers shipped with derail.
 pub const BUILT_IN: [(&str, &str); 3] = [
-    ("fandom.toml", include_str!("../../assets/taggers/fandom.toml")),
-    ("counter_speech.toml", include_str!("../../assets/taggers/counter_speech.toml")),
-    ("spam_crypto.toml", include_str!("../../assets/taggers/spam_crypto.toml")),
+    (
+        "fandom.toml",
+        include_str!("../../assets/taggers/fandom.toml"),
+    ),
+    (
+        "counter_speech.toml",
+        include_str!("../../assets/taggers/counter_speech.toml"),
+    ),
+    (
+        "spam_crypto.toml",
+        include_str!("../../assets/taggers/spam_crypto.toml"),
+    ),
 ];
 
 #[derive(Deserialize)]
@@ -63,8 +72,14 @@ impl Tagger {
     pub fn parse(toml_text: &str, source: &str) -> Result<Tagger, String> {
         let f: TaggerFile = toml::from_str(toml_text).map_err(|e| format!("{source}: {e}"))?;
         let name = f.name.trim().to_string();
-        if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-') {
-            return Err(format!("{source}: name {name:?} must be letters, digits, '_' or '-'"));
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+        {
+            return Err(format!(
+                "{source}: name {name:?} must be letters, digits, '_' or '-'"
+            ));
         }
         let mut terms = FxHashMap::default();
         let mut phrases = Vec::new();
@@ -87,10 +102,14 @@ impl Tagger {
             .into_iter()
             .map(|(h, w)| (crate::text::normalize_hashtag(&h).into_owned(), w))
             .collect();
-        let hashtag_tokens = hashtags.iter().map(|(h, w)| (token_hash(&format!("#{h}")), *w)).collect();
+        let hashtag_tokens = hashtags
+            .iter()
+            .map(|(h, w)| (token_hash(&format!("#{h}")), *w))
+            .collect();
         let mut regexes = Vec::new();
         for r in f.regex {
-            let re = Regex::new(&r.pattern).map_err(|e| format!("{source}: bad regex {:?}: {e}", r.pattern))?;
+            let re = Regex::new(&r.pattern)
+                .map_err(|e| format!("{source}: bad regex {:?}: {e}", r.pattern))?;
             regexes.push((re, r.weight));
         }
         Ok(Tagger {
@@ -132,7 +151,12 @@ impl Tagger {
     }
 
     /// The weight of evidence in a post.
-    pub fn score<'a>(&self, text: &str, tokens: &[u32], hashtags: impl Iterator<Item = &'a str>) -> f32 {
+    pub fn score<'a>(
+        &self,
+        text: &str,
+        tokens: &[u32],
+        hashtags: impl Iterator<Item = &'a str>,
+    ) -> f32 {
         let mut s = 0.0;
         for t in tokens {
             if let Some(w) = self.terms.get(t) {
@@ -227,7 +251,9 @@ mod tests {
         let s = fandom.score(text, &toks.set, ["bts"].into_iter());
         assert!(s >= fandom.threshold, "{s}");
         let plain = "the council vote downtown";
-        assert!(fandom.score(plain, &post_tokens(plain).set, std::iter::empty()) < fandom.threshold);
+        assert!(
+            fandom.score(plain, &post_tokens(plain).set, std::iter::empty()) < fandom.threshold
+        );
         let spam = taggers.iter().find(|t| t.name == "spam_crypto").unwrap();
         let t = "🚀 $PEPE airdrop is LIVE! Claim your free tokens now 👉 https://claim-airdrop.example/x";
         assert!(spam.score(t, &post_tokens(t).set, std::iter::empty()) >= spam.threshold);
@@ -236,7 +262,11 @@ mod tests {
     #[test]
     fn user_files_extend_and_report_errors() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("mine.toml"), "name = \"birds\"\nthreshold = 1\n[terms]\nowl = 1\n").unwrap();
+        std::fs::write(
+            dir.path().join("mine.toml"),
+            "name = \"birds\"\nthreshold = 1\n[terms]\nowl = 1\n",
+        )
+        .unwrap();
         std::fs::write(dir.path().join("bad.toml"), "name = [").unwrap();
         let (taggers, warnings) = load_taggers(&[dir.path().to_path_buf()]);
         assert!(taggers.iter().any(|t| t.name == "birds"));

@@ -157,15 +157,16 @@ impl DetectorInput<'_> {
     fn hashtag_profile(&self, authors: &[u32], tag: u32, before: i64) -> FxHashMap<u32, f32> {
         let mut prof: FxHashMap<u32, f32> = FxHashMap::default();
         for &a in authors {
-            let (s, e) = (self.author_offsets[a as usize] as usize, self.author_offsets[a as usize + 1] as usize);
-            let mut seen = 0;
+            let (s, e) = (
+                self.author_offsets[a as usize] as usize,
+                self.author_offsets[a as usize + 1] as usize,
+            );
             // Each author counts once per hashtag, so prolific accounts do not dominate.
             let mut mine: Vec<u32> = Vec::new();
-            for &i in &self.author_posts[s..e] {
-                if self.ds.created_at[i as usize] >= before || seen >= 200 {
+            for &i in self.author_posts[s..e].iter().take(200) {
+                if self.ds.created_at[i as usize] >= before {
                     break;
                 }
-                seen += 1;
                 for &h in self.ds.hashtags.get(i as usize) {
                     if h != tag && !mine.contains(&h) {
                         mine.push(h);
@@ -284,7 +285,12 @@ struct Judge<'b> {
 }
 
 impl Judge<'_> {
-    fn new<'b>(inp: &DetectorInput, base: &'b Baseline, posts: &[u32], cfg: &TakeoverConfig) -> Judge<'b> {
+    fn new<'b>(
+        inp: &DetectorInput,
+        base: &'b Baseline,
+        posts: &[u32],
+        cfg: &TakeoverConfig,
+    ) -> Judge<'b> {
         let mut counts: FxHashMap<i32, u32> = FxHashMap::default();
         for &i in posts {
             *counts.entry(inp.cluster[i as usize]).or_default() += 1;
@@ -294,7 +300,9 @@ impl Judge<'_> {
             .into_iter()
             .filter(|&(c, k)| {
                 let b = base.share(c);
-                c >= 0 && b < cfg.novel_cluster_max_share && (k as f32 / n) >= cfg.novel_cluster_lift * b
+                c >= 0
+                    && b < cfg.novel_cluster_max_share
+                    && (k as f32 / n) >= cfg.novel_cluster_lift * b
             })
             .map(|(c, _)| c)
             .collect();
@@ -345,16 +353,26 @@ pub fn assess_hashtag(
     };
     if posts.len() < cfg.min_tag_posts {
         assessment.status = "not assessed".into();
-        assessment.reason = format!("{} posts, fewer than the {} needed", posts.len(), cfg.min_tag_posts);
+        assessment.reason = format!(
+            "{} posts, fewer than the {} needed",
+            posts.len(),
+            cfg.min_tag_posts
+        );
         outcome.assessment = assessment;
         return outcome;
     }
     // First use of the tag by each author.
     let mut first_use: FxHashMap<u32, i64> = FxHashMap::default();
     for &i in posts {
-        first_use.entry(ds.author[i as usize]).or_insert(ds.created_at[i as usize]);
+        first_use
+            .entry(ds.author[i as usize])
+            .or_insert(ds.created_at[i as usize]);
     }
-    let newcomer = |i: u32, since: i64| first_use.get(&ds.author[i as usize]).is_some_and(|&f| f >= since);
+    let newcomer = |i: u32, since: i64| {
+        first_use
+            .get(&ds.author[i as usize])
+            .is_some_and(|&f| f >= since)
+    };
 
     // Non-empty bins as ranges of `posts`.
     let mut bins: Vec<(i64, usize, usize)> = Vec::new();
@@ -390,7 +408,10 @@ pub fn assess_hashtag(
         if let Some((b0, last)) = wave {
             let gap_exceeded = finishing || bins[k].0 - (bins[last].0 + w) >= end_gap;
             if gap_exceeded {
-                match finalize(inp, &base, posts, &times, &bins, b0, last, w, &first_use, cfg, &tag, display, tag_index) {
+                match finalize(
+                    inp, &base, posts, &times, &bins, b0, last, w, &first_use, cfg, &tag, display,
+                    tag_index,
+                ) {
                     Ok((m, marked, newcomers)) => {
                         outcome.takeover_posts.extend(marked);
                         outcome.newcomer_posts.extend(newcomers);
@@ -410,7 +431,10 @@ pub fn assess_hashtag(
             if window.len() >= cfg.min_bin_posts {
                 let judge = Judge::new(inp, &base, &window, cfg);
                 let wave_start = bins[b0].0;
-                let tc = window.iter().filter(|&&i| newcomer(i, wave_start) && judge.novel(inp, i)).count();
+                let tc = window
+                    .iter()
+                    .filter(|&&i| newcomer(i, wave_start) && judge.novel(inp, i))
+                    .count();
                 let share = tc as f32 / window.len() as f32;
                 assessment.max_share = assessment.max_share.max(share);
                 if share > threshold {
@@ -431,7 +455,10 @@ pub fn assess_hashtag(
         if eligible && window.len() >= cfg.min_bin_posts {
             eligible_seen = true;
             let judge = Judge::new(inp, &base, window, cfg);
-            let tc = window.iter().filter(|&&i| newcomer(i, start) && judge.novel(inp, i)).count();
+            let tc = window
+                .iter()
+                .filter(|&&i| newcomer(i, start) && judge.novel(inp, i))
+                .count();
             let share = tc as f32 / window.len() as f32;
             assessment.max_share = assessment.max_share.max(share);
             if share > threshold {
@@ -528,8 +555,15 @@ fn finalize(
     let core_lo = times.partition_point(|&t| t < wave_start);
     let core_hi = times.partition_point(|&t| t < wave_end);
     let judge = Judge::new(inp, base, &posts[core_lo..core_hi], cfg);
-    let is_new = |i: u32| first_use.get(&ds.author[i as usize]).is_some_and(|&f| f >= from);
-    let tc: Vec<bool> = region.iter().map(|&i| is_new(i) && judge.novel(inp, i)).collect();
+    let is_new = |i: u32| {
+        first_use
+            .get(&ds.author[i as usize])
+            .is_some_and(|&f| f >= from)
+    };
+    let tc: Vec<bool> = region
+        .iter()
+        .map(|&i| is_new(i) && judge.novel(inp, i))
+        .collect();
     let rt: Vec<i64> = times[lo..hi].to_vec();
     let r = ((cfg.refine_minutes * MIN as f64) as i64).min(w).max(MIN);
 
@@ -579,7 +613,10 @@ fn finalize(
             bwd_last = Some(j);
         }
     }
-    let end_ms = bwd_last.map(|j| rt[j] + 1).unwrap_or(wave_end).max(onset_ms + 1);
+    let end_ms = bwd_last
+        .map(|j| rt[j] + 1)
+        .unwrap_or(wave_end)
+        .max(onset_ms + 1);
     // Peak: the forward window with the most takeover posts.
     let mut peak = (0usize, onset_ms);
     let (mut e, mut cnt) = (0usize, 0usize);
@@ -599,7 +636,9 @@ fn finalize(
     }
 
     // Figures over [onset, end].
-    let in_window: Vec<usize> = (0..n).filter(|&j| rt[j] >= onset_ms && rt[j] <= end_ms).collect();
+    let in_window: Vec<usize> = (0..n)
+        .filter(|&j| rt[j] >= onset_ms && rt[j] <= end_ms)
+        .collect();
     let total = in_window.len().max(1);
     let tc_idx: Vec<usize> = in_window.iter().copied().filter(|&j| tc[j]).collect();
     let tc_posts: Vec<u32> = tc_idx.iter().map(|&j| region[j]).collect();
@@ -621,19 +660,31 @@ fn finalize(
     }
     // Is the crowd an outside one? Compare the newcomers' other hashtags with the
     // baseline crowd's, both before the wave.
-    let base_authors = sample_distinct(base.posts.iter().map(|&i| ds.author[i as usize]).collect(), 3000);
+    let base_authors = sample_distinct(
+        base.posts.iter().map(|&i| ds.author[i as usize]).collect(),
+        3000,
+    );
     let new_authors = sample_distinct(tc_authors.clone(), 3000);
     let p_base = inp.hashtag_profile(&base_authors, tag_index, wave_start);
     let p_new = inp.hashtag_profile(&new_authors, tag_index, wave_start);
     let crowd_similarity = cosine(&p_base, &p_new);
     if std::env::var_os("DERAIL_DEBUG").is_some() {
         let name = |m: &FxHashMap<u32, f32>| {
-            let mut v: Vec<(String, f32)> = m.iter().map(|(h, c)| (ds.hashtag_names.resolve(*h).to_string(), *c)).collect();
+            let mut v: Vec<(String, f32)> = m
+                .iter()
+                .map(|(h, c)| (ds.hashtag_names.resolve(*h).to_string(), *c))
+                .collect();
             v.sort_by(|a, b| b.1.total_cmp(&a.1));
             v.truncate(8);
             v
         };
-        eprintln!("[debug] {tag}: base authors {} {:?}; new authors {} {:?}; sim {crowd_similarity}", base_authors.len(), name(&p_base), new_authors.len(), name(&p_new));
+        eprintln!(
+            "[debug] {tag}: base authors {} {:?}; new authors {} {:?}; sim {crowd_similarity}",
+            base_authors.len(),
+            name(&p_base),
+            new_authors.len(),
+            name(&p_new)
+        );
     }
     if crowd_similarity >= cfg.max_crowd_similarity {
         return Err(format!(
@@ -645,7 +696,8 @@ fn finalize(
     let share = tc_posts.len() as f32 / total as f32;
     let newcomers = in_window.iter().filter(|&&j| is_new(region[j])).count();
     let newcomer_share = newcomers as f32 / total as f32;
-    let base_hours = ((base.last_ms - base.first_ms) as f64 / HOUR as f64).max(w as f64 / HOUR as f64);
+    let base_hours =
+        ((base.last_ms - base.first_ms) as f64 / HOUR as f64).max(w as f64 / HOUR as f64);
     let base_rate = base.n as f64 / base_hours;
     let win_rate = total as f64 / (duration as f64 / HOUR as f64).max(w as f64 / HOUR as f64 / 4.0);
     let burst_factor = (win_rate / base_rate.max(1e-9)) as f32;
@@ -660,14 +712,25 @@ fn finalize(
         .collect();
     clusters.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     clusters.truncate(5);
-    let dup_share = tc_posts.iter().filter(|&&i| inp.dup_group[i as usize] != u32::MAX).count() as f32 / tc_posts.len() as f32;
-    let coord_share = tc_posts.iter().filter(|&&i| inp.coordinated[i as usize]).count() as f32 / tc_posts.len() as f32;
+    let dup_share = tc_posts
+        .iter()
+        .filter(|&&i| inp.dup_group[i as usize] != u32::MAX)
+        .count() as f32
+        / tc_posts.len() as f32;
+    let coord_share = tc_posts
+        .iter()
+        .filter(|&&i| inp.coordinated[i as usize])
+        .count() as f32
+        / tc_posts.len() as f32;
     let mut lexicons: Vec<(String, f32)> = inp
         .lexicon_names
         .iter()
         .enumerate()
         .map(|(k, name)| {
-            let c = tc_posts.iter().filter(|&&i| inp.lexicon_bits[i as usize] >> k & 1 == 1).count();
+            let c = tc_posts
+                .iter()
+                .filter(|&&i| inp.lexicon_bits[i as usize] >> k & 1 == 1)
+                .count();
             (name.clone(), c as f32 / tc_posts.len() as f32)
         })
         .filter(|(_, s)| *s > 0.0)
@@ -698,7 +761,8 @@ fn finalize(
         .iter()
         .filter(|&(&t, &c)| c >= 3 && t != own && !stops.contains(&t))
         .map(|(&t, &c)| {
-            let lift = (c as f32 / ntc) / ((*base_df.get(&t).unwrap_or(&0) as f32 + 1.0) / (nb + 1.0));
+            let lift =
+                (c as f32 / ntc) / ((*base_df.get(&t).unwrap_or(&0) as f32 + 1.0) / (nb + 1.0));
             (lift * (c as f32).ln_1p(), t)
         })
         .collect();
@@ -709,11 +773,18 @@ fn finalize(
     let s3 = ((tc_posts.len() as f32).log10() / 3.0).clamp(0.0, 1.0);
     let s4 = (burst_factor.max(1.0).log2() / 4.0).clamp(0.0, 1.0);
     let s5 = dup_share.max(coord_share).max(lex_max);
-    let score = 100.0 * (0.35 + 0.65 * s1) * (0.5 + 0.5 * newcomer_share) * (0.5 + 0.5 * s3) * (0.7 + 0.3 * s4.max(s5));
+    let score = 100.0
+        * (0.35 + 0.65 * s1)
+        * (0.5 + 0.5 * newcomer_share)
+        * (0.5 + 0.5 * s3)
+        * (0.7 + 0.3 * s4.max(s5));
 
     // Mark takeover posts over the whole region (including the ramp before the onset).
     let marked: Vec<u32> = (0..n).filter(|&j| tc[j]).map(|j| region[j]).collect();
-    let newcomer_posts: Vec<u32> = (0..n).filter(|&j| is_new(region[j])).map(|j| region[j]).collect();
+    let newcomer_posts: Vec<u32> = (0..n)
+        .filter(|&j| is_new(region[j]))
+        .map(|j| region[j])
+        .collect();
     let m = TakeoverMoment {
         hashtag: tag.to_string(),
         display: display.to_string(),

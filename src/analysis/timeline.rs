@@ -24,7 +24,11 @@ pub fn robust_range(times: &[i64]) -> Option<(i64, i64)> {
 /// A bin width giving about `target` bins over `[lo, hi]`.
 pub fn bin_width_for(lo: i64, hi: i64, target: i64) -> i64 {
     let want = (hi - lo) / target.max(1);
-    LADDER_MIN.iter().map(|m| m * MIN).find(|&w| w >= want).unwrap_or(10080 * MIN)
+    LADDER_MIN
+        .iter()
+        .map(|m| m * MIN)
+        .find(|&w| w >= want)
+        .unwrap_or(10080 * MIN)
 }
 
 /// Counts over regular bins.

@@ -40,7 +40,12 @@ pub enum TokenKind {
 
 fn stop_set() -> &'static FxHashSet<&'static str> {
     static SET: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
-    SET.get_or_init(|| STOP_WORDS.iter().flat_map(|l| l.split_whitespace()).collect())
+    SET.get_or_init(|| {
+        STOP_WORDS
+            .iter()
+            .flat_map(|l| l.split_whitespace())
+            .collect()
+    })
 }
 
 pub fn is_stop_word(w: &str) -> bool {
@@ -85,7 +90,11 @@ fn ascii_words(s: &str, mut f: impl FnMut(&str)) {
             let c = b[i];
             if c.is_ascii_alphanumeric() || c == b'_' {
                 i += 1;
-            } else if (c == b'\'' || c == b'.') && i + 1 < n && b[i + 1].is_ascii_alphanumeric() && b[i - 1].is_ascii_alphanumeric() {
+            } else if (c == b'\'' || c == b'.')
+                && i + 1 < n
+                && b[i + 1].is_ascii_alphanumeric()
+                && b[i - 1].is_ascii_alphanumeric()
+            {
                 let digits = c == b'.' && b[i - 1].is_ascii_digit() && b[i + 1].is_ascii_digit();
                 if c == b'\'' || digits {
                     i += 1;
@@ -106,7 +115,10 @@ pub fn for_each_token(text: &str, mut f: impl FnMut(TokenKind, &str)) {
     let mut lower = String::with_capacity(body.len());
     // Lowercase once; drop urls and mentions.
     for piece in body.split_whitespace() {
-        if piece.starts_with("http://") || piece.starts_with("https://") || piece.starts_with("www.") {
+        if piece.starts_with("http://")
+            || piece.starts_with("https://")
+            || piece.starts_with("www.")
+        {
             continue;
         }
         if piece.starts_with('@') || piece.starts_with('＠') {
@@ -136,7 +148,11 @@ pub fn for_each_token(text: &str, mut f: impl FnMut(TokenKind, &str)) {
         f(TokenKind::Hashtag, &tag_buf);
         // `t` is a slice of `lower`: blank out "#tag".
         let start = t.as_ptr() as usize - lower.as_ptr() as usize;
-        let hash_at = lower[..start].char_indices().next_back().map(|(i, _)| i).unwrap_or(start);
+        let hash_at = lower[..start]
+            .char_indices()
+            .next_back()
+            .map(|(i, _)| i)
+            .unwrap_or(start);
         if hash_at >= copied {
             words_src.push_str(&lower[copied..hash_at]);
             words_src.push(' ');
@@ -154,7 +170,11 @@ pub fn for_each_token(text: &str, mut f: impl FnMut(TokenKind, &str)) {
         if w.len() < 3 && w.bytes().all(|c| c.is_ascii_digit()) {
             return;
         }
-        let kind = if is_stop_word(w) { TokenKind::Stop } else { TokenKind::Word };
+        let kind = if is_stop_word(w) {
+            TokenKind::Stop
+        } else {
+            TokenKind::Word
+        };
         f(kind, w);
     };
     if words_src.is_ascii() {
@@ -269,7 +289,11 @@ mod tests {
         assert!(words.contains(&"fancam"));
         assert!(words.contains(&"jimin"));
         assert!(words.contains(&"💜"));
-        assert!(!words.iter().any(|w| w.contains("t.co") || w.contains("someone") || w.contains("bts_twt")));
+        assert!(
+            !words
+                .iter()
+                .any(|w| w.contains("t.co") || w.contains("someone") || w.contains("bts_twt"))
+        );
         assert!(v.iter().any(|(k, t)| *k == TokenKind::Stop && t == "of"));
     }
 

@@ -57,7 +57,11 @@ impl Bisect {
         let norm = sum.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-12);
         let (mut tot_w, mut tot_cos) = (0.0f32, 0.0f32);
         for &m in &members {
-            let cos: f32 = vecs[m as usize].iter().map(|&(f, w)| w * sum[f as usize]).sum::<f32>() / norm;
+            let cos: f32 = vecs[m as usize]
+                .iter()
+                .map(|&(f, w)| w * sum[f as usize])
+                .sum::<f32>()
+                / norm;
             tot_w += sw[m as usize];
             tot_cos += sw[m as usize] * cos;
         }
@@ -75,17 +79,21 @@ impl Bisect {
 }
 
 /// Splits a cluster in two with 2-means; `None` when it does not divide.
-fn split(c: &Bisect, vecs: &[Vec<(u32, f32)>], sw: &[f32], nv: usize, rng: &mut ChaCha8Rng) -> Option<(Bisect, Bisect)> {
+fn split(
+    c: &Bisect,
+    vecs: &[Vec<(u32, f32)>],
+    sw: &[f32],
+    nv: usize,
+    rng: &mut ChaCha8Rng,
+) -> Option<(Bisect, Bisect)> {
     let m = &c.members;
     let first = m[rng.random_range(0..m.len())];
     // The second seed: the member least similar to the first.
-    let second = *m
-        .iter()
-        .min_by(|&&a, &&b| {
-            dot(&vecs[a as usize], &vecs[first as usize])
-                .total_cmp(&dot(&vecs[b as usize], &vecs[first as usize]))
-                .then(a.cmp(&b))
-        })?;
+    let second = *m.iter().min_by(|&&a, &&b| {
+        dot(&vecs[a as usize], &vecs[first as usize])
+            .total_cmp(&dot(&vecs[b as usize], &vecs[first as usize]))
+            .then(a.cmp(&b))
+    })?;
     let mut ca = vecs[first as usize].clone();
     let mut cb = vecs[second as usize].clone();
     let mut side = vec![false; m.len()];
@@ -110,7 +118,11 @@ fn split(c: &Bisect, vecs: &[Vec<(u32, f32)>], sw: &[f32], nv: usize, rng: &mut 
             if norm == 0.0 {
                 return Vec::new();
             }
-            s.iter().enumerate().filter(|(_, x)| **x != 0.0).map(|(f, x)| (f as u32, x / norm)).collect()
+            s.iter()
+                .enumerate()
+                .filter(|(_, x)| **x != 0.0)
+                .map(|(f, x)| (f as u32, x / norm))
+                .collect()
         };
         ca = sparse(&sa);
         cb = sparse(&sb);
@@ -118,8 +130,18 @@ fn split(c: &Bisect, vecs: &[Vec<(u32, f32)>], sw: &[f32], nv: usize, rng: &mut 
             break;
         }
     }
-    let a: Vec<u32> = m.iter().zip(&side).filter(|(_, s)| !**s).map(|(x, _)| *x).collect();
-    let b: Vec<u32> = m.iter().zip(&side).filter(|(_, s)| **s).map(|(x, _)| *x).collect();
+    let a: Vec<u32> = m
+        .iter()
+        .zip(&side)
+        .filter(|(_, s)| !**s)
+        .map(|(x, _)| *x)
+        .collect();
+    let b: Vec<u32> = m
+        .iter()
+        .zip(&side)
+        .filter(|(_, s)| **s)
+        .map(|(x, _)| *x)
+        .collect();
     if a.is_empty() || b.is_empty() {
         return None;
     }
@@ -145,7 +167,10 @@ struct Vocab {
 }
 
 fn build_vocab(reps: &[Vec<u32>], p: &TopicParams) -> Vocab {
-    let mut all: Vec<u32> = reps.par_iter().flat_map_iter(|s| s.iter().copied()).collect();
+    let mut all: Vec<u32> = reps
+        .par_iter()
+        .flat_map_iter(|s| s.iter().copied())
+        .collect();
     all.par_sort_unstable();
     let n = reps.len().max(1);
     let max_df = ((n as f32 * p.max_df_fraction) as usize).max(p.min_df + 1);
@@ -276,7 +301,10 @@ pub fn cluster_topics(reps: &[Vec<u32>], weights: &[u32], p: &TopicParams) -> To
             v
         })
         .collect();
-    let sw: Vec<f32> = sample.iter().map(|&r| 1.0 + (weights[r as usize].max(1) as f32).ln()).collect();
+    let sw: Vec<f32> = sample
+        .iter()
+        .map(|&r| 1.0 + (weights[r as usize].max(1) as f32).ln())
+        .collect();
     let _ = nonempty;
     if vecs.is_empty() || nv == 0 {
         return TopicModel {
@@ -291,12 +319,27 @@ pub fn cluster_topics(reps: &[Vec<u32>], weights: &[u32], p: &TopicParams) -> To
 
     // Bisecting spherical k-means: split the cluster whose split explains the most, while a
     // split is warranted (the cluster is loose, or it holds separate tight groups).
-    let k_cap = p.k_max.max(1).min((vecs.len() / 20).max(p.k_min.max(1))).max(1);
+    let k_cap = p
+        .k_max
+        .max(1)
+        .min((vecs.len() / 20).max(p.k_min.max(1)))
+        .max(1);
     let mut rng = ChaCha8Rng::seed_from_u64(p.seed);
     let node = |c: Bisect, rng: &mut ChaCha8Rng| -> Node {
-        let split = if c.splittable { split(&c, &vecs, &sw, nv, rng) } else { None };
-        let reduction = split.as_ref().map(|(a, b)| c.sse - a.sse - b.sse).unwrap_or(0.0);
-        Node { c, split, reduction }
+        let split = if c.splittable {
+            split(&c, &vecs, &sw, nv, rng)
+        } else {
+            None
+        };
+        let reduction = split
+            .as_ref()
+            .map(|(a, b)| c.sse - a.sse - b.sse)
+            .unwrap_or(0.0);
+        Node {
+            c,
+            split,
+            reduction,
+        }
     };
     let root = Bisect::new((0..vecs.len() as u32).collect(), &vecs, &sw, nv);
     let mut nodes: Vec<Node> = vec![node(root, &mut rng)];
@@ -332,14 +375,19 @@ pub fn cluster_topics(reps: &[Vec<u32>], weights: &[u32], p: &TopicParams) -> To
     let k = clusters.len();
     if std::env::var_os("DERAIL_DEBUG").is_some() {
         for c in &clusters {
-            eprintln!("[debug] bisect cluster: {} members, cohesion {:.3}, sse {:.1}, splittable {}", c.members.len(), c.cohesion, c.sse, c.splittable);
+            eprintln!(
+                "[debug] bisect cluster: {} members, cohesion {:.3}, sse {:.1}, splittable {}",
+                c.members.len(),
+                c.cohesion,
+                c.sse,
+                c.splittable
+            );
         }
     }
     let sums: Vec<Vec<f32>> = clusters.iter().map(|c| c.sum.clone()).collect();
     let cents = Centroids::from_sums(&sums, nv);
 
     // Merge clusters whose centroids nearly coincide.
-    let sums = sums;
     let mut uf = UnionFind::new(k);
     let norms: Vec<Vec<(u32, f32)>> = (0..k)
         .map(|j| {
@@ -412,17 +460,26 @@ pub fn cluster_topics(reps: &[Vec<u32>], weights: &[u32], p: &TopicParams) -> To
             live += 1;
         }
     }
-    let rep_cluster: Vec<i32> = assigned.iter().map(|&(c, _)| if c >= 0 { new_id[c as usize] } else { -1 }).collect();
+    let rep_cluster: Vec<i32> = assigned
+        .iter()
+        .map(|&(c, _)| if c >= 0 { new_id[c as usize] } else { -1 })
+        .collect();
     let rep_score: Vec<f32> = assigned.iter().map(|&(_, s)| s).collect();
     let mut top_terms = vec![Vec::new(); live as usize];
-    for j in 0..km {
-        let id = new_id[j];
+    for (j, &id) in new_id.iter().enumerate() {
         if id < 0 {
             continue;
         }
-        let mut w: Vec<(f32, u32)> = (0..nv).map(|f| (cents.c[f * km + j], f as u32)).filter(|(x, _)| *x > 0.0).collect();
+        let mut w: Vec<(f32, u32)> = (0..nv)
+            .map(|f| (cents.c[f * km + j], f as u32))
+            .filter(|(x, _)| *x > 0.0)
+            .collect();
         w.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        top_terms[id as usize] = w.iter().take(12).map(|&(_, f)| vocab.token[f as usize]).collect();
+        top_terms[id as usize] = w
+            .iter()
+            .take(12)
+            .map(|&(_, f)| vocab.token[f as usize])
+            .collect();
     }
     TopicModel {
         rep_cluster,

@@ -66,7 +66,10 @@ impl FileDialogs for NativeDialogs {
         let picked = match kind {
             DialogKind::OpenDataset => rfd::FileDialog::new()
                 .set_title("Open a dataset")
-                .add_filter("Post datasets", &["csv", "tsv", "txt", "json", "jsonl", "ndjson", "gz"])
+                .add_filter(
+                    "Post datasets",
+                    &["csv", "tsv", "txt", "json", "jsonl", "ndjson", "gz"],
+                )
                 .add_filter("All files", &["*"])
                 .pick_file(),
             DialogKind::OpenAnnotated => rfd::FileDialog::new()

@@ -67,7 +67,11 @@ pub fn compile_search(f: &Filter) -> Result<Option<regex::Regex>, String> {
     if s.is_empty() {
         return Ok(None);
     }
-    let pattern = if f.regex { s.to_string() } else { regex::escape(s) };
+    let pattern = if f.regex {
+        s.to_string()
+    } else {
+        regex::escape(s)
+    };
     regex::RegexBuilder::new(&pattern)
         .case_insensitive(true)
         .size_limit(1 << 22)
@@ -77,7 +81,13 @@ pub fn compile_search(f: &Filter) -> Result<Option<regex::Regex>, String> {
 }
 
 /// The rows the filter keeps, sorted.
-pub fn compute_rows(ds: &Dataset, an: Option<&Analysis>, labels: &[u32], f: &Filter, sort: Sort) -> Result<Vec<u32>, String> {
+pub fn compute_rows(
+    ds: &Dataset,
+    an: Option<&Analysis>,
+    labels: &[u32],
+    f: &Filter,
+    sort: Sort,
+) -> Result<Vec<u32>, String> {
     let search = compile_search(f)?;
     let moment = f.moment.and_then(|m| an.and_then(|a| a.moments.get(m)));
     let n = ds.len();
@@ -142,7 +152,11 @@ pub fn compute_rows(ds: &Dataset, an: Option<&Analysis>, labels: &[u32], f: &Fil
         }
         true
     };
-    let mut rows: Vec<u32> = (0..n as u32).into_par_iter().with_min_len(4096).filter(|&i| keep(i as usize)).collect();
+    let mut rows: Vec<u32> = (0..n as u32)
+        .into_par_iter()
+        .with_min_len(4096)
+        .filter(|&i| keep(i as usize))
+        .collect();
     sort_rows(ds, an, labels, &mut rows, sort);
     Ok(rows)
 }
@@ -151,10 +165,19 @@ pub fn compute_rows(ds: &Dataset, an: Option<&Analysis>, labels: &[u32], f: &Fil
 /// filter without it, which the timeline shows as context.
 pub type RowSets = (Vec<u32>, Option<Vec<u32>>);
 
-pub fn compute_row_sets(ds: &Dataset, an: Option<&Analysis>, labels: &[u32], f: &Filter, sort: Sort) -> Result<RowSets, String> {
+pub fn compute_row_sets(
+    ds: &Dataset,
+    an: Option<&Analysis>,
+    labels: &[u32],
+    f: &Filter,
+    sort: Sort,
+) -> Result<RowSets, String> {
     let rows = compute_rows(ds, an, labels, f, sort)?;
     let context = if f.time.is_some() {
-        let g = Filter { time: None, ..f.clone() };
+        let g = Filter {
+            time: None,
+            ..f.clone()
+        };
         Some(compute_rows(ds, an, labels, &g, Sort::default())?)
     } else {
         None
@@ -162,14 +185,27 @@ pub fn compute_row_sets(ds: &Dataset, an: Option<&Analysis>, labels: &[u32], f: 
     Ok((rows, context))
 }
 
-pub fn sort_rows(ds: &Dataset, an: Option<&Analysis>, labels: &[u32], rows: &mut [u32], sort: Sort) {
+pub fn sort_rows(
+    ds: &Dataset,
+    an: Option<&Analysis>,
+    labels: &[u32],
+    rows: &mut [u32],
+    sort: Sort,
+) {
     let by_time = |i: &u32| (ds.created_at[*i as usize], *i);
     match sort.key {
         SortKey::Time => rows.par_sort_by_key(by_time),
         SortKey::Author => rows.par_sort_by(|a, b| {
-            ds.handle(*a as usize).to_lowercase().cmp(&ds.handle(*b as usize).to_lowercase()).then(by_time(a).cmp(&by_time(b)))
+            ds.handle(*a as usize)
+                .to_lowercase()
+                .cmp(&ds.handle(*b as usize).to_lowercase())
+                .then(by_time(a).cmp(&by_time(b)))
         }),
-        SortKey::Text => rows.par_sort_by(|a, b| ds.text(*a as usize).cmp(ds.text(*b as usize)).then(a.cmp(b))),
+        SortKey::Text => rows.par_sort_by(|a, b| {
+            ds.text(*a as usize)
+                .cmp(ds.text(*b as usize))
+                .then(a.cmp(b))
+        }),
         SortKey::Cluster => {
             if let Some(an) = an {
                 rows.par_sort_by_key(|i| (an.cluster[*i as usize], ds.created_at[*i as usize], *i));
@@ -177,10 +213,18 @@ pub fn sort_rows(ds: &Dataset, an: Option<&Analysis>, labels: &[u32], rows: &mut
         }
         SortKey::DupGroup => {
             if let Some(an) = an {
-                rows.par_sort_by_key(|i| (an.dup_group[*i as usize], ds.created_at[*i as usize], *i));
+                rows.par_sort_by_key(|i| {
+                    (an.dup_group[*i as usize], ds.created_at[*i as usize], *i)
+                });
             }
         }
-        SortKey::Label => rows.par_sort_by_key(|i| (labels.get(*i as usize).copied().unwrap_or(NO_LABEL), ds.created_at[*i as usize], *i)),
+        SortKey::Label => rows.par_sort_by_key(|i| {
+            (
+                labels.get(*i as usize).copied().unwrap_or(NO_LABEL),
+                ds.created_at[*i as usize],
+                *i,
+            )
+        }),
     }
     if sort.descending {
         rows.reverse();
@@ -193,11 +237,22 @@ mod tests {
 
     #[test]
     fn bad_regex_is_an_error_not_a_panic() {
-        let f = Filter { search: "(".into(), regex: true, ..Default::default() };
+        let f = Filter {
+            search: "(".into(),
+            regex: true,
+            ..Default::default()
+        };
         assert!(compile_search(&f).is_err());
-        let f = Filter { search: "(".into(), regex: false, ..Default::default() };
+        let f = Filter {
+            search: "(".into(),
+            regex: false,
+            ..Default::default()
+        };
         assert!(compile_search(&f).unwrap().unwrap().is_match("a (b"));
-        let f = Filter { search: "FANCAM".into(), ..Default::default() };
+        let f = Filter {
+            search: "FANCAM".into(),
+            ..Default::default()
+        };
         assert!(compile_search(&f).unwrap().unwrap().is_match("my fancam"));
     }
 }

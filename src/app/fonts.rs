@@ -8,23 +8,35 @@ use std::sync::Arc;
 use egui::{FontData, FontDefinitions, FontFamily};
 
 pub const CJK_FONT: &[u8] = include_bytes!("../../assets/fonts/NotoSansCJK-derail-subset.otf");
-pub const ARABIC_FONT: &[u8] = include_bytes!("../../assets/fonts/NotoSansArabic-derail-subset.ttf");
+pub const ARABIC_FONT: &[u8] =
+    include_bytes!("../../assets/fonts/NotoSansArabic-derail-subset.ttf");
 /// Google's current monochrome Noto Emoji (Unicode 15+), ahead of egui's older emoji font.
 pub const EMOJI_FONT: &[u8] = include_bytes!("../../assets/fonts/NotoEmoji-derail.ttf");
 
 /// egui's default fonts plus the Noto subsets as fallbacks (Latin stays in the defaults).
 pub fn font_definitions() -> FontDefinitions {
     let mut fonts = FontDefinitions::default();
-    fonts.font_data.insert("noto-cjk".into(), Arc::new(FontData::from_static(CJK_FONT)));
-    fonts.font_data.insert("noto-arabic".into(), Arc::new(FontData::from_static(ARABIC_FONT)));
+    fonts
+        .font_data
+        .insert("noto-cjk".into(), Arc::new(FontData::from_static(CJK_FONT)));
+    fonts.font_data.insert(
+        "noto-arabic".into(),
+        Arc::new(FontData::from_static(ARABIC_FONT)),
+    );
     fonts.font_data.insert(
         "noto-emoji".into(),
-        Arc::new(FontData::from_static(EMOJI_FONT).tweak(egui::FontTweak { scale: 0.81, ..Default::default() })),
+        Arc::new(FontData::from_static(EMOJI_FONT).tweak(egui::FontTweak {
+            scale: 0.81,
+            ..Default::default()
+        })),
     );
     for family in [FontFamily::Proportional, FontFamily::Monospace] {
         let list = fonts.families.entry(family).or_default();
         // Before the emoji fonts, so CJK punctuation comes from Noto, not the emoji set.
-        let at = list.iter().position(|n| n.contains("Emoji") || n.contains("emoji")).unwrap_or(list.len());
+        let at = list
+            .iter()
+            .position(|n| n.contains("Emoji") || n.contains("emoji"))
+            .unwrap_or(list.len());
         list.insert(at, "noto-cjk".into());
         list.insert(at + 1, "noto-arabic".into());
         list.insert(at + 2, "noto-emoji".into());

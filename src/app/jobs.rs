@@ -73,7 +73,9 @@ pub fn quote_line(path: &Path, n: u64) -> Option<String> {
             break;
         }
     }
-    let s = String::from_utf8_lossy(&out).trim_end_matches('\r').to_string();
+    let s = String::from_utf8_lossy(&out)
+        .trim_end_matches('\r')
+        .to_string();
     (!s.is_empty()).then_some(s)
 }
 
@@ -115,7 +117,12 @@ fn send(tx: &Sender<JobMsg>, ctx: &egui::Context, msg: JobMsg) {
 }
 
 /// Loads `path`, then analyses it.
-pub fn start_load(path: PathBuf, opts: LoadOptions, config: AnalysisConfig, ctx: egui::Context) -> Job {
+pub fn start_load(
+    path: PathBuf,
+    opts: LoadOptions,
+    config: AnalysisConfig,
+    ctx: egui::Context,
+) -> Job {
     let (tx, rx) = channel();
     let progress = Progress::new();
     let p = progress.clone();
@@ -125,14 +132,33 @@ pub fn start_load(path: PathBuf, opts: LoadOptions, config: AnalysisConfig, ctx:
         let ds = match load_path(&path, &opts, &p) {
             Ok(ds) => Arc::new(ds),
             Err(LoadError::Cancelled { .. }) => return send(&tx, &ctx, JobMsg::Cancelled),
-            Err(e) => return send(&tx, &ctx, JobMsg::Failed(LoadFailure::from_error(&path, &e))),
+            Err(e) => {
+                return send(
+                    &tx,
+                    &ctx,
+                    JobMsg::Failed(LoadFailure::from_error(&path, &e)),
+                );
+            }
         };
         p.begin("Indexing posts", 0);
         let keys = Arc::new(key_index(&ds));
-        send(&tx, &ctx, JobMsg::Loaded { ds: ds.clone(), keys, seconds: t.elapsed().as_secs_f64() });
+        send(
+            &tx,
+            &ctx,
+            JobMsg::Loaded {
+                ds: ds.clone(),
+                keys,
+                seconds: t.elapsed().as_secs_f64(),
+            },
+        );
         run_analysis(ds, config, p, tx, ctx);
     });
-    Job { path: job_path, progress, rx, started: Instant::now() }
+    Job {
+        path: job_path,
+        progress,
+        rx,
+        started: Instant::now(),
+    }
 }
 
 /// Analyses an already loaded dataset (after a config change).
@@ -142,13 +168,31 @@ pub fn start_analysis(ds: Arc<Dataset>, config: AnalysisConfig, ctx: egui::Conte
     let p = progress.clone();
     let path = ds.source.path.clone();
     std::thread::spawn(move || run_analysis(ds, config, p, tx, ctx));
-    Job { path, progress, rx, started: Instant::now() }
+    Job {
+        path,
+        progress,
+        rx,
+        started: Instant::now(),
+    }
 }
 
-fn run_analysis(ds: Arc<Dataset>, config: AnalysisConfig, p: Progress, tx: Sender<JobMsg>, ctx: egui::Context) {
+fn run_analysis(
+    ds: Arc<Dataset>,
+    config: AnalysisConfig,
+    p: Progress,
+    tx: Sender<JobMsg>,
+    ctx: egui::Context,
+) {
     let t = Instant::now();
     match analyze(&ds, &config, &p) {
-        Ok(an) => send(&tx, &ctx, JobMsg::Analysed { an: Arc::new(an), seconds: t.elapsed().as_secs_f64() }),
+        Ok(an) => send(
+            &tx,
+            &ctx,
+            JobMsg::Analysed {
+                an: Arc::new(an),
+                seconds: t.elapsed().as_secs_f64(),
+            },
+        ),
         Err(_) => send(&tx, &ctx, JobMsg::Cancelled),
     }
 }

@@ -185,8 +185,16 @@ impl DerailApp {
         }
         self.error = None;
         self.status = format!("Opening {}", path.display());
-        let opts = LoadOptions { overrides, ..Default::default() };
-        self.job = Some(jobs::start_load(path, opts, self.config.clone(), ctx.clone()));
+        let opts = LoadOptions {
+            overrides,
+            ..Default::default()
+        };
+        self.job = Some(jobs::start_load(
+            path,
+            opts,
+            self.config.clone(),
+            ctx.clone(),
+        ));
     }
 
     fn drain_jobs(&mut self, ctx: &egui::Context) {
@@ -204,17 +212,31 @@ impl DerailApp {
                 JobMsg::Loaded { ds, keys, seconds } => {
                     let path = job.path.clone();
                     self.settings.remember(&path);
-                    let overrides = self.session.as_ref().map(|s| s.overrides.clone()).unwrap_or_default();
+                    let overrides = self
+                        .session
+                        .as_ref()
+                        .map(|s| s.overrides.clone())
+                        .unwrap_or_default();
                     match Session::new(ds, keys, &self.settings.labeller) {
                         Ok(mut s) => {
                             s.load_seconds = seconds;
                             s.overrides = overrides;
-                            self.status = format!("Loaded {} posts in {:.1} s; analysing…", s.ds.len(), seconds);
+                            self.status = format!(
+                                "Loaded {} posts in {:.1} s; analysing…",
+                                s.ds.len(),
+                                seconds
+                            );
                             self.views = Views::default();
                             self.session = Some(s);
                         }
                         Err(e) => {
-                            self.error = Some(LoadFailure { path, message: e, line: None, quoted: None, columns: None });
+                            self.error = Some(LoadFailure {
+                                path,
+                                message: e,
+                                line: None,
+                                quoted: None,
+                                columns: None,
+                            });
                             if let Some(j) = self.job.take() {
                                 j.progress.cancel();
                             }
@@ -279,7 +301,12 @@ impl DerailApp {
         }
     }
 
-    fn spawn_dialog(&mut self, kind: DialogKind, export: Option<(ExportScope, bool)>, ctx: &egui::Context) {
+    fn spawn_dialog(
+        &mut self,
+        kind: DialogKind,
+        export: Option<(ExportScope, bool)>,
+        ctx: &egui::Context,
+    ) {
         let rx = dialogs::spawn_dialog(self.dialogs.clone(), kind, ctx.clone());
         self.pending_dialog = Some(PendingDialog { rx, export });
     }
@@ -324,11 +351,18 @@ impl DerailApp {
                     let name = self
                         .session
                         .as_ref()
-                        .and_then(|s| s.ds.source.path.file_stem().map(|n| format!("{}.annotated.csv", n.to_string_lossy())))
+                        .and_then(|s| {
+                            s.ds.source
+                                .path
+                                .file_stem()
+                                .map(|n| format!("{}.annotated.csv", n.to_string_lossy()))
+                        })
                         .unwrap_or_else(|| "annotated.csv".into());
                     self.spawn_dialog(DialogKind::SaveExport(name), Some((scope, neutral)), ctx);
                 }
-                AppCommand::ImportLabelsDialog | AppCommand::AgreementDialog => self.spawn_dialog(DialogKind::OpenAnnotated, None, ctx),
+                AppCommand::ImportLabelsDialog | AppCommand::AgreementDialog => {
+                    self.spawn_dialog(DialogKind::OpenAnnotated, None, ctx)
+                }
                 AppCommand::AgreementFile(p) => {
                     if !self.agreement_files.contains(&p) {
                         self.agreement_files.push(p);
@@ -379,21 +413,37 @@ impl DerailApp {
             if i.consume_key(Modifiers::COMMAND, Key::Y) {
                 cmds.push(AppCommand::Label(LabelCommand::Redo));
             }
-            for (k, key) in [Key::Num1, Key::Num2, Key::Num3, Key::Num4, Key::Num5, Key::Num6, Key::Num7, Key::Num8, Key::Num9]
-                .into_iter()
-                .enumerate()
+            for (k, key) in [
+                Key::Num1,
+                Key::Num2,
+                Key::Num3,
+                Key::Num4,
+                Key::Num5,
+                Key::Num6,
+                Key::Num7,
+                Key::Num8,
+                Key::Num9,
+            ]
+            .into_iter()
+            .enumerate()
             {
                 if i.consume_key(Modifiers::NONE, key) {
                     cmds.push(AppCommand::LabelKey(k + 1));
                 }
             }
-            if i.consume_key(Modifiers::NONE, Key::J) || i.consume_key(Modifiers::NONE, Key::ArrowDown) {
+            if i.consume_key(Modifiers::NONE, Key::J)
+                || i.consume_key(Modifiers::NONE, Key::ArrowDown)
+            {
                 cmds.push(AppCommand::MoveSelection(1));
             }
-            if i.consume_key(Modifiers::NONE, Key::K) || i.consume_key(Modifiers::NONE, Key::ArrowUp) {
+            if i.consume_key(Modifiers::NONE, Key::K)
+                || i.consume_key(Modifiers::NONE, Key::ArrowUp)
+            {
                 cmds.push(AppCommand::MoveSelection(-1));
             }
-            if i.consume_key(Modifiers::NONE, Key::Backspace) || i.consume_key(Modifiers::NONE, Key::Delete) {
+            if i.consume_key(Modifiers::NONE, Key::Backspace)
+                || i.consume_key(Modifiers::NONE, Key::Delete)
+            {
                 cmds.push(AppCommand::LabelKey(0));
             }
             if i.consume_key(Modifiers::NONE, Key::N) {
@@ -404,7 +454,13 @@ impl DerailApp {
     }
 
     fn handle_drops(&mut self, ctx: &egui::Context) {
-        let dropped: Vec<PathBuf> = ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_path_buf()).collect());
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .collect()
+        });
         if let Some(p) = dropped.into_iter().next() {
             self.commands.push(AppCommand::Open(p));
         }
@@ -417,7 +473,11 @@ impl DerailApp {
             fonts::install(&ctx);
             self.fonts_installed = true;
         }
-        ctx.set_theme(if self.settings.dark { egui::Theme::Dark } else { egui::Theme::Light });
+        ctx.set_theme(if self.settings.dark {
+            egui::Theme::Dark
+        } else {
+            egui::Theme::Light
+        });
         self.drain_jobs(&ctx);
         self.handle_drops(&ctx);
         self.shortcuts(&ctx);
@@ -450,7 +510,9 @@ impl eframe::App for EframeApp {
 pub fn sample_path() -> Option<PathBuf> {
     let name = "takeovers_sample.csv";
     let candidates = [
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data").join(name),
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("sample_data")
+            .join(name),
         std::env::current_exe()
             .ok()
             .and_then(|e| e.parent().map(|d| d.join("sample_data").join(name)))
@@ -476,7 +538,10 @@ pub fn run(file: Option<PathBuf>) -> anyhow::Result<()> {
         "derail",
         options,
         Box::new(move |cc| {
-            let settings: Settings = cc.storage.and_then(|s| eframe::get_value(s, SETTINGS_KEY)).unwrap_or_default();
+            let settings: Settings = cc
+                .storage
+                .and_then(|s| eframe::get_value(s, SETTINGS_KEY))
+                .unwrap_or_default();
             let mut app = DerailApp::new(settings, Arc::new(dialogs::NativeDialogs));
             if let Some(p) = start {
                 app.open(p, &cc.egui_ctx, Vec::new());

@@ -59,12 +59,18 @@ pub struct Session {
 }
 
 impl Session {
-    pub fn new(ds: Arc<Dataset>, keys: Arc<FxHashMap<String, u32>>, user: &str) -> Result<Session, String> {
+    pub fn new(
+        ds: Arc<Dataset>,
+        keys: Arc<FxHashMap<String, u32>>,
+        user: &str,
+    ) -> Result<Session, String> {
         let mut labels = match Labels::open(&ds.source.path, &ds.source.fingerprint) {
             Ok(l) => l,
             Err(e) => {
                 let mut l = Labels::in_memory();
-                l.warnings.push(format!("{e}; labels are kept in memory only and will be lost on exit"));
+                l.warnings.push(format!(
+                    "{e}; labels are kept in memory only and will be lost on exit"
+                ));
                 l
             }
         };
@@ -135,7 +141,13 @@ impl Session {
             }
             _ => {
                 self.rows_job = None;
-                let r = compute_row_sets(&self.ds, self.an.as_deref(), &self.label_of, &self.filter, self.sort);
+                let r = compute_row_sets(
+                    &self.ds,
+                    self.an.as_deref(),
+                    &self.label_of,
+                    &self.filter,
+                    self.sort,
+                );
                 self.take_rows(r);
             }
         }
@@ -155,7 +167,10 @@ impl Session {
         }
         self.rows_version += 1;
         if let QueueMode::RandomSample { seed, .. } = self.queue {
-            self.queue = QueueMode::RandomSample { order: shuffled(&self.rows, seed), seed };
+            self.queue = QueueMode::RandomSample {
+                order: shuffled(&self.rows, seed),
+                seed,
+            };
         }
     }
 
@@ -224,10 +239,19 @@ impl Session {
         }
     }
 
-    pub fn label_bulk(&mut self, target: BulkTarget, label: Option<u32>, _ctx: &egui::Context) -> String {
+    pub fn label_bulk(
+        &mut self,
+        target: BulkTarget,
+        label: Option<u32>,
+        _ctx: &egui::Context,
+    ) -> String {
         let posts: Vec<usize> = match (target, &self.an) {
-            (BulkTarget::DupGroup(g), Some(an)) => (0..self.ds.len()).filter(|&i| an.dup_group[i] == g).collect(),
-            (BulkTarget::Cluster(c), Some(an)) => (0..self.ds.len()).filter(|&i| an.cluster[i] == c).collect(),
+            (BulkTarget::DupGroup(g), Some(an)) => (0..self.ds.len())
+                .filter(|&i| an.dup_group[i] == g)
+                .collect(),
+            (BulkTarget::Cluster(c), Some(an)) => {
+                (0..self.ds.len()).filter(|&i| an.cluster[i] == c).collect()
+            }
             (BulkTarget::Filter, _) => self.rows.iter().map(|&r| r as usize).collect(),
             _ => Vec::new(),
         };
@@ -265,7 +289,10 @@ impl Session {
             AppCommand::SelectMoment(m) => {
                 self.moment = m;
                 if let Some(mi) = m {
-                    let f = Filter { moment: Some(mi), ..Default::default() };
+                    let f = Filter {
+                        moment: Some(mi),
+                        ..Default::default()
+                    };
                     self.filter = f;
                     self.recompute_rows(Some(ctx));
                 }
@@ -275,8 +302,15 @@ impl Session {
             AppCommand::LabelKey(k) => {
                 let i = self.selected?;
                 let key = self.ds.post_key(i);
-                let label = if k == 0 { None } else { Some(self.labels.id_for_key(k)?) };
-                let msg = self.label(LabelCommand::Assign { posts: vec![key], label });
+                let label = if k == 0 {
+                    None
+                } else {
+                    Some(self.labels.id_for_key(k)?)
+                };
+                let msg = self.label(LabelCommand::Assign {
+                    posts: vec![key],
+                    label,
+                });
                 // Move on to the next post, as in Prodigy.
                 if k != 0 {
                     self.advance_after_label();
@@ -284,13 +318,18 @@ impl Session {
                 Some(msg)
             }
             AppCommand::Export(path, scope, neutral) => Some(self.export(&path, scope, neutral)),
-            AppCommand::ImportLabels(path) => Some(match self.labels.import_annotated(&self.ds, &path) {
-                Ok((n, unmatched)) => {
-                    self.rebuild_label_column();
-                    format!("Imported {n} labels from {} ({unmatched} rows matched no post)", path.display())
-                }
-                Err(e) => e.to_string(),
-            }),
+            AppCommand::ImportLabels(path) => {
+                Some(match self.labels.import_annotated(&self.ds, &path) {
+                    Ok((n, unmatched)) => {
+                        self.rebuild_label_column();
+                        format!(
+                            "Imported {n} labels from {} ({unmatched} rows matched no post)",
+                            path.display()
+                        )
+                    }
+                    Err(e) => e.to_string(),
+                })
+            }
             AppCommand::NextUnlabelled => {
                 self.next_unlabelled();
                 None
@@ -299,7 +338,10 @@ impl Session {
                 self.queue = if seed == 0 {
                     QueueMode::InOrder
                 } else {
-                    QueueMode::RandomSample { order: shuffled(&self.rows, seed as u64), seed: seed as u64 }
+                    QueueMode::RandomSample {
+                        order: shuffled(&self.rows, seed as u64),
+                        seed: seed as u64,
+                    }
                 };
                 self.next_unlabelled();
                 None
@@ -335,7 +377,11 @@ impl Session {
             QueueMode::InOrder => self.rows.to_vec(),
             QueueMode::RandomSample { order, .. } => order.clone(),
         };
-        let start = self.selected.and_then(|s| order.iter().position(|&r| r as usize == s)).map(|p| p + 1).unwrap_or(0);
+        let start = self
+            .selected
+            .and_then(|s| order.iter().position(|&r| r as usize == s))
+            .map(|p| p + 1)
+            .unwrap_or(0);
         let found = order[start.min(order.len())..]
             .iter()
             .chain(order[..start.min(order.len())].iter())
@@ -355,8 +401,19 @@ impl Session {
                 Some(r)
             }
         };
-        let opts = crate::export::ExportOptions { label_details: true, neutralize_formulas: neutral, only };
-        match crate::export::export_annotated(&self.ds, self.an.as_deref(), Some(&self.labels), path, &opts, &crate::progress::Progress::new()) {
+        let opts = crate::export::ExportOptions {
+            label_details: true,
+            neutralize_formulas: neutral,
+            only,
+        };
+        match crate::export::export_annotated(
+            &self.ds,
+            self.an.as_deref(),
+            Some(&self.labels),
+            path,
+            &opts,
+            &crate::progress::Progress::new(),
+        ) {
             Ok(s) => format!("Exported {} rows to {}", s.rows, path.display()),
             Err(e) => format!("Export failed: {e}"),
         }

@@ -15,7 +15,11 @@ use crate::summary::Summary;
 use crate::time::NaiveZone;
 
 #[derive(Parser, Debug)]
-#[command(name = "derail", version, about = "A lab for hashtag takeovers: load post datasets, find takeover moments, label and export.")]
+#[command(
+    name = "derail",
+    version,
+    about = "A lab for hashtag takeovers: load post datasets, find takeover moments, label and export."
+)]
 #[command(args_conflicts_with_subcommands = true)]
 pub struct Cli {
     #[command(subcommand)]
@@ -187,11 +191,16 @@ pub fn load_with_bar(file: &std::path::Path, load: &LoadArgs) -> Result<Dataset>
 /// Writes a file atomically: a temporary file in the same folder, then a rename.
 pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("writing {}", path.display()))?;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("writing {}", path.display()))?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
-    tmp.persist(path).with_context(|| format!("writing {}", path.display()))?;
+    tmp.persist(path)
+        .with_context(|| format!("writing {}", path.display()))?;
     Ok(())
 }
 
@@ -210,14 +219,22 @@ pub fn peak_rss_bytes() -> Option<u64> {
 
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Some(Command::Inspect { file, json, top, load }) => {
+        Some(Command::Inspect {
+            file,
+            json,
+            top,
+            load,
+        }) => {
             let ds = load_with_bar(&file, &load)?;
             let summary = Summary::of(&ds, top);
             if json {
                 let mut v = serde_json::to_value(&summary)?;
                 if let Some(o) = v.as_object_mut() {
                     o.insert("peak_rss_bytes".into(), serde_json::json!(peak_rss_bytes()));
-                    o.insert("dataset_heap_bytes".into(), serde_json::json!(ds.heap_bytes()));
+                    o.insert(
+                        "dataset_heap_bytes".into(),
+                        serde_json::json!(ds.heap_bytes()),
+                    );
                 }
                 println!("{}", serde_json::to_string_pretty(&v)?);
             } else {
@@ -228,10 +245,20 @@ pub fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Some(Command::Analyze { input, config, out, report, timings, taggers, load }) => {
+        Some(Command::Analyze {
+            input,
+            config,
+            out,
+            report,
+            timings,
+            taggers,
+            load,
+        }) => {
             let total = std::time::Instant::now();
             let mut cfg = match &config {
-                Some(p) => crate::analysis::AnalysisConfig::from_file(p).map_err(anyhow::Error::msg)?,
+                Some(p) => {
+                    crate::analysis::AnalysisConfig::from_file(p).map_err(anyhow::Error::msg)?
+                }
                 None => crate::analysis::AnalysisConfig::default(),
             };
             cfg.tags.taggers_dirs.extend(taggers);
@@ -243,7 +270,8 @@ pub fn run(cli: Cli) -> Result<()> {
             let an = crate::analysis::analyze(&ds, &cfg, &progress);
             drop(bar);
             let an = an.map_err(|_| anyhow::anyhow!("analysis cancelled"))?;
-            let labels = crate::labels::Labels::read_existing(&ds.source.path, &ds.source.fingerprint)?;
+            let labels =
+                crate::labels::Labels::read_existing(&ds.source.path, &ds.source.fingerprint)?;
             if let Some(l) = &labels {
                 for w in &l.warnings {
                     eprintln!("derail: warning: {w}");
@@ -261,12 +289,24 @@ pub fn run(cli: Cli) -> Result<()> {
             }
             if let Some(o) = &out {
                 let t = std::time::Instant::now();
-                crate::export::export_annotated(&ds, Some(&an), labels.as_ref(), o, &crate::export::ExportOptions::default(), &Progress::new())?;
+                crate::export::export_annotated(
+                    &ds,
+                    Some(&an),
+                    labels.as_ref(),
+                    o,
+                    &crate::export::ExportOptions::default(),
+                    &Progress::new(),
+                )?;
                 extra.push(("export".to_string(), t.elapsed().as_secs_f64() * 1000.0));
             }
             eprintln!(
                 "{} posts ({} rejected), {} clusters, {} near-duplicate groups, {} coordinated episodes, {} takeover moment(s)",
-                ds.len(), ds.report.rejected, an.clusters.len(), an.dup_groups.len(), an.coordination.len(), an.moments.len()
+                ds.len(),
+                ds.report.rejected,
+                an.clusters.len(),
+                an.dup_groups.len(),
+                an.coordination.len(),
+                an.moments.len()
             );
             for m in &an.moments {
                 eprintln!(
@@ -286,32 +326,72 @@ pub fn run(cli: Cli) -> Result<()> {
                 for (s, ms) in an.timings.iter().chain(extra.iter()) {
                     eprintln!("  {:<16} {:>9.1}", s, ms);
                 }
-                eprintln!("  {:<16} {:>9.1}", "total", total.elapsed().as_secs_f64() * 1000.0);
+                eprintln!(
+                    "  {:<16} {:>9.1}",
+                    "total",
+                    total.elapsed().as_secs_f64() * 1000.0
+                );
                 if let Some(rss) = peak_rss_bytes() {
-                    eprintln!("  peak memory      {:>6} MB (input {} MB)", rss >> 20, ds.source.file_bytes >> 20);
+                    eprintln!(
+                        "  peak memory      {:>6} MB (input {} MB)",
+                        rss >> 20,
+                        ds.source.file_bytes >> 20
+                    );
                 }
             }
             Ok(())
         }
-        Some(Command::Export { input, out, config, neutralize_formulas, only_labelled, load }) => {
+        Some(Command::Export {
+            input,
+            out,
+            config,
+            neutralize_formulas,
+            only_labelled,
+            load,
+        }) => {
             let cfg = match &config {
-                Some(p) => crate::analysis::AnalysisConfig::from_file(p).map_err(anyhow::Error::msg)?,
+                Some(p) => {
+                    crate::analysis::AnalysisConfig::from_file(p).map_err(anyhow::Error::msg)?
+                }
                 None => crate::analysis::AnalysisConfig::default(),
             };
             let ds = load_with_bar(&input, &load)?;
             let progress = Progress::new();
             let bar = progress_bar::TerminalBar::start(&progress);
-            let an = crate::analysis::analyze(&ds, &cfg, &progress).map_err(|_| anyhow::anyhow!("analysis cancelled"))?;
+            let an = crate::analysis::analyze(&ds, &cfg, &progress)
+                .map_err(|_| anyhow::anyhow!("analysis cancelled"))?;
             drop(bar);
-            let labels = crate::labels::Labels::read_existing(&ds.source.path, &ds.source.fingerprint)?;
+            let labels =
+                crate::labels::Labels::read_existing(&ds.source.path, &ds.source.fingerprint)?;
             let only = only_labelled.then(|| {
                 (0..ds.len() as u32)
-                    .filter(|&i| labels.as_ref().is_some_and(|l| l.get(&ds.post_key(i as usize)).is_some()))
+                    .filter(|&i| {
+                        labels
+                            .as_ref()
+                            .is_some_and(|l| l.get(&ds.post_key(i as usize)).is_some())
+                    })
                     .collect()
             });
-            let opts = crate::export::ExportOptions { label_details: true, neutralize_formulas, only };
-            let s = crate::export::export_annotated(&ds, Some(&an), labels.as_ref(), &out, &opts, &Progress::new())?;
-            eprintln!("wrote {} rows ({} posts, {} rejected rows) to {}", s.rows, s.posts, s.rejected_rows, out.display());
+            let opts = crate::export::ExportOptions {
+                label_details: true,
+                neutralize_formulas,
+                only,
+            };
+            let s = crate::export::export_annotated(
+                &ds,
+                Some(&an),
+                labels.as_ref(),
+                &out,
+                &opts,
+                &Progress::new(),
+            )?;
+            eprintln!(
+                "wrote {} rows ({} posts, {} rejected rows) to {}",
+                s.rows,
+                s.posts,
+                s.rejected_rows,
+                out.display()
+            );
             Ok(())
         }
         Some(Command::Label { input, load }) => {
@@ -321,10 +401,19 @@ pub fn run(cli: Cli) -> Result<()> {
             for w in &labels.warnings {
                 eprintln!("derail: warning: {w}");
             }
-            let keys: std::collections::HashSet<String> = (0..ds.len()).map(|i| ds.post_key(i)).collect();
+            let keys: std::collections::HashSet<String> =
+                (0..ds.len()).map(|i| ds.post_key(i)).collect();
             let stdin = std::io::stdin();
             let mut out = std::io::stdout();
-            writeln!(out, "ready {} posts; journal {}", ds.len(), labels.journal_path().map(|p| p.display().to_string()).unwrap_or_default())?;
+            writeln!(
+                out,
+                "ready {} posts; journal {}",
+                ds.len(),
+                labels
+                    .journal_path()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default()
+            )?;
             out.flush()?;
             for line in stdin.lock().lines() {
                 let line = line?;
@@ -333,7 +422,12 @@ pub fn run(cli: Cli) -> Result<()> {
                     ["set", post, label @ ..] if !label.is_empty() => {
                         let name = label.join(" ");
                         match labels.by_name(&name) {
-                            Some(id) if keys.contains(*post) => Some(crate::labels::LabelCommand::Assign { posts: vec![post.to_string()], label: Some(id) }),
+                            Some(id) if keys.contains(*post) => {
+                                Some(crate::labels::LabelCommand::Assign {
+                                    posts: vec![post.to_string()],
+                                    label: Some(id),
+                                })
+                            }
                             Some(_) => {
                                 writeln!(out, "error: no post {post}")?;
                                 None
@@ -344,12 +438,19 @@ pub fn run(cli: Cli) -> Result<()> {
                             }
                         }
                     }
-                    ["clear", post] => Some(crate::labels::LabelCommand::Assign { posts: vec![post.to_string()], label: None }),
+                    ["clear", post] => Some(crate::labels::LabelCommand::Assign {
+                        posts: vec![post.to_string()],
+                        label: None,
+                    }),
                     ["undo"] => Some(crate::labels::LabelCommand::Undo),
                     ["redo"] => Some(crate::labels::LabelCommand::Redo),
                     ["list"] => {
                         for (k, e) in labels.iter() {
-                            writeln!(out, "{k} {}", labels.def(e.label).map(|d| d.name.as_str()).unwrap_or("?"))?;
+                            writeln!(
+                                out,
+                                "{k} {}",
+                                labels.def(e.label).map(|d| d.name.as_str()).unwrap_or("?")
+                            )?;
                         }
                         None
                     }
@@ -370,30 +471,52 @@ pub fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Some(Command::ImportLabels { input, annotated, load }) => {
+        Some(Command::ImportLabels {
+            input,
+            annotated,
+            load,
+        }) => {
             let ds = load_with_bar(&input, &load)?;
             let mut labels = crate::labels::Labels::open(&ds.source.path, &ds.source.fingerprint)?;
             let (n, unmatched) = labels.import_annotated(&ds, &annotated)?;
             eprintln!(
                 "imported {n} labels into {}; {unmatched} labelled rows matched no post",
-                labels.journal_path().map(|p| p.display().to_string()).unwrap_or_default()
+                labels
+                    .journal_path()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default()
             );
             Ok(())
         }
-        Some(Command::Evaluate { scenario, posts, format, seed, config }) => {
+        Some(Command::Evaluate {
+            scenario,
+            posts,
+            format,
+            seed,
+            config,
+        }) => {
             use crate::generate::{GenConfig, Scenario, evaluate::evaluate, generate, writers};
-            let scenario = Scenario::from_name(&scenario).with_context(|| format!("unknown scenario {scenario:?}"))?;
-            let fmt = writers::OutFormat::from_name(&format).with_context(|| format!("unknown format {format:?}"))?;
+            let scenario = Scenario::from_name(&scenario)
+                .with_context(|| format!("unknown scenario {scenario:?}"))?;
+            let fmt = writers::OutFormat::from_name(&format)
+                .with_context(|| format!("unknown format {format:?}"))?;
             let cfg = match &config {
-                Some(p) => crate::analysis::AnalysisConfig::from_file(p).map_err(anyhow::Error::msg)?,
+                Some(p) => {
+                    crate::analysis::AnalysisConfig::from_file(p).map_err(anyhow::Error::msg)?
+                }
                 None => crate::analysis::AnalysisConfig::default(),
             };
             let (gen_posts, authors, truth) = generate(&GenConfig::new(scenario, posts, seed));
             let dir = tempfile::tempdir()?;
             let path = dir.path().join(format!("eval.{}", fmt.extension()));
             writers::write(&gen_posts, &authors, fmt, &path)?;
-            let ds = load_path(&path, &crate::load::LoadOptions::default(), &Progress::new())?;
-            let an = crate::analysis::analyze(&ds, &cfg, &Progress::new()).map_err(|_| anyhow::anyhow!("cancelled"))?;
+            let ds = load_path(
+                &path,
+                &crate::load::LoadOptions::default(),
+                &Progress::new(),
+            )?;
+            let an = crate::analysis::analyze(&ds, &cfg, &Progress::new())
+                .map_err(|_| anyhow::anyhow!("cancelled"))?;
             let ev = evaluate(&ds, &an, &gen_posts, &truth).map_err(anyhow::Error::msg)?;
             println!("{}", serde_json::to_string_pretty(&ev)?);
             Ok(())
@@ -408,16 +531,24 @@ pub fn run(cli: Cli) -> Result<()> {
             let mut pairs = Vec::new();
             for a in 0..codings.len() {
                 for b in a + 1..codings.len() {
-                    pairs.push(agreement::compare(&names[a], &codings[a], &names[b], &codings[b]));
+                    pairs.push(agreement::compare(
+                        &names[a],
+                        &codings[a],
+                        &names[b],
+                        &codings[b],
+                    ));
                 }
             }
             let alpha = agreement::krippendorff_alpha(&codings);
             if json {
-                println!("{}", serde_json::to_string_pretty(&serde_json::json!({
-                    "files": names,
-                    "pairs": pairs,
-                    "krippendorff_alpha": alpha,
-                }))?);
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&serde_json::json!({
+                        "files": names,
+                        "pairs": pairs,
+                        "krippendorff_alpha": alpha,
+                    }))?
+                );
             } else {
                 for p in &pairs {
                     println!("{} vs {}", p.a, p.b);
@@ -425,7 +556,9 @@ pub fn run(cli: Cli) -> Result<()> {
                     println!("  raw agreement: {:.3}", p.agreement);
                     match p.kappa {
                         Some(k) => println!("  Cohen's kappa: {k:.3}"),
-                        None => println!("  Cohen's kappa: undefined (no overlap, or one label only)"),
+                        None => {
+                            println!("  Cohen's kappa: undefined (no overlap, or one label only)")
+                        }
                     }
                     println!("  confusion matrix (rows: {}, columns: {}):", p.a, p.b);
                     let w = p.labels.iter().map(|l| l.len()).max().unwrap_or(4).max(4);
@@ -448,17 +581,27 @@ pub fn run(cli: Cli) -> Result<()> {
                 }
                 if codings.len() > 2 {
                     match alpha {
-                        Some(a) => println!("Krippendorff's alpha ({} labellers): {a:.3}", codings.len()),
+                        Some(a) => {
+                            println!("Krippendorff's alpha ({} labellers): {a:.3}", codings.len())
+                        }
                         None => println!("Krippendorff's alpha: undefined"),
                     }
                 }
             }
             Ok(())
         }
-        Some(Command::Generate { scenario, posts, format, seed, days, out }) => {
+        Some(Command::Generate {
+            scenario,
+            posts,
+            format,
+            seed,
+            days,
+            out,
+        }) => {
             use crate::generate::{GenConfig, Scenario, generate, writers};
-            let scenario = Scenario::from_name(&scenario)
-                .with_context(|| format!("unknown scenario {scenario:?}; use kpop, reclaim, spam, mixed or quiet"))?;
+            let scenario = Scenario::from_name(&scenario).with_context(|| {
+                format!("unknown scenario {scenario:?}; use kpop, reclaim, spam, mixed or quiet")
+            })?;
             let fmt = writers::OutFormat::from_name(&format).with_context(|| {
                 format!(
                     "unknown format {format:?}; use one of {}",
@@ -468,7 +611,8 @@ pub fn run(cli: Cli) -> Result<()> {
             let mut cfg = GenConfig::new(scenario, posts, seed);
             cfg.days = days;
             let (gen_posts, authors, truth) = generate(&cfg);
-            writers::write(&gen_posts, &authors, fmt, &out).with_context(|| format!("writing {}", out.display()))?;
+            writers::write(&gen_posts, &authors, fmt, &out)
+                .with_context(|| format!("writing {}", out.display()))?;
             let (tj, tc) = writers::write_truth(&gen_posts, &truth, &out)
                 .with_context(|| format!("writing the truth beside {}", out.display()))?;
             eprintln!(
@@ -481,7 +625,10 @@ pub fn run(cli: Cli) -> Result<()> {
                 tc.display()
             );
             for t in &truth.takeovers {
-                eprintln!("  takeover of #{}: onset {}, peak {}, end {} ({} posts)", t.hashtag, t.onset, t.peak, t.end, t.posts);
+                eprintln!(
+                    "  takeover of #{}: onset {}, peak {}, end {} ({} posts)",
+                    t.hashtag, t.onset, t.peak, t.end, t.posts
+                );
             }
             Ok(())
         }

@@ -26,11 +26,9 @@ impl TerminalBar {
         let s = stop.clone();
         let thread = std::thread::spawn(move || {
             let bar = ProgressBar::new(0);
-            let style = ProgressStyle::with_template(
-                "{prefix:>10} [{bar:40}] {percent:>3}% {msg}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> ");
+            let style = ProgressStyle::with_template("{prefix:>10} [{bar:40}] {percent:>3}% {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> ");
             bar.set_style(style);
             while !s.load(Ordering::Relaxed) {
                 let snap = p.snapshot();

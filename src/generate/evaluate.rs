@@ -36,9 +36,18 @@ pub struct Evaluation {
 }
 
 /// Evaluates `an` over `ds`, whose posts are the generated `posts` in the same order.
-pub fn evaluate(ds: &Dataset, an: &Analysis, posts: &[GenPost], truth: &Truth) -> Result<Evaluation, String> {
+pub fn evaluate(
+    ds: &Dataset,
+    an: &Analysis,
+    posts: &[GenPost],
+    truth: &Truth,
+) -> Result<Evaluation, String> {
     if ds.len() != posts.len() {
-        return Err(format!("the dataset has {} posts but {} were generated", ds.len(), posts.len()));
+        return Err(format!(
+            "the dataset has {} posts but {} were generated",
+            ds.len(),
+            posts.len()
+        ));
     }
     let mut takeovers = Vec::new();
     for t in &truth.takeovers {
@@ -65,20 +74,43 @@ pub fn evaluate(ds: &Dataset, an: &Analysis, posts: &[GenPost], truth: &Truth) -
             _ => {}
         }
     }
-    let precision = if tp + fp > 0 { tp as f64 / (tp + fp) as f64 } else { 0.0 };
-    let recall = if tp + fnn > 0 { tp as f64 / (tp + fnn) as f64 } else { 1.0 };
-    let f1 = if precision + recall > 0.0 { 2.0 * precision * recall / (precision + recall) } else { 0.0 };
+    let precision = if tp + fp > 0 {
+        tp as f64 / (tp + fp) as f64
+    } else {
+        0.0
+    };
+    let recall = if tp + fnn > 0 {
+        tp as f64 / (tp + fnn) as f64
+    } else {
+        1.0
+    };
+    let f1 = if precision + recall > 0.0 {
+        2.0 * precision * recall / (precision + recall)
+    } else {
+        0.0
+    };
 
     let mut per_cluster: HashMap<i32, HashMap<&str, u64>> = HashMap::new();
     for (i, p) in posts.iter().enumerate() {
         let c = an.cluster[i];
         if c >= 0 {
-            *per_cluster.entry(c).or_default().entry(p.template.as_str()).or_default() += 1;
+            *per_cluster
+                .entry(c)
+                .or_default()
+                .entry(p.template.as_str())
+                .or_default() += 1;
         }
     }
     let clustered: u64 = per_cluster.values().flat_map(|m| m.values()).sum();
-    let majority: u64 = per_cluster.values().map(|m| m.values().copied().max().unwrap_or(0)).sum();
-    let cluster_purity = if clustered > 0 { majority as f64 / clustered as f64 } else { 0.0 };
+    let majority: u64 = per_cluster
+        .values()
+        .map(|m| m.values().copied().max().unwrap_or(0))
+        .sum();
+    let cluster_purity = if clustered > 0 {
+        majority as f64 / clustered as f64
+    } else {
+        0.0
+    };
 
     let mut cp: HashMap<u32, HashMap<u32, u64>> = HashMap::new();
     for (i, p) in posts.iter().enumerate() {
@@ -89,15 +121,28 @@ pub fn evaluate(ds: &Dataset, an: &Analysis, posts: &[GenPost], truth: &Truth) -
     let cp_total: u64 = cp.values().flat_map(|m| m.values()).sum();
     let cp_hit: u64 = cp
         .values()
-        .map(|m| m.iter().filter(|(g, _)| **g != u32::MAX).map(|(_, c)| *c).max().unwrap_or(0))
+        .map(|m| {
+            m.iter()
+                .filter(|(g, _)| **g != u32::MAX)
+                .map(|(_, c)| *c)
+                .max()
+                .unwrap_or(0)
+        })
         .sum();
-    let copypasta_recall = if cp_total > 0 { cp_hit as f64 / cp_total as f64 } else { 1.0 };
+    let copypasta_recall = if cp_total > 0 {
+        cp_hit as f64 / cp_total as f64
+    } else {
+        1.0
+    };
 
     let staged: Vec<&str> = truth.takeovers.iter().map(|t| t.hashtag.as_str()).collect();
     let background_alarms = an
         .moments
         .iter()
-        .filter(|m| truth.background_hashtags.contains(&m.hashtag) || truth.burst_hashtags.contains(&m.hashtag))
+        .filter(|m| {
+            truth.background_hashtags.contains(&m.hashtag)
+                || truth.burst_hashtags.contains(&m.hashtag)
+        })
         .map(|m| m.hashtag.clone())
         .collect();
     let other_alarms = an

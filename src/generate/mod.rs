@@ -172,7 +172,10 @@ impl Crowd {
     fn pick(&self, rng: &mut ChaCha8Rng) -> u32 {
         let total = *self.cum.last().unwrap_or(&1.0);
         let x = rng.random::<f64>() * total;
-        let i = self.cum.partition_point(|&c| c < x).min(self.authors.len() - 1);
+        let i = self
+            .cum
+            .partition_point(|&c| c < x)
+            .min(self.authors.len() - 1);
         self.authors[i]
     }
 }
@@ -192,7 +195,8 @@ impl World {
         let mut cum = Vec::with_capacity(size);
         let mut acc = 0.0;
         for k in 0..size {
-            let id = 1_000_000_000 + self.authors.len() as u64 * 7919 + self.rng.random_range(0..7000);
+            let id =
+                1_000_000_000 + self.authors.len() as u64 * 7919 + self.rng.random_range(0..7000);
             let p = templates::HANDLE_PARTS;
             let handle = format!(
                 "{}{}_{}",
@@ -205,7 +209,11 @@ impl World {
                 None => self.start - self.rng.random_range(30 * 24 * HOUR..3000 * 24 * HOUR),
             };
             authors.push(self.authors.len() as u32);
-            self.authors.push(GenAuthor { id, handle, created_ms });
+            self.authors.push(GenAuthor {
+                id,
+                handle,
+                created_ms,
+            });
             acc += 1.0 / ((k + 1) as f64).powf(zipf_s);
             cum.push(acc);
         }
@@ -273,7 +281,9 @@ impl World {
         let first = self.posts.len();
         for _ in 0..n {
             let t = match burst {
-                Some((b0, b1, frac)) if self.rng.random::<f64>() < frac => self.rng.random_range(b0..b1),
+                Some((b0, b1, frac)) if self.rng.random::<f64>() < frac => {
+                    self.rng.random_range(b0..b1)
+                }
                 _ => self.daily_time(phase_h),
             };
             let k = self.rng.random_range(0..tpl.len());
@@ -317,7 +327,9 @@ impl World {
                 if self.posts[orig].time_ms >= self.posts[i].time_ms {
                     continue;
                 }
-                let handle = self.authors[self.posts[orig].author as usize].handle.clone();
+                let handle = self.authors[self.posts[orig].author as usize]
+                    .handle
+                    .clone();
                 let body = self.posts[orig].text.clone();
                 let template = self.posts[orig].template.clone();
                 let lang = self.posts[orig].lang;
@@ -344,7 +356,15 @@ impl World {
     }
 
     /// A copypasta burst: `size` accounts of `crowd` post `text` within a minute.
-    fn copypasta(&mut self, text: &str, lang: &'static str, crowd: &Crowd, t0: i64, size: usize, group: u32) {
+    fn copypasta(
+        &mut self,
+        text: &str,
+        lang: &'static str,
+        crowd: &Crowd,
+        t0: i64,
+        size: usize,
+        group: u32,
+    ) {
         let mut used = Vec::new();
         for _ in 0..size * 3 {
             if used.len() >= size {
@@ -362,7 +382,15 @@ impl World {
                 1 => text.to_uppercase(),
                 _ => text.to_string(),
             };
-            self.post(t, a, variant, lang, &format!("copypasta_{}", group as usize % templates::COPYPASTAS.len()), TruthRole::Copypasta, 0.0);
+            self.post(
+                t,
+                a,
+                variant,
+                lang,
+                &format!("copypasta_{}", group as usize % templates::COPYPASTAS.len()),
+                TruthRole::Copypasta,
+                0.0,
+            );
             if let Some(p) = self.posts.last_mut() {
                 p.copypasta = Some(group);
             }
@@ -447,7 +475,8 @@ pub fn generate(cfg: &GenConfig) -> (Vec<GenPost>, Vec<GenAuthor>, Truth) {
     };
     let span = end - start;
     let frac = |x: f64| ((n as f64) * x).round() as usize;
-    let crowd_size = |share: f64, per_author: f64| ((n as f64 * share / per_author) as usize).clamp(40, 200_000);
+    let crowd_size =
+        |share: f64, per_author: f64| ((n as f64 * share / per_author) as usize).clamp(40, 200_000);
 
     // Background communities, each with its own crowd and rhythm.
     let nba = w.crowd(crowd_size(0.12, 4.0), 1.05, None);
@@ -475,31 +504,118 @@ pub fn generate(cfg: &GenConfig) -> (Vec<GenPost>, Vec<GenAuthor>, Truth) {
     let bg_total = 1.0 - flood_share - original_share - 0.03;
     let bg = |x: f64| frac(bg_total * x / 0.80);
 
-    w.community(bg(0.14), &nba, templates::NBA, 20.0, TruthRole::Background, 0.25, None);
-    w.community(bg(0.10), &cook, templates::COOKING, 14.0, TruthRole::Background, 0.15, None);
-    w.community(bg(0.10), &kdrama, templates::KDRAMA, 8.0, TruthRole::Background, 0.3, None);
-    w.community(bg(0.09), &anime, templates::ANIME, 6.0, TruthRole::Background, 0.3, None);
-    w.community(bg(0.09), &futbol, templates::FUTBOL, 18.0, TruthRole::Background, 0.25, None);
+    w.community(
+        bg(0.14),
+        &nba,
+        templates::NBA,
+        20.0,
+        TruthRole::Background,
+        0.25,
+        None,
+    );
+    w.community(
+        bg(0.10),
+        &cook,
+        templates::COOKING,
+        14.0,
+        TruthRole::Background,
+        0.15,
+        None,
+    );
+    w.community(
+        bg(0.10),
+        &kdrama,
+        templates::KDRAMA,
+        8.0,
+        TruthRole::Background,
+        0.3,
+        None,
+    );
+    w.community(
+        bg(0.09),
+        &anime,
+        templates::ANIME,
+        6.0,
+        TruthRole::Background,
+        0.3,
+        None,
+    );
+    w.community(
+        bg(0.09),
+        &futbol,
+        templates::FUTBOL,
+        18.0,
+        TruthRole::Background,
+        0.25,
+        None,
+    );
     // The burst tag: volume quintuples for six hours, same crowd and content.
     let b0 = start + span * 3 / 10;
-    w.community(bg(0.10), &euro, templates::EUROVISION, 21.0, TruthRole::Burst, 0.3, Some((b0, b0 + 6 * HOUR, 0.45)));
+    w.community(
+        bg(0.10),
+        &euro,
+        templates::EUROVISION,
+        21.0,
+        TruthRole::Burst,
+        0.3,
+        Some((b0, b0 + 6 * HOUR, 0.45)),
+    );
     // The fan crowd and the pride crowd in their own tags.
-    w.community(bg(0.10), &fans, templates::KPOP_FANDOM, 2.0, TruthRole::Background, 0.35, None);
-    w.community(bg(0.08), &pride, templates::PRIDE, 16.0, TruthRole::Background, 0.2, None);
+    w.community(
+        bg(0.10),
+        &fans,
+        templates::KPOP_FANDOM,
+        2.0,
+        TruthRole::Background,
+        0.35,
+        None,
+    );
+    w.community(
+        bg(0.08),
+        &pride,
+        templates::PRIDE,
+        16.0,
+        TruthRole::Background,
+        0.2,
+        None,
+    );
 
     // Copypasta bursts in background tags.
     let mut group = 0u32;
     let copypasta_posts = frac(0.03).max(20);
     let mut made = 0;
-    let cp_crowds: [(&Crowd, &str); 5] = [(&nba, "#NBA"), (&fans, "#BTS"), (&futbol, "#futbol"), (&cook, "#cooking"), (&kdrama, "#kdrama")];
+    let cp_crowds: [(&Crowd, &str); 5] = [
+        (&nba, "#NBA"),
+        (&fans, "#BTS"),
+        (&futbol, "#futbol"),
+        (&cook, "#cooking"),
+        (&kdrama, "#kdrama"),
+    ];
     while made < copypasta_posts {
-        let size = w.rng.random_range(12..40).min(copypasta_posts - made).max(6);
+        let size = w
+            .rng
+            .random_range(12..40)
+            .min(copypasta_posts - made)
+            .max(6);
         let k = group as usize % templates::COPYPASTAS.len();
         let (crowd, tag) = cp_crowds[group as usize % cp_crowds.len()];
         let text = format!("{} {tag}", templates::COPYPASTAS[k]);
         let t0 = w.rng.random_range(start + HOUR..end - HOUR);
         let before = w.posts.len();
-        w.copypasta(&text, if k == 2 { "es" } else if k == 5 { "ko" } else { "en" }, crowd, t0, size, group);
+        w.copypasta(
+            &text,
+            if k == 2 {
+                "es"
+            } else if k == 5 {
+                "ko"
+            } else {
+                "en"
+            },
+            crowd,
+            t0,
+            size,
+            group,
+        );
         made += w.posts.len() - before;
         group += 1;
     }
@@ -516,7 +632,15 @@ pub fn generate(cfg: &GenConfig) -> (Vec<GenPost>, Vec<GenAuthor>, Truth) {
             let k = w.rng.random_range(0..target.original.len());
             let text = target.original[k].render(&mut w.rng);
             let a = orig_crowd.pick(&mut w.rng);
-            w.post(t, a, text, "en", target.original[k].name, TruthRole::Original, 0.05);
+            w.post(
+                t,
+                a,
+                text,
+                "en",
+                target.original[k].name,
+                TruthRole::Original,
+                0.05,
+            );
         }
         w.make_retweets(first_orig, 0.2, &orig_crowd);
         let wave = Wave {
@@ -528,7 +652,11 @@ pub fn generate(cfg: &GenConfig) -> (Vec<GenPost>, Vec<GenAuthor>, Truth) {
         // Counter-speech by the original crowd while the flood lasts.
         for _ in 0..(n_orig / 25).max(3) {
             let t = w.rng.random_range(wave.start + 30 * MIN..wave.end());
-            let text = format!("{} {}", templates::COUNTER[0].render(&mut w.rng), target.counter_tag);
+            let text = format!(
+                "{} {}",
+                templates::COUNTER[0].render(&mut w.rng),
+                target.counter_tag
+            );
             let a = orig_crowd.pick(&mut w.rng);
             w.post(t, a, text, "en", "counter_en", TruthRole::Counter, 0.0);
         }
@@ -537,7 +665,11 @@ pub fn generate(cfg: &GenConfig) -> (Vec<GenPost>, Vec<GenAuthor>, Truth) {
         let (flood_crowd, media_p, rt) = match target.kind {
             "kpop_fancam_flood" => (None, 0.9, 0.35),
             "reclaiming_flood" => (None, 0.8, 0.3),
-            _ => (Some(w.crowd((n_flood / 12).clamp(30, 5000), 0.2, Some(*flood_start))), 0.0, 0.0),
+            _ => (
+                Some(w.crowd((n_flood / 12).clamp(30, 5000), 0.2, Some(*flood_start))),
+                0.0,
+                0.0,
+            ),
         };
         let crowd_ref: &Crowd = match (&flood_crowd, target.kind) {
             (Some(c), _) => c,
@@ -556,7 +688,15 @@ pub fn generate(cfg: &GenConfig) -> (Vec<GenPost>, Vec<GenAuthor>, Truth) {
                 for _ in 0..size {
                     let t = t0 + w.rng.random_range(0..30_000);
                     let a = crowd_ref.pick(&mut w.rng);
-                    w.post(t, a, text.clone(), "en", target.flood[k].name, TruthRole::Takeover, media_p);
+                    w.post(
+                        t,
+                        a,
+                        text.clone(),
+                        "en",
+                        target.flood[k].name,
+                        TruthRole::Takeover,
+                        media_p,
+                    );
                     if let Some(p) = w.posts.last_mut() {
                         p.copypasta = Some(group);
                         p.takeover = Some(ti);
@@ -575,7 +715,15 @@ pub fn generate(cfg: &GenConfig) -> (Vec<GenPost>, Vec<GenAuthor>, Truth) {
                     text = text.replace(target.tag, &target.tag.to_lowercase());
                 }
                 let a = crowd_ref.pick(&mut w.rng);
-                w.post(t, a, text, target.flood[k].lang, target.flood[k].name, TruthRole::Takeover, media_p);
+                w.post(
+                    t,
+                    a,
+                    text,
+                    target.flood[k].lang,
+                    target.flood[k].name,
+                    TruthRole::Takeover,
+                    media_p,
+                );
                 if let Some(p) = w.posts.last_mut() {
                     p.takeover = Some(ti);
                 }
@@ -617,10 +765,19 @@ pub fn generate(cfg: &GenConfig) -> (Vec<GenPost>, Vec<GenAuthor>, Truth) {
         .iter()
         .map(|&(ti, tag, kind, flood_start)| truth_for(&posts, ti, tag, kind, flood_start))
         .collect();
-    let mut background_hashtags: Vec<String> = ["#NBA", "#cooking", "#kdrama", "#anime", "#futbol", "#Eurovision", "#Pride", "#LoveWins"]
-        .iter()
-        .map(|t| normalize_hashtag(t).into_owned())
-        .collect();
+    let mut background_hashtags: Vec<String> = [
+        "#NBA",
+        "#cooking",
+        "#kdrama",
+        "#anime",
+        "#futbol",
+        "#Eurovision",
+        "#Pride",
+        "#LoveWins",
+    ]
+    .iter()
+    .map(|t| normalize_hashtag(t).into_owned())
+    .collect();
     if matches!(cfg.scenario, Scenario::Quiet) {
         background_hashtags.extend(["bts", "blackpink"].iter().map(|s| s.to_string()));
     }
@@ -643,12 +800,23 @@ fn fit_to_size(w: &mut World, n: usize, filler: &Crowd) {
         let k = w.rng.random_range(0..templates::NBA.len());
         let text = templates::NBA[k].render(&mut w.rng);
         let a = filler.pick(&mut w.rng);
-        w.post(t, a, text, templates::NBA[k].lang, templates::NBA[k].name, TruthRole::Background, 0.1);
+        w.post(
+            t,
+            a,
+            text,
+            templates::NBA[k].lang,
+            templates::NBA[k].name,
+            TruthRole::Background,
+            0.1,
+        );
     }
     if w.posts.len() > n {
-        let referenced: std::collections::HashSet<usize> = w.posts.iter().filter_map(|p| p.ref_index).collect();
+        let referenced: std::collections::HashSet<usize> =
+            w.posts.iter().filter_map(|p| p.ref_index).collect();
         let mut removable: Vec<usize> = (0..w.posts.len())
-            .filter(|i| matches!(w.posts[*i].role, TruthRole::Background) && !referenced.contains(i))
+            .filter(|i| {
+                matches!(w.posts[*i].role, TruthRole::Background) && !referenced.contains(i)
+            })
             .collect();
         let excess = w.posts.len() - n;
         // A deterministic spread-out choice.
@@ -674,13 +842,21 @@ fn fit_to_size(w: &mut World, n: usize, filler: &Crowd) {
 /// is the first bin from which the takeover share of the tag's volume, over a rolling
 /// 15-minute window, exceeds 50 % and stays above it up to the peak; the end is the last bin
 /// before it falls below.
-fn truth_for(posts: &[GenPost], ti: usize, tag: &str, kind: &str, flood_start: i64) -> TruthTakeover {
+fn truth_for(
+    posts: &[GenPost],
+    ti: usize,
+    tag: &str,
+    kind: &str,
+    flood_start: i64,
+) -> TruthTakeover {
     let norm = normalize_hashtag(tag).into_owned();
     let bin = 5 * MIN;
     let mut bins: BTreeMap<i64, (u64, u64)> = BTreeMap::new();
     let mut count = 0;
     for p in posts {
-        let has = extract_hashtags(&p.text).iter().any(|h| normalize_hashtag(h) == norm);
+        let has = extract_hashtags(&p.text)
+            .iter()
+            .any(|h| normalize_hashtag(h) == norm);
         if !has {
             continue;
         }
@@ -752,12 +928,19 @@ mod tests {
         let (a, _, ta) = generate(&cfg);
         let (b, _, tb) = generate(&cfg);
         assert_eq!(a.len(), b.len());
-        assert!(a.iter().zip(&b).all(|(x, y)| x.id == y.id && x.text == y.text));
+        assert!(
+            a.iter()
+                .zip(&b)
+                .all(|(x, y)| x.id == y.id && x.text == y.text)
+        );
         assert_eq!(ta.takeovers[0].onset, tb.takeovers[0].onset);
         // The requested size, give or take rounding.
         assert_eq!(a.len(), 3000);
         // Sorted by time, unique ids, retweets point backwards.
-        assert!(a.windows(2).all(|w| w[0].time_ms <= w[1].time_ms && w[0].id < w[1].id));
+        assert!(
+            a.windows(2)
+                .all(|w| w[0].time_ms <= w[1].time_ms && w[0].id < w[1].id)
+        );
         for p in &a {
             if let Some(r) = p.ref_index {
                 assert!(a[r].time_ms <= p.time_ms);

@@ -34,17 +34,19 @@ pub enum OutFormat {
 
 impl OutFormat {
     pub fn from_name(s: &str) -> Option<OutFormat> {
-        Some(match s.trim().to_ascii_lowercase().replace('-', "_").as_str() {
-            "csv" => OutFormat::Csv,
-            "tcat" => OutFormat::Tcat,
-            "twarc2" | "twarc2_pages" | "jsonl" => OutFormat::Twarc2,
-            "twarc2_flat" | "flat" => OutFormat::Twarc2Flat,
-            "v1" | "twitter_v1" | "v1.1" => OutFormat::V1,
-            "snscrape" => OutFormat::Snscrape,
-            "bluesky" | "bsky" => OutFormat::Bluesky,
-            "mastodon" => OutFormat::Mastodon,
-            _ => return None,
-        })
+        Some(
+            match s.trim().to_ascii_lowercase().replace('-', "_").as_str() {
+                "csv" => OutFormat::Csv,
+                "tcat" => OutFormat::Tcat,
+                "twarc2" | "twarc2_pages" | "jsonl" => OutFormat::Twarc2,
+                "twarc2_flat" | "flat" => OutFormat::Twarc2Flat,
+                "v1" | "twitter_v1" | "v1.1" => OutFormat::V1,
+                "snscrape" => OutFormat::Snscrape,
+                "bluesky" | "bsky" => OutFormat::Bluesky,
+                "mastodon" => OutFormat::Mastodon,
+                _ => return None,
+            },
+        )
     }
 
     pub const ALL: [OutFormat; 8] = [
@@ -80,7 +82,9 @@ impl OutFormat {
     }
 }
 
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
 
 /// `Wed Jun 03 02:14:07 +0000 2020`
@@ -130,7 +134,9 @@ fn display_name(handle: &str) -> String {
 
 /// Twitter escapes `&`, `<`, `>` in API text.
 fn api_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 fn truncate_rt(text: &str) -> String {
@@ -146,8 +152,14 @@ fn truncate_rt(text: &str) -> String {
 }
 
 fn entities_v2(text: &str) -> Value {
-    let tags: Vec<Value> = extract_hashtags(text).iter().map(|t| json!({"tag": t})).collect();
-    let ments: Vec<Value> = extract_mentions(text).iter().map(|m| json!({"username": m})).collect();
+    let tags: Vec<Value> = extract_hashtags(text)
+        .iter()
+        .map(|t| json!({"tag": t}))
+        .collect();
+    let ments: Vec<Value> = extract_mentions(text)
+        .iter()
+        .map(|m| json!({"username": m}))
+        .collect();
     json!({"hashtags": tags, "mentions": ments})
 }
 
@@ -187,7 +199,8 @@ fn v2_tweet(p: &GenPost, posts: &[GenPost], authors: &[GenAuthor], flat: bool) -
     }
     if flat {
         t["author"] = json!({"id": a.id.to_string(), "username": a.handle, "name": a.handle});
-        t["__twarc"] = json!({"url": "https://api.twitter.com/2/tweets/search/all", "version": "2.13.0"});
+        t["__twarc"] =
+            json!({"url": "https://api.twitter.com/2/tweets/search/all", "version": "2.13.0"});
     }
     t
 }
@@ -274,7 +287,10 @@ fn bsky_view(p: &GenPost, authors: &[GenAuthor], text: &str, ms: i64) -> Value {
 fn masto_status(p: &GenPost, posts: &[GenPost], authors: &[GenAuthor], depth: u8) -> Value {
     let a = &authors[p.author as usize];
     let html = |s: &str| {
-        let esc = s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+        let esc = s
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
         let linked: Vec<String> = esc
             .split(' ')
             .map(|w| match w.strip_prefix('#') {
@@ -286,7 +302,10 @@ fn masto_status(p: &GenPost, posts: &[GenPost], authors: &[GenAuthor], depth: u8
             .collect();
         format!("<p>{}</p>", linked.join(" ").replace('\n', "<br />"))
     };
-    let tags: Vec<Value> = extract_hashtags(&p.text).iter().map(|t| json!({"name": t.to_lowercase()})).collect();
+    let tags: Vec<Value> = extract_hashtags(&p.text)
+        .iter()
+        .map(|t| json!({"name": t.to_lowercase()}))
+        .collect();
     let mut st = json!({
         "id": p.id.to_string(),
         "created_at": v2_time(p.time_ms),
@@ -308,7 +327,12 @@ fn masto_status(p: &GenPost, posts: &[GenPost], authors: &[GenAuthor], depth: u8
 }
 
 /// Writes the dataset in `format` to `path`.
-pub fn write(posts: &[GenPost], authors: &[GenAuthor], format: OutFormat, path: &Path) -> io::Result<()> {
+pub fn write(
+    posts: &[GenPost],
+    authors: &[GenAuthor],
+    format: OutFormat,
+    path: &Path,
+) -> io::Result<()> {
     let f = File::create(path)?;
     let mut out = BufWriter::with_capacity(1 << 20, f);
     match format {
@@ -316,11 +340,27 @@ pub fn write(posts: &[GenPost], authors: &[GenAuthor], format: OutFormat, path: 
             // The columns of a twarc-csv export that matter here, in its naming.
             let mut w = csv::Writer::from_writer(&mut out);
             w.write_record([
-                "id", "conversation_id", "created_at", "author_id", "author.username", "author.name",
-                "text", "lang", "source", "referenced_tweets.retweeted.id", "public_metrics.like_count",
-                "public_metrics.retweet_count", "public_metrics.reply_count", "public_metrics.quote_count",
+                "id",
+                "conversation_id",
+                "created_at",
+                "author_id",
+                "author.username",
+                "author.name",
+                "text",
+                "lang",
+                "source",
+                "referenced_tweets.retweeted.id",
+                "public_metrics.like_count",
+                "public_metrics.retweet_count",
+                "public_metrics.reply_count",
+                "public_metrics.quote_count",
             ])?;
-            const SOURCES: [&str; 4] = ["Twitter for iPhone", "Twitter for Android", "Twitter Web App", "TweetDeck"];
+            const SOURCES: [&str; 4] = [
+                "Twitter for iPhone",
+                "Twitter for Android",
+                "Twitter Web App",
+                "TweetDeck",
+            ];
             for p in posts {
                 let a = &authors[p.author as usize];
                 let conversation = p.ref_id.unwrap_or(p.id);
@@ -346,8 +386,17 @@ pub fn write(posts: &[GenPost], authors: &[GenAuthor], format: OutFormat, path: 
         OutFormat::Tcat => {
             let mut w = csv::Writer::from_writer(&mut out);
             w.write_record([
-                "id", "time", "created_at", "from_user_name", "from_user_id", "from_user_lang", "text",
-                "retweet_id", "retweet_count", "favorite_count", "lang",
+                "id",
+                "time",
+                "created_at",
+                "from_user_name",
+                "from_user_id",
+                "from_user_lang",
+                "text",
+                "retweet_id",
+                "retweet_count",
+                "favorite_count",
+                "lang",
             ])?;
             for p in posts {
                 let a = &authors[p.author as usize];
@@ -369,7 +418,10 @@ pub fn write(posts: &[GenPost], authors: &[GenAuthor], format: OutFormat, path: 
         }
         OutFormat::Twarc2 => {
             for page in posts.chunks(100) {
-                let data: Vec<Value> = page.iter().map(|p| v2_tweet(p, posts, authors, false)).collect();
+                let data: Vec<Value> = page
+                    .iter()
+                    .map(|p| v2_tweet(p, posts, authors, false))
+                    .collect();
                 let mut users: Vec<Value> = Vec::new();
                 let mut seen = std::collections::HashSet::new();
                 let mut inc_tweets = Vec::new();
@@ -447,7 +499,11 @@ pub fn write(posts: &[GenPost], authors: &[GenAuthor], format: OutFormat, path: 
 }
 
 /// Writes the ground truth: `<out>.truth.json` (summary) and `<out>.truth.csv` (per post).
-pub fn write_truth(posts: &[GenPost], truth: &Truth, out: &Path) -> io::Result<(std::path::PathBuf, std::path::PathBuf)> {
+pub fn write_truth(
+    posts: &[GenPost],
+    truth: &Truth,
+    out: &Path,
+) -> io::Result<(std::path::PathBuf, std::path::PathBuf)> {
     let json_path = sibling(out, "truth.json");
     let csv_path = sibling(out, "truth.csv");
     let f = BufWriter::new(File::create(&json_path)?);
@@ -457,10 +513,21 @@ pub fn write_truth(posts: &[GenPost], truth: &Truth, out: &Path) -> io::Result<(
     for p in posts {
         w.write_record([
             p.id.to_string(),
-            serde_json::to_value(p.role).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+            serde_json::to_value(p.role)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
             p.template.clone(),
             p.copypasta.map(|c| c.to_string()).unwrap_or_default(),
-            p.takeover.map(|t| truth.takeovers.get(t).map(|x| x.hashtag.clone()).unwrap_or_default()).unwrap_or_default(),
+            p.takeover
+                .map(|t| {
+                    truth
+                        .takeovers
+                        .get(t)
+                        .map(|x| x.hashtag.clone())
+                        .unwrap_or_default()
+                })
+                .unwrap_or_default(),
         ])?;
     }
     w.flush()?;

@@ -27,7 +27,10 @@ pub fn cohen_kappa(a: &Coding, b: &Coding) -> Option<f64> {
         *ca.entry(x.as_str()).or_default() += 1.0;
         *cb.entry(y.as_str()).or_default() += 1.0;
     }
-    let pe: f64 = ca.iter().map(|(k, v)| (v / n) * (cb.get(k).copied().unwrap_or(0.0) / n)).sum();
+    let pe: f64 = ca
+        .iter()
+        .map(|(k, v)| (v / n) * (cb.get(k).copied().unwrap_or(0.0) / n))
+        .sum();
     if (1.0 - pe).abs() < 1e-12 {
         return None;
     }
@@ -122,7 +125,11 @@ pub fn compare(a_name: &str, a: &Coding, b_name: &str, b: &Coding) -> PairReport
         a: a_name.to_string(),
         b: b_name.to_string(),
         common,
-        agreement: if common > 0 { same as f64 / common as f64 } else { 0.0 },
+        agreement: if common > 0 {
+            same as f64 / common as f64
+        } else {
+            0.0
+        },
         kappa: cohen_kappa(a, b),
         labels,
         matrix,
@@ -137,11 +144,19 @@ pub fn read_annotated(path: &Path) -> Result<Coding, String> {
         .flexible(true)
         .from_path(path)
         .map_err(|e| format!("{}: {e}", path.display()))?;
-    let headers = rdr.headers().map_err(|e| format!("{}: {e}", path.display()))?.clone();
+    let headers = rdr
+        .headers()
+        .map_err(|e| format!("{}: {e}", path.display()))?
+        .clone();
     let label_col = headers
         .iter()
         .position(|h| h == "derail_label")
-        .ok_or_else(|| format!("{}: no derail_label column (export it with derail export or the app)", path.display()))?;
+        .ok_or_else(|| {
+            format!(
+                "{}: no derail_label column (export it with derail export or the app)",
+                path.display()
+            )
+        })?;
     let key_col = headers.iter().position(|h| h == "derail_post_key");
     let id_col = headers
         .iter()
@@ -176,7 +191,10 @@ mod tests {
     use super::*;
 
     fn coding(pairs: &[(&str, &str)]) -> Coding {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     /// Worked by hand: 10 items, A/B agree on 7.
@@ -184,8 +202,30 @@ mod tests {
     /// po = 0.7; pA(y)=0.5, pB(y)=0.6 → pe = 0.5·0.6 + 0.5·0.4 = 0.5; κ = (0.7-0.5)/0.5 = 0.4
     #[test]
     fn kappa_by_hand() {
-        let a = coding(&[("1","y"),("2","y"),("3","y"),("4","y"),("5","y"),("6","n"),("7","n"),("8","n"),("9","n"),("10","n")]);
-        let b = coding(&[("1","y"),("2","y"),("3","y"),("4","y"),("5","n"),("6","n"),("7","n"),("8","n"),("9","y"),("10","y")]);
+        let a = coding(&[
+            ("1", "y"),
+            ("2", "y"),
+            ("3", "y"),
+            ("4", "y"),
+            ("5", "y"),
+            ("6", "n"),
+            ("7", "n"),
+            ("8", "n"),
+            ("9", "n"),
+            ("10", "n"),
+        ]);
+        let b = coding(&[
+            ("1", "y"),
+            ("2", "y"),
+            ("3", "y"),
+            ("4", "y"),
+            ("5", "n"),
+            ("6", "n"),
+            ("7", "n"),
+            ("8", "n"),
+            ("9", "y"),
+            ("10", "y"),
+        ]);
         let k = cohen_kappa(&a, &b).unwrap();
         assert!((k - 0.4).abs() < 1e-12, "{k}");
         let r = compare("a", &a, "b", &b);

@@ -100,9 +100,10 @@ pub fn read_journal(path: &Path) -> io::Result<Replay> {
         }
         match serde_json::from_str::<Line>(trimmed) {
             Ok(l) => replay.lines.push(l),
-            Err(e) => replay
-                .problems
-                .push(format!("{}: line {lineno} is unreadable ({e}); it was skipped", path.display())),
+            Err(e) => replay.problems.push(format!(
+                "{}: line {lineno} is unreadable ({e}); it was skipped",
+                path.display()
+            )),
         }
         offset += n as u64;
         replay.valid_len = offset;
@@ -125,7 +126,13 @@ impl Journal {
         {
             std::fs::create_dir_all(parent)?;
         }
-        let mut file = OpenOptions::new().create(true).read(true).append(false).write(true).truncate(false).open(path)?;
+        let mut file = OpenOptions::new()
+            .create(true)
+            .read(true)
+            .append(false)
+            .write(true)
+            .truncate(false)
+            .open(path)?;
         let len = file.metadata()?.len();
         if let Some(v) = valid_len
             && v < len
@@ -178,11 +185,17 @@ pub fn journal_path_for(dataset: &Path, fingerprint: &str) -> PathBuf {
         s.push(".derail-labels.jsonl");
         PathBuf::from(s)
     };
-    let dir = dataset.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = dataset
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     if beside.exists() || dir_writable(dir) {
         return beside;
     }
-    let name = dataset.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "dataset".into());
+    let name = dataset
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "dataset".into());
     fallback_dir().join(format!("{name}-{fingerprint}.derail-labels.jsonl"))
 }
 

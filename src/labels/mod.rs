@@ -53,12 +53,27 @@ pub struct LabelEntry {
 #[derive(Debug, Clone, PartialEq)]
 pub enum LabelCommand {
     /// Give posts (by post key) a label, or clear it with `None`.
-    Assign { posts: Vec<String>, label: Option<u32> },
-    AddLabel { name: String, color: String },
-    RenameLabel { id: u32, name: String },
-    RecolorLabel { id: u32, color: String },
+    Assign {
+        posts: Vec<String>,
+        label: Option<u32>,
+    },
+    AddLabel {
+        name: String,
+        color: String,
+    },
+    RenameLabel {
+        id: u32,
+        name: String,
+    },
+    RecolorLabel {
+        id: u32,
+        color: String,
+    },
     /// Move a label to a position in the order (keys 1–9 follow the order).
-    MoveLabel { id: u32, to: usize },
+    MoveLabel {
+        id: u32,
+        to: usize,
+    },
     Undo,
     Redo,
 }
@@ -154,7 +169,11 @@ impl Labels {
             for line in replay.lines {
                 next_seq = next_seq.max(line.seq + 1);
                 match line.op {
-                    Op::Header { fingerprint: fp, dataset: name, .. } => {
+                    Op::Header {
+                        fingerprint: fp,
+                        dataset: name,
+                        ..
+                    } => {
                         has_header = true;
                         if fp != fingerprint {
                             labels.warnings.push(format!(
@@ -171,12 +190,18 @@ impl Labels {
         if !has_header {
             j.append(Op::Header {
                 version: journal::JOURNAL_VERSION,
-                dataset: dataset.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+                dataset: dataset
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
                 fingerprint: fingerprint.to_string(),
                 created_ms: now_ms(),
             })
             .map_err(jerr)?;
-            j.append(Op::Labelset { labels: labels.set.clone() }).map_err(jerr)?;
+            j.append(Op::Labelset {
+                labels: labels.set.clone(),
+            })
+            .map_err(jerr)?;
         }
         labels.journal = Some(j);
         Ok(labels)
@@ -196,10 +221,15 @@ impl Labels {
         let mut labels = Labels::in_memory();
         labels.warnings.extend(replay.problems);
         for line in replay.lines {
-            if let Op::Header { fingerprint: fp, .. } = &line.op
+            if let Op::Header {
+                fingerprint: fp, ..
+            } = &line.op
                 && fp != fingerprint
             {
-                labels.warnings.push(format!("the label journal {} was written for a different file", path.display()));
+                labels.warnings.push(format!(
+                    "the label journal {} was written for a different file",
+                    path.display()
+                ));
             }
             labels.replay(line.op);
         }
@@ -208,9 +238,14 @@ impl Labels {
 
     /// Imports labels from an annotated CSV (its `derail_label` column), keyed by post id.
     /// Label names not in the set are added. Returns (posts labelled, rows without a match).
-    pub fn import_annotated(&mut self, ds: &crate::model::Dataset, csv_path: &Path) -> Result<(usize, usize), LabelError> {
+    pub fn import_annotated(
+        &mut self,
+        ds: &crate::model::Dataset,
+        csv_path: &Path,
+    ) -> Result<(usize, usize), LabelError> {
         let coding = agreement::read_annotated(csv_path).map_err(LabelError::Invalid)?;
-        let keys: std::collections::HashSet<String> = (0..ds.len()).map(|i| ds.post_key(i)).collect();
+        let keys: std::collections::HashSet<String> =
+            (0..ds.len()).map(|i| ds.post_key(i)).collect();
         let mut by_label: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let mut unmatched = 0;
         for (k, v) in coding {
@@ -227,12 +262,19 @@ impl Labels {
                 Some(id) => id,
                 None => {
                     let color = palette[self.set.len() % palette.len()].to_string();
-                    self.apply(LabelCommand::AddLabel { name: name.clone(), color })?;
-                    self.by_name(&name).ok_or_else(|| LabelError::Invalid(format!("could not add label {name}")))?
+                    self.apply(LabelCommand::AddLabel {
+                        name: name.clone(),
+                        color,
+                    })?;
+                    self.by_name(&name)
+                        .ok_or_else(|| LabelError::Invalid(format!("could not add label {name}")))?
                 }
             };
             labelled += posts.len();
-            self.apply(LabelCommand::Assign { posts, label: Some(id) })?;
+            self.apply(LabelCommand::Assign {
+                posts,
+                label: Some(id),
+            })?;
         }
         Ok((labelled, unmatched))
     }
@@ -245,11 +287,23 @@ impl Labels {
         match op {
             Op::Header { .. } => {}
             Op::Labelset { labels } => self.set = labels,
-            Op::Assign { posts, label, by, at_ms } => {
+            Op::Assign {
+                posts,
+                label,
+                by,
+                at_ms,
+            } => {
                 for p in posts {
                     match label {
                         Some(l) => {
-                            self.entries.insert(p, LabelEntry { label: l, by: by.clone(), at_ms });
+                            self.entries.insert(
+                                p,
+                                LabelEntry {
+                                    label: l,
+                                    by: by.clone(),
+                                    at_ms,
+                                },
+                            );
                         }
                         None => {
                             self.entries.remove(&p);
@@ -261,7 +315,14 @@ impl Labels {
                 for (p, e) in posts.into_iter().zip(entries) {
                     match e {
                         Some(e) => {
-                            self.entries.insert(p, LabelEntry { label: e.label, by: e.by, at_ms: e.at_ms });
+                            self.entries.insert(
+                                p,
+                                LabelEntry {
+                                    label: e.label,
+                                    by: e.by,
+                                    at_ms: e.at_ms,
+                                },
+                            );
                         }
                         None => {
                             self.entries.remove(&p);
@@ -328,7 +389,11 @@ impl Labels {
                     at_ms,
                 })?;
                 let after = posts.iter().map(|p| self.saved(p)).collect();
-                self.undo.push(Applied::Assign { posts, before, after });
+                self.undo.push(Applied::Assign {
+                    posts,
+                    before,
+                    after,
+                });
                 self.redo.clear();
                 Ok(())
             }
@@ -339,7 +404,9 @@ impl Labels {
                     LabelCommand::AddLabel { name, color } => {
                         let name = name.trim().to_string();
                         if name.is_empty() || after.iter().any(|d| d.name == name) {
-                            return Err(LabelError::Invalid(format!("a label needs a new, non-empty name (got {name:?})")));
+                            return Err(LabelError::Invalid(format!(
+                                "a label needs a new, non-empty name (got {name:?})"
+                            )));
                         }
                         let id = after.iter().map(|d| d.id + 1).max().unwrap_or(0);
                         after.push(LabelDef { id, name, color });
@@ -349,21 +416,32 @@ impl Labels {
                         if name.is_empty() || after.iter().any(|d| d.name == name && d.id != id) {
                             return Err(LabelError::Invalid(format!("cannot rename to {name:?}")));
                         }
-                        let d = after.iter_mut().find(|d| d.id == id).ok_or_else(|| LabelError::Invalid(format!("no label {id}")))?;
+                        let d = after
+                            .iter_mut()
+                            .find(|d| d.id == id)
+                            .ok_or_else(|| LabelError::Invalid(format!("no label {id}")))?;
                         d.name = name;
                     }
                     LabelCommand::RecolorLabel { id, color } => {
-                        let d = after.iter_mut().find(|d| d.id == id).ok_or_else(|| LabelError::Invalid(format!("no label {id}")))?;
+                        let d = after
+                            .iter_mut()
+                            .find(|d| d.id == id)
+                            .ok_or_else(|| LabelError::Invalid(format!("no label {id}")))?;
                         d.color = color;
                     }
                     LabelCommand::MoveLabel { id, to } => {
-                        let from = after.iter().position(|d| d.id == id).ok_or_else(|| LabelError::Invalid(format!("no label {id}")))?;
+                        let from = after
+                            .iter()
+                            .position(|d| d.id == id)
+                            .ok_or_else(|| LabelError::Invalid(format!("no label {id}")))?;
                         let d = after.remove(from);
                         after.insert(to.min(after.len()), d);
                     }
                     _ => {}
                 }
-                self.write(Op::Labelset { labels: after.clone() })?;
+                self.write(Op::Labelset {
+                    labels: after.clone(),
+                })?;
                 self.undo.push(Applied::Labelset { before, after });
                 self.redo.clear();
                 Ok(())
@@ -377,7 +455,9 @@ impl Labels {
                 posts: posts.clone(),
                 entries: before.clone(),
             }),
-            Applied::Labelset { before, .. } => self.write(Op::Labelset { labels: before.clone() }),
+            Applied::Labelset { before, .. } => self.write(Op::Labelset {
+                labels: before.clone(),
+            }),
         }
     }
 
@@ -387,7 +467,9 @@ impl Labels {
                 posts: posts.clone(),
                 entries: after.clone(),
             }),
-            Applied::Labelset { after, .. } => self.write(Op::Labelset { labels: after.clone() }),
+            Applied::Labelset { after, .. } => self.write(Op::Labelset {
+                labels: after.clone(),
+            }),
         }
     }
 
@@ -409,7 +491,9 @@ impl Labels {
 
     /// The name of a post's label.
     pub fn name_of(&self, post_key: &str) -> Option<&str> {
-        self.get(post_key).and_then(|e| self.def(e.label)).map(|d| d.name.as_str())
+        self.get(post_key)
+            .and_then(|e| self.def(e.label))
+            .map(|d| d.name.as_str())
     }
 
     /// The label id bound to keys 1–9 (by position in the set).
@@ -446,7 +530,12 @@ pub struct Estimate {
 /// Wilson score interval for `k` successes out of `n` (95 %).
 pub fn wilson(k: u64, n: u64) -> Estimate {
     if n == 0 {
-        return Estimate { share: 0.0, low: 0.0, high: 1.0, n };
+        return Estimate {
+            share: 0.0,
+            low: 0.0,
+            high: 1.0,
+            n,
+        };
     }
     let z = 1.959_963_984_540_054_f64;
     let nf = n as f64;
@@ -471,8 +560,16 @@ mod tests {
         let mut l = Labels::in_memory();
         let takeover = l.by_name("takeover").unwrap();
         let original = l.by_name("original").unwrap();
-        l.apply(LabelCommand::Assign { posts: vec!["1".into(), "2".into()], label: Some(takeover) }).unwrap();
-        l.apply(LabelCommand::Assign { posts: vec!["2".into()], label: Some(original) }).unwrap();
+        l.apply(LabelCommand::Assign {
+            posts: vec!["1".into(), "2".into()],
+            label: Some(takeover),
+        })
+        .unwrap();
+        l.apply(LabelCommand::Assign {
+            posts: vec!["2".into()],
+            label: Some(original),
+        })
+        .unwrap();
         assert_eq!(l.name_of("2"), Some("original"));
         l.apply(LabelCommand::Undo).unwrap();
         assert_eq!(l.name_of("2"), Some("takeover"));
@@ -480,7 +577,11 @@ mod tests {
         assert_eq!(l.name_of("1"), None);
         l.apply(LabelCommand::Redo).unwrap();
         assert_eq!(l.name_of("1"), Some("takeover"));
-        l.apply(LabelCommand::Assign { posts: vec!["1".into()], label: None }).unwrap();
+        l.apply(LabelCommand::Assign {
+            posts: vec!["1".into()],
+            label: None,
+        })
+        .unwrap();
         assert_eq!(l.name_of("1"), None);
         assert!(!l.can_redo());
     }
@@ -488,13 +589,28 @@ mod tests {
     #[test]
     fn label_set_changes_and_keys() {
         let mut l = Labels::in_memory();
-        l.apply(LabelCommand::AddLabel { name: "satire".into(), color: "#123456".into() }).unwrap();
+        l.apply(LabelCommand::AddLabel {
+            name: "satire".into(),
+            color: "#123456".into(),
+        })
+        .unwrap();
         let satire = l.by_name("satire").unwrap();
-        l.apply(LabelCommand::MoveLabel { id: satire, to: 0 }).unwrap();
+        l.apply(LabelCommand::MoveLabel { id: satire, to: 0 })
+            .unwrap();
         assert_eq!(l.id_for_key(1), Some(satire));
-        l.apply(LabelCommand::RenameLabel { id: satire, name: "joke".into() }).unwrap();
+        l.apply(LabelCommand::RenameLabel {
+            id: satire,
+            name: "joke".into(),
+        })
+        .unwrap();
         assert_eq!(l.def(satire).unwrap().name, "joke");
-        assert!(l.apply(LabelCommand::AddLabel { name: "joke".into(), color: "#000000".into() }).is_err());
+        assert!(
+            l.apply(LabelCommand::AddLabel {
+                name: "joke".into(),
+                color: "#000000".into()
+            })
+            .is_err()
+        );
         l.apply(LabelCommand::Undo).unwrap();
         assert_eq!(l.def(satire).unwrap().name, "satire");
     }
@@ -506,10 +622,22 @@ mod tests {
         std::fs::write(&data, "x").unwrap();
         {
             let mut l = Labels::open(&data, "fp1").unwrap();
-            l.apply(LabelCommand::AddLabel { name: "spam".into(), color: "#ff0000".into() }).unwrap();
+            l.apply(LabelCommand::AddLabel {
+                name: "spam".into(),
+                color: "#ff0000".into(),
+            })
+            .unwrap();
             let spam = l.by_name("spam").unwrap();
-            l.apply(LabelCommand::Assign { posts: vec!["7".into(), "8".into()], label: Some(spam) }).unwrap();
-            l.apply(LabelCommand::Assign { posts: vec!["8".into()], label: l.by_name("unsure") }).unwrap();
+            l.apply(LabelCommand::Assign {
+                posts: vec!["7".into(), "8".into()],
+                label: Some(spam),
+            })
+            .unwrap();
+            l.apply(LabelCommand::Assign {
+                posts: vec!["8".into()],
+                label: l.by_name("unsure"),
+            })
+            .unwrap();
             l.apply(LabelCommand::Undo).unwrap();
         }
         let l = Labels::open(&data, "fp1").unwrap();
@@ -527,7 +655,11 @@ mod tests {
         let data = dir.path().join("d.csv");
         {
             let mut l = Labels::open(&data, "fp").unwrap();
-            l.apply(LabelCommand::Assign { posts: vec!["1".into()], label: Some(0) }).unwrap();
+            l.apply(LabelCommand::Assign {
+                posts: vec!["1".into()],
+                label: Some(0),
+            })
+            .unwrap();
         }
         let jp = journal::journal_path_for(&data, "fp");
         let mut bytes = std::fs::read(&jp).unwrap();
@@ -537,7 +669,11 @@ mod tests {
         assert_eq!(l.warnings.len(), 1);
         assert_eq!(l.name_of("1"), Some("takeover"));
         assert_eq!(l.name_of("2"), None);
-        l.apply(LabelCommand::Assign { posts: vec!["3".into()], label: Some(1) }).unwrap();
+        l.apply(LabelCommand::Assign {
+            posts: vec!["3".into()],
+            label: Some(1),
+        })
+        .unwrap();
         let l2 = Labels::open(&data, "fp").unwrap();
         assert!(l2.warnings.is_empty(), "{:?}", l2.warnings);
         assert_eq!(l2.name_of("3"), Some("original"));
@@ -547,7 +683,10 @@ mod tests {
     fn wilson_interval() {
         let e = wilson(50, 100);
         assert!((e.share - 0.5).abs() < 1e-9);
-        assert!((e.low - 0.4038).abs() < 1e-3 && (e.high - 0.5962).abs() < 1e-3, "{e:?}");
+        assert!(
+            (e.low - 0.4038).abs() < 1e-3 && (e.high - 0.5962).abs() < 1e-3,
+            "{e:?}"
+        );
         let z = wilson(0, 10);
         assert_eq!(z.low, 0.0);
         assert!(z.high > 0.2);

@@ -109,7 +109,12 @@ fn embed_str<'v>(v: &'v Value, path: &[&str]) -> Option<&'v str> {
     cur.as_str()
 }
 
-pub fn item(bytes: &[u8], line: u64, ctx: &JsonContext, out: &mut ChunkBuilder) -> Result<(), serde_json::Error> {
+pub fn item(
+    bytes: &[u8],
+    line: u64,
+    ctx: &JsonContext,
+    out: &mut ChunkBuilder,
+) -> Result<(), serde_json::Error> {
     let it: Item = serde_json::from_slice(bytes)?;
     let (view, reason) = match (&it.record, &it.post) {
         (Some(_), _) => (&it, None),
@@ -118,7 +123,13 @@ pub fn item(bytes: &[u8], line: u64, ctx: &JsonContext, out: &mut ChunkBuilder) 
     };
     out.rows_in += 1;
     let Some(record) = view.record.as_ref() else {
-        out.reject(line, Some("record"), RejectKind::MissingText, format!("post {} has no record", s(&view.uri)), None);
+        out.reject(
+            line,
+            Some("record"),
+            RejectKind::MissingText,
+            format!("post {} has no record", s(&view.uri)),
+            None,
+        );
         return Ok(());
     };
     let repost = reason.filter(|r| s(&r.kind).ends_with("reasonRepost"));
@@ -127,14 +138,33 @@ pub fn item(bytes: &[u8], line: u64, ctx: &JsonContext, out: &mut ChunkBuilder) 
         None => record.createdAt.as_deref().or(view.indexedAt.as_deref()),
     };
     let Some(parsed) = time_src.and_then(|t| ctx.time_parser.parse(t)) else {
-        out.reject(line, Some("record.createdAt"), RejectKind::MissingTimestamp,
-            format!("post {} has no readable createdAt ({:?})", s(&view.uri), time_src.unwrap_or("")), None);
+        out.reject(
+            line,
+            Some("record.createdAt"),
+            RejectKind::MissingTimestamp,
+            format!(
+                "post {} has no readable createdAt ({:?})",
+                s(&view.uri),
+                time_src.unwrap_or("")
+            ),
+            None,
+        );
         return Ok(());
     };
     let text = s(&record.text);
     if text.len() > ctx.max_field_bytes {
-        out.reject(line, Some("record.text"), RejectKind::FieldTooLarge,
-            format!("text of post {} is {} bytes, above the {} byte limit", s(&view.uri), text.len(), ctx.max_field_bytes), None);
+        out.reject(
+            line,
+            Some("record.text"),
+            RejectKind::FieldTooLarge,
+            format!(
+                "text of post {} is {} bytes, above the {} byte limit",
+                s(&view.uri),
+                text.len(),
+                ctx.max_field_bytes
+            ),
+            None,
+        );
         return Ok(());
     }
     let mut tags: Vec<Cow<str>> = Vec::new();
@@ -169,7 +199,9 @@ pub fn item(bytes: &[u8], line: u64, ctx: &JsonContext, out: &mut ChunkBuilder) 
             ref_id = embed_str(e, &["record", "uri"]).unwrap_or("").to_string();
         } else if t.ends_with("recordWithMedia") {
             kind = PostKind::Quote;
-            ref_id = embed_str(e, &["record", "record", "uri"]).unwrap_or("").to_string();
+            ref_id = embed_str(e, &["record", "record", "uri"])
+                .unwrap_or("")
+                .to_string();
             has_media = true;
         } else if t.ends_with("images") || t.ends_with("video") {
             has_media = true;
@@ -181,7 +213,11 @@ pub fn item(bytes: &[u8], line: u64, ctx: &JsonContext, out: &mut ChunkBuilder) 
         }
     }
     if kind == PostKind::Original
-        && let Some(p) = record.reply.as_ref().and_then(|r| r.parent.as_ref()).and_then(|p| p.uri.as_deref())
+        && let Some(p) = record
+            .reply
+            .as_ref()
+            .and_then(|r| r.parent.as_ref())
+            .and_then(|p| p.uri.as_deref())
     {
         kind = PostKind::Reply;
         ref_id = p.to_string();
@@ -200,7 +236,10 @@ pub fn item(bytes: &[u8], line: u64, ctx: &JsonContext, out: &mut ChunkBuilder) 
         }
         None => (s(&view.uri).to_string(), post_author, kind, ref_id),
     };
-    let c = |v: Option<u64>| v.map(|n| n.min(u32::MAX as u64 - 1) as u32).unwrap_or(METRIC_NONE);
+    let c = |v: Option<u64>| {
+        v.map(|n| n.min(u32::MAX as u64 - 1) as u32)
+            .unwrap_or(METRIC_NONE)
+    };
     let rec = PostRecord {
         id: Cow::Owned(id),
         created_at: parsed.ms,
@@ -208,7 +247,14 @@ pub fn item(bytes: &[u8], line: u64, ctx: &JsonContext, out: &mut ChunkBuilder) 
         author_id: Cow::Borrowed(author.map(|a| s(&a.did)).unwrap_or("")),
         handle: Cow::Borrowed(author.map(|a| s(&a.handle)).unwrap_or("")),
         text: Cow::Borrowed(text),
-        lang: Cow::Borrowed(record.langs.as_ref().and_then(|l| l.first()).map(|l| &**l).unwrap_or("")),
+        lang: Cow::Borrowed(
+            record
+                .langs
+                .as_ref()
+                .and_then(|l| l.first())
+                .map(|l| &**l)
+                .unwrap_or(""),
+        ),
         kind,
         ref_id: Cow::Owned(ref_id),
         hashtags: Some(tags),

@@ -345,28 +345,40 @@ impl DatasetBuilder {
         let ds = &mut self.ds;
         let before = ds.len();
         let base = ds.id_strings.append(std::mem::take(&mut c.id_strings));
-        ds.ids.extend(c.ids.iter().map(|&i| IdStrings::rebase(i, base)));
-        ds.ref_ids.extend(c.ref_ids.iter().map(|&i| IdStrings::rebase(i, base)));
+        ds.ids
+            .extend(c.ids.iter().map(|&i| IdStrings::rebase(i, base)));
+        ds.ref_ids
+            .extend(c.ref_ids.iter().map(|&i| IdStrings::rebase(i, base)));
         ds.created_at.extend_from_slice(&c.created_at);
 
         let author_map: Vec<u32> = (0..c.authors.len() as u32)
             .map(|a| {
                 ds.authors.intern(
-                    if c.authors.key(a).starts_with('@') { "" } else { c.authors.key(a) },
+                    if c.authors.key(a).starts_with('@') {
+                        ""
+                    } else {
+                        c.authors.key(a)
+                    },
                     c.authors.handles.resolve(c.authors.handle_of[a as usize]),
                 )
             })
             .collect();
-        ds.author.extend(c.author.iter().map(|&a| author_map[a as usize]));
+        ds.author
+            .extend(c.author.iter().map(|&a| author_map[a as usize]));
 
         let lang_map = remap_interner(&mut ds.langs, &c.langs);
-        ds.lang.extend(c.lang.iter().map(|&l| lang_map[l as usize].min(u16::MAX as u32) as u16));
+        ds.lang.extend(
+            c.lang
+                .iter()
+                .map(|&l| lang_map[l as usize].min(u16::MAX as u32) as u16),
+        );
         ds.kind.extend_from_slice(&c.kind);
 
         let tag_map = remap_interner(&mut ds.hashtag_names, &c.hashtag_names);
         ds.hashtags.append_mapped(&c.hashtags, &tag_map);
         let spell_map = remap_interner(&mut ds.hashtag_display, &c.hashtag_display);
-        ds.hashtag_spellings.append_mapped(&c.hashtag_spellings, &spell_map);
+        ds.hashtag_spellings
+            .append_mapped(&c.hashtag_spellings, &spell_map);
         let m_map = remap_interner(&mut ds.mention_names, &c.mention_names);
         ds.mentions.append_mapped(&c.mentions, &m_map);
         let u_map = remap_interner(&mut ds.url_names, &c.url_names);
@@ -492,7 +504,10 @@ fn check_dataset(ds: &mut Dataset, warnings: &mut WarningSink, report: &mut Load
     repeats.sort_unstable();
     for &(i, first) in &repeats {
         dup.extra_rows += 1;
-        if ds.created_at[i] == ds.created_at[first] && ds.author[i] == ds.author[first] && ds.text(i) == ds.text(first) {
+        if ds.created_at[i] == ds.created_at[first]
+            && ds.author[i] == ds.author[first]
+            && ds.text(i) == ds.text(first)
+        {
             dup.identical_rows += 1;
         }
         warnings.add(
@@ -536,7 +551,10 @@ fn check_dataset(ds: &mut Dataset, warnings: &mut WarningSink, report: &mut Load
         .filter(|&i| IdStrings::is_string(ds.ids[i]))
         .filter(|&i| {
             let s = ds.id(i);
-            s.contains(['e', 'E']) && s.replace(['e', 'E', '.', '+', '-'], "").bytes().all(|b| b.is_ascii_digit())
+            s.contains(['e', 'E'])
+                && s.replace(['e', 'E', '.', '+', '-'], "")
+                    .bytes()
+                    .all(|b| b.is_ascii_digit())
         })
         .take(1)
         .count();
@@ -555,7 +573,11 @@ fn check_dataset(ds: &mut Dataset, warnings: &mut WarningSink, report: &mut Load
 
     // Many posts in the same second.
     if n >= 20 {
-        let mut secs: Vec<i64> = ds.created_at.par_iter().map(|t| t.div_euclid(1000)).collect();
+        let mut secs: Vec<i64> = ds
+            .created_at
+            .par_iter()
+            .map(|t| t.div_euclid(1000))
+            .collect();
         secs.par_sort_unstable();
         let (mut best_sec, mut best) = (0i64, 0usize);
         let mut k = 0;
@@ -575,10 +597,12 @@ fn check_dataset(ds: &mut Dataset, warnings: &mut WarningSink, report: &mut Load
             let iso = crate::time::format_iso(sec * 1000);
             warnings.add(
                 "same_second",
-                || format!(
-                    "{count} of {n} posts share the timestamp {iso}: the source has coarse or \
+                || {
+                    format!(
+                        "{count} of {n} posts share the timestamp {iso}: the source has coarse or \
                      collection-time timestamps, so bursts within that second cannot be resolved"
-                ),
+                    )
+                },
                 0,
             );
             if let Some(w) = warnings.get_mut("same_second") {

@@ -29,7 +29,11 @@ impl Dialect {
             .quoting(self.quoting)
             .has_headers(false)
             .flexible(true)
-            .trim(if self.trim { csv::Trim::All } else { csv::Trim::None });
+            .trim(if self.trim {
+                csv::Trim::All
+            } else {
+                csv::Trim::None
+            });
         b
     }
 
@@ -79,7 +83,9 @@ fn field_stop(b: &[u8], pos: usize, d: u8) -> usize {
     if k >= n {
         return n;
     }
-    memchr::memchr3(d, b'\n', b'\r', &b[k..]).map(|p| k + p).unwrap_or(n)
+    memchr::memchr3(d, b'\n', b'\r', &b[k..])
+        .map(|p| k + p)
+        .unwrap_or(n)
 }
 
 /// Splits a record-aligned slice into records and fields.
@@ -133,7 +139,11 @@ impl<'a> RecordSplitter<'a> {
 
     fn push_field(&mut self, mut f: FieldRef) {
         if self.trim {
-            let buf = if f.in_scratch { &self.scratch[..] } else { self.bytes };
+            let buf = if f.in_scratch {
+                &self.scratch[..]
+            } else {
+                self.bytes
+            };
             while f.start < f.end && buf[f.start].is_ascii_whitespace() {
                 f.start += 1;
             }
@@ -150,7 +160,8 @@ impl<'a> RecordSplitter<'a> {
         let n = b.len();
         // Empty lines are not records.
         while self.pos < n && (b[self.pos] == b'\n' || b[self.pos] == b'\r') {
-            if b[self.pos] == b'\n' || (b[self.pos] == b'\r' && b.get(self.pos + 1) != Some(&b'\n')) {
+            if b[self.pos] == b'\n' || (b[self.pos] == b'\r' && b.get(self.pos + 1) != Some(&b'\n'))
+            {
                 self.newlines += 1;
             }
             self.pos += 1;
@@ -198,27 +209,47 @@ impl<'a> RecordSplitter<'a> {
                     simple = false;
                 }
                 if simple {
-                    self.push_field(FieldRef { in_scratch: false, start: content_start, end: content_end });
+                    self.push_field(FieldRef {
+                        in_scratch: false,
+                        start: content_start,
+                        end: content_end,
+                    });
                 } else {
                     let s0 = self.scratch.len();
                     let mut k = content_start;
                     while k < content_end {
                         self.scratch.push(b[k]);
-                        k += if b[k] == b'"' && k + 1 < content_end && b[k + 1] == b'"' { 2 } else { 1 };
+                        k += if b[k] == b'"' && k + 1 < content_end && b[k + 1] == b'"' {
+                            2
+                        } else {
+                            1
+                        };
                     }
                     self.scratch.extend_from_slice(&b[extra_start..stop]);
                     let s1 = self.scratch.len();
-                    self.push_field(FieldRef { in_scratch: true, start: s0, end: s1 });
+                    self.push_field(FieldRef {
+                        in_scratch: true,
+                        start: s0,
+                        end: s1,
+                    });
                 }
                 pos = stop;
             } else {
                 let stop = field_stop(b, pos, d);
-                self.push_field(FieldRef { in_scratch: false, start: pos, end: stop });
+                self.push_field(FieldRef {
+                    in_scratch: false,
+                    start: pos,
+                    end: stop,
+                });
                 pos = stop;
             }
             if pos >= n {
                 self.pos = n;
-                return Some(RecordPos { start, end: n, line_offset });
+                return Some(RecordPos {
+                    start,
+                    end: n,
+                    line_offset,
+                });
             }
             let c = b[pos];
             if c == d {
@@ -233,13 +264,21 @@ impl<'a> RecordSplitter<'a> {
             }
             self.newlines += 1;
             self.pos = pos;
-            return Some(RecordPos { start, end, line_offset });
+            return Some(RecordPos {
+                start,
+                end,
+                line_offset,
+            });
         }
     }
 
     /// The value of field `f` of the current record.
     pub fn value(&self, f: FieldRef) -> &[u8] {
-        if f.in_scratch { &self.scratch[f.start..f.end] } else { &self.bytes[f.start..f.end] }
+        if f.in_scratch {
+            &self.scratch[f.start..f.end]
+        } else {
+            &self.bytes[f.start..f.end]
+        }
     }
 }
 
@@ -252,7 +291,10 @@ pub struct Fields<'s, 'a> {
 
 impl<'s, 'a> Fields<'s, 'a> {
     pub fn new(sp: &'s RecordSplitter<'a>) -> Self {
-        Fields { sp, not_utf8: std::cell::Cell::new(false) }
+        Fields {
+            sp,
+            not_utf8: std::cell::Cell::new(false),
+        }
     }
 
     pub fn get(&self, i: usize) -> Option<Cow<'s, str>> {
@@ -275,7 +317,11 @@ impl<'s, 'a> Fields<'s, 'a> {
     }
 
     fn raw_field(&self, i: usize) -> &[u8] {
-        self.sp.fields.get(i).map(|f| self.sp.value(*f)).unwrap_or(b"")
+        self.sp
+            .fields
+            .get(i)
+            .map(|f| self.sp.value(*f))
+            .unwrap_or(b"")
     }
 }
 
@@ -322,8 +368,8 @@ pub fn sniff_dialect(head: &[u8], complete: bool) -> Dialect {
             } else {
                 rows.iter().filter(|&&c| c == header_len).count() as f32 / rows.len() as f32
             };
-            let score = consistent + 0.002 * header_len.min(30) as f32
-                + if quoting { 0.01 } else { 0.0 };
+            let score =
+                consistent + 0.002 * header_len.min(30) as f32 + if quoting { 0.01 } else { 0.0 };
             if best.as_ref().is_none_or(|(s, _)| score > *s) {
                 best = Some((score, d));
             }
@@ -457,12 +503,25 @@ pub struct CsvContext {
 }
 
 impl CsvContext {
-    pub fn new(dialect: Dialect, header: Vec<String>, mapping: ColumnMapping, time_parser: TimeParser, max_field_bytes: usize) -> Self {
+    pub fn new(
+        dialect: Dialect,
+        header: Vec<String>,
+        mapping: ColumnMapping,
+        time_parser: TimeParser,
+        max_field_bytes: usize,
+    ) -> Self {
         let mut role_index = [None; crate::load::mapping::ALL_ROLES.len()];
         for r in crate::load::mapping::ALL_ROLES {
             role_index[r as usize] = mapping.get(r);
         }
-        CsvContext { dialect, header, mapping, time_parser, max_field_bytes, role_index }
+        CsvContext {
+            dialect,
+            header,
+            mapping,
+            time_parser,
+            max_field_bytes,
+            role_index,
+        }
     }
 
     pub fn role(&self, r: Role) -> Option<usize> {
@@ -522,8 +581,15 @@ pub fn parse_list_cell(v: &str, keys: &[&str]) -> Vec<String> {
 
 fn truthy(v: &str) -> bool {
     let v = v.trim().to_ascii_lowercase();
-    !(v.is_empty() || v == "0" || v == "false" || v == "no" || v == "f" || v == "[]" || v == "none"
-        || v == "null" || v == "nan")
+    !(v.is_empty()
+        || v == "0"
+        || v == "false"
+        || v == "no"
+        || v == "f"
+        || v == "[]"
+        || v == "none"
+        || v == "null"
+        || v == "nan")
 }
 
 fn metric(v: Option<&str>) -> u32 {
@@ -532,9 +598,12 @@ fn metric(v: Option<&str>) -> u32 {
     }
     v.and_then(|v| {
         let v = v.trim();
-        v.parse::<u64>()
-            .ok()
-            .or_else(|| v.parse::<f64>().ok().filter(|f| *f >= 0.0).map(|f| f as u64))
+        v.parse::<u64>().ok().or_else(|| {
+            v.parse::<f64>()
+                .ok()
+                .filter(|f| *f >= 0.0)
+                .map(|f| f as u64)
+        })
     })
     .map(|n| n.min(u32::MAX as u64 - 1) as u32)
     .unwrap_or(crate::model::METRIC_NONE)
@@ -577,12 +646,18 @@ fn convert_row(
     let snippet = || quote_value(&String::from_utf8_lossy(raw_bytes), 120);
 
     // Oversized fields first: usually an unclosed quote that swallowed later lines.
-    if let Some((idx, flen)) = (0..rec.len()).map(|k| (k, rec.raw_field(k).len())).find(|(_, l)| *l > ctx.max_field_bytes) {
+    if let Some((idx, flen)) = (0..rec.len())
+        .map(|k| (k, rec.raw_field(k).len()))
+        .find(|(_, l)| *l > ctx.max_field_bytes)
+    {
         let col = ctx.header.get(idx).map(String::as_str).unwrap_or("?");
         let f = rec.raw_field(idx);
         let newlines = memchr::memchr_iter(b'\n', f).count();
         let hint = if newlines > 0 {
-            format!("; it spans {} lines, so a quote was probably never closed", newlines + 1)
+            format!(
+                "; it spans {} lines, so a quote was probably never closed",
+                newlines + 1
+            )
         } else {
             String::new()
         };
@@ -592,8 +667,7 @@ fn convert_row(
             RejectKind::FieldTooLarge,
             format!(
                 "field is {} bytes, above the {} byte limit{hint}",
-                flen,
-                ctx.max_field_bytes
+                flen, ctx.max_field_bytes
             ),
             Some(raw),
         );
@@ -646,10 +720,19 @@ fn convert_row(
         }
     }
     if rec.len() != ncols {
-        let needed = [text_col, time_col].into_iter().flatten().max().unwrap_or(0) + shift;
+        let needed = [text_col, time_col]
+            .into_iter()
+            .flatten()
+            .max()
+            .unwrap_or(0)
+            + shift;
         if rec.len() <= needed || parsed.is_none() {
             let missing = if rec.len() <= needed {
-                let col = ctx.header.get(needed.min(ncols.saturating_sub(1))).cloned().unwrap_or_default();
+                let col = ctx
+                    .header
+                    .get(needed.min(ncols.saturating_sub(1)))
+                    .cloned()
+                    .unwrap_or_default();
                 format!("; column {col:?} is missing")
             } else {
                 String::new()
@@ -744,10 +827,12 @@ fn convert_row(
     };
 
     let get = |role: Role| -> Option<Cow<'_, str>> {
-        ctx.role(role).and_then(|i| field_at(i, shift)).map(|v| match json_string_cell(&v) {
-            Some(j) => Cow::Owned(j),
-            None => v,
-        })
+        ctx.role(role)
+            .and_then(|i| field_at(i, shift))
+            .map(|v| match json_string_cell(&v) {
+                Some(j) => Cow::Owned(j),
+                None => v,
+            })
     };
     let id = get(Role::Id).unwrap_or_default();
     let author_id = get(Role::AuthorId).unwrap_or_default();
@@ -770,7 +855,9 @@ fn convert_row(
 
     // Kind and referenced post.
     fn nonempty(v: Option<Cow<'_, str>>) -> Option<Cow<'_, str>> {
-        v.filter(|s| !s.trim().is_empty() && s.trim() != "0" && !s.trim().eq_ignore_ascii_case("nan"))
+        v.filter(|s| {
+            !s.trim().is_empty() && s.trim() != "0" && !s.trim().eq_ignore_ascii_case("nan")
+        })
     }
     let mut kind = PostKind::Original;
     let mut ref_id: Cow<str> = Cow::Borrowed("");
@@ -783,13 +870,19 @@ fn convert_row(
     } else if let Some(r) = nonempty(get(Role::ReplyTo)) {
         kind = PostKind::Reply;
         ref_id = trimmed(r);
-    } else if let Some(r) = nonempty(get(Role::Referenced)) {
-        if let Ok(serde_json::Value::Array(refs)) = serde_json::from_str::<serde_json::Value>(&r) {
+    } else if let Some(r) = nonempty(get(Role::Referenced))
+        && let Ok(serde_json::Value::Array(refs)) = serde_json::from_str::<serde_json::Value>(&r)
+    {
+        {
             // Retweet wins over quote wins over reply.
             let mut best: Option<(u8, PostKind, String)> = None;
             for it in refs {
                 let t = it.get("type").and_then(|v| v.as_str()).unwrap_or("");
-                let rid = it.get("id").and_then(|v| v.as_str()).unwrap_or("").to_string();
+                let rid = it
+                    .get("id")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("")
+                    .to_string();
                 let (rank, k) = match t {
                     "retweeted" => (3, PostKind::Retweet),
                     "quoted" => (2, PostKind::Quote),
@@ -809,9 +902,7 @@ fn convert_row(
     if kind == PostKind::Original {
         if let Some(k) = get(Role::Kind).and_then(|v| parse_kind_value(&v)) {
             kind = k;
-        } else if get(Role::IsRetweet).is_some_and(|v| truthy(&v)) {
-            kind = PostKind::Retweet;
-        } else if text.starts_with("RT @") {
+        } else if get(Role::IsRetweet).is_some_and(|v| truthy(&v)) || text.starts_with("RT @") {
             kind = PostKind::Retweet;
         }
     }
@@ -918,10 +1009,16 @@ mod tests {
 
     #[test]
     fn sniffs_common_dialects() {
-        assert_eq!(sniff_dialect(b"a;b;c\n1;2;3\n4;5;6\n", true).delimiter, b';');
+        assert_eq!(
+            sniff_dialect(b"a;b;c\n1;2;3\n4;5;6\n", true).delimiter,
+            b';'
+        );
         assert_eq!(sniff_dialect(b"a\tb\n1\t2,3\n", true).delimiter, b'\t');
         assert_eq!(sniff_dialect(b"a,b\n\"x,y\",2\n", true).delimiter, b',');
-        let padded = sniff_dialect(b"time , text , user \nx , hello world , u1\ny , bye , u2\n", true);
+        let padded = sniff_dialect(
+            b"time , text , user \nx , hello world , u1\ny , bye , u2\n",
+            true,
+        );
         assert_eq!(padded.delimiter, b',');
         assert!(padded.trim);
         assert_eq!(sniff_dialect(b"a|b|c\n1|2|3\n", true).delimiter, b'|');
@@ -950,9 +1047,16 @@ mod tests {
         let alphabet: &[&str] = &["a", "b", ",", "\"", "\n", "\r", " ", "é", "\"\"", "\r\n"];
         for case in 0..20_000 {
             let len = rng.random_range(0..30);
-            let input: String = (0..len).map(|_| alphabet[rng.random_range(0..alphabet.len())]).collect();
+            let input: String = (0..len)
+                .map(|_| alphabet[rng.random_range(0..alphabet.len())])
+                .collect();
             for quoting in [true, false] {
-                let dl = Dialect { delimiter: b',', quoting, trim: false, has_header: false };
+                let dl = Dialect {
+                    delimiter: b',',
+                    quoting,
+                    trim: false,
+                    has_header: false,
+                };
                 let mut expected: Vec<Vec<Vec<u8>>> = Vec::new();
                 let mut rdr = dl.reader_builder().from_reader(input.as_bytes());
                 let mut rec = csv::ByteRecord::new();
@@ -964,7 +1068,10 @@ mod tests {
                 while sp.next_record().is_some() {
                     got.push(sp.fields.iter().map(|f| sp.value(*f).to_vec()).collect());
                 }
-                assert_eq!(got, expected, "case {case}, quoting {quoting}, input {input:?}");
+                assert_eq!(
+                    got, expected,
+                    "case {case}, quoting {quoting}, input {input:?}"
+                );
             }
         }
     }
@@ -972,7 +1079,12 @@ mod tests {
     #[test]
     fn splitter_positions_and_trim() {
         let input = b"a, b ,c\r\n\n\"x\ny\",2\rlast";
-        let dl = Dialect { delimiter: b',', quoting: true, trim: true, has_header: false };
+        let dl = Dialect {
+            delimiter: b',',
+            quoting: true,
+            trim: true,
+            has_header: false,
+        };
         let mut sp = RecordSplitter::new(input, &dl);
         let r = sp.next_record().unwrap();
         assert_eq!((r.start, r.end, r.line_offset), (0, 7, 0));
@@ -988,7 +1100,10 @@ mod tests {
 
     #[test]
     fn list_cells() {
-        assert_eq!(parse_list_cell("[{\"start\": 1, \"tag\": \"destiny\"}]", &["tag"]), ["destiny"]);
+        assert_eq!(
+            parse_list_cell("[{\"start\": 1, \"tag\": \"destiny\"}]", &["tag"]),
+            ["destiny"]
+        );
         assert_eq!(parse_list_cell("#a, #b;c", &["tag"]), ["#a", "#b", "c"]);
         assert_eq!(parse_list_cell("['x', 'y']", &["tag"]), ["x", "y"]);
         assert!(parse_list_cell("", &["tag"]).is_empty());

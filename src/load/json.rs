@@ -6,8 +6,8 @@ use std::borrow::Cow;
 use std::fmt;
 
 use rayon::prelude::*;
-use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, Visitor};
 use serde_json::Value;
 
 use crate::load::builder::{ChunkBuilder, quote_value};
@@ -88,7 +88,8 @@ pub fn classify(v: &Value) -> Option<Format> {
         return Some(Format::Snscrape);
     }
     if str_of("uri").starts_with("at://")
-        || o.get("post").is_some_and(|p| p.get("uri").is_some() || p.get("record").is_some())
+        || o.get("post")
+            .is_some_and(|p| p.get("uri").is_some() || p.get("record").is_some())
         || (has("record") && o.get("author").is_some_and(|a| a.get("did").is_some()))
     {
         return Some(Format::Bluesky);
@@ -102,7 +103,10 @@ pub fn classify(v: &Value) -> Option<Format> {
     if has("delete") || has("limit") || has("scrub_geo") || has("status_withheld") {
         return Some(Format::TwitterV1);
     }
-    if has("id") && (has("text") || has("note_tweet")) && (has("author_id") || has("edit_history_tweet_ids") || has("created_at")) {
+    if has("id")
+        && (has("text") || has("note_tweet"))
+        && (has("author_id") || has("edit_history_tweet_ids") || has("created_at"))
+    {
         return Some(Format::Twarc2Flat);
     }
     None
@@ -141,7 +145,10 @@ pub fn convert_value(bytes: &[u8], line: u64, ctx: &JsonContext, out: &mut Chunk
         Err(e) => {
             out.rows_in += 1;
             let (kind, what) = if e.is_eof() {
-                (RejectKind::TruncatedRecord, "truncated JSON (the input ends inside this value)")
+                (
+                    RejectKind::TruncatedRecord,
+                    "truncated JSON (the input ends inside this value)",
+                )
             } else {
                 (RejectKind::InvalidJson, "invalid JSON")
             };
@@ -150,7 +157,11 @@ pub fn convert_value(bytes: &[u8], line: u64, ctx: &JsonContext, out: &mut Chunk
                 err_line,
                 None,
                 kind,
-                format!("{what} at column {}: {e}; the value starts {}", e.column(), snippet(bytes)),
+                format!(
+                    "{what} at column {}: {e}; the value starts {}",
+                    e.column(),
+                    snippet(bytes)
+                ),
                 None,
             );
         }
@@ -162,7 +173,10 @@ pub fn convert_value(bytes: &[u8], line: u64, ctx: &JsonContext, out: &mut Chunk
                         line,
                         None,
                         RejectKind::UnknownJsonObject,
-                        format!("looks like {} but does not fit its schema: {e}", f.description()),
+                        format!(
+                            "looks like {} but does not fit its schema: {e}",
+                            f.description()
+                        ),
                         None,
                     );
                 }
@@ -255,9 +269,18 @@ pub fn value_end(buf: &[u8], start: usize) -> Option<usize> {
 /// A JSON value's place in the input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Piece {
-    Value { start: usize, end: usize, line: u64 },
+    Value {
+        start: usize,
+        end: usize,
+        line: u64,
+    },
     /// Bytes that are not a JSON value (junk between values, a truncated tail).
-    Junk { start: usize, end: usize, line: u64, truncated: bool },
+    Junk {
+        start: usize,
+        end: usize,
+        line: u64,
+        truncated: bool,
+    },
 }
 
 fn is_ws(b: u8) -> bool {
@@ -294,7 +317,12 @@ pub fn split_document(buf: &[u8]) -> Vec<Piece> {
                 }
                 advance_lines(s, i, &mut line);
                 if i >= n {
-                    pieces.push(Piece::Junk { start: arr_start, end: n, line, truncated: true });
+                    pieces.push(Piece::Junk {
+                        start: arr_start,
+                        end: n,
+                        line,
+                        truncated: true,
+                    });
                     return pieces;
                 }
                 if buf[i] == b']' {
@@ -304,19 +332,35 @@ pub fn split_document(buf: &[u8]) -> Vec<Piece> {
                 if buf[i] == b'{' || buf[i] == b'[' {
                     match value_end(buf, i) {
                         Some(e) => {
-                            pieces.push(Piece::Value { start: i, end: e, line });
+                            pieces.push(Piece::Value {
+                                start: i,
+                                end: e,
+                                line,
+                            });
                             advance_lines(i, e, &mut line);
                             i = e;
                         }
                         None => {
-                            pieces.push(Piece::Junk { start: i, end: n, line, truncated: true });
+                            pieces.push(Piece::Junk {
+                                start: i,
+                                end: n,
+                                line,
+                                truncated: true,
+                            });
                             return pieces;
                         }
                     }
                 } else {
                     // A scalar element: not a post.
-                    let e = memchr::memchr2(b',', b']', &buf[i..]).map(|p| i + p).unwrap_or(n);
-                    pieces.push(Piece::Junk { start: i, end: e, line, truncated: false });
+                    let e = memchr::memchr2(b',', b']', &buf[i..])
+                        .map(|p| i + p)
+                        .unwrap_or(n);
+                    pieces.push(Piece::Junk {
+                        start: i,
+                        end: e,
+                        line,
+                        truncated: false,
+                    });
                     advance_lines(i, e, &mut line);
                     i = e;
                 }
@@ -324,7 +368,11 @@ pub fn split_document(buf: &[u8]) -> Vec<Piece> {
         } else if buf[i] == b'{' {
             match value_end(buf, i) {
                 Some(e) => {
-                    pieces.push(Piece::Value { start: i, end: e, line });
+                    pieces.push(Piece::Value {
+                        start: i,
+                        end: e,
+                        line,
+                    });
                     advance_lines(i, e, &mut line);
                     i = e;
                 }
@@ -332,14 +380,24 @@ pub fn split_document(buf: &[u8]) -> Vec<Piece> {
                     // Unclosed: maybe a truncated value, maybe a broken one followed by
                     // good lines. Reject up to the next line that starts a value.
                     let next = next_value_line(buf, i);
-                    pieces.push(Piece::Junk { start: i, end: next, line, truncated: next == n });
+                    pieces.push(Piece::Junk {
+                        start: i,
+                        end: next,
+                        line,
+                        truncated: next == n,
+                    });
                     advance_lines(i, next, &mut line);
                     i = next;
                 }
             }
         } else {
             let next = next_value_line(buf, i);
-            pieces.push(Piece::Junk { start: i, end: next, line, truncated: false });
+            pieces.push(Piece::Junk {
+                start: i,
+                end: next,
+                line,
+                truncated: false,
+            });
             advance_lines(i, next, &mut line);
             i = next;
         }
@@ -399,7 +457,12 @@ fn group_pieces(pieces: &[Piece], target: usize) -> Vec<&[Piece]> {
 pub fn convert_piece(buf: &[u8], p: &Piece, ctx: &JsonContext, out: &mut ChunkBuilder) {
     match *p {
         Piece::Value { start, end, line } => convert_value(&buf[start..end], line, ctx, out),
-        Piece::Junk { start, end, line, truncated } => {
+        Piece::Junk {
+            start,
+            end,
+            line,
+            truncated,
+        } => {
             let bytes = &buf[start..end];
             if bytes.iter().all(|&b| is_ws(b) || b == b',') {
                 return;
@@ -410,7 +473,10 @@ pub fn convert_piece(buf: &[u8], p: &Piece, ctx: &JsonContext, out: &mut ChunkBu
                     line,
                     None,
                     RejectKind::TruncatedRecord,
-                    format!("truncated JSON: the input ends inside the value that starts {}", snippet(bytes)),
+                    format!(
+                        "truncated JSON: the input ends inside the value that starts {}",
+                        snippet(bytes)
+                    ),
                     None,
                 );
             } else {
@@ -458,8 +524,8 @@ pub fn convert_lines(buf: &[u8], first_line: u64, ctx: &JsonContext) -> Vec<Chun
         .par_iter()
         .map(|&(s, e, l)| {
             let mut out = ChunkBuilder::new();
-            let mut line = l;
-            for raw_line in buf[s..e].split(|&b| b == b'\n') {
+            for (k, raw_line) in buf[s..e].split(|&b| b == b'\n').enumerate() {
+                let line = l + k as u64;
                 let trimmed = trim_ws(raw_line);
                 if !trimmed.is_empty() {
                     if trimmed[0] == b'{' || trimmed[0] == b'[' {
@@ -475,7 +541,6 @@ pub fn convert_lines(buf: &[u8], first_line: u64, ctx: &JsonContext) -> Vec<Chun
                         );
                     }
                 }
-                line += 1;
             }
             out
         })
@@ -484,7 +549,11 @@ pub fn convert_lines(buf: &[u8], first_line: u64, ctx: &JsonContext) -> Vec<Chun
 
 fn trim_ws(b: &[u8]) -> &[u8] {
     let s = b.iter().position(|&c| !is_ws(c)).unwrap_or(b.len());
-    let e = b.iter().rposition(|&c| !is_ws(c)).map(|p| p + 1).unwrap_or(s);
+    let e = b
+        .iter()
+        .rposition(|&c| !is_ws(c))
+        .map(|p| p + 1)
+        .unwrap_or(s);
     &b[s..e.max(s)]
 }
 
@@ -504,7 +573,9 @@ pub fn detect_layout(head: &[u8]) -> JsonLayout {
     if head.get(start) != Some(&b'{') {
         return JsonLayout::Document;
     }
-    let line_end = memchr::memchr(b'\n', &head[start..]).map(|p| start + p).unwrap_or(head.len());
+    let line_end = memchr::memchr(b'\n', &head[start..])
+        .map(|p| start + p)
+        .unwrap_or(head.len());
     match value_end(&head[..line_end], start) {
         Some(e) if trim_ws(&head[e..line_end]).is_empty() => JsonLayout::Lines,
         // A first line longer than the sniffed head: assume JSONL (pages are long lines).
@@ -539,7 +610,10 @@ pub fn detect_format(head: &[u8]) -> Option<Format> {
     if text.trim_start().starts_with("{\"data\"") {
         return Some(Format::Twarc2Pages);
     }
-    probe.iter().find(|(k, _)| text.contains(k)).map(|(_, f)| *f)
+    probe
+        .iter()
+        .find(|(k, _)| text.contains(k))
+        .map(|(_, f)| *f)
 }
 
 #[cfg(test)]
@@ -565,13 +639,30 @@ mod tests {
         let p = split_document(b);
         assert!(matches!(p[0], Piece::Value { line: 1, .. }));
         assert!(matches!(p[1], Piece::Value { line: 3, .. }));
-        assert!(matches!(p[2], Piece::Junk { line: 4, truncated: false, .. }));
-        assert!(matches!(p[3], Piece::Junk { line: 5, truncated: true, .. }));
+        assert!(matches!(
+            p[2],
+            Piece::Junk {
+                line: 4,
+                truncated: false,
+                ..
+            }
+        ));
+        assert!(matches!(
+            p[3],
+            Piece::Junk {
+                line: 5,
+                truncated: true,
+                ..
+            }
+        ));
     }
 
     #[test]
     fn layouts() {
-        assert_eq!(detect_layout(b"{\"a\": 1}\n{\"b\": 2}\n"), JsonLayout::Lines);
+        assert_eq!(
+            detect_layout(b"{\"a\": 1}\n{\"b\": 2}\n"),
+            JsonLayout::Lines
+        );
         assert_eq!(detect_layout(b"{\n  \"a\": 1\n}\n"), JsonLayout::Document);
         assert_eq!(detect_layout(b"[{\"a\": 1}]"), JsonLayout::Document);
     }

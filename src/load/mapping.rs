@@ -99,65 +99,194 @@ impl Role {
     fn hints(self) -> &'static [&'static str] {
         match self {
             Role::Id => &[
-                "id", "idstr", "tweetid", "tweetidstr", "statusid", "postid", "objectid",
-                "messageid", "uri", "postidstr", "tweet.id", "data.id",
+                "id",
+                "idstr",
+                "tweetid",
+                "tweetidstr",
+                "statusid",
+                "postid",
+                "objectid",
+                "messageid",
+                "uri",
+                "postidstr",
+                "tweet.id",
+                "data.id",
             ],
             Role::Time => &[
-                "createdat", "tweetcreated", "tweetcreatedat", "timestamp", "time", "date",
-                "datetime", "created", "publishedat", "published", "postedat", "postdate",
-                "tweetdate", "datetimeutc", "timestampshare", "unixtimestamp", "timeutc",
-                "timestamputc", "dateutc", "createdatutc", "indexedat", "sortat",
+                "createdat",
+                "tweetcreated",
+                "tweetcreatedat",
+                "timestamp",
+                "time",
+                "date",
+                "datetime",
+                "created",
+                "publishedat",
+                "published",
+                "postedat",
+                "postdate",
+                "tweetdate",
+                "datetimeutc",
+                "timestampshare",
+                "unixtimestamp",
+                "timeutc",
+                "timestamputc",
+                "dateutc",
+                "createdatutc",
+                "indexedat",
+                "sortat",
             ],
             Role::Author => &[
-                "screenname", "username", "authorusername", "author.username", "user.screenname",
-                "fromusername", "userscreenname", "handle", "user", "author", "userhandle",
-                "authorhandle", "twitterhandle", "accountname", "account", "fromuser", "name",
-                "user.username", "author.handle", "usernametweet",
+                "screenname",
+                "username",
+                "authorusername",
+                "author.username",
+                "user.screenname",
+                "fromusername",
+                "userscreenname",
+                "handle",
+                "user",
+                "author",
+                "userhandle",
+                "authorhandle",
+                "twitterhandle",
+                "accountname",
+                "account",
+                "fromuser",
+                "name",
+                "user.username",
+                "author.handle",
+                "usernametweet",
             ],
             Role::AuthorId => &[
-                "authorid", "userid", "userid.str", "useridstr", "fromuserid", "author.id",
-                "accountid", "user.id", "user.idstr", "authordid", "author.did",
+                "authorid",
+                "userid",
+                "userid.str",
+                "useridstr",
+                "fromuserid",
+                "author.id",
+                "accountid",
+                "user.id",
+                "user.idstr",
+                "authordid",
+                "author.did",
             ],
             Role::Text => &[
-                "text", "fulltext", "tweettext", "tweet", "content", "rawcontent", "body",
-                "message", "renderedcontent", "posttext", "post", "statustext", "status",
-                "caption", "tweetcontent", "textcontent", "record.text", "snippet", "contents",
+                "text",
+                "fulltext",
+                "tweettext",
+                "tweet",
+                "content",
+                "rawcontent",
+                "body",
+                "message",
+                "renderedcontent",
+                "posttext",
+                "post",
+                "statustext",
+                "status",
+                "caption",
+                "tweetcontent",
+                "textcontent",
+                "record.text",
+                "snippet",
+                "contents",
             ],
             Role::Lang => &["lang", "language", "tweetlang", "langs", "record.langs"],
             Role::RetweetOf => &[
-                "referencedtweets.retweeted.id", "retweetedstatus.id", "retweetedstatus.idstr",
-                "retweetedstatusid", "retweetedstatusidstr", "retweetid", "retweetedid",
-                "retweetof", "rtid", "retweetedtweetid", "retweetedtweet.id",
+                "referencedtweets.retweeted.id",
+                "retweetedstatus.id",
+                "retweetedstatus.idstr",
+                "retweetedstatusid",
+                "retweetedstatusidstr",
+                "retweetid",
+                "retweetedid",
+                "retweetof",
+                "rtid",
+                "retweetedtweetid",
+                "retweetedtweet.id",
             ],
             Role::ReplyTo => &[
-                "referencedtweets.repliedto.id", "inreplytostatusid", "inreplytostatusidstr",
-                "inreplytotweetid", "replytoid", "repliedtoid", "replyto", "inreplytoid",
+                "referencedtweets.repliedto.id",
+                "inreplytostatusid",
+                "inreplytostatusidstr",
+                "inreplytotweetid",
+                "replytoid",
+                "repliedtoid",
+                "replyto",
+                "inreplytoid",
                 "parentid",
             ],
             Role::QuoteOf => &[
-                "referencedtweets.quoted.id", "quotedstatusid", "quotedstatusidstr",
-                "quotedstatus.id", "quoteid", "quotedtweetid", "quotedid", "quotedtweet.id",
+                "referencedtweets.quoted.id",
+                "quotedstatusid",
+                "quotedstatusidstr",
+                "quotedstatus.id",
+                "quoteid",
+                "quotedtweetid",
+                "quotedid",
+                "quotedtweet.id",
             ],
             Role::Kind => &["tweettype", "posttype", "kind", "tweetkind"],
             Role::IsRetweet => &["isretweet", "retweeted", "isrt", "rt"],
             Role::Referenced => &["referencedtweets"],
-            Role::Hashtags => &["hashtags", "entities.hashtags", "hashtag", "tags", "hashtagslist"],
-            Role::Mentions => &[
-                "mentions", "entities.mentions", "usermentions", "mentionedusers", "entities.usermentions",
+            Role::Hashtags => &[
+                "hashtags",
+                "entities.hashtags",
+                "hashtag",
+                "tags",
+                "hashtagslist",
             ],
-            Role::Urls => &["urls", "entities.urls", "expandedurls", "links", "outlinks", "url.expanded"],
+            Role::Mentions => &[
+                "mentions",
+                "entities.mentions",
+                "usermentions",
+                "mentionedusers",
+                "entities.usermentions",
+            ],
+            Role::Urls => &[
+                "urls",
+                "entities.urls",
+                "expandedurls",
+                "links",
+                "outlinks",
+                "url.expanded",
+            ],
             Role::Media => &[
-                "media", "attachments.mediakeys", "attachments.media", "hasmedia", "images",
-                "mediaurl", "mediaurls", "photos", "entities.media", "mediatype",
+                "media",
+                "attachments.mediakeys",
+                "attachments.media",
+                "hasmedia",
+                "images",
+                "mediaurl",
+                "mediaurls",
+                "photos",
+                "entities.media",
+                "mediatype",
             ],
             Role::Reposts => &[
-                "retweetcount", "publicmetrics.retweetcount", "retweets", "repostcount", "reblogscount",
-                "sharecount", "shares",
+                "retweetcount",
+                "publicmetrics.retweetcount",
+                "retweets",
+                "repostcount",
+                "reblogscount",
+                "sharecount",
+                "shares",
             ],
-            Role::Replies => &["replycount", "publicmetrics.replycount", "replies", "repliescount"],
+            Role::Replies => &[
+                "replycount",
+                "publicmetrics.replycount",
+                "replies",
+                "repliescount",
+            ],
             Role::Likes => &[
-                "likecount", "favoritecount", "publicmetrics.likecount", "likes", "favourites",
-                "favouritescount", "favorites",
+                "likecount",
+                "favoritecount",
+                "publicmetrics.likecount",
+                "likes",
+                "favourites",
+                "favouritescount",
+                "favorites",
             ],
             Role::Quotes => &["quotecount", "publicmetrics.quotecount", "quotes"],
         }
@@ -253,12 +382,23 @@ fn name_score(role: Role, column: &str) -> f32 {
 
 /// Value checks for a role over sampled values of one column; 0.0 ..= 1.0.
 fn value_score(role: Role, values: &[&str], tp: &TimeParser) -> f32 {
-    let non_empty: Vec<&str> = values.iter().map(|v| v.trim()).filter(|v| !v.is_empty()).collect();
+    let non_empty: Vec<&str> = values
+        .iter()
+        .map(|v| v.trim())
+        .filter(|v| !v.is_empty())
+        .collect();
     if non_empty.is_empty() {
         // An empty column can still be a role that is often empty (replies, quotes, ...).
         return match role {
-            Role::RetweetOf | Role::ReplyTo | Role::QuoteOf | Role::Referenced | Role::Hashtags
-            | Role::Mentions | Role::Urls | Role::Media | Role::Lang => 0.5,
+            Role::RetweetOf
+            | Role::ReplyTo
+            | Role::QuoteOf
+            | Role::Referenced
+            | Role::Hashtags
+            | Role::Mentions
+            | Role::Urls
+            | Role::Media
+            | Role::Lang => 0.5,
             _ => 0.0,
         };
     }
@@ -343,7 +483,11 @@ impl MapOverride {
                 ALL_ROLES.map(|r| r.name()).join(", ")
             )
         })?;
-        let column = column.trim().trim_matches('"').trim_matches('\'').to_string();
+        let column = column
+            .trim()
+            .trim_matches('"')
+            .trim_matches('\'')
+            .to_string();
         Ok(MapOverride { role, column })
     }
 }
@@ -363,7 +507,12 @@ pub fn map_columns(
 ) -> Result<ColumnMapping, MappingError> {
     let ncols = header.len();
     let column_values: Vec<Vec<&str>> = (0..ncols)
-        .map(|c| sample.iter().filter_map(|r| r.get(c).map(String::as_str)).collect())
+        .map(|c| {
+            sample
+                .iter()
+                .filter_map(|r| r.get(c).map(String::as_str))
+                .collect()
+        })
         .collect();
 
     let mut mapping = ColumnMapping::default();
@@ -395,8 +544,15 @@ pub fn map_columns(
     let parser_for = |c: usize| -> (TimeParser, bool) {
         let mut tp = base_parser.clone();
         let n = normalize_name(&header[c]);
-        let epoch_name = n.contains("unix") || n == "time" || n.contains("epoch") || n.contains("timestampshare");
-        tp.epoch = if epoch_name { EpochPolicy::Any } else { EpochPolicy::SecondsOrMillis };
+        let epoch_name = n.contains("unix")
+            || n == "time"
+            || n.contains("epoch")
+            || n.contains("timestampshare");
+        tp.epoch = if epoch_name {
+            EpochPolicy::Any
+        } else {
+            EpochPolicy::SecondsOrMillis
+        };
         tp.slash_order = slash_order_of(&column_values[c]);
         (tp, epoch_name)
     };
@@ -475,9 +631,19 @@ fn is_identifier_name(name: &str) -> bool {
 
 fn is_profile_name(name: &str) -> bool {
     let n = normalize_name(name);
-    ["description", "bio", "location", "name", "url", "source", "profile", "place", "title"]
-        .iter()
-        .any(|w| n.contains(w))
+    [
+        "description",
+        "bio",
+        "location",
+        "name",
+        "url",
+        "source",
+        "profile",
+        "place",
+        "title",
+    ]
+    .iter()
+    .any(|w| n.contains(w))
 }
 
 /// Finds a column by exact name, then case-insensitively, then by normalised name, then
@@ -486,11 +652,17 @@ pub fn find_column(header: &[String], want: &str) -> Option<usize> {
     if let Some(i) = header.iter().position(|h| h == want) {
         return Some(i);
     }
-    if let Some(i) = header.iter().position(|h| h.trim().eq_ignore_ascii_case(want.trim())) {
+    if let Some(i) = header
+        .iter()
+        .position(|h| h.trim().eq_ignore_ascii_case(want.trim()))
+    {
         return Some(i);
     }
     let nw = normalize_name(want);
-    if let Some(i) = header.iter().position(|h| normalize_name(h) == nw && !nw.is_empty()) {
+    if let Some(i) = header
+        .iter()
+        .position(|h| normalize_name(h) == nw && !nw.is_empty())
+    {
         return Some(i);
     }
     want.strip_prefix('#')
@@ -534,14 +706,21 @@ mod tests {
     }
 
     fn rows(r: &[&[&str]]) -> Vec<Vec<String>> {
-        r.iter().map(|row| row.iter().map(|s| s.to_string()).collect()).collect()
+        r.iter()
+            .map(|row| row.iter().map(|s| s.to_string()).collect())
+            .collect()
     }
 
     #[test]
     fn generic_export_names() {
         let header = h(&["Date", "Handle", "Tweet Text", "Likes"]);
         let sample = rows(&[
-            &["2020-06-03 10:00:00", "alice", "hello world this is a post", "3"],
+            &[
+                "2020-06-03 10:00:00",
+                "alice",
+                "hello world this is a post",
+                "3",
+            ],
             &["2020-06-03 10:01:00", "bob", "another post with words", "0"],
         ]);
         let m = map_columns(&header, &sample, &[], &TimeParser::default()).unwrap();
@@ -555,11 +734,26 @@ mod tests {
     #[test]
     fn tcat_and_twarc_csv_names() {
         let header = h(&[
-            "id", "time", "created_at", "from_user_name", "from_user_id", "text", "retweet_id",
-            "in_reply_to_status_id", "lang",
+            "id",
+            "time",
+            "created_at",
+            "from_user_name",
+            "from_user_id",
+            "text",
+            "retweet_id",
+            "in_reply_to_status_id",
+            "lang",
         ]);
         let sample = rows(&[&[
-            "1", "1591150447", "2020-06-03 02:14:07", "alice", "99", "a post text here", "", "", "en",
+            "1",
+            "1591150447",
+            "2020-06-03 02:14:07",
+            "alice",
+            "99",
+            "a post text here",
+            "",
+            "",
+            "en",
         ]]);
         let m = map_columns(&header, &sample, &[], &TimeParser::default()).unwrap();
         assert_eq!(m.get(Role::Time), Some(2));
@@ -567,8 +761,20 @@ mod tests {
         assert_eq!(m.get(Role::AuthorId), Some(4));
         assert_eq!(m.get(Role::RetweetOf), Some(6));
         assert_eq!(m.get(Role::ReplyTo), Some(7));
-        let header = h(&["referenced_tweets.retweeted.id", "author.username", "author.description", "text", "created_at"]);
-        let sample = rows(&[&["", "bob", "I love cats and dogs", "post text with words", "2021-04-08T19:31:31.000Z"]]);
+        let header = h(&[
+            "referenced_tweets.retweeted.id",
+            "author.username",
+            "author.description",
+            "text",
+            "created_at",
+        ]);
+        let sample = rows(&[&[
+            "",
+            "bob",
+            "I love cats and dogs",
+            "post text with words",
+            "2021-04-08T19:31:31.000Z",
+        ]]);
         let m = map_columns(&header, &sample, &[], &TimeParser::default()).unwrap();
         assert_eq!(m.get(Role::RetweetOf), Some(0));
         assert_eq!(m.get(Role::Author), Some(1));
@@ -579,14 +785,25 @@ mod tests {
     fn values_find_unnamed_columns_and_overrides_win() {
         let header = h(&["a", "b", "c"]);
         let sample = rows(&[
-            &["x1", "Sun Jun 07 00:14:24 +0000 2020", "this is a longer piece of text"],
-            &["x2", "Sun Jun 07 00:15:24 +0000 2020", "and another longer piece of text"],
+            &[
+                "x1",
+                "Sun Jun 07 00:14:24 +0000 2020",
+                "this is a longer piece of text",
+            ],
+            &[
+                "x2",
+                "Sun Jun 07 00:15:24 +0000 2020",
+                "and another longer piece of text",
+            ],
         ]);
         let m = map_columns(&header, &sample, &[], &TimeParser::default()).unwrap();
         assert_eq!(m.get(Role::Time), Some(1));
         assert_eq!(m.get(Role::Text), Some(2));
         assert_eq!(m.mapping(Role::Time).unwrap().source, MappingSource::Values);
-        let o = [MapOverride::parse("text=\"A\"").unwrap(), MapOverride::parse("id=").unwrap()];
+        let o = [
+            MapOverride::parse("text=\"A\"").unwrap(),
+            MapOverride::parse("id=").unwrap(),
+        ];
         let m = map_columns(&header, &sample, &o, &TimeParser::default()).unwrap();
         assert_eq!(m.get(Role::Text), Some(0));
         assert_eq!(m.mapping(Role::Text).unwrap().source, MappingSource::User);
@@ -597,7 +814,13 @@ mod tests {
 
     #[test]
     fn day_first_dates() {
-        assert_eq!(slash_order_of(&["31/12/2020 10:00", "01/02/2020"]), SlashOrder::DayFirst);
-        assert_eq!(slash_order_of(&["12/31/2020 10:00"]), SlashOrder::MonthFirst);
+        assert_eq!(
+            slash_order_of(&["31/12/2020 10:00", "01/02/2020"]),
+            SlashOrder::DayFirst
+        );
+        assert_eq!(
+            slash_order_of(&["12/31/2020 10:00"]),
+            SlashOrder::MonthFirst
+        );
     }
 }

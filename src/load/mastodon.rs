@@ -87,26 +87,56 @@ fn plain_text(st: &Status<'_>) -> String {
     }
 }
 
-pub fn status(bytes: &[u8], line: u64, ctx: &JsonContext, out: &mut ChunkBuilder) -> Result<(), serde_json::Error> {
+pub fn status(
+    bytes: &[u8],
+    line: u64,
+    ctx: &JsonContext,
+    out: &mut ChunkBuilder,
+) -> Result<(), serde_json::Error> {
     let st: Status = serde_json::from_slice(bytes)?;
     if st.account.is_none() {
         return Err(serde::de::Error::custom("no account"));
     }
     out.rows_in += 1;
     let id = st.id.as_ref().map(|f| f.0.as_str()).unwrap_or("");
-    let Some(parsed) = st.created_at.as_deref().and_then(|c| ctx.time_parser.parse(c)) else {
-        out.reject(line, Some("created_at"), RejectKind::MissingTimestamp,
-            format!("status {id} has no readable created_at ({:?})", s(&st.created_at)), None);
+    let Some(parsed) = st
+        .created_at
+        .as_deref()
+        .and_then(|c| ctx.time_parser.parse(c))
+    else {
+        out.reject(
+            line,
+            Some("created_at"),
+            RejectKind::MissingTimestamp,
+            format!(
+                "status {id} has no readable created_at ({:?})",
+                s(&st.created_at)
+            ),
+            None,
+        );
         return Ok(());
     };
     let acct = st.account.as_ref();
-    let handle = acct.and_then(|a| a.acct.as_deref().or(a.username.as_deref())).unwrap_or("");
-    let author_id = acct.and_then(|a| a.id.as_ref()).map(|f| f.0.as_str()).unwrap_or("");
+    let handle = acct
+        .and_then(|a| a.acct.as_deref().or(a.username.as_deref()))
+        .unwrap_or("");
+    let author_id = acct
+        .and_then(|a| a.id.as_ref())
+        .map(|f| f.0.as_str())
+        .unwrap_or("");
     // A reblog carries the reblogged status; its content is the text.
     let (body_src, kind, ref_id) = if let Some(rb) = &st.reblog {
-        (&**rb, PostKind::Retweet, rb.id.as_ref().map(|f| f.0.clone()).unwrap_or_default())
+        (
+            &**rb,
+            PostKind::Retweet,
+            rb.id.as_ref().map(|f| f.0.clone()).unwrap_or_default(),
+        )
     } else if let Some(q) = st.quote.as_ref().and_then(|q| q.quoted_status.as_ref()) {
-        (&st, PostKind::Quote, q.id.as_ref().map(|f| f.0.clone()).unwrap_or_default())
+        (
+            &st,
+            PostKind::Quote,
+            q.id.as_ref().map(|f| f.0.clone()).unwrap_or_default(),
+        )
     } else if let Some(r) = st.in_reply_to_id.as_ref().filter(|r| !r.0.is_empty()) {
         (&st, PostKind::Reply, r.0.clone())
     } else {
@@ -114,32 +144,61 @@ pub fn status(bytes: &[u8], line: u64, ctx: &JsonContext, out: &mut ChunkBuilder
     };
     let mut body = plain_text(body_src);
     if kind == PostKind::Retweet {
-        let orig = body_src.account.as_ref().and_then(|a| a.acct.as_deref()).unwrap_or("");
+        let orig = body_src
+            .account
+            .as_ref()
+            .and_then(|a| a.acct.as_deref())
+            .unwrap_or("");
         body = format!("RT @{orig}: {body}");
     }
     if body.len() > ctx.max_field_bytes {
-        out.reject(line, Some("content"), RejectKind::FieldTooLarge,
-            format!("content of status {id} is {} bytes, above the {} byte limit", body.len(), ctx.max_field_bytes), None);
+        out.reject(
+            line,
+            Some("content"),
+            RejectKind::FieldTooLarge,
+            format!(
+                "content of status {id} is {} bytes, above the {} byte limit",
+                body.len(),
+                ctx.max_field_bytes
+            ),
+            None,
+        );
         return Ok(());
     }
     // Hashtags with their spelling in the text; tags the API lists but the text lacks are added.
-    let mut tags: Vec<Cow<str>> = text::extract_hashtags(&body).into_iter().map(|t| Cow::Owned(t.to_string())).collect();
-    for t in body_src.tags.iter().flatten().filter_map(|t| t.name.clone()) {
+    let mut tags: Vec<Cow<str>> = text::extract_hashtags(&body)
+        .into_iter()
+        .map(|t| Cow::Owned(t.to_string()))
+        .collect();
+    for t in body_src
+        .tags
+        .iter()
+        .flatten()
+        .filter_map(|t| t.name.clone())
+    {
         if !tags.iter().any(|x| x.to_lowercase() == t.to_lowercase()) {
             tags.push(t);
         }
     }
-    let mentions: Vec<Cow<str>> = body_src.mentions.iter().flatten().filter_map(|m| m.acct.clone()).collect();
+    let mentions: Vec<Cow<str>> = body_src
+        .mentions
+        .iter()
+        .flatten()
+        .filter_map(|m| m.acct.clone())
+        .collect();
     let mut urls: Vec<Cow<str>> = text::extract_urls(&body)
         .into_iter()
         .map(|u| Cow::Owned(u.to_string()))
         .collect();
     if let Some(u) = body_src.card.as_ref().and_then(|c| c.url.clone())
-        && !urls.iter().any(|x| *x == u)
+        && !urls.contains(&u)
     {
         urls.push(u);
     }
-    let c = |v: Option<u64>| v.map(|n| n.min(u32::MAX as u64 - 1) as u32).unwrap_or(METRIC_NONE);
+    let c = |v: Option<u64>| {
+        v.map(|n| n.min(u32::MAX as u64 - 1) as u32)
+            .unwrap_or(METRIC_NONE)
+    };
     let lang = s(&st.language).to_string();
     let rec = PostRecord {
         id: Cow::Borrowed(id),
@@ -152,9 +211,16 @@ pub fn status(bytes: &[u8], line: u64, ctx: &JsonContext, out: &mut ChunkBuilder
         kind,
         ref_id: Cow::Owned(ref_id),
         hashtags: if tags.is_empty() { None } else { Some(tags) },
-        mentions: if mentions.is_empty() { None } else { Some(mentions) },
+        mentions: if mentions.is_empty() {
+            None
+        } else {
+            Some(mentions)
+        },
         urls: Some(urls),
-        has_media: body_src.media_attachments.as_ref().is_some_and(|m| !m.is_empty()),
+        has_media: body_src
+            .media_attachments
+            .as_ref()
+            .is_some_and(|m| !m.is_empty()),
         metrics: Metrics {
             reposts: c(st.reblogs_count),
             replies: c(st.replies_count),

@@ -33,8 +33,23 @@ use crate::time::{NaiveZone, TimeParser};
 
 /// The columns a JSON source is flattened to (its "input columns" in an export).
 pub const JSON_CORE_COLUMNS: [&str; 17] = [
-    "id", "created_at", "author_id", "author", "text", "lang", "kind", "ref_id", "hashtags",
-    "mentions", "urls", "has_media", "reposts", "replies", "likes", "quotes", "source_line",
+    "id",
+    "created_at",
+    "author_id",
+    "author",
+    "text",
+    "lang",
+    "kind",
+    "ref_id",
+    "hashtags",
+    "mentions",
+    "urls",
+    "has_media",
+    "reposts",
+    "replies",
+    "likes",
+    "quotes",
+    "source_line",
 ];
 
 /// Options of a load.
@@ -76,21 +91,39 @@ pub enum LoadError {
     #[error("{path}: the file is empty (0 bytes)")]
     Empty { path: String },
     #[error("{path}: this is {what}, not a post dataset (first odd byte at offset {offset})")]
-    Binary { path: String, what: String, offset: u64 },
+    Binary {
+        path: String,
+        what: String,
+        offset: u64,
+    },
     #[error("{path}: no text column found. Columns seen: {}. Choose one with --map text=COLUMN", .columns.join(", "))]
     NoTextColumn { path: String, columns: Vec<String> },
     #[error("{path}: no timestamp column found (a time column needs at least 80% of sampled values to parse). Columns seen: {}. Choose one with --map time=COLUMN", .columns.join(", "))]
     NoTimeColumn { path: String, columns: Vec<String> },
     #[error("{path}: --map {role}={column:?} names a column that does not exist. Columns seen: {}", .columns.join(", "))]
-    UnknownColumn { path: String, role: String, column: String, columns: Vec<String> },
+    UnknownColumn {
+        path: String,
+        role: String,
+        column: String,
+        columns: Vec<String>,
+    },
     #[error("{path}: {what}")]
     NoRows { path: String, what: String },
     #[error("{path}: none of its {} rows could be loaded; first problem: {}", .report.rows_in, first_rejection(.report))]
-    NoPosts { path: String, report: Box<LoadReport> },
+    NoPosts {
+        path: String,
+        report: Box<LoadReport>,
+    },
     #[error("{path}: not a recognised post format: {detail}")]
     UnknownFormat { path: String, detail: String },
-    #[error("{path}: too large for this machine: it needs about {need_mb} MB of memory and only {available_mb} MB is available. Split the file, or filter it first")]
-    TooLarge { path: String, need_mb: u64, available_mb: u64 },
+    #[error(
+        "{path}: too large for this machine: it needs about {need_mb} MB of memory and only {available_mb} MB is available. Split the file, or filter it first"
+    )]
+    TooLarge {
+        path: String,
+        need_mb: u64,
+        available_mb: u64,
+    },
     #[error("{path}: {message}")]
     BadOption { path: String, message: String },
     #[error("loading {path} was cancelled")]
@@ -147,7 +180,11 @@ fn estimated_need(kind: &SourceKind, layout_is_document: bool) -> u64 {
 }
 
 /// Loads a dataset from `path`.
-pub fn load_path(path: &Path, opts: &LoadOptions, progress: &Progress) -> Result<Dataset, LoadError> {
+pub fn load_path(
+    path: &Path,
+    opts: &LoadOptions,
+    progress: &Progress,
+) -> Result<Dataset, LoadError> {
     let started = Instant::now();
     let path_str = path.display().to_string();
     let io_err = |e: std::io::Error| LoadError::Io {
@@ -158,7 +195,11 @@ pub fn load_path(path: &Path, opts: &LoadOptions, progress: &Progress) -> Result
         Ok(k) => k,
         Err(NotText::Empty) => return Err(LoadError::Empty { path: path_str }),
         Err(NotText::Binary { what, offset }) => {
-            return Err(LoadError::Binary { path: path_str, what, offset });
+            return Err(LoadError::Binary {
+                path: path_str,
+                what,
+                offset,
+            });
         }
     };
     progress.begin("Reading", kind.file_bytes);
@@ -176,20 +217,25 @@ pub fn load_path(path: &Path, opts: &LoadOptions, progress: &Progress) -> Result
     let looks_json = matches!(reader.buf[first], b'{' | b'[');
     // A first JSON value longer than the head: read on until it is whole (up to 64 MB).
     if looks_json && opts.format.is_none() {
-        while json::detect_format(&reader.buf).is_none() && !reader.eof && reader.buf.len() < 64 << 20 {
+        while json::detect_format(&reader.buf).is_none()
+            && !reader.eof
+            && reader.buf.len() < 64 << 20
+        {
             let want = reader.buf.len() * 4;
             reader.fill(want);
         }
     }
     let format = match opts.format {
         Some(f) => f,
-        None if looks_json => json::detect_format(&reader.buf).ok_or_else(|| LoadError::UnknownFormat {
-            path: path_str.clone(),
-            detail: format!(
-                "it is JSON, but no value looks like a tweet, post or status; it starts {}",
-                json::snippet(&reader.buf[first..])
-            ),
-        })?,
+        None if looks_json => {
+            json::detect_format(&reader.buf).ok_or_else(|| LoadError::UnknownFormat {
+                path: path_str.clone(),
+                detail: format!(
+                    "it is JSON, but no value looks like a tweet, post or status; it starts {}",
+                    json::snippet(&reader.buf[first..])
+                ),
+            })?
+        }
         None => Format::Csv,
     };
     let layout = if format.is_json() {
@@ -230,14 +276,21 @@ pub fn load_path(path: &Path, opts: &LoadOptions, progress: &Progress) -> Result
     let ext_says_json = matches!(ext.as_str(), "json" | "jsonl" | "ndjson");
     let ext_says_csv = matches!(ext.as_str(), "csv" | "tsv" | "tab" | "txt");
     if (format.is_json() && ext_says_csv) || (!format.is_json() && ext_says_json) {
-        let what = if format.is_json() { "JSON" } else { "delimited text" };
+        let what = if format.is_json() {
+            "JSON"
+        } else {
+            "delimited text"
+        };
         pre_warnings.add(
             "extension_mismatch",
             || format!("the file is named .{ext} but holds {what}; it was read as {what}"),
             0,
         );
     }
-    if matches!(kind.encoding, source::TextEncoding::Utf16Le { .. } | source::TextEncoding::Utf16Be { .. }) {
+    if matches!(
+        kind.encoding,
+        source::TextEncoding::Utf16Le { .. } | source::TextEncoding::Utf16Be { .. }
+    ) {
         pre_warnings.add(
             "utf16",
             || format!("the file is {}; it was transcoded to UTF-8 (byte offsets and exports refer to the UTF-8 text)", kind.encoding.name()),
@@ -254,7 +307,9 @@ pub fn load_path(path: &Path, opts: &LoadOptions, progress: &Progress) -> Result
     let mut line_ending = "\n".to_string();
     let mut builder = builder::DatasetBuilder::new(report);
     // An estimate of the posts, to size the columns once.
-    builder.reserve(((kind.file_bytes / if format.is_json() { 2000 } else { 150 }) as usize).min(50_000_000));
+    builder.reserve(
+        ((kind.file_bytes / if format.is_json() { 2000 } else { 150 }) as usize).min(50_000_000),
+    );
     let mut first_chunk = ChunkBuilder::new();
     first_chunk.warnings = pre_warnings;
     builder.append(first_chunk);
@@ -266,14 +321,21 @@ pub fn load_path(path: &Path, opts: &LoadOptions, progress: &Progress) -> Result
             format,
         };
         match layout {
-            JsonLayout::Lines => load_json_lines(&mut reader, &ctx, opts, progress, &update, &mut builder)
-                .map_err(|_| LoadError::Cancelled { path: path_str.clone() })?,
+            JsonLayout::Lines => {
+                load_json_lines(&mut reader, &ctx, opts, progress, &update, &mut builder).map_err(
+                    |_| LoadError::Cancelled {
+                        path: path_str.clone(),
+                    },
+                )?
+            }
             JsonLayout::Document => {
                 while !reader.eof {
                     let want = (reader.buf.len() * 2).max(opts.block_bytes);
                     reader.fill(want);
                     update(progress);
-                    progress.check().map_err(|_| LoadError::Cancelled { path: path_str.clone() })?;
+                    progress.check().map_err(|_| LoadError::Cancelled {
+                        path: path_str.clone(),
+                    })?;
                 }
                 progress.begin("Parsing", 0);
                 for c in json::convert_document(&reader.buf, &ctx) {
@@ -281,9 +343,20 @@ pub fn load_path(path: &Path, opts: &LoadOptions, progress: &Progress) -> Result
                 }
             }
         }
-        (JSON_CORE_COLUMNS.iter().map(|s| s.to_string()).collect(), None)
+        (
+            JSON_CORE_COLUMNS.iter().map(|s| s.to_string()).collect(),
+            None,
+        )
     } else {
-        let (header, dialect, hspan, le) = load_csv(&mut reader, &path_str, opts, &tp, progress, &update, &mut builder)?;
+        let (header, dialect, hspan, le) = load_csv(
+            &mut reader,
+            &path_str,
+            opts,
+            &tp,
+            progress,
+            &update,
+            &mut builder,
+        )?;
         header_span = hspan;
         line_ending = le;
         builder.report.delimiter = Some(dialect.describe());
@@ -321,7 +394,11 @@ pub fn load_path(path: &Path, opts: &LoadOptions, progress: &Progress) -> Result
     let t_fin = Instant::now();
     let mut ds = builder.finish(source);
     if std::env::var_os("DERAIL_DEBUG").is_some() {
-        eprintln!("[debug] finish {:.3}s, total {:.3}s", t_fin.elapsed().as_secs_f64(), started.elapsed().as_secs_f64());
+        eprintln!(
+            "[debug] finish {:.3}s, total {:.3}s",
+            t_fin.elapsed().as_secs_f64(),
+            started.elapsed().as_secs_f64()
+        );
     }
     ds.report.elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
     if ds.is_empty() {
@@ -331,7 +408,10 @@ pub fn load_path(path: &Path, opts: &LoadOptions, progress: &Progress) -> Result
             } else {
                 "it has a header but no rows".to_string()
             };
-            return Err(LoadError::NoRows { path: path_str, what });
+            return Err(LoadError::NoRows {
+                path: path_str,
+                what,
+            });
         }
         return Err(LoadError::NoPosts {
             path: path_str,
@@ -421,19 +501,28 @@ impl BlockSource<'_> {
             if reader.buf.is_empty() {
                 return (None, rejects);
             }
-            let (segments, used) = csv_format::scan_records(&reader.buf, self.dialect, reader.eof, self.seg_target);
+            let (segments, used) =
+                csv_format::scan_records(&reader.buf, self.dialect, reader.eof, self.seg_target);
             if used == 0 {
                 if reader.buf.len() >= MAX_RECORD_BYTES {
                     // An unclosed quote: reject its first line and carry on after it.
-                    let nl = memchr::memchr(b'\n', &reader.buf).map(|p| p + 1).unwrap_or(reader.buf.len());
+                    let nl = memchr::memchr(b'\n', &reader.buf)
+                        .map(|p| p + 1)
+                        .unwrap_or(reader.buf.len());
                     let mut c = ChunkBuilder::new();
                     c.rows_in = 1;
                     c.reject(
                         self.line,
                         None,
                         report::RejectKind::FieldTooLarge,
-                        format!("a quote opened on this line is not closed within {} MB", MAX_RECORD_BYTES >> 20),
-                        Some(crate::model::RawSpan { start: reader.offset, len: (nl - 1) as u32 }),
+                        format!(
+                            "a quote opened on this line is not closed within {} MB",
+                            MAX_RECORD_BYTES >> 20
+                        ),
+                        Some(crate::model::RawSpan {
+                            start: reader.offset,
+                            len: (nl - 1) as u32,
+                        }),
                     );
                     rejects.push(c);
                     self.line += 1;
@@ -470,12 +559,18 @@ fn load_csv(
     update: &dyn Fn(&Progress),
     builder: &mut builder::DatasetBuilder,
 ) -> Result<(Vec<String>, Dialect, Option<crate::model::RawSpan>, String), LoadError> {
-    let cancelled = || LoadError::Cancelled { path: path.to_string() };
+    let cancelled = || LoadError::Cancelled {
+        path: path.to_string(),
+    };
     // Make sure the head holds the header and some rows.
     let mut dialect = csv_format::sniff_dialect(&reader.buf, reader.eof);
     loop {
         let (segs, used) = csv_format::scan_records(&reader.buf, &dialect, reader.eof, 1);
-        if segs.len() >= 50 || reader.eof || reader.buf.len() >= 16 << 20 || used == reader.buf.len() {
+        if segs.len() >= 50
+            || reader.eof
+            || reader.buf.len() >= 16 << 20
+            || used == reader.buf.len()
+        {
             break;
         }
         let want = reader.buf.len() * 2;
@@ -496,10 +591,17 @@ fn load_csv(
     while records.len() < 101 {
         match rdr.read_byte_record(&mut rec) {
             Ok(true) => {
-                if rec.position().is_some_and(|p| p.byte() as usize >= sample_end) {
+                if rec
+                    .position()
+                    .is_some_and(|p| p.byte() as usize >= sample_end)
+                {
                     break;
                 }
-                records.push(rec.iter().map(|f| csv_format::decode_field(f).into_owned()).collect());
+                records.push(
+                    rec.iter()
+                        .map(|f| csv_format::decode_field(f).into_owned())
+                        .collect(),
+                );
             }
             _ => break,
         }
@@ -533,36 +635,57 @@ fn load_csv(
             *h = format!("{h}_{n}");
         }
     }
-    let mapping = mapping::map_columns(&header, &sample, &opts.overrides, base_tp).map_err(|e| match e {
-        MappingError::UnknownColumn { role, column } => LoadError::UnknownColumn {
-            path: path.to_string(),
-            role: role.name().to_string(),
-            column,
-            columns: header.clone(),
-        },
-    })?;
+    let mapping =
+        mapping::map_columns(&header, &sample, &opts.overrides, base_tp).map_err(|e| match e {
+            MappingError::UnknownColumn { role, column } => LoadError::UnknownColumn {
+                path: path.to_string(),
+                role: role.name().to_string(),
+                column,
+                columns: header.clone(),
+            },
+        })?;
     if mapping.get(Role::Text).is_none() {
-        return Err(LoadError::NoTextColumn { path: path.to_string(), columns: header });
+        return Err(LoadError::NoTextColumn {
+            path: path.to_string(),
+            columns: header,
+        });
     }
     if mapping.get(Role::Time).is_none() {
-        return Err(LoadError::NoTimeColumn { path: path.to_string(), columns: header });
+        return Err(LoadError::NoTimeColumn {
+            path: path.to_string(),
+            columns: header,
+        });
     }
     builder.report.mapping = mapping.roles.clone();
     let time_parser = csv_format::time_parser_for(base_tp, &mapping);
-    let ctx = CsvContext::new(dialect.clone(), header.clone(), mapping, time_parser, opts.max_field_bytes);
+    let ctx = CsvContext::new(
+        dialect.clone(),
+        header.clone(),
+        mapping,
+        time_parser,
+        opts.max_field_bytes,
+    );
 
     let mut pre = ChunkBuilder::new();
     if !dup_names.is_empty() {
         pre.warnings.add(
             "duplicate_headers",
-            || format!("duplicate column names ({}); later ones were renamed with a _2, _3 suffix", dup_names.join(", ")),
+            || {
+                format!(
+                    "duplicate column names ({}); later ones were renamed with a _2, _3 suffix",
+                    dup_names.join(", ")
+                )
+            },
             1,
         );
     }
     if !has_header {
         pre.warnings.add(
             "no_header",
-            || "the first line is data, not a header; columns are named column_1, column_2, ...".into(),
+            || {
+                "the first line is data, not a header; columns are named column_1, column_2, ..."
+                    .into()
+            },
             1,
         );
     }
@@ -572,12 +695,20 @@ fn load_csv(
     let mut pending: Vec<ChunkBuilder> = Vec::new();
     let mut line = 1u64;
     let head_bytes = &reader.buf[..header_seg.end];
-    let line_ending = if head_bytes.ends_with(b"\r\n") { "\r\n" } else { "\n" }.to_string();
+    let line_ending = if head_bytes.ends_with(b"\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    }
+    .to_string();
     let mut header_len = header_seg.end;
     while header_len > 0 && matches!(reader.buf[header_len - 1], b'\n' | b'\r') {
         header_len -= 1;
     }
-    let header_span = has_header.then_some(crate::model::RawSpan { start: reader.offset, len: header_len as u32 });
+    let header_span = has_header.then_some(crate::model::RawSpan {
+        start: reader.offset,
+        len: header_len as u32,
+    });
     if has_header {
         line += memchr::memchr_iter(b'\n', &reader.buf[..header_seg.end]).count() as u64;
         reader.consume(header_seg.end);
@@ -622,7 +753,11 @@ fn load_csv(
     rejects = std::mem::take(&mut pending);
     rejects.into_iter().for_each(|c| builder.append(c));
     if std::env::var_os("DERAIL_DEBUG").is_some() {
-        eprintln!("[debug] csv parse+append {:.3}s (append {:.3}s)", timing.1, append_s.lock().map(|a| *a).unwrap_or(0.0));
+        eprintln!(
+            "[debug] csv parse+append {:.3}s (append {:.3}s)",
+            timing.1,
+            append_s.lock().map(|a| *a).unwrap_or(0.0)
+        );
     }
     Ok((header, dialect, header_span, line_ending))
 }
@@ -664,13 +799,26 @@ mod tests {
     #[test]
     fn clear_errors_name_the_file() {
         let e = load_bytes(b"", "empty.csv").unwrap_err();
-        assert!(e.to_string().contains("empty.csv") && e.to_string().contains("empty"), "{e}");
+        assert!(
+            e.to_string().contains("empty.csv") && e.to_string().contains("empty"),
+            "{e}"
+        );
         let e = load_bytes(b"a,b,c\n1,2,3\n", "nocols.csv").unwrap_err();
-        assert!(matches!(e, LoadError::NoTextColumn { .. } | LoadError::NoTimeColumn { .. }), "{e}");
+        assert!(
+            matches!(
+                e,
+                LoadError::NoTextColumn { .. } | LoadError::NoTimeColumn { .. }
+            ),
+            "{e}"
+        );
         assert!(e.to_string().contains("a, b, c"), "{e}");
         let e = load_bytes(b"id,created_at,text\n", "header_only.csv").unwrap_err();
         assert!(e.to_string().contains("header but no rows"), "{e}");
-        let e = load_bytes(b"\x00\x01\x02\x03\x04\x05\x06\x07\x08binary\x00\x00\x00\x0e\x0f", "bin.csv").unwrap_err();
+        let e = load_bytes(
+            b"\x00\x01\x02\x03\x04\x05\x06\x07\x08binary\x00\x00\x00\x0e\x0f",
+            "bin.csv",
+        )
+        .unwrap_err();
         assert!(matches!(e, LoadError::Binary { .. }), "{e}");
     }
 
@@ -679,7 +827,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("big.csv");
         std::fs::write(&p, "id,created_at,text\n1,2020-01-01,x y\n").unwrap();
-        let opts = LoadOptions { memory_budget: Some(1000), ..Default::default() };
+        let opts = LoadOptions {
+            memory_budget: Some(1000),
+            ..Default::default()
+        };
         let e = load_path(&p, &opts, &Progress::new()).unwrap_err();
         assert!(matches!(e, LoadError::TooLarge { .. }), "{e}");
         assert!(e.to_string().contains("big.csv"));

@@ -87,12 +87,15 @@ pub struct WarningSink {
 
 impl WarningSink {
     pub fn add(&mut self, code: &str, message: impl FnOnce() -> String, line: u64) {
-        let w = self.by_code.entry(code.to_string()).or_insert_with(|| Warning {
-            code: code.to_string(),
-            message: message(),
-            count: 0,
-            lines: Vec::new(),
-        });
+        let w = self
+            .by_code
+            .entry(code.to_string())
+            .or_insert_with(|| Warning {
+                code: code.to_string(),
+                message: message(),
+                count: 0,
+                lines: Vec::new(),
+            });
         w.count += 1;
         if w.lines.len() < MAX_WARNING_EXAMPLES && line > 0 {
             w.lines.push(line);

@@ -84,7 +84,12 @@ fn handle_of<'b>(t: &'b Tweet<'_>) -> &'b str {
         .unwrap_or_else(|| s(&t.username))
 }
 
-pub fn tweet(bytes: &[u8], line: u64, ctx: &JsonContext, out: &mut ChunkBuilder) -> Result<(), serde_json::Error> {
+pub fn tweet(
+    bytes: &[u8],
+    line: u64,
+    ctx: &JsonContext,
+    out: &mut ChunkBuilder,
+) -> Result<(), serde_json::Error> {
     let t: Tweet = serde_json::from_slice(bytes)?;
     if t.rawContent.is_none() && t.content.is_none() && t.renderedContent.is_none() {
         return Err(serde::de::Error::custom("no rawContent or content"));
@@ -92,8 +97,13 @@ pub fn tweet(bytes: &[u8], line: u64, ctx: &JsonContext, out: &mut ChunkBuilder)
     out.rows_in += 1;
     let id = t.id.as_ref().map(|f| f.0.as_str()).unwrap_or("");
     let Some(parsed) = t.date.as_deref().and_then(|d| ctx.time_parser.parse(d)) else {
-        out.reject(line, Some("date"), RejectKind::MissingTimestamp,
-            format!("tweet {id} has no readable date ({:?})", s(&t.date)), None);
+        out.reject(
+            line,
+            Some("date"),
+            RejectKind::MissingTimestamp,
+            format!("tweet {id} has no readable date ({:?})", s(&t.date)),
+            None,
+        );
         return Ok(());
     };
     let mut kind = PostKind::Original;
@@ -111,8 +121,17 @@ pub fn tweet(bytes: &[u8], line: u64, ctx: &JsonContext, out: &mut ChunkBuilder)
         ref_id = r.0.clone();
     }
     if text.len() > ctx.max_field_bytes {
-        out.reject(line, Some("rawContent"), RejectKind::FieldTooLarge,
-            format!("text of tweet {id} is {} bytes, above the {} byte limit", text.len(), ctx.max_field_bytes), None);
+        out.reject(
+            line,
+            Some("rawContent"),
+            RejectKind::FieldTooLarge,
+            format!(
+                "text of tweet {id} is {} bytes, above the {} byte limit",
+                text.len(),
+                ctx.max_field_bytes
+            ),
+            None,
+        );
         return Ok(());
     }
     let urls: Option<Vec<Cow<str>>> = match (&t.links, &t.outlinks) {
@@ -120,9 +139,21 @@ pub fn tweet(bytes: &[u8], line: u64, ctx: &JsonContext, out: &mut ChunkBuilder)
         (_, Some(o)) if !o.is_empty() => Some(o.clone()),
         _ => None,
     };
-    let c = |v: Option<u64>| v.map(|n| n.min(u32::MAX as u64 - 1) as u32).unwrap_or(METRIC_NONE);
-    let author_id = t.user.as_ref().and_then(|u| u.id.as_ref()).map(|f| f.0.as_str()).unwrap_or("");
-    let hashtags = if kind == PostKind::Retweet { None } else { t.hashtags.clone() };
+    let c = |v: Option<u64>| {
+        v.map(|n| n.min(u32::MAX as u64 - 1) as u32)
+            .unwrap_or(METRIC_NONE)
+    };
+    let author_id = t
+        .user
+        .as_ref()
+        .and_then(|u| u.id.as_ref())
+        .map(|f| f.0.as_str())
+        .unwrap_or("");
+    let hashtags = if kind == PostKind::Retweet {
+        None
+    } else {
+        t.hashtags.clone()
+    };
     let rec = PostRecord {
         id: Cow::Borrowed(id),
         created_at: parsed.ms,
@@ -134,7 +165,10 @@ pub fn tweet(bytes: &[u8], line: u64, ctx: &JsonContext, out: &mut ChunkBuilder)
         kind,
         ref_id: Cow::Owned(ref_id),
         hashtags,
-        mentions: t.mentionedUsers.as_ref().map(|m| m.iter().filter_map(|u| u.username.clone()).collect()),
+        mentions: t
+            .mentionedUsers
+            .as_ref()
+            .map(|m| m.iter().filter_map(|u| u.username.clone()).collect()),
         urls,
         has_media: t.media.as_ref().is_some_and(|m| !m.is_empty()),
         metrics: Metrics {

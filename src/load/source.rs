@@ -91,10 +91,7 @@ impl<R: Read> Read for Utf16Reader<R> {
             self.eof = last;
             self.out_buf.clear();
             self.out_pos = 0;
-            let cap = self
-                .decoder
-                .max_utf8_buffer_length(n)
-                .unwrap_or(n * 3 + 16);
+            let cap = self.decoder.max_utf8_buffer_length(n).unwrap_or(n * 3 + 16);
             self.out_buf.resize(cap, 0);
             let (_, _, written, _) =
                 self.decoder
@@ -141,20 +138,29 @@ fn read_full(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
 /// Known binary formats people open by mistake.
 fn binary_magic(b: &[u8]) -> Option<&'static str> {
     let table: &[(&[u8], &str)] = &[
-        (b"PK\x03\x04", "a ZIP archive (an .xlsx workbook? export it as CSV first)"),
+        (
+            b"PK\x03\x04",
+            "a ZIP archive (an .xlsx workbook? export it as CSV first)",
+        ),
         (b"\x89PNG", "a PNG image"),
         (b"\xff\xd8\xff", "a JPEG image"),
         (b"%PDF", "a PDF document"),
         (b"SQLite format 3", "an SQLite database"),
         (b"PAR1", "a Parquet file (convert it to CSV or JSONL first)"),
-        (b"\xd0\xcf\x11\xe0", "an old Excel/Office file (export it as CSV first)"),
+        (
+            b"\xd0\xcf\x11\xe0",
+            "an old Excel/Office file (export it as CSV first)",
+        ),
         (b"BZh", "a bzip2 archive (decompress it first)"),
         (b"\xfd7zXZ", "an xz archive (decompress it first)"),
         (b"\x28\xb5\x2f\xfd", "a zstd archive (decompress it first)"),
         (b"7z\xbc\xaf", "a 7-Zip archive"),
         (b"GIF8", "a GIF image"),
     ];
-    table.iter().find(|(m, _)| b.starts_with(m)).map(|(_, w)| *w)
+    table
+        .iter()
+        .find(|(m, _)| b.starts_with(m))
+        .map(|(_, w)| *w)
 }
 
 /// Sniffs gzip, encoding and binary content from the first 64 KiB.
@@ -183,7 +189,12 @@ pub fn sniff_source(path: &Path) -> io::Result<Result<SourceKind, NotText>> {
         // UTF-16 without a BOM: text is mostly ASCII, so one byte of each pair is zero.
         let sample = &head[..head.len().min(4096) & !1];
         let pairs = sample.len() / 2;
-        let zero_odd = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+        let zero_odd = sample
+            .iter()
+            .skip(1)
+            .step_by(2)
+            .filter(|&&b| b == 0)
+            .count();
         let zero_even = sample.iter().step_by(2).filter(|&&b| b == 0).count();
         if pairs >= 4 && zero_odd * 10 >= pairs * 6 && zero_even * 10 <= pairs {
             TextEncoding::Utf16Le { bom: false }
@@ -200,7 +211,8 @@ pub fn sniff_source(path: &Path) -> io::Result<Result<SourceKind, NotText>> {
             .iter()
             .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
             .count();
-        if controls * 10 > sample.len() || (sample.len() >= 16 && controls * 100 > sample.len() * 3) {
+        if controls * 10 > sample.len() || (sample.len() >= 16 && controls * 100 > sample.len() * 3)
+        {
             let offset = sample
                 .iter()
                 .position(|&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
@@ -418,9 +430,15 @@ mod tests {
         let f = write(b"");
         assert_eq!(sniff_source(f.path()).unwrap().unwrap_err(), NotText::Empty);
         let f = write(b"PK\x03\x04rest");
-        assert!(matches!(sniff_source(f.path()).unwrap(), Err(NotText::Binary { .. })));
+        assert!(matches!(
+            sniff_source(f.path()).unwrap(),
+            Err(NotText::Binary { .. })
+        ));
         let junk: Vec<u8> = (0..4096u32).map(|i| (i * 7 % 251) as u8).collect();
         let f = write(&junk);
-        assert!(matches!(sniff_source(f.path()).unwrap(), Err(NotText::Binary { .. })));
+        assert!(matches!(
+            sniff_source(f.path()).unwrap(),
+            Err(NotText::Binary { .. })
+        ));
     }
 }

@@ -128,7 +128,12 @@ fn urls_of<'b>(st: &'b Status<'_>) -> Option<Vec<Cow<'b, str>>> {
     let urls = ents.urls.as_ref()?;
     Some(
         urls.iter()
-            .filter_map(|u| u.expanded_url.as_deref().or(u.url.as_deref()).map(Cow::Borrowed))
+            .filter_map(|u| {
+                u.expanded_url
+                    .as_deref()
+                    .or(u.url.as_deref())
+                    .map(Cow::Borrowed)
+            })
             .collect(),
     )
 }
@@ -141,7 +146,9 @@ fn has_media(st: &Status<'_>) -> bool {
         .and_then(|e| e.extended_entities.as_ref())
         .and_then(|e| e.media.as_ref());
     let plain = st.entities.as_ref().and_then(|e| e.media.as_ref());
-    [ext, ext2, plain].iter().any(|m| m.is_some_and(|v| !v.is_empty()))
+    [ext, ext2, plain]
+        .iter()
+        .any(|m| m.is_some_and(|v| !v.is_empty()))
 }
 
 fn convert(st: &Status<'_>, line: u64, ctx: &JsonContext, out: &mut ChunkBuilder) {
@@ -157,12 +164,28 @@ fn convert(st: &Status<'_>, line: u64, ctx: &JsonContext, out: &mut ChunkBuilder
         return;
     }
     let id = id_of(&st.id_str, &st.id);
-    let Some(parsed) = st.created_at.as_deref().and_then(|c| ctx.time_parser.parse(c)) else {
+    let Some(parsed) = st
+        .created_at
+        .as_deref()
+        .and_then(|c| ctx.time_parser.parse(c))
+    else {
         let (kind, reason) = match st.created_at.as_deref() {
-            None | Some("") => (RejectKind::MissingTimestamp, "status has no created_at".to_string()),
-            Some(v) => (RejectKind::BadTimestamp, format!("unreadable created_at {v:?}")),
+            None | Some("") => (
+                RejectKind::MissingTimestamp,
+                "status has no created_at".to_string(),
+            ),
+            Some(v) => (
+                RejectKind::BadTimestamp,
+                format!("unreadable created_at {v:?}"),
+            ),
         };
-        out.reject(line, Some("created_at"), kind, format!("{reason} (status {id})"), None);
+        out.reject(
+            line,
+            Some("created_at"),
+            kind,
+            format!("{reason} (status {id})"),
+            None,
+        );
         return;
     };
     let user = st.user.as_ref();
@@ -196,11 +219,23 @@ fn convert(st: &Status<'_>, line: u64, ctx: &JsonContext, out: &mut ChunkBuilder
         }
     }
     if text.len() > ctx.max_field_bytes {
-        out.reject(line, Some("text"), RejectKind::FieldTooLarge,
-            format!("text of status {id} is {} bytes, above the {} byte limit", text.len(), ctx.max_field_bytes), None);
+        out.reject(
+            line,
+            Some("text"),
+            RejectKind::FieldTooLarge,
+            format!(
+                "text of status {id} is {} bytes, above the {} byte limit",
+                text.len(),
+                ctx.max_field_bytes
+            ),
+            None,
+        );
         return;
     }
-    let c = |v: Option<u64>| v.map(|n| n.min(u32::MAX as u64 - 1) as u32).unwrap_or(METRIC_NONE);
+    let c = |v: Option<u64>| {
+        v.map(|n| n.min(u32::MAX as u64 - 1) as u32)
+            .unwrap_or(METRIC_NONE)
+    };
     let rec = PostRecord {
         id: Cow::Borrowed(id),
         created_at: parsed.ms,
@@ -228,7 +263,12 @@ fn convert(st: &Status<'_>, line: u64, ctx: &JsonContext, out: &mut ChunkBuilder
 }
 
 /// One status (a line of v1.1 JSONL, or an element of an array).
-pub fn status_value(bytes: &[u8], line: u64, ctx: &JsonContext, out: &mut ChunkBuilder) -> Result<(), serde_json::Error> {
+pub fn status_value(
+    bytes: &[u8],
+    line: u64,
+    ctx: &JsonContext,
+    out: &mut ChunkBuilder,
+) -> Result<(), serde_json::Error> {
     let st: Status = serde_json::from_slice(bytes)?;
     if st.user.is_none() && st.delete.is_none() && st.limit.is_none() {
         return Err(serde::de::Error::custom("no user object"));
@@ -238,7 +278,12 @@ pub fn status_value(bytes: &[u8], line: u64, ctx: &JsonContext, out: &mut ChunkB
 }
 
 /// A search response: `{"search_metadata": ..., "statuses": [...]}`.
-pub fn search_response(bytes: &[u8], line: u64, ctx: &JsonContext, out: &mut ChunkBuilder) -> Result<(), serde_json::Error> {
+pub fn search_response(
+    bytes: &[u8],
+    line: u64,
+    ctx: &JsonContext,
+    out: &mut ChunkBuilder,
+) -> Result<(), serde_json::Error> {
     let sr: Search = serde_json::from_slice(bytes)?;
     for st in &sr.statuses {
         convert(st, line, ctx, out);

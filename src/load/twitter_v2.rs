@@ -126,7 +126,10 @@ struct Page<'a> {
 }
 
 fn metrics_of(m: &Option<PublicMetrics>) -> Metrics {
-    let c = |v: Option<u64>| v.map(|n| n.min(u32::MAX as u64 - 1) as u32).unwrap_or(crate::model::METRIC_NONE);
+    let c = |v: Option<u64>| {
+        v.map(|n| n.min(u32::MAX as u64 - 1) as u32)
+            .unwrap_or(crate::model::METRIC_NONE)
+    };
     match m {
         Some(m) => Metrics {
             reposts: c(m.retweet_count),
@@ -143,7 +146,11 @@ fn urls_of<'b>(e: &'b Option<Entities<'_>>) -> Option<Vec<Cow<'b, str>>> {
     let v: Vec<Cow<str>> = urls
         .iter()
         .filter_map(|u| {
-            let best = u.unwound_url.as_deref().or(u.expanded_url.as_deref()).or(u.url.as_deref())?;
+            let best = u
+                .unwound_url
+                .as_deref()
+                .or(u.expanded_url.as_deref())
+                .or(u.url.as_deref())?;
             Some(Cow::Borrowed(best))
         })
         .collect();
@@ -178,12 +185,28 @@ fn convert(
     out: &mut ChunkBuilder,
 ) {
     out.rows_in += 1;
-    let Some(parsed) = t.created_at.as_deref().and_then(|c| ctx.time_parser.parse(c)) else {
+    let Some(parsed) = t
+        .created_at
+        .as_deref()
+        .and_then(|c| ctx.time_parser.parse(c))
+    else {
         let (kind, reason) = match t.created_at.as_deref() {
-            None | Some("") => (RejectKind::MissingTimestamp, "tweet has no created_at".to_string()),
-            Some(v) => (RejectKind::BadTimestamp, format!("unreadable created_at {v:?}")),
+            None | Some("") => (
+                RejectKind::MissingTimestamp,
+                "tweet has no created_at".to_string(),
+            ),
+            Some(v) => (
+                RejectKind::BadTimestamp,
+                format!("unreadable created_at {v:?}"),
+            ),
         };
-        out.reject(line, Some("created_at"), kind, format!("{reason} (tweet {})", s(&t.id)), None);
+        out.reject(
+            line,
+            Some("created_at"),
+            kind,
+            format!("{reason} (tweet {})", s(&t.id)),
+            None,
+        );
         return;
     };
     let author_id = s(&t.author_id);
@@ -232,19 +255,26 @@ fn convert(
                 .as_ref()
                 .and_then(|a| a.username.as_deref())
                 .or_else(|| {
-                    let aid = r.author_id.as_deref().or(included.and_then(|o| o.author_id.as_deref()))?;
+                    let aid = r
+                        .author_id
+                        .as_deref()
+                        .or(included.and_then(|o| o.author_id.as_deref()))?;
                     lookup.and_then(|l| l.users.get(aid).copied())
                 });
             match (orig_text, orig_author) {
                 (Some(ot), Some(oa)) => {
                     text = Cow::Owned(format!("RT @{oa}: {}", text::unescape_html_entities(ot)));
                     if urls.as_ref().is_none_or(|u| u.is_empty()) {
-                        urls = urls_of(&r.entities).or_else(|| included.and_then(|o| urls_of(&o.entities)));
+                        urls = urls_of(&r.entities)
+                            .or_else(|| included.and_then(|o| urls_of(&o.entities)));
                     }
                 }
                 (Some(ot), None) if text.starts_with("RT @") => {
                     // Keep the "RT @user:" prefix of the short text, full body from the original.
-                    let prefix = text.split_once(": ").map(|(p, _)| p.to_string()).unwrap_or_default();
+                    let prefix = text
+                        .split_once(": ")
+                        .map(|(p, _)| p.to_string())
+                        .unwrap_or_default();
                     text = Cow::Owned(format!("{prefix}: {}", text::unescape_html_entities(ot)));
                 }
                 _ => {
@@ -264,7 +294,12 @@ fn convert(
             line,
             Some("text"),
             RejectKind::FieldTooLarge,
-            format!("text of tweet {} is {} bytes, above the {} byte limit", s(&t.id), text.len(), ctx.max_field_bytes),
+            format!(
+                "text of tweet {} is {} bytes, above the {} byte limit",
+                s(&t.id),
+                text.len(),
+                ctx.max_field_bytes
+            ),
             None,
         );
         return;
@@ -296,10 +331,17 @@ fn convert(
 }
 
 /// One twarc2 page.
-pub fn page(bytes: &[u8], line: u64, ctx: &JsonContext, out: &mut ChunkBuilder) -> Result<(), serde_json::Error> {
+pub fn page(
+    bytes: &[u8],
+    line: u64,
+    ctx: &JsonContext,
+    out: &mut ChunkBuilder,
+) -> Result<(), serde_json::Error> {
     let p: Page = serde_json::from_slice(bytes)?;
     if p.data.is_none() && p.meta.is_none() && p.includes.is_none() {
-        return Err(serde::de::Error::custom("not an API page (no data, includes or meta)"));
+        return Err(serde::de::Error::custom(
+            "not an API page (no data, includes or meta)",
+        ));
     }
     let inc = p.includes.unwrap_or_default();
     let mut lookup = Lookup {
@@ -324,10 +366,16 @@ pub fn page(bytes: &[u8], line: u64, ctx: &JsonContext, out: &mut ChunkBuilder) 
     if data.is_empty() {
         out.warnings.add(
             "empty_pages",
-            || format!(
-                "API pages without tweets{}",
-                if p.errors.as_ref().is_some_and(|e| !e.is_empty()) { " (they hold only API errors)" } else { "" }
-            ),
+            || {
+                format!(
+                    "API pages without tweets{}",
+                    if p.errors.as_ref().is_some_and(|e| !e.is_empty()) {
+                        " (they hold only API errors)"
+                    } else {
+                        ""
+                    }
+                )
+            },
             line,
         );
     }
@@ -338,7 +386,12 @@ pub fn page(bytes: &[u8], line: u64, ctx: &JsonContext, out: &mut ChunkBuilder) 
 }
 
 /// One flattened tweet (or a bare v2 tweet object).
-pub fn flat(bytes: &[u8], line: u64, ctx: &JsonContext, out: &mut ChunkBuilder) -> Result<(), serde_json::Error> {
+pub fn flat(
+    bytes: &[u8],
+    line: u64,
+    ctx: &JsonContext,
+    out: &mut ChunkBuilder,
+) -> Result<(), serde_json::Error> {
     let t: Tweet = serde_json::from_slice(bytes)?;
     if t.id.is_none() && t.text.is_none() {
         return Err(serde::de::Error::custom("no id or text"));

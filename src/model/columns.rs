@@ -18,7 +18,9 @@ pub struct Interner {
 
 impl std::fmt::Debug for Interner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Interner").field("len", &self.values.len()).finish()
+        f.debug_struct("Interner")
+            .field("len", &self.values.len())
+            .finish()
     }
 }
 
@@ -51,13 +53,16 @@ impl Interner {
         let i = self.values.len() as u32;
         self.values.push(s.into());
         let values = &self.values;
-        self.lookup.insert_unique(h, i, |&j| str_hash(&values[j as usize]));
+        self.lookup
+            .insert_unique(h, i, |&j| str_hash(&values[j as usize]));
         i
     }
 
     pub fn get(&self, s: &str) -> Option<u32> {
         let values = &self.values;
-        self.lookup.find(str_hash(s), |&i| &*values[i as usize] == s).copied()
+        self.lookup
+            .find(str_hash(s), |&i| &*values[i as usize] == s)
+            .copied()
     }
 
     pub fn resolve(&self, i: u32) -> &str {
@@ -88,7 +93,9 @@ impl Interner {
 
     /// Heap bytes used, roughly.
     pub fn heap_bytes(&self) -> usize {
-        self.values.iter().map(|s| s.len()).sum::<usize>() + self.values.capacity() * 16 + self.lookup.capacity() * 5
+        self.values.iter().map(|s| s.len()).sum::<usize>()
+            + self.values.capacity() * 16
+            + self.lookup.capacity() * 5
     }
 }
 

@@ -14,7 +14,10 @@ pub fn real_data_dir() -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!("SKIPPED: {} is absent; the real-data tests need it", dir.display());
+        eprintln!(
+            "SKIPPED: {} is absent; the real-data tests need it",
+            dir.display()
+        );
         None
     }
 }

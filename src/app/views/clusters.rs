@@ -14,8 +14,11 @@ const SPARK_BINS: usize = 48;
 pub struct ClustersView {
     show_groups: bool,
     /// Per cluster, then per near-duplicate group: counts over time (built once per analysis).
-    sparks: Option<(usize, Vec<Vec<u32>>, Vec<Vec<u32>>)>,
+    sparks: Option<Sparks>,
 }
+
+/// (analysis address, per-cluster counts, per-group counts)
+type Sparks = (usize, Vec<Vec<u32>>, Vec<Vec<u32>>);
 
 fn sparkline(ui: &mut Ui, counts: &[u32], color: Color32) {
     let (rect, _) = ui.allocate_exact_size(vec2(120.0, 18.0), egui::Sense::hover());
@@ -24,9 +27,15 @@ fn sparkline(ui: &mut Ui, counts: &[u32], color: Color32) {
     let pts: Vec<egui::Pos2> = counts
         .iter()
         .enumerate()
-        .map(|(k, &c)| pos2(rect.left() + rect.width() * k as f32 / (n - 1.0), rect.bottom() - rect.height() * c as f32 / max))
+        .map(|(k, &c)| {
+            pos2(
+                rect.left() + rect.width() * k as f32 / (n - 1.0),
+                rect.bottom() - rect.height() * c as f32 / max,
+            )
+        })
         .collect();
-    ui.painter().add(egui::Shape::line(pts, egui::Stroke::new(1.5, color)));
+    ui.painter()
+        .add(egui::Shape::line(pts, egui::Stroke::new(1.5, color)));
 }
 
 impl ClustersView {
@@ -38,7 +47,9 @@ impl ClustersView {
         }
         let (lo, hi) = robust_range(&s.ds.created_at).unwrap_or((0, 1));
         let span = (hi - lo).max(1);
-        let bin = |t: i64| (((t - lo).clamp(0, span) as i128 * (SPARK_BINS as i128 - 1)) / span as i128) as usize;
+        let bin = |t: i64| {
+            (((t - lo).clamp(0, span) as i128 * (SPARK_BINS as i128 - 1)) / span as i128) as usize
+        };
         let mut c = vec![vec![0u32; SPARK_BINS]; an.clusters.len()];
         let groups = an.dup_groups.len().min(200);
         let mut g = vec![vec![0u32; SPARK_BINS]; groups];
@@ -62,12 +73,25 @@ impl ClustersView {
         };
         self.build(s);
         ui.horizontal(|ui| {
-            ui.selectable_value(&mut self.show_groups, false, format!("Topic clusters ({})", an.clusters.len()));
-            ui.selectable_value(&mut self.show_groups, true, format!("Near-duplicate groups ({})", thousands(an.dup_groups.len() as u64)));
+            ui.selectable_value(
+                &mut self.show_groups,
+                false,
+                format!("Topic clusters ({})", an.clusters.len()),
+            );
+            ui.selectable_value(
+                &mut self.show_groups,
+                true,
+                format!(
+                    "Near-duplicate groups ({})",
+                    thousands(an.dup_groups.len() as u64)
+                ),
+            );
         });
         ui.separator();
         let accent = ui.visuals().selection.bg_fill;
-        let Some((_, cs, gs)) = &self.sparks else { return };
+        let Some((_, cs, gs)) = &self.sparks else {
+            return;
+        };
         egui::ScrollArea::vertical().id_salt("clusters").show(ui, |ui| {
             ui.style_mut().interaction.selectable_labels = false;
             let text_w = (ui.available_width() - 330.0).max(200.0);

@@ -22,114 +22,185 @@ impl DetailView {
             return;
         };
         let ds = &s.ds;
-        egui::ScrollArea::vertical().id_salt("detail").show(ui, |ui| {
-            ui.label(RichText::new(format!("@{}", ds.handle(i))).strong().size(15.0));
-            ui.add_space(4.0);
-            ui.add(egui::Label::new(RichText::new(ds.text(i)).size(14.0)).wrap());
-            ui.add_space(6.0);
-            // Label buttons, numbered as the keys.
-            ui.horizontal_wrapped(|ui| {
-                let current = s.label_of[i];
-                for (k, d) in s.labels.set.iter().enumerate() {
-                    let text = if k < 9 { format!("{} {}", k + 1, d.name) } else { d.name.clone() };
-                    let selected = current == d.id;
-                    let b = egui::Button::new(RichText::new(text).color(if selected { egui::Color32::WHITE } else { parse_color(&d.color) }))
+        egui::ScrollArea::vertical()
+            .id_salt("detail")
+            .show(ui, |ui| {
+                ui.label(
+                    RichText::new(format!("@{}", ds.handle(i)))
+                        .strong()
+                        .size(15.0),
+                );
+                ui.add_space(4.0);
+                ui.add(egui::Label::new(RichText::new(ds.text(i)).size(14.0)).wrap());
+                ui.add_space(6.0);
+                // Label buttons, numbered as the keys.
+                ui.horizontal_wrapped(|ui| {
+                    let current = s.label_of[i];
+                    for (k, d) in s.labels.set.iter().enumerate() {
+                        let text = if k < 9 {
+                            format!("{} {}", k + 1, d.name)
+                        } else {
+                            d.name.clone()
+                        };
+                        let selected = current == d.id;
+                        let b = egui::Button::new(RichText::new(text).color(if selected {
+                            egui::Color32::WHITE
+                        } else {
+                            parse_color(&d.color)
+                        }))
                         .selected(selected);
-                    if ui.add(b).clicked() {
-                        out.push(AppCommand::Label(LabelCommand::Assign { posts: vec![ds.post_key(i)], label: Some(d.id) }));
+                        if ui.add(b).clicked() {
+                            out.push(AppCommand::Label(LabelCommand::Assign {
+                                posts: vec![ds.post_key(i)],
+                                label: Some(d.id),
+                            }));
+                        }
+                    }
+                    if ui.button("clear").clicked() {
+                        out.push(AppCommand::Label(LabelCommand::Assign {
+                            posts: vec![ds.post_key(i)],
+                            label: None,
+                        }));
+                    }
+                });
+                if let Some(e) = s.labels.get(&ds.post_key(i)) {
+                    ui.label(
+                        RichText::new(format!("labelled by {} at {}", e.by, format_iso(e.at_ms)))
+                            .weak()
+                            .small(),
+                    );
+                }
+                ui.separator();
+                egui::Grid::new("meta")
+                    .num_columns(2)
+                    .striped(true)
+                    .show(ui, |ui| {
+                        let mut row = |k: &str, v: String| {
+                            ui.label(RichText::new(k).strong());
+                            ui.add(egui::Label::new(v).wrap());
+                            ui.end_row();
+                        };
+                        row("Post", ds.post_key(i));
+                        row("Time", format_iso(ds.created_at[i]));
+                        row("Kind", ds.kind[i].as_str().to_string());
+                        if !ds.ref_id(i).is_empty() {
+                            row("Refers to", ds.ref_id(i).into_owned());
+                        }
+                        row("Author id", ds.authors.key(ds.author[i]).to_string());
+                        if !ds.lang(i).is_empty() {
+                            row("Language", ds.lang(i).to_string());
+                        }
+                        let tags: Vec<String> =
+                            ds.hashtag_spellings(i).map(|t| format!("#{t}")).collect();
+                        if !tags.is_empty() {
+                            row("Hashtags", tags.join(" "));
+                        }
+                        let urls: Vec<&str> = ds.urls(i).collect();
+                        if !urls.is_empty() {
+                            row("Links", urls.join("\n"));
+                        }
+                        if ds.has_media[i] {
+                            row("Media", "yes".into());
+                        }
+                        let m = ds.metrics(i);
+                        if !m.is_empty() {
+                            let f = |x: u32| {
+                                if x == crate::model::METRIC_NONE {
+                                    "–".into()
+                                } else {
+                                    thousands(x as u64)
+                                }
+                            };
+                            row(
+                                "Metrics",
+                                format!(
+                                    "{} reposts · {} replies · {} likes · {} quotes",
+                                    f(m.reposts),
+                                    f(m.replies),
+                                    f(m.likes),
+                                    f(m.quotes)
+                                ),
+                            );
+                        }
+                        row("Source line", ds.line(i).to_string());
+                        if let Some(an) = &s.an {
+                            row("Tags", an.tag_list(i).join(", "));
+                            row("Cluster", an.cluster[i].to_string());
+                        }
+                    });
+                ui.horizontal(|ui| {
+                    if ui.small_button(format!("only @{}", ds.handle(i))).clicked() {
+                        out.push(AppCommand::SetFilter(Filter {
+                            author: Some(ds.author[i]),
+                            ..s.filter.clone()
+                        }));
+                    }
+                    if let Some(an) = &s.an
+                        && an.cluster[i] >= 0
+                        && ui
+                            .small_button(format!("only cluster {}", an.cluster[i]))
+                            .clicked()
+                    {
+                        out.push(AppCommand::SetFilter(Filter {
+                            cluster: Some(an.cluster[i]),
+                            ..s.filter.clone()
+                        }));
+                    }
+                });
+                let Some(an) = &s.an else { return };
+                let g = an.dup_group[i];
+                if g == u32::MAX {
+                    ui.label(RichText::new("No near-duplicates.").weak());
+                    return;
+                }
+                let grp = &an.dup_groups[g as usize];
+                ui.separator();
+                ui.horizontal(|ui| {
+                    ui.label(
+                        RichText::new(format!(
+                            "Near-duplicate group {g}: {} posts by {} accounts",
+                            thousands(grp.size as u64),
+                            thousands(grp.authors as u64)
+                        ))
+                        .strong(),
+                    );
+                });
+                ui.horizontal(|ui| {
+                    if ui.small_button("show the group").clicked() {
+                        out.push(AppCommand::SetFilter(Filter {
+                            dup_group: Some(g),
+                            ..Default::default()
+                        }));
+                    }
+                    if ui.small_button("label the whole group…").clicked() {
+                        out.push(AppCommand::AskBulk(BulkTarget::DupGroup(g), grp.size));
+                    }
+                });
+                if self.members.as_ref().is_none_or(|m| m.0 != i) {
+                    let list: Vec<usize> = (0..ds.len())
+                        .filter(|&j| j != i && an.dup_group[j] == g)
+                        .take(30)
+                        .collect();
+                    self.members = Some((i, list));
+                }
+                if let Some((_, list)) = &self.members {
+                    for &j in list {
+                        let text: String = ds.text(j).chars().take(100).collect();
+                        if ui
+                            .link(format!(
+                                "{} @{}: {text}",
+                                short_time(ds.created_at[j]),
+                                ds.handle(j)
+                            ))
+                            .clicked()
+                        {
+                            out.push(AppCommand::Select(Some(j)));
+                        }
+                    }
+                    if list.len() >= 30 {
+                        ui.label(RichText::new("…").weak());
                     }
                 }
-                if ui.button("clear").clicked() {
-                    out.push(AppCommand::Label(LabelCommand::Assign { posts: vec![ds.post_key(i)], label: None }));
-                }
             });
-            if let Some(e) = s.labels.get(&ds.post_key(i)) {
-                ui.label(RichText::new(format!("labelled by {} at {}", e.by, format_iso(e.at_ms))).weak().small());
-            }
-            ui.separator();
-            egui::Grid::new("meta").num_columns(2).striped(true).show(ui, |ui| {
-                let mut row = |k: &str, v: String| {
-                    ui.label(RichText::new(k).strong());
-                    ui.add(egui::Label::new(v).wrap());
-                    ui.end_row();
-                };
-                row("Post", ds.post_key(i));
-                row("Time", format_iso(ds.created_at[i]));
-                row("Kind", ds.kind[i].as_str().to_string());
-                if !ds.ref_id(i).is_empty() {
-                    row("Refers to", ds.ref_id(i).into_owned());
-                }
-                row("Author id", ds.authors.key(ds.author[i]).to_string());
-                if !ds.lang(i).is_empty() {
-                    row("Language", ds.lang(i).to_string());
-                }
-                let tags: Vec<String> = ds.hashtag_spellings(i).map(|t| format!("#{t}")).collect();
-                if !tags.is_empty() {
-                    row("Hashtags", tags.join(" "));
-                }
-                let urls: Vec<&str> = ds.urls(i).collect();
-                if !urls.is_empty() {
-                    row("Links", urls.join("\n"));
-                }
-                if ds.has_media[i] {
-                    row("Media", "yes".into());
-                }
-                let m = ds.metrics(i);
-                if !m.is_empty() {
-                    let f = |x: u32| if x == crate::model::METRIC_NONE { "–".into() } else { thousands(x as u64) };
-                    row("Metrics", format!("{} reposts · {} replies · {} likes · {} quotes", f(m.reposts), f(m.replies), f(m.likes), f(m.quotes)));
-                }
-                row("Source line", ds.line(i).to_string());
-                if let Some(an) = &s.an {
-                    row("Tags", an.tag_list(i).join(", "));
-                    row("Cluster", an.cluster[i].to_string());
-                }
-            });
-            ui.horizontal(|ui| {
-                if ui.small_button(format!("only @{}", ds.handle(i))).clicked() {
-                    out.push(AppCommand::SetFilter(Filter { author: Some(ds.author[i]), ..s.filter.clone() }));
-                }
-                if let Some(an) = &s.an
-                    && an.cluster[i] >= 0
-                    && ui.small_button(format!("only cluster {}", an.cluster[i])).clicked()
-                {
-                    out.push(AppCommand::SetFilter(Filter { cluster: Some(an.cluster[i]), ..s.filter.clone() }));
-                }
-            });
-            let Some(an) = &s.an else { return };
-            let g = an.dup_group[i];
-            if g == u32::MAX {
-                ui.label(RichText::new("No near-duplicates.").weak());
-                return;
-            }
-            let grp = &an.dup_groups[g as usize];
-            ui.separator();
-            ui.horizontal(|ui| {
-                ui.label(RichText::new(format!("Near-duplicate group {g}: {} posts by {} accounts", thousands(grp.size as u64), thousands(grp.authors as u64))).strong());
-            });
-            ui.horizontal(|ui| {
-                if ui.small_button("show the group").clicked() {
-                    out.push(AppCommand::SetFilter(Filter { dup_group: Some(g), ..Default::default() }));
-                }
-                if ui.small_button("label the whole group…").clicked() {
-                    out.push(AppCommand::AskBulk(BulkTarget::DupGroup(g), grp.size));
-                }
-            });
-            if self.members.as_ref().is_none_or(|m| m.0 != i) {
-                let list: Vec<usize> = (0..ds.len()).filter(|&j| j != i && an.dup_group[j] == g).take(30).collect();
-                self.members = Some((i, list));
-            }
-            if let Some((_, list)) = &self.members {
-                for &j in list {
-                    let text: String = ds.text(j).chars().take(100).collect();
-                    if ui.link(format!("{} @{}: {text}", short_time(ds.created_at[j]), ds.handle(j))).clicked() {
-                        out.push(AppCommand::Select(Some(j)));
-                    }
-                }
-                if list.len() >= 30 {
-                    ui.label(RichText::new("…").weak());
-                }
-            }
-        });
     }
 }

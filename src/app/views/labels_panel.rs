@@ -176,7 +176,14 @@ impl LabelsView {
 }
 
 /// The confirmation for bulk labelling, showing how many posts it will change.
-pub fn confirm_bulk(ui: &mut Ui, s: &Session, target: BulkTarget, n: u32, view: &mut LabelsView, out: &mut Vec<AppCommand>) {
+pub fn confirm_bulk(
+    ui: &mut Ui,
+    s: &Session,
+    target: BulkTarget,
+    n: u32,
+    view: &mut LabelsView,
+    out: &mut Vec<AppCommand>,
+) {
     let what = match target {
         BulkTarget::DupGroup(g) => format!("near-duplicate group {g}"),
         BulkTarget::Cluster(c) => format!("cluster {c}"),
@@ -184,19 +191,31 @@ pub fn confirm_bulk(ui: &mut Ui, s: &Session, target: BulkTarget, n: u32, view: 
     };
     egui::Modal::new(egui::Id::unique("derail-bulk")).show(ui.ctx(), |ui| {
         ui.heading("Label in bulk");
-        ui.label(format!("This labels all {} posts of {what}.", thousands(n as u64)));
+        ui.label(format!(
+            "This labels all {} posts of {what}.",
+            thousands(n as u64)
+        ));
         ui.horizontal(|ui| {
             ui.label("Label");
-            let current = view.bulk_label.and_then(|id| s.labels.def(id)).map(|d| d.name.clone()).unwrap_or_else(|| "(clear)".into());
-            egui::ComboBox::from_id_salt("bulk-label").selected_text(current).show_ui(ui, |ui| {
-                for d in &s.labels.set {
-                    ui.selectable_value(&mut view.bulk_label, Some(d.id), &d.name);
-                }
-                ui.selectable_value(&mut view.bulk_label, None, "(clear)");
-            });
+            let current = view
+                .bulk_label
+                .and_then(|id| s.labels.def(id))
+                .map(|d| d.name.clone())
+                .unwrap_or_else(|| "(clear)".into());
+            egui::ComboBox::from_id_salt("bulk-label")
+                .selected_text(current)
+                .show_ui(ui, |ui| {
+                    for d in &s.labels.set {
+                        ui.selectable_value(&mut view.bulk_label, Some(d.id), &d.name);
+                    }
+                    ui.selectable_value(&mut view.bulk_label, None, "(clear)");
+                });
         });
         ui.horizontal(|ui| {
-            if ui.button(format!("Label {} posts", thousands(n as u64))).clicked() {
+            if ui
+                .button(format!("Label {} posts", thousands(n as u64)))
+                .clicked()
+            {
                 out.push(AppCommand::ConfirmBulk);
             }
             if ui.button("Cancel").clicked() {

@@ -40,7 +40,7 @@ pub fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (k, c) in s.chars().enumerate() {
-        if k > 0 && (s.len() - k) % 3 == 0 {
+        if k > 0 && (s.len() - k).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -95,15 +95,30 @@ fn menu_bar(app: &mut DerailApp, ui: &mut Ui, out: &mut Vec<AppCommand>) {
             });
             ui.separator();
             let has = app.session.is_some();
-            if ui.add_enabled(has, egui::Button::new("Export all posts…")).clicked() {
-                out.push(AppCommand::ExportDialog(ExportScope::All, app.views.labels.neutralize));
+            if ui
+                .add_enabled(has, egui::Button::new("Export all posts…"))
+                .clicked()
+            {
+                out.push(AppCommand::ExportDialog(
+                    ExportScope::All,
+                    app.views.labels.neutralize,
+                ));
                 ui.close();
             }
-            if ui.add_enabled(has, egui::Button::new("Export the current filter…")).clicked() {
-                out.push(AppCommand::ExportDialog(ExportScope::Filter, app.views.labels.neutralize));
+            if ui
+                .add_enabled(has, egui::Button::new("Export the current filter…"))
+                .clicked()
+            {
+                out.push(AppCommand::ExportDialog(
+                    ExportScope::Filter,
+                    app.views.labels.neutralize,
+                ));
                 ui.close();
             }
-            if ui.add_enabled(has, egui::Button::new("Import labels…")).clicked() {
+            if ui
+                .add_enabled(has, egui::Button::new("Import labels…"))
+                .clicked()
+            {
                 out.push(AppCommand::ImportLabelsDialog);
                 ui.close();
             }
@@ -114,7 +129,9 @@ fn menu_bar(app: &mut DerailApp, ui: &mut Ui, out: &mut Vec<AppCommand>) {
         });
         ui.menu_button("View", |ui| {
             let mut dark = app.settings.dark;
-            if ui.radio_value(&mut dark, true, "Dark theme").clicked() || ui.radio_value(&mut dark, false, "Light theme").clicked() {
+            if ui.radio_value(&mut dark, true, "Dark theme").clicked()
+                || ui.radio_value(&mut dark, false, "Light theme").clicked()
+            {
                 out.push(AppCommand::SetDark(dark));
                 ui.close();
             }
@@ -139,8 +156,18 @@ fn progress_bar(app: &DerailApp, ui: &mut Ui, out: &mut Vec<AppCommand>) {
             } else {
                 format!("{:.1} s", job.started.elapsed().as_secs_f32())
             };
-            ui.add(egui::ProgressBar::new(frac).desired_width(320.0).text(text).animate(snap.total == 0));
-            ui.label(job.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+            ui.add(
+                egui::ProgressBar::new(frac)
+                    .desired_width(320.0)
+                    .text(text)
+                    .animate(snap.total == 0),
+            );
+            ui.label(
+                job.path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            );
             if ui.button("Cancel").clicked() {
                 out.push(AppCommand::CancelJob);
             }
@@ -175,19 +202,33 @@ pub fn show_app(app: &mut DerailApp, ui: &mut Ui, out: &mut Vec<AppCommand>) {
     }
     let Some(session) = &app.session else {
         egui::CentralPanel::default().show(ui, |ui| {
-            app.views.welcome.ui(ui, &app.settings, app.dialog_note.as_deref(), app.job.is_some(), &mut app.path_field, out);
+            app.views.welcome.ui(
+                ui,
+                &app.settings,
+                app.dialog_note.as_deref(),
+                app.job.is_some(),
+                &mut app.path_field,
+                out,
+            );
         });
         return;
     };
     if let Some((target, n)) = app.bulk {
         labels_panel::confirm_bulk(ui, session, target, n, &mut app.views.labels, out);
     }
-    egui::Panel::right("detail").default_size(360.0).min_size(240.0).show(ui, |ui| {
-        app.views.detail.ui(ui, session, out);
-    });
-    egui::Panel::bottom("posts").default_size(300.0).min_size(120.0).resizable(true).show(ui, |ui| {
-        app.views.table.ui(ui, session, out);
-    });
+    egui::Panel::right("detail")
+        .default_size(360.0)
+        .min_size(240.0)
+        .show(ui, |ui| {
+            app.views.detail.ui(ui, session, out);
+        });
+    egui::Panel::bottom("posts")
+        .default_size(300.0)
+        .min_size(120.0)
+        .resizable(true)
+        .show(ui, |ui| {
+            app.views.table.ui(ui, session, out);
+        });
     egui::CentralPanel::default().show(ui, |ui| {
         ui.horizontal(|ui| {
             let tabs = [

@@ -30,7 +30,9 @@ pub struct MomentView {
 }
 
 fn side(s: &Session, posts: &[u32], since_ms: i64, first_use: &FxHashMap<u32, i64>) -> Side {
-    let Some(an) = &s.an else { return Side::default() };
+    let Some(an) = &s.an else {
+        return Side::default();
+    };
     let ds = &s.ds;
     let mut term_counts: FxHashMap<u32, usize> = FxHashMap::default();
     let mut clusters: FxHashMap<i32, usize> = FxHashMap::default();
@@ -70,10 +72,20 @@ fn side(s: &Session, posts: &[u32], since_ms: i64, first_use: &FxHashMap<u32, i6
     }
     Side {
         posts: posts.len(),
-        newcomer_share: if posts.is_empty() { 0.0 } else { newcomers as f32 / posts.len() as f32 },
-        terms: terms.iter().filter_map(|(h, c)| names.get(h).map(|n| (n.clone(), *c))).collect(),
+        newcomer_share: if posts.is_empty() {
+            0.0
+        } else {
+            newcomers as f32 / posts.len() as f32
+        },
+        terms: terms
+            .iter()
+            .filter_map(|(h, c)| names.get(h).map(|n| (n.clone(), *c)))
+            .collect(),
         clusters: cl,
-        authors: au.into_iter().map(|(a, c)| (ds.authors.handle(a).to_string(), c)).collect(),
+        authors: au
+            .into_iter()
+            .map(|(a, c)| (ds.authors.handle(a).to_string(), c))
+            .collect(),
         examples,
     }
 }
@@ -88,25 +100,44 @@ impl MomentView {
         }
         self.key = Some(key);
         let ds = &s.ds;
-        let mut tagged: Vec<u32> = (0..ds.len() as u32).filter(|&i| ds.hashtags.get(i as usize).contains(&m.hashtag_index)).collect();
+        let mut tagged: Vec<u32> = (0..ds.len() as u32)
+            .filter(|&i| ds.hashtags.get(i as usize).contains(&m.hashtag_index))
+            .collect();
         tagged.sort_by_key(|&i| (ds.created_at[i as usize], i));
         let mut first_use: FxHashMap<u32, i64> = FxHashMap::default();
         for &i in &tagged {
-            first_use.entry(ds.author[i as usize]).or_insert(ds.created_at[i as usize]);
+            first_use
+                .entry(ds.author[i as usize])
+                .or_insert(ds.created_at[i as usize]);
         }
         let dur = (m.end_ms - m.onset_ms).max(3_600_000);
-        let during: Vec<u32> = tagged.iter().copied().filter(|&i| {
-            let t = ds.created_at[i as usize];
-            t >= m.onset_ms && t <= m.end_ms
-        }).collect();
-        let mut before: Vec<u32> = tagged.iter().copied().filter(|&i| {
-            let t = ds.created_at[i as usize];
-            t < m.onset_ms && t >= m.onset_ms - dur
-        }).collect();
+        let during: Vec<u32> = tagged
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let t = ds.created_at[i as usize];
+                t >= m.onset_ms && t <= m.end_ms
+            })
+            .collect();
+        let mut before: Vec<u32> = tagged
+            .iter()
+            .copied()
+            .filter(|&i| {
+                let t = ds.created_at[i as usize];
+                t < m.onset_ms && t >= m.onset_ms - dur
+            })
+            .collect();
         if before.len() < 30 {
-            before = tagged.iter().copied().filter(|&i| ds.created_at[i as usize] < m.onset_ms).collect();
+            before = tagged
+                .iter()
+                .copied()
+                .filter(|&i| ds.created_at[i as usize] < m.onset_ms)
+                .collect();
         }
-        let before_start = before.first().map(|&i| ds.created_at[i as usize]).unwrap_or(m.onset_ms);
+        let before_start = before
+            .first()
+            .map(|&i| ds.created_at[i as usize])
+            .unwrap_or(m.onset_ms);
         self.before = side(s, &before, before_start, &first_use);
         self.during = side(s, &during, m.onset_ms, &first_use);
     }
@@ -118,18 +149,37 @@ impl MomentView {
         };
         if an.moments.is_empty() {
             ui.label("No takeover moments were found.");
-            ui.label(RichText::new("Each assessed hashtag says why on the Overview (hover its status).").weak());
+            ui.label(
+                RichText::new("Each assessed hashtag says why on the Overview (hover its status).")
+                    .weak(),
+            );
             return;
         }
         let mut k = s.moment.unwrap_or(0).min(an.moments.len() - 1);
         ui.horizontal(|ui| {
             ui.label("Moment");
             egui::ComboBox::from_id_salt("moment")
-                .selected_text(format!("#{} at {}", an.moments[k].display, format_iso(an.moments[k].onset_ms)))
+                .selected_text(format!(
+                    "#{} at {}",
+                    an.moments[k].display,
+                    format_iso(an.moments[k].onset_ms)
+                ))
                 .width(360.0)
                 .show_ui(ui, |ui| {
                     for (j, m) in an.moments.iter().enumerate() {
-                        if ui.selectable_value(&mut k, j, format!("#{} at {} (score {:.0})", m.display, format_iso(m.onset_ms), m.score)).clicked() {
+                        if ui
+                            .selectable_value(
+                                &mut k,
+                                j,
+                                format!(
+                                    "#{} at {} (score {:.0})",
+                                    m.display,
+                                    format_iso(m.onset_ms),
+                                    m.score
+                                ),
+                            )
+                            .clicked()
+                        {
                             out.push(AppCommand::SelectMoment(Some(j)));
                         }
                     }

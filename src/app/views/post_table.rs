@@ -21,15 +21,27 @@ impl PostTableView {
         let labelled = match self.labelled {
             Some((rv, lv, n)) if rv == s.rows_version && lv == s.labels.version => n,
             _ => {
-                let n = rows.iter().filter(|&&r| s.label_of[r as usize] != NO_LABEL).count();
+                let n = rows
+                    .iter()
+                    .filter(|&&r| s.label_of[r as usize] != NO_LABEL)
+                    .count();
                 self.labelled = Some((s.rows_version, s.labels.version, n));
                 n
             }
         };
         ui.horizontal(|ui| {
-            ui.label(RichText::new(format!("Posts: {} shown", thousands(rows.len() as u64))).strong());
-            ui.label(format!("· labelled {} / {}", thousands(labelled as u64), thousands(rows.len() as u64)));
-            ui.label(RichText::new("· 1–9 label · J/K move · Backspace clears · N next unlabelled").weak());
+            ui.label(
+                RichText::new(format!("Posts: {} shown", thousands(rows.len() as u64))).strong(),
+            );
+            ui.label(format!(
+                "· labelled {} / {}",
+                thousands(labelled as u64),
+                thousands(rows.len() as u64)
+            ));
+            ui.label(
+                RichText::new("· 1–9 label · J/K move · Backspace clears · N next unlabelled")
+                    .weak(),
+            );
         });
         let scroll_to = if s.scroll_to_selected && s.selected != self.last_scrolled {
             self.last_scrolled = s.selected;
@@ -60,9 +72,20 @@ impl PostTableView {
         }
         let sort = s.sort;
         let header = |ui: &mut Ui, name: &str, key: SortKey, out: &mut Vec<AppCommand>| {
-            let arrow = if sort.key == key { if sort.descending { " ▼" } else { " ▲" } } else { "" };
-            if ui.button(RichText::new(format!("{name}{arrow}")).strong()).clicked() {
-                let descending = if sort.key == key { !sort.descending } else { false };
+            let arrow = if sort.key == key {
+                if sort.descending { " ▼" } else { " ▲" }
+            } else {
+                ""
+            };
+            if ui
+                .button(RichText::new(format!("{name}{arrow}")).strong())
+                .clicked()
+            {
+                let descending = if sort.key == key {
+                    !sort.descending
+                } else {
+                    false
+                };
                 out.push(AppCommand::SetSort(Sort { key, descending }));
             }
         };
@@ -92,17 +115,32 @@ impl PostTableView {
                         ui.add(egui::Label::new(format!("@{}", s.ds.handle(i))).truncate());
                     });
                     row.col(|ui| {
-                        let one_line: String = s.ds.text(i).chars().take(300).map(|c| if c == '\n' || c == '\r' { ' ' } else { c }).collect();
+                        let one_line: String =
+                            s.ds.text(i)
+                                .chars()
+                                .take(300)
+                                .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+                                .collect();
                         ui.add(egui::Label::new(one_line).truncate());
                     });
                     row.col(|ui| {
-                        let tags: Vec<String> = s.ds.hashtag_spellings(i).map(|t| format!("#{t}")).collect();
+                        let tags: Vec<String> =
+                            s.ds.hashtag_spellings(i).map(|t| format!("#{t}")).collect();
                         ui.add(egui::Label::new(tags.join(" ")).truncate());
                     });
                     row.col(|ui| {
                         if let Some(an) = an {
-                            let t = an.tag_list(i).into_iter().filter(|t| !t.starts_with("script:") && !t.starts_with("lang:")).collect::<Vec<_>>().join(" ");
-                            let text = if an.is_takeover(i) { RichText::new(t).color(egui::Color32::from_rgb(0xe7, 0x4c, 0x3c)) } else { RichText::new(t) };
+                            let t = an
+                                .tag_list(i)
+                                .into_iter()
+                                .filter(|t| !t.starts_with("script:") && !t.starts_with("lang:"))
+                                .collect::<Vec<_>>()
+                                .join(" ");
+                            let text = if an.is_takeover(i) {
+                                RichText::new(t).color(egui::Color32::from_rgb(0xe7, 0x4c, 0x3c))
+                            } else {
+                                RichText::new(t)
+                            };
                             ui.add(egui::Label::new(text).truncate());
                         }
                     });
@@ -120,7 +158,11 @@ impl PostTableView {
                     });
                     row.col(|ui| {
                         if let Some(name) = s.label_name(i) {
-                            let color = s.labels.def(s.label_of[i]).map(|d| parse_color(&d.color)).unwrap_or(egui::Color32::GRAY);
+                            let color = s
+                                .labels
+                                .def(s.label_of[i])
+                                .map(|d| parse_color(&d.color))
+                                .unwrap_or(egui::Color32::GRAY);
                             ui.label(RichText::new(name).color(color).strong());
                         }
                     });

@@ -49,11 +49,18 @@ const MIN: i64 = 60_000;
 
 fn bin_for(span_ms: i64) -> i64 {
     let want = span_ms / 300;
-    LADDER_MIN.iter().map(|m| m * MIN).find(|&w| w >= want).unwrap_or(10080 * MIN)
+    LADDER_MIN
+        .iter()
+        .map(|m| m * MIN)
+        .find(|&w| w >= want)
+        .unwrap_or(10080 * MIN)
 }
 
+/// Series names, colours, and each post's series.
+type Categories<'a> = (Vec<String>, Vec<Color32>, Box<dyn Fn(usize) -> usize + 'a>);
+
 /// Series categories for the stack mode: the biggest few, then "other".
-fn categories<'a>(s: &'a Session, stack: StackBy, rows: &[u32]) -> (Vec<String>, Vec<Color32>, Box<dyn Fn(usize) -> usize + 'a>) {
+fn categories<'a>(s: &'a Session, stack: StackBy, rows: &[u32]) -> Categories<'a> {
     let other_name = "other".to_string();
     match (stack, &s.an) {
         (StackBy::Cluster, Some(an)) => {
@@ -70,17 +77,27 @@ fn categories<'a>(s: &'a Session, stack: StackBy, rows: &[u32]) -> (Vec<String>,
             let mut colors = Vec::new();
             for (k, &c) in order.iter().enumerate() {
                 slot[c] = k;
-                let terms = an.clusters[c].top_terms.iter().take(3).cloned().collect::<Vec<_>>().join(" ");
+                let terms = an.clusters[c]
+                    .top_terms
+                    .iter()
+                    .take(3)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 names.push(format!("cluster {c}: {terms}"));
                 colors.push(PALETTE[k % PALETTE.len()]);
             }
             names.push(other_name);
             colors.push(Color32::GRAY);
             let nclusters = an.clusters.len();
-            (names, colors, Box::new(move |i| {
-                let c = an.cluster[i];
-                slot[if c < 0 { nclusters } else { c as usize }]
-            }))
+            (
+                names,
+                colors,
+                Box::new(move |i| {
+                    let c = an.cluster[i];
+                    slot[if c < 0 { nclusters } else { c as usize }]
+                }),
+            )
         }
         (StackBy::Tag, Some(an)) => {
             // Takeover first, then the other tags present, by frequency.
@@ -92,7 +109,9 @@ fn categories<'a>(s: &'a Session, stack: StackBy, rows: &[u32]) -> (Vec<String>,
                 }
             }
             let tk = crate::analysis::bit::TAKEOVER.trailing_zeros() as usize;
-            let mut order: Vec<usize> = (0..an.tag_names.len().min(64)).filter(|&b| counts[b] > 0 && b != tk).collect();
+            let mut order: Vec<usize> = (0..an.tag_names.len().min(64))
+                .filter(|&b| counts[b] > 0 && b != tk)
+                .collect();
             order.sort_by_key(|&b| std::cmp::Reverse(counts[b]));
             order.truncate(6);
             order.insert(0, tk);
@@ -101,14 +120,20 @@ fn categories<'a>(s: &'a Session, stack: StackBy, rows: &[u32]) -> (Vec<String>,
                 .map(|&b| an.tag_names.get(b).cloned().unwrap_or_default())
                 .chain(std::iter::once("none of these".to_string()))
                 .collect();
-            let mut colors: Vec<Color32> = (0..order.len()).map(|k| PALETTE[(k + 2) % PALETTE.len()]).collect();
+            let mut colors: Vec<Color32> = (0..order.len())
+                .map(|k| PALETTE[(k + 2) % PALETTE.len()])
+                .collect();
             colors[0] = Color32::from_rgb(0xc0, 0x39, 0x2b);
             colors.push(Color32::GRAY);
             let n = order.len();
-            (names, colors, Box::new(move |i| {
-                let b = an.tags[i];
-                order.iter().position(|&t| b >> t & 1 == 1).unwrap_or(n)
-            }))
+            (
+                names,
+                colors,
+                Box::new(move |i| {
+                    let b = an.tags[i];
+                    order.iter().position(|&t| b >> t & 1 == 1).unwrap_or(n)
+                }),
+            )
         }
         (StackBy::Label, _) => {
             let set = &s.labels.set;
@@ -119,10 +144,18 @@ fn categories<'a>(s: &'a Session, stack: StackBy, rows: &[u32]) -> (Vec<String>,
             let ids: Vec<u32> = set.iter().map(|d| d.id).collect();
             let n = ids.len();
             let col = s.label_of.clone();
-            (names, colors, Box::new(move |i| {
-                let l = col[i];
-                if l == NO_LABEL { n } else { ids.iter().position(|&x| x == l).unwrap_or(n) }
-            }))
+            (
+                names,
+                colors,
+                Box::new(move |i| {
+                    let l = col[i];
+                    if l == NO_LABEL {
+                        n
+                    } else {
+                        ids.iter().position(|&x| x == l).unwrap_or(n)
+                    }
+                }),
+            )
         }
         _ => (vec!["posts".into()], vec![PALETTE[0]], Box::new(|_| 0)),
     }
@@ -135,7 +168,15 @@ impl TimelineView {
         let bin = bin_for((hi - lo).max(MIN));
         let start = lo.div_euclid(bin) * bin;
         let end = hi.div_euclid(bin) * bin + bin;
-        let key = (s.rows_version.wrapping_mul(31).wrapping_add(s.labels.version), self.stack, start, end, bin);
+        let key = (
+            s.rows_version
+                .wrapping_mul(31)
+                .wrapping_add(s.labels.version),
+            self.stack,
+            start,
+            end,
+            bin,
+        );
         if self.binned.as_ref().is_some_and(|b| b.key == key) {
             return;
         }
@@ -153,14 +194,26 @@ impl TimelineView {
                 counts[c][k] += 1;
             }
         }
-        self.binned = Some(Binned { key, start_ms: start, bin_ms: bin, names, colors, counts });
+        self.binned = Some(Binned {
+            key,
+            start_ms: start,
+            bin_ms: bin,
+            names,
+            colors,
+            counts,
+        });
     }
 
     pub fn ui(&mut self, ui: &mut Ui, s: &Session, out: &mut Vec<AppCommand>) {
         let rows = s.timeline_rows.clone();
         ui.horizontal(|ui| {
             ui.label("Stack by");
-            for (v, name) in [(StackBy::Cluster, "cluster"), (StackBy::Tag, "tag"), (StackBy::Label, "label"), (StackBy::Nothing, "nothing")] {
+            for (v, name) in [
+                (StackBy::Cluster, "cluster"),
+                (StackBy::Tag, "tag"),
+                (StackBy::Label, "label"),
+                (StackBy::Nothing, "nothing"),
+            ] {
                 ui.selectable_value(&mut self.stack, v, name);
             }
             ui.separator();
@@ -170,7 +223,10 @@ impl TimelineView {
             if let Some((a, b)) = s.filter.time {
                 ui.label(format!("Window {} → {}", short_time(a), short_time(b)));
                 if ui.button("Clear window").clicked() {
-                    out.push(AppCommand::SetFilter(Filter { time: None, ..s.filter.clone() }));
+                    out.push(AppCommand::SetFilter(Filter {
+                        time: None,
+                        ..s.filter.clone()
+                    }));
                 }
             } else {
                 ui.label(RichText::new("drag on the plot to select a time window").weak());
@@ -180,7 +236,10 @@ impl TimelineView {
             ui.label("No posts match the filter.");
             return;
         }
-        let context = Filter { time: None, ..s.filter.clone() };
+        let context = Filter {
+            time: None,
+            ..s.filter.clone()
+        };
         if self.seen_filter.as_ref() != Some(&context) {
             self.seen_filter = Some(context);
             self.reset_bounds = true;
@@ -195,17 +254,16 @@ impl TimelineView {
             }
         };
         let pad = ((hi - lo) / 50).max(MIN);
-        let moments: Vec<(usize, &crate::analysis::TakeoverMoment)> = s
-            .an
-            .as_ref()
-            .map(|a| {
-                a.moments
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, m)| s.filter.hashtag.is_none_or(|h| h == m.hashtag_index))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let moments: Vec<(usize, &crate::analysis::TakeoverMoment)> =
+            s.an.as_ref()
+                .map(|a| {
+                    a.moments
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, m)| s.filter.hashtag.is_none_or(|h| h == m.hashtag_index))
+                        .collect()
+                })
+                .unwrap_or_default();
         let reset = std::mem::take(&mut self.reset_bounds);
         let brush_from = self.brush_from;
         let plot = Plot::new("timeline")
@@ -245,7 +303,13 @@ impl TimelineView {
                 let bars: Vec<Bar> = bn.counts[k]
                     .iter()
                     .enumerate()
-                    .map(|(j, &c)| Bar::new((bn.start_ms as f64 / 1000.0) + width * (j as f64 + 0.5), c as f64).width(width))
+                    .map(|(j, &c)| {
+                        Bar::new(
+                            (bn.start_ms as f64 / 1000.0) + width * (j as f64 + 0.5),
+                            c as f64,
+                        )
+                        .width(width)
+                    })
                     .collect();
                 let mut chart = BarChart::new(name.clone(), bars).color(bn.colors[k]);
                 let others: Vec<&BarChart> = charts.iter().collect();
@@ -265,13 +329,37 @@ impl TimelineView {
             for (_, m) in &moments {
                 let shade = Color32::from_rgba_unmultiplied(0xc0, 0x39, 0x2b, 40);
                 // Unnamed, so the legend lists only the series; a text names the moment.
-                pui.span(Span::new("", (m.onset_ms as f64 / 1000.0)..=(m.end_ms as f64 / 1000.0)).fill(shade));
-                pui.vline(VLine::new("", m.onset_ms as f64 / 1000.0).color(Color32::from_rgb(0xc0, 0x39, 0x2b)).width(2.0));
-                pui.vline(VLine::new("", m.peak_ms as f64 / 1000.0).color(Color32::from_rgb(0xc0, 0x39, 0x2b)).style(LineStyle::dashed_loose()));
-                pui.vline(VLine::new("", m.end_ms as f64 / 1000.0).color(Color32::from_rgb(0x7f, 0x8c, 0x8d)).style(LineStyle::dashed_dense()));
+                pui.span(
+                    Span::new(
+                        "",
+                        (m.onset_ms as f64 / 1000.0)..=(m.end_ms as f64 / 1000.0),
+                    )
+                    .fill(shade),
+                );
+                pui.vline(
+                    VLine::new("", m.onset_ms as f64 / 1000.0)
+                        .color(Color32::from_rgb(0xc0, 0x39, 0x2b))
+                        .width(2.0),
+                );
+                pui.vline(
+                    VLine::new("", m.peak_ms as f64 / 1000.0)
+                        .color(Color32::from_rgb(0xc0, 0x39, 0x2b))
+                        .style(LineStyle::dashed_loose()),
+                );
+                pui.vline(
+                    VLine::new("", m.end_ms as f64 / 1000.0)
+                        .color(Color32::from_rgb(0x7f, 0x8c, 0x8d))
+                        .style(LineStyle::dashed_dense()),
+                );
                 pui.text(
-                    egui_plot::Text::new("", egui_plot::PlotPoint::new(m.onset_ms as f64 / 1000.0, top * 1.04), RichText::new(format!(" takeover #{}", m.display)).color(Color32::from_rgb(0xe7, 0x4c, 0x3c)).strong())
-                        .anchor(egui::Align2::LEFT_CENTER),
+                    egui_plot::Text::new(
+                        "",
+                        egui_plot::PlotPoint::new(m.onset_ms as f64 / 1000.0, top * 1.04),
+                        RichText::new(format!(" takeover #{}", m.display))
+                            .color(Color32::from_rgb(0xe7, 0x4c, 0x3c))
+                            .strong(),
+                    )
+                    .anchor(egui::Align2::LEFT_CENTER),
                 );
             }
             if let Some((a, b)) = s.filter.time {
@@ -285,7 +373,13 @@ impl TimelineView {
             if let Some(p) = pui.pointer_coordinate() {
                 let k = ((p.x * 1000.0) as i64 - bn.start_ms).div_euclid(bn.bin_ms);
                 if k >= 0 && (k as usize) < bn.counts.first().map(|c| c.len()).unwrap_or(0) {
-                    let list: Vec<(String, u32)> = bn.names.iter().zip(&bn.counts).map(|(n, c)| (n.clone(), c[k as usize])).filter(|(_, c)| *c > 0).collect();
+                    let list: Vec<(String, u32)> = bn
+                        .names
+                        .iter()
+                        .zip(&bn.counts)
+                        .map(|(n, c)| (n.clone(), c[k as usize]))
+                        .filter(|(_, c)| *c > 0)
+                        .collect();
                     hovered_bin = Some(((bn.start_ms + k * bn.bin_ms) as f64, list));
                 }
             }
@@ -297,20 +391,29 @@ impl TimelineView {
         {
             self.brush_from = Some(resp.transform.value_from_position(pos).x);
         }
-        if r.drag_stopped_by(egui::PointerButton::Primary) {
-            if let (Some(from), Some(pos)) = (self.brush_from.take(), r.interact_pointer_pos()) {
-                let to = resp.transform.value_from_position(pos).x;
-                let (a, b) = ((from.min(to) * 1000.0) as i64, (from.max(to) * 1000.0) as i64);
-                if b - a >= 1000 {
-                    out.push(AppCommand::SetFilter(Filter { time: Some((a, b)), ..s.filter.clone() }));
-                }
+        if r.drag_stopped_by(egui::PointerButton::Primary)
+            && let (Some(from), Some(pos)) = (self.brush_from.take(), r.interact_pointer_pos())
+        {
+            let to = resp.transform.value_from_position(pos).x;
+            let (a, b) = (
+                (from.min(to) * 1000.0) as i64,
+                (from.max(to) * 1000.0) as i64,
+            );
+            if b - a >= 1000 {
+                out.push(AppCommand::SetFilter(Filter {
+                    time: Some((a, b)),
+                    ..s.filter.clone()
+                }));
             }
         }
         if r.clicked() {
             // A click on a moment's shading opens it.
             if let Some(pos) = r.interact_pointer_pos() {
                 let x = (resp.transform.value_from_position(pos).x * 1000.0) as i64;
-                if let Some((k, _)) = moments.iter().find(|(_, m)| x >= m.onset_ms && x <= m.end_ms) {
+                if let Some((k, _)) = moments
+                    .iter()
+                    .find(|(_, m)| x >= m.onset_ms && x <= m.end_ms)
+                {
                     out.push(AppCommand::SelectMoment(Some(*k)));
                     out.push(AppCommand::ShowTab(Tab::Moment));
                 }
@@ -321,7 +424,10 @@ impl TimelineView {
         {
             let bin_ms = self.binned.as_ref().map(|b| b.bin_ms).unwrap_or(MIN);
             r.clone().on_hover_ui_at_pointer(|ui| {
-                ui.label(RichText::new(format!("{} + {} min", short_time(t as i64), bin_ms / MIN)).strong());
+                ui.label(
+                    RichText::new(format!("{} + {} min", short_time(t as i64), bin_ms / MIN))
+                        .strong(),
+                );
                 let total: u32 = list.iter().map(|(_, c)| c).sum();
                 ui.label(format!("{} posts", thousands(total as u64)));
                 for (n, c) in list {

@@ -20,13 +20,18 @@ impl WelcomeView {
         ui.vertical_centered(|ui| {
             ui.add_space(40.0);
             ui.heading(RichText::new("derail").size(32.0));
-            ui.label("A lab for hashtag takeovers: load posts, find takeover moments, label and export.");
+            ui.label(
+                "A lab for hashtag takeovers: load posts, find takeover moments, label and export.",
+            );
             ui.add_space(20.0);
             if busy {
                 ui.spinner();
                 return;
             }
-            if ui.button(RichText::new("Open a dataset…").size(16.0)).clicked() {
+            if ui
+                .button(RichText::new("Open a dataset…").size(16.0))
+                .clicked()
+            {
                 out.push(AppCommand::OpenDialog);
             }
             ui.label("or drop a file on this window");
@@ -48,18 +53,29 @@ impl WelcomeView {
 }
 
 /// The typed-path field: always offered, and the way in when dialogs are unavailable.
-pub fn path_row(ui: &mut Ui, dialog_note: Option<&str>, path_field: &mut String, out: &mut Vec<AppCommand>) {
+pub fn path_row(
+    ui: &mut Ui,
+    dialog_note: Option<&str>,
+    path_field: &mut String,
+    out: &mut Vec<AppCommand>,
+) {
     if let Some(note) = dialog_note {
         ui.colored_label(ui.visuals().warn_fg_color, note);
     }
     ui.horizontal(|ui| {
         let label = ui.label("Path:");
         let r = ui
-            .add(egui::TextEdit::singleline(path_field).hint_text("/path/to/posts.csv").desired_width(420.0))
+            .add(
+                egui::TextEdit::singleline(path_field)
+                    .hint_text("/path/to/posts.csv")
+                    .desired_width(420.0),
+            )
             .labelled_by(label.id);
         let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         if (ui.button("Open path").clicked() || enter) && !path_field.trim().is_empty() {
-            out.push(AppCommand::Open(std::path::PathBuf::from(path_field.trim())));
+            out.push(AppCommand::Open(std::path::PathBuf::from(
+                path_field.trim(),
+            )));
             path_field.clear();
         }
     });
