@@ -4,6 +4,7 @@
 //! GUI; the `app` module is a thin layer on top of it.
 
 pub mod analysis;
+#[cfg(feature = "gui")]
 pub mod app;
 pub mod cli;
 pub mod export;

@@ -109,27 +109,65 @@ pub fn build_report(ds: &Dataset, an: &Analysis) -> Value {
             })
         })
         .collect();
-    // Timelines of the top hashtags, with their takeover posts.
+    // Timelines of the top hashtags: total, takeover posts, per cluster and per tag.
     let mut timelines = Vec::new();
     if let Some((lo, hi)) = robust_range(&ds.created_at) {
         let bin = bin_width_for(lo, hi, 300);
-        for &(h, _) in counts.iter().take(10) {
+        let top: Vec<u32> = counts.iter().take(10).map(|&(h, _)| h).collect();
+        for &h in &top {
+            let posts: Vec<usize> = (0..ds.len())
+                .filter(|&i| ds.hashtags.get(i).contains(&h))
+                .collect();
             let mut all = Series::new(lo, hi, bin);
             let mut tk = Series::new(lo, hi, bin);
-            for i in 0..ds.len() {
-                if ds.hashtags.get(i).contains(&h) {
-                    all.add(ds.created_at[i]);
-                    if an.is_takeover(i) {
-                        tk.add(ds.created_at[i]);
-                    }
+            let mut cl_count: std::collections::BTreeMap<i32, u64> = Default::default();
+            for &i in &posts {
+                all.add(ds.created_at[i]);
+                if an.is_takeover(i) {
+                    tk.add(ds.created_at[i]);
                 }
+                *cl_count.entry(an.cluster[i]).or_default() += 1;
             }
+            let mut top_cl: Vec<(i32, u64)> = cl_count.into_iter().collect();
+            top_cl.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            top_cl.truncate(6);
+            let by_cluster: Vec<Value> = top_cl
+                .iter()
+                .map(|&(c, _)| {
+                    let mut sr = Series::new(lo, hi, bin);
+                    for &i in &posts {
+                        if an.cluster[i] == c {
+                            sr.add(ds.created_at[i]);
+                        }
+                    }
+                    json!({"cluster": c, "posts": sr.counts})
+                })
+                .collect();
+            let by_tag: Vec<Value> = an
+                .tag_names
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| !n.is_empty())
+                .filter_map(|(b, name)| {
+                    let mut sr = Series::new(lo, hi, bin);
+                    let mut any = false;
+                    for &i in &posts {
+                        if an.tags[i] >> b & 1 == 1 {
+                            sr.add(ds.created_at[i]);
+                            any = true;
+                        }
+                    }
+                    any.then(|| json!({"tag": name, "posts": sr.counts}))
+                })
+                .collect();
             timelines.push(json!({
                 "hashtag": ds.hashtag_names.resolve(h),
                 "start": format_iso(all.start_ms),
                 "bin_minutes": bin / 60_000,
                 "posts": all.counts,
                 "takeover_posts": tk.counts,
+                "by_cluster": by_cluster,
+                "by_tag": by_tag,
             }));
         }
     }

@@ -632,6 +632,12 @@ pub fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+        #[cfg(feature = "gui")]
         None => crate::app::run(cli.file),
+        #[cfg(not(feature = "gui"))]
+        None => anyhow::bail!(
+            "this derail was built without the desktop app (feature `gui`); \
+             run a subcommand such as `derail inspect FILE`, or see `derail --help`"
+        ),
     }
 }

@@ -69,7 +69,11 @@ pub struct Replay {
 /// Reads a journal, tolerating a torn final line and skipping unreadable ones.
 pub fn read_journal(path: &Path) -> io::Result<Replay> {
     let f = File::open(path)?;
-    let mut r = BufReader::new(f);
+    read_journal_from(BufReader::new(f), path)
+}
+
+/// Reads journal lines from any reader; `path` only names the journal in problems.
+pub fn read_journal_from(mut r: impl BufRead, path: &Path) -> io::Result<Replay> {
     let mut replay = Replay::default();
     let mut buf = Vec::new();
     let mut offset = 0u64;

@@ -482,6 +482,11 @@ pub fn scan_records(buf: &[u8], d: &Dialect, eof: bool, target: usize) -> (Vec<S
             }
         }
     }
+    if eof {
+        // At the end of the input whatever is left is the last record, even a
+        // truncated one ending in a delimiter: callers rely on `used == n` at eof.
+        last_end = n;
+    }
     if last_end > seg_start {
         segments.push(Segment {
             start: seg_start,
@@ -1036,6 +1041,27 @@ mod tests {
         // A quote in the middle of an unquoted field is literal.
         let (segs, _) = scan_records(b"5\" screen,x\nnext,y\n", &d(b','), true, 1);
         assert_eq!(segs.len(), 2);
+    }
+
+    /// At the end of the input every byte is used, whatever the input ends with (a file
+    /// truncated just after a delimiter once made the block reader spin for ever).
+    #[test]
+    fn scanner_uses_everything_at_eof() {
+        for buf in [
+            &b"a,b\n1,"[..],
+            b"1,",
+            b",",
+            b"a,\"x\"",
+            b"a\r",
+            b"\"x\",",
+            b"a,b\n\"q\"\"\",",
+        ] {
+            for target in [1, 1 << 20] {
+                let (segs, used) = scan_records(buf, &d(b','), true, target);
+                assert_eq!(used, buf.len(), "{:?}", String::from_utf8_lossy(buf));
+                assert_eq!(segs.last().map(|s| s.end), Some(buf.len()));
+            }
+        }
     }
 
     /// The hand-written splitter agrees with the csv crate on random input made of the

@@ -185,13 +185,62 @@ pub fn load_path(
     opts: &LoadOptions,
     progress: &Progress,
 ) -> Result<Dataset, LoadError> {
+    let path_str = path.display().to_string();
+    let io_err = |e: std::io::Error| LoadError::Io {
+        path: path_str.clone(),
+        message: e.to_string(),
+    };
+    let kind = source::sniff_source(path).map_err(io_err)?;
+    let opener = || -> std::io::Result<Box<dyn std::io::Read + Send>> {
+        Ok(Box::new(std::io::BufReader::with_capacity(
+            1 << 20,
+            std::fs::File::open(path)?,
+        )))
+    };
+    load_from(path, kind, &opener, opts, progress)
+}
+
+/// Loads a dataset from bytes in memory; `name` stands in for the file name in messages.
+/// (An export of such a dataset cannot re-read its source.)
+pub fn load_bytes(
+    bytes: &[u8],
+    name: &str,
+    opts: &LoadOptions,
+    progress: &Progress,
+) -> Result<Dataset, LoadError> {
+    let kind = source::sniff_bytes(bytes);
+    let owned: Arc<[u8]> = Arc::from(bytes);
+    let opener = move || -> std::io::Result<Box<dyn std::io::Read + Send>> {
+        Ok(Box::new(std::io::Cursor::new(ArcBytes(owned.clone()))))
+    };
+    load_from(Path::new(name), kind, &opener, opts, progress)
+}
+
+/// Shared bytes as `AsRef<[u8]>` for a `Cursor`.
+struct ArcBytes(Arc<[u8]>);
+
+impl AsRef<[u8]> for ArcBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+type Opener<'a> = dyn Fn() -> std::io::Result<Box<dyn std::io::Read + Send>> + 'a;
+
+fn load_from(
+    path: &Path,
+    kind: Result<SourceKind, NotText>,
+    opener: &Opener<'_>,
+    opts: &LoadOptions,
+    progress: &Progress,
+) -> Result<Dataset, LoadError> {
     let started = Instant::now();
     let path_str = path.display().to_string();
     let io_err = |e: std::io::Error| LoadError::Io {
         path: path_str.clone(),
         message: e.to_string(),
     };
-    let kind = match source::sniff_source(path).map_err(io_err)? {
+    let kind = match kind {
         Ok(k) => k,
         Err(NotText::Empty) => return Err(LoadError::Empty { path: path_str }),
         Err(NotText::Binary { what, offset }) => {
@@ -204,7 +253,8 @@ pub fn load_path(
     };
     progress.begin("Reading", kind.file_bytes);
     let raw_read = Arc::new(AtomicU64::new(0));
-    let decoded = source::open_decoded(path, &kind, raw_read.clone()).map_err(io_err)?;
+    let decoded = source::decode_stream(opener().map_err(io_err)?, &kind, raw_read.clone())
+        .map_err(io_err)?;
     let mut reader = BlockReader::new(decoded);
     reader.fill(256 * 1024);
     let first = reader.buf.iter().position(|b| !b.is_ascii_whitespace());

@@ -170,14 +170,37 @@ pub fn sniff_source(path: &Path) -> io::Result<Result<SourceKind, NotText>> {
         return Ok(Err(NotText::Empty));
     }
     let (head, gzip) = peek_decompressed(path, 64 * 1024)?;
-    if head.is_empty() {
-        return Ok(Err(NotText::Empty));
+    Ok(sniff_head(&head, gzip, file_bytes))
+}
+
+/// Sniffs an in-memory input.
+pub fn sniff_bytes(bytes: &[u8]) -> Result<SourceKind, NotText> {
+    if bytes.is_empty() {
+        return Err(NotText::Empty);
     }
-    if let Some(what) = binary_magic(&head) {
-        return Ok(Err(NotText::Binary {
+    let gzip = bytes.starts_with(&[0x1f, 0x8b]);
+    let head: Vec<u8> = if gzip {
+        let mut d = flate2::read::MultiGzDecoder::new(bytes);
+        let mut buf = vec![0u8; 64 * 1024];
+        let got = read_full(&mut d, &mut buf).unwrap_or(0);
+        buf.truncate(got);
+        buf
+    } else {
+        bytes[..bytes.len().min(64 * 1024)].to_vec()
+    };
+    sniff_head(&head, gzip, bytes.len() as u64)
+}
+
+/// Decides encoding and rejects binary data from the first (decompressed) bytes.
+pub fn sniff_head(head: &[u8], gzip: bool, file_bytes: u64) -> Result<SourceKind, NotText> {
+    if head.is_empty() {
+        return Err(NotText::Empty);
+    }
+    if let Some(what) = binary_magic(head) {
+        return Err(NotText::Binary {
             what: what.to_string(),
             offset: 0,
-        }));
+        });
     }
     let encoding = if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
         TextEncoding::Utf8Bom
@@ -217,20 +240,20 @@ pub fn sniff_source(path: &Path) -> io::Result<Result<SourceKind, NotText>> {
                 .iter()
                 .position(|&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
                 .unwrap_or(0) as u64;
-            return Ok(Err(NotText::Binary {
+            return Err(NotText::Binary {
                 what: format!(
                     "binary data ({controls} control bytes in the first {} bytes)",
                     sample.len()
                 ),
                 offset,
-            }));
+            });
         }
     }
-    Ok(Ok(SourceKind {
+    Ok(SourceKind {
         gzip,
         encoding,
         file_bytes,
-    }))
+    })
 }
 
 /// Opens the decoded stream of a source. `raw_read` counts raw file bytes read.
@@ -240,8 +263,21 @@ pub fn open_decoded(
     raw_read: Arc<AtomicU64>,
 ) -> io::Result<Box<dyn Read + Send>> {
     let f = File::open(path)?;
+    decode_stream(
+        Box::new(BufReader::with_capacity(1 << 20, f)),
+        kind,
+        raw_read,
+    )
+}
+
+/// The decoded stream of any raw stream (a file, or bytes in memory).
+pub fn decode_stream(
+    raw: Box<dyn Read + Send>,
+    kind: &SourceKind,
+    raw_read: Arc<AtomicU64>,
+) -> io::Result<Box<dyn Read + Send>> {
     let counted = CountingReader {
-        inner: BufReader::with_capacity(1 << 20, f),
+        inner: raw,
         count: raw_read,
     };
     let mut base: Box<dyn Read + Send> = if kind.gzip {

@@ -1,0 +1,25 @@
+//! Shared checks for derail's fuzz targets.
+
+use derail::load::{LoadOptions, load_bytes};
+use derail::model::Format;
+use derail::progress::Progress;
+
+/// Loads `data` as `format` (or detects it) and checks derail's promise about every
+/// input: a clear error that names the file, or a load whose accounting balances.
+pub fn check_load(data: &[u8], format: Option<Format>) {
+    let opts = LoadOptions {
+        format,
+        // Keep a single fuzz input from asking for the machine's whole memory.
+        memory_budget: Some(1 << 30),
+        ..LoadOptions::default()
+    };
+    match load_bytes(data, "fuzz-input", &opts, &Progress::new()) {
+        Err(e) => assert!(e.to_string().contains("fuzz-input"), "error without the file name: {e}"),
+        Ok(ds) => {
+            let r = &ds.report;
+            assert!(r.balanced(), "rows in {} != loaded {} + rejected {}", r.rows_in, r.loaded, r.rejected);
+            assert_eq!(r.loaded as usize, ds.len());
+            assert_eq!(r.rejected_by_kind.values().sum::<u64>(), r.rejected);
+        }
+    }
+}
