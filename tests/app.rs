@@ -245,3 +245,108 @@ fn korean_and_japanese_text_render_as_glyphs() {
     h.run_steps(3);
     assert!(h.query_all_by_label_contains("عربي").count() >= 1);
 }
+
+/// Damaged files, made here from a good one (as in tests/damaged.rs): each shows either
+/// the error panel or the partial-load summary with its exact accounting, and the app
+/// keeps running (it opens the good file afterwards).
+#[test]
+fn damaged_files_show_the_error_panel_or_a_partial_load_summary() {
+    let good = std::fs::read(sample()).unwrap();
+    let good = &good[..good.len().min(400_000)];
+    let text = String::from_utf8_lossy(good).into_owned();
+    let mut flipped = good.to_vec();
+    for k in 0..200 {
+        let i = (k * 7919 + 13) % flipped.len();
+        flipped[i] = flipped[i].wrapping_mul(31).wrapping_add(7);
+    }
+    let utf16_no_bom: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+    let with_nuls: Vec<u8> = text.replacen('\n', "\n\0", 50).into_bytes();
+    let damaged: Vec<(&str, Vec<u8>)> = vec![
+        ("truncated.csv", good[..good.len() / 3].to_vec()),
+        ("flipped.csv", flipped),
+        ("utf16-no-bom.csv", utf16_no_bom),
+        ("nul-bytes.csv", with_nuls),
+        ("header-only.csv", b"id,created_at,text\n".to_vec()),
+        (
+            "deep.json",
+            format!("{}{}", "[".repeat(100_000), "]".repeat(100_000)).into_bytes(),
+        ),
+        ("really-csv.jsonl", good[..20_000].to_vec()),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes) in damaged {
+        let path = dir.path().join(name);
+        std::fs::write(&path, &bytes).unwrap();
+        let mut h = harness(app());
+        open_by_path(&mut h, &path);
+        match &h.state().session {
+            Some(s) => {
+                let r = &s.ds.report;
+                assert!(r.balanced(), "{name}: rows in != loaded + rejected");
+                let summary = format!(
+                    "{} loaded of {} rows; {} rejected",
+                    thousands(r.loaded),
+                    thousands(r.rows_in),
+                    thousands(r.rejected)
+                );
+                h.get_by_label(&summary);
+                if r.rejected > 0 {
+                    h.get_by_label_contains("rejected rows");
+                }
+            }
+            None => {
+                h.get_by_label("This file could not be opened");
+                h.get_by_label_contains(name);
+                h.get_by_label("Dismiss").click();
+                h.run_steps(2);
+            }
+        }
+        // Still alive and usable: open a good file (by path, over the damaged one when it
+        // loaded).
+        if h.state().session.is_some() {
+            h.get_by_label("File").click();
+            h.run_steps(2);
+            h.get_by_label("Open by path…").click();
+            h.run_steps(2);
+        }
+        let (_d, ok) = copy_to_temp(&sample());
+        open_by_path(&mut h, &ok);
+        assert!(
+            h.state()
+                .session
+                .as_ref()
+                .is_some_and(|s| s.ds.len() > 1000),
+            "{name}"
+        );
+    }
+}
+
+/// Image snapshots of the main screens, rendered with wgpu on the CPU (Mesa lavapipe;
+/// `.ci/run` installs it). Reference images live in `tests/snapshots/`; after a deliberate
+/// change to the look, re-create them with `UPDATE_SNAPSHOTS=1 cargo test --test app`.
+#[test]
+fn snapshots_of_the_main_screens() {
+    let (_dir, path) = copy_to_temp(&sample());
+    let mut h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .wgpu()
+        .build_ui_state(|ui, app: &mut DerailApp| app.frame(ui), app());
+    open_by_path(&mut h, &path);
+    let mut results = Vec::new();
+    h.run_steps(4);
+    results.push(h.try_snapshot("overview"));
+    for (tab, name) in [
+        ("Timeline", "timeline"),
+        ("Takeover moment", "moment"),
+        ("Clusters", "clusters"),
+    ] {
+        h.get_by_label(tab).click();
+        h.run_steps(4);
+        results.push(h.try_snapshot(name));
+    }
+    for r in results {
+        if let Err(e) = r {
+            panic!("{e}");
+        }
+    }
+}

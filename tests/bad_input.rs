@@ -169,3 +169,25 @@ fn latin1_rows_and_format_detected_from_content() {
     assert!(ds.source.format.is_json());
     assert!(ds.report.warning("extension_mismatch").is_some());
 }
+
+/// A file far larger than this machine's memory (a sparse 1 TiB CSV) is refused with a
+/// clear message before anything is read into memory.
+#[test]
+fn a_file_too_large_for_memory_is_refused_up_front() {
+    let d = tempfile::tempdir().unwrap();
+    let p = write(
+        &d,
+        "huge.csv",
+        b"id,created_at,text\n1,2020-01-01T00:00:00Z,hello world\n",
+    );
+    let f = std::fs::OpenOptions::new().write(true).open(&p).unwrap();
+    if f.set_len(1 << 40).is_err() {
+        eprintln!("skipped: this filesystem cannot hold a sparse 1 TiB file");
+        return;
+    }
+    drop(f);
+    let e = load(&p).unwrap_err();
+    let m = e.to_string();
+    assert!(matches!(e, LoadError::TooLarge { .. }), "{m}");
+    assert!(m.contains("huge.csv") && m.contains("too large"), "{m}");
+}

@@ -26,9 +26,12 @@ CJK_OUT="NotoSansCJK-derail-subset.otf"
 ARABIC_SRC="/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf"
 ARABIC_OUT="NotoSansArabic-derail-subset.ttf"
 
+SANS_SRC="/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf"
+SANS_OUT="NotoSans-derail-specials.ttf"
+
 PY="${PYTHON:-python3}"
 command -v pyftsubset >/dev/null || { echo "pyftsubset not found: pip install fonttools brotli" >&2; exit 1; }
-for f in "$CJK_SRC" "$ARABIC_SRC"; do
+for f in "$CJK_SRC" "$ARABIC_SRC" "$SANS_SRC"; do
   [ -f "$f" ] || { echo "missing $f: apt-get install -y fonts-noto-cjk fonts-noto-core" >&2; exit 1; }
 done
 
@@ -162,6 +165,16 @@ pyftsubset "$ARABIC_SRC" \
   --output-file="$OUT_DIR/$ARABIC_OUT"
 
 # ---------------------------------------------------------------------------
+# 2b. Noto Sans: the replacement character (U+FFFD, shown for undecodable bytes in
+#     damaged files) and the Latin, punctuation and symbol blocks egui's default font
+#     lacks.
+# ---------------------------------------------------------------------------
+pyftsubset "$SANS_SRC" \
+  --unicodes="U+0300-036F,U+1E00-1EFF,U+2000-206F,U+20A0-20CF,U+2100-214F,U+2200-22FF,U+FFF0-FFFD" \
+  --layout-features='*' --no-hinting --desubroutinize \
+  --output-file="$OUT_DIR/$SANS_OUT"
+
+# ---------------------------------------------------------------------------
 # 3. License text (SIL OFL 1.1), taken from the Debian copyright file of
 #    fonts-noto-cjk (DEP-5 format: strip the leading space, " ." = empty line).
 # ---------------------------------------------------------------------------
@@ -171,6 +184,9 @@ pyftsubset "$ARABIC_SRC" \
   echo
   echo "Noto Sans Arabic (NotoSansArabic-derail-subset.ttf):"
   echo "Copyright 2015-2020 Google LLC. All Rights Reserved."
+  echo
+  echo "Noto Sans (NotoSans-derail-specials.ttf):"
+  echo "Copyright 2015 Google LLC. All Rights Reserved."
   echo
   # NotoEmoji-derail.ttf is built by make_emoji.sh; its copyright line (name ID 0):
   echo "Noto Emoji (NotoEmoji-derail.ttf):"
@@ -190,4 +206,4 @@ pyftsubset "$ARABIC_SRC" \
 grep -q "SIL OPEN FONT LICENSE Version 1.1" "$OUT_DIR/OFL.txt" \
   || { echo "failed to extract the OFL text" >&2; exit 1; }
 
-ls -l "$OUT_DIR/$CJK_OUT" "$OUT_DIR/$ARABIC_OUT" "$OUT_DIR/OFL.txt"
+ls -l "$OUT_DIR/$CJK_OUT" "$OUT_DIR/$ARABIC_OUT" "$OUT_DIR/$SANS_OUT" "$OUT_DIR/OFL.txt"

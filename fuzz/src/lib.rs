@@ -11,6 +11,9 @@ pub fn check_load(data: &[u8], format: Option<Format>) {
         format,
         // Keep a single fuzz input from asking for the machine's whole memory.
         memory_budget: Some(1 << 30),
+        // Small blocks: fast to allocate per input, and every record boundary logic
+        // (a record split across blocks, a block holding one huge record) gets exercised.
+        block_bytes: 1024,
         ..LoadOptions::default()
     };
     match load_bytes(data, "fuzz-input", &opts, &Progress::new()) {

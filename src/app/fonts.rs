@@ -10,6 +10,9 @@ use egui::{FontData, FontDefinitions, FontFamily};
 pub const CJK_FONT: &[u8] = include_bytes!("../../assets/fonts/NotoSansCJK-derail-subset.otf");
 pub const ARABIC_FONT: &[u8] =
     include_bytes!("../../assets/fonts/NotoSansArabic-derail-subset.ttf");
+/// Noto Sans for U+FFFD (what undecodable bytes of a damaged file become), combining marks,
+/// Vietnamese and the punctuation and symbol blocks egui's default font lacks.
+pub const SPECIALS_FONT: &[u8] = include_bytes!("../../assets/fonts/NotoSans-derail-specials.ttf");
 /// Google's current monochrome Noto Emoji (Unicode 15+), ahead of egui's older emoji font.
 pub const EMOJI_FONT: &[u8] = include_bytes!("../../assets/fonts/NotoEmoji-derail.ttf");
 
@@ -22,6 +25,10 @@ pub fn font_definitions() -> FontDefinitions {
     fonts.font_data.insert(
         "noto-arabic".into(),
         Arc::new(FontData::from_static(ARABIC_FONT)),
+    );
+    fonts.font_data.insert(
+        "noto-specials".into(),
+        Arc::new(FontData::from_static(SPECIALS_FONT)),
     );
     fonts.font_data.insert(
         "noto-emoji".into(),
@@ -39,7 +46,8 @@ pub fn font_definitions() -> FontDefinitions {
             .unwrap_or(list.len());
         list.insert(at, "noto-cjk".into());
         list.insert(at + 1, "noto-arabic".into());
-        list.insert(at + 2, "noto-emoji".into());
+        list.insert(at + 2, "noto-specials".into());
+        list.insert(at + 3, "noto-emoji".into());
     }
     fonts
 }

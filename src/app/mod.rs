@@ -130,6 +130,9 @@ pub struct DerailApp {
     /// The file field shown when no dialog is available (and always on the welcome screen).
     pub path_field: String,
     pub dialog_note: Option<String>,
+    /// The "Open by path" window over an open dataset (File menu, or when no file dialog
+    /// is available).
+    pub path_window: bool,
     pub status: String,
     dialogs: Arc<dyn FileDialogs>,
     pending_dialog: Option<PendingDialog>,
@@ -158,6 +161,7 @@ impl DerailApp {
             views: Views::default(),
             path_field: String::new(),
             dialog_note: None,
+            path_window: false,
             status: String::new(),
             dialogs,
             pending_dialog: None,
@@ -296,6 +300,7 @@ impl DerailApp {
                 DialogOutcome::Cancelled => {}
                 DialogOutcome::Unavailable(why) => {
                     self.dialog_note = Some(why);
+                    self.path_window = self.session.is_some();
                 }
             }
         }

@@ -196,7 +196,7 @@ pub fn confirm_bulk(
             thousands(n as u64)
         ));
         ui.horizontal(|ui| {
-            ui.label("Label");
+            let label = ui.label("Label");
             let current = view
                 .bulk_label
                 .and_then(|id| s.labels.def(id))
@@ -209,7 +209,9 @@ pub fn confirm_bulk(
                         ui.selectable_value(&mut view.bulk_label, Some(d.id), &d.name);
                     }
                     ui.selectable_value(&mut view.bulk_label, None, "(clear)");
-                });
+                })
+                .response
+                .labelled_by(label.id);
         });
         ui.horizontal(|ui| {
             if ui

@@ -56,7 +56,7 @@ impl MappingView {
                         .get(&role)
                         .cloned()
                         .unwrap_or_else(|| found.map(|m| m.column.clone()));
-                    ui.label(role.name());
+                    let label = ui.label(role.name());
                     let before = sel.clone();
                     egui::ComboBox::from_id_salt(("role", role.name()))
                         .selected_text(sel.clone().unwrap_or_else(|| "(none)".into()))
@@ -66,7 +66,9 @@ impl MappingView {
                             for c in columns {
                                 ui.selectable_value(&mut sel, Some(c.clone()), c);
                             }
-                        });
+                        })
+                        .response
+                        .labelled_by(label.id);
                     if sel != before {
                         self.choice.insert(role, sel);
                     }

@@ -82,6 +82,10 @@ fn menu_bar(app: &mut DerailApp, ui: &mut Ui, out: &mut Vec<AppCommand>) {
                 out.push(AppCommand::OpenDialog);
                 ui.close();
             }
+            if ui.button("Open by path…").clicked() {
+                app.path_window = true;
+                ui.close();
+            }
             ui.menu_button("Open Recent", |ui| {
                 if app.settings.recent.is_empty() {
                     ui.label("(none yet)");
@@ -213,6 +217,18 @@ pub fn show_app(app: &mut DerailApp, ui: &mut Ui, out: &mut Vec<AppCommand>) {
         });
         return;
     };
+    if app.path_window {
+        let mut open = true;
+        let before = out.len();
+        egui::Window::new("Open a file by path")
+            .open(&mut open)
+            .collapsible(false)
+            .resizable(false)
+            .show(ui.ctx(), |ui| {
+                welcome::path_row(ui, app.dialog_note.as_deref(), &mut app.path_field, out);
+            });
+        app.path_window = open && out.len() == before;
+    }
     if let Some((target, n)) = app.bulk {
         labels_panel::confirm_bulk(ui, session, target, n, &mut app.views.labels, out);
     }

@@ -157,7 +157,7 @@ impl MomentView {
         }
         let mut k = s.moment.unwrap_or(0).min(an.moments.len() - 1);
         ui.horizontal(|ui| {
-            ui.label("Moment");
+            let label = ui.label("Moment");
             egui::ComboBox::from_id_salt("moment")
                 .selected_text(format!(
                     "#{} at {}",
@@ -183,7 +183,9 @@ impl MomentView {
                             out.push(AppCommand::SelectMoment(Some(j)));
                         }
                     }
-                });
+                })
+                .response
+                .labelled_by(label.id);
         });
         let m = &an.moments[k];
         self.build(s, k);
