@@ -332,8 +332,23 @@ fn snapshots_of_the_main_screens() {
         .wgpu()
         .build_ui_state(|ui, app: &mut DerailApp| app.frame(ui), app());
     open_by_path(&mut h, &path);
+    // How long the analysis took varies from run to run: mask it.
+    fn mask_timings(h: &mut Harness<'_, DerailApp>) {
+        let rects: Vec<egui::Rect> = ["Analysed in", "coordinated episodes"]
+            .iter()
+            .flat_map(|l| {
+                h.query_all_by_label_contains(l)
+                    .map(|n| n.rect())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        for r in rects {
+            h.mask(r);
+        }
+    }
     let mut results = Vec::new();
     h.run_steps(4);
+    mask_timings(&mut h);
     results.push(h.try_snapshot("overview"));
     for (tab, name) in [
         ("Timeline", "timeline"),
@@ -342,6 +357,7 @@ fn snapshots_of_the_main_screens() {
     ] {
         h.get_by_label(tab).click();
         h.run_steps(4);
+        mask_timings(&mut h);
         results.push(h.try_snapshot(name));
     }
     for r in results {

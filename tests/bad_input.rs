@@ -175,11 +175,12 @@ fn latin1_rows_and_format_detected_from_content() {
 #[test]
 fn a_file_too_large_for_memory_is_refused_up_front() {
     let d = tempfile::tempdir().unwrap();
-    let p = write(
-        &d,
-        "huge.csv",
-        b"id,created_at,text\n1,2020-01-01T00:00:00Z,hello world\n",
-    );
+    // A real CSV head (longer than anything the sniffers read), then a sparse tail.
+    let mut head = String::from("id,created_at,text\n");
+    for k in 0..20_000 {
+        head.push_str(&format!("{k},2020-01-01T00:00:00Z,hello world {k}\n"));
+    }
+    let p = write(&d, "huge.csv", head.as_bytes());
     let f = std::fs::OpenOptions::new().write(true).open(&p).unwrap();
     if f.set_len(1 << 40).is_err() {
         eprintln!("skipped: this filesystem cannot hold a sparse 1 TiB file");

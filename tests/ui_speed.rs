@@ -107,6 +107,7 @@ fn frame_times_with_a_million_posts() {
             delta: Vec2::new(0.0, -120.0),
             phase: egui::TouchPhase::Move,
             modifiers: Default::default(),
+            source: egui::MouseWheelSource::Wheel,
         });
         timed_step(&mut h, &mut scroll);
     }
@@ -114,7 +115,11 @@ fn frame_times_with_a_million_posts() {
 
     // Brush a window on the timeline: press, drag across, release.
     h.get_by_label("Timeline").click();
-    h.run_steps(4);
+    // The timeline indexes its rows on a worker; give it a moment, as a user would.
+    for _ in 0..50 {
+        h.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
     let mut brush = Vec::new();
     let (y, x0, x1) = (260.0, 300.0, 900.0);
     h.hover_at(Pos2::new(x0, y));
@@ -156,6 +161,40 @@ fn frame_times_with_a_million_posts() {
     }
     stats("type in the search box", typing);
     wait_idle(&mut h);
+
+    // Clear the search: the timeline goes back to every post of the window's context.
+    let mut clearing = Vec::new();
+    for _ in 0.."fancam".len() {
+        h.key_press(egui::Key::Backspace);
+        timed_step(&mut h, &mut clearing);
+    }
+    for _ in 0..40 {
+        timed_step(&mut h, &mut clearing);
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    stats("clear the search box", clearing);
+    wait_idle(&mut h);
+
+    // Pan the timeline with the secondary button (every frame shows a new range).
+    let mut pan = Vec::new();
+    h.event(Event::PointerButton {
+        pos: Pos2::new(600.0, y),
+        button: egui::PointerButton::Secondary,
+        pressed: true,
+        modifiers: Default::default(),
+    });
+    for k in 0..60 {
+        h.hover_at(Pos2::new(600.0 - 5.0 * k as f32, y));
+        timed_step(&mut h, &mut pan);
+    }
+    h.event(Event::PointerButton {
+        pos: Pos2::new(300.0, y),
+        button: egui::PointerButton::Secondary,
+        pressed: false,
+        modifiers: Default::default(),
+    });
+    timed_step(&mut h, &mut pan);
+    stats("pan the timeline", pan);
 
     // The search itself, as the worker runs it, over all posts.
     let s = h.state().session.as_ref().unwrap();

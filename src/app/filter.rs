@@ -61,11 +61,41 @@ pub struct Sort {
 pub type LabelColumn = Arc<Vec<u32>>;
 pub const NO_LABEL: u32 = u32::MAX;
 
-/// Compiles the search box into a matcher; `Err` is a readable regex error.
-pub fn compile_search(f: &Filter) -> Result<Option<regex::Regex>, String> {
+/// The search box, compiled once per filter run.
+#[derive(Debug)]
+pub enum Search {
+    /// Text whose only case variants are ASCII ones (most searches; Hangul, kana and Han
+    /// have no case): found by scanning whole runs of text with an ASCII-case-insensitive
+    /// matcher, one call per match instead of one per post.
+    Literal(aho_corasick::AhoCorasick),
+    /// A regex, or text with non-ASCII case variants (`É`/`é`): Unicode case folding, one
+    /// call per post.
+    Regex(regex::Regex),
+}
+
+impl Search {
+    /// Whether one string matches.
+    pub fn is_match(&self, s: &str) -> bool {
+        match self {
+            Search::Literal(ac) => ac.is_match(s),
+            Search::Regex(re) => re.is_match(s),
+        }
+    }
+}
+
+/// Compiles the search box; `Ok(None)` when it is empty, `Err` a readable regex error.
+pub fn compile_search(f: &Filter) -> Result<Option<Search>, String> {
     let s = f.search.trim();
     if s.is_empty() {
         return Ok(None);
+    }
+    let caseless = |c: char| c.is_ascii() || (c.to_lowercase().eq([c]) && c.to_uppercase().eq([c]));
+    if !f.regex && s.chars().all(caseless) {
+        return aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build([s])
+            .map(|ac| Some(Search::Literal(ac)))
+            .map_err(|e| format!("search: {e}"));
     }
     let pattern = if f.regex {
         s.to_string()
@@ -76,8 +106,62 @@ pub fn compile_search(f: &Filter) -> Result<Option<regex::Regex>, String> {
         .case_insensitive(true)
         .size_limit(1 << 22)
         .build()
-        .map(Some)
+        .map(|re| Some(Search::Regex(re)))
         .map_err(|e| format!("search pattern: {e}"))
+}
+
+/// Posts whose text or author handle the search matches, as a bitmap over posts.
+fn search_hits(ds: &Dataset, search: &Search) -> Vec<bool> {
+    // Handles are matched once per author, not once per post.
+    let author_hit: Vec<bool> = (0..ds.authors.len() as u32)
+        .into_par_iter()
+        .map(|a| search.is_match(ds.authors.handle(a)))
+        .collect();
+    const BLOCK: usize = 16_384;
+    let n = ds.len();
+    let blocks: Vec<Vec<bool>> = (0..n.div_ceil(BLOCK))
+        .into_par_iter()
+        .map(|b| {
+            let (lo, hi) = (b * BLOCK, ((b + 1) * BLOCK).min(n));
+            let mut hit: Vec<bool> = (lo..hi)
+                .map(|i| author_hit[ds.author[i] as usize])
+                .collect();
+            match (search, ds.text.run(lo, hi)) {
+                (Search::Literal(ac), Some((run, offsets))) => {
+                    mark_literal_hits(ac, run, &offsets, &mut hit)
+                }
+                _ => {
+                    for (k, h) in hit.iter_mut().enumerate() {
+                        *h = *h || search.is_match(ds.text(lo + k));
+                    }
+                }
+            }
+            hit
+        })
+        .collect();
+    blocks.concat()
+}
+
+/// Marks the posts of a run of texts (`offsets[k]` = where post k's text starts) that
+/// contain a match. A match that runs from one text into the next is not one; the scan
+/// then goes on from the next text's start, so no match inside it is skipped.
+fn mark_literal_hits(ac: &aho_corasick::AhoCorasick, run: &str, offsets: &[u32], hit: &mut [bool]) {
+    let end_of = |k: usize| offsets.get(k + 1).map_or(run.len(), |&o| o as usize);
+    let mut from = 0;
+    while from < run.len() {
+        let Some(m) = ac.find(aho_corasick::Input::new(run).span(from..run.len())) else {
+            break;
+        };
+        // The post holding the match's first byte: the last one starting at or before it.
+        let k = offsets
+            .partition_point(|&o| o as usize <= m.start())
+            .saturating_sub(1);
+        let end = end_of(k);
+        if m.end() <= end {
+            hit[k] = true;
+        }
+        from = end.max(m.start() + 1);
+    }
 }
 
 /// The rows the filter keeps, sorted.
@@ -89,6 +173,7 @@ pub fn compute_rows(
     sort: Sort,
 ) -> Result<Vec<u32>, String> {
     let search = compile_search(f)?;
+    let hits = search.as_ref().map(|s| search_hits(ds, s));
     let moment = f.moment.and_then(|m| an.and_then(|a| a.moments.get(m)));
     let n = ds.len();
     let keep = |i: usize| -> bool {
@@ -144,9 +229,8 @@ pub fn compute_rows(
                 return false;
             }
         }
-        if let Some(re) = &search
-            && !re.is_match(ds.text(i))
-            && !re.is_match(ds.handle(i))
+        if let Some(hits) = &hits
+            && !hits[i]
         {
             return false;
         }
@@ -254,5 +338,53 @@ mod tests {
             ..Default::default()
         };
         assert!(compile_search(&f).unwrap().unwrap().is_match("my fancam"));
+    }
+
+    /// The run scan finds exactly the posts a per-post match finds, including matches at
+    /// the edges of texts, empty texts, and a match that would straddle two texts.
+    #[test]
+    fn literal_run_scan_matches_per_post_search() {
+        let texts = ["xxab", "", "ab", "a", "bab", "AB", "aab", "b", "ba", "ab"];
+        let mut run = String::new();
+        let mut offsets = Vec::new();
+        for t in texts {
+            offsets.push(run.len() as u32);
+            run.push_str(t);
+        }
+        for needle in ["ab", "a", "b", "ba", "bab", "aab", "xxab"] {
+            let f = Filter {
+                search: needle.into(),
+                ..Default::default()
+            };
+            let Some(Search::Literal(ac)) = compile_search(&f).unwrap() else {
+                panic!("{needle} should be a literal search");
+            };
+            let mut hit = vec![false; texts.len()];
+            mark_literal_hits(&ac, &run, &offsets, &mut hit);
+            let expected: Vec<bool> = texts
+                .iter()
+                .map(|t| t.to_ascii_lowercase().contains(needle))
+                .collect();
+            assert_eq!(hit, expected, "{needle}");
+        }
+        // Caseless scripts take the fast path; Latin letters with non-ASCII case do not.
+        let f = |s: &str| Filter {
+            search: s.into(),
+            ..Default::default()
+        };
+        assert!(matches!(
+            compile_search(&f("직캠 ファン")).unwrap(),
+            Some(Search::Literal(_))
+        ));
+        assert!(matches!(
+            compile_search(&f("É")).unwrap(),
+            Some(Search::Regex(_))
+        ));
+        assert!(
+            compile_search(&f("CAFÉ"))
+                .unwrap()
+                .unwrap()
+                .is_match("café")
+        );
     }
 }

@@ -17,7 +17,7 @@ use crate::model::Dataset;
 
 /// Datasets up to this size are filtered on the UI thread (a few milliseconds); larger
 /// ones on a worker.
-const SYNC_FILTER_LIMIT: usize = 200_000;
+pub(crate) const SYNC_FILTER_LIMIT: usize = 200_000;
 
 /// How the labelling queue walks the posts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +44,9 @@ pub struct Session {
     pub rows_error: Option<String>,
     /// Bumped whenever rows change (views cache on it).
     pub rows_version: u64,
+    /// Bumped only when the timeline's rows change: brushing a window changes the table's
+    /// rows but not the timeline's, which then need no new bins.
+    pub timeline_version: u64,
     generation: u64,
     pub selected: Option<usize>,
     pub scroll_to_selected: bool,
@@ -90,6 +93,7 @@ impl Session {
             rows_job: None,
             rows_error: None,
             rows_version: 0,
+            timeline_version: 0,
             generation: 0,
             selected: None,
             scroll_to_selected: false,
@@ -157,10 +161,14 @@ impl Session {
         match r {
             Ok((rows, context)) => {
                 self.rows = Arc::new(rows);
-                self.timeline_rows = match context {
+                let timeline = match context {
                     Some(c) => Arc::new(c),
                     None => self.rows.clone(),
                 };
+                if timeline != self.timeline_rows {
+                    self.timeline_rows = timeline;
+                    self.timeline_version += 1;
+                }
                 self.rows_error = None;
             }
             Err(e) => self.rows_error = Some(e),

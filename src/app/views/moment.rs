@@ -200,7 +200,11 @@ impl MomentView {
                     ("Volume burst", format!("{:.1}× the baseline rate", m.burst_factor)),
                     ("Takeover posts", format!("{} by {} accounts", thousands(m.takeover_posts as u64), thousands(m.takeover_authors as u64))),
                     ("Near-duplicates", format!("{:.0}% of takeover posts; {:.0}% coordinated", m.near_duplicate_share * 100.0, m.coordinated_share * 100.0)),
-                    ("Crowd", format!("similarity {:.2} to the tag's own crowd (their other hashtags)", m.crowd_similarity)),
+                    ("Crowd", format!(
+                        "similarity {:.2} to the tag's own crowd (their other hashtags)",
+                        // Rounded first, so a tiny negative shows as 0.00, not -0.00.
+                        (m.crowd_similarity * 100.0).round() / 100.0 + 0.0
+                    )),
                     ("Score", format!("{:.0} / 100", m.score)),
                 ] {
                     ui.label(RichText::new(a).strong());

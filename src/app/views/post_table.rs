@@ -133,7 +133,8 @@ impl PostTableView {
                             let t = an
                                 .tag_list(i)
                                 .into_iter()
-                                .filter(|t| !t.starts_with("script:") && !t.starts_with("lang:"))
+                                .filter(|t| !t.starts_with("script:"))
+                                .map(|t| t.strip_prefix("lang:").unwrap_or(t))
                                 .collect::<Vec<_>>()
                                 .join(" ");
                             let text = if an.is_takeover(i) {

@@ -5,13 +5,21 @@
 //! Ctrl+scroll zooms, double-click resets. Posts are binned for the visible range only,
 //! with about 300 bins, so a million posts stay smooth.
 
+use std::sync::Arc;
+use std::sync::mpsc::Receiver;
+
 use egui::{Color32, RichText, Ui};
 use egui_plot::{Bar, BarChart, LineStyle, Plot, PlotBounds, Span, VLine};
+use rayon::prelude::*;
 
+use crate::analysis::Analysis;
 use crate::analysis::timeline::{LADDER_MIN, robust_range};
-use crate::app::filter::{Filter, NO_LABEL};
+use crate::app::filter::{Filter, LabelColumn, NO_LABEL};
+use crate::app::session::SYNC_FILTER_LIMIT;
 use crate::app::views::{PALETTE, parse_color, short_time, thousands};
 use crate::app::{AppCommand, Session, Tab};
+use crate::labels::LabelDef;
+use crate::model::Dataset;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum StackBy {
@@ -22,9 +30,60 @@ pub enum StackBy {
     Nothing,
 }
 
+/// What a [`TimelineIndex`] was built from: the timeline's rows version, the stack mode,
+/// and the labels version (only when stacking by label).
+type IndexKey = (u64, StackBy, u64);
+
+/// Per version of the timeline's rows: their robust time range, whether they are in time
+/// order, and each row's series. Built once per version, on a worker for large datasets,
+/// so panning and zooming only bin the rows in view.
+struct TimelineIndex {
+    key: IndexKey,
+    rows: Arc<Vec<u32>>,
+    lo: i64,
+    hi: i64,
+    in_time_order: bool,
+    names: Vec<String>,
+    colors: Vec<Color32>,
+    /// The series of `rows[k]`.
+    series: Vec<u8>,
+}
+
+fn build_index(
+    ds: &Dataset,
+    an: Option<&Analysis>,
+    label_set: &[LabelDef],
+    label_of: &LabelColumn,
+    rows: Arc<Vec<u32>>,
+    key: IndexKey,
+) -> TimelineIndex {
+    let times: Vec<i64> = rows
+        .par_iter()
+        .map(|&r| ds.created_at[r as usize])
+        .collect();
+    let in_time_order = times.is_sorted();
+    let (lo, hi) = robust_range(&times).unwrap_or((0, 1));
+    let (names, colors, cat) = categories(an, label_set, label_of, key.1, &rows);
+    let last = names.len().saturating_sub(1);
+    let series = rows
+        .par_iter()
+        .map(|&r| cat(r as usize).min(last) as u8)
+        .collect();
+    TimelineIndex {
+        key,
+        rows,
+        lo,
+        hi,
+        in_time_order,
+        names,
+        colors,
+        series,
+    }
+}
+
 /// Binned series for one view of the plot.
 struct Binned {
-    key: (u64, StackBy, i64, i64, i64),
+    key: (IndexKey, i64, i64, i64),
     start_ms: i64,
     bin_ms: i64,
     names: Vec<String>,
@@ -41,8 +100,9 @@ pub struct TimelineView {
     reset_bounds: bool,
     /// The filter (without its time window) last shown, to reset the view when it changes.
     seen_filter: Option<Filter>,
-    /// The robust time range of the rows, per rows_version.
-    range: Option<(u64, i64, i64)>,
+    index: Option<TimelineIndex>,
+    /// An index being built on a worker.
+    pending: Option<(IndexKey, Receiver<TimelineIndex>)>,
 }
 
 const MIN: i64 = 60_000;
@@ -57,12 +117,22 @@ fn bin_for(span_ms: i64) -> i64 {
 }
 
 /// Series names, colours, and each post's series.
-type Categories<'a> = (Vec<String>, Vec<Color32>, Box<dyn Fn(usize) -> usize + 'a>);
+type Categories<'a> = (
+    Vec<String>,
+    Vec<Color32>,
+    Box<dyn Fn(usize) -> usize + Sync + 'a>,
+);
 
 /// Series categories for the stack mode: the biggest few, then "other".
-fn categories<'a>(s: &'a Session, stack: StackBy, rows: &[u32]) -> Categories<'a> {
+fn categories<'a>(
+    an: Option<&'a Analysis>,
+    label_set: &[LabelDef],
+    label_of: &LabelColumn,
+    stack: StackBy,
+    rows: &[u32],
+) -> Categories<'a> {
     let other_name = "other".to_string();
-    match (stack, &s.an) {
+    match (stack, an) {
         (StackBy::Cluster, Some(an)) => {
             let mut counts = vec![0u64; an.clusters.len() + 1];
             for &r in rows {
@@ -136,14 +206,14 @@ fn categories<'a>(s: &'a Session, stack: StackBy, rows: &[u32]) -> Categories<'a
             )
         }
         (StackBy::Label, _) => {
-            let set = &s.labels.set;
+            let set = label_set;
             let mut names: Vec<String> = set.iter().map(|d| d.name.clone()).collect();
             let mut colors: Vec<Color32> = set.iter().map(|d| parse_color(&d.color)).collect();
             names.push("unlabelled".into());
             colors.push(Color32::GRAY);
             let ids: Vec<u32> = set.iter().map(|d| d.id).collect();
             let n = ids.len();
-            let col = s.label_of.clone();
+            let col = label_of.clone();
             (
                 names,
                 colors,
@@ -162,44 +232,93 @@ fn categories<'a>(s: &'a Session, stack: StackBy, rows: &[u32]) -> Categories<'a
 }
 
 impl TimelineView {
-    fn bin(&mut self, s: &Session, rows: &[u32], x0: f64, x1: f64) {
+    /// Makes `self.index` current for `want`: at once for small datasets, else on a worker
+    /// (the plot keeps showing the last index until the new one arrives).
+    fn refresh_index(&mut self, ctx: &egui::Context, s: &Session, want: IndexKey) {
+        if let Some((_, rx)) = &self.pending
+            && let Ok(ix) = rx.try_recv()
+        {
+            self.index = Some(ix);
+            self.pending = None;
+        }
+        if self.index.as_ref().is_some_and(|ix| ix.key == want) {
+            self.pending = None;
+            return;
+        }
+        if self.pending.as_ref().is_some_and(|(k, _)| *k == want) {
+            return;
+        }
+        let rows = s.timeline_rows.clone();
+        if rows.len() <= SYNC_FILTER_LIMIT {
+            let an = s.an.as_deref();
+            self.index = Some(build_index(
+                &s.ds,
+                an,
+                &s.labels.set,
+                &s.label_of,
+                rows,
+                want,
+            ));
+            self.pending = None;
+            return;
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (ds, an, set, label_of) = (
+            s.ds.clone(),
+            s.an.clone(),
+            s.labels.set.clone(),
+            s.label_of.clone(),
+        );
+        let ctx = ctx.clone();
+        rayon::spawn(move || {
+            let ix = build_index(&ds, an.as_deref(), &set, &label_of, rows, want);
+            if tx.send(ix).is_ok() {
+                ctx.request_repaint();
+            }
+        });
+        self.pending = Some((want, rx));
+    }
+
+    fn bin(&mut self, ds: &Dataset, x0: f64, x1: f64) {
+        let Some(ix) = &self.index else { return };
         let lo = (x0 * 1000.0) as i64;
         let hi = (x1 * 1000.0) as i64;
         let bin = bin_for((hi - lo).max(MIN));
         let start = lo.div_euclid(bin) * bin;
         let end = hi.div_euclid(bin) * bin + bin;
-        let key = (
-            s.rows_version
-                .wrapping_mul(31)
-                .wrapping_add(s.labels.version),
-            self.stack,
-            start,
-            end,
-            bin,
-        );
+        let key = (ix.key, start, end, bin);
         if self.binned.as_ref().is_some_and(|b| b.key == key) {
             return;
         }
-        let (names, colors, cat) = categories(s, self.stack, rows);
         let nb = ((end - start) / bin).clamp(1, 5000) as usize;
-        let mut counts = vec![vec![0u32; nb]; names.len()];
-        for &r in rows {
-            let t = s.ds.created_at[r as usize];
+        let mut counts = vec![vec![0u32; nb]; ix.names.len()];
+        // Rows in time order (the usual case) are cut to the visible range first, so
+        // panning a zoomed-in plot costs only the posts in view.
+        let ds_time = |r: u32| ds.created_at[r as usize];
+        let (a, b) = if ix.in_time_order {
+            (
+                ix.rows.partition_point(|&r| ds_time(r) < start),
+                ix.rows.partition_point(|&r| ds_time(r) < end),
+            )
+        } else {
+            (0, ix.rows.len())
+        };
+        for (&r, &c) in ix.rows[a..b].iter().zip(&ix.series[a..b]) {
+            let t = ds_time(r);
             if t < start || t >= end {
                 continue;
             }
             let k = ((t - start) / bin) as usize;
             if k < nb {
-                let c = cat(r as usize).min(names.len() - 1);
-                counts[c][k] += 1;
+                counts[c as usize][k] += 1;
             }
         }
         self.binned = Some(Binned {
             key,
             start_ms: start,
             bin_ms: bin,
-            names,
-            colors,
+            names: ix.names.clone(),
+            colors: ix.colors.clone(),
             counts,
         });
     }
@@ -244,15 +363,23 @@ impl TimelineView {
             self.seen_filter = Some(context);
             self.reset_bounds = true;
         }
-        let (lo, hi) = match self.range {
-            Some((v, lo, hi)) if v == s.rows_version => (lo, hi),
-            _ => {
-                let times: Vec<i64> = rows.iter().map(|&r| s.ds.created_at[r as usize]).collect();
-                let (lo, hi) = robust_range(&times).unwrap_or((0, 1));
-                self.range = Some((s.rows_version, lo, hi));
-                (lo, hi)
-            }
+        let want = (
+            s.timeline_version,
+            self.stack,
+            if self.stack == StackBy::Label {
+                s.labels.version
+            } else {
+                0
+            },
+        );
+        self.refresh_index(ui.ctx(), s, want);
+        let Some(ix) = &self.index else {
+            ui.spinner();
+            return;
         };
+        let (lo, hi) = (ix.lo, ix.hi);
+        // Reset the view only once the index of the new rows is here.
+        let current = ix.key == want;
         let pad = ((hi - lo) / 50).max(MIN);
         let moments: Vec<(usize, &crate::analysis::TakeoverMoment)> =
             s.an.as_ref()
@@ -264,7 +391,7 @@ impl TimelineView {
                         .collect()
                 })
                 .unwrap_or_default();
-        let reset = std::mem::take(&mut self.reset_bounds);
+        let reset = current && std::mem::take(&mut self.reset_bounds);
         let brush_from = self.brush_from;
         let plot = Plot::new("timeline")
             .allow_drag(true)
@@ -295,7 +422,7 @@ impl TimelineView {
             } else {
                 (b.min()[0], b.max()[0])
             };
-            self.bin(s, &rows, x0, x1);
+            self.bin(&s.ds, x0, x1);
             let Some(bn) = &self.binned else { return };
             let width = bn.bin_ms as f64 / 1000.0;
             let mut charts: Vec<BarChart> = Vec::new();
