@@ -282,7 +282,9 @@ fn damaged_files_show_the_error_panel_or_a_partial_load_summary() {
         match &h.state().session {
             Some(s) => {
                 let r = &s.ds.report;
-                assert!(r.balanced(), "{name}: rows in != loaded + rejected");
+                if let Err(e) = r.check_accounting(s.ds.len()) {
+                    panic!("{name}: {e}");
+                }
                 let summary = format!(
                     "{} loaded of {} rows; {} rejected",
                     thousands(r.loaded),

@@ -6,7 +6,9 @@ use derail::time::{TimeParser, format_iso};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(s) = std::str::from_utf8(data) else { return };
+    let Ok(s) = std::str::from_utf8(data) else {
+        return;
+    };
     let p = TimeParser::default();
     if let Some(t) = p.parse(s) {
         let iso = format_iso(t.ms);

@@ -207,6 +207,33 @@ impl LoadReport {
         self.rows_in == self.loaded + self.rejected
     }
 
+    /// Checks the whole accounting of a load that produced `posts` posts: rows in =
+    /// loaded + rejected, loaded = posts, the counts by kind add up, and every detailed
+    /// rejection has a line and a reason. `Err` says what does not hold.
+    pub fn check_accounting(&self, posts: usize) -> Result<(), String> {
+        if !self.balanced() {
+            return Err(format!(
+                "rows in {} != loaded {} + rejected {}",
+                self.rows_in, self.loaded, self.rejected
+            ));
+        }
+        if self.loaded != posts as u64 {
+            return Err(format!("{} loaded but {posts} posts", self.loaded));
+        }
+        let by_kind: u64 = self.rejected_by_kind.values().sum();
+        if by_kind != self.rejected {
+            return Err(format!("{} rejected but {by_kind} by kind", self.rejected));
+        }
+        if let Some(r) = self
+            .rejections
+            .iter()
+            .find(|r| r.line == 0 || r.reason.is_empty())
+        {
+            return Err(format!("a rejection without a line or a reason: {r:?}"));
+        }
+        Ok(())
+    }
+
     pub fn warning(&self, code: &str) -> Option<&Warning> {
         self.warnings.iter().find(|w| w.code == code)
     }
