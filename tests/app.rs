@@ -368,3 +368,43 @@ fn snapshots_of_the_main_screens() {
         }
     }
 }
+
+/// File › Export all posts… with the (scripted) save dialog: the export runs on a worker,
+/// the window keeps drawing, and the file holds every post with derail's columns.
+#[test]
+fn export_from_the_file_menu_runs_in_the_background() {
+    let (dir, path) = copy_to_temp(&sample());
+    let out = dir.path().join("annotated.csv");
+    let dialogs = ScriptedDialogs::new(vec![derail::app::dialogs::DialogOutcome::Picked(
+        out.clone(),
+    )]);
+    let settings = Settings {
+        labeller: "tester".into(),
+        ..Settings::default()
+    };
+    let mut a = DerailApp::new(settings, Arc::new(dialogs));
+    a.config.tags.taggers_dirs.clear();
+    let mut h = harness(a);
+    open_by_path(&mut h, &path);
+    h.get_by_label("File").click();
+    h.run_steps(2);
+    h.get_by_label("Export all posts…").click();
+    h.run_steps(2);
+    wait_idle(&mut h);
+    // The dialog answers on its own thread; then the export runs on another.
+    for _ in 0..500 {
+        if h.state().status.starts_with("Exported") {
+            break;
+        }
+        h.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(
+        h.state().status.starts_with("Exported 16000 rows"),
+        "{}",
+        h.state().status
+    );
+    let mut r = csv::Reader::from_path(&out).unwrap();
+    assert!(r.headers().unwrap().iter().any(|c| c == "derail_takeover"));
+    assert_eq!(r.records().count(), 16_000);
+}

@@ -179,7 +179,11 @@ impl DerailApp {
 
     /// Is loading, analysis or filtering still running?
     pub fn is_busy(&self) -> bool {
-        self.job.is_some() || self.session.as_ref().is_some_and(|s| s.rows_job.is_some())
+        self.job.is_some()
+            || self
+                .session
+                .as_ref()
+                .is_some_and(|s| s.rows_job.is_some() || s.export_job.is_some())
     }
 
     /// Starts loading a file (also used for the CLI path and the sample).
@@ -275,6 +279,9 @@ impl DerailApp {
         }
         if let Some(s) = &mut self.session {
             s.drain_rows();
+            if let Some(m) = s.drain_export() {
+                self.status = m;
+            }
         }
         if let Some(p) = &self.pending_dialog
             && let Ok((kind, outcome)) = p.rx.try_recv()

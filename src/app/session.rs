@@ -41,6 +41,8 @@ pub struct Session {
     /// The rows without the time window (the timeline's context).
     pub timeline_rows: Arc<Vec<u32>>,
     pub rows_job: Option<RowsJob>,
+    /// An export running on a worker; it sends its status message.
+    pub export_job: Option<std::sync::mpsc::Receiver<String>>,
     pub rows_error: Option<String>,
     /// Bumped whenever rows change (views cache on it).
     pub rows_version: u64,
@@ -91,6 +93,7 @@ impl Session {
             rows: Arc::new(Vec::new()),
             timeline_rows: Arc::new(Vec::new()),
             rows_job: None,
+            export_job: None,
             rows_error: None,
             rows_version: 0,
             timeline_version: 0,
@@ -325,7 +328,9 @@ impl Session {
                 }
                 Some(msg)
             }
-            AppCommand::Export(path, scope, neutral) => Some(self.export(&path, scope, neutral)),
+            AppCommand::Export(path, scope, neutral) => {
+                Some(self.start_export(path, scope, neutral, ctx))
+            }
             AppCommand::ImportLabels(path) => {
                 Some(match self.labels.import_annotated(&self.ds, &path) {
                     Ok((n, unmatched)) => {
@@ -400,7 +405,15 @@ impl Session {
         }
     }
 
-    pub fn export(&self, path: &std::path::Path, scope: ExportScope, neutral: bool) -> String {
+    /// Starts an export on a worker (a million rows take about a second); its message
+    /// arrives through `drain_export`.
+    pub fn start_export(
+        &mut self,
+        path: std::path::PathBuf,
+        scope: ExportScope,
+        neutral: bool,
+        ctx: &egui::Context,
+    ) -> String {
         let only = match scope {
             ExportScope::All => None,
             ExportScope::Filter => {
@@ -409,22 +422,52 @@ impl Session {
                 Some(r)
             }
         };
-        let opts = crate::export::ExportOptions {
-            label_details: true,
-            neutralize_formulas: neutral,
-            only,
-        };
-        match crate::export::export_annotated(
-            &self.ds,
-            self.an.as_deref(),
-            Some(&self.labels),
-            path,
-            &opts,
-            &crate::progress::Progress::new(),
-        ) {
-            Ok(s) => format!("Exported {} rows to {}", s.rows, path.display()),
-            Err(e) => format!("Export failed: {e}"),
-        }
+        let (ds, an, labels) = (self.ds.clone(), self.an.clone(), self.labels.snapshot());
+        let (tx, rx) = std::sync::mpsc::channel();
+        let ctx = ctx.clone();
+        let message = format!("Exporting to {}…", path.display());
+        std::thread::spawn(move || {
+            let m = export_message(&ds, an.as_deref(), &labels, &path, only, neutral);
+            if tx.send(m).is_ok() {
+                ctx.request_repaint();
+            }
+        });
+        self.export_job = Some(rx);
+        message
+    }
+
+    /// The message of a finished export, once.
+    pub fn drain_export(&mut self) -> Option<String> {
+        let m = self.export_job.as_ref()?.try_recv().ok()?;
+        self.export_job = None;
+        Some(m)
+    }
+}
+
+/// Writes an annotated CSV; the status message says how it went.
+fn export_message(
+    ds: &crate::model::Dataset,
+    an: Option<&crate::analysis::Analysis>,
+    labels: &crate::labels::Labels,
+    path: &std::path::Path,
+    only: Option<Vec<u32>>,
+    neutral: bool,
+) -> String {
+    let opts = crate::export::ExportOptions {
+        label_details: true,
+        neutralize_formulas: neutral,
+        only,
+    };
+    match crate::export::export_annotated(
+        ds,
+        an,
+        Some(labels),
+        path,
+        &opts,
+        &crate::progress::Progress::new(),
+    ) {
+        Ok(s) => format!("Exported {} rows to {}", s.rows, path.display()),
+        Err(e) => format!("Export failed: {e}"),
     }
 }
 

@@ -116,6 +116,23 @@ pub struct Labels {
     pub version: u64,
 }
 
+impl Labels {
+    /// A read-only copy of the current labels and label set, without the journal or the
+    /// undo history: what a background export reads while labelling goes on.
+    pub fn snapshot(&self) -> Labels {
+        Labels {
+            set: self.set.clone(),
+            entries: self.entries.clone(),
+            undo: Vec::new(),
+            redo: Vec::new(),
+            journal: None,
+            user: self.user.clone(),
+            warnings: Vec::new(),
+            version: self.version,
+        }
+    }
+}
+
 fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
