@@ -131,6 +131,10 @@ impl OverviewView {
                         ui.label(RichText::new(" TAKEN OVER ").color(egui::Color32::WHITE).background_color(egui::Color32::from_rgb(0xc0, 0x39, 0x2b)));
                     } else if let Some(a) = s.an.as_ref().and_then(|a| a.hashtags.iter().find(|x| x.tag == ds.hashtag_names.resolve(h))) {
                         ui.label(RichText::new(&a.status).weak()).on_hover_text(&a.reason);
+                    } else if let Some(an) = &s.an {
+                        let min = an.config.takeover.min_tag_posts;
+                        ui.label(RichText::new("too few posts").weak())
+                            .on_hover_text(format!("Hashtags with fewer than {min} posts, or beyond the {} largest, are not assessed.", an.config.takeover.max_hashtags));
                     } else {
                         ui.label("");
                     }
