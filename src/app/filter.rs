@@ -68,9 +68,11 @@ pub enum Search {
     /// have no case): found by scanning whole runs of text with an ASCII-case-insensitive
     /// matcher, one call per match instead of one per post.
     Literal(aho_corasick::AhoCorasick),
-    /// A regex, or text with non-ASCII case variants (`É`/`é`): Unicode case folding, one
-    /// call per post.
-    Regex(regex::Regex),
+    /// A regex, or text with non-ASCII case variants (`É`/`é`), with Unicode case folding.
+    /// When `runs` is set (no look-around such as `^`, `$` or `\b`, and no empty match),
+    /// a match does not depend on the text around it, so runs of text are scanned as for
+    /// a literal; otherwise the regex is run once per post.
+    Regex { re: regex::Regex, runs: bool },
 }
 
 impl Search {
@@ -78,7 +80,7 @@ impl Search {
     pub fn is_match(&self, s: &str) -> bool {
         match self {
             Search::Literal(ac) => ac.is_match(s),
-            Search::Regex(re) => re.is_match(s),
+            Search::Regex { re, .. } => re.is_match(s),
         }
     }
 }
@@ -102,12 +104,20 @@ pub fn compile_search(f: &Filter) -> Result<Option<Search>, String> {
     } else {
         regex::escape(s)
     };
-    regex::RegexBuilder::new(&pattern)
+    let re = regex::RegexBuilder::new(&pattern)
         .case_insensitive(true)
         .size_limit(1 << 22)
         .build()
-        .map(|re| Some(Search::Regex(re)))
-        .map_err(|e| format!("search pattern: {e}"))
+        .map_err(|e| format!("search pattern: {e}"))?;
+    let runs = regex_syntax::ParserBuilder::new()
+        .case_insensitive(true)
+        .build()
+        .parse(&pattern)
+        .is_ok_and(|hir| {
+            let p = hir.properties();
+            p.look_set().is_empty() && p.minimum_len().is_some_and(|n| n > 0)
+        });
+    Ok(Some(Search::Regex { re, runs }))
 }
 
 /// Posts whose text or author handle the search matches, as a bitmap over posts.
@@ -126,9 +136,18 @@ fn search_hits(ds: &Dataset, search: &Search) -> Vec<bool> {
             let mut hit: Vec<bool> = (lo..hi)
                 .map(|i| author_hit[ds.author[i] as usize])
                 .collect();
+            let in_post = |k: usize| search.is_match(ds.text(lo + k));
             match (search, ds.text.run(lo, hi)) {
                 (Search::Literal(ac), Some((run, offsets))) => {
-                    mark_literal_hits(ac, run, &offsets, &mut hit)
+                    let find = |from: usize| {
+                        ac.find(aho_corasick::Input::new(run).span(from..run.len()))
+                            .map(|m| (m.start(), m.end()))
+                    };
+                    mark_run_hits(run, &offsets, &mut hit, find, in_post)
+                }
+                (Search::Regex { re, runs: true }, Some((run, offsets))) => {
+                    let find = |from: usize| re.find_at(run, from).map(|m| (m.start(), m.end()));
+                    mark_run_hits(run, &offsets, &mut hit, find, in_post)
                 }
                 _ => {
                     for (k, h) in hit.iter_mut().enumerate() {
@@ -143,24 +162,32 @@ fn search_hits(ds: &Dataset, search: &Search) -> Vec<bool> {
 }
 
 /// Marks the posts of a run of texts (`offsets[k]` = where post k's text starts) that
-/// contain a match. A match that runs from one text into the next is not one; the scan
-/// then goes on from the next text's start, so no match inside it is skipped.
-fn mark_literal_hits(ac: &aho_corasick::AhoCorasick, run: &str, offsets: &[u32], hit: &mut [bool]) {
+/// contain a match; `find(from)` gives the next match at or after `from`. After a match
+/// the scan goes on from the next text's start. A match that runs from one text into the
+/// next is not one: that text is checked on its own with `in_post` (a shorter match inside
+/// it may exist), and the scan goes on from the next text, so nothing there is skipped.
+fn mark_run_hits(
+    run: &str,
+    offsets: &[u32],
+    hit: &mut [bool],
+    find: impl Fn(usize) -> Option<(usize, usize)>,
+    in_post: impl Fn(usize) -> bool,
+) {
     let end_of = |k: usize| offsets.get(k + 1).map_or(run.len(), |&o| o as usize);
     let mut from = 0;
     while from < run.len() {
-        let Some(m) = ac.find(aho_corasick::Input::new(run).span(from..run.len())) else {
+        let Some((start, stop)) = find(from) else {
             break;
         };
         // The post holding the match's first byte: the last one starting at or before it.
         let k = offsets
-            .partition_point(|&o| o as usize <= m.start())
+            .partition_point(|&o| o as usize <= start)
             .saturating_sub(1);
         let end = end_of(k);
-        if m.end() <= end {
+        if stop <= end || (!hit[k] && in_post(k)) {
             hit[k] = true;
         }
-        from = end.max(m.start() + 1);
+        from = end.max(start + 1);
     }
 }
 
@@ -356,16 +383,56 @@ mod tests {
                 search: needle.into(),
                 ..Default::default()
             };
-            let Some(Search::Literal(ac)) = compile_search(&f).unwrap() else {
+            let Some(search) = compile_search(&f).unwrap() else {
+                panic!("{needle} should compile");
+            };
+            let Search::Literal(ac) = &search else {
                 panic!("{needle} should be a literal search");
             };
             let mut hit = vec![false; texts.len()];
-            mark_literal_hits(&ac, &run, &offsets, &mut hit);
+            let find = |from: usize| {
+                ac.find(aho_corasick::Input::new(&run).span(from..run.len()))
+                    .map(|m| (m.start(), m.end()))
+            };
+            mark_run_hits(&run, &offsets, &mut hit, find, |k| {
+                search.is_match(texts[k])
+            });
             let expected: Vec<bool> = texts
                 .iter()
                 .map(|t| t.to_ascii_lowercase().contains(needle))
                 .collect();
             assert_eq!(hit, expected, "{needle}");
+        }
+        // Regexes without look-around scan runs too, and agree with a per-post match even
+        // when the leftmost match in the run straddles two texts ("a.*b" over "ab" + "b").
+        for pattern in ["a.*b", "b+a", "ab|ba", "x+a?b", "(?:ab){2}", "[ab]{3}"] {
+            let f = Filter {
+                search: pattern.into(),
+                regex: true,
+                ..Default::default()
+            };
+            let Some(Search::Regex { re, runs: true }) = compile_search(&f).unwrap() else {
+                panic!("{pattern} should scan runs");
+            };
+            let mut hit = vec![false; texts.len()];
+            let find = |from: usize| re.find_at(&run, from).map(|m| (m.start(), m.end()));
+            mark_run_hits(&run, &offsets, &mut hit, find, |k| re.is_match(texts[k]));
+            let expected: Vec<bool> = texts.iter().map(|t| re.is_match(t)).collect();
+            assert_eq!(hit, expected, "{pattern}");
+        }
+        for pattern in ["^ab", "b$", r"\bab", "a*"] {
+            let f = Filter {
+                search: pattern.into(),
+                regex: true,
+                ..Default::default()
+            };
+            assert!(
+                matches!(
+                    compile_search(&f).unwrap(),
+                    Some(Search::Regex { runs: false, .. })
+                ),
+                "{pattern} must be matched per post"
+            );
         }
         // Caseless scripts take the fast path; Latin letters with non-ASCII case do not.
         let f = |s: &str| Filter {
@@ -378,7 +445,7 @@ mod tests {
         ));
         assert!(matches!(
             compile_search(&f("É")).unwrap(),
-            Some(Search::Regex(_))
+            Some(Search::Regex { runs: true, .. })
         ));
         assert!(
             compile_search(&f("CAFÉ"))
