@@ -74,6 +74,21 @@ pub fn s<'b>(v: &'b OptStr<'_>) -> &'b str {
 }
 
 /// Recognises the format of one JSON value.
+/// Why a post's `created_at` could not be used: missing (absent or empty) or unreadable.
+/// `noun` and `id` name the post in the message (`tweet 123`, `status 456`).
+pub fn timestamp_rejection(value: Option<&str>, noun: &str, id: &str) -> (RejectKind, String) {
+    match value {
+        None | Some("") => (
+            RejectKind::MissingTimestamp,
+            format!("{noun} has no created_at ({noun} {id})"),
+        ),
+        Some(v) => (
+            RejectKind::BadTimestamp,
+            format!("unreadable created_at {v:?} ({noun} {id})"),
+        ),
+    }
+}
+
 pub fn classify(v: &Value) -> Option<Format> {
     let o = v.as_object()?;
     let has = |k: &str| o.contains_key(k);

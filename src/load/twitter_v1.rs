@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use serde::Deserialize;
 
 use crate::load::builder::{ChunkBuilder, PostRecord};
-use crate::load::json::{FlexId, JsonContext, OptStr, s};
+use crate::load::json::{FlexId, JsonContext, OptStr, s, timestamp_rejection};
 use crate::load::report::RejectKind;
 use crate::model::{METRIC_NONE, Metrics, PostKind};
 use crate::text;
@@ -169,23 +169,8 @@ fn convert(st: &Status<'_>, line: u64, ctx: &JsonContext, out: &mut ChunkBuilder
         .as_deref()
         .and_then(|c| ctx.time_parser.parse(c))
     else {
-        let (kind, reason) = match st.created_at.as_deref() {
-            None | Some("") => (
-                RejectKind::MissingTimestamp,
-                "status has no created_at".to_string(),
-            ),
-            Some(v) => (
-                RejectKind::BadTimestamp,
-                format!("unreadable created_at {v:?}"),
-            ),
-        };
-        out.reject(
-            line,
-            Some("created_at"),
-            kind,
-            format!("{reason} (status {id})"),
-            None,
-        );
+        let (kind, reason) = timestamp_rejection(st.created_at.as_deref(), "status", id);
+        out.reject(line, Some("created_at"), kind, reason, None);
         return;
     };
     let user = st.user.as_ref();

@@ -10,7 +10,7 @@ use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
 use crate::load::builder::{ChunkBuilder, PostRecord};
-use crate::load::json::{JsonContext, OptStr, s};
+use crate::load::json::{JsonContext, OptStr, s, timestamp_rejection};
 use crate::load::report::RejectKind;
 use crate::model::{Metrics, PostKind};
 use crate::text;
@@ -190,23 +190,8 @@ fn convert(
         .as_deref()
         .and_then(|c| ctx.time_parser.parse(c))
     else {
-        let (kind, reason) = match t.created_at.as_deref() {
-            None | Some("") => (
-                RejectKind::MissingTimestamp,
-                "tweet has no created_at".to_string(),
-            ),
-            Some(v) => (
-                RejectKind::BadTimestamp,
-                format!("unreadable created_at {v:?}"),
-            ),
-        };
-        out.reject(
-            line,
-            Some("created_at"),
-            kind,
-            format!("{reason} (tweet {})", s(&t.id)),
-            None,
-        );
+        let (kind, reason) = timestamp_rejection(t.created_at.as_deref(), "tweet", s(&t.id));
+        out.reject(line, Some("created_at"), kind, reason, None);
         return;
     };
     let author_id = s(&t.author_id);
