@@ -121,7 +121,11 @@ impl ChunkBuilder {
         self.author.push(a);
 
         let lang = text::fast_trim(&rec.lang);
-        let l = self.langs.intern(lang);
+        // Runs of posts share a language: try the previous one before hashing.
+        let l = match self.lang.last() {
+            Some(&prev) if self.langs.resolve(prev as u32) == lang => prev as u32,
+            _ => self.langs.intern(lang),
+        };
         self.lang.push(l.min(u16::MAX as u32) as u16);
         self.kind.push(rec.kind);
 

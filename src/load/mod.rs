@@ -528,7 +528,8 @@ const MAX_RECORD_BYTES: usize = 256 << 20;
 struct ScannedBlock {
     bytes: Vec<u8>,
     base: u64,
-    first_line: u64,
+    /// 1-based line of each segment's first byte.
+    first_lines: Vec<u64>,
     segments: Vec<csv_format::Segment>,
 }
 
@@ -584,14 +585,21 @@ impl BlockSource<'_> {
                 continue;
             }
             let base = reader.offset;
-            let first_line = self.line;
             let bytes = reader.take_block(used);
-            self.line += memchr::memchr_iter(b'\n', &bytes).count() as u64;
+            // Line of each segment's first byte (segments cover the block end to end).
+            let mut first_lines = Vec::with_capacity(segments.len());
+            let mut pos = 0;
+            for s in &segments {
+                self.line += memchr::memchr_iter(b'\n', &bytes[pos..s.start]).count() as u64;
+                first_lines.push(self.line);
+                pos = s.start;
+            }
+            self.line += memchr::memchr_iter(b'\n', &bytes[pos..]).count() as u64;
             return (
                 Some(ScannedBlock {
                     bytes,
                     base,
-                    first_line,
+                    first_lines,
                     segments,
                 }),
                 rejects,
@@ -764,7 +772,9 @@ fn load_csv(
         reader.consume(header_seg.end);
     }
     progress.begin("Loading", builder.report.bytes);
-    let seg_target = (opts.block_bytes / 4).max(64 << 10);
+    // Segments of 1 MB: small enough that both cores stay busy to the end of each
+    // block, large enough that merging chunk-local interners stays cheap.
+    let seg_target = (opts.block_bytes / 16).max(64 << 10);
     // A pipeline: while one block is parsed (in parallel), the reader reads and scans the
     // next one and the builder appends the previous one's chunks.
     let mut reading = BlockSource {
@@ -778,7 +788,7 @@ fn load_csv(
     while let Some(b) = cur {
         let t_par = Instant::now();
         let (part, ((next, next_rejects), ())) = rayon::join(
-            || csv_format::parse_block(&b.bytes, b.base, b.first_line, &b.segments, &ctx),
+            || csv_format::parse_block(&b.bytes, b.base, &b.first_lines, &b.segments, &ctx),
             || {
                 rayon::join(
                     || reading.next(reader),

@@ -3,32 +3,38 @@
 //! These are written by hand because they are small and their memory layout matters:
 //! 10M posts must fit on a 16 GB laptop, so every per-post cost is counted in bytes.
 
-use serde::{Deserialize, Serialize};
-
 /// Interns strings into dense `u32` indices. Index order is first-seen order.
 ///
-/// Each string is stored once; the lookup table holds only indices (hashbrown's
-/// `HashTable`), which halves the memory of a `HashMap<Box<str>, u32>`.
-#[derive(Default, Clone, Serialize, Deserialize)]
+/// Each string is stored once, back to back in one arena, so interning a new string costs
+/// no allocation of its own (a load interns hundreds of thousands of author keys and
+/// handles per chunk); the lookup table holds only indices (hashbrown's `HashTable`).
+#[derive(Default, Clone)]
 pub struct Interner {
-    values: Vec<Box<str>>,
-    #[serde(skip)]
+    arena: String,
+    /// End offset in `arena` of each value; value `i` starts where `i - 1` ends.
+    ends: Vec<usize>,
     lookup: hashbrown::HashTable<u32>,
 }
 
 impl std::fmt::Debug for Interner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Interner")
-            .field("len", &self.values.len())
+            .field("len", &self.ends.len())
             .finish()
     }
 }
 
-/// xxh3: fast on short strings and well mixed in every bit (hashbrown uses the top bits
-/// as tags, where FxHash of similar short strings collides).
+/// FxHash: the cheapest hash for the short strings interned here (ids, handles, tags).
 fn str_hash(s: &str) -> u64 {
     use std::hash::{BuildHasher, BuildHasherDefault};
     BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(s)
+}
+
+/// Value `i` of an arena.
+#[inline]
+fn arena_value<'a>(arena: &'a str, ends: &[usize], i: usize) -> &'a str {
+    let start = if i == 0 { 0 } else { ends[i - 1] };
+    &arena[start..ends[i]]
 }
 
 impl Interner {
@@ -38,7 +44,8 @@ impl Interner {
 
     pub fn with_capacity(n: usize) -> Self {
         Self {
-            values: Vec::with_capacity(n),
+            arena: String::with_capacity(n * 8),
+            ends: Vec::with_capacity(n),
             lookup: hashbrown::HashTable::with_capacity(n),
         }
     }
@@ -46,56 +53,64 @@ impl Interner {
     /// Returns the index of `s`, adding it if it is new.
     pub fn intern(&mut self, s: &str) -> u32 {
         let h = str_hash(s);
-        let values = &self.values;
-        if let Some(&i) = self.lookup.find(h, |&i| &*values[i as usize] == s) {
+        let (arena, ends) = (&self.arena, &self.ends);
+        if let Some(&i) = self
+            .lookup
+            .find(h, |&i| arena_value(arena, ends, i as usize) == s)
+        {
             return i;
         }
-        let i = self.values.len() as u32;
-        self.values.push(s.into());
-        let values = &self.values;
+        let i = self.ends.len() as u32;
+        self.arena.push_str(s);
+        self.ends.push(self.arena.len());
+        let (arena, ends) = (&self.arena, &self.ends);
         self.lookup
-            .insert_unique(h, i, |&j| str_hash(&values[j as usize]));
+            .insert_unique(h, i, |&j| str_hash(arena_value(arena, ends, j as usize)));
         i
     }
 
     pub fn get(&self, s: &str) -> Option<u32> {
-        let values = &self.values;
+        let (arena, ends) = (&self.arena, &self.ends);
         self.lookup
-            .find(str_hash(s), |&i| &*values[i as usize] == s)
+            .find(str_hash(s), |&i| arena_value(arena, ends, i as usize) == s)
             .copied()
     }
 
     pub fn resolve(&self, i: u32) -> &str {
-        self.values.get(i as usize).map(|s| &**s).unwrap_or("")
+        let i = i as usize;
+        if i < self.ends.len() {
+            arena_value(&self.arena, &self.ends, i)
+        } else {
+            ""
+        }
+    }
+
+    /// The length in bytes of value `i` (0 for an unknown index).
+    #[inline]
+    pub fn get_len(&self, i: u32) -> usize {
+        let i = i as usize;
+        match i {
+            0 => self.ends.first().copied().unwrap_or(0),
+            _ if i < self.ends.len() => self.ends[i] - self.ends[i - 1],
+            _ => 0,
+        }
     }
 
     pub fn len(&self) -> usize {
-        self.values.len()
+        self.ends.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.values.is_empty()
+        self.ends.is_empty()
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &str> {
-        self.values.iter().map(|s| &**s)
-    }
-
-    /// Rebuilds the lookup table after deserialisation.
-    pub fn rebuild_lookup(&mut self) {
-        let mut t = hashbrown::HashTable::with_capacity(self.values.len());
-        for (i, v) in self.values.iter().enumerate() {
-            let values = &self.values;
-            t.insert_unique(str_hash(v), i as u32, |&j| str_hash(&values[j as usize]));
-        }
-        self.lookup = t;
+        (0..self.ends.len()).map(|i| arena_value(&self.arena, &self.ends, i))
     }
 
     /// Heap bytes used, roughly.
     pub fn heap_bytes(&self) -> usize {
-        self.values.iter().map(|s| s.len()).sum::<usize>()
-            + self.values.capacity() * 16
-            + self.lookup.capacity() * 5
+        self.arena.capacity() + self.ends.capacity() * 8 + self.lookup.capacity() * 5
     }
 }
 

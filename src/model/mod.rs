@@ -272,7 +272,7 @@ impl Authors {
             return;
         }
         if let Some(&slot) = self.handle_of.get(i as usize)
-            && self.handles.resolve(slot).is_empty()
+            && self.handles.get_len(slot) == 0
         {
             let h = self.handles.intern(handle);
             self.handle_of[i as usize] = h;
