@@ -3,7 +3,7 @@
 //! box, and the time of a search over all posts.
 //!
 //! ```sh
-//! cargo test --release --test ui_speed -- --ignored --nocapture
+//! cargo test --release --test ui_speed -- --ignored --nocapture --test-threads=1
 //! DERAIL_UI_BENCH_POSTS=200000 cargo test --test ui_speed -- --ignored --nocapture
 //! ```
 //!
@@ -13,11 +13,15 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use derail::analysis::{Analysis, AnalysisConfig, analyze};
 use derail::app::dialogs::ScriptedDialogs;
-use derail::app::filter::{Filter, Sort, compute_row_sets};
+use derail::app::filter::{Filter, NO_LABEL, Sort, compute_row_sets};
 use derail::app::{DerailApp, Settings};
 use derail::generate::writers::{OutFormat, write};
 use derail::generate::{GenConfig, Scenario, generate};
+use derail::load::{LoadOptions, load_path};
+use derail::model::Dataset;
+use derail::progress::Progress;
 use egui::{Event, MouseWheelUnit, Pos2, Vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -198,12 +202,18 @@ fn frame_times_with_a_million_posts() {
 
     // The search itself, as the worker runs it, over all posts.
     let s = h.state().session.as_ref().unwrap();
-    let (ds, an) = (s.ds.clone(), s.an.clone());
-    let labels = s.label_of.clone();
+    search_times(&s.ds, s.an.as_deref(), &s.label_of);
+}
+
+/// The searches of the worker, over all posts, best of 5 each.
+fn search_times(ds: &Dataset, an: Option<&Analysis>, labels: &[u32]) {
+    let posts = ds.len();
     for (what, search, regex) in [
         ("substring 'fancam'", "fancam", false),
         ("substring 'the'", "the", false),
+        ("substring 'é'", "é", false),
         ("regex 'bit(coin)?s?'", "bit(coin)?s?", true),
+        ("regex '\\bthe\\b'", "\\bthe\\b", true),
     ] {
         let f = Filter {
             search: search.into(),
@@ -214,8 +224,7 @@ fn frame_times_with_a_million_posts() {
         let mut hits = 0;
         for _ in 0..5 {
             let t = Instant::now();
-            let (rows, _) =
-                compute_row_sets(&ds, an.as_deref(), &labels, &f, Sort::default()).unwrap();
+            let (rows, _) = compute_row_sets(ds, an, labels, &f, Sort::default()).unwrap();
             best = best.min(t.elapsed());
             hits = rows.len();
         }
@@ -224,4 +233,24 @@ fn frame_times_with_a_million_posts() {
             best.as_secs_f64() * 1e3
         );
     }
+}
+
+/// The search times alone, without the window: quicker to run while working on search.
+#[test]
+#[ignore = "benchmark: cargo test --release --test ui_speed -- --ignored --nocapture"]
+fn search_times_with_a_million_posts() {
+    let n: usize = std::env::var("DERAIL_UI_BENCH_POSTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bench.csv");
+    let (posts, authors, _) = generate(&GenConfig::new(Scenario::Mixed, n, 42));
+    write(&posts, &authors, OutFormat::Csv, &path).unwrap();
+    drop((posts, authors));
+    let progress = Progress::new();
+    let ds = load_path(&path, &LoadOptions::default(), &progress).unwrap();
+    let an = analyze(&ds, &AnalysisConfig::default(), &progress).unwrap();
+    let labels = vec![NO_LABEL; ds.len()];
+    search_times(&ds, Some(&an), &labels);
 }

@@ -66,20 +66,33 @@ pub const NO_LABEL: u32 = u32::MAX;
 pub enum Search {
     /// Text whose only case variants are ASCII ones (most searches; Hangul, kana and Han
     /// have no case): found by scanning whole runs of text with an ASCII-case-insensitive
-    /// matcher, one call per match instead of one per post.
-    Literal(aho_corasick::AhoCorasick),
+    /// matcher (the escaped text as a `(?i-u)` regex, whose literal prefilter makes each
+    /// call cheap even when a third of all posts match), one call per match instead of
+    /// one per post.
+    Literal(regex::Regex),
     /// A regex, or text with non-ASCII case variants (`É`/`é`), with Unicode case folding.
-    /// When `runs` is set (no look-around such as `^`, `$` or `\b`, and no empty match),
-    /// a match does not depend on the text around it, so runs of text are scanned as for
-    /// a literal; otherwise the regex is run once per post.
-    Regex { re: regex::Regex, runs: bool },
+    Regex { re: regex::Regex, runs: RunScan },
+}
+
+/// How a regex search goes over runs of texts (see [`mark_run_hits`]).
+#[derive(Debug)]
+pub enum RunScan {
+    /// No look-around (`^`, `$`, `\b`) and no empty match: a match does not depend on
+    /// the text around it, so a match found in a run is a match of its post.
+    Exact,
+    /// With look-around, the regex without its assertions matches a superset of posts:
+    /// runs are scanned with it, and only the posts it finds are checked with the regex.
+    Candidates(regex::Regex),
+    /// The regex is run once per post (it can match the empty string even without its
+    /// assertions, so it would find every post anyway).
+    PerPost,
 }
 
 impl Search {
     /// Whether one string matches.
     pub fn is_match(&self, s: &str) -> bool {
         match self {
-            Search::Literal(ac) => ac.is_match(s),
+            Search::Literal(re) => re.is_match(s),
             Search::Regex { re, .. } => re.is_match(s),
         }
     }
@@ -93,10 +106,10 @@ pub fn compile_search(f: &Filter) -> Result<Option<Search>, String> {
     }
     let caseless = |c: char| c.is_ascii() || (c.to_lowercase().eq([c]) && c.to_uppercase().eq([c]));
     if !f.regex && s.chars().all(caseless) {
-        return aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build([s])
-            .map(|ac| Some(Search::Literal(ac)))
+        return regex::RegexBuilder::new(&format!("(?i-u:{})", regex::escape(s)))
+            .size_limit(1 << 24)
+            .build()
+            .map(|re| Some(Search::Literal(re)))
             .map_err(|e| format!("search: {e}"));
     }
     let pattern = if f.regex {
@@ -109,16 +122,56 @@ pub fn compile_search(f: &Filter) -> Result<Option<Search>, String> {
         .size_limit(1 << 22)
         .build()
         .map_err(|e| format!("search pattern: {e}"))?;
-    let runs = regex_syntax::ParserBuilder::new()
+    let hir = regex_syntax::ParserBuilder::new()
         .case_insensitive(true)
         .build()
         .parse(&pattern)
-        .is_ok_and(|hir| {
-            let p = hir.properties();
-            p.look_set().is_empty() && p.minimum_len().is_some_and(|n| n > 0)
-        });
+        .ok();
+    let runs = match hir {
+        Some(hir) if hir.properties().look_set().is_empty() => {
+            if hir.properties().minimum_len().is_some_and(|n| n > 0) {
+                RunScan::Exact
+            } else {
+                RunScan::PerPost
+            }
+        }
+        Some(hir) => {
+            let relaxed = without_look_around(&hir);
+            match relaxed.properties().minimum_len() {
+                Some(n) if n > 0 => regex::RegexBuilder::new(&relaxed.to_string())
+                    .size_limit(1 << 22)
+                    .build()
+                    .map_or(RunScan::PerPost, RunScan::Candidates),
+                _ => RunScan::PerPost,
+            }
+        }
+        None => RunScan::PerPost,
+    };
     Ok(Some(Search::Regex { re, runs }))
 }
+
+/// The regex with every look-around assertion (`^`, `$`, `\b`, ...) replaced by the empty
+/// match: it matches wherever the original does, and maybe elsewhere.
+fn without_look_around(h: &regex_syntax::hir::Hir) -> regex_syntax::hir::Hir {
+    use regex_syntax::hir::{Capture, Hir, HirKind, Repetition};
+    match h.kind() {
+        HirKind::Look(_) => Hir::empty(),
+        HirKind::Repetition(r) => Hir::repetition(Repetition {
+            sub: Box::new(without_look_around(&r.sub)),
+            ..r.clone()
+        }),
+        HirKind::Capture(c) => Hir::capture(Capture {
+            sub: Box::new(without_look_around(&c.sub)),
+            ..c.clone()
+        }),
+        HirKind::Concat(v) => Hir::concat(v.iter().map(without_look_around).collect()),
+        HirKind::Alternation(v) => Hir::alternation(v.iter().map(without_look_around).collect()),
+        _ => h.clone(),
+    }
+}
+
+/// The next match in a run of texts at or after a byte offset, as a byte range.
+type FindIn<'a> = dyn Fn(&str, usize) -> Option<(usize, usize)> + 'a;
 
 /// Posts whose text or author handle the search matches, as a bitmap over posts.
 fn search_hits(ds: &Dataset, search: &Search) -> Vec<bool> {
@@ -136,20 +189,46 @@ fn search_hits(ds: &Dataset, search: &Search) -> Vec<bool> {
             let mut hit: Vec<bool> = (lo..hi)
                 .map(|i| author_hit[ds.author[i] as usize])
                 .collect();
-            let in_post = |k: usize| search.is_match(ds.text(lo + k));
-            match (search, ds.text.run(lo, hi)) {
-                (Search::Literal(ac), Some((run, offsets))) => {
-                    let find = |from: usize| {
-                        ac.find(aho_corasick::Input::new(run).span(from..run.len()))
-                            .map(|m| (m.start(), m.end()))
-                    };
-                    mark_run_hits(run, &offsets, &mut hit, find, in_post)
+            let mut scan_runs = |find: &FindIn<'_>| {
+                ds.text.for_each_run(lo, hi, |first, run, offsets| {
+                    let at = first - lo;
+                    let hit = &mut hit[at..at + offsets.len()];
+                    let in_post = |k: usize| search.is_match(ds.text(first + k));
+                    mark_run_hits(run, offsets, hit, |from| find(run, from), in_post);
+                })
+            };
+            match search {
+                Search::Literal(re) => {
+                    scan_runs(&|run, from| re.find_at(run, from).map(|m| (m.start(), m.end())))
                 }
-                (Search::Regex { re, runs: true }, Some((run, offsets))) => {
-                    let find = |from: usize| re.find_at(run, from).map(|m| (m.start(), m.end()));
-                    mark_run_hits(run, &offsets, &mut hit, find, in_post)
+                Search::Regex {
+                    re,
+                    runs: RunScan::Exact,
+                } => scan_runs(&|run, from| re.find_at(run, from).map(|m| (m.start(), m.end()))),
+                Search::Regex {
+                    re,
+                    runs: RunScan::Candidates(relaxed),
+                } => {
+                    // Candidates are marked separately: an author hit needs no check.
+                    let mut candidate = vec![false; hi - lo];
+                    ds.text.for_each_run(lo, hi, |first, run, offsets| {
+                        let at = first - lo;
+                        mark_run_hits(
+                            run,
+                            offsets,
+                            &mut candidate[at..at + offsets.len()],
+                            |from| relaxed.find_at(run, from).map(|m| (m.start(), m.end())),
+                            |k| relaxed.is_match(ds.text(first + k)),
+                        );
+                    });
+                    for (k, h) in hit.iter_mut().enumerate() {
+                        *h = *h || (candidate[k] && re.is_match(ds.text(lo + k)));
+                    }
                 }
-                _ => {
+                Search::Regex {
+                    runs: RunScan::PerPost,
+                    ..
+                } => {
                     for (k, h) in hit.iter_mut().enumerate() {
                         *h = *h || search.is_match(ds.text(lo + k));
                     }
@@ -175,14 +254,17 @@ fn mark_run_hits(
 ) {
     let end_of = |k: usize| offsets.get(k + 1).map_or(run.len(), |&o| o as usize);
     let mut from = 0;
+    // The post holding `from`: matches come in order, so it only moves forward.
+    let mut k = 0;
     while from < run.len() {
         let Some((start, stop)) = find(from) else {
             break;
         };
-        // The post holding the match's first byte: the last one starting at or before it.
-        let k = offsets
-            .partition_point(|&o| o as usize <= start)
-            .saturating_sub(1);
+        // The post holding the match's first byte: the last one starting at or before it
+        // (empty texts share their offset with the next post).
+        while k + 1 < offsets.len() && offsets[k + 1] as usize <= start {
+            k += 1;
+        }
         let end = end_of(k);
         if stop <= end || (!hit[k] && in_post(k)) {
             hit[k] = true;
@@ -263,6 +345,20 @@ pub fn compute_rows(
         }
         true
     };
+    if sort.key == SortKey::Time {
+        // Filtering the posts in time order keeps that order: no sort needed.
+        let mut rows: Vec<u32> = ds
+            .time_order()
+            .par_iter()
+            .with_min_len(4096)
+            .copied()
+            .filter(|&i| keep(i as usize))
+            .collect();
+        if sort.descending {
+            rows.reverse();
+        }
+        return Ok(rows);
+    }
     let mut rows: Vec<u32> = (0..n as u32)
         .into_par_iter()
         .with_min_len(4096)
@@ -346,6 +442,96 @@ pub fn sort_rows(
 mod tests {
     use super::*;
 
+    /// Over a dataset stored in many chunks, every kind of search finds exactly the posts
+    /// whose text or handle matches on its own, and rows come in time order.
+    #[test]
+    fn search_over_chunks_matches_per_post_search() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        let words = [
+            "the",
+            "The",
+            "xthe",
+            "theme",
+            "ab",
+            "é",
+            "É",
+            "café",
+            "직캠",
+            "ファン",
+            "bitcoins",
+            "a.b",
+            "🎉",
+            "",
+            "THE",
+            "th",
+            "e",
+        ];
+        let mut csv = String::from("id,created_at,author,text\n");
+        for i in 0..20_000 {
+            let text: Vec<&str> = (0..rng.random_range(0..6))
+                .map(|_| words[rng.random_range(0..words.len())])
+                .collect();
+            let t = 1_600_000_000 + rng.random_range(0..100_000);
+            let author = ["ann", "theo", "bob", "zoé"][rng.random_range(0..4)];
+            csv.push_str(&format!(
+                "{i},{t},{author},\"{}\"\n",
+                text.join(if rng.random_bool(0.5) { " " } else { "" })
+            ));
+        }
+        let opts = crate::load::LoadOptions {
+            block_bytes: 4096,
+            ..Default::default()
+        };
+        let progress = crate::progress::Progress::new();
+        let ds = crate::load::load_bytes(csv.as_bytes(), "s.csv", &opts, &progress).unwrap();
+        assert_eq!(ds.len(), 20_000);
+        assert!(
+            ds.text.chunk_count() > 4,
+            "the test needs several chunks, not {}",
+            ds.text.chunk_count()
+        );
+        let by_time: Vec<i64> = ds
+            .time_order()
+            .iter()
+            .map(|&i| ds.created_at[i as usize])
+            .collect();
+        assert!(by_time.is_sorted());
+        for (search, regex) in [
+            ("the", false),
+            ("THE", false),
+            ("é", false),
+            ("直캠", false),
+            ("직캠", false),
+            ("a.b", false),
+            ("theo", false),
+            (r"\bthe\b", true),
+            (r"^the", true),
+            (r"e$", true),
+            (r"the|é", true),
+            (r"b(itcoin)?s?", true),
+            (r"(?:^|\s)th", true),
+            ("x*", true),
+        ] {
+            let f = Filter {
+                search: search.into(),
+                regex,
+                ..Filter::default()
+            };
+            let compiled = compile_search(&f).unwrap().unwrap();
+            let hits = search_hits(&ds, &compiled);
+            for (i, &hit) in hits.iter().enumerate() {
+                let expected = compiled.is_match(ds.text(i)) || compiled.is_match(ds.handle(i));
+                assert_eq!(hit, expected, "{search:?} on post {i}: {:?}", ds.text(i));
+            }
+            let rows = compute_rows(&ds, None, &[], &f, Sort::default()).unwrap();
+            assert_eq!(rows.len(), hits.iter().filter(|h| **h).count());
+            assert!(rows.windows(2).all(
+                |w| (ds.created_at[w[0] as usize], w[0]) < (ds.created_at[w[1] as usize], w[1])
+            ));
+        }
+    }
+
     #[test]
     fn bad_regex_is_an_error_not_a_panic() {
         let f = Filter {
@@ -386,14 +572,11 @@ mod tests {
             let Some(search) = compile_search(&f).unwrap() else {
                 panic!("{needle} should compile");
             };
-            let Search::Literal(ac) = &search else {
+            let Search::Literal(re) = &search else {
                 panic!("{needle} should be a literal search");
             };
             let mut hit = vec![false; texts.len()];
-            let find = |from: usize| {
-                ac.find(aho_corasick::Input::new(&run).span(from..run.len()))
-                    .map(|m| (m.start(), m.end()))
-            };
+            let find = |from: usize| re.find_at(&run, from).map(|m| (m.start(), m.end()));
             mark_run_hits(&run, &offsets, &mut hit, find, |k| {
                 search.is_match(texts[k])
             });
@@ -411,7 +594,11 @@ mod tests {
                 regex: true,
                 ..Default::default()
             };
-            let Some(Search::Regex { re, runs: true }) = compile_search(&f).unwrap() else {
+            let Some(Search::Regex {
+                re,
+                runs: RunScan::Exact,
+            }) = compile_search(&f).unwrap()
+            else {
                 panic!("{pattern} should scan runs");
             };
             let mut hit = vec![false; texts.len()];
@@ -420,32 +607,57 @@ mod tests {
             let expected: Vec<bool> = texts.iter().map(|t| re.is_match(t)).collect();
             assert_eq!(hit, expected, "{pattern}");
         }
-        for pattern in ["^ab", "b$", r"\bab", "a*"] {
+        // Look-around: runs are scanned without the assertions, then candidates checked.
+        for pattern in ["^ab", "b$", r"\bab", r"\bb\b", r"(?:^|x)a", "a*"] {
             let f = Filter {
                 search: pattern.into(),
                 regex: true,
                 ..Default::default()
             };
-            assert!(
-                matches!(
-                    compile_search(&f).unwrap(),
-                    Some(Search::Regex { runs: false, .. })
-                ),
-                "{pattern} must be matched per post"
-            );
+            let search = compile_search(&f).unwrap().unwrap();
+            let Search::Regex { re, runs } = &search else {
+                panic!("{pattern} is a regex");
+            };
+            match runs {
+                RunScan::Candidates(relaxed) => {
+                    let mut hit = vec![false; texts.len()];
+                    let find =
+                        |from: usize| relaxed.find_at(&run, from).map(|m| (m.start(), m.end()));
+                    mark_run_hits(&run, &offsets, &mut hit, find, |k| {
+                        relaxed.is_match(texts[k])
+                    });
+                    for (k, t) in texts.iter().enumerate() {
+                        // Every real match is a candidate.
+                        assert!(hit[k] || !re.is_match(t), "{pattern} missed {t:?}");
+                    }
+                }
+                RunScan::PerPost => assert_eq!(pattern, "a*", "{pattern} should scan runs"),
+                RunScan::Exact => panic!("{pattern} has look-around"),
+            }
         }
         // Caseless scripts take the fast path; Latin letters with non-ASCII case do not.
         let f = |s: &str| Filter {
             search: s.into(),
             ..Default::default()
         };
-        assert!(matches!(
-            compile_search(&f("직캠 ファン")).unwrap(),
-            Some(Search::Literal(_))
-        ));
+        let korean = compile_search(&f("직캠 ファン")).unwrap();
+        assert!(matches!(korean, Some(Search::Literal(_))));
+        let korean = korean.unwrap();
+        assert!(korean.is_match("오늘 직캠 ファン 🎉"));
+        assert!(!korean.is_match("직캠ファン"));
+        // A literal is literal: regex syntax in it means itself, and only ASCII case
+        // folds (no Kelvin sign for k, no long s for s).
+        let dots = compile_search(&f("a.b (x")).unwrap().unwrap();
+        assert!(dots.is_match("A.B (X"));
+        assert!(!dots.is_match("axb (x"));
+        let ks = compile_search(&f("ks")).unwrap().unwrap();
+        assert!(ks.is_match("KS") && !ks.is_match("\u{212A}\u{17F}"));
         assert!(matches!(
             compile_search(&f("É")).unwrap(),
-            Some(Search::Regex { runs: true, .. })
+            Some(Search::Regex {
+                runs: RunScan::Exact,
+                ..
+            })
         ));
         assert!(
             compile_search(&f("CAFÉ"))

@@ -142,6 +142,8 @@ pub fn start_load(
         };
         p.begin("Indexing posts", 0);
         let keys = Arc::new(key_index(&ds));
+        // The post table's default order, sorted here so the UI thread never does.
+        ds.time_order();
         send(
             &tx,
             &ctx,

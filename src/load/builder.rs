@@ -306,6 +306,7 @@ impl DatasetBuilder {
             raw_start: Vec::new(),
             raw_len: Vec::new(),
             id_occurrence: Vec::new(),
+            time_order: Default::default(),
         };
         // The empty language is index 0 so "no language" is cheap to test.
         ds.langs.intern("");

@@ -179,27 +179,40 @@ impl TextColumn {
         self.spans.is_empty()
     }
 
-    /// The texts of posts `lo..hi` as one run of bytes, with the offset of each post's
-    /// text in it (`offsets[k]` for post `lo + k`), when they lie next to each other in
-    /// one chunk. Texts are pushed in post order, so they do unless the range crosses a
-    /// chunk boundary; then this returns `None`. Scanning a run is much cheaper than
-    /// calling a matcher once per post.
-    pub fn run(&self, lo: usize, hi: usize) -> Option<(&str, Vec<u32>)> {
-        let spans = self.spans.get(lo..hi)?;
-        let first = spans.first()?;
-        let mut end = first.start;
-        for sp in spans {
-            if sp.chunk != first.chunk || sp.start != end {
-                return None;
+    /// Walks posts `lo..hi` in runs: each run is the texts of consecutive posts lying
+    /// back to back in one chunk, as one `&str`, and `f(first_post, run, offsets)` gets
+    /// the offset of each post's text in it (`offsets[k]` for post `first_post + k`).
+    /// Texts are pushed in post order, so a run ends only at a chunk boundary. Scanning a
+    /// run is much cheaper than calling a matcher once per post.
+    pub fn for_each_run(&self, lo: usize, hi: usize, mut f: impl FnMut(usize, &str, &[u32])) {
+        let hi = hi.min(self.spans.len());
+        let mut offsets: Vec<u32> = Vec::new();
+        let mut k = lo;
+        while k < hi {
+            let first = self.spans[k];
+            let mut end = first.start;
+            let mut m = k;
+            offsets.clear();
+            while m < hi {
+                let sp = self.spans[m];
+                if sp.chunk != first.chunk || sp.start != end {
+                    break;
+                }
+                offsets.push(sp.start - first.start);
+                end += sp.len;
+                m += 1;
             }
-            end += sp.len;
+            match self
+                .chunks
+                .get(first.chunk as usize)
+                .and_then(|c| c.get(first.start as usize..end as usize))
+            {
+                Some(run) => f(k, run, &offsets),
+                // Not reachable for spans this column made; still, never skip a post.
+                None => (k..m).for_each(|p| f(p, self.get(p), &[0])),
+            }
+            k = m;
         }
-        let text = self
-            .chunks
-            .get(first.chunk as usize)?
-            .get(first.start as usize..end as usize)?;
-        let offsets = spans.iter().map(|sp| sp.start - first.start).collect();
-        Some((text, offsets))
     }
 
     /// Appends all strings of `other`, moving its chunks (no text is copied).
@@ -217,6 +230,11 @@ impl TextColumn {
             s.chunk += base;
             s
         }));
+    }
+
+    /// How many chunks hold the texts (one per load chunk).
+    pub fn chunk_count(&self) -> usize {
+        self.chunks.len()
     }
 
     pub fn heap_bytes(&self) -> usize {
@@ -328,9 +346,22 @@ mod tests {
             ["one", "two", "", "three"]
         );
         // Runs stay inside one chunk.
-        assert_eq!(a.run(1, 4), Some(("twothree", vec![0, 3, 3])));
-        assert_eq!(a.run(0, 2), None);
-        assert_eq!(a.run(3, 9), None);
+        let runs = |lo, hi| {
+            let mut v = Vec::new();
+            a.for_each_run(lo, hi, |p, run, offs| {
+                v.push((p, run.to_string(), offs.to_vec()))
+            });
+            v
+        };
+        assert_eq!(
+            runs(0, 4),
+            [
+                (0, "one".to_string(), vec![0]),
+                (1, "twothree".to_string(), vec![0, 3, 3])
+            ]
+        );
+        assert_eq!(runs(2, 9), [(2, "three".to_string(), vec![0, 0])]);
+        assert_eq!(runs(4, 9), []);
     }
 
     #[test]

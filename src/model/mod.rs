@@ -361,6 +361,8 @@ pub struct Dataset {
     pub raw_len: Vec<u32>,
     /// For each post, how many earlier posts share its id (0 for the first occurrence).
     pub id_occurrence: Vec<u32>,
+    /// Posts ordered by (time, index), made on first use by [`Dataset::time_order`].
+    pub time_order: std::sync::OnceLock<Vec<u32>>,
 }
 
 impl Dataset {
@@ -370,6 +372,20 @@ impl Dataset {
 
     pub fn is_empty(&self) -> bool {
         self.created_at.is_empty()
+    }
+
+    /// Every post, ordered by time (ties in input order). Sorted in parallel on first use
+    /// and kept: the post table's default order, and a cheap way to keep any filter's rows
+    /// in time order without sorting them.
+    pub fn time_order(&self) -> &[u32] {
+        self.time_order.get_or_init(|| {
+            use rayon::prelude::*;
+            let mut order: Vec<u32> = (0..self.len() as u32).collect();
+            if !self.created_at.is_sorted() {
+                order.par_sort_by_key(|&i| (self.created_at[i as usize], i));
+            }
+            order
+        })
     }
 
     pub fn id(&self, i: usize) -> Cow<'_, str> {

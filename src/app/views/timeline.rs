@@ -49,6 +49,8 @@ struct TimelineIndex {
     series: Vec<u8>,
 }
 
+/// Indexes the timeline's rows. `parallel` only on a worker: on the UI thread a rayon
+/// call would wait for the pool, which may be busy with a search.
 fn build_index(
     ds: &Dataset,
     an: Option<&Analysis>,
@@ -56,19 +58,24 @@ fn build_index(
     label_of: &LabelColumn,
     rows: Arc<Vec<u32>>,
     key: IndexKey,
+    parallel: bool,
 ) -> TimelineIndex {
-    let times: Vec<i64> = rows
-        .par_iter()
-        .map(|&r| ds.created_at[r as usize])
-        .collect();
+    let time = |&r: &u32| ds.created_at[r as usize];
+    let times: Vec<i64> = if parallel {
+        rows.par_iter().map(time).collect()
+    } else {
+        rows.iter().map(time).collect()
+    };
     let in_time_order = times.is_sorted();
     let (lo, hi) = robust_range(&times).unwrap_or((0, 1));
     let (names, colors, cat) = categories(an, label_set, label_of, key.1, &rows);
     let last = names.len().saturating_sub(1);
-    let series = rows
-        .par_iter()
-        .map(|&r| cat(r as usize).min(last) as u8)
-        .collect();
+    let series_of = |&r: &u32| cat(r as usize).min(last) as u8;
+    let series = if parallel {
+        rows.par_iter().map(series_of).collect()
+    } else {
+        rows.iter().map(series_of).collect()
+    };
     TimelineIndex {
         key,
         rows,
@@ -258,6 +265,7 @@ impl TimelineView {
                 &s.label_of,
                 rows,
                 want,
+                false,
             ));
             self.pending = None;
             return;
@@ -271,7 +279,7 @@ impl TimelineView {
         );
         let ctx = ctx.clone();
         rayon::spawn(move || {
-            let ix = build_index(&ds, an.as_deref(), &set, &label_of, rows, want);
+            let ix = build_index(&ds, an.as_deref(), &set, &label_of, rows, want, true);
             if tx.send(ix).is_ok() {
                 ctx.request_repaint();
             }
