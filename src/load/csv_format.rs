@@ -954,6 +954,10 @@ fn convert_row(
     let author_id = get(Role::AuthorId).unwrap_or_default();
     let handle = get(Role::Author).unwrap_or_default();
     fn clean_lang(l: &str) -> &str {
+        // Nearly always a plain code such as `en` or `pt-BR`.
+        if l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            return l;
+        }
         let l = l.trim().trim_matches(['[', ']', '"', '\'']);
         l.split(',').next().unwrap_or("").trim()
     }

@@ -226,6 +226,9 @@ pub struct RawSpan {
     pub len: u32,
 }
 
+/// In [`Authors`]' numeric map: the author's handle is still unknown.
+const NEEDS_HANDLE: u32 = 1 << 31;
+
 /// One author: the stable key (platform id, else `@handle`) and the display handle.
 #[derive(Debug, Default, Clone)]
 pub struct Authors {
@@ -234,7 +237,8 @@ pub struct Authors {
     /// Per author: index into `handles`.
     pub handle_of: Vec<u32>,
     pub handles: Interner,
-    /// Fast path for numeric ids: id → author index.
+    /// Fast path for numeric ids: id → author index, with [`NEEDS_HANDLE`] set while the
+    /// author's handle is unknown.
     numeric: rustc_hash::FxHashMap<u64, u32>,
 }
 
@@ -242,9 +246,15 @@ impl Authors {
     pub fn intern(&mut self, id: &str, handle: &str) -> u32 {
         let num = canonical_u64(id);
         if let Some(n) = num
-            && let Some(&i) = self.numeric.get(&n)
+            && let Some(slot) = self.numeric.get_mut(&n)
         {
-            self.fill_handle(i, handle);
+            // The flag spares a look at the handle (a cache miss) for authors whose
+            // handle is already known, which is nearly all of them.
+            let i = *slot & !NEEDS_HANDLE;
+            if *slot & NEEDS_HANDLE != 0 && !handle.is_empty() {
+                *slot = i;
+                self.fill_handle(i, handle);
+            }
             return i;
         }
         let key: Cow<str> = if !id.is_empty() {
@@ -260,8 +270,15 @@ impl Authors {
         } else {
             self.fill_handle(i, handle);
         }
-        if let Some(n) = num {
-            self.numeric.insert(n, i);
+        if let Some(n) = num
+            && i < NEEDS_HANDLE
+        {
+            let missing = self
+                .handle_of
+                .get(i as usize)
+                .is_none_or(|&h| self.handles.get_len(h) == 0);
+            self.numeric
+                .insert(n, if missing { i | NEEDS_HANDLE } else { i });
         }
         i
     }
