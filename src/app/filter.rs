@@ -170,15 +170,27 @@ fn without_look_around(h: &regex_syntax::hir::Hir) -> regex_syntax::hir::Hir {
     }
 }
 
-/// The next match in a run of texts at or after a byte offset, as a byte range.
-type FindIn<'a> = dyn Fn(&str, usize) -> Option<(usize, usize)> + 'a;
-
 /// Posts whose text or author handle the search matches, as a bitmap over posts.
 fn search_hits(ds: &Dataset, search: &Search) -> Vec<bool> {
-    // Handles are matched once per author, not once per post.
-    let author_hit: Vec<bool> = (0..ds.authors.len() as u32)
-        .into_par_iter()
-        .map(|a| search.is_match(ds.authors.handle(a)))
+    // Handles are matched once per distinct handle, scanning the interner's arena as one
+    // run of texts, not once per post.
+    let handles = &ds.authors.handles;
+    let mut handle_hit = vec![false; handles.len()];
+    match handles.as_run() {
+        Some((run, offsets)) => mark_search_hits(search, run, &offsets, &mut handle_hit, |k| {
+            handles.resolve(k as u32)
+        }),
+        None => {
+            for (k, h) in handle_hit.iter_mut().enumerate() {
+                *h = search.is_match(handles.resolve(k as u32));
+            }
+        }
+    }
+    let author_hit: Vec<bool> = (0..ds.authors.len())
+        .map(|a| {
+            let h = ds.authors.handle_of.get(a).copied().unwrap_or(u32::MAX);
+            handle_hit.get(h as usize).copied().unwrap_or(false)
+        })
         .collect();
     const BLOCK: usize = 16_384;
     let n = ds.len();
@@ -189,55 +201,62 @@ fn search_hits(ds: &Dataset, search: &Search) -> Vec<bool> {
             let mut hit: Vec<bool> = (lo..hi)
                 .map(|i| author_hit[ds.author[i] as usize])
                 .collect();
-            let mut scan_runs = |find: &FindIn<'_>| {
-                ds.text.for_each_run(lo, hi, |first, run, offsets| {
-                    let at = first - lo;
-                    let hit = &mut hit[at..at + offsets.len()];
-                    let in_post = |k: usize| search.is_match(ds.text(first + k));
-                    mark_run_hits(run, offsets, hit, |from| find(run, from), in_post);
-                })
-            };
-            match search {
-                Search::Literal(re) => {
-                    scan_runs(&|run, from| re.find_at(run, from).map(|m| (m.start(), m.end())))
-                }
-                Search::Regex {
-                    re,
-                    runs: RunScan::Exact,
-                } => scan_runs(&|run, from| re.find_at(run, from).map(|m| (m.start(), m.end()))),
-                Search::Regex {
-                    re,
-                    runs: RunScan::Candidates(relaxed),
-                } => {
-                    // Candidates are marked separately: an author hit needs no check.
-                    let mut candidate = vec![false; hi - lo];
-                    ds.text.for_each_run(lo, hi, |first, run, offsets| {
-                        let at = first - lo;
-                        mark_run_hits(
-                            run,
-                            offsets,
-                            &mut candidate[at..at + offsets.len()],
-                            |from| relaxed.find_at(run, from).map(|m| (m.start(), m.end())),
-                            |k| relaxed.is_match(ds.text(first + k)),
-                        );
-                    });
-                    for (k, h) in hit.iter_mut().enumerate() {
-                        *h = *h || (candidate[k] && re.is_match(ds.text(lo + k)));
-                    }
-                }
-                Search::Regex {
-                    runs: RunScan::PerPost,
-                    ..
-                } => {
-                    for (k, h) in hit.iter_mut().enumerate() {
-                        *h = *h || search.is_match(ds.text(lo + k));
-                    }
-                }
-            }
+            ds.text.for_each_run(lo, hi, |first, run, offsets| {
+                let at = first - lo;
+                let hit = &mut hit[at..at + offsets.len()];
+                mark_search_hits(search, run, offsets, hit, |k| ds.text(first + k));
+            });
             hit
         })
         .collect();
     blocks.concat()
+}
+
+/// Marks (sets, never clears) the texts of one run that the search matches: `offsets[k]`
+/// is where text k starts in `run`, and `text(k)` is text k on its own.
+fn mark_search_hits<'t>(
+    search: &Search,
+    run: &str,
+    offsets: &[u32],
+    hit: &mut [bool],
+    text: impl Fn(usize) -> &'t str,
+) {
+    fn find_with<'r>(
+        re: &'r regex::Regex,
+        run: &'r str,
+    ) -> impl Fn(usize) -> Option<(usize, usize)> + 'r {
+        move |from| re.find_at(run, from).map(|m| (m.start(), m.end()))
+    }
+    match search {
+        Search::Literal(re)
+        | Search::Regex {
+            re,
+            runs: RunScan::Exact,
+        } => mark_run_hits(run, offsets, hit, find_with(re, run), |k| {
+            re.is_match(text(k))
+        }),
+        Search::Regex {
+            re,
+            runs: RunScan::Candidates(relaxed),
+        } => {
+            // Candidates are marked separately: a text already hit needs no check.
+            let mut candidate = vec![false; hit.len()];
+            mark_run_hits(run, offsets, &mut candidate, find_with(relaxed, run), |k| {
+                relaxed.is_match(text(k))
+            });
+            for (k, h) in hit.iter_mut().enumerate() {
+                *h = *h || (candidate[k] && re.is_match(text(k)));
+            }
+        }
+        Search::Regex {
+            re,
+            runs: RunScan::PerPost,
+        } => {
+            for (k, h) in hit.iter_mut().enumerate() {
+                *h = *h || re.is_match(text(k));
+            }
+        }
+    }
 }
 
 /// Marks the posts of a run of texts (`offsets[k]` = where post k's text starts) that

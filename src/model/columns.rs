@@ -85,6 +85,17 @@ impl Interner {
         }
     }
 
+    /// All values back to back as one string, with where each starts (`offsets[i]` for
+    /// value `i`), for scanning them in one pass; `None` if the arena outgrew `u32`.
+    pub fn as_run(&self) -> Option<(&str, Vec<u32>)> {
+        u32::try_from(self.arena.len()).ok()?;
+        let offsets = std::iter::once(0)
+            .chain(self.ends.iter().map(|&e| e as u32))
+            .take(self.ends.len())
+            .collect();
+        Some((&self.arena, offsets))
+    }
+
     /// The length in bytes of value `i` (0 for an unknown index).
     #[inline]
     pub fn get_len(&self, i: u32) -> usize {
