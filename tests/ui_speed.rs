@@ -58,18 +58,24 @@ fn wait_idle(h: &mut Harness<'_, DerailApp>) {
     h.run_steps(4);
 }
 
-#[test]
-#[ignore = "benchmark: cargo test --release --test ui_speed -- --ignored --nocapture"]
-fn frame_times_with_a_million_posts() {
+/// Writes the benchmark's dataset (`DERAIL_UI_BENCH_POSTS` posts, 1M by default) as CSV
+/// into `dir`; returns its path and the number of posts.
+fn bench_csv(dir: &std::path::Path) -> (std::path::PathBuf, usize) {
     let n: usize = std::env::var("DERAIL_UI_BENCH_POSTS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1_000_000);
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("bench.csv");
+    let path = dir.join("bench.csv");
     let (posts, authors, _) = generate(&GenConfig::new(Scenario::Mixed, n, 42));
     write(&posts, &authors, OutFormat::Csv, &path).unwrap();
-    drop((posts, authors));
+    (path, n)
+}
+
+#[test]
+#[ignore = "benchmark: cargo test --release --test ui_speed -- --ignored --nocapture --test-threads=1"]
+fn frame_times_with_a_million_posts() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, n) = bench_csv(dir.path());
 
     let settings = Settings {
         labeller: "bench".into(),
@@ -237,17 +243,10 @@ fn search_times(ds: &Dataset, an: Option<&Analysis>, labels: &[u32]) {
 
 /// The search times alone, without the window: quicker to run while working on search.
 #[test]
-#[ignore = "benchmark: cargo test --release --test ui_speed -- --ignored --nocapture"]
+#[ignore = "benchmark: cargo test --release --test ui_speed -- --ignored --nocapture --test-threads=1"]
 fn search_times_with_a_million_posts() {
-    let n: usize = std::env::var("DERAIL_UI_BENCH_POSTS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1_000_000);
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("bench.csv");
-    let (posts, authors, _) = generate(&GenConfig::new(Scenario::Mixed, n, 42));
-    write(&posts, &authors, OutFormat::Csv, &path).unwrap();
-    drop((posts, authors));
+    let (path, _) = bench_csv(dir.path());
     let progress = Progress::new();
     let ds = load_path(&path, &LoadOptions::default(), &progress).unwrap();
     let an = analyze(&ds, &AnalysisConfig::default(), &progress).unwrap();

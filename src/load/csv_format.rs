@@ -431,179 +431,161 @@ pub fn scan_records(buf: &[u8], d: &Dialect, eof: bool, target: usize) -> (Vec<S
     // instead of stopping at every delimiter; a quote opens a quoted field only right
     // after a delimiter or at a record's start (a test checks this against a
     // field-by-field scan).
-    if !d.quoting || matches!(d.delimiter, b'"' | b'\n' | b'\r') {
+    if matches!(d.delimiter, b'"' | b'\n' | b'\r') {
         return scan_records_by_field(buf, d, eof, target);
     }
-    let mut segments = Vec::new();
-    let mut seg_start = 0usize;
-    let mut last_end = 0usize;
-    let mut i = 0usize;
+    let mut cut = SegmentCutter::new(target);
     let n = buf.len();
+    let mut i = 0usize;
     // Whether `i` is at the start of a field.
     let mut field_start = true;
-    'records: while i < n {
-        if field_start && buf[i] == b'"' {
-            i += 1;
-            loop {
-                match memchr::memchr(b'"', &buf[i..]) {
-                    None => {
-                        if eof {
-                            last_end = n;
-                        }
-                        break 'records;
-                    }
-                    Some(p) => {
-                        i += p + 1;
-                        if i < n && buf[i] == b'"' {
-                            i += 1;
-                            continue;
-                        }
-                        if i >= n && !eof {
-                            break 'records;
-                        }
-                        break;
-                    }
-                }
+    while i < n {
+        if d.quoting && field_start && buf[i] == b'"' {
+            match skip_quoted(buf, i, eof) {
+                Some(after) => i = after,
+                None => break,
             }
         }
-        match memchr::memchr3(b'"', b'\n', b'\r', &buf[i..]) {
-            None => {
-                if eof {
-                    last_end = n;
-                }
-                break;
-            }
-            Some(p) => {
-                i += p;
-                let c = buf[i];
-                if c == b'"' {
-                    // After a delimiter this quote opens a field; elsewhere it is literal.
-                    field_start = i > 0 && buf[i - 1] == d.delimiter;
-                    if !field_start {
-                        i += 1;
-                    }
-                    continue;
-                }
+        let next = if d.quoting {
+            memchr::memchr3(b'"', b'\n', b'\r', &buf[i..])
+        } else {
+            memchr::memchr2(b'\n', b'\r', &buf[i..])
+        };
+        let Some(p) = next else { break };
+        i += p;
+        if buf[i] == b'"' {
+            // After a delimiter this quote opens a field; elsewhere it is literal.
+            field_start = i > 0 && buf[i - 1] == d.delimiter;
+            if !field_start {
                 i += 1;
-                if c == b'\r' {
-                    if i >= n && !eof {
-                        break;
-                    }
-                    if i < n && buf[i] == b'\n' {
-                        i += 1;
-                    }
-                }
-                field_start = true;
-                last_end = i;
-                if last_end - seg_start >= target {
-                    segments.push(Segment {
-                        start: seg_start,
-                        end: last_end,
-                    });
-                    seg_start = last_end;
-                }
             }
+            continue;
         }
+        match after_line_break(buf, i, eof) {
+            Some(after) => i = after,
+            None => break,
+        }
+        field_start = true;
+        cut.record_end(i);
     }
-    if eof {
-        // At the end of the input whatever is left is the last record, even a
-        // truncated one ending in a delimiter: callers rely on `used == n` at eof.
-        last_end = n;
-    }
-    if last_end > seg_start {
-        segments.push(Segment {
-            start: seg_start,
-            end: last_end,
-        });
-    }
-    (segments, last_end)
+    cut.finish(eof, n)
 }
 
-/// [`scan_records`] stopping at every field: for unquoted dialects and odd delimiters.
+/// [`scan_records`] stopping at every field: for delimiters that are a quote or a line
+/// break, and the reference the faster scan is tested against.
 fn scan_records_by_field(
     buf: &[u8],
     d: &Dialect,
     eof: bool,
     target: usize,
 ) -> (Vec<Segment>, usize) {
-    let mut segments = Vec::new();
-    let mut seg_start = 0usize;
-    let mut last_end = 0usize;
-    let mut i = 0usize;
+    let mut cut = SegmentCutter::new(target);
     let n = buf.len();
-    'records: while i < n {
+    let mut i = 0usize;
+    while i < n {
         // At the start of a field.
         if d.quoting && buf[i] == b'"' {
-            i += 1;
-            loop {
-                match memchr::memchr(b'"', &buf[i..]) {
-                    None => {
-                        if eof {
-                            // Unclosed quote: the record runs to the end of the input.
-                            last_end = n;
-                        }
-                        break 'records;
-                    }
-                    Some(p) => {
-                        i += p + 1;
-                        if i < n && buf[i] == b'"' {
-                            i += 1;
-                            continue;
-                        }
-                        if i >= n && !eof {
-                            break 'records;
-                        }
-                        break;
-                    }
-                }
+            match skip_quoted(buf, i, eof) {
+                Some(after) => i = after,
+                None => break,
             }
         }
         // Unquoted rest of the field.
-        match memchr::memchr3(d.delimiter, b'\n', b'\r', &buf[i..]) {
-            None => {
-                if eof {
-                    last_end = n;
-                }
-                break;
-            }
-            Some(p) => {
-                i += p;
-                let c = buf[i];
-                i += 1;
-                if c == d.delimiter {
-                    continue;
-                }
-                if c == b'\r' {
-                    if i >= n && !eof {
-                        break;
-                    }
-                    if i < n && buf[i] == b'\n' {
-                        i += 1;
-                    }
-                }
-                last_end = i;
-                if last_end - seg_start >= target {
-                    segments.push(Segment {
-                        start: seg_start,
-                        end: last_end,
-                    });
-                    seg_start = last_end;
-                }
-            }
+        let Some(p) = memchr::memchr3(d.delimiter, b'\n', b'\r', &buf[i..]) else {
+            break;
+        };
+        i += p;
+        if buf[i] == d.delimiter {
+            i += 1;
+            continue;
+        }
+        match after_line_break(buf, i, eof) {
+            Some(after) => i = after,
+            None => break,
+        }
+        cut.record_end(i);
+    }
+    cut.finish(eof, n)
+}
+
+/// The end of the quoted section whose opening quote is at `open`, or `None` when the
+/// scan must stop there: the quote is not closed in `buf`, or (before the end of the
+/// input) it closes on the last byte, where a doubled quote may follow.
+fn skip_quoted(buf: &[u8], open: usize, eof: bool) -> Option<usize> {
+    let n = buf.len();
+    let mut i = open + 1;
+    loop {
+        i += memchr::memchr(b'"', &buf[i..])? + 1;
+        if i < n && buf[i] == b'"' {
+            i += 1;
+            continue;
+        }
+        if i >= n && !eof {
+            return None;
+        }
+        return Some(i);
+    }
+}
+
+/// Where the record after the line break at `at` starts (`\r\n` is one break), or `None`
+/// for a `\r` on the last byte before the end of the input, which a `\n` may follow.
+fn after_line_break(buf: &[u8], at: usize, eof: bool) -> Option<usize> {
+    let i = at + 1;
+    if buf[at] == b'\r' {
+        if i >= buf.len() && !eof {
+            return None;
+        }
+        if buf.get(i) == Some(&b'\n') {
+            return Some(i + 1);
         }
     }
-    if eof {
-        // At the end of the input whatever is left is the last record, even a
-        // truncated one ending in a delimiter: callers rely on `used == n` at eof.
-        last_end = n;
+    Some(i)
+}
+
+/// Cuts record-aligned segments of about `target` bytes as record ends are found.
+struct SegmentCutter {
+    target: usize,
+    segments: Vec<Segment>,
+    seg_start: usize,
+    last_end: usize,
+}
+
+impl SegmentCutter {
+    fn new(target: usize) -> Self {
+        SegmentCutter {
+            target,
+            segments: Vec::new(),
+            seg_start: 0,
+            last_end: 0,
+        }
     }
-    if last_end > seg_start {
-        segments.push(Segment {
-            start: seg_start,
-            end: last_end,
-        });
+
+    fn record_end(&mut self, end: usize) {
+        self.last_end = end;
+        if end - self.seg_start >= self.target {
+            self.segments.push(Segment {
+                start: self.seg_start,
+                end,
+            });
+            self.seg_start = end;
+        }
     }
-    (segments, last_end)
+
+    /// The segments and how many bytes they cover.
+    fn finish(mut self, eof: bool, n: usize) -> (Vec<Segment>, usize) {
+        if eof {
+            // At the end of the input whatever is left is the last record (an unclosed
+            // quote, a record truncated after a delimiter): callers rely on `used == n`.
+            self.last_end = n;
+        }
+        if self.last_end > self.seg_start {
+            self.segments.push(Segment {
+                start: self.seg_start,
+                end: self.last_end,
+            });
+        }
+        (self.segments, self.last_end)
+    }
 }
 
 /// Everything a chunk parser needs to know.
@@ -1221,8 +1203,11 @@ mod tests {
             let input: String = (0..len)
                 .map(|_| alphabet[rng.random_range(0..alphabet.len())])
                 .collect();
-            for delimiter in [b',', b';'] {
-                let dl = d(delimiter);
+            for (delimiter, quoting) in [(b',', true), (b';', true), (b',', false)] {
+                let dl = Dialect {
+                    quoting,
+                    ..d(delimiter)
+                };
                 for eof in [true, false] {
                     for target in [1, 8, 1 << 20] {
                         let fast = scan_records(input.as_bytes(), &dl, eof, target);
