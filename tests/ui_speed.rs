@@ -220,6 +220,12 @@ fn search_times(ds: &Dataset, an: Option<&Analysis>, labels: &[u32]) {
         ("substring 'é'", "é", false),
         ("regex 'bit(coin)?s?'", "bit(coin)?s?", true),
         ("regex '\\bthe\\b'", "\\bthe\\b", true),
+        ("regex '^rt\\b|\\bbts\\b'", "^rt\\b|\\bbts\\b", true),
+        ("regex '\\b직캠\\b'", "\\b직캠\\b", true),
+        ("regex '#\\w+ing\\b'", "#\\w+ing\\b", true),
+        ("regex '#\\w+'", "#\\w+", true),
+        ("regex '\\w+@'", "\\w+@", true),
+        ("no search (all rows)", "", false),
     ] {
         let f = Filter {
             search: search.into(),

@@ -63,38 +63,105 @@ pub const NO_LABEL: u32 = u32::MAX;
 
 /// The search box, compiled once per filter run.
 #[derive(Debug)]
-pub enum Search {
-    /// Text whose only case variants are ASCII ones (most searches; Hangul, kana and Han
-    /// have no case): found by scanning whole runs of text with an ASCII-case-insensitive
-    /// matcher (the escaped text as a `(?i-u)` regex, whose literal prefilter makes each
-    /// call cheap even when a third of all posts match), one call per match instead of
-    /// one per post.
-    Literal(regex::Regex),
-    /// A regex, or text with non-ASCII case variants (`É`/`é`), with Unicode case folding.
-    Regex { re: regex::Regex, runs: RunScan },
+pub struct Search {
+    /// The search as one regex, for matching one string. Text whose only case variants
+    /// are ASCII ones (most searches; Hangul, kana and Han have no case) is the escaped
+    /// text as a `(?i-u)` regex; a regex, or text with non-ASCII case variants (`É`/`é`),
+    /// folds case the Unicode way.
+    re: regex::Regex,
+    /// How the search goes over runs of texts.
+    runs: RunScan,
 }
 
-/// How a regex search goes over runs of texts (see [`mark_run_hits`]).
+/// How a search goes over runs of texts (see [`mark_run_hits`]): scanning a run costs
+/// one call per post that matches, not one per post.
 #[derive(Debug)]
 pub enum RunScan {
     /// No look-around (`^`, `$`, `\b`) and no empty match: a match does not depend on
-    /// the text around it, so a match found in a run is a match of its post.
-    Exact,
+    /// the text around it, so a match found inside one text of a run is a match of its
+    /// post. The scanner is the search itself, run forward only.
+    Exact(Box<Scanner>),
     /// With look-around, the regex without its assertions matches a superset of posts:
     /// runs are scanned with it, and only the posts it finds are checked with the regex.
-    Candidates(regex::Regex),
+    Candidates(Box<Candidates>),
     /// The regex is run once per post (it can match the empty string even without its
     /// assertions, so it would find every post anyway).
     PerPost,
 }
 
+/// A regex that scans runs of texts. Only the end of a match is sought (forward search,
+/// stopping at the first match state): the scan needs to know which posts hold a match,
+/// not where each match begins, and the reverse search that finds a start costs as much
+/// again — a lot when every post matches (`#\w+`).
+#[derive(Debug)]
+pub struct Scanner {
+    re: regex_automata::meta::Regex,
+    /// The longest a match can be, in bytes, if that is bounded.
+    max_len: Option<usize>,
+}
+
+/// What a look-around search needs beyond the regex itself.
+#[derive(Debug)]
+pub struct Candidates {
+    /// The regex with its assertions removed: scans runs for candidate posts.
+    relaxed: Scanner,
+    /// The regex as a forward lazy DFA, for checking a candidate: a third of all posts can
+    /// be candidates (`\bthe\b`), and a bare DFA with a cache per worker costs a fraction of
+    /// a `regex::Regex` call per post. It treats Unicode `\b` as ASCII and gives up on
+    /// meeting a non-ASCII byte; the full regex then decides. `None` if it would not build.
+    dfa: Option<regex_automata::hybrid::dfa::DFA>,
+}
+
+/// Per-worker scratch space of a search.
+#[derive(Debug, Default)]
+struct SearchCache {
+    scan: Option<regex_automata::meta::Cache>,
+    dfa: Option<regex_automata::hybrid::dfa::Cache>,
+}
+
+impl Scanner {
+    fn new(hir: &regex_syntax::hir::Hir) -> Option<Scanner> {
+        let re = regex_automata::meta::Builder::new()
+            .configure(regex_automata::meta::Config::new().nfa_size_limit(Some(1 << 24)))
+            .build_from_hir(hir)
+            .ok()?;
+        Some(Scanner {
+            re,
+            max_len: hir.properties().maximum_len(),
+        })
+    }
+
+    /// The end of the first match to end in `haystack[from..]`, if any.
+    fn first_end(&self, haystack: &str, from: usize, cache: &mut SearchCache) -> Option<usize> {
+        let cache = cache.scan.get_or_insert_with(|| self.re.create_cache());
+        let input = regex_automata::Input::new(haystack)
+            .range(from..)
+            .earliest(true);
+        self.re.search_half_with(cache, &input).map(|m| m.offset())
+    }
+}
+
+impl Candidates {
+    /// Whether `re` (this search's regex) matches `text` at or after `from`, looking at
+    /// the text before `from` for look-behind (`from` is a char boundary of `text`).
+    fn verify(&self, re: &regex::Regex, text: &str, from: usize, cache: &mut SearchCache) -> bool {
+        if let Some(dfa) = &self.dfa {
+            let cache = cache.dfa.get_or_insert_with(|| dfa.create_cache());
+            let input = regex_automata::Input::new(text)
+                .range(from..)
+                .earliest(true);
+            if let Ok(found) = dfa.try_search_fwd(cache, &input) {
+                return found.is_some();
+            }
+        }
+        re.is_match_at(text, from)
+    }
+}
+
 impl Search {
     /// Whether one string matches.
     pub fn is_match(&self, s: &str) -> bool {
-        match self {
-            Search::Literal(re) => re.is_match(s),
-            Search::Regex { re, .. } => re.is_match(s),
-        }
+        self.re.is_match(s)
     }
 }
 
@@ -105,23 +172,20 @@ pub fn compile_search(f: &Filter) -> Result<Option<Search>, String> {
         return Ok(None);
     }
     let caseless = |c: char| c.is_ascii() || (c.to_lowercase().eq([c]) && c.to_uppercase().eq([c]));
-    if !f.regex && s.chars().all(caseless) {
-        return regex::RegexBuilder::new(&format!("(?i-u:{})", regex::escape(s)))
-            .size_limit(1 << 24)
-            .build()
-            .map(|re| Some(Search::Literal(re)))
-            .map_err(|e| format!("search: {e}"));
-    }
-    let pattern = if f.regex {
-        s.to_string()
-    } else {
-        regex::escape(s)
+    let ascii_literal = !f.regex && s.chars().all(caseless);
+    let pattern = match (f.regex, ascii_literal) {
+        (true, _) => s.to_string(),
+        (false, true) => format!("(?i-u:{})", regex::escape(s)),
+        (false, false) => regex::escape(s),
     };
     let re = regex::RegexBuilder::new(&pattern)
         .case_insensitive(true)
-        .size_limit(1 << 22)
+        .size_limit(1 << 24)
         .build()
-        .map_err(|e| format!("search pattern: {e}"))?;
+        .map_err(|e| match f.regex {
+            true => format!("search pattern: {e}"),
+            false => format!("search: {e}"),
+        })?;
     let hir = regex_syntax::ParserBuilder::new()
         .case_insensitive(true)
         .build()
@@ -129,25 +193,38 @@ pub fn compile_search(f: &Filter) -> Result<Option<Search>, String> {
         .ok();
     let runs = match hir {
         Some(hir) if hir.properties().look_set().is_empty() => {
-            if hir.properties().minimum_len().is_some_and(|n| n > 0) {
-                RunScan::Exact
-            } else {
-                RunScan::PerPost
+            match (hir.properties().minimum_len(), Scanner::new(&hir)) {
+                (Some(n), Some(scanner)) if n > 0 => RunScan::Exact(Box::new(scanner)),
+                _ => RunScan::PerPost,
             }
         }
         Some(hir) => {
             let relaxed = without_look_around(&hir);
-            match relaxed.properties().minimum_len() {
-                Some(n) if n > 0 => regex::RegexBuilder::new(&relaxed.to_string())
-                    .size_limit(1 << 22)
-                    .build()
-                    .map_or(RunScan::PerPost, RunScan::Candidates),
+            match (relaxed.properties().minimum_len(), Scanner::new(&relaxed)) {
+                (Some(n), Some(relaxed)) if n > 0 => RunScan::Candidates(Box::new(Candidates {
+                    relaxed,
+                    dfa: verifying_dfa(&hir),
+                })),
                 _ => RunScan::PerPost,
             }
         }
         None => RunScan::PerPost,
     };
-    Ok(Some(Search::Regex { re, runs }))
+    Ok(Some(Search { re, runs }))
+}
+
+/// The search's regex as a forward lazy DFA for [`Candidates::verify`].
+fn verifying_dfa(hir: &regex_syntax::hir::Hir) -> Option<regex_automata::hybrid::dfa::DFA> {
+    use regex_automata::hybrid::dfa::DFA;
+    use regex_automata::nfa::thompson;
+    let nfa = thompson::Compiler::new()
+        .configure(thompson::Config::new().nfa_size_limit(Some(1 << 24)))
+        .build_from_hir(hir)
+        .ok()?;
+    DFA::builder()
+        .configure(DFA::config().unicode_word_boundary(true))
+        .build_from_nfa(nfa)
+        .ok()
 }
 
 /// The regex with every look-around assertion (`^`, `$`, `\b`, ...) replaced by the empty
@@ -177,9 +254,13 @@ fn search_hits(ds: &Dataset, search: &Search) -> Vec<bool> {
     let handles = &ds.authors.handles;
     let mut handle_hit = vec![false; handles.len()];
     match handles.as_run() {
-        Some((run, offsets)) => mark_search_hits(search, run, &offsets, &mut handle_hit, |k| {
-            handles.resolve(k as u32)
-        }),
+        Some((run, offsets)) => mark_search_hits(
+            search,
+            run,
+            &offsets,
+            &mut handle_hit,
+            &mut SearchCache::default(),
+        ),
         None => {
             for (k, h) in handle_hit.iter_mut().enumerate() {
                 *h = search.is_match(handles.resolve(k as u32));
@@ -201,10 +282,11 @@ fn search_hits(ds: &Dataset, search: &Search) -> Vec<bool> {
             let mut hit: Vec<bool> = (lo..hi)
                 .map(|i| author_hit[ds.author[i] as usize])
                 .collect();
+            let mut cache = SearchCache::default();
             ds.text.for_each_run(lo, hi, |first, run, offsets| {
                 let at = first - lo;
                 let hit = &mut hit[at..at + offsets.len()];
-                mark_search_hits(search, run, offsets, hit, |k| ds.text(first + k));
+                mark_search_hits(search, run, offsets, hit, &mut cache);
             });
             hit
         })
@@ -213,82 +295,97 @@ fn search_hits(ds: &Dataset, search: &Search) -> Vec<bool> {
 }
 
 /// Marks (sets, never clears) the texts of one run that the search matches: `offsets[k]`
-/// is where text k starts in `run`, and `text(k)` is text k on its own.
-fn mark_search_hits<'t>(
+/// is where text k starts in `run`.
+fn mark_search_hits(
     search: &Search,
     run: &str,
     offsets: &[u32],
     hit: &mut [bool],
-    text: impl Fn(usize) -> &'t str,
+    cache: &mut SearchCache,
 ) {
-    fn find_with<'r>(
-        re: &'r regex::Regex,
-        run: &'r str,
-    ) -> impl Fn(usize) -> Option<(usize, usize)> + 'r {
-        move |from| re.find_at(run, from).map(|m| (m.start(), m.end()))
-    }
-    match search {
-        Search::Literal(re)
-        | Search::Regex {
-            re,
-            runs: RunScan::Exact,
-        } => mark_run_hits(run, offsets, hit, find_with(re, run), |k| {
-            re.is_match(text(k))
-        }),
-        Search::Regex {
-            re,
-            runs: RunScan::Candidates(relaxed),
-        } => {
-            // Candidates are marked separately: a text already hit needs no check.
-            let mut candidate = vec![false; hit.len()];
-            mark_run_hits(run, offsets, &mut candidate, find_with(relaxed, run), |k| {
-                relaxed.is_match(text(k))
-            });
-            for (k, h) in hit.iter_mut().enumerate() {
-                *h = *h || (candidate[k] && re.is_match(text(k)));
-            }
+    match &search.runs {
+        RunScan::Exact(scanner) => {
+            mark_run_hits(
+                run,
+                offsets,
+                hit,
+                scanner,
+                cache,
+                |text, from, inside, cache| {
+                    // A match that may have begun in an earlier text: this text on its own.
+                    inside || scanner.first_end(text, from, cache).is_some()
+                },
+            )
         }
-        Search::Regex {
-            re,
-            runs: RunScan::PerPost,
-        } => {
+        RunScan::Candidates(c) => mark_run_hits(
+            run,
+            offsets,
+            hit,
+            &c.relaxed,
+            cache,
+            |text, from, _, cache| c.verify(&search.re, text, from, cache),
+        ),
+        RunScan::PerPost => {
             for (k, h) in hit.iter_mut().enumerate() {
-                *h = *h || re.is_match(text(k));
+                *h = *h || search.re.is_match(text_of(run, offsets, k));
             }
         }
     }
 }
 
+/// Text `k` of a run.
+fn text_of<'r>(run: &'r str, offsets: &[u32], k: usize) -> &'r str {
+    let start = offsets.get(k).map_or(run.len(), |&o| o as usize);
+    let end = offsets.get(k + 1).map_or(run.len(), |&o| o as usize);
+    run.get(start..end).unwrap_or("")
+}
+
 /// Marks the posts of a run of texts (`offsets[k]` = where post k's text starts) that
-/// contain a match; `find(from)` gives the next match at or after `from`. After a match
-/// the scan goes on from the next text's start. A match that runs from one text into the
-/// next is not one: that text is checked on its own with `in_post` (a shorter match inside
-/// it may exist), and the scan goes on from the next text, so nothing there is skipped.
+/// `scanner` finds a match in, as `confirm` judges it.
+///
+/// From the start of a text, the scan finds where the first match to end, ends; the
+/// texts before the one holding that end have no match of their own (it would end
+/// sooner), and neither does that text before `from`, the earliest that match (or any
+/// other of the scanner's matches in it) can begin: its start, or the end less the
+/// longest match when matches are bounded. `confirm(text, from, inside, cache)` judges
+/// the text holding the end, `from` in its coordinates; `inside` when the match lies
+/// inside the text, not maybe begun in an earlier one. The scan goes on from the next
+/// text's start.
 fn mark_run_hits(
     run: &str,
     offsets: &[u32],
     hit: &mut [bool],
-    find: impl Fn(usize) -> Option<(usize, usize)>,
-    in_post: impl Fn(usize) -> bool,
+    scanner: &Scanner,
+    cache: &mut SearchCache,
+    mut confirm: impl FnMut(&str, usize, bool, &mut SearchCache) -> bool,
 ) {
     let end_of = |k: usize| offsets.get(k + 1).map_or(run.len(), |&o| o as usize);
-    let mut from = 0;
-    // The post holding `from`: matches come in order, so it only moves forward.
     let mut k = 0;
-    while from < run.len() {
-        let Some((start, stop)) = find(from) else {
+    while let Some(&start) = offsets.get(k) {
+        let start = start as usize;
+        let Some(end) = scanner.first_end(run, start, cache) else {
             break;
         };
-        // The post holding the match's first byte: the last one starting at or before it
-        // (empty texts share their offset with the next post).
-        while k + 1 < offsets.len() && offsets[k + 1] as usize <= start {
+        // The text holding the match's last byte: the last one starting at or before it
+        // (empty texts share their offset with the next text). Matches are not empty.
+        let last = end.saturating_sub(1).max(start);
+        while k + 1 < offsets.len() && offsets[k + 1] as usize <= last {
             k += 1;
         }
-        let end = end_of(k);
-        if stop <= end || (!hit[k] && in_post(k)) {
-            hit[k] = true;
+        let lo = offsets[k] as usize;
+        let earliest = scanner
+            .max_len
+            .map_or(start, |n| end.saturating_sub(n).max(start));
+        if !hit[k]
+            && let Some(text) = run.get(lo..end_of(k))
+        {
+            let mut from = earliest.saturating_sub(lo).min(text.len());
+            while !text.is_char_boundary(from) {
+                from -= 1;
+            }
+            hit[k] = confirm(text, from, earliest >= lo, cache);
         }
-        from = end.max(start + 1);
+        k += 1;
     }
 }
 
@@ -459,6 +556,13 @@ pub fn sort_rows(
 
 #[cfg(test)]
 mod tests {
+    impl Search {
+        /// Whether this is literal text with ASCII-only case folding.
+        fn folds_ascii_only(&self) -> bool {
+            self.re.as_str().starts_with("(?i-u:")
+        }
+    }
+
     use super::*;
 
     /// Over a dataset stored in many chunks, every kind of search finds exactly the posts
@@ -485,6 +589,10 @@ mod tests {
             "THE",
             "th",
             "e",
+            "직캠the",
+            "the직캠",
+            "éthe",
+            "\nthe",
         ];
         let mut csv = String::from("id,created_at,author,text\n");
         for i in 0..20_000 {
@@ -531,6 +639,11 @@ mod tests {
             (r"b(itcoin)?s?", true),
             (r"(?:^|\s)th", true),
             ("x*", true),
+            (r"\Bthe", true),
+            (r"the\b", true),
+            (r"\b직캠\b", true),
+            (r"(?m)^the\b", true),
+            (r"\b{end}", true),
         ] {
             let f = Filter {
                 search: search.into(),
@@ -591,14 +704,22 @@ mod tests {
             let Some(search) = compile_search(&f).unwrap() else {
                 panic!("{needle} should compile");
             };
-            let Search::Literal(re) = &search else {
-                panic!("{needle} should be a literal search");
-            };
+            assert!(
+                search.folds_ascii_only(),
+                "{needle} should be a literal search"
+            );
+            assert!(
+                matches!(search.runs, RunScan::Exact(_)),
+                "{needle} scans runs"
+            );
             let mut hit = vec![false; texts.len()];
-            let find = |from: usize| re.find_at(&run, from).map(|m| (m.start(), m.end()));
-            mark_run_hits(&run, &offsets, &mut hit, find, |k| {
-                search.is_match(texts[k])
-            });
+            mark_search_hits(
+                &search,
+                &run,
+                &offsets,
+                &mut hit,
+                &mut SearchCache::default(),
+            );
             let expected: Vec<bool> = texts
                 .iter()
                 .map(|t| t.to_ascii_lowercase().contains(needle))
@@ -613,55 +734,91 @@ mod tests {
                 regex: true,
                 ..Default::default()
             };
-            let Some(Search::Regex {
-                re,
-                runs: RunScan::Exact,
-            }) = compile_search(&f).unwrap()
-            else {
-                panic!("{pattern} should scan runs");
-            };
+            let search = compile_search(&f).unwrap().unwrap();
+            assert!(
+                matches!(search.runs, RunScan::Exact(_)),
+                "{pattern} scans runs"
+            );
             let mut hit = vec![false; texts.len()];
-            let find = |from: usize| re.find_at(&run, from).map(|m| (m.start(), m.end()));
-            mark_run_hits(&run, &offsets, &mut hit, find, |k| re.is_match(texts[k]));
-            let expected: Vec<bool> = texts.iter().map(|t| re.is_match(t)).collect();
+            mark_search_hits(
+                &search,
+                &run,
+                &offsets,
+                &mut hit,
+                &mut SearchCache::default(),
+            );
+            let expected: Vec<bool> = texts.iter().map(|t| search.is_match(t)).collect();
             assert_eq!(hit, expected, "{pattern}");
         }
-        // Look-around: runs are scanned without the assertions, then candidates checked.
-        for pattern in ["^ab", "b$", r"\bab", r"\bb\b", r"(?:^|x)a", "a*"] {
+        // Look-around: runs are scanned without the assertions, then candidates checked,
+        // by the DFA or (next to non-ASCII text) by the regex.
+        let texts = [
+            "xxab",
+            "",
+            "ab",
+            "a",
+            "bab",
+            "AB",
+            "aab",
+            "b",
+            "ba",
+            "ab",
+            "직ab",
+            "ab캠",
+            "é b",
+            "🎉b🎉",
+            "b\nab",
+            "x ab",
+        ];
+        let mut run = String::new();
+        let mut offsets = Vec::new();
+        for t in texts {
+            offsets.push(run.len() as u32);
+            run.push_str(t);
+        }
+        for pattern in [
+            "^ab",
+            "b$",
+            r"\bab",
+            r"\bb\b",
+            r"(?:^|x)a",
+            "a*",
+            r"\Bb",
+            r"(?m)^ab",
+            r"b\b",
+            r"\b{start}a",
+            r"é\b",
+            r"\bab\b|^b",
+        ] {
             let f = Filter {
                 search: pattern.into(),
                 regex: true,
                 ..Default::default()
             };
             let search = compile_search(&f).unwrap().unwrap();
-            let Search::Regex { re, runs } = &search else {
-                panic!("{pattern} is a regex");
-            };
-            match runs {
-                RunScan::Candidates(relaxed) => {
-                    let mut hit = vec![false; texts.len()];
-                    let find =
-                        |from: usize| relaxed.find_at(&run, from).map(|m| (m.start(), m.end()));
-                    mark_run_hits(&run, &offsets, &mut hit, find, |k| {
-                        relaxed.is_match(texts[k])
-                    });
-                    for (k, t) in texts.iter().enumerate() {
-                        // Every real match is a candidate.
-                        assert!(hit[k] || !re.is_match(t), "{pattern} missed {t:?}");
-                    }
-                }
+            match &search.runs {
+                RunScan::Candidates(c) => assert!(c.dfa.is_some(), "{pattern} has a DFA"),
                 RunScan::PerPost => assert_eq!(pattern, "a*", "{pattern} should scan runs"),
-                RunScan::Exact => panic!("{pattern} has look-around"),
+                RunScan::Exact(_) => panic!("{pattern} has look-around"),
             }
+            let mut hit = vec![false; texts.len()];
+            mark_search_hits(
+                &search,
+                &run,
+                &offsets,
+                &mut hit,
+                &mut SearchCache::default(),
+            );
+            let expected: Vec<bool> = texts.iter().map(|t| search.is_match(t)).collect();
+            assert_eq!(hit, expected, "{pattern}");
         }
         // Caseless scripts take the fast path; Latin letters with non-ASCII case do not.
         let f = |s: &str| Filter {
             search: s.into(),
             ..Default::default()
         };
-        let korean = compile_search(&f("직캠 ファン")).unwrap();
-        assert!(matches!(korean, Some(Search::Literal(_))));
-        let korean = korean.unwrap();
+        let korean = compile_search(&f("직캠 ファン")).unwrap().unwrap();
+        assert!(korean.folds_ascii_only());
         assert!(korean.is_match("오늘 직캠 ファン 🎉"));
         assert!(!korean.is_match("직캠ファン"));
         // A literal is literal: regex syntax in it means itself, and only ASCII case
@@ -671,18 +828,69 @@ mod tests {
         assert!(!dots.is_match("axb (x"));
         let ks = compile_search(&f("ks")).unwrap().unwrap();
         assert!(ks.is_match("KS") && !ks.is_match("\u{212A}\u{17F}"));
-        assert!(matches!(
-            compile_search(&f("É")).unwrap(),
-            Some(Search::Regex {
-                runs: RunScan::Exact,
-                ..
-            })
-        ));
+        let e = compile_search(&f("É")).unwrap().unwrap();
+        assert!(!e.folds_ascii_only() && matches!(e.runs, RunScan::Exact(_)));
         assert!(
             compile_search(&f("CAFÉ"))
                 .unwrap()
                 .unwrap()
                 .is_match("café")
         );
+    }
+
+    /// Random runs of short texts over a small alphabet, where matches often straddle
+    /// texts and sit next to non-ASCII letters: the run scan agrees with a per-post match.
+    #[test]
+    fn run_scan_agrees_with_per_post_match_on_random_runs() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+        let pieces = ["a", "b", "x", " ", "é", "É", "직", "🎉", "\n", "ab", "ba"];
+        let patterns: Vec<(&str, bool)> = vec![
+            ("ab", false),
+            ("b a", false),
+            ("é", false),
+            ("x직", false),
+            ("a.*b", true),
+            ("b+a", true),
+            ("(?:ab){2}", true),
+            ("[^x]{3}", true),
+            (r"\bab\b", true),
+            (r"\Bb", true),
+            (r"^a|b$", true),
+            (r"(?m)^b", true),
+            (r"\b직", true),
+            (r"é\b", true),
+            (r"\w+x", true),
+            (r"a\b{end}", true),
+        ];
+        for round in 0..400 {
+            let texts: Vec<String> = (0..rng.random_range(1..12))
+                .map(|_| {
+                    (0..rng.random_range(0..5))
+                        .map(|_| pieces[rng.random_range(0..pieces.len())])
+                        .collect()
+                })
+                .collect();
+            let mut run = String::new();
+            let mut offsets = Vec::new();
+            for t in &texts {
+                offsets.push(run.len() as u32);
+                run.push_str(t);
+            }
+            for &(pattern, regex) in &patterns {
+                let f = Filter {
+                    search: pattern.into(),
+                    regex,
+                    ..Default::default()
+                };
+                let search = compile_search(&f).unwrap().unwrap();
+                assert!(!matches!(search.runs, RunScan::PerPost), "{pattern}");
+                let mut hit = vec![false; texts.len()];
+                let mut cache = SearchCache::default();
+                mark_search_hits(&search, &run, &offsets, &mut hit, &mut cache);
+                let expected: Vec<bool> = texts.iter().map(|t| search.is_match(t)).collect();
+                assert_eq!(hit, expected, "round {round}, {pattern:?} over {texts:?}");
+            }
+        }
     }
 }
