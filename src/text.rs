@@ -5,6 +5,7 @@ use std::borrow::Cow;
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
+use unicode_segmentation::UnicodeSegmentation;
 
 /// `str::trim`, with a fast path for strings that start and end with visible ASCII.
 #[inline]
@@ -342,6 +343,134 @@ pub fn decode_literal_escapes(s: &str) -> Option<String> {
     changed.then_some(out)
 }
 
+/// Whether `c` is a letter (or mark or digit) of a right-to-left script that a shaper
+/// lays out right to left on its own: Hebrew, Arabic, Syriac, Thaana, N'Ko and the Arabic
+/// presentation forms.
+fn is_rtl_script(c: char) -> bool {
+    matches!(c, '\u{0590}'..='\u{08FF}' | '\u{FB1D}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
+}
+
+/// Whether the text has any right-to-left letters (and so needs [`visual_line`]).
+pub fn has_rtl(s: &str) -> bool {
+    !s.is_ascii() && s.chars().any(is_rtl_script)
+}
+
+/// Whether a paragraph reads right to left: its first strong letter is a right-to-left
+/// one (rules P2 and P3 of the Unicode bidirectional algorithm).
+pub fn is_rtl_paragraph(s: &str) -> bool {
+    has_rtl(s) && unicode_bidi::get_base_direction(s) == unicode_bidi::Direction::Rtl
+}
+
+/// One line of text (no line breaks) put in the order to draw it in, for a renderer that
+/// lays text out left to right and has no bidirectional pass, but shapes each run of
+/// one font on its own, which draws an Arabic or Hebrew word right to left. egui 0.37
+/// works that way: an Arabic sentence came out with each word right but the words in
+/// reading order from the left. Here the line's levels come from the Unicode bidi
+/// algorithm (unicode-bidi); in each right-to-left run the order of the words and of
+/// the spaces and punctuation between them is reversed, while the letters of each
+/// right-to-left word stay in logical order for the shaper to reverse; brackets in
+/// those runs are mirrored. A right-to-left script inside a left-to-right run (Arabic-
+/// Indic digits in a number) is reversed beforehand, since the shaper reverses it too.
+///
+/// This is written here because the bidi crates stop at levels and runs: putting
+/// characters in visual order for a shaper that itself reverses right-to-left runs is
+/// particular to how egui draws text.
+pub fn visual_line(line: &str) -> Cow<'_, str> {
+    if !has_rtl(line) {
+        return Cow::Borrowed(line);
+    }
+    let bidi = unicode_bidi::ParagraphBidiInfo::new(line, None);
+    let (levels, runs) = bidi.visual_runs(0..line.len());
+    let mut out = String::with_capacity(line.len());
+    for run in runs {
+        let Some(text) = line.get(run.clone()) else {
+            continue;
+        };
+        let rtl = levels.get(run.start).is_some_and(|l| l.is_rtl());
+        // The run cut where right-to-left letters start and stop.
+        let mut pieces: Vec<(&str, bool)> = Vec::new();
+        let mut start = 0;
+        let mut in_script = None;
+        for (at, c) in text.char_indices() {
+            let script = is_rtl_script(c) || (in_script == Some(true) && is_mark(c));
+            if in_script.is_some_and(|s| s != script) {
+                pieces.push((&text[start..at], in_script == Some(true)));
+                start = at;
+            }
+            in_script = Some(script);
+        }
+        pieces.push((&text[start..], in_script == Some(true)));
+        // Reversed by grapheme, not by char: a flag, a skin tone or an accent stays whole.
+        if rtl {
+            for &(piece, script) in pieces.iter().rev() {
+                if script {
+                    out.push_str(piece);
+                } else {
+                    for g in piece.graphemes(true).rev() {
+                        match mirrored(g) {
+                            Some(m) => out.push(m),
+                            None => out.push_str(g),
+                        }
+                    }
+                }
+            }
+        } else {
+            for &(piece, script) in &pieces {
+                if script {
+                    out.extend(piece.graphemes(true).rev());
+                } else {
+                    out.push_str(piece);
+                }
+            }
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A combining mark, which stays with the letter before it.
+fn is_mark(c: char) -> bool {
+    is_combining_mark(c) || c == '\u{200C}' || c == '\u{200D}'
+}
+
+/// The mirror image of a bracket, drawn in a right-to-left run (rule L4 of the bidi
+/// algorithm, for the brackets posts use).
+fn mirrored(g: &str) -> Option<char> {
+    Some(match g {
+        "(" => ')',
+        ")" => '(',
+        "[" => ']',
+        "]" => '[',
+        "{" => '}',
+        "}" => '{',
+        "<" => '>',
+        ">" => '<',
+        "«" => '»',
+        "»" => '«',
+        "‹" => '›',
+        "›" => '‹',
+        _ => return None,
+    })
+}
+
+/// The start of a text as one line to draw: line breaks become spaces, at most
+/// `max_chars` characters are kept (from the logical start, so a right-to-left post shows
+/// its first words), then [`visual_line`].
+pub fn display_line(s: &str, max_chars: usize) -> Cow<'_, str> {
+    let cut = s
+        .char_indices()
+        .nth(max_chars)
+        .map_or(s.len(), |(at, _)| at);
+    let head = &s[..cut];
+    if !head.contains(['\n', '\r']) && cut == s.len() {
+        return visual_line(head);
+    }
+    let flat: String = head
+        .chars()
+        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+        .collect();
+    Cow::Owned(visual_line(&flat).into_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -400,5 +529,71 @@ mod tests {
         );
         assert_eq!(decode_literal_escapes("plain"), None);
         assert_eq!(decode_literal_escapes("bad \\uZZZZ").as_deref(), None);
+    }
+
+    #[test]
+    fn right_to_left_lines_come_out_in_drawing_order() {
+        // Left-to-right text is untouched and not copied.
+        assert!(matches!(visual_line("hello world 직캠"), Cow::Borrowed(_)));
+        // The words of an Arabic sentence swap places; each word keeps its letters in
+        // logical order (the shaper draws them right to left).
+        assert_eq!(visual_line("مرحبا بالعالم"), "بالعالم مرحبا");
+        // An Arabic phrase inside English.
+        assert_eq!(
+            visual_line("I love مرحبا بالعالم today"),
+            "I love بالعالم مرحبا today"
+        );
+        // English inside Arabic stays left to right, in the middle.
+        assert_eq!(
+            visual_line("مرحبا BTS army فاندوم"),
+            "فاندوم BTS army مرحبا"
+        );
+        // Brackets are mirrored; an emoji at the logical start ends up on the right.
+        assert_eq!(visual_line("(مرحبا)"), "(مرحبا)");
+        assert_eq!(visual_line("🎉 مرحبا"), "مرحبا 🎉");
+        // A skin tone and a family survive the reversal; a flag is a left-to-right
+        // letter to the bidi algorithm, so it is not reversed at all.
+        assert_eq!(visual_line("👍🏽👨‍👩‍👧 مرحبا"), "مرحبا 👨‍👩‍👧👍🏽");
+        assert_eq!(visual_line("مرحبا 🇰🇷"), "🇰🇷 مرحبا");
+        // Arabic-Indic digits read left to right: reversed here, as the shaper reverses them.
+        assert_eq!(visual_line("عام ٢٠٢٠"), "٠٢٠٢ عام");
+        // Western digits in Arabic stay as they are, left of the word before them.
+        assert_eq!(visual_line("عام 2020"), "2020 عام");
+        // Harakat stay with their letters.
+        assert_eq!(visual_line("مَرْحَبًا بِكَ"), "بِكَ مَرْحَبًا");
+        // Hebrew too.
+        assert_eq!(visual_line("שלום עולם"), "עולם שלום");
+        assert!(is_rtl_paragraph("مرحبا BTS") && !is_rtl_paragraph("BTS مرحبا"));
+        assert!(!is_rtl_paragraph("🎉 2020"));
+    }
+
+    #[test]
+    fn display_line_cuts_from_the_logical_start() {
+        assert_eq!(display_line("one\ntwo\r\nthree", 100), "one two  three");
+        assert_eq!(display_line("abcdef", 3), "abc");
+        assert_eq!(display_line("مرحبا بالعالم والكون", 13), "بالعالم مرحبا");
+        assert!(matches!(display_line("plain", 10), Cow::Borrowed("plain")));
+    }
+
+    proptest::proptest! {
+        /// Any mix of scripts, marks, digits, brackets and emoji: no panic, and the line
+        /// keeps its characters (some brackets swapped for their mirror images).
+        #[test]
+        fn visual_line_keeps_every_character(s in "[a-z0-9 ()\\[\\].,!?\u{0600}-\u{06FF}\u{05D0}-\u{05EA}\u{0660}-\u{0669}\u{064B}-\u{0652}\u{200C}\u{200D}\u{202A}-\u{202E}\u{2066}-\u{2069}🎉🇰🇷👍🏽é]{0,40}") {
+            let v = visual_line(&s);
+            let norm = |t: &str| {
+                let mut c: Vec<char> = t
+                    .chars()
+                    .map(|c| match c {
+                        ')' => '(',
+                        ']' => '[',
+                        _ => c,
+                    })
+                    .collect();
+                c.sort_unstable();
+                c
+            };
+            proptest::prop_assert_eq!(norm(&v), norm(&s));
+        }
     }
 }

@@ -5,7 +5,7 @@ use egui::{Color32, RichText, Ui, pos2, vec2};
 
 use crate::analysis::timeline::robust_range;
 use crate::app::filter::Filter;
-use crate::app::views::{short_time, thousands};
+use crate::app::views::{post_text, short_time, thousands};
 use crate::app::{AppCommand, BulkTarget, Session};
 
 const SPARK_BINS: usize = 48;
@@ -108,7 +108,7 @@ impl ClustersView {
                             ui.set_width(text_w);
                             ui.add(egui::Label::new(RichText::new(c.top_terms.join(" · ")).strong()).truncate());
                             if let Some(&e) = c.exemplars.first() {
-                                let t: String = s.ds.text(e as usize).chars().take(200).map(|ch| if ch == '\n' { ' ' } else { ch }).collect();
+                                let t = post_text::one_line(s.ds.text(e as usize), ui, 200);
                                 if ui.add(egui::Label::new(RichText::new(t).weak()).truncate().sense(egui::Sense::click())).clicked() {
                                     out.push(AppCommand::Select(Some(e as usize)));
                                 }
@@ -131,7 +131,7 @@ impl ClustersView {
                         sparkline(ui, &gs[g.id as usize], accent);
                         ui.vertical(|ui| {
                             ui.set_width(text_w);
-                            let t: String = s.ds.text(g.representative as usize).chars().take(200).map(|ch| if ch == '\n' { ' ' } else { ch }).collect();
+                            let t = post_text::one_line(s.ds.text(g.representative as usize), ui, 200);
                             ui.add(egui::Label::new(t).truncate());
                             ui.label(RichText::new(format!("{} accounts · {} → {}", thousands(g.authors as u64), short_time(g.first_ms), short_time(g.last_ms))).weak().small());
                         });

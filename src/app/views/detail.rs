@@ -4,7 +4,7 @@
 use egui::{RichText, Ui};
 
 use crate::app::filter::Filter;
-use crate::app::views::{parse_color, short_time, thousands};
+use crate::app::views::{parse_color, post_text, short_time, thousands};
 use crate::app::{AppCommand, BulkTarget, Session};
 use crate::labels::LabelCommand;
 use crate::time::format_iso;
@@ -31,7 +31,7 @@ impl DetailView {
                         .size(15.0),
                 );
                 ui.add_space(4.0);
-                ui.add(egui::Label::new(RichText::new(ds.text(i)).size(14.0)).wrap());
+                post_text::wrapped(ui, ds.text(i), 14.0);
                 ui.add_space(6.0);
                 // Label buttons, numbered as the keys.
                 ui.horizontal_wrapped(|ui| {
@@ -185,7 +185,7 @@ impl DetailView {
                 }
                 if let Some((_, list)) = &self.members {
                     for &j in list {
-                        let text: String = ds.text(j).chars().take(100).collect();
+                        let text = crate::text::display_line(ds.text(j), 100);
                         if ui
                             .link(format!(
                                 "{} @{}: {text}",

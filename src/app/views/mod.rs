@@ -11,6 +11,7 @@ pub mod mapping;
 pub mod moment;
 pub mod overview;
 pub mod post_table;
+pub mod post_text;
 pub mod timeline;
 pub mod welcome;
 

@@ -6,7 +6,7 @@ use rustc_hash::FxHashMap;
 
 use crate::analysis::resolve_terms;
 use crate::app::filter::Filter;
-use crate::app::views::thousands;
+use crate::app::views::{post_text, thousands};
 use crate::app::{AppCommand, Session};
 use crate::time::format_iso;
 
@@ -250,7 +250,7 @@ impl MomentView {
                     ui.label(side.authors.iter().map(|(a, c)| format!("@{a} ({c})")).collect::<Vec<_>>().join(", "));
                     ui.label(RichText::new("Examples").underline());
                     for &p in &side.examples {
-                        let text: String = s.ds.text(p as usize).chars().take(140).collect();
+                        let text = post_text::one_line(s.ds.text(p as usize), ui, 140);
                         if ui.link(text).clicked() {
                             out.push(AppCommand::Select(Some(p as usize)));
                         }

@@ -5,7 +5,7 @@ use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
 use crate::app::filter::{NO_LABEL, Sort, SortKey};
-use crate::app::views::{parse_color, short_time, thousands};
+use crate::app::views::{parse_color, post_text, short_time, thousands};
 use crate::app::{AppCommand, Session};
 
 #[derive(Default)]
@@ -115,12 +115,7 @@ impl PostTableView {
                         ui.add(egui::Label::new(format!("@{}", s.ds.handle(i))).truncate());
                     });
                     row.col(|ui| {
-                        let one_line: String =
-                            s.ds.text(i)
-                                .chars()
-                                .take(300)
-                                .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
-                                .collect();
+                        let one_line = post_text::one_line(s.ds.text(i), ui, 300);
                         ui.add(egui::Label::new(one_line).truncate());
                     });
                     row.col(|ui| {
