@@ -108,6 +108,9 @@ pub struct Labels {
     undo: Vec<Applied>,
     redo: Vec<Applied>,
     journal: Option<Journal>,
+    /// The journal to create with the first change, when the dataset has none yet:
+    /// opening a dataset to look at it leaves nothing beside it.
+    pending: Option<PendingJournal>,
     /// Who is labelling (written with each label).
     pub user: String,
     /// Warnings from opening the journal (torn lines, fingerprint mismatch).
@@ -126,11 +129,38 @@ impl Labels {
             undo: Vec::new(),
             redo: Vec::new(),
             journal: None,
+            pending: None,
             user: self.user.clone(),
             warnings: Vec::new(),
             version: self.version,
         }
     }
+}
+
+/// Starts a new journal: its header, then the label set it starts from.
+fn write_header(
+    j: &mut Journal,
+    dataset: &str,
+    fingerprint: &str,
+    set: &[LabelDef],
+) -> std::io::Result<()> {
+    j.append(Op::Header {
+        version: journal::JOURNAL_VERSION,
+        dataset: dataset.to_string(),
+        fingerprint: fingerprint.to_string(),
+        created_ms: now_ms(),
+    })?;
+    j.append(Op::Labelset {
+        labels: set.to_vec(),
+    })?;
+    Ok(())
+}
+
+/// A journal not written yet: where it goes and what its header says.
+struct PendingJournal {
+    path: PathBuf,
+    dataset: String,
+    fingerprint: String,
 }
 
 fn now_ms() -> i64 {
@@ -157,68 +187,66 @@ impl Labels {
             undo: Vec::new(),
             redo: Vec::new(),
             journal: None,
+            pending: None,
             user: default_user(),
             warnings: Vec::new(),
             version: 0,
         }
     }
 
-    /// Opens the journal of a dataset (creating it when absent) and replays it.
+    /// Opens the journal of a dataset and replays it; a dataset without one gets it
+    /// with the first change.
     pub fn open(dataset: &Path, fingerprint: &str) -> Result<Labels, LabelError> {
         let path = journal::journal_path_for(dataset, fingerprint);
         Self::open_at(&path, dataset, fingerprint)
     }
 
-    /// Opens a journal at an explicit path.
+    /// Opens a journal at an explicit path (created with the first change).
     pub fn open_at(path: &Path, dataset: &Path, fingerprint: &str) -> Result<Labels, LabelError> {
         let jerr = |e: std::io::Error| LabelError::Journal {
             path: path.display().to_string(),
             message: e.to_string(),
         };
         let mut labels = Labels::in_memory();
+        let dataset_name = dataset
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if !path.exists() {
+            labels.pending = Some(PendingJournal {
+                path: path.to_path_buf(),
+                dataset: dataset_name,
+                fingerprint: fingerprint.to_string(),
+            });
+            return Ok(labels);
+        }
         let mut next_seq = 0;
-        let mut valid_len = None;
         let mut has_header = false;
-        if path.exists() {
-            let replay = journal::read_journal(path).map_err(jerr)?;
-            labels.warnings.extend(replay.problems);
-            valid_len = Some(replay.valid_len);
-            for line in replay.lines {
-                next_seq = next_seq.max(line.seq + 1);
-                match line.op {
-                    Op::Header {
-                        fingerprint: fp,
-                        dataset: name,
-                        ..
-                    } => {
-                        has_header = true;
-                        if fp != fingerprint {
-                            labels.warnings.push(format!(
-                                "the label journal {} was written for a different file named {name} (fingerprint {fp}, this file is {fingerprint}); its labels are shown for posts with the same ids",
-                                path.display()
-                            ));
-                        }
+        let replay = journal::read_journal(path).map_err(jerr)?;
+        labels.warnings.extend(replay.problems);
+        let valid_len = Some(replay.valid_len);
+        for line in replay.lines {
+            next_seq = next_seq.max(line.seq + 1);
+            match line.op {
+                Op::Header {
+                    fingerprint: fp,
+                    dataset: name,
+                    ..
+                } => {
+                    has_header = true;
+                    if fp != fingerprint {
+                        labels.warnings.push(format!(
+                            "the label journal {} was written for a different file named {name} (fingerprint {fp}, this file is {fingerprint}); its labels are shown for posts with the same ids",
+                            path.display()
+                        ));
                     }
-                    op => labels.replay(op),
                 }
+                op => labels.replay(op),
             }
         }
         let mut j = Journal::open(path, valid_len, next_seq).map_err(jerr)?;
         if !has_header {
-            j.append(Op::Header {
-                version: journal::JOURNAL_VERSION,
-                dataset: dataset
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-                fingerprint: fingerprint.to_string(),
-                created_ms: now_ms(),
-            })
-            .map_err(jerr)?;
-            j.append(Op::Labelset {
-                labels: labels.set.clone(),
-            })
-            .map_err(jerr)?;
+            write_header(&mut j, &dataset_name, fingerprint, &labels.set).map_err(jerr)?;
         }
         labels.journal = Some(j);
         Ok(labels)
@@ -296,8 +324,13 @@ impl Labels {
         Ok((labelled, unmatched))
     }
 
+    /// Where the labels are saved (the journal may not exist until the first change).
     pub fn journal_path(&self) -> Option<PathBuf> {
-        self.journal.as_ref().map(|j| j.path().to_path_buf())
+        match (&self.journal, &self.pending) {
+            (Some(j), _) => Some(j.path().to_path_buf()),
+            (None, Some(p)) => Some(p.path.clone()),
+            (None, None) => None,
+        }
     }
 
     fn replay(&mut self, op: Op) {
@@ -352,6 +385,16 @@ impl Labels {
     }
 
     fn write(&mut self, op: Op) -> Result<(), LabelError> {
+        if let Some(p) = &self.pending {
+            let jerr = |e: std::io::Error| LabelError::Journal {
+                path: p.path.display().to_string(),
+                message: e.to_string(),
+            };
+            let mut j = Journal::open(&p.path, None, 0).map_err(jerr)?;
+            write_header(&mut j, &p.dataset, &p.fingerprint, &self.set).map_err(jerr)?;
+            self.journal = Some(j);
+            self.pending = None;
+        }
         if let Some(j) = &mut self.journal {
             j.append(op.clone()).map_err(|e| LabelError::Journal {
                 path: j.path().display().to_string(),
@@ -664,6 +707,45 @@ mod tests {
         assert!(l.set.iter().any(|d| d.name == "spam"));
         let other = Labels::open(&data, "fp2").unwrap();
         assert!(other.warnings.iter().any(|w| w.contains("different file")));
+    }
+
+    /// Opening a dataset, looking and undoing nothing writes nothing; the first change
+    /// creates the journal with its header, and it replays.
+    #[test]
+    fn the_journal_is_created_with_the_first_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("d.csv");
+        std::fs::write(&data, "x").unwrap();
+        let jp = journal::journal_path_for(&data, "fp");
+        {
+            let mut l = Labels::open(&data, "fp").unwrap();
+            assert_eq!(l.journal_path().as_deref(), Some(jp.as_path()));
+            assert!(l.apply(LabelCommand::Undo).is_ok());
+            assert!(!jp.exists(), "opening wrote {}", jp.display());
+        }
+        assert!(!jp.exists());
+        {
+            let mut l = Labels::open(&data, "fp").unwrap();
+            l.apply(LabelCommand::Assign {
+                posts: vec!["1".into()],
+                label: Some(0),
+            })
+            .unwrap();
+            assert!(jp.exists());
+            l.apply(LabelCommand::Assign {
+                posts: vec!["2".into()],
+                label: Some(1),
+            })
+            .unwrap();
+        }
+        let replay = journal::read_journal(&jp).unwrap();
+        let seqs: Vec<u64> = replay.lines.iter().map(|l| l.seq).collect();
+        assert_eq!(seqs, [0, 1, 2, 3]);
+        assert!(matches!(replay.lines[0].op, Op::Header { .. }));
+        let l = Labels::open(&data, "fp").unwrap();
+        assert!(l.warnings.is_empty(), "{:?}", l.warnings);
+        assert_eq!(l.name_of("1"), Some("takeover"));
+        assert_eq!(l.name_of("2"), Some("original"));
     }
 
     #[test]
