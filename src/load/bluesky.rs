@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::load::builder::{ChunkBuilder, PostRecord};
-use crate::load::json::{JsonContext, OptStr, s};
+use crate::load::json::{JsonContext, OptStr, s, timestamp_rejection};
 use crate::load::report::RejectKind;
 use crate::model::{METRIC_NONE, Metrics, PostKind};
 
@@ -138,17 +138,13 @@ pub fn item(
         None => record.createdAt.as_deref().or(view.indexedAt.as_deref()),
     };
     let Some(parsed) = time_src.and_then(|t| ctx.time_parser.parse(t)) else {
-        out.reject(
-            line,
-            Some("record.createdAt"),
-            RejectKind::MissingTimestamp,
-            format!(
-                "post {} has no readable createdAt ({:?})",
-                s(&view.uri),
-                time_src.unwrap_or("")
-            ),
-            None,
-        );
+        let field = if repost.is_some() {
+            "reason.indexedAt"
+        } else {
+            "record.createdAt"
+        };
+        let (kind, reason) = timestamp_rejection(time_src, field, "post", s(&view.uri));
+        out.reject(line, Some(field), kind, reason, None);
         return Ok(());
     };
     let text = s(&record.text);

@@ -74,17 +74,22 @@ pub fn s<'b>(v: &'b OptStr<'_>) -> &'b str {
 }
 
 /// Recognises the format of one JSON value.
-/// Why a post's `created_at` could not be used: missing (absent or empty) or unreadable.
-/// `noun` and `id` name the post in the message (`tweet 123`, `status 456`).
-pub fn timestamp_rejection(value: Option<&str>, noun: &str, id: &str) -> (RejectKind, String) {
+/// Why a post's timestamp (its `field`) could not be used: missing (absent or blank) or
+/// unreadable. `noun` and `id` name the post in the message (`tweet 123`, `status 456`).
+pub fn timestamp_rejection(
+    value: Option<&str>,
+    field: &str,
+    noun: &str,
+    id: &str,
+) -> (RejectKind, String) {
     match value {
-        None | Some("") => (
-            RejectKind::MissingTimestamp,
-            format!("{noun} has no created_at ({noun} {id})"),
-        ),
-        Some(v) => (
+        Some(v) if !v.trim().is_empty() => (
             RejectKind::BadTimestamp,
-            format!("unreadable created_at {v:?} ({noun} {id})"),
+            format!("unreadable {field} {v:?} ({noun} {id})"),
+        ),
+        _ => (
+            RejectKind::MissingTimestamp,
+            format!("{noun} has no {field} ({noun} {id})"),
         ),
     }
 }

@@ -856,6 +856,79 @@ mod tests {
         assert_eq!(ds.handle(0), "alice");
     }
 
+    /// Every JSON format tells a missing timestamp from an unreadable one, and names the
+    /// field, the post and the line.
+    #[test]
+    fn json_formats_tell_missing_from_unreadable_timestamps() {
+        let cases: [(&str, [&str; 3]); 5] = [
+            (
+                "snscrape",
+                [
+                    r#"{"_type":"snscrape.modules.twitter.Tweet","id":1,"date":"2020-06-03T02:14:07+00:00","rawContent":"ok","user":{"username":"a"}}"#,
+                    r#"{"_type":"snscrape.modules.twitter.Tweet","id":2,"date":"last tuesday","rawContent":"bad","user":{"username":"a"}}"#,
+                    r#"{"_type":"snscrape.modules.twitter.Tweet","id":3,"rawContent":"none","user":{"username":"a"}}"#,
+                ],
+            ),
+            (
+                "mastodon",
+                [
+                    r#"{"id":"1","created_at":"2020-06-03T02:14:07Z","content":"<p>ok</p>","account":{"acct":"a"}}"#,
+                    r#"{"id":"2","created_at":"soon","content":"<p>bad</p>","account":{"acct":"a"}}"#,
+                    r#"{"id":"3","created_at":"  ","content":"<p>none</p>","account":{"acct":"a"}}"#,
+                ],
+            ),
+            (
+                "bluesky",
+                [
+                    r#"{"uri":"at://did:plc:a/app.bsky.feed.post/1","author":{"did":"did:plc:a","handle":"a.bsky.social"},"record":{"text":"ok","createdAt":"2020-06-03T02:14:07Z"}}"#,
+                    r#"{"uri":"at://did:plc:a/app.bsky.feed.post/2","author":{"did":"did:plc:a","handle":"a.bsky.social"},"record":{"text":"bad","createdAt":"2020-13-45T99:00:00Z"}}"#,
+                    r#"{"uri":"at://did:plc:a/app.bsky.feed.post/3","author":{"did":"did:plc:a","handle":"a.bsky.social"},"record":{"text":"none"}}"#,
+                ],
+            ),
+            (
+                "twitter v1",
+                [
+                    r#"{"id_str":"1","created_at":"Wed Jun 03 02:14:07 +0000 2020","text":"ok","user":{"screen_name":"a"}}"#,
+                    r#"{"id_str":"2","created_at":"Wed Jun 99","text":"bad","user":{"screen_name":"a"}}"#,
+                    r#"{"id_str":"3","text":"none","user":{"screen_name":"a"}}"#,
+                ],
+            ),
+            (
+                "twarc2 flat",
+                [
+                    r#"{"id":"1","created_at":"2020-06-03T02:14:07.000Z","text":"ok","author_id":"9"}"#,
+                    r#"{"id":"2","created_at":"yesterday","text":"bad","author_id":"9"}"#,
+                    r#"{"id":"3","created_at":"","text":"none","author_id":"9"}"#,
+                ],
+            ),
+        ];
+        for (format, lines) in cases {
+            let jsonl = lines.join("\n") + "\n";
+            let ds = load_bytes(jsonl.as_bytes(), "posts.jsonl")
+                .unwrap_or_else(|e| panic!("{format}: {e}"));
+            let r = &ds.report;
+            assert_eq!(
+                (r.rows_in, r.loaded, r.rejected),
+                (3, 1, 2),
+                "{format}: {r:#?}"
+            );
+            let kinds: Vec<_> = r.rejections.iter().map(|x| (x.line, x.kind)).collect();
+            assert_eq!(
+                kinds,
+                [
+                    (2, report::RejectKind::BadTimestamp),
+                    (3, report::RejectKind::MissingTimestamp)
+                ],
+                "{format}: {r:#?}"
+            );
+            assert!(
+                r.rejections[0].reason.contains("unreadable"),
+                "{format}: {r:#?}"
+            );
+            assert!(r.rejections[0].reason.contains('2'), "{format}: {r:#?}");
+        }
+    }
+
     #[test]
     fn clear_errors_name_the_file() {
         let e = load_bytes(b"", "empty.csv").unwrap_err();

@@ -169,7 +169,8 @@ fn convert(st: &Status<'_>, line: u64, ctx: &JsonContext, out: &mut ChunkBuilder
         .as_deref()
         .and_then(|c| ctx.time_parser.parse(c))
     else {
-        let (kind, reason) = timestamp_rejection(st.created_at.as_deref(), "status", id);
+        let (kind, reason) =
+            timestamp_rejection(st.created_at.as_deref(), "created_at", "status", id);
         out.reject(line, Some("created_at"), kind, reason, None);
         return;
     };

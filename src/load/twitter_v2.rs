@@ -190,7 +190,8 @@ fn convert(
         .as_deref()
         .and_then(|c| ctx.time_parser.parse(c))
     else {
-        let (kind, reason) = timestamp_rejection(t.created_at.as_deref(), "tweet", s(&t.id));
+        let (kind, reason) =
+            timestamp_rejection(t.created_at.as_deref(), "created_at", "tweet", s(&t.id));
         out.reject(line, Some("created_at"), kind, reason, None);
         return;
     };
