@@ -400,7 +400,6 @@ pub fn compute_rows(
     let search = compile_search(f)?;
     let hits = search.as_ref().map(|s| search_hits(ds, s));
     let moment = f.moment.and_then(|m| an.and_then(|a| a.moments.get(m)));
-    let n = ds.len();
     let keep = |i: usize| -> bool {
         if let Some(h) = f.hashtag
             && !ds.hashtags.get(i).contains(&h)
@@ -461,26 +460,19 @@ pub fn compute_rows(
         }
         true
     };
-    if sort.key == SortKey::Time {
-        // Filtering the posts in time order keeps that order: no sort needed.
-        let mut rows: Vec<u32> = ds
-            .time_order()
-            .par_iter()
-            .with_min_len(4096)
-            .copied()
-            .filter(|&i| keep(i as usize))
-            .collect();
-        if sort.descending {
-            rows.reverse();
-        }
-        return Ok(rows);
-    }
-    let mut rows: Vec<u32> = (0..n as u32)
-        .into_par_iter()
+    // Filtering the posts in time order keeps that order, so sorting by time needs
+    // nothing more, and a stable sort by any other key leaves its ties in time order.
+    let mut rows: Vec<u32> = ds
+        .time_order()
+        .par_iter()
         .with_min_len(4096)
+        .copied()
         .filter(|&i| keep(i as usize))
         .collect();
-    sort_rows(ds, an, labels, &mut rows, sort);
+    sort_rows(ds, an, labels, &mut rows, sort.key);
+    if sort.descending {
+        rows.reverse();
+    }
     Ok(rows)
 }
 
@@ -508,49 +500,44 @@ pub fn compute_row_sets(
     Ok((rows, context))
 }
 
-pub fn sort_rows(
-    ds: &Dataset,
-    an: Option<&Analysis>,
-    labels: &[u32],
-    rows: &mut [u32],
-    sort: Sort,
-) {
-    let by_time = |i: &u32| (ds.created_at[*i as usize], *i);
-    match sort.key {
-        SortKey::Time => rows.par_sort_by_key(by_time),
-        SortKey::Author => rows.par_sort_by(|a, b| {
-            ds.handle(*a as usize)
-                .to_lowercase()
-                .cmp(&ds.handle(*b as usize).to_lowercase())
-                .then(by_time(a).cmp(&by_time(b)))
-        }),
-        SortKey::Text => rows.par_sort_by(|a, b| {
-            ds.text(*a as usize)
-                .cmp(ds.text(*b as usize))
-                .then(a.cmp(b))
-        }),
+/// Sorts rows that come in time order by `key`, stably (ties stay in time order).
+fn sort_rows(ds: &Dataset, an: Option<&Analysis>, labels: &[u32], rows: &mut [u32], key: SortKey) {
+    match key {
+        SortKey::Time => {}
+        SortKey::Author => {
+            // Each author's rank in handle order, computed once: no string work per
+            // comparison.
+            let mut order: Vec<u32> = (0..ds.authors.len() as u32).collect();
+            let lower: Vec<String> = order
+                .iter()
+                .map(|&a| ds.authors.handle(a).to_lowercase())
+                .collect();
+            order.par_sort_by(|&a, &b| lower[a as usize].cmp(&lower[b as usize]));
+            // Handles equal but for case share a rank, so their posts mix in time order.
+            let mut rank = vec![0u32; order.len()];
+            let mut r = 0;
+            for (k, &a) in order.iter().enumerate() {
+                if k > 0 && lower[a as usize] != lower[order[k - 1] as usize] {
+                    r += 1;
+                }
+                rank[a as usize] = r;
+            }
+            rows.par_sort_by_key(|&i| rank.get(ds.author[i as usize] as usize).copied());
+        }
+        SortKey::Text => rows.par_sort_by(|&a, &b| ds.text(a as usize).cmp(ds.text(b as usize))),
         SortKey::Cluster => {
             if let Some(an) = an {
-                rows.par_sort_by_key(|i| (an.cluster[*i as usize], ds.created_at[*i as usize], *i));
+                rows.par_sort_by_key(|&i| an.cluster[i as usize]);
             }
         }
         SortKey::DupGroup => {
             if let Some(an) = an {
-                rows.par_sort_by_key(|i| {
-                    (an.dup_group[*i as usize], ds.created_at[*i as usize], *i)
-                });
+                rows.par_sort_by_key(|&i| an.dup_group[i as usize]);
             }
         }
-        SortKey::Label => rows.par_sort_by_key(|i| {
-            (
-                labels.get(*i as usize).copied().unwrap_or(NO_LABEL),
-                ds.created_at[*i as usize],
-                *i,
-            )
-        }),
-    }
-    if sort.descending {
-        rows.reverse();
+        SortKey::Label => {
+            rows.par_sort_by_key(|&i| labels.get(i as usize).copied().unwrap_or(NO_LABEL))
+        }
     }
 }
 
@@ -661,6 +648,67 @@ mod tests {
             assert!(rows.windows(2).all(
                 |w| (ds.created_at[w[0] as usize], w[0]) < (ds.created_at[w[1] as usize], w[1])
             ));
+        }
+    }
+
+    /// Every sort key orders rows by its key, ties in time order (then post order), and
+    /// descending is the exact reverse.
+    #[test]
+    fn sorts_keep_ties_in_time_order() {
+        let csv = "id,created_at,author,text\n\
+                   1,2020-06-01T00:00:05Z,bob,b\n\
+                   2,2020-06-01T00:00:01Z,Alice,a\n\
+                   3,2020-06-01T00:00:03Z,bob,a\n\
+                   4,2020-06-01T00:00:01Z,alice,c\n\
+                   5,2020-06-01T00:00:02Z,Bob,b\n\
+                   6,2020-06-01T00:00:01Z,carol,a\n";
+        let progress = crate::progress::Progress::new();
+        let ds = crate::load::load_bytes(csv.as_bytes(), "s.csv", &Default::default(), &progress)
+            .unwrap();
+        let labels = vec![1, NO_LABEL, 0, 1, NO_LABEL, 0];
+        let time = |i: u32| (ds.created_at[i as usize], i);
+        type Key<'a> = Box<dyn Fn(u32) -> String + 'a>;
+        let keys: [(SortKey, Key); 4] = [
+            (SortKey::Time, Box::new(|_| String::new())),
+            (
+                SortKey::Author,
+                Box::new(|i| ds.handle(i as usize).to_lowercase()),
+            ),
+            (SortKey::Text, Box::new(|i| ds.text(i as usize).to_string())),
+            (
+                SortKey::Label,
+                Box::new(|i| format!("{:010}", labels[i as usize])),
+            ),
+        ];
+        for (key, of) in keys {
+            let f = Filter::default();
+            let up = compute_rows(
+                &ds,
+                None,
+                &labels,
+                &f,
+                Sort {
+                    key,
+                    descending: false,
+                },
+            )
+            .unwrap();
+            let mut expected: Vec<u32> = (0..6).collect();
+            expected.sort_by_key(|&i| (of(i), time(i)));
+            assert_eq!(up, expected, "{key:?}");
+            let mut down = compute_rows(
+                &ds,
+                None,
+                &labels,
+                &f,
+                Sort {
+                    key,
+                    descending: true,
+                },
+            )
+            .unwrap();
+            down.reverse();
+            assert_eq!(down, up, "{key:?}");
         }
     }
 
