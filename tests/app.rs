@@ -503,4 +503,10 @@ fn arabic_words_are_drawn_right_to_left() {
     // English inside Arabic: the Arabic word read first is still on the right.
     let drawn = derail::text::visual_line("بيت BTS قلم");
     assert!(x_of(&drawn, 'ب') > x_of(&drawn, 'B') && x_of(&drawn, 'B') > x_of(&drawn, 'ق'));
+    // A number after the last word goes to its left, and reads left to right.
+    let drawn = derail::text::visual_line("قلم 2020");
+    assert!(x_of(&drawn, 'ق') > x_of(&drawn, '2') && x_of(&drawn, '2') < x_of(&drawn, '0'));
+    // So do Arabic-Indic digits, though the shaper reverses them.
+    let drawn = derail::text::visual_line("قلم ١٢");
+    assert!(x_of(&drawn, 'ق') > x_of(&drawn, '١') && x_of(&drawn, '١') < x_of(&drawn, '٢'));
 }

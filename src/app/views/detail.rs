@@ -184,6 +184,8 @@ impl DetailView {
                     self.members = Some((i, list));
                 }
                 if let Some((_, list)) = &self.members {
+                    // One line each: a right-to-left text in drawing order must not wrap.
+                    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
                     for &j in list {
                         let text = crate::text::display_line(ds.text(j), 100);
                         if ui

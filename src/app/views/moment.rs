@@ -249,6 +249,8 @@ impl MomentView {
                     ui.label(RichText::new("Top authors").underline());
                     ui.label(side.authors.iter().map(|(a, c)| format!("@{a} ({c})")).collect::<Vec<_>>().join(", "));
                     ui.label(RichText::new("Examples").underline());
+                    // One line each: a right-to-left text in drawing order must not wrap.
+                    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
                     for &p in &side.examples {
                         let text = post_text::one_line(s.ds.text(p as usize), ui, 140);
                         if ui.link(text).clicked() {
