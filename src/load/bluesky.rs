@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::load::builder::{ChunkBuilder, PostRecord};
-use crate::load::json::{JsonContext, OptStr, s, timestamp_rejection};
+use crate::load::json::{JsonContext, OptStr, reject_timestamp, s};
 use crate::load::report::RejectKind;
 use crate::model::{METRIC_NONE, Metrics, PostKind};
 
@@ -143,8 +143,7 @@ pub fn item(
         } else {
             "record.createdAt"
         };
-        let (kind, reason) = timestamp_rejection(time_src, field, "post", s(&view.uri));
-        out.reject(line, Some(field), kind, reason, None);
+        reject_timestamp(out, line, time_src, field, "post", s(&view.uri));
         return Ok(());
     };
     let text = s(&record.text);

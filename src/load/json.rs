@@ -73,16 +73,18 @@ pub fn s<'b>(v: &'b OptStr<'_>) -> &'b str {
     v.as_deref().unwrap_or("")
 }
 
-/// Recognises the format of one JSON value.
-/// Why a post's timestamp (its `field`) could not be used: missing (absent or blank) or
-/// unreadable. `noun` and `id` name the post in the message (`tweet 123`, `status 456`).
-pub fn timestamp_rejection(
+/// Rejects a post whose timestamp (`value` of its `field`) could not be used: missing
+/// (absent or blank) or unreadable. `noun` and `id` name the post in the message
+/// (`tweet 123`, `status 456`).
+pub fn reject_timestamp(
+    out: &mut ChunkBuilder,
+    line: u64,
     value: Option<&str>,
     field: &str,
     noun: &str,
     id: &str,
-) -> (RejectKind, String) {
-    match value {
+) {
+    let (kind, reason) = match value {
         Some(v) if !v.trim().is_empty() => (
             RejectKind::BadTimestamp,
             format!("unreadable {field} {v:?} ({noun} {id})"),
@@ -91,9 +93,11 @@ pub fn timestamp_rejection(
             RejectKind::MissingTimestamp,
             format!("{noun} has no {field} ({noun} {id})"),
         ),
-    }
+    };
+    out.reject(line, Some(field), kind, reason, None);
 }
 
+/// Recognises the format of one JSON value.
 pub fn classify(v: &Value) -> Option<Format> {
     let o = v.as_object()?;
     let has = |k: &str| o.contains_key(k);

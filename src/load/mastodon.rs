@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use serde::Deserialize;
 
 use crate::load::builder::{ChunkBuilder, PostRecord};
-use crate::load::json::{FlexId, JsonContext, OptStr, s, timestamp_rejection};
+use crate::load::json::{FlexId, JsonContext, OptStr, reject_timestamp, s};
 use crate::load::report::RejectKind;
 use crate::model::{METRIC_NONE, Metrics, PostKind};
 use crate::text;
@@ -104,9 +104,14 @@ pub fn status(
         .as_deref()
         .and_then(|c| ctx.time_parser.parse(c))
     else {
-        let (kind, reason) =
-            timestamp_rejection(st.created_at.as_deref(), "created_at", "status", id);
-        out.reject(line, Some("created_at"), kind, reason, None);
+        reject_timestamp(
+            out,
+            line,
+            st.created_at.as_deref(),
+            "created_at",
+            "status",
+            id,
+        );
         return Ok(());
     };
     let acct = st.account.as_ref();

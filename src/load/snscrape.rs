@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use serde::Deserialize;
 
 use crate::load::builder::{ChunkBuilder, PostRecord};
-use crate::load::json::{FlexId, JsonContext, OptStr, s, timestamp_rejection};
+use crate::load::json::{FlexId, JsonContext, OptStr, reject_timestamp, s};
 use crate::load::report::RejectKind;
 use crate::model::{METRIC_NONE, Metrics, PostKind};
 
@@ -97,8 +97,7 @@ pub fn tweet(
     out.rows_in += 1;
     let id = t.id.as_ref().map(|f| f.0.as_str()).unwrap_or("");
     let Some(parsed) = t.date.as_deref().and_then(|d| ctx.time_parser.parse(d)) else {
-        let (kind, reason) = timestamp_rejection(t.date.as_deref(), "date", "tweet", id);
-        out.reject(line, Some("date"), kind, reason, None);
+        reject_timestamp(out, line, t.date.as_deref(), "date", "tweet", id);
         return Ok(());
     };
     let mut kind = PostKind::Original;

@@ -10,7 +10,7 @@ use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
 use crate::load::builder::{ChunkBuilder, PostRecord};
-use crate::load::json::{JsonContext, OptStr, s, timestamp_rejection};
+use crate::load::json::{JsonContext, OptStr, reject_timestamp, s};
 use crate::load::report::RejectKind;
 use crate::model::{Metrics, PostKind};
 use crate::text;
@@ -190,9 +190,14 @@ fn convert(
         .as_deref()
         .and_then(|c| ctx.time_parser.parse(c))
     else {
-        let (kind, reason) =
-            timestamp_rejection(t.created_at.as_deref(), "created_at", "tweet", s(&t.id));
-        out.reject(line, Some("created_at"), kind, reason, None);
+        reject_timestamp(
+            out,
+            line,
+            t.created_at.as_deref(),
+            "created_at",
+            "tweet",
+            s(&t.id),
+        );
         return;
     };
     let author_id = s(&t.author_id);
