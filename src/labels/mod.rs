@@ -137,6 +137,14 @@ impl Labels {
     }
 }
 
+/// Turns an I/O error on the journal at `path` into a [`LabelError`].
+fn journal_error(path: &Path) -> impl Fn(std::io::Error) -> LabelError + Copy + '_ {
+    move |e| LabelError::Journal {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    }
+}
+
 /// Starts a new journal: its header, then the label set it starts from.
 fn write_header(
     j: &mut Journal,
@@ -203,10 +211,7 @@ impl Labels {
 
     /// Opens a journal at an explicit path (created with the first change).
     pub fn open_at(path: &Path, dataset: &Path, fingerprint: &str) -> Result<Labels, LabelError> {
-        let jerr = |e: std::io::Error| LabelError::Journal {
-            path: path.display().to_string(),
-            message: e.to_string(),
-        };
+        let jerr = journal_error(path);
         let mut labels = Labels::in_memory();
         let dataset_name = dataset
             .file_name()
@@ -259,10 +264,7 @@ impl Labels {
         if !path.exists() {
             return Ok(None);
         }
-        let replay = journal::read_journal(&path).map_err(|e| LabelError::Journal {
-            path: path.display().to_string(),
-            message: e.to_string(),
-        })?;
+        let replay = journal::read_journal(&path).map_err(journal_error(&path))?;
         let mut labels = Labels::in_memory();
         labels.warnings.extend(replay.problems);
         for line in replay.lines {
@@ -386,20 +388,14 @@ impl Labels {
 
     fn write(&mut self, op: Op) -> Result<(), LabelError> {
         if let Some(p) = &self.pending {
-            let jerr = |e: std::io::Error| LabelError::Journal {
-                path: p.path.display().to_string(),
-                message: e.to_string(),
-            };
+            let jerr = journal_error(&p.path);
             let mut j = Journal::open(&p.path, None, 0).map_err(jerr)?;
             write_header(&mut j, &p.dataset, &p.fingerprint, &self.set).map_err(jerr)?;
             self.journal = Some(j);
             self.pending = None;
         }
         if let Some(j) = &mut self.journal {
-            j.append(op.clone()).map_err(|e| LabelError::Journal {
-                path: j.path().display().to_string(),
-                message: e.to_string(),
-            })?;
+            j.append(op.clone()).map_err(journal_error(j.path()))?;
         }
         self.replay(op);
         Ok(())
