@@ -456,19 +456,27 @@ fn mirrored(g: &str) -> Option<char> {
 /// `max_chars` characters are kept (from the logical start, so a right-to-left post shows
 /// its first words), then [`visual_line`].
 pub fn display_line(s: &str, max_chars: usize) -> Cow<'_, str> {
+    match flat_head(s, max_chars) {
+        Cow::Borrowed(head) => visual_line(head),
+        Cow::Owned(flat) => Cow::Owned(visual_line(&flat).into_owned()),
+    }
+}
+
+/// The first `max_chars` characters of a text, with line breaks made spaces.
+pub fn flat_head(s: &str, max_chars: usize) -> Cow<'_, str> {
     let cut = s
         .char_indices()
         .nth(max_chars)
         .map_or(s.len(), |(at, _)| at);
     let head = &s[..cut];
-    if !head.contains(['\n', '\r']) && cut == s.len() {
-        return visual_line(head);
+    if !head.contains(['\n', '\r']) {
+        return Cow::Borrowed(head);
     }
-    let flat: String = head
-        .chars()
-        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
-        .collect();
-    Cow::Owned(visual_line(&flat).into_owned())
+    Cow::Owned(
+        head.chars()
+            .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
+            .collect(),
+    )
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 
 use egui::{Align, FontId, Layout, RichText, Ui};
 
-use crate::text::{display_line, has_rtl, is_rtl_paragraph, visual_line};
+use crate::text::{display_line, flat_head, has_rtl, is_rtl_paragraph, visual_line};
 
 /// The whole text of a post, wrapped to the available width.
 pub fn wrapped(ui: &mut Ui, text: &str, size: f32) {
@@ -42,11 +42,7 @@ pub fn one_line(text: &str, ui: &Ui, max_chars: usize) -> String {
     if !has_rtl(text) {
         return display_line(text, max_chars).into_owned();
     }
-    let flat: String = text
-        .chars()
-        .take(max_chars)
-        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
-        .collect();
+    let flat = flat_head(text, max_chars);
     let font = egui::TextStyle::Body.resolve(ui.style());
     let cut = fitting_prefix(ui, &flat, ui.available_width().max(40.0), &font);
     visual_line(flat[..cut.max(first_word(&flat))].trim_end()).into_owned()
@@ -57,24 +53,19 @@ pub fn one_line(text: &str, ui: &Ui, max_chars: usize) -> String {
 /// egui shapes each same-font run on its own, so a line's width is their sum, and the
 /// galleys of common words are cached from frame to frame.
 fn fitting_prefix(ui: &Ui, text: &str, width: f32, font: &FontId) -> usize {
+    let width_of = |s: String| {
+        ui.painter()
+            .layout_no_wrap(s, font.clone(), egui::Color32::WHITE)
+            .size()
+            .x
+    };
+    let space = width_of(" ".into());
     let mut used = 0.0;
     let mut end = 0;
     for word in text.split_inclusive(' ') {
-        let w = ui
-            .painter()
-            .layout_no_wrap(word.to_string(), font.clone(), egui::Color32::WHITE)
-            .size()
-            .x;
+        let w = width_of(word.to_string());
         // The trailing space may hang over the edge.
-        let visible = if word.ends_with(' ') {
-            w - ui
-                .painter()
-                .layout_no_wrap(" ".into(), font.clone(), egui::Color32::WHITE)
-                .size()
-                .x
-        } else {
-            w
-        };
+        let visible = if word.ends_with(' ') { w - space } else { w };
         if used + visible > width {
             break;
         }
