@@ -327,17 +327,17 @@ fn mark_search_hits(
         ),
         RunScan::PerPost => {
             for (k, h) in hit.iter_mut().enumerate() {
-                *h = *h || search.re.is_match(text_of(run, offsets, k));
+                *h = *h || search.re.is_match(text_of(run, offsets, k).unwrap_or(""));
             }
         }
     }
 }
 
-/// Text `k` of a run.
-fn text_of<'r>(run: &'r str, offsets: &[u32], k: usize) -> &'r str {
-    let start = offsets.get(k).map_or(run.len(), |&o| o as usize);
+/// Text `k` of a run (`None` only for offsets the run does not have).
+fn text_of<'r>(run: &'r str, offsets: &[u32], k: usize) -> Option<&'r str> {
+    let start = *offsets.get(k)? as usize;
     let end = offsets.get(k + 1).map_or(run.len(), |&o| o as usize);
-    run.get(start..end).unwrap_or("")
+    run.get(start..end)
 }
 
 /// Marks the posts of a run of texts (`offsets[k]` = where post k's text starts) that
@@ -359,7 +359,6 @@ fn mark_run_hits(
     cache: &mut SearchCache,
     mut confirm: impl FnMut(&str, usize, bool, &mut SearchCache) -> bool,
 ) {
-    let end_of = |k: usize| offsets.get(k + 1).map_or(run.len(), |&o| o as usize);
     let mut k = 0;
     while let Some(&start) = offsets.get(k) {
         let start = start as usize;
@@ -377,7 +376,7 @@ fn mark_run_hits(
             .max_len
             .map_or(start, |n| end.saturating_sub(n).max(start));
         if !hit[k]
-            && let Some(text) = run.get(lo..end_of(k))
+            && let Some(text) = text_of(run, offsets, k)
         {
             let mut from = earliest.saturating_sub(lo).min(text.len());
             while !text.is_char_boundary(from) {
@@ -551,6 +550,37 @@ mod tests {
     }
 
     use super::*;
+
+    /// Texts back to back, as a run, with where each starts.
+    fn run_of<T: AsRef<str>>(texts: &[T]) -> (String, Vec<u32>) {
+        let mut run = String::new();
+        let mut offsets = Vec::new();
+        for t in texts {
+            offsets.push(run.len() as u32);
+            run.push_str(t.as_ref());
+        }
+        (run, offsets)
+    }
+
+    /// Scans a run of texts with a search, as `search_hits` does, and checks the result
+    /// against matching each text on its own.
+    fn assert_scan_matches_per_text<T: AsRef<str> + std::fmt::Debug>(
+        search: &Search,
+        texts: &[T],
+        what: &str,
+    ) {
+        let (run, offsets) = run_of(texts);
+        let mut hit = vec![false; texts.len()];
+        mark_search_hits(
+            search,
+            &run,
+            &offsets,
+            &mut hit,
+            &mut SearchCache::default(),
+        );
+        let expected: Vec<bool> = texts.iter().map(|t| search.is_match(t.as_ref())).collect();
+        assert_eq!(hit, expected, "{what} over {texts:?}");
+    }
 
     /// Over a dataset stored in many chunks, every kind of search finds exactly the posts
     /// whose text or handle matches on its own, and rows come in time order.
@@ -738,12 +768,7 @@ mod tests {
     #[test]
     fn literal_run_scan_matches_per_post_search() {
         let texts = ["xxab", "", "ab", "a", "bab", "AB", "aab", "b", "ba", "ab"];
-        let mut run = String::new();
-        let mut offsets = Vec::new();
-        for t in texts {
-            offsets.push(run.len() as u32);
-            run.push_str(t);
-        }
+        let (run, offsets) = run_of(&texts);
         for needle in ["ab", "a", "b", "ba", "bab", "aab", "xxab"] {
             let f = Filter {
                 search: needle.into(),
@@ -787,16 +812,7 @@ mod tests {
                 matches!(search.runs, RunScan::Exact(_)),
                 "{pattern} scans runs"
             );
-            let mut hit = vec![false; texts.len()];
-            mark_search_hits(
-                &search,
-                &run,
-                &offsets,
-                &mut hit,
-                &mut SearchCache::default(),
-            );
-            let expected: Vec<bool> = texts.iter().map(|t| search.is_match(t)).collect();
-            assert_eq!(hit, expected, "{pattern}");
+            assert_scan_matches_per_text(&search, &texts, pattern);
         }
         // Look-around: runs are scanned without the assertions, then candidates checked,
         // by the DFA or (next to non-ASCII text) by the regex.
@@ -818,12 +834,6 @@ mod tests {
             "b\nab",
             "x ab",
         ];
-        let mut run = String::new();
-        let mut offsets = Vec::new();
-        for t in texts {
-            offsets.push(run.len() as u32);
-            run.push_str(t);
-        }
         for pattern in [
             "^ab",
             "b$",
@@ -849,16 +859,7 @@ mod tests {
                 RunScan::PerPost => assert_eq!(pattern, "a*", "{pattern} should scan runs"),
                 RunScan::Exact(_) => panic!("{pattern} has look-around"),
             }
-            let mut hit = vec![false; texts.len()];
-            mark_search_hits(
-                &search,
-                &run,
-                &offsets,
-                &mut hit,
-                &mut SearchCache::default(),
-            );
-            let expected: Vec<bool> = texts.iter().map(|t| search.is_match(t)).collect();
-            assert_eq!(hit, expected, "{pattern}");
+            assert_scan_matches_per_text(&search, &texts, pattern);
         }
         // Caseless scripts take the fast path; Latin letters with non-ASCII case do not.
         let f = |s: &str| Filter {
@@ -919,12 +920,6 @@ mod tests {
                         .collect()
                 })
                 .collect();
-            let mut run = String::new();
-            let mut offsets = Vec::new();
-            for t in &texts {
-                offsets.push(run.len() as u32);
-                run.push_str(t);
-            }
             for &(pattern, regex) in &patterns {
                 let f = Filter {
                     search: pattern.into(),
@@ -933,11 +928,11 @@ mod tests {
                 };
                 let search = compile_search(&f).unwrap().unwrap();
                 assert!(!matches!(search.runs, RunScan::PerPost), "{pattern}");
-                let mut hit = vec![false; texts.len()];
-                let mut cache = SearchCache::default();
-                mark_search_hits(&search, &run, &offsets, &mut hit, &mut cache);
-                let expected: Vec<bool> = texts.iter().map(|t| search.is_match(t)).collect();
-                assert_eq!(hit, expected, "round {round}, {pattern:?} over {texts:?}");
+                assert_scan_matches_per_text(
+                    &search,
+                    &texts,
+                    &format!("round {round}, {pattern:?}"),
+                );
             }
         }
     }
