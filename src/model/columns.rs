@@ -30,11 +30,17 @@ fn str_hash(s: &str) -> u64 {
     BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(s)
 }
 
+/// Where value `i` lies in an arena (`i` must be below `ends.len()`).
+#[inline]
+fn arena_span(ends: &[usize], i: usize) -> std::ops::Range<usize> {
+    let start = if i == 0 { 0 } else { ends[i - 1] };
+    start..ends[i]
+}
+
 /// Value `i` of an arena.
 #[inline]
 fn arena_value<'a>(arena: &'a str, ends: &[usize], i: usize) -> &'a str {
-    let start = if i == 0 { 0 } else { ends[i - 1] };
-    &arena[start..ends[i]]
+    &arena[arena_span(ends, i)]
 }
 
 impl Interner {
@@ -100,10 +106,10 @@ impl Interner {
     #[inline]
     pub fn get_len(&self, i: u32) -> usize {
         let i = i as usize;
-        match i {
-            0 => self.ends.first().copied().unwrap_or(0),
-            _ if i < self.ends.len() => self.ends[i] - self.ends[i - 1],
-            _ => 0,
+        if i < self.ends.len() {
+            arena_span(&self.ends, i).len()
+        } else {
+            0
         }
     }
 
