@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use common::temp_file;
 use derail::app::dialogs::ScriptedDialogs;
 use derail::app::views::thousands;
 use derail::app::{DerailApp, Settings};
@@ -205,9 +206,10 @@ fn keyboard_labelling_with_undo_and_redo() {
 
 #[test]
 fn a_bad_file_shows_the_error_panel_and_the_app_keeps_running() {
-    let dir = tempfile::tempdir().unwrap();
-    let bad = dir.path().join("broken.csv");
-    std::fs::write(&bad, "id,created_at,text\n1,,no time\n2,,still none\n").unwrap();
+    let (_dir, bad) = temp_file(
+        "broken.csv",
+        "id,created_at,text\n1,,no time\n2,,still none\n",
+    );
     let mut h = harness(app());
     open_by_path(&mut h, &bad);
     h.get_by_label("This file could not be opened");
@@ -224,13 +226,10 @@ fn a_bad_file_shows_the_error_panel_and_the_app_keeps_running() {
 
 #[test]
 fn korean_and_japanese_text_render_as_glyphs() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("k.csv");
-    std::fs::write(
-        &p,
+    let (_dir, p) = temp_file(
+        "k.csv",
         "id,created_at,author,text\n1,2020-06-01T00:00:00Z,a,방탄소년단 직캠 최고 #방탄소년단\n2,2020-06-01T00:01:00Z,b,今日のアニメ最高 #アニメ\n3,2020-06-01T00:02:00Z,c,هذا نص عربي\n",
-    )
-    .unwrap();
+    );
     let mut h = harness(app());
     open_by_path(&mut h, &p);
     h.key_press(Key::J);
@@ -254,18 +253,15 @@ fn korean_and_japanese_text_render_as_glyphs() {
 /// left in the detail pane.
 #[test]
 fn snapshot_of_posts_in_several_scripts() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("scripts.csv");
-    std::fs::write(
-        &p,
+    let (_dir, p) = temp_file(
+        "scripts.csv",
         "id,created_at,author,text\n\
          1,2020-06-01T00:00:00Z,army_kr,방탄소년단 직캠 최고 💜 #방탄소년단\n\
          2,2020-06-01T00:01:00Z,anime_jp,今日のアニメ最高！🎉 #アニメ\n\
          3,2020-06-01T00:02:00Z,fan_ar,أحب فرقة BTS منذ عام 2020 (كثيرا) 💜\n\
          4,2020-06-01T00:03:00Z,news_ar,\"هذا نص عربي طويل عن وسم #مرحبا مع BTS في عام 2020، وهو يستمر على عدة أسطر لكي نرى الالتفاف الصحيح للنص من اليمين إلى اليسار في لوحة التفاصيل\"\n\
          5,2020-06-01T00:04:00Z,mixed,I love مرحبا بالعالم today 🇰🇷👍🏽\n",
-    )
-    .unwrap();
+    );
     let Some(mut h) = rendering_harness() else {
         return;
     };

@@ -4,7 +4,7 @@ mod common;
 
 use std::process::Command;
 
-use common::derail_bin;
+use common::{derail_bin, temp_file};
 
 fn run(args: &[&str]) -> (bool, String, String) {
     let out = Command::new(derail_bin())
@@ -185,13 +185,10 @@ fn json_inputs_export_flattened_columns() {
 
 #[test]
 fn map_override_and_errors() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("odd.csv");
-    std::fs::write(
-        &p,
+    let (dir, p) = temp_file(
+        "odd.csv",
         "when,what,who\n2021-05-01 10:00,first post here,a\n2021-05-01 10:05,second post here,b\n",
-    )
-    .unwrap();
+    );
     let (ok, out, err) = run(&[
         "inspect",
         p.to_str().unwrap(),

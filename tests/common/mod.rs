@@ -43,6 +43,15 @@ pub fn analyse(ds: &Dataset) -> Analysis {
     }
 }
 
+/// A file named `name` holding `contents`, in a temporary folder that lives as long as
+/// the returned guard.
+pub fn temp_file(name: &str, contents: impl AsRef<[u8]>) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, contents).unwrap();
+    (dir, path)
+}
+
 /// Path to the built `derail` binary.
 pub fn derail_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_derail"))
