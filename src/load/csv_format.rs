@@ -1153,18 +1153,22 @@ mod tests {
         }
     }
 
+    /// Up to `max_pieces - 1` random pieces of `alphabet`, back to back.
+    fn random_text(rng: &mut impl rand::Rng, alphabet: &[&str], max_pieces: usize) -> String {
+        (0..rng.random_range(0..max_pieces))
+            .map(|_| alphabet[rng.random_range(0..alphabet.len())])
+            .collect()
+    }
+
     /// The hand-written splitter agrees with the csv crate on random input made of the
     /// characters that matter: delimiters, quotes, line breaks, spaces.
     #[test]
     fn splitter_matches_csv_crate() {
-        use rand::{Rng, SeedableRng};
+        use rand::SeedableRng;
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
         let alphabet: &[&str] = &["a", "b", ",", "\"", "\n", "\r", " ", "é", "\"\"", "\r\n"];
         for case in 0..20_000 {
-            let len = rng.random_range(0..30);
-            let input: String = (0..len)
-                .map(|_| alphabet[rng.random_range(0..alphabet.len())])
-                .collect();
+            let input = random_text(&mut rng, alphabet, 30);
             for quoting in [true, false] {
                 let dl = Dialect {
                     delimiter: b',',
@@ -1195,14 +1199,11 @@ mod tests {
     /// with and without more input to come, on random input.
     #[test]
     fn fast_scan_matches_field_scan() {
-        use rand::{Rng, SeedableRng};
+        use rand::SeedableRng;
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
         let alphabet: &[&str] = &["a", ",", ";", "\"", "\n", "\r", " ", "é", "\"\"", "\r\n"];
         for case in 0..20_000 {
-            let len = rng.random_range(0..40);
-            let input: String = (0..len)
-                .map(|_| alphabet[rng.random_range(0..alphabet.len())])
-                .collect();
+            let input = random_text(&mut rng, alphabet, 40);
             for (delimiter, quoting) in [(b',', true), (b';', true), (b',', false)] {
                 let dl = Dialect {
                     quoting,
