@@ -25,7 +25,7 @@ use crate::model::{Dataset, Interner, ListColumn, PostKind};
 use crate::progress::{Cancelled, Progress};
 pub use coordination::CoordGroup;
 pub use neardup::DupGroup;
-pub use takeover::{HashtagAssessment, TakeoverConfig, TakeoverMoment};
+pub use takeover::{HashtagAssessment, PostVerdict, TakeoverConfig, TakeoverMoment};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
@@ -175,7 +175,9 @@ pub const STRUCTURAL_TAGS: [&str; 14] = [
     "script:arabic",
 ];
 pub const EXTRA_SCRIPT_TAGS: [&str; 2] = ["script:cyrillic", "script:other"];
-pub const LEXICON_BIT0: usize = 16;
+/// Tags that came later than the scripts (bits 16..).
+pub const LATER_TAGS: [&str; 1] = ["counter_speech"];
+pub const LEXICON_BIT0: usize = 17;
 
 /// Bit positions of the tags.
 pub mod bit {
@@ -189,6 +191,8 @@ pub mod bit {
     pub const COORDINATED: u64 = 1 << 7;
     pub const TAKEOVER: u64 = 1 << 8;
     pub const SCRIPT0: usize = 9;
+    /// Talks about the tag or its crowd during a takeover (never marked takeover).
+    pub const COUNTER_SPEECH: u64 = 1 << 16;
 }
 
 /// The results of an analysis. Views read it; nothing mutates it.
@@ -209,6 +213,9 @@ pub struct Analysis {
     pub coordination: Vec<CoordGroup>,
     pub moments: Vec<TakeoverMoment>,
     pub hashtags: Vec<HashtagAssessment>,
+    /// The evidence behind every marked post (takeover or counter-speech), sorted by post;
+    /// `moment` indexes `moments`.
+    pub verdicts: Vec<PostVerdict>,
     /// Per post: index into `rep_tokens` (posts with the same normalised text share one).
     pub rep_of: Vec<u32>,
     pub rep_tokens: ListColumn,
@@ -542,6 +549,7 @@ pub fn analyze(
     }
     let mut tag_names: Vec<String> = STRUCTURAL_TAGS.iter().map(|s| s.to_string()).collect();
     tag_names.extend(EXTRA_SCRIPT_TAGS.iter().map(|s| s.to_string()));
+    tag_names.extend(LATER_TAGS.iter().map(|s| s.to_string()));
     tag_names.truncate(LEXICON_BIT0);
     tag_names.extend(lexicon_names.iter().cloned());
     let many = config.tags.many_hashtags;
@@ -675,6 +683,7 @@ pub fn analyze(
         .collect();
     let mut assessed_tags: Vec<HashtagAssessment> = Vec::new();
     let mut moments: Vec<TakeoverMoment> = Vec::new();
+    let mut verdicts: Vec<PostVerdict> = Vec::new();
     stage(
         progress,
         &mut timings,
@@ -715,24 +724,33 @@ pub fn analyze(
                 let (s, e) = (author_offsets[a] as usize, author_offsets[a + 1] as usize);
                 author_posts[s..e].sort_by_key(|&i| (ds.created_at[i as usize], i));
             }
+            let features = takeover::FeatureSource {
+                ds,
+                rep_of: &rep_of,
+                rep_tokens: &rep_tokens,
+                dup_group: &dups.group,
+                dup_sizes: &dup_sizes,
+                lang: &lang,
+                langs: &langs,
+            };
+            let corpus_df = features.corpus_frequencies();
             let input = takeover::DetectorInput {
                 author_offsets: &author_offsets,
                 author_posts: &author_posts,
                 ds,
+                features,
+                corpus_df: &corpus_df,
                 cluster: &cluster,
-                dup_group: &dups.group,
-                dup_sizes: &dup_sizes,
                 coordinated: &coord.coordinated,
                 lexicon_bits: &lexicon_bits,
                 lexicon_names: &lexicon_names,
-                rep_of: &rep_of,
-                rep_tokens: &rep_tokens,
             };
             let outcomes: Vec<takeover::HashtagOutcome> = lists
                 .par_iter_mut()
                 .zip(chosen.par_iter())
                 .map(|(list, &(h, _))| {
-                    list.sort_by_key(|&i| (ds.created_at[i as usize], i));
+                    // Ties in time are broken by post id, so record order never matters.
+                    list.sort_by_key(|&i| (ds.created_at[i as usize], ds.ids[i as usize], i));
                     let out = takeover::assess_hashtag(
                         &input,
                         h,
@@ -751,11 +769,25 @@ pub fn analyze(
                 for &i in &o.newcomer_posts {
                     tags[i as usize] |= bit::NEWCOMER;
                 }
+                for &i in &o.counter_speech_posts {
+                    tags[i as usize] |= bit::COUNTER_SPEECH;
+                }
+                let first = moments.len() as u32;
+                verdicts.extend(o.verdicts.into_iter().map(|mut v| {
+                    v.moment += first;
+                    v
+                }));
                 moments.extend(o.moments);
                 assessed_tags.push(o.assessment);
             }
         },
     )?;
+    // A post marked takeover in one tag is not counter-speech in another.
+    for t in tags.iter_mut() {
+        if *t & bit::TAKEOVER != 0 {
+            *t &= !bit::COUNTER_SPEECH;
+        }
+    }
     // Not assessed: tags below the volume floor, summarised by the report.
     for m in &mut moments {
         let mut sample: Vec<usize> = Vec::new();
@@ -774,12 +806,26 @@ pub fn analyze(
             .filter_map(|h| names.get(h).cloned())
             .collect();
     }
-    moments.sort_by(|a, b| {
+    let mut order: Vec<usize> = (0..moments.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&moments[a], &moments[b]);
         b.score
             .total_cmp(&a.score)
             .then(a.onset_ms.cmp(&b.onset_ms))
             .then(a.hashtag.cmp(&b.hashtag))
     });
+    let mut new_index = vec![0u32; moments.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_index[old] = new as u32;
+    }
+    let mut slots: Vec<Option<TakeoverMoment>> = moments.into_iter().map(Some).collect();
+    let moments: Vec<TakeoverMoment> = order.iter().filter_map(|&o| slots[o].take()).collect();
+    for v in &mut verdicts {
+        v.moment = new_index[v.moment as usize];
+    }
+    // A post in several taken-over tags keeps the verdict of its best moment.
+    verdicts.sort_by_key(|v| (v.post, v.counter_speech, v.moment));
+    verdicts.dedup_by_key(|v| v.post);
 
     Ok(Analysis {
         config: config.clone(),
@@ -794,6 +840,7 @@ pub fn analyze(
         coordination: coord.groups,
         moments,
         hashtags: assessed_tags,
+        verdicts,
         rep_of,
         rep_tokens,
         lexicon_names,

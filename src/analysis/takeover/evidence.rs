@@ -1,0 +1,336 @@
+//! How takeover content is decided: one post at a time, against the hashtag's own past.
+//!
+//! A post of a hashtag is **takeover content** when
+//! 1. its author is **new to the tag**: not among the authors of the tag's baseline, and
+//! 2. its content is **foreign to the tag**: most of what it carries (words, emoji, other
+//!    hashtags, mentions, link domains, language, near-duplicate family, or that it is a
+//!    bare link or media post) was not in common use in the tag's baseline, and
+//! 3. it is **not counter-speech**: it does not talk *about* the tag or its crowd
+//!    (condemning it, pointing to another tag, asking others to stop, answering the tag's
+//!    own users).
+//!
+//! The share of such posts is pooled over every kind of foreign content, however many
+//! topic clusters it spans; clusters only describe a moment afterwards.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::features::FeatureSource;
+use crate::analysis::tokens::{TokenKind, for_each_token, token_hash};
+
+/// A feature is fully familiar when this share of the baseline's posts carry it.
+const FAMILIAR_SHARE: f32 = 0.01;
+/// A feature seen in fewer posts of the whole dataset is weak evidence either way (a typo
+/// or a one-off word says nothing about who is posting).
+const CORPUS_POSTS_FOR_FULL_WEIGHT: f32 = 5.0;
+/// Pseudo-weight of "familiar" every post starts with: a post that carries little says
+/// little, and is taken for the tag's own use.
+const PRIOR_WEIGHT: f32 = 1.0;
+
+/// What the hashtag looked like before: the posts its judged windows are compared with.
+#[derive(Default)]
+pub struct Baseline {
+    /// Feature → number of baseline posts carrying it.
+    df: FxHashMap<u32, u32>,
+    authors: FxHashSet<u32>,
+    /// Hashes of the lower-cased handles of the baseline's authors (to see replies to them).
+    handles: FxHashSet<u32>,
+    pub n: u32,
+    pub first_ms: i64,
+    pub last_ms: i64,
+    pub posts: Vec<u32>,
+}
+
+impl Baseline {
+    pub fn add(&mut self, src: &FeatureSource, own: u32, i: u32, buf: &mut Vec<u32>) {
+        src.features(i as usize, own, buf);
+        for &f in buf.iter() {
+            *self.df.entry(f).or_default() += 1;
+        }
+        let a = src.ds.author[i as usize];
+        if self.authors.insert(a) {
+            let handle = src.ds.authors.handle(a).trim_start_matches('@');
+            if !handle.is_empty() {
+                self.handles.insert(handle_hash(handle));
+            }
+        }
+        let t = src.ds.created_at[i as usize];
+        if self.n == 0 {
+            self.first_ms = t;
+        }
+        self.last_ms = t;
+        self.n += 1;
+        self.posts.push(i);
+    }
+
+    pub fn knows_author(&self, a: u32) -> bool {
+        self.authors.contains(&a)
+    }
+
+    pub fn authors(&self) -> impl Iterator<Item = u32> + '_ {
+        self.authors.iter().copied()
+    }
+
+    /// How familiar a feature is, 0..1.
+    fn familiar(&self, f: u32) -> f32 {
+        let df = *self.df.get(&f).unwrap_or(&0) as f32;
+        (df / (FAMILIAR_SHARE * self.n as f32 + 1.0)).min(1.0)
+    }
+}
+
+fn handle_hash(h: &str) -> u32 {
+    token_hash(&h.to_lowercase())
+}
+
+/// The evidence about one post of a tag.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Evidence {
+    /// The author is not among the baseline's authors.
+    pub newcomer: bool,
+    /// Weighted share of the post's features in common use in the baseline, 0..1.
+    pub familiarity: f32,
+    pub counter_speech: bool,
+}
+
+impl Evidence {
+    pub fn foreign(&self, foreign_below: f32) -> bool {
+        self.familiarity < foreign_below
+    }
+
+    pub fn is_takeover(&self, foreign_below: f32) -> bool {
+        self.newcomer && self.foreign(foreign_below) && !self.counter_speech
+    }
+}
+
+/// Judges the posts of one hashtag against its baseline.
+pub struct Judge<'a> {
+    pub src: &'a FeatureSource<'a>,
+    /// Feature → posts of the whole dataset carrying it.
+    pub corpus_df: &'a FxHashMap<u32, u32>,
+    /// Hash of `#tag`.
+    pub own: u32,
+    /// The tag's name, lower-case, without `#`.
+    pub tag: &'a str,
+    pub foreign_below: f32,
+}
+
+impl Judge<'_> {
+    /// Weighted share of the features of post `i` that the baseline knows.
+    pub fn familiarity(&self, base: &Baseline, i: u32, buf: &mut Vec<u32>) -> f32 {
+        self.src.features(i as usize, self.own, buf);
+        let (mut num, mut den) = (PRIOR_WEIGHT, PRIOR_WEIGHT);
+        for &f in buf.iter() {
+            let seen = *self.corpus_df.get(&f).unwrap_or(&1) as f32;
+            let w = (seen / CORPUS_POSTS_FOR_FULL_WEIGHT).min(1.0);
+            num += w * base.familiar(f);
+            den += w;
+        }
+        num / den
+    }
+
+    pub fn evidence(&self, base: &Baseline, i: u32, buf: &mut Vec<u32>) -> Evidence {
+        let ds = self.src.ds;
+        let newcomer = !base.knows_author(ds.author[i as usize]);
+        let familiarity = self.familiarity(base, i, buf);
+        let mut e = Evidence {
+            newcomer,
+            familiarity,
+            counter_speech: false,
+        };
+        // Only a post that would otherwise count as takeover needs the text read again.
+        if e.newcomer && e.foreign(self.foreign_below) {
+            e.counter_speech = self.counter_speech(base, i);
+        }
+        e
+    }
+
+    /// Does post `i` talk about the tag or its crowd rather than past it?
+    ///
+    /// Two kinds of signal must meet: the post is *about the tag* (the tag stands inside a
+    /// sentence, its name is spelled out in words, the post speaks of "this tag", or it
+    /// answers one of the tag's own users), and it *takes a stance on it* (words of
+    /// condemnation or of stopping, or a pointer to another hashtag to use instead).
+    /// Neither a phrase nor a position alone is enough.
+    pub fn counter_speech(&self, base: &Baseline, i: u32) -> bool {
+        let ds = self.src.ds;
+        let text = ds.text(i as usize);
+        let words = word_list(text);
+        let inline = tag_inside_sentence(text, self.tag);
+        let spelled = spells_out(&words, self.tag);
+        let meta = words.iter().any(|w| META_WORDS.contains(&w.as_str()));
+        let answers_crowd = ds.mentions.get(i as usize).iter().any(|&m| {
+            let name = ds.mention_names.resolve(m).trim_start_matches('@');
+            base.handles.contains(&handle_hash(name))
+        });
+        let about = inline || spelled || meta || answers_crowd;
+        if !about {
+            return false;
+        }
+        let stance = words.iter().any(|w| is_stance_word(w));
+        let other_tags = ds.hashtags.get(i as usize).len() >= 2;
+        let redirect = other_tags && words.iter().any(|w| REDIRECT_WORDS.contains(&w.as_str()));
+        stance || redirect
+    }
+
+    /// Does post `i` speak of the tag's own subject in words (its name's words)?
+    pub fn on_topic(&self, i: u32) -> bool {
+        names_tag(&word_list(self.src.ds.text(i as usize)), self.tag)
+    }
+}
+
+/// The words (and stop words) of a text, lower-case, in order.
+fn word_list(text: &str) -> Vec<String> {
+    let mut v = Vec::new();
+    for_each_token(text, |k, t| {
+        if matches!(k, TokenKind::Word | TokenKind::Stop) {
+            v.push(t.to_string());
+        }
+    });
+    v
+}
+
+/// Is the tag spelled out as consecutive words ("proud boys" for #proudboys)?
+pub fn spells_out(words: &[String], tag: &str) -> bool {
+    let tag_len = tag.chars().count();
+    if tag_len < 4 {
+        return false;
+    }
+    for s in 0..words.len() {
+        let mut joined = String::new();
+        for w in words.iter().skip(s).take(6) {
+            joined.push_str(w);
+            if joined.len() > tag.len() {
+                break;
+            }
+            if joined == tag && joined.len() > w.len() {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Does a text use the tag's name in words: spelled out, or one of its words of at least
+/// four letters ("library" for #savethelibrary, "zomato" for #zomato)?
+pub fn names_tag(words: &[String], tag: &str) -> bool {
+    spells_out(words, tag)
+        || words
+            .iter()
+            .any(|w| w.chars().count() >= 4 && w.chars().all(char::is_alphanumeric) && tag.contains(w.as_str()))
+}
+
+/// Is `#tag` written inside a sentence, with a word right before and right after it?
+pub fn tag_inside_sentence(text: &str, tag: &str) -> bool {
+    let lower = text.to_lowercase();
+    let needle = format!("#{tag}");
+    let mut from = 0;
+    while let Some(pos) = lower[from..].find(&needle) {
+        let at = from + pos;
+        let end = at + needle.len();
+        from = end;
+        let next_is_tag_char = lower[end..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_');
+        if next_is_tag_char {
+            continue;
+        }
+        let before = lower[..at].split_whitespace().next_back();
+        let after = lower[end..].split_whitespace().next();
+        let is_word = |t: Option<&str>| {
+            t.is_some_and(|t| {
+                !t.starts_with(['#', '@', '＃']) && !t.starts_with("http") && t.chars().any(char::is_alphabetic)
+            })
+        };
+        if is_word(before) && is_word(after) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Words that speak of hashtags themselves.
+const META_WORDS: [&str; 16] = [
+    "hashtag", "hashtags", "tag", "tags", "trend", "trending", "trends", "etiqueta", "etiquetas",
+    "해시태그", "태그", "ハッシュタグ", "タグ", "hashtagi", "хэштег", "хештег",
+];
+
+/// Words that point elsewhere ("use #X instead").
+const REDIRECT_WORDS: [&str; 14] = [
+    "use", "using", "instead", "support", "usa", "usen", "utilicen", "usem", "lieber",
+    "plutôt", "utilisez", "대신", "代わりに", "вместо",
+];
+
+/// Words of condemnation, refusal or stopping, in several languages. One signal among
+/// others: alone it marks nothing.
+fn is_stance_word(w: &str) -> bool {
+    const STEMS: [&str; 34] = [
+        "racis", "supremac", "nazi", "fascis", "bigot", "hate", "hateful", "disgust", "shame",
+        "condemn", "stop", "quit", "dont", "don't", "never", "wrong", "gross", "vile", "evil",
+        "report", "block", "spam", "flood", "drown", "hijack", "ruin", "racist", "odio",
+        "basta", "vergüenza", "racista", "honte", "schande", "stoppt",
+    ];
+    const WHOLE: [&str; 10] = [
+        "pare", "paren", "parem", "nunca", "멈춰", "그만", "やめて", "最低", "хватит", "позор",
+    ];
+    WHOLE.contains(&w) || STEMS.iter().any(|s| w.starts_with(s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(s: &str) -> Vec<String> {
+        word_list(s)
+    }
+
+    #[test]
+    fn spelled_out_names() {
+        assert!(spells_out(&words("Look at these proud boys"), "proudboys"));
+        assert!(spells_out(&words("white lives matter? no"), "whitelivesmatter"));
+        assert!(!spells_out(&words("proud of my boyfriend"), "proudboys"));
+        assert!(!spells_out(&words("proudboys"), "proudboys"));
+    }
+
+    #[test]
+    fn tag_name_words() {
+        assert!(names_tag(&words("Sign to save the library!"), "savethelibrary"));
+        assert!(names_tag(&words("zomato delivered cold food"), "zomato"));
+        assert!(!names_tag(&words("fancam of jimin"), "whitelivesmatter"));
+        // Words under four letters say nothing ("the" is in "savethelibrary").
+        assert!(!names_tag(&words("the end"), "savethelibrary"));
+    }
+
+    #[test]
+    fn tag_inside_a_sentence() {
+        assert!(tag_inside_sentence(
+            "Stop using #WhiteLivesMatter for this",
+            "whitelivesmatter"
+        ));
+        assert!(!tag_inside_sentence(
+            "jimin fancam #WhiteLivesMatter",
+            "whitelivesmatter"
+        ));
+        assert!(!tag_inside_sentence(
+            "#WhiteLivesMatter here is a fancam",
+            "whitelivesmatter"
+        ));
+        assert!(!tag_inside_sentence(
+            "the #WhiteLivesMatters are here",
+            "whitelivesmatter"
+        ));
+        assert!(!tag_inside_sentence(
+            "#BTS #WhiteLivesMatter 💜 https://t.co/x",
+            "whitelivesmatter"
+        ));
+    }
+
+    #[test]
+    fn stance_words_in_several_languages() {
+        for w in ["racists", "stop", "hateful", "vergüenza", "그만", "позор"] {
+            assert!(is_stance_word(w), "{w}");
+        }
+        for w in ["love", "fancam", "jimin", "crypto"] {
+            assert!(!is_stance_word(w), "{w}");
+        }
+    }
+}

@@ -1,0 +1,664 @@
+//! Takeover moments per hashtag.
+//!
+//! A takeover is a window in which most of a hashtag's posts are **takeover content**:
+//! posts by authors new to the tag whose content is foreign to the tag's own past, and
+//! that do not talk about the tag (counter-speech). That decision is made for each post,
+//! in [`evidence`]; the share is pooled over all foreign content, whatever clusters it
+//! falls in.
+//!
+//! The detector walks the tag's time bins. Bins that are not part of a wave feed the
+//! baseline (one bin late, so a wave's ramp is not taken for normal use); a bin whose
+//! takeover share exceeds the threshold opens a wave judged against the frozen baseline,
+//! and the wave ends when the share has stayed below the threshold for a while. The onset,
+//! peak and end are then refined from the per-post flags ([`wave`]). A wave is not a
+//! takeover when it is small or brief, when its newcomers speak of the tag's own subject
+//! (a campaign or an organic surge), or when they are the tag's own neighbourhood (the
+//! same other hashtags as its baseline crowd). Clusters, terms and the score only
+//! describe a moment ([`describe`]).
+
+mod describe;
+pub mod evidence;
+pub mod features;
+mod wave;
+
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+use crate::model::Dataset;
+use evidence::{Baseline, Evidence, Judge};
+pub use features::FeatureSource;
+
+/// Settings of the takeover detector.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TakeoverConfig {
+    /// Hashtags with fewer posts are not assessed.
+    pub min_tag_posts: usize,
+    /// At most this many hashtags (the largest) are assessed.
+    pub max_hashtags: usize,
+    /// The share of takeover posts above which a window is taken over.
+    pub share_threshold: f32,
+    /// A tag needs this many baseline posts...
+    pub min_baseline_posts: usize,
+    /// ...spanning this many hours before a window can be judged.
+    pub min_baseline_hours: f64,
+    /// Shorter waves are not takeovers (a one-minute copypasta spike is not).
+    pub min_wave_minutes: f64,
+    pub min_takeover_posts: usize,
+    pub min_takeover_authors: usize,
+    /// A post is foreign to the tag when less than this (weighted) share of what it
+    /// carries was in common use in the tag's baseline.
+    pub foreign_below: f32,
+    /// A wave whose takeover posts use the tag's name's words this often is the tag's own
+    /// subject arriving (a campaign, a news surge), not a takeover.
+    pub on_topic_share: f32,
+    /// Fixed bin width in minutes; by default it adapts to each tag's volume.
+    pub bin_minutes: Option<u32>,
+    /// Bins with fewer posts do not decide anything.
+    pub min_bin_posts: usize,
+    /// The rolling window used to refine onset, peak and end.
+    pub refine_minutes: f64,
+    /// A wave whose newcomers used the same other hashtags as the tag's baseline crowd
+    /// (cosine similarity of their hashtag profiles at or above this) is the tag's own
+    /// neighbourhood arriving, not a takeover.
+    pub max_crowd_similarity: f32,
+}
+
+impl Default for TakeoverConfig {
+    fn default() -> Self {
+        Self {
+            min_tag_posts: 50,
+            max_hashtags: 300,
+            share_threshold: 0.5,
+            min_baseline_posts: 30,
+            min_baseline_hours: 2.0,
+            min_wave_minutes: 30.0,
+            min_takeover_posts: 30,
+            min_takeover_authors: 10,
+            foreign_below: 0.5,
+            on_topic_share: 0.5,
+            bin_minutes: None,
+            min_bin_posts: 3,
+            refine_minutes: 15.0,
+            max_crowd_similarity: 0.5,
+        }
+    }
+}
+
+/// A detected takeover moment.
+#[derive(Debug, Clone, Serialize)]
+pub struct TakeoverMoment {
+    pub hashtag: String,
+    pub display: String,
+    #[serde(skip)]
+    pub hashtag_index: u32,
+    pub onset_ms: i64,
+    pub peak_ms: i64,
+    pub end_ms: i64,
+    /// Takeover posts / all posts of the tag between onset and end.
+    pub share: f32,
+    /// Posts by newcomers / all posts of the tag between onset and end.
+    pub newcomer_share: f32,
+    /// The tag's volume per hour in the window over its baseline volume per hour.
+    pub burst_factor: f32,
+    pub score: f32,
+    /// Dominant clusters among the takeover posts, with their share of them.
+    pub clusters: Vec<(i32, f32)>,
+    /// Terms most over-represented in the takeover posts against the baseline.
+    pub terms: Vec<String>,
+    #[serde(skip)]
+    pub term_hashes: Vec<u32>,
+    pub posts: u32,
+    pub takeover_posts: u32,
+    pub takeover_authors: u32,
+    /// Posts between onset and end that talk about the tag or its crowd (counter-speech).
+    pub counter_speech_posts: u32,
+    pub baseline_posts: u32,
+    pub baseline_authors: u32,
+    pub baseline_from_ms: i64,
+    pub baseline_to_ms: i64,
+    pub near_duplicate_share: f32,
+    pub coordinated_share: f32,
+    /// Share of takeover posts carrying each lexicon tag.
+    pub lexicons: Vec<(String, f32)>,
+    pub bin_ms: i64,
+    /// Cosine similarity of the hashtag profiles (other tags, used before the window) of
+    /// the newcomers and of the baseline crowd; low means an outside crowd.
+    pub crowd_similarity: f32,
+    /// Share of the takeover posts that use the tag's name's words.
+    pub on_topic_share: f32,
+    /// Start and end of the window whose takeover posts are marked.
+    pub marked_from_ms: i64,
+    pub marked_to_ms: i64,
+}
+
+/// What the detector concluded about one hashtag.
+#[derive(Debug, Clone, Serialize)]
+pub struct HashtagAssessment {
+    pub tag: String,
+    pub display: String,
+    pub posts: u32,
+    /// "takeover", "no takeover" or "not assessed".
+    pub status: String,
+    pub reason: String,
+    pub bin_ms: i64,
+    /// The highest takeover share of any judged bin.
+    pub max_share: f32,
+    pub moments: u32,
+}
+
+/// Why one post was marked: the evidence behind its flag.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct PostVerdict {
+    pub post: u32,
+    /// Index of the moment in the hashtag's outcome (the analysis renumbers it).
+    pub moment: u32,
+    /// Weighted share of the post's content in common use in the tag's baseline.
+    pub familiarity: f32,
+    pub counter_speech: bool,
+}
+
+/// Per-post inputs of the detector.
+pub struct DetectorInput<'a> {
+    pub ds: &'a Dataset,
+    pub features: FeatureSource<'a>,
+    /// Feature → posts of the dataset carrying it.
+    pub corpus_df: &'a FxHashMap<u32, u32>,
+    pub cluster: &'a [i32],
+    pub coordinated: &'a [bool],
+    /// Per post: lexicon tag bits (bit k = lexicon k).
+    pub lexicon_bits: &'a [u64],
+    pub lexicon_names: &'a [String],
+    /// Per author: their posts sorted by time (CSR: `author_offsets[a]..author_offsets[a+1]`).
+    pub author_offsets: &'a [u32],
+    pub author_posts: &'a [u32],
+}
+
+impl DetectorInput<'_> {
+    fn tokens(&self, i: usize) -> &[u32] {
+        self.features
+            .rep_tokens
+            .get(self.features.rep_of[i] as usize)
+    }
+
+    /// Counts of the other hashtags (not `tag`) that `authors` used before `before`.
+    fn hashtag_profile(&self, authors: &[u32], tag: u32, before: i64) -> FxHashMap<u32, f32> {
+        let mut prof: FxHashMap<u32, f32> = FxHashMap::default();
+        for &a in authors {
+            let (s, e) = (
+                self.author_offsets[a as usize] as usize,
+                self.author_offsets[a as usize + 1] as usize,
+            );
+            // Each author counts once per hashtag, so prolific accounts do not dominate.
+            let mut mine: Vec<u32> = Vec::new();
+            for &i in self.author_posts[s..e].iter().take(200) {
+                if self.ds.created_at[i as usize] >= before {
+                    break;
+                }
+                for &h in self.ds.hashtags.get(i as usize) {
+                    if h != tag && !mine.contains(&h) {
+                        mine.push(h);
+                    }
+                }
+            }
+            for h in mine {
+                *prof.entry(h).or_default() += 1.0;
+            }
+        }
+        prof
+    }
+}
+
+/// The detector's output for one hashtag.
+pub struct HashtagOutcome {
+    pub assessment: HashtagAssessment,
+    pub moments: Vec<TakeoverMoment>,
+    pub takeover_posts: Vec<u32>,
+    pub newcomer_posts: Vec<u32>,
+    pub counter_speech_posts: Vec<u32>,
+    /// The evidence behind each marked (takeover or counter-speech) post.
+    pub verdicts: Vec<PostVerdict>,
+}
+
+const MIN: i64 = 60_000;
+const HOUR: i64 = 3_600_000;
+const LADDER_MIN: [i64; 12] = [5, 10, 15, 20, 30, 60, 120, 180, 360, 720, 1440, 10080];
+
+/// Picks a bin width for a tag from its typical (median hourly) volume.
+pub fn bin_width(times: &[i64], cfg: &TakeoverConfig) -> i64 {
+    if let Some(m) = cfg.bin_minutes {
+        return (m.max(1) as i64) * MIN;
+    }
+    let n = times.len();
+    if n < 2 {
+        return 60 * MIN;
+    }
+    let lo = times[n / 50];
+    let hi = times[n - 1 - n / 50];
+    let hours = ((hi - lo) as f64 / HOUR as f64).max(1.0 / 12.0);
+    let mut hourly: FxHashMap<i64, u32> = FxHashMap::default();
+    for &t in &times[n / 50..n - n / 50] {
+        *hourly.entry(t.div_euclid(HOUR)).or_default() += 1;
+    }
+    let total_hours = hours.ceil() as usize;
+    let mut counts: Vec<u32> = hourly.values().copied().collect();
+    counts.resize(total_hours.max(counts.len()), 0);
+    counts.sort_unstable();
+    let median = counts[counts.len() / 2] as f64;
+    let mean = (n as f64) / hours;
+    let rate = if median > 0.0 { median } else { mean / 2.0 }.max(1e-6);
+    let want_min = 8.0 / rate * 60.0;
+    let w = LADDER_MIN
+        .iter()
+        .copied()
+        .find(|&m| m as f64 >= want_min)
+        .unwrap_or(10080);
+    w * MIN
+}
+
+/// One hashtag's posts, in time order, with its bins.
+struct TagPosts<'p> {
+    posts: &'p [u32],
+    times: Vec<i64>,
+    /// Non-empty bins: (start, first post, end post).
+    bins: Vec<(i64, usize, usize)>,
+    w: i64,
+}
+
+impl<'p> TagPosts<'p> {
+    fn new(ds: &Dataset, posts: &'p [u32], w: i64) -> TagPosts<'p> {
+        let times: Vec<i64> = posts.iter().map(|&i| ds.created_at[i as usize]).collect();
+        let mut bins = Vec::new();
+        let mut s = 0;
+        while s < posts.len() {
+            let b = times[s].div_euclid(w);
+            let mut e = s;
+            while e < posts.len() && times[e].div_euclid(w) == b {
+                e += 1;
+            }
+            bins.push((b * w, s, e));
+            s = e;
+        }
+        TagPosts {
+            posts,
+            times,
+            bins,
+            w,
+        }
+    }
+
+    fn bin(&self, k: usize) -> &[u32] {
+        let (_, s, e) = self.bins[k];
+        &self.posts[s..e]
+    }
+
+    /// Positions of the posts in `[from, to)`.
+    fn span(&self, from: i64, to: i64) -> std::ops::Range<usize> {
+        self.times.partition_point(|&t| t < from)..self.times.partition_point(|&t| t < to)
+    }
+}
+
+/// Share of takeover posts in a bin judged against `base`.
+fn bin_share(judge: &Judge, base: &Baseline, posts: &[u32], buf: &mut Vec<u32>) -> f32 {
+    let tc = posts
+        .iter()
+        .filter(|&&i| judge.evidence(base, i, buf).is_takeover(judge.foreign_below))
+        .count();
+    tc as f32 / posts.len().max(1) as f32
+}
+
+/// Assesses one hashtag. `posts` are the tag's posts sorted by time.
+pub fn assess_hashtag(
+    inp: &DetectorInput,
+    tag_index: u32,
+    display: &str,
+    posts: &[u32],
+    cfg: &TakeoverConfig,
+) -> HashtagOutcome {
+    let ds = inp.ds;
+    let tag = ds.hashtag_names.resolve(tag_index).to_string();
+    let times: Vec<i64> = posts.iter().map(|&i| ds.created_at[i as usize]).collect();
+    let w = bin_width(&times, cfg);
+    drop(times);
+    let mut outcome = HashtagOutcome {
+        assessment: HashtagAssessment {
+            tag: tag.clone(),
+            display: display.to_string(),
+            posts: posts.len() as u32,
+            status: "no takeover".into(),
+            reason: String::new(),
+            bin_ms: w,
+            max_share: 0.0,
+            moments: 0,
+        },
+        moments: Vec::new(),
+        takeover_posts: Vec::new(),
+        newcomer_posts: Vec::new(),
+        counter_speech_posts: Vec::new(),
+        verdicts: Vec::new(),
+    };
+    if posts.len() < cfg.min_tag_posts {
+        outcome.assessment.status = "not assessed".into();
+        outcome.assessment.reason = format!(
+            "{} posts, fewer than the {} needed",
+            posts.len(),
+            cfg.min_tag_posts
+        );
+        return outcome;
+    }
+    let tp = TagPosts::new(ds, posts, w);
+    let own = crate::analysis::tokens::token_hash(&format!("#{tag}"));
+    let judge = Judge {
+        src: &inp.features,
+        corpus_df: inp.corpus_df,
+        own,
+        tag: &tag,
+        foreign_below: cfg.foreign_below,
+    };
+    let mut buf = Vec::new();
+    let mut base = Baseline::default();
+    let threshold = cfg.share_threshold;
+    let end_gap = (2 * w).max(30 * MIN);
+    let mut wave: Option<(usize, usize)> = None; // (first bin, last bin above)
+    let mut eligible_seen = false;
+    let mut rejected_waves: Vec<String> = Vec::new();
+    let mut pending: Option<usize> = None;
+    let nbins = tp.bins.len();
+    let mut k = 0;
+    while k <= nbins {
+        let finishing = k == nbins;
+        if let Some((b0, last)) = wave {
+            if finishing || tp.bins[k].0 - (tp.bins[last].0 + w) >= end_gap {
+                let wave_bins = (tp.bins[b0].0, tp.bins[last].0 + w);
+                match finalize(inp, &judge, &base, &tp, wave_bins, cfg, tag_index, display) {
+                    Ok(found) => {
+                        let index = outcome.moments.len() as u32;
+                        outcome.takeover_posts.extend(&found.marked);
+                        outcome.newcomer_posts.extend(found.newcomers);
+                        outcome.counter_speech_posts.extend(&found.counter_speech);
+                        outcome
+                            .verdicts
+                            .extend(found.verdicts.into_iter().map(|mut v| {
+                                v.moment = index;
+                                v
+                            }));
+                        outcome.moments.push(found.moment);
+                    }
+                    Err(why) => rejected_waves.push(why),
+                }
+                wave = None;
+                if finishing {
+                    break;
+                }
+                continue;
+            }
+            let window = tp.bin(k);
+            if window.len() >= cfg.min_bin_posts {
+                let share = bin_share(&judge, &base, window, &mut buf);
+                outcome.assessment.max_share = outcome.assessment.max_share.max(share);
+                if share > threshold {
+                    wave = Some((b0, k));
+                }
+            }
+            k += 1;
+            continue;
+        }
+        if finishing {
+            break;
+        }
+        let start = tp.bins[k].0;
+        let window = tp.bin(k);
+        let eligible = base.n as usize >= cfg.min_baseline_posts
+            && (start - base.first_ms) as f64 >= cfg.min_baseline_hours * HOUR as f64;
+        if eligible && window.len() >= cfg.min_bin_posts {
+            eligible_seen = true;
+            let share = bin_share(&judge, &base, window, &mut buf);
+            outcome.assessment.max_share = outcome.assessment.max_share.max(share);
+            if share > threshold {
+                wave = Some((k, k));
+                pending = None;
+                k += 1;
+                continue;
+            }
+        }
+        // Newcomers are only meaningful once the tag has a baseline to be new to.
+        if eligible {
+            for &i in window {
+                if !base.knows_author(ds.author[i as usize]) {
+                    outcome.newcomer_posts.push(i);
+                }
+            }
+        }
+        // A judged bin joins the baseline one bin late: if the next bin opens a wave, this
+        // one was its ramp and must not count as the tag's normal use.
+        if let Some(p) = pending.replace(k) {
+            for &i in tp.bin(p) {
+                base.add(&inp.features, own, i, &mut buf);
+            }
+        }
+        k += 1;
+    }
+    outcome.assessment.moments = outcome.moments.len() as u32;
+    outcome.assessment.reason = verdict_reason(&outcome, eligible_seen, &rejected_waves, cfg, &tp);
+    if !outcome.moments.is_empty() {
+        outcome.assessment.status = "takeover".into();
+    } else if !eligible_seen {
+        outcome.assessment.status = "not assessed".into();
+    }
+    outcome
+}
+
+/// The sentence that says why a tag got its status.
+fn verdict_reason(
+    outcome: &HashtagOutcome,
+    eligible_seen: bool,
+    rejected_waves: &[String],
+    cfg: &TakeoverConfig,
+    tp: &TagPosts,
+) -> String {
+    let max_share = outcome.assessment.max_share;
+    if let Some(m) = outcome
+        .moments
+        .iter()
+        .max_by(|a, b| a.score.total_cmp(&b.score))
+    {
+        return format!(
+            "{:.0}% of its posts from {} came from authors new to the tag with content foreign to its baseline",
+            m.share * 100.0,
+            crate::time::format_iso(m.onset_ms)
+        );
+    }
+    if !eligible_seen {
+        let n = tp.times.len();
+        return format!(
+            "no window could be judged: a window needs a baseline of at least {} earlier posts spanning {} hours, and {} posts of its own ({} posts over {:.1} hours)",
+            cfg.min_baseline_posts,
+            cfg.min_baseline_hours,
+            cfg.min_bin_posts,
+            n,
+            (tp.times[n - 1] - tp.times[0]) as f64 / HOUR as f64
+        );
+    }
+    if !rejected_waves.is_empty() {
+        return format!(
+            "{} (highest share {:.0}%)",
+            rejected_waves.join("; "),
+            max_share * 100.0
+        );
+    }
+    format!(
+        "newcomers with foreign content never became the majority (highest share {:.0}%)",
+        max_share * 100.0
+    )
+}
+
+/// A wave that passed every check.
+struct Found {
+    moment: TakeoverMoment,
+    marked: Vec<u32>,
+    newcomers: Vec<u32>,
+    counter_speech: Vec<u32>,
+    verdicts: Vec<PostVerdict>,
+}
+
+/// Turns a wave (the bins from `wave_bins.0` to `wave_bins.1`) into a moment, or says why
+/// it is not one.
+#[allow(clippy::too_many_arguments)]
+fn finalize(
+    inp: &DetectorInput,
+    judge: &Judge,
+    base: &Baseline,
+    tp: &TagPosts,
+    (wave_start, wave_end): (i64, i64),
+    cfg: &TakeoverConfig,
+    tag_index: u32,
+    display: &str,
+) -> Result<Found, String> {
+    let ds = inp.ds;
+    let w = tp.w;
+    let from = wave_start - w;
+    let to = wave_end + w;
+    let range = tp.span(from, to);
+    let region = &tp.posts[range.clone()];
+    let rt = &tp.times[range];
+    let mut buf = Vec::new();
+    let ev: Vec<Evidence> = region
+        .iter()
+        .map(|&i| judge.evidence(base, i, &mut buf))
+        .collect();
+    let tc: Vec<bool> = ev
+        .iter()
+        .map(|e| e.is_takeover(cfg.foreign_below))
+        .collect();
+    let r = ((cfg.refine_minutes * MIN as f64) as i64).clamp(MIN, w.max(MIN));
+    let times = wave::refine(
+        rt,
+        &tc,
+        wave_start,
+        wave_end,
+        w,
+        r,
+        cfg.share_threshold,
+    );
+    let (onset_ms, end_ms) = (times.onset_ms, times.end_ms);
+    let in_window: Vec<usize> = (0..region.len())
+        .filter(|&j| rt[j] >= onset_ms && rt[j] <= end_ms)
+        .collect();
+    let total = in_window.len().max(1);
+    let tc_posts: Vec<u32> = in_window
+        .iter()
+        .filter(|&&j| tc[j])
+        .map(|&j| region[j])
+        .collect();
+    let mut tc_authors: Vec<u32> = tc_posts.iter().map(|&i| ds.author[i as usize]).collect();
+    tc_authors.sort_unstable();
+    tc_authors.dedup();
+    let duration = end_ms - onset_ms;
+    let when = crate::time::format_iso(onset_ms);
+    if tc_posts.len() < cfg.min_takeover_posts
+        || tc_authors.len() < cfg.min_takeover_authors
+        || (duration as f64) < cfg.min_wave_minutes * MIN as f64
+    {
+        return Err(format!(
+            "a shift from {when} was too small or brief ({} takeover posts by {} authors over {:.0} minutes)",
+            tc_posts.len(),
+            tc_authors.len(),
+            duration as f64 / MIN as f64
+        ));
+    }
+    let on_topic_share = describe::share_of(&tc_posts, |i| judge.on_topic(i));
+    if on_topic_share >= cfg.on_topic_share {
+        return Err(format!(
+            "a surge of newcomers from {when} spoke of the tag's own subject ({:.0}% of their posts use the words of its name): a campaign or a surge of interest, not a takeover",
+            on_topic_share * 100.0
+        ));
+    }
+    let crowd_similarity = describe::crowd_similarity(inp, base, &tc_authors, tag_index, wave_start);
+    if crowd_similarity >= cfg.max_crowd_similarity {
+        return Err(format!(
+            "a shift from {when} was made by the tag's own neighbourhood: the newcomers used the same other hashtags as its baseline crowd (similarity {crowd_similarity:.2})"
+        ));
+    }
+    let share = tc_posts.len() as f32 / total as f32;
+    let newcomers_in_window = in_window.iter().filter(|&&j| ev[j].newcomer).count();
+    let newcomer_share = newcomers_in_window as f32 / total as f32;
+    let counter_in_window = in_window.iter().filter(|&&j| ev[j].counter_speech).count();
+    let base_hours =
+        ((base.last_ms - base.first_ms) as f64 / HOUR as f64).max(w as f64 / HOUR as f64);
+    let base_rate = base.n as f64 / base_hours;
+    let win_rate = total as f64 / (duration as f64 / HOUR as f64).max(w as f64 / HOUR as f64 / 4.0);
+    let burst_factor = (win_rate / base_rate.max(1e-9)) as f32;
+    let near_duplicate_share = describe::share_of(&tc_posts, |i| {
+        inp.features.dup_group[i as usize] != u32::MAX
+    });
+    let coordinated_share = describe::share_of(&tc_posts, |i| inp.coordinated[i as usize]);
+    let lexicons = describe::lexicon_shares(inp, &tc_posts);
+    let lex_max = lexicons.first().map(|l| l.1).unwrap_or(0.0);
+    let score = describe::score(&describe::ScoreInputs {
+        share,
+        threshold: cfg.share_threshold,
+        newcomer_share,
+        takeover_posts: tc_posts.len(),
+        burst_factor,
+        uniformity: near_duplicate_share.max(coordinated_share).max(lex_max),
+    });
+    let moment = TakeoverMoment {
+        hashtag: judge.tag.to_string(),
+        display: display.to_string(),
+        hashtag_index: tag_index,
+        onset_ms,
+        peak_ms: times.peak_ms,
+        end_ms,
+        share,
+        newcomer_share,
+        burst_factor,
+        score,
+        clusters: describe::cluster_shares(inp, &tc_posts),
+        terms: Vec::new(),
+        term_hashes: describe::top_terms(inp, base, &tc_posts, judge.tag),
+        posts: total as u32,
+        takeover_posts: tc_posts.len() as u32,
+        takeover_authors: tc_authors.len() as u32,
+        counter_speech_posts: counter_in_window as u32,
+        baseline_posts: base.n,
+        baseline_authors: base.authors().count() as u32,
+        baseline_from_ms: base.first_ms,
+        baseline_to_ms: base.last_ms,
+        near_duplicate_share,
+        coordinated_share,
+        lexicons,
+        bin_ms: w,
+        crowd_similarity,
+        on_topic_share,
+        marked_from_ms: from,
+        marked_to_ms: to,
+    };
+    // Mark over the whole region, the ramp before the onset included.
+    let mut found = Found {
+        moment,
+        marked: Vec::new(),
+        newcomers: Vec::new(),
+        counter_speech: Vec::new(),
+        verdicts: Vec::new(),
+    };
+    for (j, e) in ev.iter().enumerate() {
+        let i = region[j];
+        if e.newcomer {
+            found.newcomers.push(i);
+        }
+        if tc[j] {
+            found.marked.push(i);
+        } else if e.counter_speech {
+            found.counter_speech.push(i);
+        } else {
+            continue;
+        }
+        found.verdicts.push(PostVerdict {
+            post: i,
+            moment: 0,
+            familiarity: e.familiarity,
+            counter_speech: e.counter_speech,
+        });
+    }
+    Ok(found)
+}
