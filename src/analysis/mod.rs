@@ -10,6 +10,7 @@ pub mod neardup;
 pub mod report;
 pub mod taggers;
 pub mod takeover;
+pub mod terms;
 pub mod timeline;
 pub mod tokens;
 pub mod topics;
@@ -253,6 +254,22 @@ impl Analysis {
 
     pub fn tokens(&self, i: usize) -> &[u32] {
         self.rep_tokens.get(self.rep_of[i] as usize)
+    }
+
+    /// The evidence behind post `i`'s takeover or counter-speech mark, if it has one.
+    pub fn verdict(&self, i: usize) -> Option<&PostVerdict> {
+        let k = self
+            .verdicts
+            .binary_search_by_key(&(i as u32), |v| v.post)
+            .ok()?;
+        self.verdicts.get(k)
+    }
+
+    /// Why post `i` was marked, in words.
+    pub fn why(&self, i: usize) -> Option<String> {
+        let v = self.verdict(i)?;
+        let m = self.moments.get(v.moment as usize)?;
+        Some(takeover::explain(v, m, self.config.takeover.foreign_below))
     }
 
     /// Index of a tag name, if known.
@@ -525,9 +542,8 @@ pub fn analyze(
             // Resolve top-term strings from the cluster's own posts.
             let want: Vec<u32> = topic_model.top_terms[c].clone();
             let names = resolve_terms(ds, &want, b.iter().take(300).map(|x| x.1 as usize));
-            clusters[c].top_terms = want
-                .iter()
-                .filter_map(|h| names.get(h).cloned())
+            clusters[c].top_terms = terms::distinct_names(&want, &names)
+                .into_iter()
                 .take(8)
                 .collect();
         }
@@ -800,11 +816,7 @@ pub fn analyze(
             }
         }
         let names = resolve_terms(ds, &m.term_hashes, sample.into_iter());
-        m.terms = m
-            .term_hashes
-            .iter()
-            .filter_map(|h| names.get(h).cloned())
-            .collect();
+        m.terms = terms::distinct_names(&m.term_hashes, &names);
     }
     let mut order: Vec<usize> = (0..moments.len()).collect();
     order.sort_by(|&a, &b| {
@@ -849,25 +861,4 @@ pub fn analyze(
     })
 }
 
-/// Finds the strings of token hashes by re-tokenizing some posts.
-pub fn resolve_terms(
-    ds: &Dataset,
-    want: &[u32],
-    posts: impl Iterator<Item = usize>,
-) -> FxHashMap<u32, String> {
-    let mut out = FxHashMap::default();
-    if want.is_empty() {
-        return out;
-    }
-    for i in posts {
-        for (h, s, _) in tokens::token_strings(ds.text(i)) {
-            if want.contains(&h) {
-                out.entry(h).or_insert(s);
-            }
-        }
-        if out.len() == want.len() {
-            break;
-        }
-    }
-    out
-}
+pub use terms::resolve_terms;

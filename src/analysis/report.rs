@@ -83,7 +83,25 @@ pub fn build_report(ds: &Dataset, an: &Analysis) -> Value {
     let takeovers: Vec<Value> = an
         .moments
         .iter()
-        .map(|m| {
+        .enumerate()
+        .map(|(k, m)| {
+            // A few marked posts of the moment, each with the evidence behind its mark.
+            let explained = |counter: bool, cap: usize| -> Vec<Value> {
+                an.verdicts
+                    .iter()
+                    .filter(|v| v.moment as usize == k && v.counter_speech == counter)
+                    .take(cap)
+                    .map(|v| {
+                        let i = v.post as usize;
+                        json!({
+                            "id": ds.id(i),
+                            "line": ds.line(i),
+                            "familiarity": round3(v.familiarity),
+                            "why": crate::analysis::takeover::explain(v, m, an.config.takeover.foreign_below),
+                        })
+                    })
+                    .collect()
+            };
             json!({
                 "hashtag": m.hashtag,
                 "display": m.display,
@@ -101,6 +119,14 @@ pub fn build_report(ds: &Dataset, an: &Analysis) -> Value {
                 "takeover_posts": m.takeover_posts,
                 "takeover_authors": m.takeover_authors,
                 "baseline_posts": m.baseline_posts,
+                "baseline_authors": m.baseline_authors,
+                "baseline_from": format_iso(m.baseline_from_ms),
+                "baseline_to": format_iso(m.baseline_to_ms),
+                "counter_speech_posts": m.counter_speech_posts,
+                "on_topic_share": round3(m.on_topic_share),
+                "why": "its posts between start and end were mostly by authors new to the tag, with content foreign to the tag's baseline; counter-speech (posts about the tag or its crowd) is never counted as takeover",
+                "takeover_examples": explained(false, 10),
+                "counter_speech_examples": explained(true, 5),
                 "near_duplicate_share": round3(m.near_duplicate_share),
                 "coordinated_share": round3(m.coordinated_share),
                 "lexicons": m.lexicons.iter().map(|(n, s)| json!({"tagger": n, "share": round3(*s)})).collect::<Vec<_>>(),

@@ -109,6 +109,12 @@ fn ascii_words(s: &str, mut f: impl FnMut(&str)) {
     }
 }
 
+/// A text as the tokenizer sees its letters: NFKC-normalised and lower-cased.
+pub fn normalized_lower(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.nfkc().flat_map(char::to_lowercase).collect()
+}
+
 /// Calls `f(kind, token)` for each token of `text`, in order.
 pub fn for_each_token(text: &str, mut f: impl FnMut(TokenKind, &str)) {
     let body = strip_rt_prefix(text);
@@ -132,7 +138,10 @@ pub fn for_each_token(text: &str, mut f: impl FnMut(TokenKind, &str)) {
             lower.push_str(piece);
             lower[at..].make_ascii_lowercase();
         } else {
-            for c in piece.chars() {
+            // NFKC first: half-width katakana, full-width Latin and ligatures become the
+            // characters readers see as the same word.
+            use unicode_normalization::UnicodeNormalization;
+            for c in piece.nfkc() {
                 lower.extend(c.to_lowercase());
             }
         }

@@ -213,9 +213,11 @@ pub fn spells_out(words: &[String], tag: &str) -> bool {
 /// four letters ("library" for #savethelibrary, "zomato" for #zomato)?
 pub fn names_tag(words: &[String], tag: &str) -> bool {
     spells_out(words, tag)
-        || words
-            .iter()
-            .any(|w| w.chars().count() >= 4 && w.chars().all(char::is_alphanumeric) && tag.contains(w.as_str()))
+        || words.iter().any(|w| {
+            w.chars().count() >= 4
+                && w.chars().all(char::is_alphanumeric)
+                && tag.contains(w.as_str())
+        })
 }
 
 /// Is `#tag` written inside a sentence, with a word right before and right after it?
@@ -238,7 +240,9 @@ pub fn tag_inside_sentence(text: &str, tag: &str) -> bool {
         let after = lower[end..].split_whitespace().next();
         let is_word = |t: Option<&str>| {
             t.is_some_and(|t| {
-                !t.starts_with(['#', '@', '＃']) && !t.starts_with("http") && t.chars().any(char::is_alphabetic)
+                !t.starts_with(['#', '@', '＃'])
+                    && !t.starts_with("http")
+                    && t.chars().any(char::is_alphabetic)
             })
         };
         if is_word(before) && is_word(after) {
@@ -250,27 +254,92 @@ pub fn tag_inside_sentence(text: &str, tag: &str) -> bool {
 
 /// Words that speak of hashtags themselves.
 const META_WORDS: [&str; 16] = [
-    "hashtag", "hashtags", "tag", "tags", "trend", "trending", "trends", "etiqueta", "etiquetas",
-    "해시태그", "태그", "ハッシュタグ", "タグ", "hashtagi", "хэштег", "хештег",
+    "hashtag",
+    "hashtags",
+    "tag",
+    "tags",
+    "trend",
+    "trending",
+    "trends",
+    "etiqueta",
+    "etiquetas",
+    "해시태그",
+    "태그",
+    "ハッシュタグ",
+    "タグ",
+    "hashtagi",
+    "хэштег",
+    "хештег",
 ];
 
 /// Words that point elsewhere ("use #X instead").
 const REDIRECT_WORDS: [&str; 14] = [
-    "use", "using", "instead", "support", "usa", "usen", "utilicen", "usem", "lieber",
-    "plutôt", "utilisez", "대신", "代わりに", "вместо",
+    "use",
+    "using",
+    "instead",
+    "support",
+    "usa",
+    "usen",
+    "utilicen",
+    "usem",
+    "lieber",
+    "plutôt",
+    "utilisez",
+    "대신",
+    "代わりに",
+    "вместо",
 ];
 
 /// Words of condemnation, refusal or stopping, in several languages. One signal among
 /// others: alone it marks nothing.
 fn is_stance_word(w: &str) -> bool {
     const STEMS: [&str; 34] = [
-        "racis", "supremac", "nazi", "fascis", "bigot", "hate", "hateful", "disgust", "shame",
-        "condemn", "stop", "quit", "dont", "don't", "never", "wrong", "gross", "vile", "evil",
-        "report", "block", "spam", "flood", "drown", "hijack", "ruin", "racist", "odio",
-        "basta", "vergüenza", "racista", "honte", "schande", "stoppt",
+        "racis",
+        "supremac",
+        "nazi",
+        "fascis",
+        "bigot",
+        "hate",
+        "hateful",
+        "disgust",
+        "shame",
+        "condemn",
+        "stop",
+        "quit",
+        "dont",
+        "don't",
+        "never",
+        "wrong",
+        "gross",
+        "vile",
+        "evil",
+        "report",
+        "block",
+        "spam",
+        "flood",
+        "drown",
+        "hijack",
+        "ruin",
+        "racist",
+        "odio",
+        "basta",
+        "vergüenza",
+        "racista",
+        "honte",
+        "schande",
+        "stoppt",
     ];
     const WHOLE: [&str; 10] = [
-        "pare", "paren", "parem", "nunca", "멈춰", "그만", "やめて", "最低", "хватит", "позор",
+        "pare",
+        "paren",
+        "parem",
+        "nunca",
+        "멈춰",
+        "그만",
+        "やめて",
+        "最低",
+        "хватит",
+        "позор",
     ];
     WHOLE.contains(&w) || STEMS.iter().any(|s| w.starts_with(s))
 }
@@ -286,14 +355,20 @@ mod tests {
     #[test]
     fn spelled_out_names() {
         assert!(spells_out(&words("Look at these proud boys"), "proudboys"));
-        assert!(spells_out(&words("white lives matter? no"), "whitelivesmatter"));
+        assert!(spells_out(
+            &words("white lives matter? no"),
+            "whitelivesmatter"
+        ));
         assert!(!spells_out(&words("proud of my boyfriend"), "proudboys"));
         assert!(!spells_out(&words("proudboys"), "proudboys"));
     }
 
     #[test]
     fn tag_name_words() {
-        assert!(names_tag(&words("Sign to save the library!"), "savethelibrary"));
+        assert!(names_tag(
+            &words("Sign to save the library!"),
+            "savethelibrary"
+        ));
         assert!(names_tag(&words("zomato delivered cold food"), "zomato"));
         assert!(!names_tag(&words("fancam of jimin"), "whitelivesmatter"));
         // Words under four letters say nothing ("the" is in "savethelibrary").

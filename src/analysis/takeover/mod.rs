@@ -302,7 +302,11 @@ impl<'p> TagPosts<'p> {
 fn bin_share(judge: &Judge, base: &Baseline, posts: &[u32], buf: &mut Vec<u32>) -> f32 {
     let tc = posts
         .iter()
-        .filter(|&&i| judge.evidence(base, i, buf).is_takeover(judge.foreign_below))
+        .filter(|&&i| {
+            judge
+                .evidence(base, i, buf)
+                .is_takeover(judge.foreign_below)
+        })
         .count();
     tc as f32 / posts.len().max(1) as f32
 }
@@ -531,15 +535,7 @@ fn finalize(
         .map(|e| e.is_takeover(cfg.foreign_below))
         .collect();
     let r = ((cfg.refine_minutes * MIN as f64) as i64).clamp(MIN, w.max(MIN));
-    let times = wave::refine(
-        rt,
-        &tc,
-        wave_start,
-        wave_end,
-        w,
-        r,
-        cfg.share_threshold,
-    );
+    let times = wave::refine(rt, &tc, wave_start, wave_end, w, r, cfg.share_threshold);
     let (onset_ms, end_ms) = (times.onset_ms, times.end_ms);
     let in_window: Vec<usize> = (0..region.len())
         .filter(|&j| rt[j] >= onset_ms && rt[j] <= end_ms)
@@ -573,7 +569,8 @@ fn finalize(
             on_topic_share * 100.0
         ));
     }
-    let crowd_similarity = describe::crowd_similarity(inp, base, &tc_authors, tag_index, wave_start);
+    let crowd_similarity =
+        describe::crowd_similarity(inp, base, &tc_authors, tag_index, wave_start);
     if crowd_similarity >= cfg.max_crowd_similarity {
         return Err(format!(
             "a shift from {when} was made by the tag's own neighbourhood: the newcomers used the same other hashtags as its baseline crowd (similarity {crowd_similarity:.2})"
@@ -661,4 +658,27 @@ fn finalize(
         });
     }
     Ok(found)
+}
+
+/// Why a marked post was marked, in words, from its verdict and its moment.
+pub fn explain(v: &PostVerdict, m: &TakeoverMoment, foreign_below: f32) -> String {
+    let iso = crate::time::format_iso;
+    if v.counter_speech {
+        return format!(
+            "counter-speech during the takeover of #{} from {}: an author new to the tag who talks about the tag or its crowd (not marked takeover)",
+            m.display,
+            iso(m.onset_ms)
+        );
+    }
+    format!(
+        "takeover of #{} from {}: the author is new to the tag (not among the {} authors of its {} posts from {} to {}); the content is foreign to it ({:.0}% of what the post carries was in common use there, under {:.0}%)",
+        m.display,
+        iso(m.onset_ms),
+        m.baseline_authors,
+        m.baseline_posts,
+        iso(m.baseline_from_ms),
+        iso(m.baseline_to_ms),
+        v.familiarity * 100.0,
+        foreign_below * 100.0
+    )
 }

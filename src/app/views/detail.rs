@@ -126,6 +126,9 @@ impl DetailView {
                         if let Some(an) = &s.an {
                             row("Tags", an.tag_list(i).join(", "));
                             row("Cluster", an.cluster[i].to_string());
+                            if let Some(why) = an.why(i) {
+                                row("Why marked", why);
+                            }
                         }
                     });
                 ui.horizontal(|ui| {

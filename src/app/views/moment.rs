@@ -6,7 +6,7 @@ use rustc_hash::FxHashMap;
 
 use crate::analysis::resolve_terms;
 use crate::app::filter::Filter;
-use crate::app::views::{post_text, thousands};
+use crate::app::views::{post_text, short_time, thousands};
 use crate::app::{AppCommand, Session};
 use crate::time::format_iso;
 
@@ -77,10 +77,18 @@ fn side(s: &Session, posts: &[u32], since_ms: i64, first_use: &FxHashMap<u32, i6
         } else {
             newcomers as f32 / posts.len() as f32
         },
-        terms: terms
-            .iter()
-            .filter_map(|(h, c)| names.get(h).map(|n| (n.clone(), *c)))
-            .collect(),
+        terms: {
+            // Two bigrams of one word resolve to the word: show it once.
+            let mut named: Vec<(String, usize)> = Vec::new();
+            for (h, c) in &terms {
+                if let Some(n) = names.get(h)
+                    && !named.iter().any(|(m, _)| m == n)
+                {
+                    named.push((n.clone(), *c));
+                }
+            }
+            named
+        },
         clusters: cl,
         authors: au
             .into_iter()
@@ -199,6 +207,8 @@ impl MomentView {
                     ("Newcomer share", format!("{:.0}%", m.newcomer_share * 100.0)),
                     ("Volume burst", format!("{:.1}× the baseline rate", m.burst_factor)),
                     ("Takeover posts", format!("{} by {} accounts", thousands(m.takeover_posts as u64), thousands(m.takeover_authors as u64))),
+                    ("Counter-speech", format!("{} posts talk about the tag or its crowd (never marked takeover)", thousands(m.counter_speech_posts as u64))),
+                    ("Baseline", format!("{} posts by {} authors, {} to {}", thousands(m.baseline_posts as u64), thousands(m.baseline_authors as u64), short_time(m.baseline_from_ms), short_time(m.baseline_to_ms))),
                     ("Near-duplicates", format!("{:.0}% of takeover posts; {:.0}% coordinated", m.near_duplicate_share * 100.0, m.coordinated_share * 100.0)),
                     ("Crowd", format!(
                         "similarity {:.2} to the tag's own crowd (their other hashtags)",
