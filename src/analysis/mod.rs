@@ -8,6 +8,7 @@
 pub mod coordination;
 pub mod neardup;
 pub mod report;
+pub mod stages;
 pub mod taggers;
 pub mod takeover;
 pub mod terms;
@@ -18,11 +19,9 @@ pub mod topics;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Dataset, Interner, ListColumn, PostKind};
+use crate::model::{Dataset, Interner, ListColumn};
 use crate::progress::{Cancelled, Progress};
 pub use coordination::CoordGroup;
 pub use neardup::DupGroup;
@@ -278,201 +277,54 @@ impl Analysis {
     }
 }
 
-fn stage<T>(
-    progress: &Progress,
-    timings: &mut Vec<(String, f64)>,
-    name: &str,
-    total: u64,
-    f: impl FnOnce() -> T,
-) -> Result<T, Cancelled> {
-    progress.check()?;
-    progress.begin(name, total);
-    let t = Instant::now();
-    let out = f();
-    let ms = t.elapsed().as_secs_f64() * 1000.0;
-    progress.set(total);
-    progress.finish_stage(name, ms);
-    timings.push((name.to_string(), ms));
-    progress.check()?;
-    Ok(out)
+/// Runs named stages in order: reports each one's progress and time, and checks for
+/// cancel between them.
+struct StageRunner<'p> {
+    progress: &'p Progress,
+    timings: Vec<(String, f64)>,
 }
 
-/// ISO 639-3 → 639-1 for the languages whatlang knows that have a two-letter code.
-fn iso1(code: &str) -> &str {
-    match code {
-        "eng" => "en",
-        "spa" => "es",
-        "fra" => "fr",
-        "deu" => "de",
-        "ita" => "it",
-        "por" => "pt",
-        "nld" => "nl",
-        "rus" => "ru",
-        "ukr" => "uk",
-        "pol" => "pl",
-        "tur" => "tr",
-        "kor" => "ko",
-        "jpn" => "ja",
-        "cmn" => "zh",
-        "ara" => "ar",
-        "hin" => "hi",
-        "ind" => "id",
-        "swe" => "sv",
-        "dan" => "da",
-        "fin" => "fi",
-        "ces" => "cs",
-        "ell" => "el",
-        "heb" => "he",
-        "tha" => "th",
-        "vie" => "vi",
-        "ron" => "ro",
-        "hun" => "hu",
-        "pes" => "fa",
-        "ben" => "bn",
-        "tgl" => "tl",
-        "cat" => "ca",
-        "nob" => "no",
-        "bul" => "bg",
-        "hrv" => "hr",
-        "srp" => "sr",
-        "slk" => "sk",
-        "slv" => "sl",
-        "lit" => "lt",
-        "lav" => "lv",
-        "est" => "et",
-        "urd" => "ur",
-        "tam" => "ta",
-        other => other,
+impl StageRunner<'_> {
+    fn stage<T>(&mut self, name: &str, total: u64, f: impl FnOnce() -> T) -> Result<T, Cancelled> {
+        self.progress.check()?;
+        self.progress.begin(name, total);
+        let t = Instant::now();
+        let out = f();
+        let ms = t.elapsed().as_secs_f64() * 1000.0;
+        self.progress.set(total);
+        self.progress.finish_stage(name, ms);
+        self.timings.push((name.to_string(), ms));
+        self.progress.check()?;
+        Ok(out)
     }
 }
 
-/// Script bits of a text: each script with at least 20 % of its letters.
-fn script_bits(text: &str) -> u64 {
-    let mut c = [0u32; 7]; // latin hangul kana han arabic cyrillic other
-    for ch in text.chars() {
-        let u = ch as u32;
-        let k = if ch.is_ascii_alphabetic() || (0xC0..=0x24F).contains(&u) {
-            0
-        } else if (0xAC00..=0xD7A3).contains(&u)
-            || (0x1100..=0x11FF).contains(&u)
-            || (0x3130..=0x318F).contains(&u)
-        {
-            1
-        } else if (0x3040..=0x30FF).contains(&u) {
-            2
-        } else if (0x4E00..=0x9FFF).contains(&u) || (0x3400..=0x4DBF).contains(&u) {
-            3
-        } else if (0x600..=0x6FF).contains(&u) || (0x750..=0x77F).contains(&u) {
-            4
-        } else if (0x400..=0x4FF).contains(&u) {
-            5
-        } else if ch.is_alphabetic() {
-            6
-        } else {
-            continue;
-        };
-        c[k] += 1;
-    }
-    let total: u32 = c.iter().sum();
-    if total == 0 {
-        return 0;
-    }
-    let mut bits = 0u64;
-    for (k, &n) in c.iter().enumerate() {
-        if n * 5 >= total {
-            bits |= 1 << (bit::SCRIPT0 + k);
-        }
-    }
-    // Japanese text mixes kana and Han: call it kana, not Han.
-    if bits & (1 << (bit::SCRIPT0 + 2)) != 0 {
-        bits &= !(1 << (bit::SCRIPT0 + 3));
-    }
-    bits
-}
-
-/// Runs the whole analysis.
+/// Runs the whole analysis: the stages of [`stages`], in order.
 pub fn analyze(
     ds: &Dataset,
     config: &AnalysisConfig,
     progress: &Progress,
 ) -> Result<Analysis, Cancelled> {
-    let n = ds.len();
-    let mut timings = Vec::new();
-    let mut warnings = Vec::new();
-
-    // 1. Tokens of unique normalised texts.
-    let (rep_of, rep_tokens, rep_weights) =
-        stage(progress, &mut timings, "tokens", n as u64, || {
-            // Identical texts (copies, retweets of one post) are tokenized once.
-            let raw_hash: Vec<u64> = (0..n)
-                .into_par_iter()
-                .with_min_len(4096)
-                .map(|i| xxhash_rust::xxh3::xxh3_64(ds.text(i).as_bytes()))
-                .collect();
-            let mut raw_index: FxHashMap<u64, u32> = FxHashMap::default();
-            let mut raw_of: Vec<u32> = Vec::with_capacity(n);
-            let mut raw_first: Vec<u32> = Vec::new();
-            for (i, &h) in raw_hash.iter().enumerate() {
-                let next = raw_first.len() as u32;
-                let r = *raw_index.entry(h).or_insert(next);
-                if r == next {
-                    raw_first.push(i as u32);
-                }
-                raw_of.push(r);
-            }
-            drop(raw_index);
-            drop(raw_hash);
-            let toks: Vec<tokens::PostTokens> = raw_first
-                .par_iter()
-                .with_min_len(1024)
-                .map(|&i| tokens::post_tokens(ds.text(i as usize)))
-                .collect();
-            // Texts that differ only in case, urls, mentions or the retweet prefix share a
-            // representative.
-            let mut rep_index: FxHashMap<u64, u32> = FxHashMap::default();
-            let mut rep_of_raw = Vec::with_capacity(toks.len());
-            let mut rep_tokens = ListColumn::new();
-            let mut weights: Vec<u32> = Vec::new();
-            for t in &toks {
-                let next = rep_tokens.len() as u32;
-                let r = *rep_index.entry(t.exact).or_insert(next);
-                if r == next {
-                    rep_tokens.push(t.set.iter().copied());
-                    weights.push(0);
-                }
-                rep_of_raw.push(r);
-            }
-            let rep_of: Vec<u32> = raw_of.iter().map(|&r| rep_of_raw[r as usize]).collect();
-            for &r in &rep_of {
-                weights[r as usize] += 1;
-            }
-            (rep_of, rep_tokens, weights)
-        })?;
-    let n_reps = rep_tokens.len();
-    let reps: Vec<&[u32]> = (0..n_reps).map(|r| rep_tokens.get(r)).collect();
-
-    // 2. Near-duplicate groups.
-    let dups = stage(
+    let n = ds.len() as u64;
+    let mut run = StageRunner {
         progress,
-        &mut timings,
-        "near-duplicates",
-        n_reps as u64,
-        || {
-            let owned: Vec<Vec<u32>> = reps.iter().map(|s| s.to_vec()).collect();
-            neardup::group_near_duplicates(
-                ds,
-                &rep_of,
-                &owned,
-                config.near_duplicates.jaccard_threshold,
-                config.near_duplicates.minhash_bands,
-                config.near_duplicates.minhash_rows,
-                config.seed,
-            )
-        },
-    )?;
-
-    // 3. Coordination.
-    let coord = stage(progress, &mut timings, "coordination", n as u64, || {
+        timings: Vec::new(),
+    };
+    let texts = run.stage("tokens", n, || stages::texts::run(ds))?;
+    let reps = texts.len() as u64;
+    let nd = &config.near_duplicates;
+    let dups = run.stage("near-duplicates", reps, || {
+        neardup::group_near_duplicates(
+            ds,
+            &texts.rep_of,
+            &texts.token_sets(),
+            nd.jaccard_threshold,
+            nd.minhash_bands,
+            nd.minhash_rows,
+            config.seed,
+        )
+    })?;
+    let coord = run.stage("coordination", n, || {
         coordination::find_coordination(
             ds,
             &dups.group,
@@ -481,383 +333,48 @@ pub fn analyze(
             config.coordination.window_seconds as i64 * 1000,
         )
     })?;
-
-    // 4. Topic clusters.
-    let topic_model = stage(progress, &mut timings, "clusters", n_reps as u64, || {
-        let owned: Vec<Vec<u32>> = reps.iter().map(|s| s.to_vec()).collect();
-        let tc = &config.topics;
-        topics::cluster_topics(
-            &owned,
-            &rep_weights,
-            &topics::TopicParams {
-                k_min: tc.k_min,
-                k_max: tc.k_max,
-                sample: tc.sample,
-                iterations: tc.iterations,
-                min_df: tc.min_df,
-                max_df_fraction: tc.max_df_fraction,
-                max_vocab: tc.max_vocab,
-                merge_cosine: tc.merge_cosine,
-                target_cohesion: tc.target_cohesion,
-                min_split_gain: tc.min_split_gain,
-                seed: config.seed,
-            },
+    let clusters = run.stage("clusters", reps, || {
+        stages::clusters::run(ds, &texts, &config.topics, config.seed)
+    })?;
+    let mut tagging = run.stage("tags", n, || {
+        stages::tags::run(ds, &texts, &coord.coordinated, &config.tags)
+    })?;
+    let chosen = stages::takeovers::chosen_hashtags(ds, &config.takeover);
+    let inputs = stages::takeovers::Inputs {
+        texts: &texts,
+        dups: &dups,
+        coordinated: &coord.coordinated,
+        cluster: &clusters.per_post,
+    };
+    let found = run.stage("takeovers", chosen.len() as u64, || {
+        stages::takeovers::run(
+            ds,
+            &inputs,
+            &mut tagging,
+            &chosen,
+            &config.takeover,
+            progress,
         )
     })?;
-    let cluster: Vec<i32> = rep_of
-        .iter()
-        .map(|&r| topic_model.rep_cluster[r as usize])
-        .collect();
-    let mut clusters: Vec<Cluster> = (0..topic_model.k)
-        .map(|c| Cluster {
-            id: c as i32,
-            size: 0,
-            top_terms: Vec::new(),
-            exemplars: Vec::new(),
-        })
-        .collect();
-    for &c in &cluster {
-        if c >= 0 {
-            clusters[c as usize].size += 1;
-        }
-    }
-    {
-        // Exemplars: the first posts of the best-scoring representatives.
-        let mut first_post = vec![u32::MAX; n_reps];
-        for (i, &r) in rep_of.iter().enumerate() {
-            if first_post[r as usize] == u32::MAX {
-                first_post[r as usize] = i as u32;
-            }
-        }
-        let mut best: Vec<Vec<(f32, u32)>> = vec![Vec::new(); topic_model.k];
-        for (r, &first) in first_post.iter().enumerate() {
-            let c = topic_model.rep_cluster[r];
-            if c >= 0 {
-                best[c as usize].push((topic_model.rep_score[r], first));
-            }
-        }
-        for (c, mut b) in best.into_iter().enumerate() {
-            b.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
-            clusters[c].exemplars = b.iter().take(3).map(|x| x.1).collect();
-            // Resolve top-term strings from the cluster's own posts.
-            let want: Vec<u32> = topic_model.top_terms[c].clone();
-            let names = resolve_terms(ds, &want, b.iter().take(300).map(|x| x.1 as usize));
-            clusters[c].top_terms = terms::distinct_names(&want, &names)
-                .into_iter()
-                .take(8)
-                .collect();
-        }
-    }
-
-    // 5. Tags: structure, language, script, lexicons.
-    let (taggers, tagger_warnings) = taggers::load_taggers(&config.tags.taggers_dirs);
-    warnings.extend(tagger_warnings);
-    let lexicon_names: Vec<String> = taggers
-        .iter()
-        .take(64 - LEXICON_BIT0)
-        .map(|t| t.name.clone())
-        .collect();
-    if taggers.len() > 64 - LEXICON_BIT0 {
-        warnings.push(format!(
-            "only the first {} lexicon taggers are used",
-            64 - LEXICON_BIT0
-        ));
-    }
-    let mut tag_names: Vec<String> = STRUCTURAL_TAGS.iter().map(|s| s.to_string()).collect();
-    tag_names.extend(EXTRA_SCRIPT_TAGS.iter().map(|s| s.to_string()));
-    tag_names.extend(LATER_TAGS.iter().map(|s| s.to_string()));
-    tag_names.truncate(LEXICON_BIT0);
-    tag_names.extend(lexicon_names.iter().cloned());
-    let many = config.tags.many_hashtags;
-    let (mut tags, lang_codes) = stage(progress, &mut timings, "tags", n as u64, || {
-        let rep_lang: Vec<Option<&'static str>> = if config.tags.detect_language {
-            // Languages for texts whose post has none, one detection per unique text.
-            let mut needs = vec![false; n_reps];
-            for i in 0..n {
-                let l = ds.lang(i);
-                if l.is_empty() || l == "und" || l.starts_with("q") {
-                    needs[rep_of[i] as usize] = true;
-                }
-            }
-            let mut first_post = vec![u32::MAX; n_reps];
-            for (i, &r) in rep_of.iter().enumerate() {
-                if first_post[r as usize] == u32::MAX {
-                    first_post[r as usize] = i as u32;
-                }
-            }
-            (0..n_reps)
-                .into_par_iter()
-                .map(|r| {
-                    if !needs[r] {
-                        return None;
-                    }
-                    let text = tokens::strip_rt_prefix(ds.text(first_post[r] as usize));
-                    let cut: String = text.chars().take(280).collect();
-                    whatlang::detect(&cut)
-                        .filter(|info| info.is_reliable() || info.confidence() > 0.5)
-                        .map(|info| iso1(info.lang().code()))
-                })
-                .collect()
-        } else {
-            vec![None; n_reps]
-        };
-        // Text-derived tags (script, lexicons) once per representative text.
-        let mut rep_first = vec![u32::MAX; n_reps];
-        for (i, &r) in rep_of.iter().enumerate() {
-            if rep_first[r as usize] == u32::MAX {
-                rep_first[r as usize] = i as u32;
-            }
-        }
-        let max_lex = 64 - LEXICON_BIT0;
-        let rep_bits: Vec<u64> = (0..n_reps)
-            .into_par_iter()
-            .with_min_len(1024)
-            .map(|r| {
-                let text = ds.text(rep_first[r] as usize);
-                let toks = rep_tokens.get(r);
-                let mut b = script_bits(text);
-                let lower = text.to_lowercase();
-                for (k, t) in taggers.iter().take(max_lex).enumerate() {
-                    if t.score_lower(text, &lower, toks) >= t.threshold {
-                        b |= 1 << (LEXICON_BIT0 + k);
-                    }
-                }
-                b
-            })
-            .collect();
-        let per_post: Vec<(u64, Option<&'static str>)> = (0..n)
-            .into_par_iter()
-            .with_min_len(4096)
-            .map(|i| {
-                let mut b = 0u64;
-                match ds.kind[i] {
-                    PostKind::Retweet => b |= bit::RETWEET,
-                    PostKind::Quote => b |= bit::QUOTE,
-                    PostKind::Reply => b |= bit::REPLY,
-                    PostKind::Original => {}
-                }
-                if !ds.urls.get(i).is_empty() {
-                    b |= bit::LINK;
-                }
-                if ds.has_media[i] {
-                    b |= bit::MEDIA;
-                }
-                if ds.hashtags.get(i).len() >= many {
-                    b |= bit::MANY_HASHTAGS;
-                }
-                if coord.coordinated[i] {
-                    b |= bit::COORDINATED;
-                }
-                b |= rep_bits[rep_of[i] as usize];
-                let l = ds.lang(i);
-                let detected = if l.is_empty() || l == "und" || l.starts_with("q") {
-                    rep_lang[rep_of[i] as usize]
-                } else {
-                    None
-                };
-                (b, detected)
-            })
-            .collect();
-        let mut langs = Interner::new();
-        langs.intern("");
-        let mut lang = Vec::with_capacity(n);
-        let mut tags = Vec::with_capacity(n);
-        for (i, (b, det)) in per_post.into_iter().enumerate() {
-            tags.push(b);
-            let code = match det {
-                Some(d) => d.to_string(),
-                None => {
-                    let l = ds.lang(i);
-                    if l.is_empty() || l == "und" || l.starts_with("q") {
-                        String::new()
-                    } else {
-                        l.to_ascii_lowercase()
-                    }
-                }
-            };
-            let code = if code.is_empty() {
-                code
-            } else {
-                format!("lang:{code}")
-            };
-            lang.push(langs.intern(&code).min(u16::MAX as u32) as u16);
-        }
-        (tags, (lang, langs))
-    })?;
-    let (lang, langs) = lang_codes;
-
-    // 6. Takeover moments per hashtag.
-    let lexicon_bits: Vec<u64> = tags.iter().map(|b| b >> LEXICON_BIT0).collect();
-    let dup_sizes: Vec<u32> = dups.groups.iter().map(|g| g.size).collect();
-    let counts = crate::summary::hashtag_counts(ds);
-    let display = crate::summary::display_spellings(ds);
-    let chosen: Vec<(u32, u64)> = counts
-        .iter()
-        .copied()
-        .filter(|&(_, c)| c as usize >= config.takeover.min_tag_posts)
-        .take(config.takeover.max_hashtags)
-        .collect();
-    let mut assessed_tags: Vec<HashtagAssessment> = Vec::new();
-    let mut moments: Vec<TakeoverMoment> = Vec::new();
-    let mut verdicts: Vec<PostVerdict> = Vec::new();
-    stage(
-        progress,
-        &mut timings,
-        "takeovers",
-        chosen.len() as u64,
-        || {
-            // Posts per chosen hashtag, sorted by time.
-            let slot: FxHashMap<u32, usize> = chosen
-                .iter()
-                .enumerate()
-                .map(|(k, &(h, _))| (h, k))
-                .collect();
-            let mut lists: Vec<Vec<u32>> = vec![Vec::new(); chosen.len()];
-            for i in 0..n {
-                for h in ds.hashtags.get(i) {
-                    if let Some(&k) = slot.get(h) {
-                        lists[k].push(i as u32);
-                    }
-                }
-            }
-            // Posts per author, by time (for crowd profiles).
-            let na = ds.authors.len();
-            let mut author_offsets = vec![0u32; na + 1];
-            for &a in &ds.author {
-                author_offsets[a as usize + 1] += 1;
-            }
-            for a in 0..na {
-                author_offsets[a + 1] += author_offsets[a];
-            }
-            let mut fill = author_offsets.clone();
-            let mut author_posts = vec![0u32; n];
-            for i in 0..n {
-                let a = ds.author[i] as usize;
-                author_posts[fill[a] as usize] = i as u32;
-                fill[a] += 1;
-            }
-            for a in 0..na {
-                let (s, e) = (author_offsets[a] as usize, author_offsets[a + 1] as usize);
-                author_posts[s..e].sort_by_key(|&i| (ds.created_at[i as usize], i));
-            }
-            let features = takeover::FeatureSource {
-                ds,
-                rep_of: &rep_of,
-                rep_tokens: &rep_tokens,
-                dup_group: &dups.group,
-                dup_sizes: &dup_sizes,
-                lang: &lang,
-                langs: &langs,
-            };
-            let corpus_df = features.corpus_frequencies();
-            let input = takeover::DetectorInput {
-                author_offsets: &author_offsets,
-                author_posts: &author_posts,
-                ds,
-                features,
-                corpus_df: &corpus_df,
-                cluster: &cluster,
-                coordinated: &coord.coordinated,
-                lexicon_bits: &lexicon_bits,
-                lexicon_names: &lexicon_names,
-            };
-            let outcomes: Vec<takeover::HashtagOutcome> = lists
-                .par_iter_mut()
-                .zip(chosen.par_iter())
-                .map(|(list, &(h, _))| {
-                    // Ties in time are broken by post id, so record order never matters.
-                    list.sort_by_key(|&i| (ds.created_at[i as usize], ds.ids[i as usize], i));
-                    let out = takeover::assess_hashtag(
-                        &input,
-                        h,
-                        &display[h as usize],
-                        list,
-                        &config.takeover,
-                    );
-                    progress.add(1);
-                    out
-                })
-                .collect();
-            for o in outcomes {
-                for &i in &o.takeover_posts {
-                    tags[i as usize] |= bit::TAKEOVER;
-                }
-                for &i in &o.newcomer_posts {
-                    tags[i as usize] |= bit::NEWCOMER;
-                }
-                for &i in &o.counter_speech_posts {
-                    tags[i as usize] |= bit::COUNTER_SPEECH;
-                }
-                let first = moments.len() as u32;
-                verdicts.extend(o.verdicts.into_iter().map(|mut v| {
-                    v.moment += first;
-                    v
-                }));
-                moments.extend(o.moments);
-                assessed_tags.push(o.assessment);
-            }
-        },
-    )?;
-    // A post marked takeover in one tag is not counter-speech in another.
-    for t in tags.iter_mut() {
-        if *t & bit::TAKEOVER != 0 {
-            *t &= !bit::COUNTER_SPEECH;
-        }
-    }
-    // Not assessed: tags below the volume floor, summarised by the report.
-    for m in &mut moments {
-        let mut sample: Vec<usize> = Vec::new();
-        for (i, &t) in tags.iter().enumerate() {
-            if t & bit::TAKEOVER != 0 && ds.hashtags.get(i).contains(&m.hashtag_index) {
-                sample.push(i);
-                if sample.len() >= 400 {
-                    break;
-                }
-            }
-        }
-        let names = resolve_terms(ds, &m.term_hashes, sample.into_iter());
-        m.terms = terms::distinct_names(&m.term_hashes, &names);
-    }
-    let mut order: Vec<usize> = (0..moments.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (a, b) = (&moments[a], &moments[b]);
-        b.score
-            .total_cmp(&a.score)
-            .then(a.onset_ms.cmp(&b.onset_ms))
-            .then(a.hashtag.cmp(&b.hashtag))
-    });
-    let mut new_index = vec![0u32; moments.len()];
-    for (new, &old) in order.iter().enumerate() {
-        new_index[old] = new as u32;
-    }
-    let mut slots: Vec<Option<TakeoverMoment>> = moments.into_iter().map(Some).collect();
-    let moments: Vec<TakeoverMoment> = order.iter().filter_map(|&o| slots[o].take()).collect();
-    for v in &mut verdicts {
-        v.moment = new_index[v.moment as usize];
-    }
-    // A post in several taken-over tags keeps the verdict of its best moment.
-    verdicts.sort_by_key(|v| (v.post, v.counter_speech, v.moment));
-    verdicts.dedup_by_key(|v| v.post);
-
     Ok(Analysis {
         config: config.clone(),
-        tag_names,
-        tags,
-        lang,
-        langs,
-        cluster,
-        clusters,
+        tag_names: tagging.tag_names,
+        tags: tagging.tags,
+        lang: tagging.lang,
+        langs: tagging.langs,
+        cluster: clusters.per_post,
+        clusters: clusters.clusters,
         dup_group: dups.group,
         dup_groups: dups.groups,
         coordination: coord.groups,
-        moments,
-        hashtags: assessed_tags,
-        verdicts,
-        rep_of,
-        rep_tokens,
-        lexicon_names,
-        timings,
-        warnings,
+        moments: found.moments,
+        hashtags: found.hashtags,
+        verdicts: found.verdicts,
+        rep_of: texts.rep_of,
+        rep_tokens: texts.rep_tokens,
+        lexicon_names: tagging.lexicon_names,
+        timings: run.timings,
+        warnings: tagging.warnings,
     })
 }
 
