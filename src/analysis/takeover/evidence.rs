@@ -154,7 +154,7 @@ impl Judge<'_> {
         let ds = self.src.ds;
         let text = ds.text(i as usize);
         let words = word_list(text);
-        let inline = tag_inside_sentence(text, self.tag);
+        let inline = tag_inside_sentence(text, self.tag) || tag_as_subject(text, self.tag);
         let spelled = spells_out(&words, self.tag);
         let meta = words.iter().any(|w| META_WORDS.contains(&w.as_str()));
         let answers_crowd = ds.mentions.get(i as usize).iter().any(|&m| {
@@ -167,7 +167,9 @@ impl Judge<'_> {
         }
         let stance = words.iter().any(|w| is_stance_word(w));
         let other_tags = ds.hashtags.get(i as usize).len() >= 2;
-        let redirect = other_tags && words.iter().any(|w| REDIRECT_WORDS.contains(&w.as_str()));
+        let pointer = words.iter().any(|w| REDIRECT_WORDS.contains(&w.as_str()));
+        let instead = words.iter().any(|w| INSTEAD_WORDS.contains(&w.as_str()));
+        let redirect = instead || (pointer && (other_tags || meta));
         stance || redirect
     }
 
@@ -237,7 +239,9 @@ pub fn tag_inside_sentence(text: &str, tag: &str) -> bool {
             continue;
         }
         let before = lower[..at].split_whitespace().next_back();
-        let after = lower[end..].split_whitespace().next();
+        // A comma or a quote after the tag does not end its sentence.
+        let rest = lower[end..].trim_start_matches([',', ';', ':', '\'', '"', '’', '”', ')']);
+        let after = rest.split_whitespace().next();
         let is_word = |t: Option<&str>| {
             t.is_some_and(|t| {
                 !t.starts_with(['#', '@', '＃'])
@@ -245,11 +249,62 @@ pub fn tag_inside_sentence(text: &str, tag: &str) -> bool {
                     && t.chars().any(char::is_alphabetic)
             })
         };
-        if is_word(before) && is_word(after) {
+        // "... anything in #nike": a function word before the tag makes it part of the
+        // sentence even at its end.
+        let function_word_before = before.is_some_and(|b| {
+            crate::analysis::tokens::is_stop_word(b.trim_matches(|c: char| !c.is_alphanumeric()))
+        });
+        if is_word(before) && (is_word(after) || function_word_before) {
             return true;
         }
     }
     false
+}
+
+/// Words and particles that make a hashtag right before them the subject or object of a
+/// sentence ("#x was always ...", "#x は使わないで", "#x 말고 ...").
+const AFTER_SUBJECT: &str = "is was are were isn't wasn't has had have got gets used means meant \
+    became becomes belongs é era foi são es fue está son ist war sind est était sont は が を \
+    の って も 는 은 이 가 를 을 에 말고 도";
+
+/// Is `#tag` the subject or object of a sentence: followed by a verb or a particle, or
+/// written twice?
+pub fn tag_as_subject(text: &str, tag: &str) -> bool {
+    let lower = text.to_lowercase();
+    let needle = format!("#{tag}");
+    let mut count = 0;
+    let mut from = 0;
+    while let Some(pos) = lower[from..].find(&needle) {
+        let end = from + pos + needle.len();
+        from = end;
+        let rest = &lower[end..];
+        if rest.chars().next().is_some_and(|c| {
+            c.is_alphanumeric() && !c.is_ascii() && !is_particle(c)
+                || c.is_ascii_alphanumeric()
+                || c == '_'
+        }) {
+            continue; // a longer tag
+        }
+        count += 1;
+        let next = rest.trim_start_matches([',', '\'', '"', '’', '”', ')']);
+        let next_word = next.split_whitespace().next().unwrap_or("");
+        let next_word = next_word.trim_end_matches(|c: char| !c.is_alphanumeric());
+        let first = next.trim_start().chars().next();
+        if AFTER_SUBJECT.split_whitespace().any(|w| w == next_word)
+            || first.is_some_and(is_particle)
+        {
+            return true;
+        }
+    }
+    count >= 2
+}
+
+/// Japanese and Korean particles that can follow a word directly.
+fn is_particle(c: char) -> bool {
+    matches!(
+        c,
+        'は' | 'が' | 'を' | 'の' | 'も' | '는' | '은' | '이' | '가' | '를' | '을' | '에' | '도'
+    )
 }
 
 /// Words that speak of hashtags themselves.
@@ -290,58 +345,29 @@ const REDIRECT_WORDS: [&str; 14] = [
     "вместо",
 ];
 
-/// Words of condemnation, refusal or stopping, in several languages. One signal among
-/// others: alone it marks nothing.
+/// Words that say "not this, that".
+const INSTEAD_WORDS: [&str; 8] = [
+    "instead",
+    "rather",
+    "lieber",
+    "plutôt",
+    "대신",
+    "代わりに",
+    "вместо",
+    "envez",
+];
+
+/// Words of condemnation, refusal, warning or stopping, in several languages (stems: a
+/// word starting with one counts). One signal among others: alone it marks nothing.
 fn is_stance_word(w: &str) -> bool {
-    const STEMS: [&str; 34] = [
-        "racis",
-        "supremac",
-        "nazi",
-        "fascis",
-        "bigot",
-        "hate",
-        "hateful",
-        "disgust",
-        "shame",
-        "condemn",
-        "stop",
-        "quit",
-        "dont",
-        "don't",
-        "never",
-        "wrong",
-        "gross",
-        "vile",
-        "evil",
-        "report",
-        "block",
-        "spam",
-        "flood",
-        "drown",
-        "hijack",
-        "ruin",
-        "racist",
-        "odio",
-        "basta",
-        "vergüenza",
-        "racista",
-        "honte",
-        "schande",
-        "stoppt",
-    ];
-    const WHOLE: [&str; 10] = [
-        "pare",
-        "paren",
-        "parem",
-        "nunca",
-        "멈춰",
-        "그만",
-        "やめて",
-        "最低",
-        "хватит",
-        "позор",
-    ];
-    WHOLE.contains(&w) || STEMS.iter().any(|s| w.starts_with(s))
+    const STEMS: &str = "racis supremac nazi fascis bigot hate disgust shame condemn stop quit \
+        extremis violen whistle audacity reclaim hijack psa reminder ódio odio \
+        dont don't never wrong gross vile evil report block spam scam fraud fake flood \
+        drown hijack ruin unusable ignore beware warn odio basta vergüenza estafa golpe \
+        fraude honte arnaque schande stoppt betrug";
+    const WHOLE: &str = "bot bots botnet no not não nao nunca pare paren parem nicht ne pas 멈춰 그만 하지마 \
+        사기 やめて 最低 詐欺 хватит позор нет";
+    WHOLE.split_whitespace().any(|x| x == w) || STEMS.split_whitespace().any(|s| w.starts_with(s))
 }
 
 #[cfg(test)]
@@ -400,11 +426,33 @@ mod tests {
     }
 
     #[test]
+    fn tag_as_the_subject() {
+        assert!(tag_as_subject(
+            "#ProudBoys was always a hate group",
+            "proudboys"
+        ));
+        assert!(tag_as_subject(
+            "#proudboys は使わないでください",
+            "proudboys"
+        ));
+        assert!(
+            tag_as_subject("#ProudBoys 태그를 직캠으로", "proudboys")
+                || tag_as_subject("#ProudBoys를 보세요", "proudboys")
+        );
+        assert!(tag_as_subject("what #x means now. #x forever", "x"));
+        assert!(!tag_as_subject(
+            "#ProudBoys here is my husband 🏳️‍🌈",
+            "proudboys"
+        ));
+        assert!(!tag_as_subject("#proudboysfan was here", "proudboys"));
+    }
+
+    #[test]
     fn stance_words_in_several_languages() {
         for w in ["racists", "stop", "hateful", "vergüenza", "그만", "позор"] {
             assert!(is_stance_word(w), "{w}");
         }
-        for w in ["love", "fancam", "jimin", "crypto"] {
+        for w in ["love", "fancam", "jimin", "crypto", "bottle"] {
             assert!(!is_stance_word(w), "{w}");
         }
     }

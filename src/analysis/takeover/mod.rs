@@ -11,9 +11,8 @@
 //! takeover share exceeds the threshold opens a wave judged against the frozen baseline,
 //! and the wave ends when the share has stayed below the threshold for a while. The onset,
 //! peak and end are then refined from the per-post flags ([`wave`]). A wave is not a
-//! takeover when it is small or brief, when its newcomers speak of the tag's own subject
-//! (a campaign or an organic surge), or when they are the tag's own neighbourhood (the
-//! same other hashtags as its baseline crowd). Clusters, terms and the score only
+//! takeover when it is small or brief, or when its newcomers speak of the tag's own
+//! subject (a campaign or an organic surge). Clusters, terms and the score only
 //! describe a moment ([`describe`]).
 
 mod describe;
@@ -58,10 +57,6 @@ pub struct TakeoverConfig {
     pub min_bin_posts: usize,
     /// The rolling window used to refine onset, peak and end.
     pub refine_minutes: f64,
-    /// A wave whose newcomers used the same other hashtags as the tag's baseline crowd
-    /// (cosine similarity of their hashtag profiles at or above this) is the tag's own
-    /// neighbourhood arriving, not a takeover.
-    pub max_crowd_similarity: f32,
 }
 
 impl Default for TakeoverConfig {
@@ -80,7 +75,6 @@ impl Default for TakeoverConfig {
             bin_minutes: None,
             min_bin_posts: 3,
             refine_minutes: 15.0,
-            max_crowd_similarity: 0.5,
         }
     }
 }
@@ -569,13 +563,10 @@ fn finalize(
             on_topic_share * 100.0
         ));
     }
+    // Descriptive only: one crowd flooding two tags in turn looks like each tag's own
+    // "neighbourhood" by this measure, so it decides nothing.
     let crowd_similarity =
         describe::crowd_similarity(inp, base, &tc_authors, tag_index, wave_start);
-    if crowd_similarity >= cfg.max_crowd_similarity {
-        return Err(format!(
-            "a shift from {when} was made by the tag's own neighbourhood: the newcomers used the same other hashtags as its baseline crowd (similarity {crowd_similarity:.2})"
-        ));
-    }
     let share = tc_posts.len() as f32 / total as f32;
     let newcomers_in_window = in_window.iter().filter(|&&j| ev[j].newcomer).count();
     let newcomer_share = newcomers_in_window as f32 / total as f32;
