@@ -529,7 +529,7 @@ fn finalize(
         .map(|e| e.is_takeover(cfg.foreign_below))
         .collect();
     let r = ((cfg.refine_minutes * MIN as f64) as i64).clamp(MIN, w.max(MIN));
-    let times = wave::refine(rt, &tc, wave_start, wave_end, w, r, cfg.share_threshold);
+    let times = wave::refine(rt, &tc, wave_start, wave_end, r, cfg.share_threshold);
     let (onset_ms, end_ms) = (times.onset_ms, times.end_ms);
     let in_window: Vec<usize> = (0..region.len())
         .filter(|&j| rt[j] >= onset_ms && rt[j] <= end_ms)

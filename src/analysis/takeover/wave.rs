@@ -1,11 +1,12 @@
 //! Onset, peak and end of a wave, from the pooled per-post takeover flags.
 //!
-//! The share is measured over a rolling window of `r` minutes. The onset is the first
-//! takeover post from which the forward share stays above the threshold through the first
-//! wave bin; the end is the last takeover post whose backward share is above it (the wave
-//! was found in bins, and a bin-level wave ends only when the share has stayed below the
-//! threshold for a while, so brief dips inside a wave do not end it); the peak is the
-//! window with the most takeover posts.
+//! The wave is the stretch of posts in which takeover posts most exceed the threshold:
+//! each takeover post counts `1 - threshold`, every other post `-threshold`, and the wave
+//! is the contiguous run of posts with the largest sum. Its share is above the threshold
+//! by construction; it starts where takeover posts begin to outweigh the rest and ends
+//! where they stop doing so for good (a brief dip inside costs less than it leaves
+//! behind). This needs no rolling window, so it behaves the same at 5 posts an hour and at
+//! 5,000. The peak is the `r`-minute window with the most takeover posts.
 
 /// Where a wave starts, peaks and ends (milliseconds).
 #[derive(Debug, Clone, Copy)]
@@ -16,52 +17,26 @@ pub struct WaveTimes {
 }
 
 /// `times` are the region's post times (sorted), `tc` its takeover flags; the wave was
-/// found in the bins from `wave_start` (first bin of width `bin`) to `wave_end`.
+/// found in the bins from `wave_start` to `wave_end`, which it falls back to when no post
+/// is a takeover post.
 pub fn refine(
     times: &[i64],
     tc: &[bool],
     wave_start: i64,
     wave_end: i64,
-    bin: i64,
     r: i64,
     threshold: f32,
 ) -> WaveTimes {
+    let Some((first, last)) = max_excess_run(tc, threshold) else {
+        return WaveTimes {
+            onset_ms: wave_start,
+            peak_ms: wave_start,
+            end_ms: wave_end.max(wave_start + 1),
+        };
+    };
+    let onset_ms = times[first];
+    let end_ms = (times[last] + 1).max(onset_ms + 1);
     let n = times.len();
-    let fwd = forward_shares(times, tc, r);
-    let first_bin_end = (wave_start + bin).min(wave_end);
-    let m = times.partition_point(|&t| t < first_bin_end);
-    let mut suffix_ok = vec![false; m + 1];
-    suffix_ok[m] = true;
-    for j in (0..m).rev() {
-        suffix_ok[j] = suffix_ok[j + 1] && fwd[j] > threshold;
-    }
-    let onset_ms = (0..m)
-        .find(|&j| tc[j] && suffix_ok[j])
-        .map(|j| times[j])
-        .unwrap_or(wave_start);
-
-    let mut last_above = None;
-    let (mut s, mut cnt) = (0usize, 0usize);
-    for j in 0..n {
-        if tc[j] {
-            cnt += 1;
-        }
-        while times[s] <= times[j] - r {
-            if tc[s] {
-                cnt -= 1;
-            }
-            s += 1;
-        }
-        let share = cnt as f32 / (j + 1 - s) as f32;
-        if tc[j] && share > threshold && times[j] >= onset_ms {
-            last_above = Some(j);
-        }
-    }
-    let end_ms = last_above
-        .map(|j| times[j] + 1)
-        .unwrap_or(wave_end)
-        .max(onset_ms + 1);
-
     let mut peak = (0usize, onset_ms);
     let (mut e, mut cnt) = (0usize, 0usize);
     for j in 0..n {
@@ -85,24 +60,24 @@ pub fn refine(
     }
 }
 
-/// Share of takeover posts in `[t_j, t_j + r)` for each `j`.
-fn forward_shares(times: &[i64], tc: &[bool], r: i64) -> Vec<f32> {
-    let n = times.len();
-    let mut fwd = vec![0.0f32; n];
-    let (mut e, mut cnt) = (0usize, 0usize);
-    for j in 0..n {
-        while e < n && times[e] < times[j] + r {
-            if tc[e] {
-                cnt += 1;
-            }
-            e += 1;
+/// The first and last index of the contiguous run with the largest sum of
+/// `tc - threshold` (Kadane); the earliest such run on ties. `None` without a takeover post.
+fn max_excess_run(tc: &[bool], threshold: f32) -> Option<(usize, usize)> {
+    let gain = 1.0 - threshold as f64;
+    let loss = threshold as f64;
+    let mut best: Option<(f64, usize, usize)> = None;
+    let (mut sum, mut start) = (0.0f64, 0usize);
+    for (j, &t) in tc.iter().enumerate() {
+        if sum <= 0.0 {
+            sum = 0.0;
+            start = j;
         }
-        fwd[j] = cnt as f32 / (e - j) as f32;
-        if tc[j] {
-            cnt -= 1;
+        sum += if t { gain } else { -loss };
+        if sum > 0.0 && best.is_none_or(|(b, _, _)| sum > b + 1e-9) {
+            best = Some((sum, start, j));
         }
     }
-    fwd
+    best.map(|(_, s, e)| (s, e))
 }
 
 #[cfg(test)]
@@ -118,9 +93,49 @@ mod tests {
         let tc: Vec<bool> = (0..600)
             .map(|k| (180..420).contains(&k) && k % 4 != 0)
             .collect();
-        let w = refine(&times, &tc, 180 * MIN, 420 * MIN, 60 * MIN, 15 * MIN, 0.5);
+        let w = refine(&times, &tc, 180 * MIN, 420 * MIN, 15 * MIN, 0.5);
         assert!((w.onset_ms - 181 * MIN).abs() <= 2 * MIN, "{w:?}");
         assert!((w.end_ms - 419 * MIN).abs() <= 2 * MIN, "{w:?}");
         assert!(w.peak_ms >= w.onset_ms && w.peak_ms < w.end_ms);
+    }
+
+    #[test]
+    fn the_same_wave_at_any_volume() {
+        // Takeover posts are two in three from 3h to 7h, one in five outside, at one post
+        // every 10 minutes and at ten a minute: the same onset and end within a post gap.
+        for step in [10 * MIN, MIN / 10] {
+            let n = (600 * MIN / step) as usize;
+            let times: Vec<i64> = (0..n as i64).map(|k| k * step).collect();
+            let tc: Vec<bool> = times
+                .iter()
+                .enumerate()
+                .map(|(k, &t)| {
+                    if (180 * MIN..420 * MIN).contains(&t) {
+                        k % 3 != 0
+                    } else {
+                        k % 5 == 0
+                    }
+                })
+                .collect();
+            let w = refine(&times, &tc, 180 * MIN, 420 * MIN, 15 * MIN, 0.5);
+            assert!(
+                (w.onset_ms - 180 * MIN).abs() <= 2 * step,
+                "step {step}: {w:?}"
+            );
+            assert!(
+                (w.end_ms - 420 * MIN).abs() <= 2 * step,
+                "step {step}: {w:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_brief_dip_does_not_end_a_wave() {
+        // Four takeover posts, then two ordinary ones, then four more: one wave.
+        let tc = [
+            false, true, true, true, true, false, false, true, true, true, true, false,
+        ];
+        assert_eq!(max_excess_run(&tc, 0.5), Some((1, 10)));
+        assert_eq!(max_excess_run(&[false, false], 0.5), None);
     }
 }
