@@ -112,7 +112,7 @@ pub fn run(
         lexicon_bits: &lexicon_bits,
         lexicon_names: &tagging.lexicon_names,
     };
-    let outcomes: Vec<takeover::HashtagOutcome> = lists
+    let mut outcomes: Vec<takeover::HashtagOutcome> = lists
         .par_iter_mut()
         .zip(chosen.par_iter())
         .map(|(list, &h)| {
@@ -123,6 +123,7 @@ pub fn run(
             out
         })
         .collect();
+    takeover::spillover::drop_spillover(&mut outcomes);
     let tags = &mut tagging.tags;
     let mut hashtags = Vec::new();
     let mut moments = Vec::new();

@@ -156,19 +156,27 @@ impl Judge<'_> {
         let words = word_list(text);
         let inline = tag_inside_sentence(text, self.tag) || tag_as_subject(text, self.tag);
         let spelled = spells_out(&words, self.tag);
-        let meta = words.iter().any(|w| META_WORDS.contains(&w.as_str()));
+        let lower = text.to_lowercase();
+        let meta =
+            words.iter().any(|w| is_listed(w, &META_WORDS)) || has_unspaced(&lower, UNSPACED_META);
         let answers_crowd = ds.mentions.get(i as usize).iter().any(|&m| {
             let name = ds.mention_names.resolve(m).trim_start_matches('@');
             base.handles.contains(&handle_hash(name))
         });
+        let other_tags = ds.hashtags.get(i as usize).len() >= 2;
+        let instead = words.iter().any(|w| is_listed(w, &INSTEAD_WORDS))
+            || has_unspaced(&lower, UNSPACED_INSTEAD);
+        // "use #other instead (of #tag)" points away from the tag wherever the tag stands.
+        if instead && other_tags {
+            return true;
+        }
         let about = inline || spelled || meta || answers_crowd;
         if !about {
             return false;
         }
-        let stance = words.iter().any(|w| is_stance_word(w));
-        let other_tags = ds.hashtags.get(i as usize).len() >= 2;
-        let pointer = words.iter().any(|w| REDIRECT_WORDS.contains(&w.as_str()));
-        let instead = words.iter().any(|w| INSTEAD_WORDS.contains(&w.as_str()));
+        let stance =
+            words.iter().any(|w| is_stance_word(w)) || has_unspaced(&lower, UNSPACED_STANCE);
+        let pointer = words.iter().any(|w| is_listed(w, &REDIRECT_WORDS));
         let redirect = instead || (pointer && (other_tags || meta));
         stance || redirect
     }
@@ -345,10 +353,37 @@ const REDIRECT_WORDS: [&str; 14] = [
     "вместо",
 ];
 
+/// Is `w` one of `list`, or a Korean word that starts with one (particles attach to
+/// Korean words: "태그를" is "태그" + "를")?
+fn is_listed(w: &str, list: &[&str]) -> bool {
+    list.iter()
+        .any(|&m| w == m || (m.chars().next().is_some_and(is_hangul) && w.starts_with(m)))
+}
+
+fn is_hangul(c: char) -> bool {
+    matches!(c as u32, 0xAC00..=0xD7A3 | 0x1100..=0x11FF | 0x3130..=0x318F)
+}
+
+/// Does a text (lower-case) hold one of `list`'s phrases? For scripts written without
+/// spaces, whose words the tokenizer does not separate.
+fn has_unspaced(text: &str, list: &str) -> bool {
+    list.split_whitespace().any(|p| text.contains(p))
+}
+
+/// Japanese and Chinese phrases: "this tag", "hashtag".
+const UNSPACED_META: &str = "このタグ タグを タグは ハッシュタグ 标签 話題";
+/// "not X but", "instead".
+const UNSPACED_INSTEAD: &str = "ではなく じゃなくて 代わりに 而不是";
+/// "please do not use", "stop", "caution", "covered / flooded with", "worst", "scam".
+const UNSPACED_STANCE: &str =
+    "使わない 使うな やめて 止めて 注意 埋め 荒らし 最低 詐欺 不要用 别用";
+
 /// Words that say "not this, that".
-const INSTEAD_WORDS: [&str; 8] = [
+const INSTEAD_WORDS: [&str; 10] = [
     "instead",
     "rather",
+    "말고",
+    "대신에",
     "lieber",
     "plutôt",
     "대신",
@@ -361,7 +396,8 @@ const INSTEAD_WORDS: [&str; 8] = [
 /// word starting with one counts). One signal among others: alone it marks nothing.
 fn is_stance_word(w: &str) -> bool {
     const STEMS: &str = "racis supremac nazi fascis bigot hate disgust shame condemn stop quit \
-        extremis violen whistle audacity reclaim hijack psa reminder ódio odio \
+        extremis violen whistle audacity reclaim hijack psa reminder ódio odio dejen dejar \
+        deixem parem inund lotar cuidado sujo 주의 사용하지 쓰지 말아 덮고 도배 이해가 \
         dont don't never wrong gross vile evil report block spam scam fraud fake flood \
         drown hijack ruin unusable ignore beware warn odio basta vergüenza estafa golpe \
         fraude honte arnaque schande stoppt betrug";

@@ -18,6 +18,7 @@
 mod describe;
 pub mod evidence;
 pub mod features;
+pub mod spillover;
 mod wave;
 
 use rustc_hash::FxHashMap;

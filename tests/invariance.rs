@@ -1,0 +1,250 @@
+//! The same posts must give the same findings however they are stored: in every format
+//! derail writes, shuffled, newest first, and with 0.5 % of the rows damaged. Moments are
+//! compared with the oldest-first CSV: the same hashtags, onsets within 15 minutes, and
+//! takeover-post F1 (by post id, over the original posts that loaded: a Bluesky repost has
+//! no id of its own to match) within 0.02.
+
+mod common;
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use common::{analyse, load};
+use derail::generate::writers::{OutFormat, write};
+use derail::generate::{GenAuthor, GenConfig, GenPost, Scenario, TruthRole, generate};
+use derail::model::PostKind;
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// What one run found: its moments (hashtag, onset) and the ids of the posts it marked.
+struct Findings {
+    moments: Vec<(String, i64)>,
+    marked: HashSet<String>,
+    loaded: HashSet<String>,
+}
+
+fn findings(path: &Path) -> Findings {
+    let ds = load(path);
+    let an = analyse(&ds);
+    let mut moments: Vec<(String, i64)> = an
+        .moments
+        .iter()
+        .map(|m| (m.hashtag.clone(), m.onset_ms))
+        .collect();
+    moments.sort();
+    // Bluesky ids are `at://` URIs that end in the generated id.
+    let id = |i: usize| {
+        let id = ds.id(i);
+        id.rsplit('/').next().unwrap_or(&id).to_string()
+    };
+    Findings {
+        moments,
+        marked: (0..ds.len())
+            .filter(|&i| an.is_takeover(i))
+            .map(id)
+            .collect(),
+        loaded: (0..ds.len()).map(id).collect(),
+    }
+}
+
+fn f1(found: &Findings, truth: &HashSet<String>, originals: &HashSet<String>) -> f64 {
+    let truth: HashSet<&String> = truth
+        .iter()
+        .filter(|id| found.loaded.contains(*id))
+        .collect();
+    let marked: Vec<&String> = found
+        .marked
+        .iter()
+        .filter(|id| originals.contains(*id))
+        .collect();
+    let tp = marked.iter().filter(|id| truth.contains(*id)).count() as f64;
+    let p = tp / marked.len().max(1) as f64;
+    let r = tp / truth.len().max(1) as f64;
+    if p + r == 0.0 {
+        0.0
+    } else {
+        2.0 * p * r / (p + r)
+    }
+}
+
+/// The posts in another order (retweets keep pointing at their originals).
+fn reorder(posts: &[GenPost], order: &[usize]) -> Vec<GenPost> {
+    let mut new_index = vec![0usize; posts.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_index[old] = new;
+    }
+    order
+        .iter()
+        .map(|&old| {
+            let mut p = posts[old].clone();
+            p.ref_index = p.ref_index.map(|r| new_index[r]);
+            p
+        })
+        .collect()
+}
+
+/// Damages about `share` of the records of a line-based file: a JSON line is cut in half;
+/// a CSV record (a line that starts with its id and holds no quotes) is cut to its id.
+fn damage(path: &Path, share: f64, seed: u64) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let is_csv = path.extension().is_some_and(|e| e == "csv");
+    let mut out = String::with_capacity(text.len());
+    for (k, line) in text.split_inclusive('\n').enumerate() {
+        let record = if is_csv {
+            k > 0 && line.starts_with(|c: char| c.is_ascii_digit()) && !line.contains('"')
+        } else {
+            line.starts_with('{')
+        };
+        if record && rng.random_bool(share) {
+            let mut cut = if is_csv {
+                line.find(',').unwrap_or(line.len() / 2)
+            } else {
+                line.len() / 2
+            };
+            while !line.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            out.push_str(&line[..cut]);
+            out.push('\n');
+        } else {
+            out.push_str(line);
+        }
+    }
+    std::fs::write(path, out).unwrap();
+}
+
+fn write_variant(
+    dir: &Path,
+    name: &str,
+    posts: &[GenPost],
+    authors: &[GenAuthor],
+    format: OutFormat,
+) -> std::path::PathBuf {
+    let path = dir.join(format!("{name}.{}", format.extension()));
+    write(posts, authors, format, &path).unwrap();
+    path
+}
+
+fn check_world(scenario: Scenario, seed: u64) {
+    let (posts, authors, _) = generate(&GenConfig::new(scenario, 20_000, seed));
+    let truth: HashSet<String> = posts
+        .iter()
+        .filter(|p| p.role == TruthRole::Takeover && p.kind != PostKind::Retweet)
+        .map(|p| p.id.to_string())
+        .collect();
+    let originals: HashSet<String> = posts
+        .iter()
+        .filter(|p| p.kind != PostKind::Retweet)
+        .map(|p| p.id.to_string())
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let n = posts.len();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed);
+    let mut shuffled: Vec<usize> = (0..n).collect();
+    shuffled.shuffle(&mut rng);
+    let newest_first: Vec<usize> = {
+        let mut v: Vec<usize> = (0..n).collect();
+        v.sort_by_key(|&i| std::cmp::Reverse((posts[i].time_ms, posts[i].id)));
+        v
+    };
+    let reference = findings(&write_variant(
+        dir.path(),
+        "reference",
+        &posts,
+        &authors,
+        OutFormat::Csv,
+    ));
+    let ref_f1 = f1(&reference, &truth, &originals);
+    let mut variants: Vec<(String, Findings)> = Vec::new();
+    for format in OutFormat::ALL {
+        let path = write_variant(dir.path(), format.name(), &posts, &authors, format);
+        variants.push((format.name().to_string(), findings(&path)));
+    }
+    for (order_name, order) in [("shuffled", &shuffled), ("newest first", &newest_first)] {
+        let moved = reorder(&posts, order);
+        for format in [OutFormat::Csv, OutFormat::V1, OutFormat::Bluesky] {
+            let path = write_variant(
+                dir.path(),
+                &format!("{}-{order_name}", format.name()),
+                &moved,
+                &authors,
+                format,
+            );
+            variants.push((format!("{} {order_name}", format.name()), findings(&path)));
+        }
+    }
+    for format in [OutFormat::Csv, OutFormat::V1] {
+        let path = write_variant(
+            dir.path(),
+            &format!("{}-damaged", format.name()),
+            &posts,
+            &authors,
+            format,
+        );
+        damage(&path, 0.005, seed);
+        variants.push((format!("{} damaged", format.name()), findings(&path)));
+    }
+    let tags = |f: &Findings| -> Vec<String> {
+        let mut v: Vec<String> = f.moments.iter().map(|m| m.0.clone()).collect();
+        v.dedup();
+        v
+    };
+    let onsets: HashMap<&str, Vec<i64>> =
+        reference
+            .moments
+            .iter()
+            .fold(HashMap::new(), |mut m, (t, o)| {
+                m.entry(t.as_str()).or_default().push(*o);
+                m
+            });
+    for (name, f) in &variants {
+        let label = format!("{scenario:?} seed {seed}, {name}");
+        assert_eq!(
+            tags(f),
+            tags(&reference),
+            "{label}: other hashtags taken over"
+        );
+        assert_eq!(
+            f.moments.len(),
+            reference.moments.len(),
+            "{label}: {:?} vs {:?}",
+            f.moments,
+            reference.moments
+        );
+        for (tag, onset) in &f.moments {
+            let nearest = onsets[tag.as_str()]
+                .iter()
+                .map(|o| (o - onset).abs())
+                .min()
+                .unwrap_or(i64::MAX);
+            assert!(
+                nearest <= 15 * 60_000,
+                "{label}: onset of #{tag} moved by {:.1} min",
+                nearest as f64 / 60_000.0
+            );
+        }
+        let d = (f1(f, &truth, &originals) - ref_f1).abs();
+        assert!(
+            d <= 0.02,
+            "{label}: F1 {:.3} vs {ref_f1:.3}",
+            f1(f, &truth, &originals)
+        );
+    }
+}
+
+#[test]
+fn kpop_flood_in_every_layout_order_and_with_damage() {
+    check_world(Scenario::Kpop, 31);
+}
+
+#[test]
+fn three_floods_in_every_layout_order_and_with_damage() {
+    check_world(Scenario::Mixed, 32);
+}
+
+#[test]
+fn quiet_world_stays_quiet_in_every_layout_order_and_with_damage() {
+    check_world(Scenario::Quiet, 33);
+}
