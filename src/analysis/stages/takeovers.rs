@@ -124,6 +124,13 @@ pub fn run(
         })
         .collect();
     takeover::spillover::drop_spillover(&mut outcomes);
+    takeover::spillover::drop_passing_copypasta(
+        &mut outcomes,
+        &lists,
+        &input.features,
+        cfg.min_family_focus,
+    );
+    takeover::crowd::drop_own_crowd(&input, &mut outcomes, cfg.max_crowd_similarity);
     let tags = &mut tagging.tags;
     let mut hashtags = Vec::new();
     let mut moments = Vec::new();

@@ -30,19 +30,24 @@ pub fn sample_distinct(mut v: Vec<u32>, cap: usize) -> Vec<u32> {
     v
 }
 
-/// How alike the newcomers' other hashtags (used before `before`) are to the baseline
-/// crowd's: near 1 means the tag's own neighbourhood arrived, near 0 an outside crowd.
+/// The two crowds of a moment, sampled: the baseline's authors and the newcomers who
+/// posted its takeover posts, with the time before which their other hashtags count.
+#[derive(Debug, Clone, Default)]
+pub struct Crowd {
+    pub baseline: Vec<u32>,
+    pub newcomers: Vec<u32>,
+    pub before: i64,
+}
+
+/// How alike the newcomers' other hashtags are to the baseline crowd's (leaving out
+/// `skip`): near 1 means the tag's own neighbourhood arrived, near 0 an outside crowd.
 pub fn crowd_similarity(
     inp: &DetectorInput,
-    base: &Baseline,
-    newcomers: &[u32],
-    tag: u32,
-    before: i64,
+    crowd: &Crowd,
+    skip: &rustc_hash::FxHashSet<u32>,
 ) -> f32 {
-    let base_authors = sample_distinct(base.authors().collect(), 3000);
-    let new_authors = sample_distinct(newcomers.to_vec(), 3000);
-    let p_base = inp.hashtag_profile(&base_authors, tag, before);
-    let p_new = inp.hashtag_profile(&new_authors, tag, before);
+    let p_base = inp.hashtag_profile(&crowd.baseline, skip, crowd.before);
+    let p_new = inp.hashtag_profile(&crowd.newcomers, skip, crowd.before);
     cosine(&p_base, &p_new)
 }
 

@@ -15,6 +15,7 @@
 //! subject (a campaign or an organic surge). Clusters, terms and the score only
 //! describe a moment ([`describe`]).
 
+pub mod crowd;
 mod describe;
 pub mod evidence;
 pub mod features;
@@ -52,6 +53,13 @@ pub struct TakeoverConfig {
     /// A wave whose takeover posts use the tag's name's words this often is the tag's own
     /// subject arriving (a campaign, a news surge), not a takeover.
     pub on_topic_share: f32,
+    /// A wave made of copies (near-duplicate families) of which fewer than this share carry
+    /// the tag is copypasta travelling through many tags, not a takeover of this one.
+    pub min_family_focus: f32,
+    /// A wave whose newcomers used the same other hashtags as the tag's baseline crowd
+    /// (cosine similarity of their hashtag profiles, leaving out every tag taken over, at
+    /// or above this) is the tag's own neighbourhood arriving, not a takeover.
+    pub max_crowd_similarity: f32,
     /// Fixed bin width in minutes; by default it adapts to each tag's volume.
     pub bin_minutes: Option<u32>,
     /// Bins with fewer posts do not decide anything.
@@ -73,6 +81,8 @@ impl Default for TakeoverConfig {
             min_takeover_authors: 10,
             foreign_below: 0.5,
             on_topic_share: 0.5,
+            min_family_focus: 1.0 / 3.0,
+            max_crowd_similarity: 0.5,
             bin_minutes: None,
             min_bin_posts: 3,
             refine_minutes: 15.0,
@@ -120,6 +130,8 @@ pub struct TakeoverMoment {
     /// Cosine similarity of the hashtag profiles (other tags, used before the window) of
     /// the newcomers and of the baseline crowd; low means an outside crowd.
     pub crowd_similarity: f32,
+    #[serde(skip)]
+    pub crowd: describe::Crowd,
     /// Share of the takeover posts that use the tag's name's words.
     pub on_topic_share: f32,
     /// Start and end of the window whose takeover posts are marked.
@@ -177,7 +189,12 @@ impl DetectorInput<'_> {
     }
 
     /// Counts of the other hashtags (not `tag`) that `authors` used before `before`.
-    fn hashtag_profile(&self, authors: &[u32], tag: u32, before: i64) -> FxHashMap<u32, f32> {
+    fn hashtag_profile(
+        &self,
+        authors: &[u32],
+        skip: &rustc_hash::FxHashSet<u32>,
+        before: i64,
+    ) -> FxHashMap<u32, f32> {
         let mut prof: FxHashMap<u32, f32> = FxHashMap::default();
         for &a in authors {
             let (s, e) = (
@@ -191,7 +208,7 @@ impl DetectorInput<'_> {
                     break;
                 }
                 for &h in self.ds.hashtags.get(i as usize) {
-                    if h != tag && !mine.contains(&h) {
+                    if !skip.contains(&h) && !mine.contains(&h) {
                         mine.push(h);
                     }
                 }
@@ -564,10 +581,13 @@ fn finalize(
             on_topic_share * 100.0
         ));
     }
-    // Descriptive only: one crowd flooding two tags in turn looks like each tag's own
-    // "neighbourhood" by this measure, so it decides nothing.
-    let crowd_similarity =
-        describe::crowd_similarity(inp, base, &tc_authors, tag_index, wave_start);
+    // Measured (and judged) once every tag is assessed: see `crowd::drop_own_crowd`.
+    let crowd = describe::Crowd {
+        baseline: describe::sample_distinct(base.authors().collect(), 3000),
+        newcomers: describe::sample_distinct(tc_authors.clone(), 3000),
+        before: wave_start,
+    };
+    let crowd_similarity = 0.0;
     let share = tc_posts.len() as f32 / total as f32;
     let newcomers_in_window = in_window.iter().filter(|&&j| ev[j].newcomer).count();
     let newcomer_share = newcomers_in_window as f32 / total as f32;
@@ -618,6 +638,7 @@ fn finalize(
         lexicons,
         bin_ms: w,
         crowd_similarity,
+        crowd,
         on_topic_share,
         marked_from_ms: from,
         marked_to_ms: to,

@@ -5,8 +5,16 @@
 //! mostly (at least half) the takeover posts of another tag's moment, while that moment's
 //! are mostly not its, is that flood's spillover and is dropped, with the reason said.
 //! Two tags flooded by the same posts (each mostly the other's) both stay taken over.
+//!
+//! Copypasta travels the other way: a chain letter pasted under every tag it meets brings
+//! newcomers with foreign content into each. When most of a moment's takeover posts are
+//! copies (near-duplicate families) and fewer than `min_focus` of those families' posts
+//! are in this tag or in another tag's takeover, the copies are passing through, and the
+//! moment is dropped. A crowd that floods two tags with the same fancams keeps both: the
+//! copies elsewhere are that other takeover.
 
-use super::{HashtagOutcome, PostVerdict};
+use super::{FeatureSource, HashtagOutcome, PostVerdict};
+use rustc_hash::FxHashSet;
 
 /// The takeover posts of moment `k` of an outcome, sorted.
 fn moment_posts(o: &HashtagOutcome, k: u32) -> Vec<u32> {
@@ -65,10 +73,16 @@ pub fn drop_spillover(outcomes: &mut [HashtagOutcome]) {
             ));
         }
     }
-    for o in 0..outcomes.len() {
+    remove(outcomes, &dropped);
+}
+
+/// Removes moments `(outcome, moment, reason)` with their marks; a tag left with none
+/// says why.
+pub fn remove(outcomes: &mut [HashtagOutcome], dropped: &[(usize, u32, String)]) {
+    for (o, out) in outcomes.iter_mut().enumerate() {
         let gone: Vec<&(usize, u32, String)> = dropped.iter().filter(|d| d.0 == o).collect();
         if !gone.is_empty() {
-            remove_moments(&mut outcomes[o], &gone);
+            remove_moments(out, &gone);
         }
     }
 }
@@ -111,4 +125,71 @@ fn remove_moments(out: &mut HashtagOutcome, gone: &[&(usize, u32, String)]) {
             .collect::<Vec<_>>()
             .join("; ");
     }
+}
+
+/// Drops the moments made of copypasta passing through (see the module's comment).
+/// `tag_posts[o]` are the posts of outcome `o`'s hashtag.
+pub fn drop_passing_copypasta(
+    outcomes: &mut [HashtagOutcome],
+    tag_posts: &[Vec<u32>],
+    src: &FeatureSource,
+    min_focus: f32,
+) {
+    let family = |i: u32| {
+        let g = src.dup_group[i as usize];
+        (g != u32::MAX && src.dup_sizes[g as usize] >= 3).then_some(g)
+    };
+    let mut dropped: Vec<(usize, u32, String)> = Vec::new();
+    for (o, out) in outcomes.iter().enumerate() {
+        for k in 0..out.moments.len() as u32 {
+            let posts = moment_posts(out, k);
+            let families: FxHashSet<u32> = posts.iter().filter_map(|&i| family(i)).collect();
+            let copies = posts.iter().filter(|&&i| family(i).is_some()).count();
+            if 2 * copies < posts.len() {
+                continue;
+            }
+            let total: u64 = families
+                .iter()
+                .map(|&g| src.dup_sizes[g as usize] as u64)
+                .sum();
+            let here: FxHashSet<u32> = tag_posts[o]
+                .iter()
+                .copied()
+                .filter(|&i| family(i).is_some_and(|g| families.contains(&g)))
+                .collect();
+            // Copies count as another takeover's only where they make up a good part of
+            // it (a fancam family flooding two tags), not where a few chain letters fell
+            // into someone else's flood.
+            let mut taken_elsewhere: FxHashSet<u32> = FxHashSet::default();
+            for (other, x) in outcomes.iter().enumerate() {
+                if other == o {
+                    continue;
+                }
+                for k2 in 0..x.moments.len() as u32 {
+                    let theirs = moment_posts(x, k2);
+                    let ours: Vec<u32> = theirs
+                        .iter()
+                        .copied()
+                        .filter(|&i| family(i).is_some_and(|g| families.contains(&g)))
+                        .collect();
+                    if 4 * ours.len() >= theirs.len() {
+                        taken_elsewhere.extend(ours.into_iter().filter(|i| !here.contains(i)));
+                    }
+                }
+            }
+            let focus = (here.len() + taken_elsewhere.len()) as f32 / total.max(1) as f32;
+            if focus < min_focus {
+                dropped.push((
+                    o,
+                    k,
+                    format!(
+                        "the newcomers from {} pasted texts that travel under many other tags (only {:.0}% of those copies are in this tag or in another tag's takeover): copypasta passing through, not a takeover",
+                        crate::time::format_iso(out.moments[k as usize].onset_ms),
+                        focus * 100.0
+                    ),
+                ));
+            }
+        }
+    }
+    remove(outcomes, &dropped);
 }
