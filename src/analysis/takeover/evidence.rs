@@ -22,6 +22,8 @@ const FAMILIAR_SHARE: f32 = 0.01;
 /// A feature seen in fewer posts of the whole dataset is weak evidence either way (a typo
 /// or a one-off word says nothing about who is posting).
 const CORPUS_POSTS_FOR_FULL_WEIGHT: f32 = 5.0;
+/// Weight of "bare" and "media" against a word's: most tags have such posts.
+const STRUCTURAL_WEIGHT: f32 = 0.5;
 /// Pseudo-weight of "familiar" every post starts with: a post that carries little says
 /// little, and is taken for the tag's own use.
 const PRIOR_WEIGHT: f32 = 1.0;
@@ -118,9 +120,13 @@ impl Judge<'_> {
     pub fn familiarity(&self, base: &Baseline, i: u32, buf: &mut Vec<u32>) -> f32 {
         self.src.features(i as usize, self.own, buf);
         let (mut num, mut den) = (PRIOR_WEIGHT, PRIOR_WEIGHT);
+        let structural = super::features::structural();
         for &f in buf.iter() {
             let seen = *self.corpus_df.get(&f).unwrap_or(&1) as f32;
-            let w = (seen / CORPUS_POSTS_FOR_FULL_WEIGHT).min(1.0);
+            let mut w = (seen / CORPUS_POSTS_FOR_FULL_WEIGHT).min(1.0);
+            if structural.contains(&f) {
+                w *= STRUCTURAL_WEIGHT;
+            }
             num += w * base.familiar(f);
             den += w;
         }

@@ -51,6 +51,13 @@ pub fn link_domain(url: &str) -> Option<String> {
     Some(host)
 }
 
+/// The hashes of the features that say what a post with no words is: bare, media. They
+/// are weak evidence (most tags have such posts), so they weigh less.
+pub fn structural() -> &'static [u32; 2] {
+    static S: std::sync::OnceLock<[u32; 2]> = std::sync::OnceLock::new();
+    S.get_or_init(|| [tagged("bare", ""), tagged("media", "")])
+}
+
 /// Near-duplicate families this small are not a family.
 const MIN_FAMILY: u32 = 3;
 
@@ -72,21 +79,18 @@ impl FeatureSource<'_> {
             let name = ds.mention_names.resolve(m).trim_start_matches('@');
             out.push(tagged("@", &name.to_lowercase()));
         }
-        let mut linked = false;
         for &u in ds.urls.get(i) {
-            linked = true;
             if let Some(d) = link_domain(ds.url_names.resolve(u)) {
                 out.push(tagged("domain", &d));
             }
         }
         if words == 0 {
-            // A post with no words is described by what it is: bare, with a link, media.
-            out.push(tagged("bare", ""));
-            if linked {
-                out.push(tagged("link", ""));
-            }
+            // A post with no words is described by what it is: bare, media. (A link's
+            // shortened address says nothing; its domain, when known, is above.)
+            let [bare, media] = *structural();
+            out.push(bare);
             if ds.has_media[i] {
-                out.push(tagged("media", ""));
+                out.push(media);
             }
         }
         let lang = self.langs.resolve(self.lang[i] as u32);

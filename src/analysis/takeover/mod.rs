@@ -312,12 +312,22 @@ impl<'p> TagPosts<'p> {
 
 /// Share of takeover posts in a bin judged against `base`.
 fn bin_share(judge: &Judge, base: &Baseline, posts: &[u32], buf: &mut Vec<u32>) -> f32 {
+    let debug = std::env::var("DERAIL_DEBUG_TAG").is_ok_and(|t| t == judge.tag);
     let tc = posts
         .iter()
         .filter(|&&i| {
-            judge
-                .evidence(base, i, buf)
-                .is_takeover(judge.foreign_below)
+            let e = judge.evidence(base, i, buf);
+            if debug {
+                eprintln!(
+                    "[debug] {} new {} fam {:.2} cs {} | {}",
+                    crate::time::format_iso(judge.src.ds.created_at[i as usize]),
+                    e.newcomer,
+                    e.familiarity,
+                    e.counter_speech,
+                    judge.src.ds.text(i as usize).chars().take(70).collect::<String>()
+                );
+            }
+            e.is_takeover(judge.foreign_below)
         })
         .count();
     tc as f32 / posts.len().max(1) as f32
@@ -448,9 +458,7 @@ pub fn assess_hashtag(
         // A judged bin joins the baseline one bin late: if the next bin opens a wave, this
         // one was its ramp and must not count as the tag's normal use.
         if let Some(p) = pending.replace(k) {
-            for &i in tp.bin(p) {
-                base.add(&inp.features, own, i, &mut buf);
-            }
+            absorb(&judge, &mut base, tp.bin(p), eligible, threshold, &mut buf);
         }
         k += 1;
     }
@@ -462,6 +470,46 @@ pub fn assess_hashtag(
         outcome.assessment.status = "not assessed".into();
     }
     outcome
+}
+
+/// Adds a bin to the baseline. Once the tag has a baseline, the newcomers' posts of a bin
+/// where takeover posts are common (at least half the threshold) are held out: a flood
+/// that creeps in below the threshold must not teach the baseline its authors and content,
+/// or it never stands out. Where takeover posts are rare, the whole bin joins: that is how
+/// a tag's use drifts.
+fn absorb(
+    judge: &Judge,
+    base: &mut Baseline,
+    posts: &[u32],
+    judged: bool,
+    threshold: f32,
+    buf: &mut Vec<u32>,
+) {
+    let suspect: Vec<bool> = if judged {
+        posts
+            .iter()
+            .map(|&i| judge.evidence(base, i, buf).is_takeover(judge.foreign_below))
+            .collect()
+    } else {
+        vec![false; posts.len()]
+    };
+    let share = suspect.iter().filter(|&&x| x).count() as f32 / posts.len().max(1) as f32;
+    if share >= threshold / 2.0 {
+        // Its newcomers are suspect too: a borderline post of the flood would teach the
+        // baseline the flood's authors and words.
+        let known: Vec<u32> = posts
+            .iter()
+            .copied()
+            .filter(|&i| base.knows_author(judge.src.ds.author[i as usize]))
+            .collect();
+        for i in known {
+            base.add(judge.src, judge.own, i, buf);
+        }
+        return;
+    }
+    for &i in posts {
+        base.add(judge.src, judge.own, i, buf);
+    }
 }
 
 /// The sentence that says why a tag got its status.
