@@ -22,6 +22,9 @@ const FAMILIAR_SHARE: f32 = 0.01;
 /// A feature seen in fewer posts of the whole dataset is weak evidence either way (a typo
 /// or a one-off word says nothing about who is posting).
 const CORPUS_POSTS_FOR_FULL_WEIGHT: f32 = 5.0;
+/// A feature is fully the tag's own when its share of the baseline's posts is at least
+/// this many times its share of all posts.
+const SPECIFIC_LIFT: f32 = 2.0;
 /// Weight of "bare" and "media" against a word's: most tags have such posts.
 const STRUCTURAL_WEIGHT: f32 = 0.5;
 /// Pseudo-weight of "familiar" every post starts with: a post that carries little says
@@ -73,9 +76,14 @@ impl Baseline {
     }
 
     /// How familiar a feature is, 0..1.
-    fn familiar(&self, f: u32) -> f32 {
+    /// How familiar a feature is, 0..1: common in the baseline, and more common there
+    /// than in the whole dataset (a word every tag uses, "two" or "today", is no sign of
+    /// this tag's own use). `corpus_share` is the share of all posts carrying it.
+    fn familiar(&self, f: u32, corpus_share: f32) -> f32 {
         let df = *self.df.get(&f).unwrap_or(&0) as f32;
-        (df / (FAMILIAR_SHARE * self.n as f32 + 1.0)).min(1.0)
+        let common = (df / (FAMILIAR_SHARE * self.n as f32 + 1.0)).min(1.0);
+        let lift = (df / self.n.max(1) as f32) / corpus_share.max(1e-9);
+        common * (lift / SPECIFIC_LIFT).min(1.0)
     }
 }
 
@@ -108,6 +116,8 @@ pub struct Judge<'a> {
     pub src: &'a FeatureSource<'a>,
     /// Feature → posts of the whole dataset carrying it.
     pub corpus_df: &'a FxHashMap<u32, u32>,
+    /// Posts in the whole dataset.
+    pub corpus_posts: f32,
     /// Hash of `#tag`.
     pub own: u32,
     /// The tag's name, lower-case, without `#`.
@@ -127,7 +137,7 @@ impl Judge<'_> {
             if structural.contains(&f) {
                 w *= STRUCTURAL_WEIGHT;
             }
-            num += w * base.familiar(f);
+            num += w * base.familiar(f, seen / self.corpus_posts);
             den += w;
         }
         num / den

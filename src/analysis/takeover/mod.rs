@@ -377,6 +377,7 @@ pub fn assess_hashtag(
     let judge = Judge {
         src: &inp.features,
         corpus_df: inp.corpus_df,
+        corpus_posts: ds.len() as f32,
         own,
         tag: &tag,
         foreign_below: cfg.foreign_below,
