@@ -124,6 +124,7 @@ pub fn build_report(ds: &Dataset, an: &Analysis) -> Value {
                 "baseline_to": format_iso(m.baseline_to_ms),
                 "counter_speech_posts": m.counter_speech_posts,
                 "on_topic_share": round3(m.on_topic_share),
+                "topic_similarity": round3(m.topic_similarity),
                 "why": "its posts between start and end were mostly by authors new to the tag, with content foreign to the tag's baseline; counter-speech (posts about the tag or its crowd) is never counted as takeover",
                 "takeover_examples": explained(false, 10),
                 "counter_speech_examples": explained(true, 5),

@@ -51,6 +51,26 @@ pub fn crowd_similarity(
     cosine(&p_base, &p_new)
 }
 
+/// How alike the content of `posts` is to the baseline's: the cosine similarity of the
+/// two word profiles (in how many posts of each every word, emoji and other hashtag
+/// occurs; the tag itself and stop words left out). A flood about something else is near 0; newcomers talking
+/// about the tag's own subject in their own words share a good part of its vocabulary.
+pub fn topic_similarity(inp: &DetectorInput, base: &Baseline, posts: &[u32], own: u32) -> f32 {
+    let stops = crate::analysis::tokens::stop_hashes();
+    let profile = |ps: &[u32]| {
+        let mut m: FxHashMap<u32, f32> = FxHashMap::default();
+        for &i in ps {
+            for &t in inp.tokens(i as usize) {
+                if t != own && !stops.contains(&t) {
+                    *m.entry(t).or_default() += 1.0;
+                }
+            }
+        }
+        m
+    };
+    cosine(&profile(posts), &profile(&base.posts))
+}
+
 /// Share of `posts` for which `f` holds.
 pub fn share_of(posts: &[u32], f: impl Fn(u32) -> bool) -> f32 {
     if posts.is_empty() {

@@ -60,6 +60,11 @@ pub struct TakeoverConfig {
     /// (cosine similarity of their hashtag profiles, leaving out every tag taken over, at
     /// or above this) is the tag's own neighbourhood arriving, not a takeover.
     pub max_crowd_similarity: f32,
+    /// A wave whose takeover posts' vocabulary is at least this alike (cosine) to the
+    /// baseline's is the tag's own subject in new mouths: a campaign, a news surge. (On the
+    /// held-out worlds every flood stays at or under 0.16; campaigns and the real
+    /// #MatchAMillion fundraiser are 0.26-0.68.)
+    pub max_topic_similarity: f32,
     /// Fixed bin width in minutes; by default it adapts to each tag's volume.
     pub bin_minutes: Option<u32>,
     /// Bins with fewer posts do not decide anything.
@@ -83,6 +88,7 @@ impl Default for TakeoverConfig {
             on_topic_share: 0.5,
             min_family_focus: 1.0 / 3.0,
             max_crowd_similarity: 0.5,
+            max_topic_similarity: 0.25,
             bin_minutes: None,
             min_bin_posts: 3,
             refine_minutes: 15.0,
@@ -134,6 +140,8 @@ pub struct TakeoverMoment {
     pub crowd: describe::Crowd,
     /// Share of the takeover posts that use the tag's name's words.
     pub on_topic_share: f32,
+    /// Cosine similarity of the takeover posts' vocabulary to the baseline's.
+    pub topic_similarity: f32,
     /// Start and end of the window whose takeover posts are marked.
     pub marked_from_ms: i64,
     pub marked_to_ms: i64,
@@ -324,7 +332,13 @@ fn bin_share(judge: &Judge, base: &Baseline, posts: &[u32], buf: &mut Vec<u32>) 
                     e.newcomer,
                     e.familiarity,
                     e.counter_speech,
-                    judge.src.ds.text(i as usize).chars().take(70).collect::<String>()
+                    judge
+                        .src
+                        .ds
+                        .text(i as usize)
+                        .chars()
+                        .take(70)
+                        .collect::<String>()
                 );
             }
             e.is_takeover(judge.foreign_below)
@@ -489,7 +503,11 @@ fn absorb(
     let suspect: Vec<bool> = if judged {
         posts
             .iter()
-            .map(|&i| judge.evidence(base, i, buf).is_takeover(judge.foreign_below))
+            .map(|&i| {
+                judge
+                    .evidence(base, i, buf)
+                    .is_takeover(judge.foreign_below)
+            })
             .collect()
     } else {
         vec![false; posts.len()]
@@ -623,6 +641,12 @@ fn finalize(
             duration as f64 / MIN as f64
         ));
     }
+    let topic_similarity = describe::topic_similarity(inp, base, &tc_posts, judge.own);
+    if topic_similarity >= cfg.max_topic_similarity {
+        return Err(format!(
+            "a surge of newcomers from {when} spoke of the tag's own subject in their own words (their vocabulary is {topic_similarity:.2} alike to its baseline's): a campaign or a surge of interest, not a takeover"
+        ));
+    }
     let on_topic_share = describe::share_of(&tc_posts, |i| judge.on_topic(i));
     if on_topic_share >= cfg.on_topic_share {
         return Err(format!(
@@ -689,6 +713,7 @@ fn finalize(
         crowd_similarity,
         crowd,
         on_topic_share,
+        topic_similarity,
         marked_from_ms: from,
         marked_to_ms: to,
     };
