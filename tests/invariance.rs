@@ -20,6 +20,8 @@ use rand_chacha::ChaCha8Rng;
 /// What one run found: its moments (hashtag, onset) and the ids of the posts it marked.
 struct Findings {
     moments: Vec<(String, i64)>,
+    /// Post id → topic cluster.
+    clusters: HashMap<String, i32>,
     marked: HashSet<String>,
     loaded: HashSet<String>,
 }
@@ -40,6 +42,7 @@ fn findings(path: &Path) -> Findings {
     };
     Findings {
         moments,
+        clusters: (0..ds.len()).map(|i| (id(i), an.cluster[i])).collect(),
         marked: (0..ds.len())
             .filter(|&i| an.is_takeover(i))
             .map(id)
@@ -66,6 +69,18 @@ fn f1(found: &Findings, truth: &HashSet<String>, originals: &HashSet<String>) ->
     } else {
         2.0 * p * r / (p + r)
     }
+}
+
+/// Do two runs put the same posts together (the same partition, whatever the numbers)?
+fn same_partition(a: &Findings, b: &Findings) -> bool {
+    let mut ab: HashMap<i32, i32> = HashMap::new();
+    let mut ba: HashMap<i32, i32> = HashMap::new();
+    a.clusters.iter().all(|(id, &ca)| {
+        let Some(&cb) = b.clusters.get(id) else {
+            return true;
+        };
+        *ab.entry(ca).or_insert(cb) == cb && *ba.entry(cb).or_insert(ca) == ca
+    })
 }
 
 /// The posts in another order (retweets keep pointing at their originals).
@@ -172,7 +187,14 @@ fn check_world(scenario: Scenario, seed: u64) {
                 &authors,
                 format,
             );
-            variants.push((format!("{} {order_name}", format.name()), findings(&path)));
+            let found = findings(&path);
+            if format == OutFormat::Csv {
+                assert!(
+                    same_partition(&found, &reference),
+                    "{scenario:?} seed {seed}: the clusters change when the CSV is {order_name}"
+                );
+            }
+            variants.push((format!("{} {order_name}", format.name()), found));
         }
     }
     for format in [OutFormat::Csv, OutFormat::V1] {

@@ -87,7 +87,21 @@ fn split(
     rng: &mut ChaCha8Rng,
 ) -> Option<(Bisect, Bisect)> {
     let m = &c.members;
-    let first = m[rng.random_range(0..m.len())];
+    // The first seed: the member least like the cluster as a whole (its most distinct
+    // part), not a random one, so a split does not hang on a draw.
+    let _ = rng.random_range(0..m.len().max(1));
+    let centre: Vec<(u32, f32)> = c
+        .sum
+        .iter()
+        .enumerate()
+        .filter(|(_, x)| **x != 0.0)
+        .map(|(f, &x)| (f as u32, x))
+        .collect();
+    let first = *m.iter().min_by(|&&a, &&b| {
+        dot(&vecs[a as usize], &centre)
+            .total_cmp(&dot(&vecs[b as usize], &centre))
+            .then(a.cmp(&b))
+    })?;
     // The second seed: the member least similar to the first.
     let second = *m.iter().min_by(|&&a, &&b| {
         dot(&vecs[a as usize], &vecs[first as usize])

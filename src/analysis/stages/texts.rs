@@ -73,20 +73,30 @@ pub fn run(ds: &Dataset) -> Texts {
         .map(|&i| tokens::post_tokens(ds.text(i as usize)))
         .collect();
     // Texts that differ only in case, urls, mentions or the retweet prefix share a
-    // representative.
-    let mut rep_index: FxHashMap<u64, u32> = FxHashMap::default();
-    let mut rep_of_raw = Vec::with_capacity(toks.len());
-    let mut rep_tokens = ListColumn::new();
-    let mut weights: Vec<u32> = Vec::new();
-    for t in &toks {
-        let next = rep_tokens.len() as u32;
-        let r = *rep_index.entry(t.exact).or_insert(next);
-        if r == next {
-            rep_tokens.push(t.set.iter().copied());
-            weights.push(0);
+    // representative. Representatives are numbered in the order of their token sequence's
+    // hash, not of first appearance, so every later stage (near-duplicate groups, the
+    // clusters' sample and seeds) sees the same numbering whatever the order of the file.
+    let mut firsts: Vec<(u64, u32)> = Vec::new();
+    {
+        let mut seen: FxHashMap<u64, ()> = FxHashMap::default();
+        for (k, t) in toks.iter().enumerate() {
+            if seen.insert(t.exact, ()).is_none() {
+                firsts.push((t.exact, k as u32));
+            }
         }
-        rep_of_raw.push(r);
     }
+    firsts.sort_unstable();
+    let rep_index: FxHashMap<u64, u32> = firsts
+        .iter()
+        .enumerate()
+        .map(|(r, &(h, _))| (h, r as u32))
+        .collect();
+    let mut rep_tokens = ListColumn::new();
+    for &(_, k) in &firsts {
+        rep_tokens.push(toks[k as usize].set.iter().copied());
+    }
+    let mut weights: Vec<u32> = vec![0; firsts.len()];
+    let rep_of_raw: Vec<u32> = toks.iter().map(|t| rep_index[&t.exact]).collect();
     let rep_of: Vec<u32> = raw_of.iter().map(|&r| rep_of_raw[r as usize]).collect();
     for &r in &rep_of {
         weights[r as usize] += 1;
