@@ -251,6 +251,21 @@ fn korean_and_japanese_text_render_as_glyphs() {
 /// A snapshot of posts in several scripts: Hangul, kana and kanji, emoji, and Arabic
 /// (mixed with English and digits) in the table, and a long Arabic post wrapped right to
 /// left in the detail pane.
+/// How long the analysis took varies from run to run: mask it in snapshots.
+fn mask_timings(h: &mut Harness<'_, DerailApp>) {
+    let rects: Vec<egui::Rect> = ["Analysed in", "coordinated episodes"]
+        .iter()
+        .flat_map(|l| {
+            h.query_all_by_label_contains(l)
+                .map(|n| n.rect())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    for r in rects {
+        h.mask(r);
+    }
+}
+
 #[test]
 fn snapshot_of_posts_in_several_scripts() {
     let (_dir, p) = temp_file(
@@ -271,6 +286,7 @@ fn snapshot_of_posts_in_several_scripts() {
         h.run_steps(2);
     }
     h.run_steps(4);
+    mask_timings(&mut h);
     if let Err(e) = h.try_snapshot("scripts") {
         panic!("{e}");
     }
@@ -392,20 +408,6 @@ fn snapshots_of_the_main_screens() {
         return;
     };
     open_by_path(&mut h, &path);
-    // How long the analysis took varies from run to run: mask it.
-    fn mask_timings(h: &mut Harness<'_, DerailApp>) {
-        let rects: Vec<egui::Rect> = ["Analysed in", "coordinated episodes"]
-            .iter()
-            .flat_map(|l| {
-                h.query_all_by_label_contains(l)
-                    .map(|n| n.rect())
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        for r in rects {
-            h.mask(r);
-        }
-    }
     let mut results = Vec::new();
     h.run_steps(4);
     mask_timings(&mut h);
