@@ -91,22 +91,31 @@ pub fn run(
     let display = crate::summary::display_spellings(ds);
     let mut lists = posts_per_hashtag(ds, chosen);
     let (author_offsets, author_posts) = posts_per_author(ds);
-    let features = takeover::FeatureSource {
-        ds,
-        rep_of: &inputs.texts.rep_of,
-        rep_tokens: &inputs.texts.rep_tokens,
-        dup_group: &inputs.dups.group,
-        dup_sizes: &dup_sizes,
-        lang: &tagging.lang,
-        langs: &tagging.langs,
+    let clock = std::time::Instant::now();
+    let debug = std::env::var_os("DERAIL_DEBUG").is_some();
+    let lap = |what: &str| {
+        if debug {
+            eprintln!(
+                "[debug] takeovers: {what} at {:.0} ms",
+                clock.elapsed().as_secs_f64() * 1e3
+            );
+        }
     };
-    let corpus_df = features.corpus_frequencies();
+    let features = takeover::FeatureSource::new(
+        ds,
+        &inputs.texts.rep_of,
+        &inputs.texts.rep_tokens,
+        &inputs.dups.group,
+        &dup_sizes,
+        &tagging.lang,
+        &tagging.langs,
+    );
+    lap("features");
     let input = takeover::DetectorInput {
         author_offsets: &author_offsets,
         author_posts: &author_posts,
         ds,
         features,
-        corpus_df: &corpus_df,
         cluster: inputs.cluster,
         coordinated: inputs.coordinated,
         lexicon_bits: &lexicon_bits,
@@ -123,6 +132,7 @@ pub fn run(
             out
         })
         .collect();
+    lap("hashtags assessed");
     takeover::spillover::drop_spillover(&mut outcomes);
     takeover::spillover::drop_passing_copypasta(
         &mut outcomes,
@@ -131,6 +141,7 @@ pub fn run(
         cfg.min_family_focus,
     );
     takeover::crowd::drop_own_crowd(&input, &mut outcomes, cfg.max_crowd_similarity);
+    lap("cross-tag checks");
     let tags = &mut tagging.tags;
     let mut hashtags = Vec::new();
     let mut moments = Vec::new();

@@ -111,18 +111,26 @@ impl Evidence {
     }
 }
 
+/// What a post's text says about a tag (see [`Judge::counter_speech`]).
+#[derive(Debug, Clone, Copy)]
+pub struct TextSignals {
+    points_elsewhere: bool,
+    about_tag: bool,
+    takes_stance: bool,
+}
+
 /// Judges the posts of one hashtag against its baseline.
 pub struct Judge<'a> {
     pub src: &'a FeatureSource<'a>,
-    /// Feature → posts of the whole dataset carrying it.
-    pub corpus_df: &'a FxHashMap<u32, u32>,
     /// Posts in the whole dataset.
     pub corpus_posts: f32,
-    /// Hash of `#tag`.
+    /// Feature id of `#tag`.
     pub own: u32,
     /// The tag's name, lower-case, without `#`.
     pub tag: &'a str,
     pub foreign_below: f32,
+    /// Text signals already read, per representative text.
+    pub memo: std::cell::RefCell<FxHashMap<u32, TextSignals>>,
 }
 
 impl Judge<'_> {
@@ -130,11 +138,10 @@ impl Judge<'_> {
     pub fn familiarity(&self, base: &Baseline, i: u32, buf: &mut Vec<u32>) -> f32 {
         self.src.features(i as usize, self.own, buf);
         let (mut num, mut den) = (PRIOR_WEIGHT, PRIOR_WEIGHT);
-        let structural = super::features::structural();
         for &f in buf.iter() {
-            let seen = *self.corpus_df.get(&f).unwrap_or(&1) as f32;
+            let seen = self.src.corpus_count(f) as f32;
             let mut w = (seen / CORPUS_POSTS_FOR_FULL_WEIGHT).min(1.0);
-            if structural.contains(&f) {
+            if self.src.is_structural(f) {
                 w *= STRUCTURAL_WEIGHT;
             }
             num += w * base.familiar(f, seen / self.corpus_posts);
@@ -167,6 +174,27 @@ impl Judge<'_> {
     /// condemnation or of stopping, or a pointer to another hashtag to use instead).
     /// Neither a phrase nor a position alone is enough.
     pub fn counter_speech(&self, base: &Baseline, i: u32) -> bool {
+        let sig = self.text_signals(i);
+        if sig.points_elsewhere {
+            return true;
+        }
+        let ds = self.src.ds;
+        let answers_crowd = || {
+            ds.mentions.get(i as usize).iter().any(|&m| {
+                let name = ds.mention_names.resolve(m).trim_start_matches('@');
+                base.handles.contains(&handle_hash(name))
+            })
+        };
+        sig.takes_stance && (sig.about_tag || answers_crowd())
+    }
+
+    /// What the text of post `i` says about the tag; read once per text and tag.
+    fn text_signals(&self, i: u32) -> TextSignals {
+        // Copies and retweets share a representative text, and so its signals.
+        let rep = self.src.rep_of[i as usize];
+        if let Some(s) = self.memo.borrow().get(&rep) {
+            return *s;
+        }
         let ds = self.src.ds;
         let text = ds.text(i as usize);
         let words = word_list(text);
@@ -175,26 +203,20 @@ impl Judge<'_> {
         let lower = text.to_lowercase();
         let meta =
             words.iter().any(|w| is_listed(w, &META_WORDS)) || has_unspaced(&lower, UNSPACED_META);
-        let answers_crowd = ds.mentions.get(i as usize).iter().any(|&m| {
-            let name = ds.mention_names.resolve(m).trim_start_matches('@');
-            base.handles.contains(&handle_hash(name))
-        });
         let other_tags = ds.hashtags.get(i as usize).len() >= 2;
         let instead = words.iter().any(|w| is_listed(w, &INSTEAD_WORDS))
             || has_unspaced(&lower, UNSPACED_INSTEAD);
-        // "use #other instead (of #tag)" points away from the tag wherever the tag stands.
-        if instead && other_tags {
-            return true;
-        }
-        let about = inline || spelled || meta || answers_crowd;
-        if !about {
-            return false;
-        }
         let stance =
             words.iter().any(|w| is_stance_word(w)) || has_unspaced(&lower, UNSPACED_STANCE);
         let pointer = words.iter().any(|w| is_listed(w, &REDIRECT_WORDS));
-        let redirect = instead || (pointer && (other_tags || meta));
-        stance || redirect
+        let sig = TextSignals {
+            // "use #other instead (of #tag)" points away from the tag wherever it stands.
+            points_elsewhere: instead && other_tags,
+            about_tag: inline || spelled || meta,
+            takes_stance: stance || instead || (pointer && (other_tags || meta)),
+        };
+        self.memo.borrow_mut().insert(rep, sig);
+        sig
     }
 
     /// Does post `i` speak of the tag's own subject in words (its name's words)?
@@ -419,7 +441,25 @@ fn is_stance_word(w: &str) -> bool {
         fraude honte arnaque schande stoppt betrug";
     const WHOLE: &str = "bot bots botnet no not não nao nunca pare paren parem nicht ne pas 멈춰 그만 하지마 \
         사기 やめて 最低 詐欺 хватит позор нет";
-    WHOLE.split_whitespace().any(|x| x == w) || STEMS.split_whitespace().any(|s| w.starts_with(s))
+    static SETS: std::sync::OnceLock<(FxHashSet<&'static str>, FxHashSet<&'static str>)> =
+        std::sync::OnceLock::new();
+    let (whole, stems) = SETS.get_or_init(|| {
+        (
+            WHOLE.split_whitespace().collect(),
+            STEMS.split_whitespace().collect(),
+        )
+    });
+    whole.contains(w) || has_prefix_in(w, stems)
+}
+
+/// Does some prefix of `w` (of up to 12 bytes) belong to `set`?
+fn has_prefix_in(w: &str, set: &FxHashSet<&'static str>) -> bool {
+    w.char_indices()
+        .skip(1)
+        .map(|(k, _)| k)
+        .chain(std::iter::once(w.len()))
+        .take_while(|&k| k <= 12)
+        .any(|k| set.contains(&w[..k]))
 }
 
 #[cfg(test)]

@@ -8,8 +8,8 @@
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::analysis::tokens::{stop_hashes, token_hash};
-use crate::model::Dataset;
+use crate::analysis::tokens::stop_hashes;
+use crate::model::{Dataset, Interner, ListColumn};
 
 /// Per-post inputs the features are read from.
 pub struct FeatureSource<'a> {
@@ -23,12 +23,27 @@ pub struct FeatureSource<'a> {
     /// Per post: language code index (into `langs`), from the source or detected.
     pub lang: &'a [u16],
     pub langs: &'a crate::model::Interner,
+    /// Per post: its features (stop words left out) as dense ids, worked out once.
+    lists: ListColumn,
+    /// Feature hash → dense id (ids follow the hashes' order, so they do not depend on
+    /// the order of the posts).
+    ids: FxHashMap<u32, u32>,
+    /// Per dense id: in how many posts of the dataset the feature occurs.
+    corpus_df: Vec<u32>,
+    /// Dense ids of "bare" and "media" (`u32::MAX` when no post has them).
+    structural_ids: [u32; 2],
 }
 
-/// Hash of a feature that is not a token (mention, domain, ...): a token hash of a string
-/// no tokenizer can produce, so the two never collide by construction of the text.
+/// Hash of a feature that is not a token (mention, domain, ...): the hash of a string no
+/// tokenizer can produce (`\u{1}kind\u{1}value`), so the two never collide by
+/// construction of the text. Hashed in place, without building the string.
 fn tagged(kind: &str, value: &str) -> u32 {
-    token_hash(&format!("\u{1}{kind}\u{1}{value}"))
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(b"\x01");
+    h.update(kind.as_bytes());
+    h.update(b"\x01");
+    h.update(value.as_bytes());
+    h.digest() as u32
 }
 
 /// Link hosts that say nothing about what a link points to.
@@ -61,18 +76,112 @@ pub fn structural() -> &'static [u32; 2] {
 /// Near-duplicate families this small are not a family.
 const MIN_FAMILY: u32 = 3;
 
-impl FeatureSource<'_> {
-    /// Fills `out` with the features of post `i`, leaving out the hashtag `own` (the hash
-    /// of `#tag`) and stop words. Sorted and deduplicated.
+impl<'a> FeatureSource<'a> {
+    /// Works out every post's features, in parallel.
+    pub fn new(
+        ds: &'a Dataset,
+        rep_of: &'a [u32],
+        rep_tokens: &'a ListColumn,
+        dup_group: &'a [u32],
+        dup_sizes: &'a [u32],
+        lang: &'a [u16],
+        langs: &'a Interner,
+    ) -> FeatureSource<'a> {
+        let mut src = FeatureSource {
+            ds,
+            rep_of,
+            rep_tokens,
+            dup_group,
+            dup_sizes,
+            lang,
+            langs,
+            lists: ListColumn::new(),
+            ids: FxHashMap::default(),
+            corpus_df: Vec::new(),
+            structural_ids: [u32::MAX; 2],
+        };
+        const CHUNK: usize = 1 << 15;
+        let chunks: Vec<ListColumn> = (0..ds.len().div_ceil(CHUNK))
+            .into_par_iter()
+            .map(|c| {
+                let mut col = ListColumn::new();
+                let mut buf = Vec::new();
+                for i in c * CHUNK..((c + 1) * CHUNK).min(ds.len()) {
+                    src.compute(i, &mut buf);
+                    col.push(buf.iter().copied());
+                }
+                col
+            })
+            .collect();
+        let mut hashes: Vec<u32> = chunks
+            .par_iter()
+            .flat_map_iter(|c| (0..c.len()).flat_map(move |i| c.get(i).iter().copied()))
+            .collect();
+        hashes.par_sort_unstable();
+        let mut corpus_df: Vec<u32> = Vec::new();
+        let mut distinct: Vec<u32> = Vec::new();
+        for h in hashes {
+            if distinct.last() == Some(&h) {
+                if let Some(last) = corpus_df.last_mut() {
+                    *last += 1;
+                }
+            } else {
+                distinct.push(h);
+                corpus_df.push(1);
+            }
+        }
+        let ids: FxHashMap<u32, u32> = distinct
+            .iter()
+            .enumerate()
+            .map(|(k, &h)| (h, k as u32))
+            .collect();
+        let mut lists = ListColumn::new();
+        for c in &chunks {
+            for i in 0..c.len() {
+                let mut v: Vec<u32> = c.get(i).iter().map(|h| ids[h]).collect();
+                v.sort_unstable();
+                lists.push(v);
+            }
+        }
+        let [bare, media] = *structural();
+        src.structural_ids = [
+            ids.get(&bare).copied().unwrap_or(u32::MAX),
+            ids.get(&media).copied().unwrap_or(u32::MAX),
+        ];
+        src.lists = lists;
+        src.ids = ids;
+        src.corpus_df = corpus_df;
+        src
+    }
+
+    /// The dense id of a feature hash (`u32::MAX` when no post carries it).
+    pub fn id_of(&self, hash: u32) -> u32 {
+        self.ids.get(&hash).copied().unwrap_or(u32::MAX)
+    }
+
+    /// In how many posts of the dataset feature `id` occurs.
+    pub fn corpus_count(&self, id: u32) -> u32 {
+        self.corpus_df.get(id as usize).copied().unwrap_or(1)
+    }
+
+    /// Is feature `id` "bare" or "media" (weak evidence)?
+    pub fn is_structural(&self, id: u32) -> bool {
+        self.structural_ids.contains(&id)
+    }
+
+    /// Fills `out` with the features (dense ids) of post `i`, leaving out `own` (the id of
+    /// `#tag`). Sorted and deduplicated; stop words are never features.
     pub fn features(&self, i: usize, own: u32, out: &mut Vec<u32>) {
+        out.clear();
+        out.extend(self.lists.get(i).iter().copied().filter(|&f| f != own));
+    }
+
+    /// Works out the features of post `i`.
+    fn compute(&self, i: usize, out: &mut Vec<u32>) {
         out.clear();
         let stops = stop_hashes();
         let toks = self.rep_tokens.get(self.rep_of[i] as usize);
-        out.extend(
-            toks.iter()
-                .copied()
-                .filter(|t| *t != own && !stops.contains(t)),
-        );
+        out.extend(toks.iter().copied().filter(|t| !stops.contains(t)));
         let words = out.len();
         let ds = self.ds;
         for &m in ds.mentions.get(i) {
@@ -103,33 +212,6 @@ impl FeatureSource<'_> {
         }
         out.sort_unstable();
         out.dedup();
-    }
-
-    /// In how many posts of the whole dataset each feature occurs (hashtags included).
-    pub fn corpus_frequencies(&self) -> FxHashMap<u32, u32> {
-        let n = self.ds.len();
-        (0..n)
-            .into_par_iter()
-            .with_min_len(8192)
-            .fold(
-                || (FxHashMap::<u32, u32>::default(), Vec::new()),
-                |(mut m, mut buf), i| {
-                    self.features(i, u32::MAX, &mut buf);
-                    for &f in &buf {
-                        *m.entry(f).or_default() += 1;
-                    }
-                    (m, buf)
-                },
-            )
-            .map(|(m, _)| m)
-            .reduce(FxHashMap::default, |a, b| {
-                // Merge the smaller map into the larger.
-                let (mut big, small) = if a.len() >= b.len() { (a, b) } else { (b, a) };
-                for (k, v) in small {
-                    *big.entry(k).or_default() += v;
-                }
-                big
-            })
     }
 }
 

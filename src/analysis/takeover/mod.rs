@@ -177,8 +177,6 @@ pub struct PostVerdict {
 pub struct DetectorInput<'a> {
     pub ds: &'a Dataset,
     pub features: FeatureSource<'a>,
-    /// Feature → posts of the dataset carrying it.
-    pub corpus_df: &'a FxHashMap<u32, u32>,
     pub cluster: &'a [i32],
     pub coordinated: &'a [bool],
     /// Per post: lexicon tag bits (bit k = lexicon k).
@@ -318,33 +316,35 @@ impl<'p> TagPosts<'p> {
     }
 }
 
-/// Share of takeover posts in a bin judged against `base`.
-fn bin_share(judge: &Judge, base: &Baseline, posts: &[u32], buf: &mut Vec<u32>) -> f32 {
+/// The takeover flag of each post of a bin, judged against `base`.
+fn bin_flags(judge: &Judge, base: &Baseline, posts: &[u32], buf: &mut Vec<u32>) -> Vec<bool> {
     let debug = std::env::var("DERAIL_DEBUG_TAG").is_ok_and(|t| t == judge.tag);
-    let tc = posts
+    posts
         .iter()
-        .filter(|&&i| {
+        .map(|&i| {
             let e = judge.evidence(base, i, buf);
             if debug {
+                let text: String = judge.src.ds.text(i as usize).chars().take(70).collect();
                 eprintln!(
-                    "[debug] {} new {} fam {:.2} cs {} | {}",
+                    "[debug] {} new {} fam {:.2} cs {} | {text}",
                     crate::time::format_iso(judge.src.ds.created_at[i as usize]),
                     e.newcomer,
                     e.familiarity,
                     e.counter_speech,
-                    judge
-                        .src
-                        .ds
-                        .text(i as usize)
-                        .chars()
-                        .take(70)
-                        .collect::<String>()
                 );
             }
             e.is_takeover(judge.foreign_below)
         })
-        .count();
-    tc as f32 / posts.len().max(1) as f32
+        .collect()
+}
+
+fn share_of_flags(flags: &[bool]) -> f32 {
+    flags.iter().filter(|&&x| x).count() as f32 / flags.len().max(1) as f32
+}
+
+/// Share of takeover posts in a bin judged against `base`.
+fn bin_share(judge: &Judge, base: &Baseline, posts: &[u32], buf: &mut Vec<u32>) -> f32 {
+    share_of_flags(&bin_flags(judge, base, posts, buf))
 }
 
 /// Assesses one hashtag. `posts` are the tag's posts sorted by time.
@@ -387,14 +387,15 @@ pub fn assess_hashtag(
         return outcome;
     }
     let tp = TagPosts::new(ds, posts, w);
-    let own = crate::analysis::tokens::token_hash(&format!("#{tag}"));
+    let own_hash = crate::analysis::tokens::token_hash(&format!("#{tag}"));
+    let own = inp.features.id_of(own_hash);
     let judge = Judge {
         src: &inp.features,
-        corpus_df: inp.corpus_df,
         corpus_posts: ds.len() as f32,
         own,
         tag: &tag,
         foreign_below: cfg.foreign_below,
+        memo: Default::default(),
     };
     let mut buf = Vec::new();
     let mut base = Baseline::default();
@@ -403,7 +404,7 @@ pub fn assess_hashtag(
     let mut wave: Option<(usize, usize)> = None; // (first bin, last bin above)
     let mut eligible_seen = false;
     let mut rejected_waves: Vec<String> = Vec::new();
-    let mut pending: Option<usize> = None;
+    let mut pending: Option<(usize, Option<Vec<bool>>)> = None;
     let nbins = tp.bins.len();
     let mut k = 0;
     while k <= nbins {
@@ -451,9 +452,11 @@ pub fn assess_hashtag(
         let window = tp.bin(k);
         let eligible = base.n as usize >= cfg.min_baseline_posts
             && (start - base.first_ms) as f64 >= cfg.min_baseline_hours * HOUR as f64;
+        let mut flags = None;
         if eligible && window.len() >= cfg.min_bin_posts {
             eligible_seen = true;
-            let share = bin_share(&judge, &base, window, &mut buf);
+            let f = bin_flags(&judge, &base, window, &mut buf);
+            let share = share_of_flags(&f);
             outcome.assessment.max_share = outcome.assessment.max_share.max(share);
             if share > threshold {
                 wave = Some((k, k));
@@ -461,6 +464,7 @@ pub fn assess_hashtag(
                 k += 1;
                 continue;
             }
+            flags = Some(f);
         }
         // Newcomers are only meaningful once the tag has a baseline to be new to.
         if eligible {
@@ -472,8 +476,17 @@ pub fn assess_hashtag(
         }
         // A judged bin joins the baseline one bin late: if the next bin opens a wave, this
         // one was its ramp and must not count as the tag's normal use.
-        if let Some(p) = pending.replace(k) {
-            absorb(&judge, &mut base, tp.bin(p), eligible, threshold, &mut buf);
+        // The flags it was judged with (one bin earlier) decide what is held out.
+        if let Some((p, judged)) = pending.replace((k, flags)) {
+            absorb(
+                &judge,
+                &mut base,
+                tp.bin(p),
+                judged,
+                eligible,
+                threshold,
+                &mut buf,
+            );
         }
         k += 1;
     }
@@ -492,25 +505,20 @@ pub fn assess_hashtag(
 /// that creeps in below the threshold must not teach the baseline its authors and content,
 /// or it never stands out. Where takeover posts are rare, the whole bin joins: that is how
 /// a tag's use drifts.
+#[allow(clippy::too_many_arguments)]
 fn absorb(
     judge: &Judge,
     base: &mut Baseline,
     posts: &[u32],
+    flags: Option<Vec<bool>>,
     judged: bool,
     threshold: f32,
     buf: &mut Vec<u32>,
 ) {
-    let suspect: Vec<bool> = if judged {
-        posts
-            .iter()
-            .map(|&i| {
-                judge
-                    .evidence(base, i, buf)
-                    .is_takeover(judge.foreign_below)
-            })
-            .collect()
-    } else {
-        vec![false; posts.len()]
+    let suspect: Vec<bool> = match flags {
+        Some(f) => f,
+        None if judged => bin_flags(judge, base, posts, buf),
+        None => vec![false; posts.len()],
     };
     let share = suspect.iter().filter(|&&x| x).count() as f32 / posts.len().max(1) as f32;
     if share >= threshold / 2.0 {
@@ -641,7 +649,8 @@ fn finalize(
             duration as f64 / MIN as f64
         ));
     }
-    let topic_similarity = describe::topic_similarity(inp, base, &tc_posts, judge.own);
+    let own_token = crate::analysis::tokens::token_hash(&format!("#{}", judge.tag));
+    let topic_similarity = describe::topic_similarity(inp, base, &tc_posts, own_token);
     if topic_similarity >= cfg.max_topic_similarity {
         return Err(format!(
             "a surge of newcomers from {when} spoke of the tag's own subject in their own words (their vocabulary is {topic_similarity:.2} alike to its baseline's): a campaign or a surge of interest, not a takeover"
