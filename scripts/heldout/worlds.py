@@ -189,7 +189,8 @@ class World:
         chosen = [language] + others[: n_topics - 1]
         if rng.random() < 0.3:  # a second language topic now and then
             extra = [t for t in VB.LANGUAGE_TOPICS if t not in chosen]
-            chosen.append(rng.choice(extra))
+            if extra:
+                chosen.append(rng.choice(extra))
         rng.shuffle(chosen)
         self.topics = []
         for name in chosen:
