@@ -131,7 +131,7 @@ fn worst_case_over_held_out_worlds() {
     // The goals are no window missed, F1 >= 0.95 and at most 5 % of counter-speech marked
     // takeover, in every world (README, "Accuracy"). They are not all met yet: these are
     // the worst cases measured when this test was written (1 missed window in 20 worlds,
-    // worst F1 0.84 where the window was found, 40 % of one world's counter-speech), with
+    // worst F1 0.85 where the window was found, 35 % of one world's counter-speech), with
     // a little room, so that what was won cannot slip back unnoticed.
     let missed: f64 = scores.iter().map(|v| num(v, "windows_missed")).sum();
     assert!(missed <= 1.0, "{missed} windows missed:\n{table}");
@@ -146,7 +146,7 @@ fn worst_case_over_held_out_worlds() {
         "worst F1 {worst_found_f1:.3} where every window was found:\n{table}"
     );
     assert!(
-        worst("counter_speech_marked_takeover", true) <= 0.45,
-        "over 45% of a world's counter-speech marked takeover:\n{table}"
+        worst("counter_speech_marked_takeover", true) <= 0.4,
+        "over 40% of a world's counter-speech marked takeover:\n{table}"
     );
 }

@@ -25,6 +25,27 @@ pub fn drop_own_crowd(inp: &DetectorInput, outcomes: &mut [HashtagOutcome], max:
             let mut skip = flooded.clone();
             skip.insert(m.hashtag_index);
             m.crowd_similarity = describe::crowd_similarity(inp, &m.crowd, &skip);
+            if std::env::var_os("DERAIL_DEBUG").is_some() {
+                let top = |authors: &[u32]| {
+                    let p = inp.hashtag_profile(authors, &skip, m.crowd.before);
+                    let mut v: Vec<(String, f32)> = p
+                        .iter()
+                        .map(|(h, c)| (inp.ds.hashtag_names.resolve(*h).to_string(), *c))
+                        .collect();
+                    v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                    v.truncate(6);
+                    v
+                };
+                eprintln!(
+                    "[debug] crowd of #{}: {:.2}; baseline {} {:?}; newcomers {} {:?}",
+                    m.hashtag,
+                    m.crowd_similarity,
+                    m.crowd.baseline.len(),
+                    top(&m.crowd.baseline),
+                    m.crowd.newcomers.len(),
+                    top(&m.crowd.newcomers)
+                );
+            }
             if m.crowd_similarity >= max {
                 dropped.push((
                     o,

@@ -46,10 +46,22 @@ pub fn crowd_similarity(
     crowd: &Crowd,
     skip: &rustc_hash::FxHashSet<u32>,
 ) -> f32 {
-    let p_base = inp.hashtag_profile(&crowd.baseline, skip, crowd.before);
-    let p_new = inp.hashtag_profile(&crowd.newcomers, skip, crowd.before);
+    let mut p_base = inp.hashtag_profile(&crowd.baseline, skip, crowd.before);
+    let mut p_new = inp.hashtag_profile(&crowd.newcomers, skip, crowd.before);
+    // The newcomers' profile says who they are only when a fair share of them used any
+    // other hashtag: two accounts in three thousand do not make a crowd the tag's own,
+    // however alike their tags are.
+    p_base.remove(&super::NO_OTHER_HASHTAG);
+    let none = p_new.remove(&super::NO_OTHER_HASHTAG).unwrap_or(0.0);
+    let coverage = 1.0 - none / crowd.newcomers.len().max(1) as f32;
+    if coverage < MIN_PROFILED_NEWCOMERS {
+        return 0.0;
+    }
     cosine(&p_base, &p_new)
 }
+
+/// The share of newcomers with other hashtags below which their crowd is unknown.
+const MIN_PROFILED_NEWCOMERS: f32 = 0.1;
 
 /// How alike the content of `posts` is to the baseline's: the cosine similarity of the
 /// two word profiles (in how many posts of each every word, emoji and other hashtag

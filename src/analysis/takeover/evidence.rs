@@ -25,6 +25,9 @@ const CORPUS_POSTS_FOR_FULL_WEIGHT: f32 = 5.0;
 /// A feature is fully the tag's own when its share of the baseline's posts is at least
 /// this many times its share of all posts.
 const SPECIFIC_LIFT: f32 = 2.0;
+/// A feature is part of a flood's own content when this share of its takeover posts carry
+/// it (a flood is a few big families of posts; counter-speech is many small voices).
+const FLOOD_SHARE: f32 = 0.02;
 /// Weight of "bare" and "media" against a word's: most tags have such posts.
 const STRUCTURAL_WEIGHT: f32 = 0.5;
 /// Pseudo-weight of "familiar" every post starts with: a post that carries little says
@@ -148,6 +151,40 @@ impl Judge<'_> {
             den += w;
         }
         num / den
+    }
+
+    /// Does post `i` talk about the tag (its text, or an answer to the tag's own users)?
+    pub fn is_about_tag(&self, base: &Baseline, i: u32) -> bool {
+        let ds = self.src.ds;
+        self.text_signals(i).about_tag
+            || ds.mentions.get(i as usize).iter().any(|&m| {
+                let name = ds.mention_names.resolve(m).trim_start_matches('@');
+                base.handles.contains(&handle_hash(name))
+            })
+    }
+
+    /// Weighted share of post `i`'s features that are common (at least
+    /// `FLOOD_SHARE` of the posts) among a wave's takeover posts, whose feature counts
+    /// are `wave` over `n` posts: how much the post looks like the flood itself.
+    pub fn flood_likeness(
+        &self,
+        wave: &FxHashMap<u32, u32>,
+        n: usize,
+        i: u32,
+        buf: &mut Vec<u32>,
+    ) -> f32 {
+        self.src.features(i as usize, self.own, buf);
+        let (mut num, mut den) = (0.0f32, 0.0f32);
+        for &f in buf.iter() {
+            let mut w = (self.src.corpus_count(f) as f32 / CORPUS_POSTS_FOR_FULL_WEIGHT).min(1.0);
+            if self.src.is_structural(f) {
+                w *= STRUCTURAL_WEIGHT;
+            }
+            let df = *wave.get(&f).unwrap_or(&0) as f32;
+            num += w * (df / (FLOOD_SHARE * n as f32 + 1.0)).min(1.0);
+            den += w;
+        }
+        if den == 0.0 { 1.0 } else { num / den }
     }
 
     pub fn evidence(&self, base: &Baseline, i: u32, buf: &mut Vec<u32>) -> Evidence {

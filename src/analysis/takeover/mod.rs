@@ -219,6 +219,11 @@ impl DetectorInput<'_> {
                     }
                 }
             }
+            // Authors with no other hashtag are counted under "none" (for the crowd's
+            // coverage; see `describe::crowd_similarity`).
+            if mine.is_empty() {
+                *prof.entry(NO_OTHER_HASHTAG).or_default() += 1.0;
+            }
             for h in mine {
                 *prof.entry(h).or_default() += 1.0;
             }
@@ -238,6 +243,8 @@ pub struct HashtagOutcome {
     pub verdicts: Vec<PostVerdict>,
 }
 
+/// The key of "no other hashtag" in a crowd's hashtag profile.
+pub(crate) const NO_OTHER_HASHTAG: u32 = u32::MAX;
 const MIN: i64 = 60_000;
 const HOUR: i64 = 3_600_000;
 const LADDER_MIN: [i64; 12] = [5, 10, 15, 20, 30, 60, 120, 180, 360, 720, 1440, 10080];
@@ -583,6 +590,40 @@ fn verdict_reason(
     )
 }
 
+/// Counter-speech in its own words: a takeover post that talks about the tag (it stands in
+/// a sentence, "this tag", an answer to the tag's users) and looks like neither the tag's
+/// baseline nor the flood around it (under half of what it carries is common among the
+/// wave's takeover posts) is a newcomer speaking *about* the takeover, whatever words it
+/// uses; it is counter-speech, not takeover.
+fn mark_free_counter_speech(
+    judge: &Judge,
+    base: &Baseline,
+    region: &[u32],
+    ev: &mut [Evidence],
+    foreign_below: f32,
+) {
+    let mut buf = Vec::new();
+    let mut wave: FxHashMap<u32, u32> = FxHashMap::default();
+    let mut n = 0usize;
+    for (&i, e) in region.iter().zip(ev.iter()) {
+        if e.is_takeover(foreign_below) {
+            n += 1;
+            judge.src.features(i as usize, judge.own, &mut buf);
+            for &f in &buf {
+                *wave.entry(f).or_default() += 1;
+            }
+        }
+    }
+    for (&i, e) in region.iter().zip(ev.iter_mut()) {
+        if e.is_takeover(foreign_below)
+            && judge.is_about_tag(base, i)
+            && judge.flood_likeness(&wave, n, i, &mut buf) < 0.5
+        {
+            e.counter_speech = true;
+        }
+    }
+}
+
 /// A wave that passed every check.
 struct Found {
     moment: TakeoverMoment,
@@ -613,10 +654,11 @@ fn finalize(
     let region = &tp.posts[range.clone()];
     let rt = &tp.times[range];
     let mut buf = Vec::new();
-    let ev: Vec<Evidence> = region
+    let mut ev: Vec<Evidence> = region
         .iter()
         .map(|&i| judge.evidence(base, i, &mut buf))
         .collect();
+    mark_free_counter_speech(judge, base, region, &mut ev, cfg.foreign_below);
     let tc: Vec<bool> = ev
         .iter()
         .map(|e| e.is_takeover(cfg.foreign_below))
