@@ -119,6 +119,11 @@ fn open_sample_click_a_moment_and_the_table_shows_its_posts() {
     // The moment view compares before and during.
     h.get_by_label_contains("Before:");
     h.get_by_label_contains("During:");
+    // Select the first takeover post: the detail pane says why it was marked.
+    h.key_press(Key::J);
+    h.run_steps(3);
+    h.get_by_label_contains("Why marked");
+    h.get_by_label_contains("the author is new to the tag");
 }
 
 #[test]
