@@ -264,11 +264,20 @@ impl Analysis {
         self.verdicts.get(k)
     }
 
-    /// Why post `i` was marked, in words.
-    pub fn why(&self, i: usize) -> Option<String> {
+    /// Why post `i` of `ds` was marked, in words.
+    pub fn why(&self, ds: &Dataset, i: usize) -> Option<String> {
         let v = self.verdict(i)?;
         let m = self.moments.get(v.moment as usize)?;
-        Some(takeover::explain(v, m, self.config.takeover.foreign_below))
+        let g = self.dup_group[i];
+        let size = self.dup_groups.get(g as usize).map(|d| d.size).unwrap_or(0);
+        let lang = self.langs.resolve(self.lang[i] as u32);
+        let foreign = takeover::features::feature_names(ds, i, lang, g, size, &v.foreign);
+        Some(takeover::explain(
+            v,
+            m,
+            self.config.takeover.foreign_below,
+            &foreign,
+        ))
     }
 
     /// Index of a tag name, if known.

@@ -97,7 +97,7 @@ pub fn build_report(ds: &Dataset, an: &Analysis) -> Value {
                             "id": ds.id(i),
                             "line": ds.line(i),
                             "familiarity": round3(v.familiarity),
-                            "why": crate::analysis::takeover::explain(v, m, an.config.takeover.foreign_below),
+                            "why": an.why(ds, i),
                         })
                     })
                     .collect()

@@ -187,6 +187,30 @@ impl Judge<'_> {
         if den == 0.0 { 1.0 } else { num / den }
     }
 
+    /// The (up to) three features of post `i` that weigh most against the baseline: the
+    /// heaviest of those it barely knows. Returned as feature hashes, for naming.
+    pub fn most_foreign(&self, base: &Baseline, i: u32, buf: &mut Vec<u32>) -> [u32; 3] {
+        self.src.features(i as usize, self.own, buf);
+        let mut scored: Vec<(f32, u32)> = buf
+            .iter()
+            .filter_map(|&f| {
+                let seen = self.src.corpus_count(f) as f32;
+                let mut w = (seen / CORPUS_POSTS_FOR_FULL_WEIGHT).min(1.0);
+                if self.src.is_structural(f) {
+                    w *= STRUCTURAL_WEIGHT;
+                }
+                let fam = base.familiar(f, seen / self.corpus_posts);
+                (fam < 0.5).then_some((w * (1.0 - fam), f))
+            })
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut out = [u32::MAX; 3];
+        for (slot, (_, f)) in out.iter_mut().zip(scored) {
+            *slot = self.src.hash_of(f);
+        }
+        out
+    }
+
     pub fn evidence(&self, base: &Baseline, i: u32, buf: &mut Vec<u32>) -> Evidence {
         let ds = self.src.ds;
         let newcomer = !base.knows_author(ds.author[i as usize]);

@@ -30,6 +30,8 @@ pub struct FeatureSource<'a> {
     ids: FxHashMap<u32, u32>,
     /// Per dense id: in how many posts of the dataset the feature occurs.
     corpus_df: Vec<u32>,
+    /// Per dense id: the feature's hash.
+    hashes: Vec<u32>,
     /// Dense ids of "bare" and "media" (`u32::MAX` when no post has them).
     structural_ids: [u32; 2],
 }
@@ -44,6 +46,58 @@ fn tagged(kind: &str, value: &str) -> u32 {
     h.update(b"\x01");
     h.update(value.as_bytes());
     h.digest() as u32
+}
+
+/// Names the features `hashes` of post `i` (its language code is `lang`, its
+/// near-duplicate group `dup_group` of `dup_size` posts), for a reader: words and emoji as
+/// written, `@mentions`, link domains, "language xx", "a family of N near-copies",
+/// "no words", "media".
+pub fn feature_names(
+    ds: &Dataset,
+    i: usize,
+    lang: &str,
+    dup_group: u32,
+    dup_size: u32,
+    hashes: &[u32],
+) -> Vec<String> {
+    // Words as a reader knows them: a bigram of an unspaced script is named by its word,
+    // and a fragment across two scripts is not named at all.
+    let mut names = crate::analysis::terms::resolve_terms(ds, hashes, std::iter::once(i));
+    for &m in ds.mentions.get(i) {
+        let name = ds
+            .mention_names
+            .resolve(m)
+            .trim_start_matches('@')
+            .to_lowercase();
+        names.insert(tagged("@", &name), format!("@{name}"));
+    }
+    for &u in ds.urls.get(i) {
+        if let Some(d) = link_domain(ds.url_names.resolve(u)) {
+            names.insert(tagged("domain", &d), format!("links to {d}"));
+        }
+    }
+    if !lang.is_empty() {
+        let code = lang.trim_start_matches("lang:");
+        names.insert(tagged("lang", lang), format!("language {code}"));
+    }
+    if dup_group != u32::MAX {
+        names.insert(
+            tagged("family", &dup_group.to_string()),
+            format!("a family of {dup_size} near-copies"),
+        );
+    }
+    let [bare, media] = *structural();
+    names.insert(bare, "no words".into());
+    names.insert(media, "media".into());
+    let mut out: Vec<String> = Vec::new();
+    for h in hashes.iter().filter(|&&h| h != u32::MAX) {
+        if let Some(n) = names.get(h)
+            && !out.contains(n)
+        {
+            out.push(n.clone());
+        }
+    }
+    out
 }
 
 /// Link hosts that say nothing about what a link points to.
@@ -98,6 +152,7 @@ impl<'a> FeatureSource<'a> {
             lists: ListColumn::new(),
             ids: FxHashMap::default(),
             corpus_df: Vec::new(),
+            hashes: Vec::new(),
             structural_ids: [u32::MAX; 2],
         };
         const CHUNK: usize = 1 << 15;
@@ -151,7 +206,13 @@ impl<'a> FeatureSource<'a> {
         src.lists = lists;
         src.ids = ids;
         src.corpus_df = corpus_df;
+        src.hashes = distinct;
         src
+    }
+
+    /// The hash of feature `id`.
+    pub fn hash_of(&self, id: u32) -> u32 {
+        self.hashes.get(id as usize).copied().unwrap_or(u32::MAX)
     }
 
     /// The dense id of a feature hash (`u32::MAX` when no post carries it).

@@ -171,6 +171,9 @@ pub struct PostVerdict {
     /// Weighted share of the post's content in common use in the tag's baseline.
     pub familiarity: f32,
     pub counter_speech: bool,
+    /// Hashes of the features that made the post most foreign (`u32::MAX` = none).
+    #[serde(skip)]
+    pub foreign: [u32; 3],
 }
 
 /// Per-post inputs of the detector.
@@ -793,13 +796,20 @@ fn finalize(
             moment: 0,
             familiarity: e.familiarity,
             counter_speech: e.counter_speech,
+            foreign: judge.most_foreign(base, i, &mut buf),
         });
     }
     Ok(found)
 }
 
-/// Why a marked post was marked, in words, from its verdict and its moment.
-pub fn explain(v: &PostVerdict, m: &TakeoverMoment, foreign_below: f32) -> String {
+/// Why a marked post was marked, in words, from its verdict and its moment. `foreign`
+/// names what made its content foreign (see [`features::feature_names`]).
+pub fn explain(
+    v: &PostVerdict,
+    m: &TakeoverMoment,
+    foreign_below: f32,
+    foreign: &[String],
+) -> String {
     let iso = crate::time::format_iso;
     if v.counter_speech {
         return format!(
@@ -808,8 +818,13 @@ pub fn explain(v: &PostVerdict, m: &TakeoverMoment, foreign_below: f32) -> Strin
             iso(m.onset_ms)
         );
     }
+    let because = if foreign.is_empty() {
+        String::new()
+    } else {
+        format!("; rare or absent there: {}", foreign.join(", "))
+    };
     format!(
-        "takeover of #{} from {}: the author is new to the tag (not among the {} authors of its {} posts from {} to {}); the content is foreign to it ({:.0}% of what the post carries was in common use there, under {:.0}%)",
+        "takeover of #{} from {}: the author is new to the tag (not among the {} authors of its {} posts from {} to {}); the content is foreign to it ({:.0}% of what the post carries was in common use there, under {:.0}%{because})",
         m.display,
         iso(m.onset_ms),
         m.baseline_authors,

@@ -126,7 +126,7 @@ impl DetailView {
                         if let Some(an) = &s.an {
                             row("Tags", an.tag_list(i).join(", "));
                             row("Cluster", an.cluster[i].to_string());
-                            if let Some(why) = an.why(i) {
+                            if let Some(why) = an.why(ds, i) {
                                 row("Why marked", why);
                             }
                         }
