@@ -49,11 +49,8 @@ pub fn id_key(ds: &Dataset, code: u64) -> u64 {
     }
 }
 
-/// Exact Jaccard similarity of two sorted, deduplicated sets.
-pub fn jaccard(a: &[u32], b: &[u32]) -> f32 {
-    if a.is_empty() && b.is_empty() {
-        return 1.0;
-    }
+/// How many values two sorted, deduplicated sets share.
+pub fn intersection_size(a: &[u32], b: &[u32]) -> usize {
     let (mut i, mut j, mut inter) = (0, 0, 0usize);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -66,6 +63,15 @@ pub fn jaccard(a: &[u32], b: &[u32]) -> f32 {
             }
         }
     }
+    inter
+}
+
+/// Exact Jaccard similarity of two sorted, deduplicated sets.
+pub fn jaccard(a: &[u32], b: &[u32]) -> f32 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    let inter = intersection_size(a, b);
     inter as f32 / (a.len() + b.len() - inter) as f32
 }
 

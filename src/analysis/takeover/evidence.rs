@@ -134,20 +134,34 @@ pub struct Judge<'a> {
     pub foreign_below: f32,
     /// Text signals already read, per representative text.
     pub memo: std::cell::RefCell<FxHashMap<u32, TextSignals>>,
+    /// Print each judged post's evidence (`DERAIL_DEBUG_TAG=tag`).
+    pub debug: bool,
 }
 
 impl Judge<'_> {
+    /// How much feature `f` weighs as evidence: little when the dataset has it in only a
+    /// post or two, half for "bare" and "media".
+    fn weight(&self, f: u32) -> f32 {
+        let w = (self.src.corpus_count(f) as f32 / CORPUS_POSTS_FOR_FULL_WEIGHT).min(1.0);
+        if self.src.is_structural(f) {
+            w * STRUCTURAL_WEIGHT
+        } else {
+            w
+        }
+    }
+
+    /// How familiar the baseline finds feature `f` (see [`Baseline::familiar`]).
+    fn familiar(&self, base: &Baseline, f: u32) -> f32 {
+        base.familiar(f, self.src.corpus_count(f) as f32 / self.corpus_posts)
+    }
+
     /// Weighted share of the features of post `i` that the baseline knows.
     pub fn familiarity(&self, base: &Baseline, i: u32, buf: &mut Vec<u32>) -> f32 {
         self.src.features(i as usize, self.own, buf);
         let (mut num, mut den) = (PRIOR_WEIGHT, PRIOR_WEIGHT);
         for &f in buf.iter() {
-            let seen = self.src.corpus_count(f) as f32;
-            let mut w = (seen / CORPUS_POSTS_FOR_FULL_WEIGHT).min(1.0);
-            if self.src.is_structural(f) {
-                w *= STRUCTURAL_WEIGHT;
-            }
-            num += w * base.familiar(f, seen / self.corpus_posts);
+            let w = self.weight(f);
+            num += w * self.familiar(base, f);
             den += w;
         }
         num / den
@@ -155,12 +169,16 @@ impl Judge<'_> {
 
     /// Does post `i` talk about the tag (its text, or an answer to the tag's own users)?
     pub fn is_about_tag(&self, base: &Baseline, i: u32) -> bool {
+        self.text_signals(i).about_tag || self.answers_crowd(base, i)
+    }
+
+    /// Does post `i` mention one of the baseline's authors?
+    fn answers_crowd(&self, base: &Baseline, i: u32) -> bool {
         let ds = self.src.ds;
-        self.text_signals(i).about_tag
-            || ds.mentions.get(i as usize).iter().any(|&m| {
-                let name = ds.mention_names.resolve(m).trim_start_matches('@');
-                base.handles.contains(&handle_hash(name))
-            })
+        ds.mentions.get(i as usize).iter().any(|&m| {
+            let name = ds.mention_names.resolve(m).trim_start_matches('@');
+            base.handles.contains(&handle_hash(name))
+        })
     }
 
     /// Weighted share of post `i`'s features that are common (at least
@@ -176,10 +194,7 @@ impl Judge<'_> {
         self.src.features(i as usize, self.own, buf);
         let (mut num, mut den) = (0.0f32, 0.0f32);
         for &f in buf.iter() {
-            let mut w = (self.src.corpus_count(f) as f32 / CORPUS_POSTS_FOR_FULL_WEIGHT).min(1.0);
-            if self.src.is_structural(f) {
-                w *= STRUCTURAL_WEIGHT;
-            }
+            let w = self.weight(f);
             let df = *wave.get(&f).unwrap_or(&0) as f32;
             num += w * (df / (FLOOD_SHARE * n as f32 + 1.0)).min(1.0);
             den += w;
@@ -194,13 +209,8 @@ impl Judge<'_> {
         let mut scored: Vec<(f32, u32)> = buf
             .iter()
             .filter_map(|&f| {
-                let seen = self.src.corpus_count(f) as f32;
-                let mut w = (seen / CORPUS_POSTS_FOR_FULL_WEIGHT).min(1.0);
-                if self.src.is_structural(f) {
-                    w *= STRUCTURAL_WEIGHT;
-                }
-                let fam = base.familiar(f, seen / self.corpus_posts);
-                (fam < 0.5).then_some((w * (1.0 - fam), f))
+                let fam = self.familiar(base, f);
+                (fam < 0.5).then_some((self.weight(f) * (1.0 - fam), f))
             })
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -239,14 +249,7 @@ impl Judge<'_> {
         if sig.points_elsewhere {
             return true;
         }
-        let ds = self.src.ds;
-        let answers_crowd = || {
-            ds.mentions.get(i as usize).iter().any(|&m| {
-                let name = ds.mention_names.resolve(m).trim_start_matches('@');
-                base.handles.contains(&handle_hash(name))
-            })
-        };
-        sig.takes_stance && (sig.about_tag || answers_crowd())
+        sig.takes_stance && self.is_about_tag(base, i)
     }
 
     /// What the text of post `i` says about the tag; read once per text and tag.

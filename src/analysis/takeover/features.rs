@@ -210,6 +210,12 @@ impl<'a> FeatureSource<'a> {
         src
     }
 
+    /// The near-duplicate family of post `i`, when it has one big enough to be a family.
+    pub fn family(&self, i: usize) -> Option<u32> {
+        let g = self.dup_group[i];
+        (g != u32::MAX && self.dup_sizes[g as usize] >= MIN_FAMILY).then_some(g)
+    }
+
     /// The hash of feature `id`.
     pub fn hash_of(&self, id: u32) -> u32 {
         self.hashes.get(id as usize).copied().unwrap_or(u32::MAX)
@@ -267,8 +273,7 @@ impl<'a> FeatureSource<'a> {
         if !lang.is_empty() {
             out.push(tagged("lang", lang));
         }
-        let g = self.dup_group[i];
-        if g != u32::MAX && self.dup_sizes[g as usize] >= MIN_FAMILY {
+        if let Some(g) = self.family(i) {
             out.push(tagged("family", &g.to_string()));
         }
         out.sort_unstable();

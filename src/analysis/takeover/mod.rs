@@ -294,8 +294,8 @@ struct TagPosts<'p> {
 }
 
 impl<'p> TagPosts<'p> {
-    fn new(ds: &Dataset, posts: &'p [u32], w: i64) -> TagPosts<'p> {
-        let times: Vec<i64> = posts.iter().map(|&i| ds.created_at[i as usize]).collect();
+    /// `times` are the posts' times.
+    fn new(posts: &'p [u32], times: Vec<i64>, w: i64) -> TagPosts<'p> {
         let mut bins = Vec::new();
         let mut s = 0;
         while s < posts.len() {
@@ -328,7 +328,7 @@ impl<'p> TagPosts<'p> {
 
 /// The takeover flag of each post of a bin, judged against `base`.
 fn bin_flags(judge: &Judge, base: &Baseline, posts: &[u32], buf: &mut Vec<u32>) -> Vec<bool> {
-    let debug = std::env::var("DERAIL_DEBUG_TAG").is_ok_and(|t| t == judge.tag);
+    let debug = judge.debug;
     posts
         .iter()
         .map(|&i| {
@@ -369,7 +369,6 @@ pub fn assess_hashtag(
     let tag = ds.hashtag_names.resolve(tag_index).to_string();
     let times: Vec<i64> = posts.iter().map(|&i| ds.created_at[i as usize]).collect();
     let w = bin_width(&times, cfg);
-    drop(times);
     let mut outcome = HashtagOutcome {
         assessment: HashtagAssessment {
             tag: tag.clone(),
@@ -396,7 +395,7 @@ pub fn assess_hashtag(
         );
         return outcome;
     }
-    let tp = TagPosts::new(ds, posts, w);
+    let tp = TagPosts::new(posts, times, w);
     let own_hash = crate::analysis::tokens::token_hash(&format!("#{tag}"));
     let own = inp.features.id_of(own_hash);
     let judge = Judge {
@@ -406,6 +405,7 @@ pub fn assess_hashtag(
         tag: &tag,
         foreign_below: cfg.foreign_below,
         memo: Default::default(),
+        debug: std::env::var("DERAIL_DEBUG_TAG").is_ok_and(|t| t == tag),
     };
     let mut buf = Vec::new();
     let mut base = Baseline::default();

@@ -14,6 +14,7 @@
 //! copies elsewhere are that other takeover.
 
 use super::{FeatureSource, HashtagOutcome, PostVerdict};
+use crate::analysis::neardup::intersection_size;
 use rustc_hash::FxHashSet;
 
 /// The takeover posts of moment `k` of an outcome, sorted.
@@ -28,35 +29,24 @@ fn moment_posts(o: &HashtagOutcome, k: u32) -> Vec<u32> {
     v
 }
 
-fn overlap(a: &[u32], b: &[u32]) -> usize {
-    let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    n
-}
-
-/// Drops the moments that are another tag's spillover, in place.
-pub fn drop_spillover(outcomes: &mut [HashtagOutcome]) {
-    let sets: Vec<(usize, u32, Vec<u32>)> = outcomes
+/// Every moment as (outcome, moment, its takeover posts sorted).
+fn moment_sets(outcomes: &[HashtagOutcome]) -> Vec<(usize, u32, Vec<u32>)> {
+    outcomes
         .iter()
         .enumerate()
         .flat_map(|(o, out)| {
             (0..out.moments.len() as u32).map(move |k| (o, k, moment_posts(out, k)))
         })
-        .collect();
+        .collect()
+}
+
+/// Drops the moments that are another tag's spillover, in place.
+pub fn drop_spillover(outcomes: &mut [HashtagOutcome]) {
+    let sets = moment_sets(outcomes);
     let mut dropped: Vec<(usize, u32, String)> = Vec::new();
     for (ob, kb, pb) in &sets {
         let host = sets.iter().find(|(oa, _, pa)| {
-            let both = overlap(pb, pa);
+            let both = intersection_size(pb, pa);
             oa != ob && 2 * both >= pb.len() && 2 * both < pa.len()
         });
         if let Some((oa, ka, pa)) = host {
@@ -68,7 +58,7 @@ pub fn drop_spillover(outcomes: &mut [HashtagOutcome]) {
                     "its newcomers from {} were the takeover of #{} carrying this tag along ({:.0}% of their posts): a co-tag of that flood, not a takeover of its own",
                     crate::time::format_iso(outcomes[*ob].moments[*kb as usize].onset_ms),
                     host_moment.display,
-                    100.0 * overlap(pb, pa) as f64 / pb.len().max(1) as f64
+                    100.0 * intersection_size(pb, pa) as f64 / pb.len().max(1) as f64
                 ),
             ));
         }
@@ -135,60 +125,49 @@ pub fn drop_passing_copypasta(
     src: &FeatureSource,
     min_focus: f32,
 ) {
-    let family = |i: u32| {
-        let g = src.dup_group[i as usize];
-        (g != u32::MAX && src.dup_sizes[g as usize] >= 3).then_some(g)
-    };
+    let family = |i: u32| src.family(i as usize);
+    let sets = moment_sets(outcomes);
     let mut dropped: Vec<(usize, u32, String)> = Vec::new();
-    for (o, out) in outcomes.iter().enumerate() {
-        for k in 0..out.moments.len() as u32 {
-            let posts = moment_posts(out, k);
-            let families: FxHashSet<u32> = posts.iter().filter_map(|&i| family(i)).collect();
-            let copies = posts.iter().filter(|&&i| family(i).is_some()).count();
-            if 2 * copies < posts.len() {
-                continue;
-            }
-            let total: u64 = families
-                .iter()
-                .map(|&g| src.dup_sizes[g as usize] as u64)
-                .sum();
-            let here: FxHashSet<u32> = tag_posts[o]
+    for (o, k, posts) in &sets {
+        let families: FxHashSet<u32> = posts.iter().filter_map(|&i| family(i)).collect();
+        let copies = posts.iter().filter(|&&i| family(i).is_some()).count();
+        if 2 * copies < posts.len() {
+            continue;
+        }
+        let total: u64 = families
+            .iter()
+            .map(|&g| src.dup_sizes[g as usize] as u64)
+            .sum();
+        let here: FxHashSet<u32> = tag_posts[*o]
+            .iter()
+            .copied()
+            .filter(|&i| family(i).is_some_and(|g| families.contains(&g)))
+            .collect();
+        // Copies count as another takeover's only where they make up a good part of it (a
+        // fancam family flooding two tags), not where a few chain letters fell into
+        // someone else's flood.
+        let mut taken_elsewhere: FxHashSet<u32> = FxHashSet::default();
+        for (_, _, theirs) in sets.iter().filter(|(other, _, _)| other != o) {
+            let ours: Vec<u32> = theirs
                 .iter()
                 .copied()
                 .filter(|&i| family(i).is_some_and(|g| families.contains(&g)))
                 .collect();
-            // Copies count as another takeover's only where they make up a good part of
-            // it (a fancam family flooding two tags), not where a few chain letters fell
-            // into someone else's flood.
-            let mut taken_elsewhere: FxHashSet<u32> = FxHashSet::default();
-            for (other, x) in outcomes.iter().enumerate() {
-                if other == o {
-                    continue;
-                }
-                for k2 in 0..x.moments.len() as u32 {
-                    let theirs = moment_posts(x, k2);
-                    let ours: Vec<u32> = theirs
-                        .iter()
-                        .copied()
-                        .filter(|&i| family(i).is_some_and(|g| families.contains(&g)))
-                        .collect();
-                    if 4 * ours.len() >= theirs.len() {
-                        taken_elsewhere.extend(ours.into_iter().filter(|i| !here.contains(i)));
-                    }
-                }
+            if 4 * ours.len() >= theirs.len() {
+                taken_elsewhere.extend(ours.into_iter().filter(|i| !here.contains(i)));
             }
-            let focus = (here.len() + taken_elsewhere.len()) as f32 / total.max(1) as f32;
-            if focus < min_focus {
-                dropped.push((
-                    o,
-                    k,
-                    format!(
-                        "the newcomers from {} pasted texts that travel under many other tags (only {:.0}% of those copies are in this tag or in another tag's takeover): copypasta passing through, not a takeover",
-                        crate::time::format_iso(out.moments[k as usize].onset_ms),
-                        focus * 100.0
-                    ),
-                ));
-            }
+        }
+        let focus = (here.len() + taken_elsewhere.len()) as f32 / total.max(1) as f32;
+        if focus < min_focus {
+            dropped.push((
+                *o,
+                *k,
+                format!(
+                    "the newcomers from {} pasted texts that travel under many other tags (only {:.0}% of those copies are in this tag or in another tag's takeover): copypasta passing through, not a takeover",
+                    crate::time::format_iso(outcomes[*o].moments[*k as usize].onset_ms),
+                    focus * 100.0
+                ),
+            ));
         }
     }
     remove(outcomes, &dropped);
