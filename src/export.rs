@@ -284,6 +284,7 @@ pub fn core_fields(ds: &Dataset, i: usize) -> Vec<String> {
         metric(m.replies),
         metric(m.likes),
         metric(m.quotes),
+        ds.community(i).to_string(),
         ds.line(i).to_string(),
     ]
 }

@@ -168,11 +168,16 @@ impl Summary {
             for m in &self.mapping {
                 let _ = writeln!(
                     s,
-                    "               {:<11} {:?} ({:.2}, {:?})",
+                    "               {:<11} {:?} ({:.2}, {:?}){}",
                     m.role.name(),
                     m.column,
                     m.confidence,
-                    m.source
+                    m.source,
+                    if m.is_guess() {
+                        " — a guess: check it, or choose with --map"
+                    } else {
+                        ""
+                    }
                 );
             }
         }

@@ -348,12 +348,111 @@ fn hms(c: &mut Cur) -> Option<(u32, u32, u32, u32)> {
     Some((h, mi, s, ms))
 }
 
+/// A time-zone abbreviation as exports write it (`2021-07-05 18:02:45 BRT`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ZoneAbbreviation {
+    pub name: &'static str,
+    pub offset_seconds: i32,
+    /// The abbreviation names more than one zone; `offset_seconds` is the reading listed
+    /// first in [`ZONE_ABBREVIATIONS`], and loads report it.
+    pub ambiguous: bool,
+}
+
+/// The documented table of zone abbreviations: (abbreviation, UTC offset in minutes,
+/// meaning, other meanings). Only upper-case spellings are read. Where an abbreviation
+/// names several zones, the first meaning is used and the load warns.
+pub const ZONE_ABBREVIATIONS: &[(&str, i32, &str, &str)] = &[
+    ("UT", 0, "Universal Time", ""),
+    ("WET", 0, "Western European Time", ""),
+    ("WEST", 60, "Western European Summer Time", ""),
+    ("BST", 60, "British Summer Time", "Bangladesh Standard Time (+06:00)"),
+    ("IST", 330, "India Standard Time", "Irish Standard Time (+01:00), Israel Standard Time (+02:00)"),
+    ("CET", 60, "Central European Time", ""),
+    ("CEST", 120, "Central European Summer Time", ""),
+    ("MEZ", 60, "Mitteleuropäische Zeit", ""),
+    ("MESZ", 120, "Mitteleuropäische Sommerzeit", ""),
+    ("EET", 120, "Eastern European Time", ""),
+    ("EEST", 180, "Eastern European Summer Time", ""),
+    ("MSK", 180, "Moscow Time", ""),
+    ("TRT", 180, "Turkey Time", ""),
+    ("GST", 240, "Gulf Standard Time", "South Georgia Time (-02:00)"),
+    ("PKT", 300, "Pakistan Standard Time", ""),
+    ("NPT", 345, "Nepal Time", ""),
+    ("ICT", 420, "Indochina Time", ""),
+    ("WIB", 420, "Western Indonesia Time", ""),
+    ("HKT", 480, "Hong Kong Time", ""),
+    ("SGT", 480, "Singapore Time", ""),
+    ("PHT", 480, "Philippine Time", ""),
+    ("AWST", 480, "Australian Western Standard Time", ""),
+    ("CST", -360, "Central Standard Time (North America)", "China Standard Time (+08:00), Cuba Standard Time (-05:00)"),
+    ("JST", 540, "Japan Standard Time", ""),
+    ("KST", 540, "Korea Standard Time", ""),
+    ("ACST", 570, "Australian Central Standard Time", ""),
+    ("AEST", 600, "Australian Eastern Standard Time", ""),
+    ("AEDT", 660, "Australian Eastern Daylight Time", ""),
+    ("NZST", 720, "New Zealand Standard Time", ""),
+    ("NZDT", 780, "New Zealand Daylight Time", ""),
+    ("HST", -600, "Hawaii Standard Time", ""),
+    ("AKST", -540, "Alaska Standard Time", ""),
+    ("AKDT", -480, "Alaska Daylight Time", ""),
+    ("PST", -480, "Pacific Standard Time", "Philippine Standard Time (+08:00)"),
+    ("PDT", -420, "Pacific Daylight Time", ""),
+    ("MST", -420, "Mountain Standard Time", ""),
+    ("MDT", -360, "Mountain Daylight Time", ""),
+    ("CDT", -300, "Central Daylight Time (North America)", "Cuba Daylight Time (-04:00)"),
+    ("EST", -300, "Eastern Standard Time (North America)", ""),
+    ("EDT", -240, "Eastern Daylight Time (North America)", ""),
+    ("AST", -240, "Atlantic Standard Time", "Arabia Standard Time (+03:00)"),
+    ("ADT", -180, "Atlantic Daylight Time", ""),
+    ("NST", -210, "Newfoundland Standard Time", ""),
+    ("BRT", -180, "Brasília Time", ""),
+    ("BRST", -120, "Brasília Summer Time", ""),
+    ("ART", -180, "Argentina Time", ""),
+    ("CLT", -240, "Chile Standard Time", ""),
+    ("CLST", -180, "Chile Summer Time", ""),
+    ("COT", -300, "Colombia Time", ""),
+    ("PET", -300, "Peru Time", ""),
+    ("VET", -240, "Venezuelan Standard Time", ""),
+    ("SAST", 120, "South Africa Standard Time", ""),
+    ("WAT", 60, "West Africa Time", ""),
+    ("CAT", 120, "Central Africa Time", ""),
+    ("EAT", 180, "East Africa Time", ""),
+];
+
+/// Looks up an upper-case zone abbreviation (`BRT`, `CET`, `EST`, ...).
+pub fn zone_abbreviation(word: &[u8]) -> Option<ZoneAbbreviation> {
+    if !(2..=4).contains(&word.len()) || !word.iter().all(u8::is_ascii_uppercase) {
+        return None;
+    }
+    ZONE_ABBREVIATIONS
+        .iter()
+        .find(|(name, ..)| name.as_bytes() == word)
+        .map(|&(name, minutes, _, others)| ZoneAbbreviation {
+            name,
+            offset_seconds: minutes * 60,
+            ambiguous: !others.is_empty(),
+        })
+}
+
+/// The ambiguous zone abbreviation a timestamp ends with, if any (for load warnings).
+pub fn ambiguous_zone_in(s: &str) -> Option<&'static str> {
+    let last = s.trim().rsplit([' ', '\t']).next()?;
+    let z = zone_abbreviation(last.as_bytes())?;
+    z.ambiguous.then_some(z.name)
+}
+
 /// Parses a zone designator at the start of `b`: `Z`, `UTC`, `GMT`, `±HH:MM`, `±HHMM`, `±HH`.
 /// Returns (offset seconds east, bytes used).
 fn parse_offset(b: &[u8]) -> Option<(i32, usize)> {
     let first = *b.first()?;
     if first == b'Z' || first == b'z' {
         return Some((0, 1));
+    }
+    if first.is_ascii_alphabetic() {
+        let word = b.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+        if let Some(z) = zone_abbreviation(&b[..word]) {
+            return Some((z.offset_seconds, word));
+        }
     }
     let upper = |n: usize| b.get(..n).map(|s| s.to_ascii_uppercase());
     let mut used = 0;
@@ -564,6 +663,7 @@ fn parse_words(b: &[u8]) -> Option<(i64, Option<i32>)> {
             || tb.eq_ignore_ascii_case(b"GMT")
             || tb.eq_ignore_ascii_case(b"UTC")
             || tb == b"Z"
+            || zone_abbreviation(tb).is_some()
         {
             let (off, used) = parse_offset(tb)?;
             if used != tb.len() {

@@ -50,13 +50,14 @@ struct ReplyRef<'a> {
     parent: Option<Parent<'a>>,
 }
 
+/// An `app.bsky.feed.post` record, as PostViews, Jetstream and tap carry it.
 #[derive(Deserialize)]
 #[allow(non_snake_case)]
-struct Record<'a> {
+pub(crate) struct Record<'a> {
     #[serde(borrow, default)]
     text: OptStr<'a>,
     #[serde(borrow, default)]
-    createdAt: OptStr<'a>,
+    pub(crate) createdAt: OptStr<'a>,
     #[serde(borrow, default)]
     langs: Option<Vec<Cow<'a, str>>>,
     #[serde(borrow, default)]
@@ -67,6 +68,9 @@ struct Record<'a> {
     reply: Option<ReplyRef<'a>>,
     #[serde(default)]
     embed: Option<Value>,
+    /// A repost's or like's subject (`{uri, cid}`); a follow's DID.
+    #[serde(default)]
+    pub(crate) subject: Option<Value>,
 }
 
 #[derive(Deserialize)]
@@ -107,6 +111,82 @@ fn embed_str<'v>(v: &'v Value, path: &[&str]) -> Option<&'v str> {
         cur = cur.get(p)?;
     }
     cur.as_str()
+}
+
+/// The parts of a post that its record says: text, language, hashtags (facets, `tags`
+/// and the text), links, media, and the post it quotes or replies to (as kind and
+/// reference).
+pub(crate) fn record_post<'a>(record: &'a Record<'a>) -> (PostKind, Cow<'a, str>, PostRecord<'a>) {
+    let text = s(&record.text);
+    let mut tags: Vec<Cow<str>> = Vec::new();
+    let mut urls: Vec<Cow<str>> = Vec::new();
+    for f in record.facets.iter().flatten() {
+        for feat in f.features.iter().flatten() {
+            let k = s(&feat.kind);
+            if k.ends_with("#tag") {
+                if let Some(t) = &feat.tag {
+                    tags.push(t.clone());
+                }
+            } else if k.ends_with("#link")
+                && let Some(u) = &feat.uri
+            {
+                urls.push(u.clone());
+            }
+        }
+    }
+    tags.extend(record.tags.iter().flatten().cloned());
+    for t in crate::text::extract_hashtags(text) {
+        if !tags.iter().any(|x| x.eq_ignore_ascii_case(t)) {
+            tags.push(Cow::Borrowed(t));
+        }
+    }
+    let mut kind = PostKind::Original;
+    let mut ref_id: Cow<str> = Cow::Borrowed("");
+    let mut has_media = false;
+    if let Some(e) = &record.embed {
+        let t = embed_str(e, &["$type"]).unwrap_or("");
+        if t.ends_with("embed.record") {
+            kind = PostKind::Quote;
+            ref_id = Cow::Borrowed(embed_str(e, &["record", "uri"]).unwrap_or(""));
+        } else if t.ends_with("recordWithMedia") {
+            kind = PostKind::Quote;
+            ref_id = Cow::Borrowed(embed_str(e, &["record", "record", "uri"]).unwrap_or(""));
+            has_media = true;
+        } else if t.ends_with("images") || t.ends_with("video") {
+            has_media = true;
+        } else if t.ends_with("external")
+            && let Some(u) = embed_str(e, &["external", "uri"])
+            && !urls.iter().any(|x| x == u)
+        {
+            urls.push(Cow::Owned(u.to_string()));
+        }
+    }
+    if kind == PostKind::Original
+        && let Some(p) = record
+            .reply
+            .as_ref()
+            .and_then(|r| r.parent.as_ref())
+            .and_then(|p| p.uri.as_deref())
+    {
+        kind = PostKind::Reply;
+        ref_id = Cow::Borrowed(p);
+    }
+    let fields = PostRecord {
+        text: Cow::Borrowed(text),
+        lang: Cow::Borrowed(
+            record
+                .langs
+                .as_ref()
+                .and_then(|l| l.first())
+                .map(|l| &**l)
+                .unwrap_or(""),
+        ),
+        hashtags: Some(tags),
+        urls: Some(urls),
+        has_media,
+        ..Default::default()
+    };
+    (kind, ref_id, fields)
 }
 
 pub fn item(
@@ -162,61 +242,7 @@ pub fn item(
         );
         return Ok(());
     }
-    let mut tags: Vec<Cow<str>> = Vec::new();
-    let mut urls: Vec<Cow<str>> = Vec::new();
-    for f in record.facets.iter().flatten() {
-        for feat in f.features.iter().flatten() {
-            let k = s(&feat.kind);
-            if k.ends_with("#tag") {
-                if let Some(t) = &feat.tag {
-                    tags.push(t.clone());
-                }
-            } else if k.ends_with("#link")
-                && let Some(u) = &feat.uri
-            {
-                urls.push(u.clone());
-            }
-        }
-    }
-    tags.extend(record.tags.iter().flatten().cloned());
-    for t in crate::text::extract_hashtags(text) {
-        if !tags.iter().any(|x| x.eq_ignore_ascii_case(t)) {
-            tags.push(Cow::Borrowed(t));
-        }
-    }
-    let mut kind = PostKind::Original;
-    let mut ref_id = String::new();
-    let mut has_media = false;
-    if let Some(e) = &record.embed {
-        let t = embed_str(e, &["$type"]).unwrap_or("");
-        if t.ends_with("embed.record") {
-            kind = PostKind::Quote;
-            ref_id = embed_str(e, &["record", "uri"]).unwrap_or("").to_string();
-        } else if t.ends_with("recordWithMedia") {
-            kind = PostKind::Quote;
-            ref_id = embed_str(e, &["record", "record", "uri"])
-                .unwrap_or("")
-                .to_string();
-            has_media = true;
-        } else if t.ends_with("images") || t.ends_with("video") {
-            has_media = true;
-        } else if t.ends_with("external")
-            && let Some(u) = embed_str(e, &["external", "uri"])
-            && !urls.iter().any(|x| x == u)
-        {
-            urls.push(Cow::Owned(u.to_string()));
-        }
-    }
-    if kind == PostKind::Original
-        && let Some(p) = record
-            .reply
-            .as_ref()
-            .and_then(|r| r.parent.as_ref())
-            .and_then(|p| p.uri.as_deref())
-    {
-        kind = PostKind::Reply;
-        ref_id = p.to_string();
-    }
+    let (kind, ref_id, fields) = record_post(record);
     let post_author = view.author.as_ref();
     let (id, author, kind, ref_id) = match repost {
         Some(r) => {
@@ -229,7 +255,7 @@ pub fn item(
                 s(&view.uri).to_string(),
             )
         }
-        None => (s(&view.uri).to_string(), post_author, kind, ref_id),
+        None => (s(&view.uri).to_string(), post_author, kind, ref_id.into_owned()),
     };
     let c = |v: Option<u64>| {
         v.map(|n| n.min(u32::MAX as u64 - 1) as u32)
@@ -241,21 +267,8 @@ pub fn item(
         naive_time: parsed.naive,
         author_id: Cow::Borrowed(author.map(|a| s(&a.did)).unwrap_or("")),
         handle: Cow::Borrowed(author.map(|a| s(&a.handle)).unwrap_or("")),
-        text: Cow::Borrowed(text),
-        lang: Cow::Borrowed(
-            record
-                .langs
-                .as_ref()
-                .and_then(|l| l.first())
-                .map(|l| &**l)
-                .unwrap_or(""),
-        ),
         kind,
         ref_id: Cow::Owned(ref_id),
-        hashtags: Some(tags),
-        mentions: None,
-        urls: Some(urls),
-        has_media,
         metrics: Metrics {
             reposts: c(view.repostCount),
             replies: c(view.replyCount),
@@ -263,8 +276,35 @@ pub fn item(
             quotes: c(view.quoteCount),
         },
         line,
-        raw: None,
+        ..fields
     };
     out.push(rec);
     Ok(())
+}
+
+/// Bluesky PostViews and feed items.
+pub struct Reader;
+
+impl crate::load::readers::JsonReader for Reader {
+    fn format(&self) -> crate::model::Format {
+        crate::model::Format::Bluesky
+    }
+    fn recognises(&self, o: &serde_json::Map<String, Value>) -> bool {
+        crate::load::readers::str_of(o, "uri").starts_with("at://")
+            || o.get("post")
+                .is_some_and(|p| p.get("uri").is_some() || p.get("record").is_some())
+            || (o.contains_key("record") && o.get("author").is_some_and(|a| a.get("did").is_some()))
+    }
+    fn head_probes(&self) -> &'static [&'static str] {
+        &["\"at://"]
+    }
+    fn convert(
+        &self,
+        bytes: &[u8],
+        line: u64,
+        ctx: &JsonContext,
+        out: &mut ChunkBuilder,
+    ) -> Result<(), serde_json::Error> {
+        item(bytes, line, ctx, out)
+    }
 }

@@ -33,6 +33,8 @@ pub struct PostRecord<'a> {
     pub urls: Option<Vec<Cow<'a, str>>>,
     pub has_media: bool,
     pub metrics: Metrics,
+    /// Where the post was made: a subreddit, a Telegram channel, a YouTube video, a page.
+    pub community: Cow<'a, str>,
     pub line: u64,
     pub raw: Option<RawSpan>,
 }
@@ -49,6 +51,8 @@ pub struct ChunkBuilder {
     pub text: TextColumn,
     pub lang: Vec<u16>,
     pub langs: Interner,
+    pub community: Vec<u32>,
+    pub communities: Interner,
     pub kind: Vec<PostKind>,
     pub hashtags: ListColumn,
     pub hashtag_names: Interner,
@@ -127,6 +131,12 @@ impl ChunkBuilder {
             _ => self.langs.intern(lang),
         };
         self.lang.push(l.min(u16::MAX as u32) as u16);
+        let community = text::fast_trim(&rec.community);
+        let c = match self.community.last() {
+            Some(&prev) if self.communities.resolve(prev) == community => prev,
+            _ => self.communities.intern(community),
+        };
+        self.community.push(c);
         self.kind.push(rec.kind);
 
         // Hashtags: given, or found in the text.
@@ -135,7 +145,14 @@ impl ChunkBuilder {
         norm.clear();
         spell.clear();
         let mut add_tag = |b: &mut Self, t: &str| {
-            let t = text::fast_trim(t).trim_start_matches(['#', '＃']);
+            // A source's hashtag value may carry punctuation (`Zomato.`, `.`): strip it.
+            let t = text::fast_trim(t)
+                .trim_start_matches(['#', '＃'])
+                .trim_matches(|c: char| {
+                    (c.is_ascii_punctuation() && c != '_')
+                        || "。、…«»“”‘’！？，：；「」『』".contains(c)
+                        || c.is_whitespace()
+                });
             if t.is_empty() {
                 return;
             }
@@ -217,6 +234,25 @@ impl ChunkBuilder {
         }
     }
 
+    /// Counts a record that is not a post (a like, a follow, a service message): rejected
+    /// as [`RejectKind::NotAPost`] and tallied by `what` in a warning, so the report says
+    /// how many of each there were. The caller has already counted the row in `rows_in`.
+    pub fn not_post(&mut self, line: u64, what: &str) {
+        self.reject(
+            line,
+            None,
+            RejectKind::NotAPost,
+            format!("{what}, not a post"),
+            None,
+        );
+        let code = format!("not_posts: {what}");
+        self.warnings.add(
+            &code,
+            || format!("records that are not posts, counted and not loaded: {what}"),
+            line,
+        );
+    }
+
     /// Counts a rejected row. `raw` is the row's span in a delimited source.
     pub fn reject(
         &mut self,
@@ -291,6 +327,8 @@ impl DatasetBuilder {
             text: TextColumn::new(),
             lang: Vec::new(),
             langs: Interner::new(),
+            community: Vec::new(),
+            communities: Interner::new(),
             kind: Vec::new(),
             hashtags: ListColumn::new(),
             hashtag_names: Interner::new(),
@@ -310,6 +348,7 @@ impl DatasetBuilder {
         };
         // The empty language is index 0 so "no language" is cheap to test.
         ds.langs.intern("");
+        ds.communities.intern("");
         DatasetBuilder {
             ds,
             report,
@@ -377,6 +416,9 @@ impl DatasetBuilder {
                 .iter()
                 .map(|&l| lang_map[l as usize].min(u16::MAX as u32) as u16),
         );
+        let community_map = remap_interner(&mut ds.communities, &c.communities);
+        ds.community
+            .extend(c.community.iter().map(|&x| community_map[x as usize]));
         ds.kind.extend_from_slice(&c.kind);
 
         let tag_map = remap_interner(&mut ds.hashtag_names, &c.hashtag_names);

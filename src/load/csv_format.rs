@@ -282,6 +282,39 @@ impl<'a> RecordSplitter<'a> {
     }
 }
 
+/// The fields of one row, whatever it came from: a delimited record, or a JSON object
+/// flattened to dotted paths ([`crate::load::json_paths`]). Role mapping and row
+/// conversion work on this, so both sources share one engine.
+pub trait Row {
+    /// Field `i`, decoded.
+    fn get(&self, i: usize) -> Option<Cow<'_, str>>;
+    fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Field `i` as it stands in the source (for size checks).
+    fn raw_field(&self, i: usize) -> &[u8];
+    /// Whether a field had to be decoded as Windows-1252.
+    fn was_not_utf8(&self) -> bool {
+        false
+    }
+}
+
+impl Row for Fields<'_, '_> {
+    fn get(&self, i: usize) -> Option<Cow<'_, str>> {
+        Fields::get(self, i)
+    }
+    fn len(&self) -> usize {
+        Fields::len(self)
+    }
+    fn raw_field(&self, i: usize) -> &[u8] {
+        Fields::raw_field(self, i)
+    }
+    fn was_not_utf8(&self) -> bool {
+        self.not_utf8.get()
+    }
+}
+
 /// The fields of one record. Only the fields derail reads are validated as UTF-8; a field
 /// that is not UTF-8 is decoded as Windows-1252 and the row is flagged.
 pub struct Fields<'s, 'a> {
@@ -641,7 +674,7 @@ pub fn parse_segment(bytes: &[u8], base: u64, first_line: u64, ctx: &CsvContext)
         let line = first_line + r.line_offset;
         out.rows_in += 1;
         let fields = Fields::new(&sp, valid);
-        convert_row(&fields, raw, line, &bytes[r.start..r.end], ctx, &mut out);
+        convert_row(&fields, Some(raw), line, &bytes[r.start..r.end], ctx, &mut out);
     }
     out
 }
@@ -691,20 +724,9 @@ fn truthy(v: &str) -> bool {
 }
 
 fn metric(v: Option<&str>) -> u32 {
-    if let Some(n) = v.and_then(crate::model::canonical_u64) {
-        return n.min(u32::MAX as u64 - 1) as u32;
-    }
-    v.and_then(|v| {
-        let v = v.trim();
-        v.parse::<u64>().ok().or_else(|| {
-            v.parse::<f64>()
-                .ok()
-                .filter(|f| *f >= 0.0)
-                .map(|f| f as u64)
-        })
-    })
-    .map(|n| n.min(u32::MAX as u64 - 1) as u32)
-    .unwrap_or(crate::model::METRIC_NONE)
+    v.and_then(crate::load::mapping::parse_count)
+        .map(|n| n.min(u32::MAX as u64 - 1) as u32)
+        .unwrap_or(crate::model::METRIC_NONE)
 }
 
 /// A JSON-encoded string cell (`"text with \u2019 and \n"`) as written by early twarc-csv.
@@ -732,9 +754,9 @@ fn ends_with_broken_entity(s: &str) -> bool {
             || (tail.starts_with('#') && tail[1..].bytes().all(|b| b.is_ascii_digit())))
 }
 
-fn convert_row(
-    rec: &Fields<'_, '_>,
-    raw: RawSpan,
+pub fn convert_row(
+    rec: &impl Row,
+    raw: Option<RawSpan>,
     line: u64,
     raw_bytes: &[u8],
     ctx: &CsvContext,
@@ -767,7 +789,7 @@ fn convert_row(
                 "field is {} bytes, above the {} byte limit{hint}",
                 flen, ctx.max_field_bytes
             ),
-            Some(raw),
+            raw,
         );
         return;
     }
@@ -844,7 +866,7 @@ fn convert_row(
                     rec.len(),
                     snippet()
                 ),
-                Some(raw),
+                raw,
             );
             return;
         }
@@ -864,7 +886,7 @@ fn convert_row(
                 Some(col),
                 RejectKind::MissingTimestamp,
                 "missing timestamp".into(),
-                Some(raw),
+                raw,
             ),
             Some(v) => {
                 let shifted = text_col
@@ -880,12 +902,30 @@ fn convert_row(
                     Some(col),
                     RejectKind::BadTimestamp,
                     format!("unreadable timestamp {}{hint}", quote_value(v, 60)),
-                    Some(raw),
+                    raw,
                 )
             }
         }
         return;
     };
+
+    if let Some(z) = time_value
+        .as_deref()
+        .and_then(crate::time::ambiguous_zone_in)
+    {
+        out.warnings.add(
+            "ambiguous_zone",
+            || {
+                let meaning = crate::time::ZONE_ABBREVIATIONS
+                    .iter()
+                    .find(|(n, ..)| *n == z)
+                    .map(|&(_, _, first, others)| format!("{first}; it can also mean {others}"))
+                    .unwrap_or_default();
+                format!("timestamps end with the zone abbreviation {z}, which names more than one zone: it was read as {meaning}. If the file means another zone, rewrite its zone before loading")
+            },
+            line,
+        );
+    }
 
     // Text: JSON-encoded cells, rejoined fragments, literal escapes, HTML entities.
     let text: Cow<str> = match text_col {
@@ -1032,6 +1072,7 @@ fn convert_row(
         likes: metric(get(Role::Likes).as_deref()),
         quotes: metric(get(Role::Quotes).as_deref()),
     };
+    let community = get(Role::Community).map(trimmed).unwrap_or_default();
     let rec_out = PostRecord {
         id,
         created_at: parsed.ms,
@@ -1047,11 +1088,12 @@ fn convert_row(
         urls,
         has_media,
         metrics,
+        community,
         line,
-        raw: Some(raw),
+        raw,
     };
     out.push(rec_out);
-    if rec.not_utf8.get() {
+    if rec.was_not_utf8() {
         out.warnings.add(
             "not_utf8",
             || "rows that are not valid UTF-8 were read as Windows-1252 (Latin-1)".into(),

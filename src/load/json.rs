@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::load::builder::{ChunkBuilder, quote_value};
 use crate::load::report::RejectKind;
-use crate::load::{bluesky, mastodon, snscrape, twitter_v1, twitter_v2};
+use crate::load::readers;
 use crate::model::Format;
 use crate::time::TimeParser;
 
@@ -22,6 +22,8 @@ pub struct JsonContext {
     pub max_field_bytes: usize,
     /// The format most values have; values of another format are still recognised.
     pub format: Format,
+    /// For [`Format::GenericJson`]: how the file's paths map to roles.
+    pub paths: Option<std::sync::Arc<crate::load::json_paths::PathMapping>>,
 }
 
 /// An error converting one JSON value: the kind and a readable reason.
@@ -97,43 +99,9 @@ pub fn reject_timestamp(
     out.reject(line, Some(field), kind, reason, None);
 }
 
-/// Recognises the format of one JSON value.
+/// Recognises the format of one JSON value (see [`readers::READERS`]).
 pub fn classify(v: &Value) -> Option<Format> {
-    let o = v.as_object()?;
-    let has = |k: &str| o.contains_key(k);
-    let str_of = |k: &str| o.get(k).and_then(Value::as_str).unwrap_or("");
-    if has("data") && (has("includes") || has("meta") || has("__twarc") || o["data"].is_array()) {
-        return Some(Format::Twarc2Pages);
-    }
-    if o.get("statuses").is_some_and(Value::is_array) {
-        return Some(Format::TwitterV1Search);
-    }
-    if str_of("_type").starts_with("snscrape") || has("rawContent") || has("renderedContent") {
-        return Some(Format::Snscrape);
-    }
-    if str_of("uri").starts_with("at://")
-        || o.get("post")
-            .is_some_and(|p| p.get("uri").is_some() || p.get("record").is_some())
-        || (has("record") && o.get("author").is_some_and(|a| a.get("did").is_some()))
-    {
-        return Some(Format::Bluesky);
-    }
-    if has("account") && has("content") {
-        return Some(Format::Mastodon);
-    }
-    if has("user") && (has("id_str") || has("full_text") || has("text") || has("created_at")) {
-        return Some(Format::TwitterV1);
-    }
-    if has("delete") || has("limit") || has("scrub_geo") || has("status_withheld") {
-        return Some(Format::TwitterV1);
-    }
-    if has("id")
-        && (has("text") || has("note_tweet"))
-        && (has("author_id") || has("edit_history_tweet_ids") || has("created_at"))
-    {
-        return Some(Format::Twarc2Flat);
-    }
-    None
+    readers::classify(v)
 }
 
 /// Converts one value of a known format into posts.
@@ -144,15 +112,9 @@ fn convert_as(
     ctx: &JsonContext,
     out: &mut ChunkBuilder,
 ) -> Result<(), serde_json::Error> {
-    match format {
-        Format::Twarc2Pages => twitter_v2::page(bytes, line, ctx, out),
-        Format::Twarc2Flat => twitter_v2::flat(bytes, line, ctx, out),
-        Format::TwitterV1 => twitter_v1::status_value(bytes, line, ctx, out),
-        Format::TwitterV1Search => twitter_v1::search_response(bytes, line, ctx, out),
-        Format::Snscrape => snscrape::tweet(bytes, line, ctx, out),
-        Format::Bluesky => bluesky::item(bytes, line, ctx, out),
-        Format::Mastodon => mastodon::status(bytes, line, ctx, out),
-        Format::Csv => Ok(()),
+    match readers::reader_for(format) {
+        Some(r) => r.convert(bytes, line, ctx, out),
+        None => Ok(()),
     }
 }
 
@@ -621,23 +583,12 @@ pub fn detect_format(head: &[u8]) -> Option<Format> {
     }
     // The first value may be longer than the head: classify from its first keys.
     let text = String::from_utf8_lossy(&head[..head.len().min(1 << 16)]);
-    let probe = [
-        ("\"includes\"", Format::Twarc2Pages),
-        ("\"statuses\"", Format::TwitterV1Search),
-        ("\"_type\": \"snscrape", Format::Snscrape),
-        ("\"rawContent\"", Format::Snscrape),
-        ("\"at://", Format::Bluesky),
-        ("\"account\"", Format::Mastodon),
-        ("\"id_str\"", Format::TwitterV1),
-        ("\"author_id\"", Format::Twarc2Flat),
-    ];
-    if text.trim_start().starts_with("{\"data\"") {
-        return Some(Format::Twarc2Pages);
+    if let Some(f) = readers::probe_head(&text) {
+        return Some(f);
     }
-    probe
-        .iter()
-        .find(|(k, _)| text.contains(k))
-        .map(|(_, f)| *f)
+    text.trim_start()
+        .starts_with("{\"data\"")
+        .then_some(Format::Twarc2Pages)
 }
 
 #[cfg(test)]

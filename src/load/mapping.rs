@@ -31,9 +31,10 @@ pub enum Role {
     Replies,
     Likes,
     Quotes,
+    Community,
 }
 
-pub const ALL_ROLES: [Role; 20] = [
+pub const ALL_ROLES: [Role; 21] = [
     Role::Id,
     Role::Time,
     Role::Author,
@@ -54,6 +55,7 @@ pub const ALL_ROLES: [Role; 20] = [
     Role::Replies,
     Role::Likes,
     Role::Quotes,
+    Role::Community,
 ];
 
 impl Role {
@@ -79,6 +81,7 @@ impl Role {
             Role::Replies => "replies",
             Role::Likes => "likes",
             Role::Quotes => "quotes",
+            Role::Community => "community",
         }
     }
 
@@ -90,6 +93,7 @@ impl Role {
             "user_id" => Some(Role::AuthorId),
             "retweets" | "retweet_count" => Some(Role::Reposts),
             "language" => Some(Role::Lang),
+            "subreddit" | "channel" | "group" => Some(Role::Community),
             _ => None,
         };
         alias.or_else(|| ALL_ROLES.iter().copied().find(|r| r.name() == s))
@@ -111,6 +115,12 @@ impl Role {
                 "postidstr",
                 "tweet.id",
                 "data.id",
+                "contentid",
+                "commentid",
+                "posturl",
+                "permalink",
+                "linktomessage",
+                "url",
             ],
             Role::Time => &[
                 "createdat",
@@ -135,6 +145,12 @@ impl Role {
                 "createdatutc",
                 "indexedat",
                 "sortat",
+                "postcreated",
+                "creationtime",
+                "createtime",
+                "createdutc",
+                "takenat",
+                "dateunixtime",
             ],
             Role::Author => &[
                 "screenname",
@@ -152,6 +168,7 @@ impl Role {
                 "twitterhandle",
                 "accountname",
                 "account",
+                "acct",
                 "fromuser",
                 "name",
                 "user.username",
@@ -170,6 +187,8 @@ impl Role {
                 "user.idstr",
                 "authordid",
                 "author.did",
+                "postowner.id",
+                "userdid",
             ],
             Role::Text => &[
                 "text",
@@ -205,6 +224,8 @@ impl Role {
                 "rtid",
                 "retweetedtweetid",
                 "retweetedtweet.id",
+                "sharedpostid",
+                "crosspostparent",
             ],
             Role::ReplyTo => &[
                 "referencedtweets.repliedto.id",
@@ -272,12 +293,18 @@ impl Role {
                 "reblogscount",
                 "sharecount",
                 "shares",
+                "statistics.sharecount",
+                "forwards",
             ],
             Role::Replies => &[
                 "replycount",
                 "publicmetrics.replycount",
                 "replies",
                 "repliescount",
+                "comments",
+                "commentcount",
+                "numcomments",
+                "statistics.commentcount",
             ],
             Role::Likes => &[
                 "likecount",
@@ -287,8 +314,26 @@ impl Role {
                 "favourites",
                 "favouritescount",
                 "favorites",
+                "statistics.likecount",
+                "diggcount",
             ],
             Role::Quotes => &["quotecount", "publicmetrics.quotecount", "quotes"],
+            Role::Community => &[
+                "community",
+                "subreddit",
+                "channel",
+                "channelname",
+                "channeltitle",
+                "chat",
+                "chatname",
+                "group",
+                "groupname",
+                "board",
+                "forum",
+                "pagename",
+                "surface.name",
+                "postsubreddit",
+            ],
         }
     }
 }
@@ -317,6 +362,17 @@ pub struct RoleMapping {
     /// 0.0 ..= 1.0
     pub confidence: f32,
     pub source: MappingSource,
+}
+
+/// Below this confidence a mapped role is a guess: shown as one, never applied silently.
+pub const GUESS_BELOW: f32 = 0.6;
+
+impl RoleMapping {
+    /// A role decided from values alone, or with low confidence: the user should check it.
+    pub fn is_guess(&self) -> bool {
+        !matches!(self.source, MappingSource::User | MappingSource::Format)
+            && (self.source == MappingSource::Values || self.confidence < GUESS_BELOW)
+    }
 }
 
 /// The full mapping of a delimited file.
@@ -366,6 +422,9 @@ fn name_score(role: Role, column: &str) -> f32 {
     if about_user_profile || n.contains("description") || n.contains("bio") {
         return 0.0;
     }
+    if role == Role::Time && is_profile_time_name(&n) {
+        return 0.0;
+    }
     let hints = role.hints();
     for (rank, h) in hints.iter().enumerate() {
         if n == *h {
@@ -405,10 +464,7 @@ fn value_score(role: Role, values: &[&str], tp: &TimeParser) -> f32 {
     let frac = |f: &dyn Fn(&str) -> bool| -> f32 {
         non_empty.iter().filter(|v| f(v)).count() as f32 / non_empty.len() as f32
     };
-    let numeric = |v: &str| {
-        let v = v.trim_matches('"');
-        !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit())
-    };
+    let numeric = |v: &str| parse_count(v).is_some();
     match role {
         Role::Time => frac(&|v| tp.parse(v).is_some()),
         Role::Id => {
@@ -425,6 +481,7 @@ fn value_score(role: Role, values: &[&str], tp: &TimeParser) -> f32 {
             frac(&|v| !v.contains(' ') && v.len() <= 200)
         }
         Role::Author => frac(&|v| !v.trim().contains(' ') && v.len() <= 64),
+        Role::Text if names_or_ids_share(&non_empty) > 0.6 => 0.0,
         Role::Text => {
             let avg = non_empty.iter().map(|v| v.chars().count()).sum::<usize>() as f32
                 / non_empty.len() as f32;
@@ -496,6 +553,46 @@ impl MapOverride {
 #[derive(Debug, Clone, PartialEq)]
 pub enum MappingError {
     UnknownColumn { role: Role, column: String },
+    /// No column can be trusted to be the text; the message names the candidates.
+    NoUsableText { message: String },
+}
+
+/// Layouts known by their whole header, whose roles are fixed rather than guessed.
+/// CSDS / CooRTweet (`account_id, content_id, object_id, timestamp_share`): the post is
+/// `content_id`, its text is `object_id` when that holds text (else the file carries
+/// none), its author `account_id`, its time `timestamp_share` (epoch seconds).
+fn known_layout(
+    header: &[String],
+    column_values: &[Vec<&str>],
+) -> Result<Vec<(Role, usize)>, MappingError> {
+    let col = |name: &str| header.iter().position(|h| normalize_name(h) == name);
+    if let (Some(account), Some(content), Some(object), Some(time)) = (
+        col("accountid"),
+        col("contentid"),
+        col("objectid"),
+        col("timestampshare"),
+    ) {
+        let values: Vec<&str> = column_values[object]
+            .iter()
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+            .collect();
+        if !values.is_empty() && names_or_ids_share(&values) > 0.6 {
+            return Err(MappingError::NoUsableText {
+                message: format!(
+                    "this is a CSDS / CooRTweet file whose object_id holds ids or links (for example {:?}), not post text: it carries no text to analyse. Export the posts with their text, or choose a text column with --map text=COLUMN",
+                    values[0]
+                ),
+            });
+        }
+        return Ok(vec![
+            (Role::AuthorId, account),
+            (Role::Id, content),
+            (Role::Text, object),
+            (Role::Time, time),
+        ]);
+    }
+    Ok(Vec::new())
 }
 
 /// Decides the mapping from the header and a sample of rows.
@@ -537,6 +634,21 @@ pub fn map_columns(
             index: idx,
             confidence: 1.0,
             source: MappingSource::User,
+        });
+    }
+
+    for (role, idx) in known_layout(header, &column_values)? {
+        if decided.contains(&role) || taken[idx] {
+            continue;
+        }
+        taken[idx] = true;
+        decided.push(role);
+        mapping.roles.push(RoleMapping {
+            role,
+            column: header[idx].clone(),
+            index: idx,
+            confidence: 1.0,
+            source: MappingSource::Format,
         });
     }
 
@@ -591,7 +703,11 @@ pub fn map_columns(
             } else {
                 // Value-only guesses are allowed for the roles that matter most.
                 let ok = match role {
-                    Role::Time => vs >= 0.8 && !is_identifier_name(&header[c]),
+                    Role::Time => {
+                        vs >= 0.8
+                            && !is_identifier_name(&header[c])
+                            && !is_profile_time_name(&normalize_name(&header[c]))
+                    }
                     Role::Text => vs >= 0.55 && !is_profile_name(&header[c]),
                     _ => false,
                 };
@@ -618,6 +734,46 @@ pub fn map_columns(
             source,
         });
     }
+    if let Some(m) = mapping.mapping(Role::Text)
+        && m.source != MappingSource::User
+    {
+        let values: Vec<&str> = column_values[m.index]
+            .iter()
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+            .collect();
+        if names_or_ids_share(&values) > 0.6 {
+            let mut others: Vec<(f32, &String)> = (0..ncols)
+                .filter(|&c| c != m.index)
+                .map(|c| {
+                    let (tp, _) = parser_for(c);
+                    (value_score(Role::Text, &column_values[c], &tp), &header[c])
+                })
+                .filter(|(v, _)| *v > 0.2)
+                .collect();
+            others.sort_by(|a, b| b.0.total_cmp(&a.0));
+            let list = if others.is_empty() {
+                "no other column holds text either".to_string()
+            } else {
+                format!(
+                    "columns that may hold text: {}",
+                    others
+                        .iter()
+                        .take(5)
+                        .map(|(v, h)| format!("{h:?} ({v:.2})"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            return Err(MappingError::NoUsableText {
+                message: format!(
+                    "the column that would be the text, {:?}, holds names or ids (for example {:?}), not post text; {list}. Choose one with --map text=COLUMN",
+                    m.column,
+                    values.first().copied().unwrap_or("")
+                ),
+            });
+        }
+    }
     if let Some(t) = mapping.get(Role::Time) {
         let (tp, epoch) = parser_for(t);
         mapping.slash_order = tp.slash_order;
@@ -625,6 +781,90 @@ pub fn map_columns(
     }
     mapping.roles.sort_by_key(|m| m.role);
     Ok(mapping)
+}
+
+/// A time that is not the post's: when a page, account or channel was made, when the row
+/// was collected or last updated.
+fn is_profile_time_name(n: &str) -> bool {
+    let about_other = [
+        "page", "account", "user", "author", "profile", "channel", "owner", "joined",
+        "registered", "retrieved", "collected", "scraped", "updated", "modified", "refreshed",
+        "edited", "birth",
+    ]
+    .iter()
+    .any(|w| n.contains(w));
+    about_other && !n.contains("post") && !n.contains("tweet")
+}
+
+/// Reads a count as exports write it: `407137`, `407.137` or `407,137` (thousands groups),
+/// `1 234`, `12.0`, `1,4` (a decimal comma), `1.2K`, `3M`. `None` when it is not a count.
+pub fn parse_count(v: &str) -> Option<u64> {
+    let v = v.trim().trim_matches('"').trim();
+    if v.is_empty() {
+        return None;
+    }
+    if let Some(n) = crate::model::canonical_u64(v) {
+        return Some(n);
+    }
+    let (num, scale) = match v.as_bytes()[v.len() - 1] {
+        b'k' | b'K' => (&v[..v.len() - 1], 1_000.0),
+        b'm' | b'M' => (&v[..v.len() - 1], 1_000_000.0),
+        b'b' | b'B' => (&v[..v.len() - 1], 1_000_000_000.0),
+        _ => (v, 1.0),
+    };
+    let num: String = num
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\''))
+        .collect();
+    if num.is_empty() || !num.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b',') {
+        return None;
+    }
+    let seps: Vec<u8> = num.bytes().filter(|b| !b.is_ascii_digit()).collect();
+    let grouped = |sep: char| {
+        let mut parts = num.split(sep);
+        let first = parts.next().unwrap_or("");
+        (1..=3).contains(&first.len()) && parts.all(|p| p.len() == 3)
+    };
+    let value: f64 = if seps.is_empty() {
+        num.parse().ok()?
+    } else if scale == 1.0 && seps.iter().all(|&b| b == seps[0]) && grouped(seps[0] as char) {
+        // One kind of separator, in groups of three: thousands.
+        num.replace(seps[0] as char, "").parse().ok()?
+    } else {
+        // The last separator is the decimal point; the others group thousands.
+        let last = num.rfind(['.', ','])?;
+        let int: String = num[..last].chars().filter(char::is_ascii_digit).collect();
+        format!("{int}.{}", &num[last + 1..]).parse().ok()?
+    };
+    (value >= 0.0 && value.is_finite()).then(|| (value * scale).round() as u64)
+}
+
+/// The share of values that look like names or ids rather than post text: no spaces and
+/// id-like (`3lkjtkaffnc2w`, `akokay.bsky.social`, a URL), or a short capitalised name
+/// (`Neymar Jr.`, `Amazing Ideas`).
+pub fn names_or_ids_share(values: &[&str]) -> f32 {
+    if values.is_empty() {
+        return 0.0;
+    }
+    let odd = values
+        .iter()
+        .filter(|v| {
+            let v = v.trim();
+            let words: Vec<&str> = v.split_whitespace().collect();
+            let id_like = words.len() == 1
+                && !v.starts_with('#')
+                && v.chars().all(|c| c.is_alphanumeric() || "-_.:/@=?&%+".contains(c))
+                && (v.len() >= 6 || v.bytes().all(|b| b.is_ascii_digit()));
+            let name_like = (2..=4).contains(&words.len())
+                && v.chars().count() <= 40
+                && words.iter().all(|w| {
+                    w.chars().next().is_some_and(|c| c.is_uppercase() || !c.is_alphabetic())
+                })
+                && !v.contains(['!', '?', '#', '@', ',']);
+            id_like || name_like
+        })
+        .count();
+    odd as f32 / values.len() as f32
 }
 
 fn is_identifier_name(name: &str) -> bool {

@@ -225,9 +225,34 @@ pub fn status(
             likes: c(st.favourites_count),
             quotes: c(st.quotes_count),
         },
+        community: Cow::Borrowed(""),
         line,
         raw: None,
     };
     out.push(rec);
     Ok(())
+}
+
+/// Mastodon statuses.
+pub struct Reader;
+
+impl crate::load::readers::JsonReader for Reader {
+    fn format(&self) -> crate::model::Format {
+        crate::model::Format::Mastodon
+    }
+    fn recognises(&self, o: &serde_json::Map<String, serde_json::Value>) -> bool {
+        o.contains_key("account") && o.contains_key("content")
+    }
+    fn head_probes(&self) -> &'static [&'static str] {
+        &["\"account\""]
+    }
+    fn convert(
+        &self,
+        bytes: &[u8],
+        line: u64,
+        ctx: &JsonContext,
+        out: &mut ChunkBuilder,
+    ) -> Result<(), serde_json::Error> {
+        status(bytes, line, ctx, out)
+    }
 }

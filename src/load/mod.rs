@@ -7,14 +7,25 @@
 pub mod bluesky;
 pub mod builder;
 pub mod csv_format;
+pub mod crowdtangle;
+pub mod jetstream;
 pub mod json;
+pub mod json_paths;
+pub mod json_value;
 pub mod mapping;
 pub mod mastodon;
+pub mod readers;
+pub mod reddit;
 pub mod report;
 pub mod snscrape;
 pub mod source;
+pub mod telegram;
+pub mod telethon;
+pub mod tiktok_research;
 pub mod twitter_v1;
 pub mod twitter_v2;
+pub mod youtube;
+pub mod zeeschuimer;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -32,7 +43,7 @@ use crate::progress::Progress;
 use crate::time::{NaiveZone, TimeParser};
 
 /// The columns a JSON source is flattened to (its "input columns" in an export).
-pub const JSON_CORE_COLUMNS: [&str; 17] = [
+pub const JSON_CORE_COLUMNS: [&str; 18] = [
     "id",
     "created_at",
     "author_id",
@@ -49,6 +60,7 @@ pub const JSON_CORE_COLUMNS: [&str; 17] = [
     "replies",
     "likes",
     "quotes",
+    "community",
     "source_line",
 ];
 
@@ -107,6 +119,8 @@ pub enum LoadError {
         column: String,
         columns: Vec<String>,
     },
+    #[error("{path}: {message}")]
+    NoUsableText { path: String, message: String },
     #[error("{path}: {what}")]
     NoRows { path: String, what: String },
     #[error("{path}: none of its {} rows could be loaded; first problem: {}", .report.rows_in, first_rejection(.report))]
@@ -275,19 +289,27 @@ fn load_from(
             reader.fill(want);
         }
     }
+    let mut json_tp = TimeParser {
+        naive_zone: opts.naive_zone.clone(),
+        epoch: crate::time::EpochPolicy::Any,
+        ..Default::default()
+    };
+    let mut paths = None;
     let format = match opts.format {
         Some(f) => f,
-        None if looks_json => {
-            json::detect_format(&reader.buf).ok_or_else(|| LoadError::UnknownFormat {
-                path: path_str.clone(),
-                detail: format!(
-                    "it is JSON, but no value looks like a tweet, post or status; it starts {}",
-                    json::snippet(&reader.buf[first..])
-                ),
-            })?
-        }
+        None if looks_json => json::detect_format(&reader.buf).unwrap_or(Format::GenericJson),
         None => Format::Csv,
     };
+    if format == Format::GenericJson {
+        let mapped = json_paths::map_paths(
+            &reader.buf,
+            &opts.overrides,
+            &json_tp,
+            opts.max_field_bytes,
+        );
+        paths = Some(mapped.map_err(|e| path_mapping_error(e, &path_str, &reader.buf[first..]))?);
+        json_tp = paths.as_ref().map(|p| p.csv.time_parser.clone()).unwrap_or(json_tp);
+    }
     let layout = if format.is_json() {
         json::detect_layout(&reader.buf)
     } else {
@@ -349,7 +371,7 @@ fn load_from(
     }
 
     let update = |p: &Progress| p.set(raw_read.load(Ordering::Relaxed));
-    let mut tp = TimeParser {
+    let tp = TimeParser {
         naive_zone: opts.naive_zone.clone(),
         ..Default::default()
     };
@@ -364,11 +386,14 @@ fn load_from(
     first_chunk.warnings = pre_warnings;
     builder.append(first_chunk);
     let (columns, delimiter) = if format.is_json() {
-        tp.epoch = crate::time::EpochPolicy::Any;
+        if let Some(p) = &paths {
+            builder.report.mapping = p.csv.mapping.roles.clone();
+        }
         let ctx = JsonContext {
-            time_parser: tp,
+            time_parser: json_tp,
             max_field_bytes: opts.max_field_bytes,
             format,
+            paths,
         };
         match layout {
             JsonLayout::Lines => {
@@ -469,6 +494,42 @@ fn load_from(
         });
     }
     Ok(ds)
+}
+
+/// The error for a JSON file whose paths could not be mapped to roles.
+fn path_mapping_error(e: json_paths::PathMappingError, path: &str, head: &[u8]) -> LoadError {
+    use json_paths::PathMappingError as E;
+    let path = path.to_string();
+    match e {
+        E::NotObjects => LoadError::UnknownFormat {
+            path,
+            detail: format!(
+                "it is JSON, but it holds no objects to read as posts; it starts {}",
+                json::snippet(head)
+            ),
+        },
+        E::NoText { paths } => LoadError::UnknownFormat {
+            path,
+            detail: format!(
+                "it is JSON of no known format, and no path holds post text. Paths seen: {}. Choose one with --map text=PATH",
+                paths.join(", ")
+            ),
+        },
+        E::NoTime { paths } => LoadError::UnknownFormat {
+            path,
+            detail: format!(
+                "it is JSON of no known format, and no path holds a readable time. Paths seen: {}. Choose one with --map time=PATH",
+                paths.join(", ")
+            ),
+        },
+        E::UnknownPath { role, path: p, paths } => LoadError::UnknownColumn {
+            path,
+            role: role.name().to_string(),
+            column: p,
+            columns: paths,
+        },
+        E::NoUsableText { message } => LoadError::NoUsableText { path, message },
+    }
 }
 
 fn source_encoding_name(kind: &SourceKind) -> String {
@@ -700,6 +761,10 @@ fn load_csv(
                 role: role.name().to_string(),
                 column,
                 columns: header.clone(),
+            },
+            MappingError::NoUsableText { message } => LoadError::NoUsableText {
+                path: path.to_string(),
+                message,
             },
         })?;
     if mapping.get(Role::Text).is_none() {

@@ -27,6 +27,8 @@ pub enum RejectKind {
     UnknownJsonObject,
     TruncatedRecord,
     BinaryData,
+    /// A record of the source that is not a post (a like, a follow, a service message).
+    NotAPost,
 }
 
 impl RejectKind {
@@ -41,6 +43,7 @@ impl RejectKind {
             RejectKind::UnknownJsonObject => "unrecognised JSON object",
             RejectKind::TruncatedRecord => "truncated record",
             RejectKind::BinaryData => "binary data",
+            RejectKind::NotAPost => "not a post",
         }
     }
 }

@@ -171,9 +171,36 @@ pub fn tweet(
             likes: c(t.likeCount),
             quotes: c(t.quoteCount),
         },
+        community: Cow::Borrowed(""),
         line,
         raw: None,
     };
     out.push(rec);
     Ok(())
+}
+
+/// snscrape `--jsonl` tweets.
+pub struct Reader;
+
+impl crate::load::readers::JsonReader for Reader {
+    fn format(&self) -> crate::model::Format {
+        crate::model::Format::Snscrape
+    }
+    fn recognises(&self, o: &serde_json::Map<String, serde_json::Value>) -> bool {
+        crate::load::readers::str_of(o, "_type").starts_with("snscrape")
+            || o.contains_key("rawContent")
+            || o.contains_key("renderedContent")
+    }
+    fn head_probes(&self) -> &'static [&'static str] {
+        &["\"_type\": \"snscrape", "\"rawContent\""]
+    }
+    fn convert(
+        &self,
+        bytes: &[u8],
+        line: u64,
+        ctx: &JsonContext,
+        out: &mut ChunkBuilder,
+    ) -> Result<(), serde_json::Error> {
+        tweet(bytes, line, ctx, out)
+    }
 }

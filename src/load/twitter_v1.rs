@@ -247,6 +247,7 @@ fn convert(st: &Status<'_>, line: u64, ctx: &JsonContext, out: &mut ChunkBuilder
             likes: c(st.favorite_count),
             quotes: c(st.quote_count),
         },
+        community: Cow::Borrowed(""),
         line,
         raw: None,
     };
@@ -280,4 +281,57 @@ pub fn search_response(
         convert(st, line, ctx, out);
     }
     Ok(())
+}
+
+/// Twitter API v1.1 statuses (and stream notices), one per line or in an array.
+pub struct StatusReader;
+
+impl crate::load::readers::JsonReader for StatusReader {
+    fn format(&self) -> crate::model::Format {
+        crate::model::Format::TwitterV1
+    }
+    fn recognises(&self, o: &serde_json::Map<String, serde_json::Value>) -> bool {
+        let has = |k: &str| o.contains_key(k);
+        (has("user") && (has("id_str") || has("full_text") || has("text") || has("created_at")))
+            || has("delete")
+            || has("limit")
+            || has("scrub_geo")
+            || has("status_withheld")
+    }
+    fn head_probes(&self) -> &'static [&'static str] {
+        &["\"id_str\""]
+    }
+    fn convert(
+        &self,
+        bytes: &[u8],
+        line: u64,
+        ctx: &JsonContext,
+        out: &mut ChunkBuilder,
+    ) -> Result<(), serde_json::Error> {
+        status_value(bytes, line, ctx, out)
+    }
+}
+
+/// A Twitter API v1.1 search response (`statuses`).
+pub struct SearchReader;
+
+impl crate::load::readers::JsonReader for SearchReader {
+    fn format(&self) -> crate::model::Format {
+        crate::model::Format::TwitterV1Search
+    }
+    fn recognises(&self, o: &serde_json::Map<String, serde_json::Value>) -> bool {
+        o.get("statuses").is_some_and(serde_json::Value::is_array)
+    }
+    fn head_probes(&self) -> &'static [&'static str] {
+        &["\"statuses\""]
+    }
+    fn convert(
+        &self,
+        bytes: &[u8],
+        line: u64,
+        ctx: &JsonContext,
+        out: &mut ChunkBuilder,
+    ) -> Result<(), serde_json::Error> {
+        search_response(bytes, line, ctx, out)
+    }
 }

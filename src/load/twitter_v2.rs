@@ -315,6 +315,7 @@ fn convert(
         urls,
         has_media,
         metrics: metrics_of(&t.public_metrics),
+        community: Cow::Borrowed(""),
         line,
         raw: None,
     };
@@ -389,4 +390,57 @@ pub fn flat(
     }
     convert(&t, None, line, ctx, out);
     Ok(())
+}
+
+/// twarc2 JSONL of API response pages.
+pub struct PagesReader;
+
+impl crate::load::readers::JsonReader for PagesReader {
+    fn format(&self) -> crate::model::Format {
+        crate::model::Format::Twarc2Pages
+    }
+    fn recognises(&self, o: &serde_json::Map<String, serde_json::Value>) -> bool {
+        let has = |k: &str| o.contains_key(k);
+        has("data")
+            && (has("includes") || has("meta") || has("__twarc") || o["data"].is_array())
+    }
+    fn head_probes(&self) -> &'static [&'static str] {
+        &["\"includes\"", "\"__twarc\""]
+    }
+    fn convert(
+        &self,
+        bytes: &[u8],
+        line: u64,
+        ctx: &JsonContext,
+        out: &mut ChunkBuilder,
+    ) -> Result<(), serde_json::Error> {
+        page(bytes, line, ctx, out)
+    }
+}
+
+/// twarc2 flattened JSONL, one tweet per line.
+pub struct FlatReader;
+
+impl crate::load::readers::JsonReader for FlatReader {
+    fn format(&self) -> crate::model::Format {
+        crate::model::Format::Twarc2Flat
+    }
+    fn recognises(&self, o: &serde_json::Map<String, serde_json::Value>) -> bool {
+        let has = |k: &str| o.contains_key(k);
+        has("id")
+            && (has("text") || has("note_tweet"))
+            && (has("author_id") || has("edit_history_tweet_ids") || has("created_at"))
+    }
+    fn head_probes(&self) -> &'static [&'static str] {
+        &["\"author_id\""]
+    }
+    fn convert(
+        &self,
+        bytes: &[u8],
+        line: u64,
+        ctx: &JsonContext,
+        out: &mut ChunkBuilder,
+    ) -> Result<(), serde_json::Error> {
+        flat(bytes, line, ctx, out)
+    }
 }

@@ -166,6 +166,26 @@ pub enum Format {
     Bluesky,
     /// Mastodon status JSON.
     Mastodon,
+    /// Bluesky Jetstream events (`did`, `time_us`, `kind`, `commit`).
+    BlueskyJetstream,
+    /// Bluesky records from the "tap" collector (`type: record`, `record.action`).
+    BlueskyTap,
+    /// Zeeschuimer NDJSON captures (X, TikTok, Instagram, Threads, LinkedIn).
+    Zeeschuimer,
+    /// A Telegram Desktop export (one chat, or a whole account).
+    TelegramDesktop,
+    /// Telegram messages as Telethon writes them (`_: "Message"`).
+    Telethon,
+    /// Reddit submissions and comments (Pushshift / Arctic Shift dumps).
+    Reddit,
+    /// TikTok Research API videos and comments.
+    TikTokResearch,
+    /// YouTube Data API responses (comment threads, comments, videos, search results).
+    YouTube,
+    /// CrowdTangle API posts.
+    CrowdTangleApi,
+    /// Any other JSON: objects flattened to dotted paths and mapped like CSV columns.
+    GenericJson,
     /// Delimited text (CSV, TSV, ...).
     Csv,
 }
@@ -180,6 +200,16 @@ impl Format {
             Format::Snscrape => "snscrape",
             Format::Bluesky => "bluesky",
             Format::Mastodon => "mastodon",
+            Format::BlueskyJetstream => "bluesky_jetstream",
+            Format::BlueskyTap => "bluesky_tap",
+            Format::Zeeschuimer => "zeeschuimer",
+            Format::TelegramDesktop => "telegram_desktop",
+            Format::Telethon => "telethon",
+            Format::Reddit => "reddit",
+            Format::TikTokResearch => "tiktok_research",
+            Format::YouTube => "youtube",
+            Format::CrowdTangleApi => "crowdtangle_api",
+            Format::GenericJson => "json",
             Format::Csv => "csv",
         }
     }
@@ -193,6 +223,16 @@ impl Format {
             Format::Snscrape => "snscrape JSONL",
             Format::Bluesky => "Bluesky PostView JSON",
             Format::Mastodon => "Mastodon status JSON",
+            Format::BlueskyJetstream => "Bluesky Jetstream events",
+            Format::BlueskyTap => "Bluesky tap records",
+            Format::Zeeschuimer => "Zeeschuimer NDJSON capture",
+            Format::TelegramDesktop => "Telegram Desktop export",
+            Format::Telethon => "Telegram messages (Telethon JSON)",
+            Format::Reddit => "Reddit dump (Pushshift / Arctic Shift)",
+            Format::TikTokResearch => "TikTok Research API",
+            Format::YouTube => "YouTube Data API",
+            Format::CrowdTangleApi => "CrowdTangle API posts",
+            Format::GenericJson => "JSON mapped by paths",
             Format::Csv => "delimited text (CSV/TSV)",
         }
     }
@@ -207,6 +247,16 @@ impl Format {
             "snscrape" => Format::Snscrape,
             "bluesky" | "bsky" => Format::Bluesky,
             "mastodon" => Format::Mastodon,
+            "bluesky_jetstream" | "jetstream" => Format::BlueskyJetstream,
+            "bluesky_tap" | "tap" => Format::BlueskyTap,
+            "zeeschuimer" | "4cat" => Format::Zeeschuimer,
+            "telegram_desktop" | "telegram" => Format::TelegramDesktop,
+            "telethon" => Format::Telethon,
+            "reddit" | "pushshift" | "arctic_shift" => Format::Reddit,
+            "tiktok_research" | "tiktok" => Format::TikTokResearch,
+            "youtube" => Format::YouTube,
+            "crowdtangle_api" | "crowdtangle" => Format::CrowdTangleApi,
+            "json" | "generic_json" => Format::GenericJson,
             "csv" | "tsv" => Format::Csv,
             _ => return None,
         })
@@ -357,6 +407,10 @@ pub struct Dataset {
     pub text: TextColumn,
     pub lang: Vec<u16>,
     pub langs: Interner,
+    /// Where each post was made (subreddit, channel, video, page), as indices into
+    /// `communities`; index 0 is "none".
+    pub community: Vec<u32>,
+    pub communities: Interner,
     pub kind: Vec<PostKind>,
     /// Normalised (NFKC, lowercase) hashtags, without '#', as indices into `hashtag_names`.
     pub hashtags: ListColumn,
@@ -452,6 +506,19 @@ impl Dataset {
         self.langs.resolve(self.lang[i] as u32)
     }
 
+    /// The community a post was made in (a subreddit, a channel), or "".
+    pub fn community(&self, i: usize) -> &str {
+        self.community
+            .get(i)
+            .map(|&c| self.communities.resolve(c))
+            .unwrap_or("")
+    }
+
+    /// Whether any post names a community.
+    pub fn has_communities(&self) -> bool {
+        self.communities.len() > 1
+    }
+
     pub fn hashtags(&self, i: usize) -> impl Iterator<Item = &str> {
         self.hashtags
             .get(i)
@@ -499,6 +566,8 @@ impl Dataset {
             + self.authors.handles.heap_bytes()
             + self.text.heap_bytes()
             + self.lang.capacity() * 2
+            + self.community.capacity() * 4
+            + self.communities.heap_bytes()
             + self.kind.capacity()
             + self.hashtags.heap_bytes()
             + self.hashtag_spellings.heap_bytes()

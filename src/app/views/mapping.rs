@@ -75,7 +75,14 @@ impl MappingView {
                     match found {
                         Some(m) => {
                             ui.label(format!("{:.2}", m.confidence));
-                            ui.label(format!("{:?}", m.source).to_lowercase());
+                            if m.is_guess() {
+                                ui.colored_label(
+                                    ui.visuals().warn_fg_color,
+                                    "a guess: check it",
+                                );
+                            } else {
+                                ui.label(format!("{:?}", m.source).to_lowercase());
+                            }
                         }
                         None => {
                             ui.label("—");
