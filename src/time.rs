@@ -365,8 +365,18 @@ pub const ZONE_ABBREVIATIONS: &[(&str, i32, &str, &str)] = &[
     ("UT", 0, "Universal Time", ""),
     ("WET", 0, "Western European Time", ""),
     ("WEST", 60, "Western European Summer Time", ""),
-    ("BST", 60, "British Summer Time", "Bangladesh Standard Time (+06:00)"),
-    ("IST", 330, "India Standard Time", "Irish Standard Time (+01:00), Israel Standard Time (+02:00)"),
+    (
+        "BST",
+        60,
+        "British Summer Time",
+        "Bangladesh Standard Time (+06:00)",
+    ),
+    (
+        "IST",
+        330,
+        "India Standard Time",
+        "Irish Standard Time (+01:00), Israel Standard Time (+02:00)",
+    ),
     ("CET", 60, "Central European Time", ""),
     ("CEST", 120, "Central European Summer Time", ""),
     ("MEZ", 60, "Mitteleuropäische Zeit", ""),
@@ -375,7 +385,12 @@ pub const ZONE_ABBREVIATIONS: &[(&str, i32, &str, &str)] = &[
     ("EEST", 180, "Eastern European Summer Time", ""),
     ("MSK", 180, "Moscow Time", ""),
     ("TRT", 180, "Turkey Time", ""),
-    ("GST", 240, "Gulf Standard Time", "South Georgia Time (-02:00)"),
+    (
+        "GST",
+        240,
+        "Gulf Standard Time",
+        "South Georgia Time (-02:00)",
+    ),
     ("PKT", 300, "Pakistan Standard Time", ""),
     ("NPT", 345, "Nepal Time", ""),
     ("ICT", 420, "Indochina Time", ""),
@@ -384,7 +399,12 @@ pub const ZONE_ABBREVIATIONS: &[(&str, i32, &str, &str)] = &[
     ("SGT", 480, "Singapore Time", ""),
     ("PHT", 480, "Philippine Time", ""),
     ("AWST", 480, "Australian Western Standard Time", ""),
-    ("CST", -360, "Central Standard Time (North America)", "China Standard Time (+08:00), Cuba Standard Time (-05:00)"),
+    (
+        "CST",
+        -360,
+        "Central Standard Time (North America)",
+        "China Standard Time (+08:00), Cuba Standard Time (-05:00)",
+    ),
     ("JST", 540, "Japan Standard Time", ""),
     ("KST", 540, "Korea Standard Time", ""),
     ("ACST", 570, "Australian Central Standard Time", ""),
@@ -395,14 +415,29 @@ pub const ZONE_ABBREVIATIONS: &[(&str, i32, &str, &str)] = &[
     ("HST", -600, "Hawaii Standard Time", ""),
     ("AKST", -540, "Alaska Standard Time", ""),
     ("AKDT", -480, "Alaska Daylight Time", ""),
-    ("PST", -480, "Pacific Standard Time", "Philippine Standard Time (+08:00)"),
+    (
+        "PST",
+        -480,
+        "Pacific Standard Time",
+        "Philippine Standard Time (+08:00)",
+    ),
     ("PDT", -420, "Pacific Daylight Time", ""),
     ("MST", -420, "Mountain Standard Time", ""),
     ("MDT", -360, "Mountain Daylight Time", ""),
-    ("CDT", -300, "Central Daylight Time (North America)", "Cuba Daylight Time (-04:00)"),
+    (
+        "CDT",
+        -300,
+        "Central Daylight Time (North America)",
+        "Cuba Daylight Time (-04:00)",
+    ),
     ("EST", -300, "Eastern Standard Time (North America)", ""),
     ("EDT", -240, "Eastern Daylight Time (North America)", ""),
-    ("AST", -240, "Atlantic Standard Time", "Arabia Standard Time (+03:00)"),
+    (
+        "AST",
+        -240,
+        "Atlantic Standard Time",
+        "Arabia Standard Time (+03:00)",
+    ),
     ("ADT", -180, "Atlantic Daylight Time", ""),
     ("NST", -210, "Newfoundland Standard Time", ""),
     ("BRT", -180, "Brasília Time", ""),
@@ -807,6 +842,37 @@ mod tests {
         for d in [-800_000i64, -1, 0, 1, 18_000, 2_932_896] {
             let (y, m, dd) = civil_from_days(d);
             assert_eq!(days_from_civil(y, m, dd), d);
+        }
+    }
+
+    #[test]
+    fn zone_abbreviations_from_the_table() {
+        let p = TimeParser::default();
+        let utc = |s: &str| p.parse(s).map(|t| format_iso(t.ms));
+        assert_eq!(
+            utc("2021-07-05 18:02:45 BRT").as_deref(),
+            Some("2021-07-05T21:02:45Z")
+        );
+        assert_eq!(
+            utc("2021-07-05 18:02:45 CET").as_deref(),
+            Some("2021-07-05T17:02:45Z")
+        );
+        assert_eq!(
+            utc("2021-07-05 18:02:45 IST").as_deref(),
+            Some("2021-07-05T12:32:45Z")
+        );
+        assert_eq!(
+            utc("Mon Jul 05 18:02:45 EST 2021").as_deref(),
+            Some("2021-07-05T23:02:45Z")
+        );
+        assert!(!p.parse("2021-07-05 18:02:45 BRT").unwrap().naive);
+        // Lower case and unknown words are not zones.
+        assert_eq!(utc("2021-07-05 18:02:45 brt"), None);
+        assert_eq!(utc("2021-07-05 18:02:45 XYZ"), None);
+        assert_eq!(ambiguous_zone_in("2021-07-05 18:02:45 IST"), Some("IST"));
+        assert_eq!(ambiguous_zone_in("2021-07-05 18:02:45 BRT"), None);
+        for (name, ..) in ZONE_ABBREVIATIONS {
+            assert!(zone_abbreviation(name.as_bytes()).is_some(), "{name}");
         }
     }
 }

@@ -80,7 +80,10 @@ fn bluesky_jetstream_array_and_ndjson() {
     );
     let all: Vec<String> = (0..ds.len()).flat_map(|i| tags(&ds, i)).collect();
     for t in ["outdoor", "hiking", "CLIQ", "Regionaljournal", "foodsafety"] {
-        assert!(all.iter().any(|x| x == t), "hashtag {t} from facets: {all:?}");
+        assert!(
+            all.iter().any(|x| x == t),
+            "hashtag {t} from facets: {all:?}"
+        );
     }
 
     let Some(p) = platform("bluesky_jetstream_head10.ndjson") else {
@@ -108,7 +111,10 @@ fn bluesky_jetstream_array_and_ndjson() {
     let repost = (0..ds.len())
         .find(|&i| ds.kind[i] == PostKind::Retweet)
         .unwrap();
-    assert!(ds.ref_id(repost).starts_with("at://did:plc:o5q6dynpme4ndolc3heztasm/"));
+    assert!(
+        ds.ref_id(repost)
+            .starts_with("at://did:plc:o5q6dynpme4ndolc3heztasm/")
+    );
     assert!(
         ds.report
             .rejections
@@ -164,8 +170,10 @@ fn zeeschuimer_x_and_tiktok() {
     assert_eq!(ds.lang(i), "nl");
     assert_eq!(kinds(&ds, PostKind::Quote), 24);
     // A long post's text is its note_tweet, not the cut legacy text.
-    assert!((0..ds.len()).any(|i| ds.text(i).starts_with("Dit heb ik nog nooit meegemaakt")
-        && ds.text(i).chars().count() > 280));
+    assert!((0..ds.len()).any(
+        |i| ds.text(i).starts_with("Dit heb ik nog nooit meegemaakt")
+            && ds.text(i).chars().count() > 280
+    ));
 
     let Some(p) = platform("zeeschuimer_tiktok.ndjson") else {
         return;
@@ -195,7 +203,11 @@ fn telegram_desktop_channel_export() {
     let ds = load(&p);
     assert_eq!(ds.source.format, Format::TelegramDesktop);
     assert_eq!(ds.report.rows_in, 3719);
-    assert_eq!(ds.len(), 3717, "3,717 messages; 2 service messages are not posts");
+    assert_eq!(
+        ds.len(),
+        3717,
+        "3,717 messages; 2 service messages are not posts"
+    );
     assert_eq!(ds.report.rejected_by_kind.get("not a post"), Some(&2));
     check(
         &ds,
@@ -329,10 +341,17 @@ fn crowdtangle_dashboard_reads_zone_abbreviations_and_local_numbers() {
             .find(|m| m.role.name() == role)
             .map(|m| m.column.clone())
     };
-    assert_eq!(m("time").as_deref(), Some("Post Created"), "not Page Created");
+    assert_eq!(
+        m("time").as_deref(),
+        Some("Post Created"),
+        "not Page Created"
+    );
     assert_eq!(m("text").as_deref(), Some("Message"));
     // 2021-07-05 18:02:45 BRT is 21:02:45 UTC.
-    let i = post(&ds, "https://www.facebook.com/100050295107499/posts/345428873810280");
+    let i = post(
+        &ds,
+        "https://www.facebook.com/100050295107499/posts/345428873810280",
+    );
     assert_eq!(format_iso(ds.created_at[i]), "2021-07-05T21:02:45Z");
     assert_eq!(ds.handle(i), "neymarjr");
     assert!(ds.text(i).starts_with("Que Deus nos abençoe"));
@@ -359,4 +378,78 @@ fn meta_content_library_csv() {
         },
     );
     assert_eq!(ds.community(post(&ds, "1293705728365998")), "Amazing Ideas");
+}
+
+/// The synthetic seeds (fuzz/corpus/platforms, invented posts) cover the layouts no real
+/// sample here shows: Instagram and LinkedIn in Zeeschuimer, Telethon and 4CAT Telegram,
+/// a whole-account Telegram export, Reddit comments and API wrappers, TikTok comments,
+/// YouTube videos, the CrowdTangle API, and JSON of no known format.
+#[test]
+fn synthetic_layouts_of_every_platform() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/platforms");
+    let cases: [(&str, Format, usize, usize); 14] = [
+        ("jetstream.ndjson", Format::BlueskyJetstream, 5, 2),
+        ("jetstream-array.json", Format::BlueskyJetstream, 5, 2),
+        ("tap.json", Format::BlueskyTap, 1, 1),
+        ("zeeschuimer.ndjson", Format::Zeeschuimer, 4, 4),
+        ("telegram.json", Format::TelegramDesktop, 4, 3),
+        ("telegram-account.json", Format::TelegramDesktop, 4, 3),
+        ("telethon.jsonl", Format::Telethon, 3, 2),
+        ("reddit.ndjson", Format::Reddit, 3, 3),
+        ("tiktok-research.json", Format::TikTokResearch, 1, 1),
+        ("tiktok-comments.json", Format::TikTokResearch, 1, 1),
+        ("youtube.json", Format::YouTube, 2, 2),
+        ("youtube-videos.json", Format::YouTube, 1, 1),
+        ("crowdtangle-api.json", Format::CrowdTangleApi, 1, 1),
+        ("generic.jsonl", Format::GenericJson, 2, 2),
+    ];
+    for (name, format, rows, posts) in cases {
+        let ds = load(&dir.join(name));
+        assert_eq!(ds.source.format, format, "{name}");
+        assert_eq!(ds.report.rows_in, rows as u64, "{name}");
+        assert_eq!(ds.len(), posts, "{name}");
+        assert!(ds.report.check_accounting(ds.len()).is_ok(), "{name}");
+    }
+
+    let ds = load(&dir.join("zeeschuimer.ndjson"));
+    let i = post(&ds, "C7abc");
+    assert_eq!(ds.handle(i), "alice");
+    assert_eq!(tags(&ds, i), vec!["cats"]);
+    let i = post(&ds, "urn:li:activity:7115203311412948992");
+    assert_eq!(
+        format_iso(ds.created_at[i]),
+        "2023-10-04T05:17:43.525Z",
+        "time from the URN"
+    );
+    assert_eq!(ds.text(i), "Proud to share #hiring");
+
+    let ds = load(&dir.join("telethon.jsonl"));
+    let i = post(&ds, "1234567890/5121");
+    assert_eq!(
+        format_iso(ds.created_at[i]),
+        "2024-03-01T12:00:00Z",
+        "4CAT float epoch"
+    );
+    assert_eq!(ds.kind[i], PostKind::Reply);
+    assert_eq!(ds.ref_id(i), "1234567890/5120");
+    assert_eq!(ds.community(i), "Example News");
+
+    let ds = load(&dir.join("reddit.ndjson"));
+    let i = post(&ds, "kx1abc2");
+    assert_eq!(ds.kind[i], PostKind::Reply);
+    assert_eq!(ds.ref_id(i), "1b3xyz");
+    assert_eq!(ds.text(post(&ds, "1b3xyz")), "Announcing foo\n\nbody text");
+
+    let ds = load(&dir.join("youtube-videos.json"));
+    assert_eq!(ds.text(0), "A & B #music\n\ndesc");
+    assert_eq!(
+        tags(&ds, 0),
+        vec!["music"],
+        "creator keywords are not hashtags"
+    );
+    assert_eq!(ds.metrics(0).likes, 3, "statistics are strings");
+
+    let ds = load(&dir.join("generic.jsonl"));
+    assert_eq!(ds.text(0), "Hello #x", "HTML content read as text");
+    assert_eq!(ds.handle(1), "c@d");
 }

@@ -4,6 +4,9 @@ use derail::load::{LoadOptions, load_bytes};
 use derail::model::Format;
 use derail::progress::Progress;
 
+/// The platform readers the `platforms` target forces onto each input.
+pub const PLATFORM_FORMATS: [Format; 10] = Format::PLATFORMS;
+
 /// Loads `data` as `format` (or detects it) and checks derail's promise about every
 /// input: a clear error that names the file, or a load whose accounting balances.
 pub fn check_load(data: &[u8], format: Option<Format>) {

@@ -255,7 +255,12 @@ pub fn item(
                 s(&view.uri).to_string(),
             )
         }
-        None => (s(&view.uri).to_string(), post_author, kind, ref_id.into_owned()),
+        None => (
+            s(&view.uri).to_string(),
+            post_author,
+            kind,
+            ref_id.into_owned(),
+        ),
     };
     let c = |v: Option<u64>| {
         v.map(|n| n.min(u32::MAX as u64 - 1) as u32)

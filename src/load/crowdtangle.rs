@@ -11,7 +11,9 @@ use serde_json::{Map, Value};
 
 use crate::load::builder::{ChunkBuilder, PostRecord};
 use crate::load::json::JsonContext;
-use crate::load::json_value::{at, count_at, elements_at, emit, first_str, id_at, str_at, strings_at, time_at};
+use crate::load::json_value::{
+    at, count_at, elements_at, emit, first_str, id_at, str_at, strings_at, time_at,
+};
 use crate::load::readers::JsonReader;
 use crate::model::{Format, Metrics};
 
@@ -26,7 +28,9 @@ impl JsonReader for Reader {
         Format::CrowdTangleApi
     }
     fn recognises(&self, o: &Map<String, Value>) -> bool {
-        is_post(o) || o.get("result").is_some_and(|r| r.get("posts").is_some_and(Value::is_array))
+        is_post(o)
+            || o.get("result")
+                .is_some_and(|r| r.get("posts").is_some_and(Value::is_array))
     }
     fn head_probes(&self) -> &'static [&'static str] {
         &["\"platformId\""]
@@ -70,9 +74,17 @@ fn post(p: &Value, line: u64, ctx: &JsonContext, out: &mut ChunkBuilder) {
         text: Cow::Borrowed(text),
         lang: Cow::Borrowed(str_at(p, "languageCode").unwrap_or("")),
         urls: Some(links),
-        has_media: at(p, "media").and_then(Value::as_array).is_some_and(|m| !m.is_empty()),
+        has_media: at(p, "media")
+            .and_then(Value::as_array)
+            .is_some_and(|m| !m.is_empty()),
         metrics: Metrics {
-            likes: count_at(p, &["statistics.actual.likeCount", "statistics.actual.favoriteCount"]),
+            likes: count_at(
+                p,
+                &[
+                    "statistics.actual.likeCount",
+                    "statistics.actual.favoriteCount",
+                ],
+            ),
             reposts: count_at(p, &["statistics.actual.shareCount"]),
             replies: count_at(p, &["statistics.actual.commentCount"]),
             quotes: crate::model::METRIC_NONE,

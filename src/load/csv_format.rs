@@ -674,7 +674,14 @@ pub fn parse_segment(bytes: &[u8], base: u64, first_line: u64, ctx: &CsvContext)
         let line = first_line + r.line_offset;
         out.rows_in += 1;
         let fields = Fields::new(&sp, valid);
-        convert_row(&fields, Some(raw), line, &bytes[r.start..r.end], ctx, &mut out);
+        convert_row(
+            &fields,
+            Some(raw),
+            line,
+            &bytes[r.start..r.end],
+            ctx,
+            &mut out,
+        );
     }
     out
 }
@@ -741,6 +748,16 @@ fn json_string_cell(v: &str) -> Option<String> {
     } else {
         None
     }
+}
+
+/// A text written as HTML markup (`<p>Hello <a href=…>#tag</a></p>`), not text that
+/// merely mentions a `<`.
+fn looks_like_html(s: &str) -> bool {
+    let t = s.trim_start();
+    t.starts_with('<')
+        && ["</p>", "<br", "</a>", "</span>", "</div>"]
+            .iter()
+            .any(|tag| t.contains(tag))
 }
 
 /// Does `s` end with an HTML entity that lost its `;` (`&lt`, `&amp`, `&#39`)?
@@ -956,9 +973,18 @@ pub fn convert_row(
                 );
                 s = Cow::Owned(d);
             }
-            match text::unescape_html_entities(&s) {
-                Cow::Owned(o) => Cow::Owned(o),
-                Cow::Borrowed(_) => s,
+            if looks_like_html(&s) {
+                out.warnings.add(
+                    "html_text",
+                    || "texts were HTML (as Mastodon and some exports write them); their tags were removed for analysis".into(),
+                    line,
+                );
+                Cow::Owned(text::html_to_text(&s))
+            } else {
+                match text::unescape_html_entities(&s) {
+                    Cow::Owned(o) => Cow::Owned(o),
+                    Cow::Borrowed(_) => s,
+                }
             }
         }
         None => Cow::Borrowed(""),

@@ -98,7 +98,13 @@ struct CommitView<'r, 'a> {
     seen_us: Option<i64>,
 }
 
-fn convert_commit(c: CommitView<'_, '_>, kind: &str, line: u64, ctx: &JsonContext, out: &mut ChunkBuilder) {
+fn convert_commit(
+    c: CommitView<'_, '_>,
+    kind: &str,
+    line: u64,
+    ctx: &JsonContext,
+    out: &mut ChunkBuilder,
+) {
     out.rows_in += 1;
     let is_post = c.collection == "app.bsky.feed.post";
     let is_repost = c.collection == "app.bsky.feed.repost";
@@ -196,7 +202,9 @@ impl JsonReader for JetstreamReader {
     ) -> Result<(), serde_json::Error> {
         let ev: Event = serde_json::from_slice(bytes)?;
         if ev.did.is_none() || ev.kind.is_none() {
-            return Err(serde::de::Error::custom("not a Jetstream event (no did or kind)"));
+            return Err(serde::de::Error::custom(
+                "not a Jetstream event (no did or kind)",
+            ));
         }
         let kind = s(&ev.kind);
         match &ev.commit {
@@ -232,9 +240,8 @@ impl JsonReader for TapReader {
     }
     fn recognises(&self, o: &Map<String, Value>) -> bool {
         str_of(o, "type") == "record"
-            && o.get("record").is_some_and(|r| {
-                r.get("collection").is_some() && r.get("did").is_some()
-            })
+            && o.get("record")
+                .is_some_and(|r| r.get("collection").is_some() && r.get("did").is_some())
     }
     fn head_probes(&self) -> &'static [&'static str] {
         &["\"rkey\""]

@@ -11,8 +11,8 @@ use serde::de::{self, Deserializer, Visitor};
 use serde_json::Value;
 
 use crate::load::builder::{ChunkBuilder, quote_value};
-use crate::load::report::RejectKind;
 use crate::load::readers;
+use crate::load::report::RejectKind;
 use crate::model::Format;
 use crate::time::TimeParser;
 
@@ -583,12 +583,16 @@ pub fn detect_format(head: &[u8]) -> Option<Format> {
     }
     // The first value may be longer than the head: classify from its first keys.
     let text = String::from_utf8_lossy(&head[..head.len().min(1 << 16)]);
-    if let Some(f) = readers::probe_head(&text) {
-        return Some(f);
+    // A twarc2 page opens with its `data` array; its `includes` come at the end.
+    let opening: String = text
+        .chars()
+        .take(40)
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    if opening.starts_with("{\"data\":[") {
+        return Some(Format::Twarc2Pages);
     }
-    text.trim_start()
-        .starts_with("{\"data\"")
-        .then_some(Format::Twarc2Pages)
+    readers::probe_head(&text)
 }
 
 #[cfg(test)]

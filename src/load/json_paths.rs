@@ -78,10 +78,20 @@ impl Row for FlatRow {
 /// Why no mapping could be made, with the paths that were seen.
 pub enum PathMappingError {
     NotObjects,
-    NoText { paths: Vec<String> },
-    NoTime { paths: Vec<String> },
-    UnknownPath { role: Role, path: String, paths: Vec<String> },
-    NoUsableText { message: String },
+    NoText {
+        paths: Vec<String>,
+    },
+    NoTime {
+        paths: Vec<String>,
+    },
+    UnknownPath {
+        role: Role,
+        path: String,
+        paths: Vec<String>,
+    },
+    NoUsableText {
+        message: String,
+    },
 }
 
 /// Decides the mapping of a JSON file from the values in its head.

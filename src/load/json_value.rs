@@ -242,7 +242,11 @@ pub fn elements_at(buf: &[u8], path: &[&str], first_line: u64) -> Option<Vec<Ele
         if buf[i] == b'{' {
             line += memchr::memchr_iter(b'\n', &buf[counted..i]).count() as u64;
             counted = i;
-            out.push(Element { start: i, end, line });
+            out.push(Element {
+                start: i,
+                end,
+                line,
+            });
         }
         i = end;
     }

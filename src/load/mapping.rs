@@ -552,9 +552,14 @@ impl MapOverride {
 /// Errors of the mapping step.
 #[derive(Debug, Clone, PartialEq)]
 pub enum MappingError {
-    UnknownColumn { role: Role, column: String },
+    UnknownColumn {
+        role: Role,
+        column: String,
+    },
     /// No column can be trusted to be the text; the message names the candidates.
-    NoUsableText { message: String },
+    NoUsableText {
+        message: String,
+    },
 }
 
 /// Layouts known by their whole header, whose roles are fixed rather than guessed.
@@ -787,9 +792,23 @@ pub fn map_columns(
 /// was collected or last updated.
 fn is_profile_time_name(n: &str) -> bool {
     let about_other = [
-        "page", "account", "user", "author", "profile", "channel", "owner", "joined",
-        "registered", "retrieved", "collected", "scraped", "updated", "modified", "refreshed",
-        "edited", "birth",
+        "page",
+        "account",
+        "user",
+        "author",
+        "profile",
+        "channel",
+        "owner",
+        "joined",
+        "registered",
+        "retrieved",
+        "collected",
+        "scraped",
+        "updated",
+        "modified",
+        "refreshed",
+        "edited",
+        "birth",
     ]
     .iter()
     .any(|w| n.contains(w));
@@ -816,7 +835,11 @@ pub fn parse_count(v: &str) -> Option<u64> {
         .chars()
         .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\''))
         .collect();
-    if num.is_empty() || !num.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b',') {
+    if num.is_empty()
+        || !num
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+    {
         return None;
     }
     let seps: Vec<u8> = num.bytes().filter(|b| !b.is_ascii_digit()).collect();
@@ -853,12 +876,15 @@ pub fn names_or_ids_share(values: &[&str]) -> f32 {
             let words: Vec<&str> = v.split_whitespace().collect();
             let id_like = words.len() == 1
                 && !v.starts_with('#')
-                && v.chars().all(|c| c.is_alphanumeric() || "-_.:/@=?&%+".contains(c))
+                && v.chars()
+                    .all(|c| c.is_alphanumeric() || "-_.:/@=?&%+".contains(c))
                 && (v.len() >= 6 || v.bytes().all(|b| b.is_ascii_digit()));
             let name_like = (2..=4).contains(&words.len())
                 && v.chars().count() <= 40
                 && words.iter().all(|w| {
-                    w.chars().next().is_some_and(|c| c.is_uppercase() || !c.is_alphabetic())
+                    w.chars()
+                        .next()
+                        .is_some_and(|c| c.is_uppercase() || !c.is_alphabetic())
                 })
                 && !v.contains(['!', '?', '#', '@', ',']);
             id_like || name_like
@@ -1064,6 +1090,99 @@ mod tests {
         assert_eq!(
             slash_order_of(&["12/31/2020 10:00"]),
             SlashOrder::MonthFirst
+        );
+    }
+}
+
+#[cfg(test)]
+mod value_tests {
+    use super::*;
+
+    #[test]
+    fn counts_as_exports_write_them() {
+        for (v, n) in [
+            ("407137", Some(407_137)),
+            ("407.137", Some(407_137)),
+            ("407,137", Some(407_137)),
+            ("1.234.567", Some(1_234_567)),
+            ("1 234", Some(1_234)),
+            ("12.0", Some(12)),
+            ("1,4", Some(1)),
+            ("1.2K", Some(1_200)),
+            ("3M", Some(3_000_000)),
+            ("", None),
+            ("n/a", None),
+            ("-3", None),
+        ] {
+            assert_eq!(parse_count(v), n, "{v:?}");
+        }
+    }
+
+    fn header(cols: &[&str]) -> Vec<String> {
+        cols.iter().map(|c| c.to_string()).collect()
+    }
+
+    #[test]
+    fn a_text_column_of_names_or_ids_is_refused_with_candidates() {
+        let h = header(&["id", "content", "when"]);
+        let rows: Vec<Vec<String>> = (0..20)
+            .map(|i| {
+                vec![
+                    i.to_string(),
+                    ["Amazing Ideas", "Bob Smith", "Carol Jones"][i % 3].to_string(),
+                    format!("2023-01-01 10:{i:02}"),
+                ]
+            })
+            .collect();
+        let e = map_columns(&h, &rows, &[], &TimeParser::default()).unwrap_err();
+        let MappingError::NoUsableText { message } = e else {
+            panic!("{e:?}")
+        };
+        assert!(
+            message.contains("\"content\"") && message.contains("names or ids"),
+            "{message}"
+        );
+        // The user's choice is never second-guessed.
+        let o = [MapOverride::parse("text=content").unwrap()];
+        assert!(map_columns(&h, &rows, &o, &TimeParser::default()).is_ok());
+    }
+
+    #[test]
+    fn csds_without_text_says_so() {
+        let h = header(&["account_id", "content_id", "object_id", "timestamp_share"]);
+        let rows: Vec<Vec<String>> = (0..10)
+            .map(|i| {
+                vec![
+                    format!("acc{i}"),
+                    format!("c{i}"),
+                    format!("https://example.org/p/{i}abcdef"),
+                    (1_700_000_000 + i).to_string(),
+                ]
+            })
+            .collect();
+        let e = map_columns(&h, &rows, &[], &TimeParser::default()).unwrap_err();
+        assert!(
+            matches!(e, MappingError::NoUsableText { ref message } if message.contains("carries no text")),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn the_post_time_is_preferred_to_a_page_time() {
+        let h = header(&["Page Created", "Post Created", "Message"]);
+        let rows: Vec<Vec<String>> = (0..10)
+            .map(|i| {
+                vec![
+                    format!("2010-01-0{} 10:00:00", i % 9 + 1),
+                    format!("2021-07-05 18:0{i}:45 BRT"),
+                    "some words of a post here".to_string(),
+                ]
+            })
+            .collect();
+        let m = map_columns(&h, &rows, &[], &TimeParser::default()).unwrap();
+        assert_eq!(
+            m.mapping(Role::Time).map(|m| m.column.as_str()),
+            Some("Post Created")
         );
     }
 }

@@ -6,8 +6,8 @@
 
 pub mod bluesky;
 pub mod builder;
-pub mod csv_format;
 pub mod crowdtangle;
+pub mod csv_format;
 pub mod jetstream;
 pub mod json;
 pub mod json_paths;
@@ -301,14 +301,13 @@ fn load_from(
         None => Format::Csv,
     };
     if format == Format::GenericJson {
-        let mapped = json_paths::map_paths(
-            &reader.buf,
-            &opts.overrides,
-            &json_tp,
-            opts.max_field_bytes,
-        );
+        let mapped =
+            json_paths::map_paths(&reader.buf, &opts.overrides, &json_tp, opts.max_field_bytes);
         paths = Some(mapped.map_err(|e| path_mapping_error(e, &path_str, &reader.buf[first..]))?);
-        json_tp = paths.as_ref().map(|p| p.csv.time_parser.clone()).unwrap_or(json_tp);
+        json_tp = paths
+            .as_ref()
+            .map(|p| p.csv.time_parser.clone())
+            .unwrap_or(json_tp);
     }
     let layout = if format.is_json() {
         json::detect_layout(&reader.buf)
@@ -522,7 +521,11 @@ fn path_mapping_error(e: json_paths::PathMappingError, path: &str, head: &[u8]) 
                 paths.join(", ")
             ),
         },
-        E::UnknownPath { role, path: p, paths } => LoadError::UnknownColumn {
+        E::UnknownPath {
+            role,
+            path: p,
+            paths,
+        } => LoadError::UnknownColumn {
             path,
             role: role.name().to_string(),
             column: p,

@@ -71,10 +71,7 @@ pub fn reader_for(format: Format) -> Option<&'static dyn JsonReader> {
 /// Recognises the format of one JSON value.
 pub fn classify(v: &Value) -> Option<Format> {
     let o = v.as_object()?;
-    READERS
-        .iter()
-        .find(|r| r.recognises(o))
-        .map(|r| r.format())
+    READERS.iter().find(|r| r.recognises(o)).map(|r| r.format())
 }
 
 /// The format a head of text points to, from the readers' probes.

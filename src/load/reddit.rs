@@ -46,7 +46,9 @@ impl JsonReader for Reader {
     ) -> Result<(), serde_json::Error> {
         let v: Value = serde_json::from_slice(bytes)?;
         let Some(o) = v.as_object().filter(|o| self.recognises(o)) else {
-            return Err(serde::de::Error::custom("not a Reddit submission or comment"));
+            return Err(serde::de::Error::custom(
+                "not a Reddit submission or comment",
+            ));
         };
         if str_of(o, "kind") == "Listing" {
             for c in elements_at(bytes, &["data", "children"], line).unwrap_or_default() {
@@ -68,7 +70,12 @@ fn thing(t: &Value, line: u64, ctx: &JsonContext, out: &mut ChunkBuilder) {
         (
             Cow::Borrowed(str_at(t, "body").unwrap_or("")),
             PostKind::Reply,
-            Cow::Owned(parent.trim_start_matches("t1_").trim_start_matches("t3_").to_string()),
+            Cow::Owned(
+                parent
+                    .trim_start_matches("t1_")
+                    .trim_start_matches("t3_")
+                    .to_string(),
+            ),
         )
     } else {
         let title = str_at(t, "title").unwrap_or("");
@@ -94,7 +101,10 @@ fn thing(t: &Value, line: u64, ctx: &JsonContext, out: &mut ChunkBuilder) {
     };
     let has_media = t.get("is_video") == Some(&Value::Bool(true))
         || t.get("gallery_data").is_some_and(|g| !g.is_null())
-        || matches!(str_at(t, "post_hint"), Some("image" | "hosted:video" | "rich:video"));
+        || matches!(
+            str_at(t, "post_hint"),
+            Some("image" | "hosted:video" | "rich:video")
+        );
     let rec = PostRecord {
         id: id_at(t, &["id"]).unwrap_or_default(),
         author_id: id_at(t, &["author_fullname"]).unwrap_or_default(),

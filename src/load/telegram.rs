@@ -15,7 +15,9 @@ use serde_json::{Map, Value};
 
 use crate::load::builder::{ChunkBuilder, PostRecord};
 use crate::load::json::JsonContext;
-use crate::load::json_value::{Element, at, elements_at, emit, id_at, scalar_text, str_at, time_at};
+use crate::load::json_value::{
+    Element, at, elements_at, emit, id_at, scalar_text, str_at, time_at,
+};
 use crate::load::readers::JsonReader;
 use crate::model::{Format, Metrics, PostKind};
 
@@ -26,8 +28,10 @@ impl JsonReader for Reader {
         Format::TelegramDesktop
     }
     fn recognises(&self, o: &Map<String, Value>) -> bool {
-        (o.get("messages").is_some_and(Value::is_array) && (o.contains_key("type") || o.contains_key("name")))
-            || o.get("chats").is_some_and(|c| c.get("list").is_some_and(Value::is_array))
+        (o.get("messages").is_some_and(Value::is_array)
+            && (o.contains_key("type") || o.contains_key("name")))
+            || o.get("chats")
+                .is_some_and(|c| c.get("list").is_some_and(Value::is_array))
     }
     fn head_probes(&self) -> &'static [&'static str] {
         &["\"date_unixtime\"", "\"text_entities\""]
@@ -77,9 +81,16 @@ fn chat_header(bytes: &[u8], messages: &[Element]) -> Result<Chat, serde_json::E
     })
 }
 
-fn chat(bytes: &[u8], line: u64, ctx: &JsonContext, out: &mut ChunkBuilder) -> Result<(), serde_json::Error> {
+fn chat(
+    bytes: &[u8],
+    line: u64,
+    ctx: &JsonContext,
+    out: &mut ChunkBuilder,
+) -> Result<(), serde_json::Error> {
     let Some(messages) = elements_at(bytes, &["messages"], line) else {
-        return Err(serde::de::Error::custom("a Telegram chat without a messages array"));
+        return Err(serde::de::Error::custom(
+            "a Telegram chat without a messages array",
+        ));
     };
     let chat = chat_header(bytes, &messages)?;
     for m in messages {
@@ -166,14 +177,20 @@ fn message(v: &Value, chat: &Chat, line: u64, ctx: &JsonContext, out: &mut Chunk
         let from = id_at(v, &["forwarded_from_id", "forwarded_from"]).unwrap_or_default();
         (PostKind::Retweet, Cow::Owned(format!("forward:{from}")))
     } else if let Some(r) = id_at(v, &["reply_to_message_id"]) {
-        let peer = id_at(v, &["reply_to_peer_id"]).map(|p| p.into_owned()).unwrap_or_else(|| chat.id.clone());
+        let peer = id_at(v, &["reply_to_peer_id"])
+            .map(|p| p.into_owned())
+            .unwrap_or_else(|| chat.id.clone());
         (PostKind::Reply, Cow::Owned(format!("{peer}/{r}")))
     } else {
         (PostKind::Original, Cow::Borrowed(""))
     };
     let reactions: u64 = at(v, "reactions")
         .and_then(Value::as_array)
-        .map(|rs| rs.iter().filter_map(|r| r.get("count").and_then(Value::as_u64)).sum())
+        .map(|rs| {
+            rs.iter()
+                .filter_map(|r| r.get("count").and_then(Value::as_u64))
+                .sum()
+        })
         .unwrap_or(0);
     let rec = PostRecord {
         id: Cow::Owned(format!("{}/{msg_id}", chat.id)),
@@ -185,7 +202,9 @@ fn message(v: &Value, chat: &Chat, line: u64, ctx: &JsonContext, out: &mut Chunk
         hashtags: Some(tags),
         mentions: Some(mentions),
         urls: Some(links),
-        has_media: v.get("media_type").is_some() || v.get("photo").is_some() || v.get("file").is_some(),
+        has_media: v.get("media_type").is_some()
+            || v.get("photo").is_some()
+            || v.get("file").is_some(),
         metrics: Metrics {
             likes: if v.get("reactions").is_some() {
                 reactions.min(u32::MAX as u64 - 1) as u32
@@ -198,5 +217,11 @@ fn message(v: &Value, chat: &Chat, line: u64, ctx: &JsonContext, out: &mut Chunk
         community: Cow::Borrowed(&chat.name),
         ..Default::default()
     };
-    emit(out, ctx, "message", time_at(v, &["date_unixtime", "date"]), rec);
+    emit(
+        out,
+        ctx,
+        "message",
+        time_at(v, &["date_unixtime", "date"]),
+        rec,
+    );
 }

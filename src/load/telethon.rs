@@ -77,7 +77,11 @@ fn message(v: &Value, line: u64, ctx: &JsonContext, out: &mut ChunkBuilder) {
     };
     let reactions: Option<u64> = at(v, "reactions.results")
         .and_then(Value::as_array)
-        .map(|rs| rs.iter().filter_map(|r| r.get("count").and_then(Value::as_u64)).sum());
+        .map(|rs| {
+            rs.iter()
+                .filter_map(|r| r.get("count").and_then(Value::as_u64))
+                .sum()
+        });
     let rec = PostRecord {
         id: Cow::Owned(format!("{chat}/{id}")),
         author_id: peer_id(v, "from_id").unwrap_or_else(|| chat.clone()),
@@ -97,8 +101,16 @@ fn message(v: &Value, line: u64, ctx: &JsonContext, out: &mut ChunkBuilder) {
             quotes: crate::model::METRIC_NONE,
         },
         community: Cow::Borrowed(
-            first_str(v, &["_chat.title", "_chat.username", "chat.title", "chat.username"])
-                .unwrap_or(""),
+            first_str(
+                v,
+                &[
+                    "_chat.title",
+                    "_chat.username",
+                    "chat.title",
+                    "chat.username",
+                ],
+            )
+            .unwrap_or(""),
         ),
         line,
         ..Default::default()

@@ -401,8 +401,12 @@ impl crate::load::readers::JsonReader for PagesReader {
     }
     fn recognises(&self, o: &serde_json::Map<String, serde_json::Value>) -> bool {
         let has = |k: &str| o.contains_key(k);
-        has("data")
-            && (has("includes") || has("meta") || has("__twarc") || o["data"].is_array())
+        let page_meta = o.get("meta").is_some_and(|m| {
+            m.get("result_count").is_some()
+                || m.get("newest_id").is_some()
+                || m.get("next_token").is_some()
+        });
+        has("data") && (has("includes") || page_meta || has("__twarc") || o["data"].is_array())
     }
     fn head_probes(&self) -> &'static [&'static str] {
         &["\"includes\"", "\"__twarc\""]

@@ -63,12 +63,18 @@ fn resource(v: &Value, line: u64, ctx: &JsonContext, out: &mut ChunkBuilder) {
                 comment(top, None, line, ctx, out);
             }
             let top_id = top.and_then(|t| id_at(t, &["id"]));
-            for r in at(v, "replies.comments").and_then(Value::as_array).into_iter().flatten() {
+            for r in at(v, "replies.comments")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 comment(r, top_id.as_deref(), line, ctx, out);
             }
         }
         "youtube#comment" => comment(v, None, line, ctx, out),
-        "youtube#video" | "youtube#searchResult" | "youtube#playlistItem" => video(v, line, ctx, out),
+        "youtube#video" | "youtube#searchResult" | "youtube#playlistItem" => {
+            video(v, line, ctx, out)
+        }
         other => {
             out.rows_in += 1;
             out.not_post(line, &format!("a YouTube {other} resource"));
@@ -88,7 +94,11 @@ fn comment(c: &Value, thread: Option<&str>, line: u64, ctx: &JsonContext, out: &
         author_id: Cow::Borrowed(str_at(sn, "authorChannelId.value").unwrap_or("")),
         handle: Cow::Borrowed(str_at(sn, "authorDisplayName").unwrap_or("")),
         text,
-        kind: if parent.is_some() { PostKind::Reply } else { PostKind::Original },
+        kind: if parent.is_some() {
+            PostKind::Reply
+        } else {
+            PostKind::Original
+        },
         ref_id: parent.unwrap_or_default(),
         metrics: Metrics {
             likes: count_at(sn, &["likeCount"]),
@@ -116,7 +126,9 @@ fn video(v: &Value, line: u64, ctx: &JsonContext, out: &mut ChunkBuilder) {
         id: id_at(v, &["id.videoId", "contentDetails.videoId", "id"]).unwrap_or_default(),
         author_id: Cow::Borrowed(str_at(sn, "channelId").unwrap_or("")),
         handle: Cow::Borrowed(str_at(sn, "channelTitle").unwrap_or("")),
-        lang: Cow::Borrowed(first_str(sn, &["defaultLanguage", "defaultAudioLanguage"]).unwrap_or("")),
+        lang: Cow::Borrowed(
+            first_str(sn, &["defaultLanguage", "defaultAudioLanguage"]).unwrap_or(""),
+        ),
         text: Cow::Owned(text),
         has_media: true,
         metrics: Metrics {
@@ -128,5 +140,11 @@ fn video(v: &Value, line: u64, ctx: &JsonContext, out: &mut ChunkBuilder) {
         line,
         ..Default::default()
     };
-    emit(out, ctx, "video", time_at(sn, &["publishedAt", "publishTime"]), rec);
+    emit(
+        out,
+        ctx,
+        "video",
+        time_at(sn, &["publishedAt", "publishTime"]),
+        rec,
+    );
 }

@@ -39,8 +39,7 @@ impl JsonReader for Reader {
     }
     fn recognises(&self, o: &Map<String, Value>) -> bool {
         (o.contains_key("source_platform") && o.contains_key("data"))
-            || o
-                .get("__import_meta")
+            || o.get("__import_meta")
                 .is_some_and(|m| m.get("source_platform").is_some())
     }
     fn head_probes(&self) -> &'static [&'static str] {
@@ -83,7 +82,9 @@ impl JsonReader for Reader {
                     line,
                     Some("source_platform"),
                     RejectKind::UnknownJsonObject,
-                    format!("a Zeeschuimer item from {other:?}, a platform derail does not read yet"),
+                    format!(
+                        "a Zeeschuimer item from {other:?}, a platform derail does not read yet"
+                    ),
                     None,
                 );
             }
@@ -130,7 +131,10 @@ fn x_post(data: &Value, line: u64, ctx: &JsonContext, out: &mut ChunkBuilder) {
         text = Cow::Owned(format!("RT @{}: {}", x_handle(rt), x_text(rt)));
     } else if let Some(q) = id_at(
         t,
-        &["quoted_status_result.result.rest_id", "legacy.quoted_status_id_str"],
+        &[
+            "quoted_status_result.result.rest_id",
+            "legacy.quoted_status_id_str",
+        ],
     ) {
         kind = PostKind::Quote;
         ref_id = q;
@@ -144,16 +148,27 @@ fn x_post(data: &Value, line: u64, ctx: &JsonContext, out: &mut ChunkBuilder) {
         .is_some_and(|m| !m.is_empty());
     let rec = PostRecord {
         id,
-        author_id: id_at(t, &["core.user_results.result.rest_id", "legacy.user_id_str"])
-            .unwrap_or_default(),
+        author_id: id_at(
+            t,
+            &["core.user_results.result.rest_id", "legacy.user_id_str"],
+        )
+        .unwrap_or_default(),
         handle: Cow::Borrowed(x_handle(t)),
         text,
         lang: Cow::Borrowed(str_at(t, "legacy.lang").unwrap_or("")),
         kind,
         ref_id,
         hashtags: Some(strings_at(t, "legacy.entities.hashtags", &["text"])),
-        mentions: Some(strings_at(t, "legacy.entities.user_mentions", &["screen_name"])),
-        urls: Some(strings_at(t, "legacy.entities.urls", &["expanded_url", "url"])),
+        mentions: Some(strings_at(
+            t,
+            "legacy.entities.user_mentions",
+            &["screen_name"],
+        )),
+        urls: Some(strings_at(
+            t,
+            "legacy.entities.urls",
+            &["expanded_url", "url"],
+        )),
         has_media,
         metrics: Metrics {
             reposts: count_at(t, &["legacy.retweet_count"]),
@@ -234,7 +249,9 @@ fn tiktok_comment(d: &Value, line: u64, ctx: &JsonContext, out: &mut ChunkBuilde
         handle: Cow::Borrowed(first_str(d, &["user.unique_id", "user.uniqueId"]).unwrap_or("")),
         text: Cow::Borrowed(str_at(d, "text").unwrap_or("")),
         kind: PostKind::Reply,
-        ref_id: parent.or_else(|| id_at(d, &["aweme_id"])).unwrap_or_default(),
+        ref_id: parent
+            .or_else(|| id_at(d, &["aweme_id"]))
+            .unwrap_or_default(),
         metrics: Metrics {
             likes: count_at(d, &["digg_count"]),
             replies: count_at(d, &["reply_comment_total"]),
@@ -272,7 +289,14 @@ fn instagram_media(
             || at(d, "display_url").is_some(),
         metrics: Metrics {
             likes: count_at(d, &["like_count", "edge_media_preview_like.count"]),
-            replies: count_at(d, &["comment_count", "edge_media_to_comment.count", "text_post_app_info.direct_reply_count"]),
+            replies: count_at(
+                d,
+                &[
+                    "comment_count",
+                    "edge_media_to_comment.count",
+                    "text_post_app_info.direct_reply_count",
+                ],
+            ),
             reposts: count_at(d, &["text_post_app_info.repost_count", "reshare_count"]),
             quotes: count_at(d, &["text_post_app_info.quote_count"]),
         },
@@ -307,11 +331,11 @@ fn linkedin_update(
     .unwrap_or("");
     let rec = PostRecord {
         id: Cow::Borrowed(urn),
-        author_id: Cow::Borrowed(
-            first_str(d, &["actor.urn", "actor.backendUrn"]).unwrap_or(""),
-        ),
+        author_id: Cow::Borrowed(first_str(d, &["actor.urn", "actor.backendUrn"]).unwrap_or("")),
         handle: Cow::Borrowed(handle),
-        text: Cow::Borrowed(first_str(d, &["commentary.text.text", "commentary.text"]).unwrap_or("")),
+        text: Cow::Borrowed(
+            first_str(d, &["commentary.text.text", "commentary.text"]).unwrap_or(""),
+        ),
         has_media: at(d, "content").is_some(),
         metrics: Metrics {
             likes: count_at(d, &["socialDetail.totalSocialActivityCounts.numLikes"]),

@@ -191,6 +191,21 @@ pub enum Format {
 }
 
 impl Format {
+    /// The readers of the platforms collected since Twitter's API closed (for fuzzing and
+    /// tests that force each one).
+    pub const PLATFORMS: [Format; 10] = [
+        Format::BlueskyJetstream,
+        Format::BlueskyTap,
+        Format::Zeeschuimer,
+        Format::TelegramDesktop,
+        Format::Telethon,
+        Format::Reddit,
+        Format::TikTokResearch,
+        Format::YouTube,
+        Format::CrowdTangleApi,
+        Format::GenericJson,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Format::Twarc2Pages => "twarc2_pages",

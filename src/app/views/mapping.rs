@@ -76,10 +76,7 @@ impl MappingView {
                         Some(m) => {
                             ui.label(format!("{:.2}", m.confidence));
                             if m.is_guess() {
-                                ui.colored_label(
-                                    ui.visuals().warn_fg_color,
-                                    "a guess: check it",
-                                );
+                                ui.colored_label(ui.visuals().warn_fg_color, "a guess: check it");
                             } else {
                                 ui.label(format!("{:?}", m.source).to_lowercase());
                             }
