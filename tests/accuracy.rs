@@ -85,6 +85,16 @@ fn three_takeovers_at_once_and_a_quiet_dataset() {
     check(Scenario::Quiet, OutFormat::Csv, 12);
 }
 
+/// The platforms collected since Twitter's API closed: a Jetstream capture (reposts carry
+/// no text, only their subject; likes are interleaved), a Telegram group export and a
+/// Reddit dump.
+#[test]
+fn platform_layouts() {
+    check(Scenario::Kpop, OutFormat::Jetstream, 13);
+    check(Scenario::Reclaim, OutFormat::Telegram, 14);
+    check(Scenario::Spam, OutFormat::Reddit, 15);
+}
+
 /// The same input and config give the same output at any thread count.
 #[test]
 fn deterministic_across_thread_counts() {

@@ -152,7 +152,7 @@ pub enum Command {
         /// Number of posts.
         #[arg(long, default_value_t = 20_000)]
         posts: usize,
-        /// csv, tcat, twarc2, twarc2_flat, v1, snscrape, bluesky, mastodon.
+        /// csv, tcat, twarc2, twarc2_flat, v1, snscrape, bluesky, mastodon, jetstream, telegram, reddit.
         #[arg(long, default_value = "csv")]
         format: String,
         #[arg(long, default_value_t = 42)]

@@ -30,6 +30,13 @@ pub enum OutFormat {
     Bluesky,
     /// A JSON array of Mastodon statuses.
     Mastodon,
+    /// Bluesky Jetstream events, one a line: post and repost commits, and a like after
+    /// every tenth post (likes are not posts).
+    Jetstream,
+    /// A Telegram Desktop export of one public group.
+    Telegram,
+    /// A Reddit dump of submissions, one a line (Pushshift / Arctic Shift layout).
+    Reddit,
 }
 
 impl OutFormat {
@@ -44,12 +51,15 @@ impl OutFormat {
                 "snscrape" => OutFormat::Snscrape,
                 "bluesky" | "bsky" => OutFormat::Bluesky,
                 "mastodon" => OutFormat::Mastodon,
+                "jetstream" | "bluesky_jetstream" => OutFormat::Jetstream,
+                "telegram" | "telegram_desktop" => OutFormat::Telegram,
+                "reddit" | "pushshift" => OutFormat::Reddit,
                 _ => return None,
             },
         )
     }
 
-    pub const ALL: [OutFormat; 8] = [
+    pub const ALL: [OutFormat; 11] = [
         OutFormat::Csv,
         OutFormat::Tcat,
         OutFormat::Twarc2,
@@ -58,6 +68,9 @@ impl OutFormat {
         OutFormat::Snscrape,
         OutFormat::Bluesky,
         OutFormat::Mastodon,
+        OutFormat::Jetstream,
+        OutFormat::Telegram,
+        OutFormat::Reddit,
     ];
 
     pub fn name(self) -> &'static str {
@@ -70,13 +83,16 @@ impl OutFormat {
             OutFormat::Snscrape => "snscrape",
             OutFormat::Bluesky => "bluesky",
             OutFormat::Mastodon => "mastodon",
+            OutFormat::Jetstream => "jetstream",
+            OutFormat::Telegram => "telegram",
+            OutFormat::Reddit => "reddit",
         }
     }
 
     pub fn extension(self) -> &'static str {
         match self {
             OutFormat::Csv | OutFormat::Tcat => "csv",
-            OutFormat::Bluesky | OutFormat::Mastodon => "json",
+            OutFormat::Bluesky | OutFormat::Mastodon | OutFormat::Telegram => "json",
             _ => "jsonl",
         }
     }
@@ -326,6 +342,129 @@ fn masto_status(p: &GenPost, posts: &[GenPost], authors: &[GenAuthor], depth: u8
     st
 }
 
+fn did_of(a: &GenAuthor) -> String {
+    format!("did:plc:gen{}", a.id)
+}
+
+/// One Jetstream commit event: a post, or a repost of its original.
+fn jetstream_event(p: &GenPost, posts: &[GenPost], authors: &[GenAuthor]) -> Value {
+    let a = &authors[p.author as usize];
+    let did = did_of(a);
+    let (collection, record) = match (p.kind, p.ref_index) {
+        (PostKind::Retweet, Some(r)) => {
+            let o = &posts[r];
+            let odid = did_of(&authors[o.author as usize]);
+            (
+                "app.bsky.feed.repost",
+                json!({"$type": "app.bsky.feed.repost", "createdAt": v2_time(p.time_ms),
+                       "subject": {"uri": format!("at://{odid}/app.bsky.feed.post/{}", o.id), "cid": format!("bafy{}", o.id)}}),
+            )
+        }
+        _ => {
+            let view = bsky_view(p, authors, &body_of(p, posts), p.time_ms);
+            ("app.bsky.feed.post", view["record"].clone())
+        }
+    };
+    json!({
+        "did": did,
+        "time_us": p.time_ms * 1000 + 250,
+        "kind": "commit",
+        "commit": {"rev": format!("r{}", p.id), "operation": "create", "collection": collection,
+                   "rkey": p.id.to_string(), "record": record, "cid": format!("bafy{}", p.id)},
+    })
+}
+
+/// A like of `p` by the next author: what most of a real firehose is.
+fn jetstream_like(p: &GenPost, authors: &[GenAuthor]) -> Value {
+    let liker = &authors[(p.author as usize + 1) % authors.len()];
+    let did = did_of(&authors[p.author as usize]);
+    json!({
+        "did": did_of(liker),
+        "time_us": p.time_ms * 1000 + 500,
+        "kind": "commit",
+        "commit": {"rev": format!("l{}", p.id), "operation": "create", "collection": "app.bsky.feed.like",
+                   "rkey": format!("l{}", p.id),
+                   "record": {"$type": "app.bsky.feed.like", "createdAt": v2_time(p.time_ms),
+                              "subject": {"uri": format!("at://{did}/app.bsky.feed.post/{}", p.id), "cid": "bafy"}}},
+    })
+}
+
+/// One message of a Telegram Desktop export: text as pieces with its hashtags typed.
+fn telegram_message(p: &GenPost, posts: &[GenPost], authors: &[GenAuthor]) -> Value {
+    let a = &authors[p.author as usize];
+    let text = body_of(p, posts);
+    let mut pieces: Vec<Value> = Vec::new();
+    let mut plain = String::new();
+    for (k, word) in text.split(' ').enumerate() {
+        if k > 0 {
+            plain.push(' ');
+        }
+        if word.len() > 1 && word.starts_with('#') {
+            pieces.push(json!({"type": "plain", "text": std::mem::take(&mut plain)}));
+            pieces.push(json!({"type": "hashtag", "text": word}));
+        } else {
+            plain.push_str(word);
+        }
+    }
+    pieces.push(json!({"type": "plain", "text": plain}));
+    let text_value: Vec<Value> = pieces
+        .iter()
+        .map(|x| match x["type"].as_str() {
+            Some("plain") => x["text"].clone(),
+            _ => x.clone(),
+        })
+        .collect();
+    let mut m = json!({
+        "id": p.id,
+        "type": "message",
+        "date": plain_time(p.time_ms).replace(' ', "T"),
+        "date_unixtime": (p.time_ms.div_euclid(1000)).to_string(),
+        "from": a.handle,
+        "from_id": format!("user{}", a.id),
+        "text": text_value,
+        "text_entities": pieces,
+    });
+    if let (PostKind::Retweet, Some(r)) = (p.kind, p.ref_index) {
+        let o = &authors[posts[r].author as usize];
+        m["forwarded_from"] = json!(o.handle);
+        m["forwarded_from_id"] = json!(format!("user{}", o.id));
+    } else if let (PostKind::Reply, Some(r)) = (p.kind, p.ref_id) {
+        m["reply_to_message_id"] = json!(r);
+    }
+    if p.has_media {
+        m["media_type"] = json!("video_file");
+    }
+    m
+}
+
+/// One Reddit submission of a dump; the post's first hashtag names its subreddit.
+fn reddit_submission(p: &GenPost, posts: &[GenPost], authors: &[GenAuthor]) -> Value {
+    let a = &authors[p.author as usize];
+    let text = body_of(p, posts);
+    let subreddit = extract_hashtags(&text)
+        .first()
+        .map(|t| t.to_lowercase())
+        .unwrap_or_else(|| "generated".into());
+    let mut s = json!({
+        "id": p.id.to_string(),
+        "name": format!("t3_{}", p.id),
+        "author": a.handle,
+        "author_fullname": format!("t2_{}", a.id),
+        "subreddit": subreddit,
+        "title": text,
+        "selftext": "",
+        "is_self": true,
+        "created_utc": p.time_ms.div_euclid(1000),
+        "score": p.likes,
+        "num_comments": 0,
+        "permalink": format!("/r/{subreddit}/comments/{}/", p.id),
+    });
+    if let (PostKind::Retweet, Some(r)) = (p.kind, p.ref_id) {
+        s["crosspost_parent"] = json!(format!("t3_{r}"));
+    }
+    s
+}
+
 /// Writes the dataset in `format` to `path`.
 pub fn write(
     posts: &[GenPost],
@@ -485,6 +624,33 @@ pub fn write(
                 out.write_all(if i + 1 < posts.len() { b",\n" } else { b"\n" })?;
             }
             out.write_all(b"]\n")?;
+        }
+        OutFormat::Jetstream => {
+            for (i, p) in posts.iter().enumerate() {
+                serde_json::to_writer(&mut out, &jetstream_event(p, posts, authors))?;
+                out.write_all(b"\n")?;
+                if i % 10 == 9 {
+                    serde_json::to_writer(&mut out, &jetstream_like(p, authors))?;
+                    out.write_all(b"\n")?;
+                }
+            }
+        }
+        OutFormat::Telegram => {
+            out.write_all(
+                b"{\n \"name\": \"derail generated group\",\n \"type\": \"public_supergroup\",\n \"id\": 1000000001,\n \"messages\": [\n",
+            )?;
+            for (i, p) in posts.iter().enumerate() {
+                out.write_all(b"  ")?;
+                serde_json::to_writer(&mut out, &telegram_message(p, posts, authors))?;
+                out.write_all(if i + 1 < posts.len() { b",\n" } else { b"\n" })?;
+            }
+            out.write_all(b" ]\n}\n")?;
+        }
+        OutFormat::Reddit => {
+            for p in posts {
+                serde_json::to_writer(&mut out, &reddit_submission(p, posts, authors))?;
+                out.write_all(b"\n")?;
+            }
         }
         OutFormat::Mastodon => {
             out.write_all(b"[\n")?;

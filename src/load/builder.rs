@@ -462,6 +462,7 @@ impl DatasetBuilder {
         report.rejections.sort_by_key(|r| r.line);
         report.rejected_rows.sort_by_key(|r| r.0);
         report.loaded = ds.len() as u64;
+        crate::load::reposts::inherit_repost_content(&mut ds, &mut warnings);
         check_dataset(&mut ds, &mut warnings, &mut report);
         report.warnings = warnings.into_vec();
         ds.report = report;

@@ -17,6 +17,7 @@ pub mod mastodon;
 pub mod readers;
 pub mod reddit;
 pub mod report;
+pub mod reposts;
 pub mod snscrape;
 pub mod source;
 pub mod telegram;

@@ -1,0 +1,74 @@
+//! Reposts that arrive without their content (a Jetstream `app.bsky.feed.repost` names
+//! only its subject) take the text, hashtags, mentions and links of the post they repost,
+//! when that post is in the same dataset, as a twarc2 retweet carries its original's
+//! text. Reposts whose subject is absent keep no text, and the load says how many.
+
+use rustc_hash::FxHashMap;
+
+use crate::load::report::WarningSink;
+use crate::model::{Dataset, ID_NONE, ListColumn, PostKind, TextColumn};
+
+/// Fills empty reposts from their subjects; returns (filled, left without a subject).
+pub fn inherit_repost_content(ds: &mut Dataset, warnings: &mut WarningSink) -> (u64, u64) {
+    let empty_repost = |ds: &Dataset, i: usize| {
+        ds.kind[i] == PostKind::Retweet && ds.ref_ids[i] != ID_NONE && ds.text(i).is_empty()
+    };
+    if !(0..ds.len()).any(|i| empty_repost(ds, i)) {
+        return (0, 0);
+    }
+    let mut by_id: FxHashMap<String, u32> = FxHashMap::default();
+    for i in 0..ds.len() {
+        if ds.kind[i] != PostKind::Retweet || !ds.text(i).is_empty() {
+            by_id.entry(ds.id(i).into_owned()).or_insert(i as u32);
+        }
+    }
+    let source: Vec<Option<u32>> = (0..ds.len())
+        .map(|i| {
+            if empty_repost(ds, i) {
+                by_id.get(ds.ref_id(i).as_ref()).copied()
+            } else {
+                None
+            }
+        })
+        .collect();
+    let filled = source.iter().filter(|s| s.is_some()).count() as u64;
+    let orphans = (0..ds.len())
+        .filter(|&i| source[i].is_none() && empty_repost(ds, i))
+        .count() as u64;
+    if filled > 0 {
+        let from = |i: usize| source[i].map(|s| s as usize).unwrap_or(i);
+        let mut text = TextColumn::with_capacity(ds.len(), 0);
+        let (mut tags, mut spellings, mut mentions, mut urls) = (
+            ListColumn::new(),
+            ListColumn::new(),
+            ListColumn::new(),
+            ListColumn::new(),
+        );
+        for i in 0..ds.len() {
+            let s = from(i);
+            text.push(ds.text(s));
+            tags.push(ds.hashtags.get(s).iter().copied());
+            spellings.push(ds.hashtag_spellings.get(s).iter().copied());
+            mentions.push(ds.mentions.get(s).iter().copied());
+            urls.push(ds.urls.get(s).iter().copied());
+        }
+        ds.text = text;
+        ds.hashtags = tags;
+        ds.hashtag_spellings = spellings;
+        ds.mentions = mentions;
+        ds.urls = urls;
+        warnings.add(
+            "reposts_filled",
+            || format!("reposts that named only their subject took its text and hashtags ({filled} reposts)"),
+            0,
+        );
+    }
+    if orphans > 0 {
+        warnings.add(
+            "reposts_without_subject",
+            || format!("{orphans} reposts name a post that is not in this dataset, so they carry no text or hashtags"),
+            0,
+        );
+    }
+    (filled, orphans)
+}
