@@ -462,8 +462,16 @@ impl DatasetBuilder {
         report.rejections.sort_by_key(|r| r.line);
         report.rejected_rows.sort_by_key(|r| r.0);
         report.loaded = ds.len() as u64;
+        let t = std::time::Instant::now();
         crate::load::reposts::inherit_repost_content(&mut ds, &mut warnings);
+        let t_reposts = t.elapsed().as_secs_f64();
         check_dataset(&mut ds, &mut warnings, &mut report);
+        if std::env::var_os("DERAIL_DEBUG").is_some() {
+            eprintln!(
+                "[debug] reposts {t_reposts:.3}s, checks {:.3}s",
+                t.elapsed().as_secs_f64() - t_reposts
+            );
+        }
         report.warnings = warnings.into_vec();
         ds.report = report;
         ds.hashtags.shrink_to_fit();
@@ -599,7 +607,8 @@ fn check_dataset(ds: &mut Dataset, warnings: &mut WarningSink, report: &mut Load
         .filter(|&i| IdStrings::is_string(ds.ids[i]))
         .filter(|&i| {
             let s = ds.id(i);
-            s.contains(['e', 'E'])
+            s.as_bytes().first().is_some_and(u8::is_ascii_digit)
+                && s.contains(['e', 'E'])
                 && s.replace(['e', 'E', '.', '+', '-'], "")
                     .bytes()
                     .all(|b| b.is_ascii_digit())

@@ -16,21 +16,36 @@ pub fn inherit_repost_content(ds: &mut Dataset, warnings: &mut WarningSink) -> (
     if !(0..ds.len()).any(|i| empty_repost(ds, i)) {
         return (0, 0);
     }
-    let mut by_id: FxHashMap<String, u32> = FxHashMap::default();
-    for i in 0..ds.len() {
+    // Ids hashed in parallel; a hit is confirmed by comparing the ids themselves.
+    use rayon::prelude::*;
+    let hash = |s: &str| xxhash_rust::xxh3::xxh3_64(s.as_bytes());
+    let keys: Vec<u64> = (0..ds.len())
+        .into_par_iter()
+        .with_min_len(8192)
+        .map(|i| hash(&ds.id(i)))
+        .collect();
+    let mut by_id: FxHashMap<u64, u32> = FxHashMap::default();
+    by_id.reserve(ds.len());
+    for (i, &k) in keys.iter().enumerate() {
         if ds.kind[i] != PostKind::Retweet || !ds.text(i).is_empty() {
-            by_id.entry(ds.id(i).into_owned()).or_insert(i as u32);
+            by_id.entry(k).or_insert(i as u32);
         }
     }
     let source: Vec<Option<u32>> = (0..ds.len())
+        .into_par_iter()
+        .with_min_len(8192)
         .map(|i| {
-            if empty_repost(ds, i) {
-                by_id.get(ds.ref_id(i).as_ref()).copied()
-            } else {
-                None
+            if !empty_repost(ds, i) {
+                return None;
             }
+            let subject = ds.ref_id(i);
+            by_id
+                .get(&hash(&subject))
+                .copied()
+                .filter(|&s| ds.id(s as usize) == subject)
         })
         .collect();
+    drop(by_id);
     let filled = source.iter().filter(|s| s.is_some()).count() as u64;
     let orphans = (0..ds.len())
         .filter(|&i| source[i].is_none() && empty_repost(ds, i))
