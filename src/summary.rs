@@ -38,6 +38,12 @@ pub struct Summary {
     pub authors: u64,
     pub top_hashtags: Vec<HashtagCount>,
     pub kinds: std::collections::BTreeMap<String, u64>,
+    /// The platform's word for each kind (`retweet` → `forward` on Telegram).
+    pub kind_words: std::collections::BTreeMap<String, String>,
+    /// The most frequent communities (subreddits, chats, videos, pages), if any.
+    pub communities: Vec<(String, u64)>,
+    /// What a community is called on this platform.
+    pub community_word: String,
     pub languages: Vec<(String, u64)>,
     pub duplicate_ids: DuplicateIds,
     pub elapsed_ms: f64,
@@ -106,9 +112,33 @@ impl Summary {
             })
             .collect();
         let mut kinds = std::collections::BTreeMap::new();
+        let mut kind_words = std::collections::BTreeMap::new();
         for k in &ds.kind {
             *kinds.entry(k.as_str().to_string()).or_insert(0u64) += 1;
         }
+        for k in [
+            crate::model::PostKind::Original,
+            crate::model::PostKind::Retweet,
+            crate::model::PostKind::Quote,
+            crate::model::PostKind::Reply,
+        ] {
+            kind_words.insert(
+                k.as_str().to_string(),
+                ds.source.format.kind_word(k).to_string(),
+            );
+        }
+        let mut community_counts = vec![0u64; ds.communities.len()];
+        for &c in &ds.community {
+            community_counts[c as usize] += 1;
+        }
+        let mut communities: Vec<(String, u64)> = community_counts
+            .iter()
+            .enumerate()
+            .filter(|&(c, &n)| c != 0 && n > 0 && !ds.communities.resolve(c as u32).is_empty())
+            .map(|(c, &n)| (ds.communities.resolve(c as u32).to_string(), n))
+            .collect();
+        communities.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        communities.truncate(10);
         let mut langs = vec![0u64; ds.langs.len()];
         for &l in &ds.lang {
             langs[l as usize] += 1;
@@ -151,6 +181,9 @@ impl Summary {
             authors: ds.authors.len() as u64,
             top_hashtags,
             kinds,
+            kind_words,
+            communities,
+            community_word: ds.source.format.community_word().to_string(),
             languages,
             duplicate_ids: r.duplicate_ids.clone(),
             elapsed_ms: r.elapsed_ms,
@@ -212,8 +245,25 @@ impl Summary {
             );
         }
         let _ = writeln!(s, "Authors      {}", self.authors);
-        let kinds: Vec<String> = self.kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        let kinds: Vec<String> = self
+            .kinds
+            .iter()
+            .map(|(k, n)| format!("{} {n}", self.kind_words.get(k).unwrap_or(k)))
+            .collect();
         let _ = writeln!(s, "Kinds        {}", kinds.join(", "));
+        if !self.communities.is_empty() {
+            let list: Vec<String> = self
+                .communities
+                .iter()
+                .map(|(c, n)| format!("{c} {n}"))
+                .collect();
+            let _ = writeln!(
+                s,
+                "Communities  {} ({}s)",
+                list.join(", "),
+                self.community_word
+            );
+        }
         let langs: Vec<String> = self
             .languages
             .iter()

@@ -252,6 +252,44 @@ impl Format {
         }
     }
 
+    /// The platform's own word for a kind of post: a tweet and a retweet on Twitter, a
+    /// forward on Telegram, a crosspost on Reddit, a boost on Mastodon, a repost elsewhere.
+    pub fn kind_word(self, kind: PostKind) -> &'static str {
+        use Format as F;
+        let twitter = matches!(
+            self,
+            F::Twarc2Pages | F::Twarc2Flat | F::TwitterV1 | F::TwitterV1Search | F::Snscrape
+        );
+        match kind {
+            PostKind::Original if twitter => "tweet",
+            PostKind::Original => "post",
+            PostKind::Retweet if twitter => "retweet",
+            PostKind::Retweet => match self {
+                F::TelegramDesktop | F::Telethon => "forward",
+                F::Reddit => "crosspost",
+                F::Mastodon => "boost",
+                F::CrowdTangleApi => "share",
+                _ => "repost",
+            },
+            PostKind::Reply => match self {
+                F::Reddit | F::YouTube | F::TikTokResearch => "comment",
+                _ => "reply",
+            },
+            PostKind::Quote => "quote",
+        }
+    }
+
+    /// The platform's word for where a post was made (a subreddit, a channel), if any.
+    pub fn community_word(self) -> &'static str {
+        match self {
+            Format::Reddit => "subreddit",
+            Format::TelegramDesktop | Format::Telethon => "chat",
+            Format::YouTube => "video",
+            Format::CrowdTangleApi => "page or group",
+            _ => "community",
+        }
+    }
+
     pub fn from_name(s: &str) -> Option<Format> {
         let s = s.trim().to_ascii_lowercase().replace('-', "_");
         Some(match s.as_str() {

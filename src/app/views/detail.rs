@@ -82,7 +82,15 @@ impl DetailView {
                         };
                         row("Post", ds.post_key(i));
                         row("Time", format_iso(ds.created_at[i]));
-                        row("Kind", ds.kind[i].as_str().to_string());
+                        row("Kind", ds.source.format.kind_word(ds.kind[i]).to_string());
+                        if !ds.community(i).is_empty() {
+                            let word = ds.source.format.community_word();
+                            let mut w = word.to_string();
+                            if let Some(f) = w.get_mut(0..1) {
+                                f.make_ascii_uppercase();
+                            }
+                            row(&w, ds.community(i).to_string());
+                        }
                         if !ds.ref_id(i).is_empty() {
                             row("Refers to", ds.ref_id(i).into_owned());
                         }

@@ -48,7 +48,21 @@ impl WelcomeView {
             }
         }
         ui.add_space(12.0);
-        ui.label("Reads twarc2 JSONL (pages or flattened), Twitter v1.1 JSON, snscrape, Bluesky, Mastodon, and any CSV/TSV (twarc-csv, DMI-TCAT, 4CAT, ...), gzipped or not.");
+        ui.label(RichText::new("Reads").strong());
+        for line in [
+            "Bluesky: Jetstream firehose, tap records, PostViews and feeds",
+            "Telegram: Telegram Desktop exports, Telethon and 4CAT messages",
+            "Reddit: Pushshift and Arctic Shift dumps, API listings",
+            "TikTok: Research API videos and comments, Zeeschuimer captures",
+            "YouTube: Data API comment threads, comments, videos, search results",
+            "X / Twitter: twarc2, v1.1, snscrape, Zeeschuimer, twarc-csv, DMI-TCAT",
+            "Instagram, Threads, LinkedIn: Zeeschuimer and 4CAT captures",
+            "Meta Content Library, CrowdTangle (CSV and API), CSDS / CooRTweet, Mastodon",
+            "Any other CSV, TSV or JSON: columns or paths mapped by name and values",
+        ] {
+            ui.label(format!("•  {line}"));
+        }
+        ui.label("Gzipped or not.");
     }
 }
 
