@@ -257,12 +257,11 @@ impl Summary {
                 .iter()
                 .map(|(c, n)| format!("{c} {n}"))
                 .collect();
-            let _ = writeln!(
-                s,
-                "Communities  {} ({}s)",
-                list.join(", "),
-                self.community_word
-            );
+            let word = match self.community_word.as_str() {
+                "community" => String::new(),
+                w => format!(" ({w}s)"),
+            };
+            let _ = writeln!(s, "Communities  {}{word}", list.join(", "));
         }
         let langs: Vec<String> = self
             .languages

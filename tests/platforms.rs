@@ -415,7 +415,7 @@ fn synthetic_layouts_of_every_platform() {
     let i = post(&ds, "C7abc");
     assert_eq!(ds.handle(i), "alice");
     assert_eq!(tags(&ds, i), vec!["cats"]);
-    let i = post(&ds, "urn:li:activity:7115203311412948992");
+    let i = post(&ds, "7115203311412948992");
     assert_eq!(
         format_iso(ds.created_at[i]),
         "2023-10-04T05:17:43.525Z",
@@ -452,4 +452,77 @@ fn synthetic_layouts_of_every_platform() {
     let ds = load(&dir.join("generic.jsonl"));
     assert_eq!(ds.text(0), "Hello #x", "HTML content read as text");
     assert_eq!(ds.handle(1), "c@d");
+}
+
+/// CSV exports of the collection tools (4CAT, minet), invented rows in their documented
+/// columns: each role lands on the right column with no flags.
+#[test]
+fn csv_exports_of_collection_tools() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "4cat.csv",
+            "id,thread_id,timestamp,body,author,author_fullname,hashtags,num_likes,num_comments,url,unix_timestamp\n\
+             C7a,C7a,2024-06-10 05:26:40,Sunday #cats with @bob,alice,Alice A,cats,120,4,https://www.instagram.com/p/C7a,1717990000\n\
+             C7b,C7b,2024-06-10 06:26:40,Monday dogs and more words,bob,Bob B,\"dogs,pets\",12,1,https://www.instagram.com/p/C7b,1717993600\n",
+            // unix_timestamp, not 4CAT's server-local `timestamp`
+            [
+                ("time", "unix_timestamp"),
+                ("text", "body"),
+                ("author", "author"),
+                ("hashtags", "hashtags"),
+            ],
+        ),
+        (
+            "minet_tweets.csv",
+            "id,timestamp_utc,local_time,user_screen_name,text,retweet_count,like_count,reply_count,lang,to_tweetid,user_id,retweeted_id,quoted_id,links,mentioned_names,hashtags\n\
+             1001,1709294400,2024-03-01T13:00:00,alice,hello world #one #two,1,2,0,en,,11,,,https://example.org,bob|carol,one|two\n\
+             1002,1709294460,2024-03-01T13:01:00,bob,RT @alice: hello world #one #two,0,0,0,en,,12,1001,,,alice,one|two\n",
+            [
+                ("time", "timestamp_utc"),
+                ("text", "text"),
+                ("author", "user_screen_name"),
+                ("retweet_of", "retweeted_id"),
+            ],
+        ),
+        (
+            "minet_tiktok.csv",
+            "id,description,timestamp,utc_time,author_id,author_unique_id,author_nickname,digg_count,share_count,comment_count,play_count,challenges_titles\n\
+             7300,pasta night #food #quick,1746230400,2025-05-03T00:00:00,55,gina_cooks,Gina,1245,312,87,54320,food|quick\n\
+             7301,another one #food,1746231400,2025-05-03T00:16:40,56,hank,Hank,5,1,0,100,food\n",
+            [
+                ("time", "timestamp"),
+                ("text", "description"),
+                ("author", "author_unique_id"),
+                ("hashtags", "challenges_titles"),
+            ],
+        ),
+        (
+            "minet_youtube_comments.csv",
+            "video_id,comment_id,author_name,author_channel_id,text,like_count,published_at,updated_at,reply_count,parent_comment_id\n\
+             V1,T1,@erin,UCerin,great video,12,2024-03-01T12:00:00Z,2024-03-01T12:00:00Z,1,\n\
+             V1,T1.r,@finn,UCfinn,agreed with this,0,2024-03-01T13:00:00Z,2024-03-01T13:00:00Z,,T1\n",
+            [
+                ("time", "published_at"),
+                ("id", "comment_id"),
+                ("reply_to", "parent_comment_id"),
+                ("community", "video_id"),
+            ],
+        ),
+    ];
+    for (name, body, roles) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, body).unwrap();
+        let ds = load(&path);
+        assert_eq!(ds.len(), 2, "{name}");
+        for (role, column) in roles {
+            let got = ds
+                .report
+                .mapping
+                .iter()
+                .find(|m| m.role.name() == role)
+                .map(|m| m.column.as_str());
+            assert_eq!(got, Some(column), "{name}: {role}");
+        }
+    }
 }

@@ -124,6 +124,8 @@ impl Role {
             ],
             Role::Time => &[
                 "createdat",
+                "unixtimestamp",
+                "timestamputc",
                 "tweetcreated",
                 "tweetcreatedat",
                 "timestamp",
@@ -138,13 +140,13 @@ impl Role {
                 "tweetdate",
                 "datetimeutc",
                 "timestampshare",
-                "unixtimestamp",
                 "timeutc",
-                "timestamputc",
                 "dateutc",
                 "createdatutc",
                 "indexedat",
                 "sortat",
+                "publisheddate",
+                "localtime",
                 "postcreated",
                 "creationtime",
                 "createtime",
@@ -174,6 +176,10 @@ impl Role {
                 "user.username",
                 "author.handle",
                 "usernametweet",
+                "authorname",
+                "authoruniqueid",
+                "userhandle.name",
+                "author.uniqueid",
             ],
             Role::AuthorId => &[
                 "authorid",
@@ -189,6 +195,8 @@ impl Role {
                 "author.did",
                 "postowner.id",
                 "userdid",
+                "authorchannelid",
+                "authorfullname",
             ],
             Role::Text => &[
                 "text",
@@ -210,6 +218,9 @@ impl Role {
                 "record.text",
                 "snippet",
                 "contents",
+                "comment",
+                "originaltext",
+                "description",
             ],
             Role::Lang => &["lang", "language", "tweetlang", "langs", "record.langs"],
             Role::RetweetOf => &[
@@ -237,6 +248,10 @@ impl Role {
                 "replyto",
                 "inreplytoid",
                 "parentid",
+                "parentcommentid",
+                "totweetid",
+                "toposturi",
+                "inreplyto",
             ],
             Role::QuoteOf => &[
                 "referencedtweets.quoted.id",
@@ -247,6 +262,7 @@ impl Role {
                 "quotedtweetid",
                 "quotedid",
                 "quotedtweet.id",
+                "quoteduri",
             ],
             Role::Kind => &["tweettype", "posttype", "kind", "tweetkind"],
             Role::IsRetweet => &["isretweet", "retweeted", "isrt", "rt"],
@@ -257,11 +273,15 @@ impl Role {
                 "hashtag",
                 "tags",
                 "hashtagslist",
+                "challengestitles",
             ],
             Role::Mentions => &[
                 "mentions",
                 "entities.mentions",
                 "usermentions",
+                "mentionednames",
+                "mentionedusernames",
+                "mentionedhandles",
                 "mentionedusers",
                 "entities.usermentions",
             ],
@@ -315,6 +335,10 @@ impl Role {
                 "favouritescount",
                 "favorites",
                 "statistics.likecount",
+                "points",
+                "score",
+                "numlikes",
+                "reactions",
                 "diggcount",
             ],
             Role::Quotes => &["quotecount", "publicmetrics.quotecount", "quotes"],
@@ -333,6 +357,7 @@ impl Role {
                 "pagename",
                 "surface.name",
                 "postsubreddit",
+                "videoid",
             ],
         }
     }
@@ -419,7 +444,10 @@ fn name_score(role: Role, column: &str) -> f32 {
     // Columns about the author's profile, not the post.
     let about_user_profile = (n.starts_with("author.") || n.starts_with("user."))
         && !matches!(role, Role::Author | Role::AuthorId);
-    if about_user_profile || n.contains("description") || n.contains("bio") {
+    // A post's own `description` (TikTok, YouTube) may be its text; anyone's
+    // `user_description` or `page_description` is a profile.
+    let description = n.contains("description") && !(role == Role::Text && n == "description");
+    if about_user_profile || description || n.contains("bio") {
         return 0.0;
     }
     if role == Role::Time && is_profile_time_name(&n) {

@@ -307,9 +307,17 @@ fn instagram_media(
     emit(out, ctx, "post", time, rec);
 }
 
+/// The first `urn:li:activity:<N>` in a LinkedIn URN (plain, `fsd_update:(…)` or
+/// `aggregate:(…)`), as its number.
+fn linkedin_activity(urn: &str) -> Option<&str> {
+    let at = urn.find("urn:li:activity:")? + "urn:li:activity:".len();
+    let digits = urn[at..].bytes().take_while(u8::is_ascii_digit).count();
+    (digits > 0).then(|| &urn[at..at + digits])
+}
+
 /// LinkedIn activity ids carry their time: the top 41 bits of the id are epoch ms.
 fn linkedin_urn_time(urn: &str) -> Option<String> {
-    let id: u64 = urn.rsplit(':').next()?.parse().ok()?;
+    let id: u64 = linkedin_activity(urn)?.parse().ok()?;
     let ms = id >> 22;
     (1_000_000_000_000..4_000_000_000_000)
         .contains(&ms)
@@ -323,24 +331,49 @@ fn linkedin_update(
     ctx: &JsonContext,
     out: &mut ChunkBuilder,
 ) {
-    let urn = first_str(d, &["updateMetadata.urn", "urn", "entityUrn"]).unwrap_or("");
-    let handle = first_str(
+    let urn = first_str(
         d,
-        &["actor.name.text", "actor.navigationContext.actionTarget"],
+        &["updateMetadata.urn", "preDashEntityUrn", "urn", "entityUrn"],
     )
     .unwrap_or("");
+    // The handle is the profile path (`in/jdoe`, `company/acme`); the name is the display.
+    let profile = str_at(d, "actor.navigationContext.actionTarget")
+        .and_then(|u| u.split("linkedin.com/").nth(1))
+        .map(|p| p.split('?').next().unwrap_or(p).trim_end_matches('/'));
+    let counts = |k: &str| {
+        count_at(
+            d,
+            &[
+                &format!("*socialDetail.*totalSocialActivityCounts.{k}"),
+                &format!("socialDetail.totalSocialActivityCounts.{k}"),
+            ],
+        )
+    };
+    let attributes = at(d, "commentary.text.attributes").and_then(Value::as_array);
+    let tags: Vec<Cow<str>> = attributes
+        .into_iter()
+        .flatten()
+        .filter(|a| a.get("type").and_then(Value::as_str) == Some("HASHTAG"))
+        .filter_map(|a| a.get("trackingUrn").and_then(Value::as_str))
+        .filter_map(|u| u.rsplit(':').next())
+        .map(Cow::Borrowed)
+        .collect();
+    let text = first_str(d, &["commentary.text.text", "commentary.text"]).unwrap_or("");
     let rec = PostRecord {
-        id: Cow::Borrowed(urn),
-        author_id: Cow::Borrowed(first_str(d, &["actor.urn", "actor.backendUrn"]).unwrap_or("")),
-        handle: Cow::Borrowed(handle),
-        text: Cow::Borrowed(
-            first_str(d, &["commentary.text.text", "commentary.text"]).unwrap_or(""),
+        id: Cow::Borrowed(linkedin_activity(urn).unwrap_or(urn)),
+        author_id: Cow::Borrowed(profile.unwrap_or("")),
+        handle: Cow::Borrowed(
+            profile
+                .or_else(|| str_at(d, "actor.name.text"))
+                .unwrap_or(""),
         ),
-        has_media: at(d, "content").is_some(),
+        text: Cow::Borrowed(text),
+        hashtags: (!tags.is_empty()).then_some(tags),
+        has_media: at(d, "content").is_some_and(|c| !c.is_null()),
         metrics: Metrics {
-            likes: count_at(d, &["socialDetail.totalSocialActivityCounts.numLikes"]),
-            replies: count_at(d, &["socialDetail.totalSocialActivityCounts.numComments"]),
-            reposts: count_at(d, &["socialDetail.totalSocialActivityCounts.numShares"]),
+            likes: counts("numLikes"),
+            replies: counts("numComments"),
+            reposts: counts("numShares"),
             quotes: crate::model::METRIC_NONE,
         },
         line,
@@ -365,5 +398,18 @@ mod tests {
             Some("1696396663525")
         );
         assert_eq!(linkedin_urn_time("urn:li:activity:12"), None);
+        // Checked against a post of known date (2024-02-13T12:30:41Z).
+        assert_eq!(
+            linkedin_urn_time(
+                "urn:li:fsd_update:(urn:li:activity:7163147469877407744,MAIN_FEED,EMPTY)"
+            )
+            .and_then(|ms| ms.parse::<i64>().ok())
+            .map(|ms| ms / 1000),
+            Some(1_707_827_441)
+        );
+        assert_eq!(
+            linkedin_activity("urn:li:aggregate:(urn:li:activity:7,urn:li:activity:8)"),
+            Some("7")
+        );
     }
 }

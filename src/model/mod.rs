@@ -285,7 +285,7 @@ impl Format {
             Format::Reddit => "subreddit",
             Format::TelegramDesktop | Format::Telethon => "chat",
             Format::YouTube => "video",
-            Format::CrowdTangleApi => "page or group",
+            Format::CrowdTangleApi => "page",
             _ => "community",
         }
     }
