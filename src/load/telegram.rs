@@ -134,9 +134,21 @@ fn message_text(v: &Value) -> Cow<'_, str> {
     }
 }
 
+/// The hashtags, mentions and links of a message.
+#[derive(Default)]
+struct Entities<'v> {
+    tags: Vec<Cow<'v, str>>,
+    mentions: Vec<Cow<'v, str>>,
+    links: Vec<Cow<'v, str>>,
+}
+
 /// Hashtags, mentions and links from the typed pieces of the text.
-fn entities(v: &Value) -> (Vec<Cow<'_, str>>, Vec<Cow<'_, str>>, Vec<Cow<'_, str>>) {
-    let (mut tags, mut mentions, mut links) = (Vec::new(), Vec::new(), Vec::new());
+fn entities(v: &Value) -> Entities<'_> {
+    let Entities {
+        mut tags,
+        mut mentions,
+        mut links,
+    } = Entities::default();
     let pieces = at(v, "text_entities")
         .or_else(|| at(v, "text"))
         .and_then(Value::as_array);
@@ -160,7 +172,11 @@ fn entities(v: &Value) -> (Vec<Cow<'_, str>>, Vec<Cow<'_, str>>, Vec<Cow<'_, str
             _ => {}
         }
     }
-    (tags, mentions, links)
+    Entities {
+        tags,
+        mentions,
+        links,
+    }
 }
 
 fn message(v: &Value, chat: &Chat, line: u64, ctx: &JsonContext, out: &mut ChunkBuilder) {
@@ -172,7 +188,11 @@ fn message(v: &Value, chat: &Chat, line: u64, ctx: &JsonContext, out: &mut Chunk
         return;
     }
     let msg_id = id_at(v, &["id"]).unwrap_or_default();
-    let (tags, mentions, links) = entities(v);
+    let Entities {
+        tags,
+        mentions,
+        links,
+    } = entities(v);
     let (kind, ref_id) = if v.get("forwarded_from").is_some() {
         let from = id_at(v, &["forwarded_from_id", "forwarded_from"]).unwrap_or_default();
         (PostKind::Retweet, Cow::Owned(format!("forward:{from}")))
