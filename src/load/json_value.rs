@@ -175,7 +175,9 @@ fn any_end(buf: &[u8], i: usize) -> Option<usize> {
                 .iter()
                 .position(|b| matches!(b, b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t'))
                 .unwrap_or(buf.len() - i);
-            Some(i + n)
+            // A value must take at least one byte; anything else is damage, and
+            // stepping over nothing would never end.
+            (n > 0).then_some(i + n)
         }
     }
 }
@@ -266,6 +268,9 @@ mod tests {
         assert_eq!(&doc[els[1].start..els[1].end], b"{\"id\": \"]\"}");
         assert!(elements_at(doc, &["missing"], 1).is_none());
         assert!(elements_at(b"{\"a\": [ {\"x\":1}", &["a"], 1).is_none());
+        // Damage inside the array ends the scan instead of spinning on it.
+        assert!(elements_at(b"{\"a\": [ {\"x\":1}, } ]}", &["a"], 1).is_none());
+        assert!(elements_at(b"{\"a\": }", &["a"], 1).is_none());
     }
 
     #[test]
