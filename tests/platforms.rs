@@ -526,3 +526,22 @@ fn csv_exports_of_collection_tools() {
         }
     }
 }
+
+/// Hashtag values from a column lose their punctuation; empty ones are dropped.
+#[test]
+fn hashtag_values_are_validated() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tags.csv");
+    std::fs::write(
+        &path,
+        "id,created_at,text,hashtag\n\
+         1,2023-01-01T10:00:00Z,order food today from the app,Zomato.\n\
+         2,2023-01-01T11:00:00Z,nothing to say about it,.\n\
+         3,2023-01-01T12:00:00Z,food is good stuff,#food!\n",
+    )
+    .unwrap();
+    let ds = load(&path);
+    assert_eq!(tags(&ds, 0), vec!["Zomato"]);
+    assert!(tags(&ds, 1).is_empty(), "{:?}", tags(&ds, 1));
+    assert_eq!(tags(&ds, 2), vec!["food"]);
+}

@@ -74,16 +74,24 @@ pub fn inherit_repost_content(ds: &mut Dataset, warnings: &mut WarningSink) -> (
         ds.urls = urls;
         warnings.add(
             "reposts_filled",
-            || format!("reposts that named only their subject took its text and hashtags ({filled} reposts)"),
+            || "reposts that named only their subject took its text and hashtags".into(),
             0,
         );
+        if let Some(w) = warnings.get_mut("reposts_filled") {
+            w.count = filled;
+        }
     }
-    if orphans > 0 {
+    // Only where a repost never carries content of its own (a Jetstream repost record);
+    // an empty forward elsewhere is a forward of media without text.
+    if orphans > 0 && !ds.source.format.reposts_carry_content() {
         warnings.add(
             "reposts_without_subject",
-            || format!("{orphans} reposts name a post that is not in this dataset, so they carry no text or hashtags"),
+            || "reposts name a post that is not in this dataset, so they carry no text or hashtags".into(),
             0,
         );
+        if let Some(w) = warnings.get_mut("reposts_without_subject") {
+            w.count = orphans;
+        }
     }
     (filled, orphans)
 }

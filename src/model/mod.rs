@@ -279,6 +279,12 @@ impl Format {
         }
     }
 
+    /// Whether a repost in this format carries its original's content (a twarc2 retweet
+    /// does; a Jetstream or tap repost record names only its subject).
+    pub fn reposts_carry_content(self) -> bool {
+        !matches!(self, Format::BlueskyJetstream | Format::BlueskyTap)
+    }
+
     /// The platform's word for where a post was made (a subreddit, a channel), if any.
     pub fn community_word(self) -> &'static str {
         match self {
