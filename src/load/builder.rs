@@ -312,7 +312,7 @@ impl DatasetBuilder {
                 fingerprint: String::new(),
                 columns: Vec::new(),
                 delimiter: None,
-                gzip: false,
+                compression: String::new(),
                 encoding: String::new(),
                 header_span: None,
                 line_ending: "\n".into(),

@@ -183,11 +183,7 @@ pub fn available_memory() -> Option<u64> {
 
 /// Estimated peak bytes to load a file of this kind.
 fn estimated_need(kind: &SourceKind, layout_is_document: bool) -> u64 {
-    let decoded = if kind.gzip {
-        kind.file_bytes.saturating_mul(6)
-    } else {
-        kind.file_bytes
-    };
+    let decoded = kind.estimated_decoded_bytes();
     // Columns and text take about 1.2x the input; a whole-document JSON is held in memory
     // while it is parsed.
     let factor = if layout_is_document { 2.0 } else { 1.3 };
@@ -335,7 +331,7 @@ fn load_from(
         .and_then(|e| e.to_str())
         .map(|e| e.to_ascii_lowercase())
         .unwrap_or_default();
-    let ext = if ext == "gz" {
+    let ext = if matches!(ext.as_str(), "gz" | "zst" | "bz2" | "xz" | "zip") {
         path.file_stem()
             .and_then(|s| Path::new(s).extension())
             .and_then(|e| e.to_str())
@@ -456,7 +452,7 @@ fn load_from(
         fingerprint: reader.fingerprint(),
         columns,
         delimiter,
-        gzip: kind.gzip,
+        compression: kind.compression.name().to_string(),
         encoding: source_encoding_name(&kind),
         header_span,
         line_ending,
@@ -538,8 +534,12 @@ fn path_mapping_error(e: json_paths::PathMappingError, path: &str, head: &[u8]) 
 
 fn source_encoding_name(kind: &SourceKind) -> String {
     let mut s = kind.encoding.name().to_string();
-    if kind.gzip {
-        s.push_str(", gzip");
+    if kind.is_compressed() {
+        s.push_str(", ");
+        s.push_str(kind.compression.name());
+        if let Some(z) = &kind.zip_entry {
+            s.push_str(&format!(" ({})", z.name));
+        }
     }
     s
 }

@@ -86,7 +86,10 @@ pub fn inherit_repost_content(ds: &mut Dataset, warnings: &mut WarningSink) -> (
     if orphans > 0 && !ds.source.format.reposts_carry_content() {
         warnings.add(
             "reposts_without_subject",
-            || "reposts name a post that is not in this dataset, so they carry no text or hashtags".into(),
+            || {
+                "reposts name a post that is not in this dataset, so they carry no text or hashtags"
+                    .into()
+            },
             0,
         );
         if let Some(w) = warnings.get_mut("reposts_without_subject") {

@@ -1,5 +1,7 @@
-//! Opening a source file: gzip, byte-order marks, UTF-16 and binary detection, and a block
-//! reader over the decoded byte stream that hashes what it reads (the dataset fingerprint).
+//! Opening a source file: compression (gzip, zstd, bzip2, xz, zip), byte-order marks,
+//! UTF-16 and binary detection, and a block reader over the decoded byte stream that
+//! hashes what it reads (the dataset fingerprint). Compressed files are streamed, never
+//! unpacked to disk; progress counts the compressed bytes read.
 //!
 //! Every byte offset stored in a dataset refers to this decoded stream, so an export can
 //! reopen the file, decode it the same way, and copy original rows back byte for byte.
@@ -34,12 +36,199 @@ impl TextEncoding {
     }
 }
 
+/// How a source is compressed, from its first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    None,
+    Gzip,
+    Zstd,
+    Bzip2,
+    Xz,
+    /// One data file inside a zip archive.
+    Zip,
+}
+
+impl Compression {
+    pub fn from_magic(b: &[u8]) -> Compression {
+        if b.starts_with(&[0x1f, 0x8b]) {
+            Compression::Gzip
+        } else if b.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            Compression::Zstd
+        } else if b.starts_with(b"BZh") && b.get(3).is_some_and(|d| (b'1'..=b'9').contains(d)) {
+            Compression::Bzip2
+        } else if b.starts_with(b"\xfd7zXZ\x00") {
+            Compression::Xz
+        } else if b.starts_with(b"PK\x03\x04") {
+            Compression::Zip
+        } else {
+            Compression::None
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Compression::None => "",
+            Compression::Gzip => "gzip",
+            Compression::Zstd => "zstd",
+            Compression::Bzip2 => "bzip2",
+            Compression::Xz => "xz",
+            Compression::Zip => "zip",
+        }
+    }
+
+    /// How much text usually grows when decompressed, for the memory estimate when the
+    /// file does not record its decompressed size.
+    pub fn typical_ratio(self) -> u64 {
+        match self {
+            Compression::None => 1,
+            Compression::Gzip | Compression::Zip => 6,
+            Compression::Zstd | Compression::Bzip2 | Compression::Xz => 8,
+        }
+    }
+}
+
+/// Where the one data file of a zip archive is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ZipEntry {
+    pub name: String,
+    pub data_start: u64,
+    pub compressed_size: u64,
+    pub size: u64,
+    pub deflated: bool,
+}
+
 /// What sniffing the first bytes found.
 #[derive(Debug, Clone)]
 pub struct SourceKind {
-    pub gzip: bool,
+    pub compression: Compression,
     pub encoding: TextEncoding,
     pub file_bytes: u64,
+    /// The decompressed size where the file records it (a gzip trailer, a zstd frame
+    /// header, a zip directory).
+    pub decoded_bytes: Option<u64>,
+    pub zip_entry: Option<ZipEntry>,
+}
+
+impl SourceKind {
+    /// The size of the decoded stream: recorded, else estimated.
+    pub fn estimated_decoded_bytes(&self) -> u64 {
+        self.decoded_bytes.unwrap_or_else(|| {
+            self.file_bytes
+                .saturating_mul(self.compression.typical_ratio())
+        })
+    }
+
+    pub fn is_compressed(&self) -> bool {
+        self.compression != Compression::None
+    }
+}
+
+/// Finds the data file of a zip archive: the one file that is not a folder, a macOS
+/// resource fork or a hidden file. An archive of several data files is refused with their
+/// names (unpack it and open the folder).
+pub fn zip_entry<R: Read + io::Seek>(reader: R) -> io::Result<ZipEntry> {
+    let bad = |e: zip::result::ZipError| io::Error::new(io::ErrorKind::InvalidData, e.to_string());
+    let mut ar = zip::ZipArchive::new(reader).map_err(bad)?;
+    let mut found: Vec<ZipEntry> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
+    for i in 0..ar.len() {
+        let f = ar.by_index_raw(i).map_err(bad)?;
+        let name = f.name().map_err(bad)?.into_owned();
+        let base = name.rsplit('/').next().unwrap_or(&name);
+        if f.is_dir() || name.starts_with("__MACOSX/") || base.starts_with('.') || base.is_empty() {
+            continue;
+        }
+        let deflated = match f.compression() {
+            zip::CompressionMethod::Stored => false,
+            zip::CompressionMethod::Deflated => true,
+            other => {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!(
+                        "{name} in the zip is compressed with {other:?}; derail reads stored and deflated entries"
+                    ),
+                ));
+            }
+        };
+        names.push(name.clone());
+        found.push(ZipEntry {
+            data_start: f.data_start().unwrap_or(0),
+            compressed_size: f.compressed_size(),
+            size: f.size(),
+            deflated,
+            name,
+        });
+    }
+    match found.len() {
+        1 => Ok(found.remove(0)),
+        0 => Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "the zip archive holds no data file",
+        )),
+        n => Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "the zip archive holds {n} data files ({}); unpack it and open the folder",
+                names.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
+            ),
+        )),
+    }
+}
+
+/// The decompressed size a file records: a gzip trailer (modulo 4 GiB, so only trusted
+/// when it is at least the compressed size), a zstd frame header.
+fn recorded_size(
+    compression: Compression,
+    head: &[u8],
+    tail: &[u8],
+    file_bytes: u64,
+) -> Option<u64> {
+    match compression {
+        Compression::Gzip if tail.len() >= 4 => {
+            let n = u32::from_le_bytes([
+                tail[tail.len() - 4],
+                tail[tail.len() - 3],
+                tail[tail.len() - 2],
+                tail[tail.len() - 1],
+            ]) as u64;
+            (n >= file_bytes).then_some(n)
+        }
+        Compression::Zstd => zstd::zstd_safe::get_frame_content_size(head).ok().flatten(),
+        _ => None,
+    }
+}
+
+/// A decompressing reader over a raw stream. A zip entry is reached by reading on to its
+/// data (the stream need not seek).
+fn decompressor(
+    compression: Compression,
+    zip: Option<&ZipEntry>,
+    raw: Box<dyn Read + Send>,
+) -> io::Result<Box<dyn Read + Send>> {
+    Ok(match compression {
+        Compression::None => raw,
+        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(raw)),
+        Compression::Zstd => {
+            let mut d = zstd::stream::read::Decoder::new(raw)?;
+            // Reddit's Pushshift and Arctic Shift dumps are written with a 2 GiB window.
+            d.window_log_max(31)?;
+            Box::new(d)
+        }
+        Compression::Bzip2 => Box::new(bzip2::read::MultiBzDecoder::new(raw)),
+        Compression::Xz => Box::new(xz4rust::XzReader::new(raw)),
+        Compression::Zip => {
+            let e = zip
+                .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "zip entry not found"))?;
+            let mut raw = raw;
+            io::copy(&mut (&mut raw).take(e.data_start), &mut io::sink())?;
+            let data = raw.take(e.compressed_size);
+            if e.deflated {
+                Box::new(flate2::read::DeflateDecoder::new(data))
+            } else {
+                Box::new(data)
+            }
+        }
+    })
 }
 
 /// Why a file cannot be read as text at all.
@@ -101,25 +290,43 @@ impl<R: Read> Read for Utf16Reader<R> {
     }
 }
 
-/// Reads up to `n` bytes from the start of a possibly gzipped file.
-fn peek_decompressed(path: &Path, n: usize) -> io::Result<(Vec<u8>, bool)> {
+/// Reads up to `n` bytes from the start of a file, decompressed.
+fn peek_decompressed(
+    path: &Path,
+    n: usize,
+) -> io::Result<(Vec<u8>, Compression, Option<ZipEntry>)> {
     let mut f = File::open(path)?;
-    let mut magic = [0u8; 2];
+    let mut magic = [0u8; 8];
     let got = read_full(&mut f, &mut magic)?;
-    let gzip = got == 2 && magic == [0x1f, 0x8b];
-    let f = File::open(path)?;
-    let mut r: Box<dyn Read> = if gzip {
-        Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(f)))
-    } else {
-        Box::new(f)
+    let compression = Compression::from_magic(&magic[..got]);
+    let zip = match compression {
+        Compression::Zip => Some(zip_entry(BufReader::new(File::open(path)?))?),
+        _ => None,
     };
+    let f = File::open(path)?;
+    let mut r = decompressor(compression, zip.as_ref(), Box::new(BufReader::new(f)))?;
     let mut buf = vec![0u8; n];
     let got = read_full(&mut r, &mut buf).or_else(|e| {
-        // A truncated gzip still has a readable start.
-        if gzip { Ok(0) } else { Err(e) }
+        // A truncated archive still has a readable start.
+        if compression != Compression::None {
+            Ok(0)
+        } else {
+            Err(e)
+        }
     })?;
     buf.truncate(got);
-    Ok((buf, gzip))
+    Ok((buf, compression, zip))
+}
+
+/// The last bytes of a file (a gzip trailer).
+fn tail_of(path: &Path, n: u64) -> io::Result<Vec<u8>> {
+    use io::Seek;
+    let mut f = File::open(path)?;
+    let len = f.metadata()?.len();
+    f.seek(io::SeekFrom::Start(len.saturating_sub(n)))?;
+    let mut v = Vec::new();
+    f.read_to_end(&mut v)?;
+    Ok(v)
 }
 
 fn read_full(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
@@ -151,9 +358,6 @@ fn binary_magic(b: &[u8]) -> Option<&'static str> {
             b"\xd0\xcf\x11\xe0",
             "an old Excel/Office file (export it as CSV first)",
         ),
-        (b"BZh", "a bzip2 archive (decompress it first)"),
-        (b"\xfd7zXZ", "an xz archive (decompress it first)"),
-        (b"\x28\xb5\x2f\xfd", "a zstd archive (decompress it first)"),
         (b"7z\xbc\xaf", "a 7-Zip archive"),
         (b"GIF8", "a GIF image"),
     ];
@@ -163,14 +367,34 @@ fn binary_magic(b: &[u8]) -> Option<&'static str> {
         .map(|(_, w)| *w)
 }
 
-/// Sniffs gzip, encoding and binary content from the first 64 KiB.
+/// Sniffs compression, encoding and binary content from the first 64 KiB.
 pub fn sniff_source(path: &Path) -> io::Result<Result<SourceKind, NotText>> {
     let file_bytes = std::fs::metadata(path)?.len();
     if file_bytes == 0 {
         return Ok(Err(NotText::Empty));
     }
-    let (head, gzip) = peek_decompressed(path, 64 * 1024)?;
-    Ok(sniff_head(&head, gzip, file_bytes))
+    let (head, compression, zip) = match peek_decompressed(path, 64 * 1024) {
+        Ok(x) => x,
+        Err(e) if e.kind() == io::ErrorKind::InvalidData => {
+            return Ok(Err(NotText::Binary {
+                what: format!("an archive derail cannot read: {e}"),
+                offset: 0,
+            }));
+        }
+        Err(e) => return Err(e),
+    };
+    let mut raw_head = vec![0u8; 64];
+    let got = read_full(&mut File::open(path)?, &mut raw_head)?;
+    raw_head.truncate(got);
+    let tail = tail_of(path, 4)?;
+    Ok(sniff_head(&head, compression, file_bytes).map(|mut k| {
+        k.decoded_bytes = match &zip {
+            Some(z) => Some(z.size),
+            None => recorded_size(compression, &raw_head, &tail, file_bytes),
+        };
+        k.zip_entry = zip;
+        k
+    }))
 }
 
 /// Sniffs an in-memory input.
@@ -178,21 +402,47 @@ pub fn sniff_bytes(bytes: &[u8]) -> Result<SourceKind, NotText> {
     if bytes.is_empty() {
         return Err(NotText::Empty);
     }
-    let gzip = bytes.starts_with(&[0x1f, 0x8b]);
-    let head: Vec<u8> = if gzip {
-        let mut d = flate2::read::MultiGzDecoder::new(bytes);
+    let compression = Compression::from_magic(bytes);
+    let zip = match compression {
+        Compression::Zip => match zip_entry(io::Cursor::new(bytes)) {
+            Ok(z) => Some(z),
+            Err(e) => {
+                return Err(NotText::Binary {
+                    what: format!("an archive derail cannot read: {e}"),
+                    offset: 0,
+                });
+            }
+        },
+        _ => None,
+    };
+    let head: Vec<u8> = if compression == Compression::None {
+        bytes[..bytes.len().min(64 * 1024)].to_vec()
+    } else {
+        let owned: Box<dyn Read + Send> = Box::new(io::Cursor::new(bytes.to_vec()));
         let mut buf = vec![0u8; 64 * 1024];
-        let got = read_full(&mut d, &mut buf).unwrap_or(0);
+        let got = decompressor(compression, zip.as_ref(), owned)
+            .and_then(|mut d| read_full(&mut d, &mut buf))
+            .unwrap_or(0);
         buf.truncate(got);
         buf
-    } else {
-        bytes[..bytes.len().min(64 * 1024)].to_vec()
     };
-    sniff_head(&head, gzip, bytes.len() as u64)
+    sniff_head(&head, compression, bytes.len() as u64).map(|mut k| {
+        let tail = &bytes[bytes.len().saturating_sub(4)..];
+        k.decoded_bytes = match &zip {
+            Some(z) => Some(z.size),
+            None => recorded_size(compression, bytes, tail, bytes.len() as u64),
+        };
+        k.zip_entry = zip;
+        k
+    })
 }
 
 /// Decides encoding and rejects binary data from the first (decompressed) bytes.
-pub fn sniff_head(head: &[u8], gzip: bool, file_bytes: u64) -> Result<SourceKind, NotText> {
+pub fn sniff_head(
+    head: &[u8],
+    compression: Compression,
+    file_bytes: u64,
+) -> Result<SourceKind, NotText> {
     if head.is_empty() {
         return Err(NotText::Empty);
     }
@@ -250,9 +500,11 @@ pub fn sniff_head(head: &[u8], gzip: bool, file_bytes: u64) -> Result<SourceKind
         }
     }
     Ok(SourceKind {
-        gzip,
+        compression,
         encoding,
         file_bytes,
+        decoded_bytes: None,
+        zip_entry: None,
     })
 }
 
@@ -280,10 +532,10 @@ pub fn decode_stream(
         inner: raw,
         count: raw_read,
     };
-    let mut base: Box<dyn Read + Send> = if kind.gzip {
+    let mut base: Box<dyn Read + Send> = if kind.is_compressed() {
         Box::new(BufReader::with_capacity(
             1 << 20,
-            flate2::read::MultiGzDecoder::new(counted),
+            decompressor(kind.compression, kind.zip_entry.as_ref(), Box::new(counted))?,
         ))
     } else {
         Box::new(counted)
@@ -456,7 +708,7 @@ mod tests {
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         gz.write_all(b"\xEF\xBB\xBFa,b\n1,2\n").unwrap();
         let (k, out) = decoded(&gz.finish().unwrap());
-        assert!(k.gzip);
+        assert_eq!(k.compression, Compression::Gzip);
         assert_eq!(k.encoding, TextEncoding::Utf8Bom);
         assert_eq!(out, b"a,b\n1,2\n");
     }

@@ -441,8 +441,9 @@ pub struct SourceInfo {
     pub columns: Vec<String>,
     /// The delimiter of a delimited-text source.
     pub delimiter: Option<u8>,
-    /// Whether the source is gzip-compressed.
-    pub gzip: bool,
+    /// How the source is compressed ("" when it is not; "gzip", "zstd", "bzip2", "xz",
+    /// "zip").
+    pub compression: String,
     /// The text encoding that was decoded, e.g. "UTF-8", "UTF-16LE".
     pub encoding: String,
     /// The header line of a delimited-text source (absent when the file has none).
