@@ -351,8 +351,25 @@ fn write_json_source(
     out: &Path,
 ) -> Result<ExportSummary, ExportError> {
     let mut csvw = csv::WriterBuilder::new().flexible(true).from_writer(w);
+    // A dataset of several files says which file each row is from; its rejected rows
+    // (whose lines are each file's own) come after the posts.
+    let several = !ds.files.is_empty();
     let mut header: Vec<&str> = JSON_CORE_COLUMNS.to_vec();
+    if several {
+        header.push("source_file");
+    }
     header.extend(header_names(opts));
+    let rejected_row = |r: usize| -> Vec<String> {
+        let mut row = vec![String::new(); JSON_CORE_COLUMNS.len()];
+        if let Some(last) = row.last_mut() {
+            *last = ds.report.rejections[r].line.to_string();
+        }
+        if several {
+            row.push(ds.report.rejections[r].file.clone().unwrap_or_default());
+        }
+        row.extend(rejected_values(opts.label_details));
+        row
+    };
     let werr = |e: csv::Error| ExportError::Io {
         path: out.display().to_string(),
         message: e.to_string(),
@@ -372,17 +389,15 @@ fn write_json_source(
     let mut r = 0usize;
     for (n, &i) in posts.iter().enumerate() {
         let i = i as usize;
-        while r < rejected.len() && rejected[r] < ds.line(i) {
-            let mut row = vec![String::new(); JSON_CORE_COLUMNS.len()];
-            if let Some(last) = row.last_mut() {
-                *last = rejected[r].to_string();
-            }
-            row.extend(rejected_values(opts.label_details));
-            csvw.write_record(&row).map_err(werr)?;
+        while !several && r < rejected.len() && rejected[r] < ds.line(i) {
+            csvw.write_record(rejected_row(r)).map_err(werr)?;
             summary.rejected_rows += 1;
             r += 1;
         }
         let mut row = core_fields(ds, i);
+        if several {
+            row.push(ds.source_file(i).to_string());
+        }
         row.extend(derail_values(ds, an, labels, i, opts.label_details));
         if opts.neutralize_formulas {
             row = row
@@ -400,12 +415,7 @@ fn write_json_source(
         }
     }
     while r < rejected.len() {
-        let mut row = vec![String::new(); JSON_CORE_COLUMNS.len()];
-        if let Some(last) = row.last_mut() {
-            *last = rejected[r].to_string();
-        }
-        row.extend(rejected_values(opts.label_details));
-        csvw.write_record(&row).map_err(werr)?;
+        csvw.write_record(rejected_row(r)).map_err(werr)?;
         summary.rejected_rows += 1;
         r += 1;
     }

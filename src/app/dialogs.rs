@@ -20,6 +20,8 @@ pub enum DialogOutcome {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DialogKind {
     OpenDataset,
+    /// A folder of files, opened as one dataset.
+    OpenFolder,
     /// Save an export; the suggested file name.
     SaveExport(String),
     OpenAnnotated,
@@ -68,10 +70,16 @@ impl FileDialogs for NativeDialogs {
                 .set_title("Open a dataset")
                 .add_filter(
                     "Post datasets",
-                    &["csv", "tsv", "txt", "json", "jsonl", "ndjson", "gz"],
+                    &[
+                        "csv", "tsv", "txt", "json", "jsonl", "ndjson", "gz", "zst", "bz2", "xz",
+                        "zip",
+                    ],
                 )
                 .add_filter("All files", &["*"])
                 .pick_file(),
+            DialogKind::OpenFolder => rfd::FileDialog::new()
+                .set_title("Open a folder of post files as one dataset")
+                .pick_folder(),
             DialogKind::OpenAnnotated => rfd::FileDialog::new()
                 .set_title("Open annotated CSVs")
                 .add_filter("CSV", &["csv"])

@@ -86,6 +86,7 @@ pub enum ExportScope {
 pub enum AppCommand {
     Open(PathBuf),
     OpenDialog,
+    OpenFolderDialog,
     CancelJob,
     Reload(Vec<MapOverride>),
     DismissError,
@@ -290,7 +291,9 @@ impl DerailApp {
             self.pending_dialog = None;
             match outcome {
                 DialogOutcome::Picked(path) => match kind {
-                    DialogKind::OpenDataset => self.commands.push(AppCommand::Open(path)),
+                    DialogKind::OpenDataset | DialogKind::OpenFolder => {
+                        self.commands.push(AppCommand::Open(path))
+                    }
                     DialogKind::SaveExport(_) => {
                         if let Some((scope, neutral)) = export {
                             self.commands.push(AppCommand::Export(path, scope, neutral));
@@ -332,6 +335,9 @@ impl DerailApp {
                     self.open(p, ctx, overrides);
                 }
                 AppCommand::OpenDialog => self.spawn_dialog(DialogKind::OpenDataset, None, ctx),
+                AppCommand::OpenFolderDialog => {
+                    self.spawn_dialog(DialogKind::OpenFolder, None, ctx)
+                }
                 AppCommand::CancelJob => {
                     if let Some(j) = &self.job {
                         j.progress.cancel();

@@ -266,6 +266,7 @@ impl ChunkBuilder {
         *self.rejected_by_kind.entry(kind).or_default() += 1;
         if self.rejections.len() < MAX_DETAILED_REJECTIONS {
             self.rejections.push(Rejection {
+                file: None,
                 line,
                 column: column.map(str::to_string),
                 kind,
@@ -344,6 +345,8 @@ impl DatasetBuilder {
             raw_start: Vec::new(),
             raw_len: Vec::new(),
             id_occurrence: Vec::new(),
+            files: Vec::new(),
+            file_of: Vec::new(),
             time_order: Default::default(),
         };
         // The empty language is index 0 so "no language" is cheap to test.

@@ -8,6 +8,7 @@ pub mod bluesky;
 pub mod builder;
 pub mod crowdtangle;
 pub mod csv_format;
+pub mod folder;
 pub mod jetstream;
 pub mod json;
 pub mod json_paths;
@@ -196,6 +197,9 @@ pub fn load_path(
     opts: &LoadOptions,
     progress: &Progress,
 ) -> Result<Dataset, LoadError> {
+    if path.is_dir() {
+        return folder::load_folder(path, opts, progress);
+    }
     let path_str = path.display().to_string();
     let io_err = |e: std::io::Error| LoadError::Io {
         path: path_str.clone(),

@@ -29,6 +29,8 @@ pub enum RejectKind {
     BinaryData,
     /// A record of the source that is not a post (a like, a follow, a service message).
     NotAPost,
+    /// A post already loaded from an earlier file of the same dataset (same id).
+    RepeatedPost,
 }
 
 impl RejectKind {
@@ -44,13 +46,38 @@ impl RejectKind {
             RejectKind::TruncatedRecord => "truncated record",
             RejectKind::BinaryData => "binary data",
             RejectKind::NotAPost => "not a post",
+            RejectKind::RepeatedPost => "repeat of a post in an earlier file",
         }
+    }
+}
+
+impl RejectKind {
+    pub const ALL: [RejectKind; 11] = [
+        RejectKind::MissingTimestamp,
+        RejectKind::BadTimestamp,
+        RejectKind::MissingText,
+        RejectKind::RaggedRow,
+        RejectKind::FieldTooLarge,
+        RejectKind::InvalidJson,
+        RejectKind::UnknownJsonObject,
+        RejectKind::TruncatedRecord,
+        RejectKind::BinaryData,
+        RejectKind::NotAPost,
+        RejectKind::RepeatedPost,
+    ];
+
+    /// The kind whose [`RejectKind::name`] this is.
+    pub fn from_name(name: &str) -> Option<RejectKind> {
+        Self::ALL.into_iter().find(|k| k.name() == name)
     }
 }
 
 /// One rejected row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Rejection {
+    /// The file it is in, for a dataset of several files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
     /// 1-based line where the row starts.
     pub line: u64,
     /// The column involved, where there is one.
@@ -63,6 +90,9 @@ pub struct Rejection {
 
 impl fmt::Display for Rejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(file) = &self.file {
+            write!(f, "{file}, ")?;
+        }
         match &self.column {
             Some(c) => write!(f, "line {}, column {:?}: {}", self.line, c, self.reason),
             None => write!(f, "line {}: {}", self.line, self.reason),

@@ -186,6 +186,8 @@ pub enum Format {
     CrowdTangleApi,
     /// Any other JSON: objects flattened to dotted paths and mapped like CSV columns.
     GenericJson,
+    /// A folder (or list) of files, each read in its own format.
+    Folder,
     /// Delimited text (CSV, TSV, ...).
     Csv,
 }
@@ -225,6 +227,7 @@ impl Format {
             Format::YouTube => "youtube",
             Format::CrowdTangleApi => "crowdtangle_api",
             Format::GenericJson => "json",
+            Format::Folder => "folder",
             Format::Csv => "csv",
         }
     }
@@ -248,6 +251,7 @@ impl Format {
             Format::YouTube => "YouTube Data API",
             Format::CrowdTangleApi => "CrowdTangle API posts",
             Format::GenericJson => "JSON mapped by paths",
+            Format::Folder => "a folder of files",
             Format::Csv => "delimited text (CSV/TSV)",
         }
     }
@@ -492,6 +496,10 @@ pub struct Dataset {
     pub raw_len: Vec<u32>,
     /// For each post, how many earlier posts share its id (0 for the first occurrence).
     pub id_occurrence: Vec<u32>,
+    /// For a dataset of several files: their paths, in load order (empty for one file).
+    pub files: Vec<String>,
+    /// For a dataset of several files: each post's file, as an index into `files`.
+    pub file_of: Vec<u16>,
     /// Posts ordered by (time, index), made on first use by [`Dataset::time_order`].
     pub time_order: std::sync::OnceLock<Vec<u32>>,
 }
@@ -535,6 +543,15 @@ impl Dataset {
             0 => id.into_owned(),
             n => format!("{id}#{}", n + 1),
         }
+    }
+
+    /// The file a post came from, for a dataset of several files ("" for one file).
+    pub fn source_file(&self, i: usize) -> &str {
+        self.file_of
+            .get(i)
+            .and_then(|&f| self.files.get(f as usize))
+            .map(String::as_str)
+            .unwrap_or("")
     }
 
     /// The 1-based source line of a post.

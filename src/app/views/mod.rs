@@ -83,6 +83,10 @@ fn menu_bar(app: &mut DerailApp, ui: &mut Ui, out: &mut Vec<AppCommand>) {
                 out.push(AppCommand::OpenDialog);
                 ui.close();
             }
+            if ui.button("Open folder…").clicked() {
+                out.push(AppCommand::OpenFolderDialog);
+                ui.close();
+            }
             if ui.button("Open by path…").clicked() {
                 app.path_window = true;
                 ui.close();

@@ -34,7 +34,10 @@ impl WelcomeView {
             {
                 out.push(AppCommand::OpenDialog);
             }
-            ui.label("or drop a file on this window");
+            if ui.button("Open a folder of files…").clicked() {
+                out.push(AppCommand::OpenFolderDialog);
+            }
+            ui.label("or drop a file or a folder on this window");
         });
         ui.add_space(16.0);
         path_row(ui, dialog_note, path_field, out);
@@ -62,7 +65,9 @@ impl WelcomeView {
         ] {
             ui.label(format!("•  {line}"));
         }
-        ui.label("Gzipped or not.");
+        ui.label(
+            "Plain or compressed (.gz, .zst, .bz2, .xz, .zip); a folder opens as one dataset.",
+        );
     }
 }
 

@@ -1,0 +1,307 @@
+//! A dataset of many files: a folder (searched recursively) or a list of paths. Each file
+//! is read in its own format, as if opened alone; the posts are then put together in path
+//! order, each remembering its file and line.
+//!
+//! **The rule for repeats:** a post id seen in an earlier file (in path order) is loaded
+//! from that file only; the later rows with that id are not loaded and are reported, with
+//! their file and line, as "repeat of a post in an earlier file". Repeats within one file
+//! keep the single-file rule (every row kept, addressed as `ID#N`). So rows in = loaded +
+//! rejected still holds over the whole dataset.
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+use rustc_hash::FxHashMap;
+
+use crate::load::builder::{ChunkBuilder, DatasetBuilder, PostRecord};
+use crate::load::report::{LoadReport, RejectKind, Rejection};
+use crate::load::{LoadError, LoadOptions, load_path};
+use crate::model::{Dataset, Format, ID_NONE, SourceInfo};
+use crate::progress::Progress;
+
+/// Extensions of files a folder's datasets are read from (before any compression suffix).
+const DATA_EXTENSIONS: [&str; 7] = ["csv", "tsv", "tab", "txt", "json", "jsonl", "ndjson"];
+const COMPRESSED: [&str; 5] = ["gz", "zst", "bz2", "xz", "zip"];
+
+/// Whether a file in a folder is one to read: a data extension, possibly compressed, and
+/// not derail's own side files (ground truth, reports, exports, journals) or hidden ones.
+fn is_data_file(p: &Path) -> bool {
+    let Some(name) = p.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    if name.starts_with('.')
+        || name.contains(".truth.")
+        || name.ends_with(".journal")
+        || name.starts_with("derail-")
+    {
+        return false;
+    }
+    let lower = name.to_ascii_lowercase();
+    let mut parts: Vec<&str> = lower.rsplit('.').collect();
+    if parts.len() < 2 {
+        return false;
+    }
+    if COMPRESSED.contains(&parts[0]) {
+        if parts[0] == "zip" {
+            return true;
+        }
+        parts.remove(0);
+    }
+    parts.len() >= 2 && DATA_EXTENSIONS.contains(&parts[0])
+}
+
+/// The data files under `dir`, recursively, in path order; and the other files skipped.
+pub fn data_files(dir: &Path) -> std::io::Result<(Vec<PathBuf>, Vec<PathBuf>)> {
+    let mut files = Vec::new();
+    let mut skipped = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d)? {
+            let p = e?.path();
+            if p.is_dir() {
+                if !p
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with('.'))
+                {
+                    stack.push(p);
+                }
+            } else if is_data_file(&p) {
+                files.push(p);
+            } else {
+                skipped.push(p);
+            }
+        }
+    }
+    files.sort();
+    skipped.sort();
+    Ok((files, skipped))
+}
+
+/// Loads every data file under `dir` as one dataset.
+pub fn load_folder(
+    dir: &Path,
+    opts: &LoadOptions,
+    progress: &Progress,
+) -> Result<Dataset, LoadError> {
+    let path = dir.display().to_string();
+    let (files, skipped) = data_files(dir).map_err(|e| LoadError::Io {
+        path: path.clone(),
+        message: e.to_string(),
+    })?;
+    if files.is_empty() {
+        return Err(LoadError::NoRows {
+            path,
+            what: format!(
+                "the folder holds no data files (.csv, .tsv, .json, .jsonl, .ndjson, possibly compressed){}",
+                if skipped.is_empty() {
+                    String::new()
+                } else {
+                    format!("; it holds {} other files", skipped.len())
+                }
+            ),
+        });
+    }
+    load_files(dir, &files, &skipped, opts, progress)
+}
+
+/// Loads several files as one dataset. `root` names the dataset (a folder, or the first
+/// file's folder); file names in the dataset are relative to it.
+pub fn load_files(
+    root: &Path,
+    files: &[PathBuf],
+    skipped: &[PathBuf],
+    opts: &LoadOptions,
+    progress: &Progress,
+) -> Result<Dataset, LoadError> {
+    let started = std::time::Instant::now();
+    let name_of = |p: &Path| p.strip_prefix(root).unwrap_or(p).display().to_string();
+    let mut parts: Vec<(String, Dataset)> = Vec::new();
+    let mut unreadable: Vec<String> = Vec::new();
+    let mut last_error = None;
+    for f in files {
+        match load_path(f, opts, progress) {
+            Ok(ds) => parts.push((name_of(f), ds)),
+            Err(LoadError::Cancelled { .. }) => {
+                return Err(LoadError::Cancelled {
+                    path: root.display().to_string(),
+                });
+            }
+            Err(e) => {
+                unreadable.push(e.to_string());
+                last_error = Some(e);
+            }
+        }
+    }
+    if parts.is_empty() {
+        return Err(last_error.unwrap_or(LoadError::NoRows {
+            path: root.display().to_string(),
+            what: "no file could be read".into(),
+        }));
+    }
+    let mut report = LoadReport::new(&root.display().to_string(), Format::Folder);
+    let formats: Vec<&str> = {
+        let mut f: Vec<&str> = parts
+            .iter()
+            .map(|(_, d)| d.source.format.description())
+            .collect();
+        f.sort_unstable();
+        f.dedup();
+        f
+    };
+    report.format_detail = format!("a folder of {} files ({})", parts.len(), formats.join(", "));
+    report.naive_zone = opts.naive_zone.to_string();
+    report.bytes = parts.iter().map(|(_, d)| d.source.file_bytes).sum();
+    report.encoding = parts[0].1.report.encoding.clone();
+    let mut builder = DatasetBuilder::new(report);
+    let mut first_seen: FxHashMap<String, u16> = FxHashMap::default();
+    let mut file_of: Vec<u16> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
+    let mut prints = xxhash_rust::xxh3::Xxh3::new();
+    let mut pre = ChunkBuilder::new();
+    for e in &unreadable {
+        pre.warnings.add(
+            &format!("unreadable_file: {e}"),
+            || format!("a file of the folder could not be read and was left out: {e}"),
+            0,
+        );
+    }
+    if !skipped.is_empty() {
+        let list: Vec<String> = skipped.iter().take(10).map(|p| name_of(p)).collect();
+        pre.warnings.add(
+            "skipped_files",
+            || {
+                format!(
+                    "files that are not data files were left out: {}",
+                    list.join(", ")
+                )
+            },
+            0,
+        );
+        if let Some(w) = pre.warnings.get_mut("skipped_files") {
+            w.count = skipped.len() as u64;
+        }
+    }
+    builder.append(pre);
+    for (k, (name, ds)) in parts.into_iter().enumerate() {
+        let k = k as u16;
+        prints.update(name.as_bytes());
+        prints.update(ds.source.fingerprint.as_bytes());
+        let (chunk, kept) = chunk_of(&name, &ds, &names, k, &mut first_seen);
+        file_of.extend(std::iter::repeat_n(k, kept));
+        names.push(name);
+        builder.append(chunk);
+    }
+    let source = SourceInfo {
+        path: root.to_path_buf(),
+        format: Format::Folder,
+        file_bytes: builder.report.bytes,
+        fingerprint: format!("{:016x}", prints.digest()),
+        columns: crate::load::JSON_CORE_COLUMNS
+            .iter()
+            .map(|s| s.to_string())
+            .chain(["source_file".to_string()])
+            .collect(),
+        delimiter: None,
+        compression: String::new(),
+        encoding: builder.report.encoding.clone(),
+        header_span: None,
+        line_ending: "\n".into(),
+    };
+    let mut ds = builder.finish(source);
+    ds.files = names;
+    ds.file_of = file_of;
+    ds.report.elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+    Ok(ds)
+}
+
+/// One file's posts as a chunk of the folder's dataset, without the posts an earlier file
+/// already holds; returns the chunk and how many posts it keeps.
+fn chunk_of(
+    name: &str,
+    ds: &Dataset,
+    earlier: &[String],
+    file: u16,
+    first_seen: &mut FxHashMap<String, u16>,
+) -> (ChunkBuilder, usize) {
+    let mut c = ChunkBuilder::with_capacity(ds.len(), 0);
+    let r = &ds.report;
+    c.rows_in = r.rows_in;
+    c.rejected = r.rejected;
+    c.naive_timestamps = r.naive_timestamps;
+    for (kind, n) in &r.rejected_by_kind {
+        if let Some(k) = RejectKind::from_name(kind) {
+            *c.rejected_by_kind.entry(k).or_default() += n;
+        }
+    }
+    c.rejections = r
+        .rejections
+        .iter()
+        .map(|x| Rejection {
+            file: Some(name.to_string()),
+            ..x.clone()
+        })
+        .collect();
+    for w in &r.warnings {
+        let code = format!("{name}: {}", w.code);
+        c.warnings
+            .add(&code, || format!("in {name}: {}", w.message), 0);
+        if let Some(mine) = c.warnings.get_mut(&code) {
+            mine.count = w.count;
+            mine.lines = w.lines.clone();
+        }
+    }
+    let mut kept = 0usize;
+    for i in 0..ds.len() {
+        let id = ds.id(i);
+        if ds.ids[i] != ID_NONE {
+            match first_seen.get(id.as_ref()) {
+                Some(&f) if f != file => {
+                    c.reject(
+                        ds.line(i),
+                        None,
+                        RejectKind::RepeatedPost,
+                        format!(
+                            "post {id} is also in {}, which comes first; it is loaded from there",
+                            earlier
+                                .get(f as usize)
+                                .map(String::as_str)
+                                .unwrap_or("an earlier file")
+                        ),
+                        None,
+                    );
+                    if let Some(last) = c.rejections.last_mut() {
+                        last.file = Some(name.to_string());
+                    }
+                    continue;
+                }
+                Some(_) => {}
+                None => {
+                    first_seen.insert(id.clone().into_owned(), file);
+                }
+            }
+        }
+        kept += 1;
+        let key = ds.authors.key(ds.author[i]);
+        c.push(PostRecord {
+            id: Cow::Borrowed(id.as_ref()),
+            created_at: ds.created_at[i],
+            naive_time: false,
+            author_id: Cow::Borrowed(if key.starts_with('@') { "" } else { key }),
+            handle: Cow::Borrowed(ds.handle(i)),
+            text: Cow::Borrowed(ds.text(i)),
+            lang: Cow::Borrowed(ds.lang(i)),
+            kind: ds.kind[i],
+            ref_id: ds.ref_id(i),
+            hashtags: Some(ds.hashtag_spellings(i).map(Cow::Borrowed).collect()),
+            mentions: Some(ds.mentions(i).map(Cow::Borrowed).collect()),
+            urls: Some(ds.urls(i).map(Cow::Borrowed).collect()),
+            has_media: ds.has_media[i],
+            metrics: ds.metrics(i),
+            community: Cow::Borrowed(ds.community(i)),
+            line: ds.line(i),
+            raw: None,
+        });
+    }
+    (c, kept)
+}
