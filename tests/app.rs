@@ -513,3 +513,70 @@ fn arabic_words_are_drawn_right_to_left() {
     let drawn = derail::text::visual_line("قلم ١٢");
     assert!(x_of(&drawn, 'ق') > x_of(&drawn, '١') && x_of(&drawn, '١') < x_of(&drawn, '٢'));
 }
+
+/// File > Open folder… opens a folder of files as one dataset, which can be labelled.
+#[test]
+fn a_folder_opens_as_one_dataset_and_can_be_labelled() {
+    use derail::generate::writers::{OutFormat, write};
+    use derail::generate::{GenConfig, Scenario, generate};
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("collection");
+    std::fs::create_dir_all(&data).unwrap();
+    let (posts, authors, _) = generate(&GenConfig::new(Scenario::Spam, 1200, 4));
+    // The same posts twice, in two formats: each is loaded once.
+    write(&posts, &authors, OutFormat::Csv, &data.join("part1.csv")).unwrap();
+    write(
+        &posts,
+        &authors,
+        OutFormat::Twarc2Flat,
+        &data.join("part2.jsonl"),
+    )
+    .unwrap();
+    let dialogs = ScriptedDialogs::new(vec![derail::app::dialogs::DialogOutcome::Picked(
+        data.clone(),
+    )]);
+    let settings = Settings {
+        labeller: "tester".into(),
+        ..Settings::default()
+    };
+    let mut app = DerailApp::new(settings, Arc::new(dialogs));
+    app.config.tags.taggers_dirs.clear();
+    let mut h = harness(app);
+    h.get_by_label("Open a folder of files…").click();
+    for _ in 0..500 {
+        h.step();
+        if h.state().session.is_some() && !h.state().is_busy() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    wait_idle(&mut h);
+    {
+        let s = h.state().session.as_ref().expect("the folder is open");
+        assert_eq!(s.ds.len(), posts.len());
+        assert_eq!(s.ds.files, vec!["part1.csv", "part2.jsonl"]);
+    }
+    h.get_by_label_contains("a folder of 2 files");
+    // Label the first post from the keyboard; the journal lives beside the folder and
+    // survives a reopen.
+    let key = {
+        let s = h.state().session.as_ref().unwrap();
+        s.ds.post_key(s.rows[0] as usize)
+    };
+    h.key_press(Key::J);
+    h.run_steps(2);
+    h.key_press(Key::Num1);
+    h.run_steps(3);
+    let s = h.state().session.as_ref().unwrap();
+    assert_eq!(s.labels.name_of(&key), Some("takeover"));
+    let reopened = derail::labels::Labels::open(&data, &s.ds.source.fingerprint).unwrap();
+    assert_eq!(reopened.name_of(&key), Some("takeover"));
+    // The journal is not taken for data the next time the folder opens.
+    let again = derail::load::load_path(
+        &data,
+        &Default::default(),
+        &derail::progress::Progress::new(),
+    )
+    .unwrap();
+    assert_eq!(again.len(), posts.len());
+}

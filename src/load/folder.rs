@@ -32,6 +32,7 @@ fn is_data_file(p: &Path) -> bool {
     if name.starts_with('.')
         || name.contains(".truth.")
         || name.ends_with(".journal")
+        || name.contains(".derail-")
         || name.starts_with("derail-")
     {
         return false;
