@@ -214,3 +214,59 @@ fn map_override_and_errors() {
     let (ok, _, err) = run(&["inspect", dir.path().join("missing.csv").to_str().unwrap()]);
     assert!(!ok && err.contains("missing.csv"), "{err}");
 }
+
+/// `generate --out` into a folder that does not exist yet creates it; a folder, and a
+/// quoted glob, are inputs like a file.
+#[test]
+fn folders_and_globs_as_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, format, seed) in [
+        ("a.jsonl", "jetstream", "1"),
+        ("b.json", "telegram", "2"),
+        ("c.ndjson", "reddit", "3"),
+    ] {
+        let out = dir.path().join("new/sub").join(name);
+        let (ok, _, err) = run(&[
+            "generate",
+            "--posts",
+            "500",
+            "--format",
+            format,
+            "--seed",
+            seed,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(ok, "{err}");
+    }
+    let folder = dir.path().join("new/sub");
+    let (ok, out, err) = run(&["inspect", folder.to_str().unwrap(), "--json"]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        v["posts"], 1500,
+        "three files of 500 posts; the truth files left out"
+    );
+    let glob = folder.join("*.json*");
+    let (ok, out, err) = run(&["inspect", glob.to_str().unwrap(), "--json"]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["posts"], 1000, "a.jsonl and b.json");
+    let report = dir.path().join("r.json");
+    let annotated = dir.path().join("a.csv");
+    let (ok, _, err) = run(&[
+        "analyze",
+        folder.to_str().unwrap(),
+        "--out",
+        annotated.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    let rows = csv::Reader::from_path(&annotated)
+        .unwrap()
+        .records()
+        .count();
+    // 1500 posts, and the 50 likes of the Jetstream file (not posts) as rows of their own.
+    assert_eq!(rows, 1550);
+}

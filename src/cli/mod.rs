@@ -37,7 +37,7 @@ pub struct LoadArgs {
     /// The zone assumed for timestamps without one: UTC, +02:00, or an IANA name like Europe/Berlin.
     #[arg(long, value_name = "ZONE")]
     pub tz: Option<String>,
-    /// Force the input format instead of detecting it (csv, twarc2, twarc2_flat, v1, v1_search, snscrape, bluesky, mastodon).
+    /// Force the input format instead of detecting it (csv, twarc2, twarc2_flat, v1, v1_search, snscrape, bluesky, mastodon, jetstream, tap, zeeschuimer, telegram, telethon, reddit, tiktok, youtube, crowdtangle, json).
     #[arg(long, value_name = "FORMAT")]
     pub format: Option<String>,
     /// Reject rows with a field longer than this many bytes.
@@ -614,6 +614,10 @@ pub fn run(cli: Cli) -> Result<()> {
             let mut cfg = GenConfig::new(scenario, posts, seed);
             cfg.days = days;
             let (gen_posts, authors, truth) = generate(&cfg);
+            if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating the folder {}", dir.display()))?;
+            }
             writers::write(&gen_posts, &authors, fmt, &out)
                 .with_context(|| format!("writing {}", out.display()))?;
             let (tj, tc) = writers::write_truth(&gen_posts, &truth, &out)

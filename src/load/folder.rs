@@ -306,3 +306,101 @@ fn chunk_of(
     }
     (c, kept)
 }
+
+/// Whether `name` matches a shell pattern of `*` (any run) and `?` (one character).
+fn glob_match(pattern: &[char], name: &[char]) -> bool {
+    match (pattern.first(), name.first()) {
+        (None, None) => true,
+        (Some('*'), _) => {
+            glob_match(&pattern[1..], name) || (!name.is_empty() && glob_match(pattern, &name[1..]))
+        }
+        (Some('?'), Some(_)) => glob_match(&pattern[1..], &name[1..]),
+        (Some(p), Some(n)) if p == n => glob_match(&pattern[1..], &name[1..]),
+        _ => false,
+    }
+}
+
+/// A quoted glob (`'data/2024-06-*.jsonl.zst'`): the files of its folder whose names match
+/// its last part, in path order. `None` when `path` is not a pattern.
+pub fn expand_glob(path: &Path) -> Option<std::io::Result<Vec<PathBuf>>> {
+    let name = path.file_name()?.to_str()?;
+    if !name.contains(['*', '?']) || path.exists() {
+        return None;
+    }
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let pattern: Vec<char> = name.chars().collect();
+    Some(std::fs::read_dir(dir).map(|entries| {
+        let mut files: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_file())
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| glob_match(&pattern, &n.chars().collect::<Vec<_>>()))
+            })
+            .collect();
+        files.sort();
+        files
+    }))
+}
+
+/// Loads the files a glob names as one dataset.
+pub fn load_glob(
+    pattern: &Path,
+    files: std::io::Result<Vec<PathBuf>>,
+    opts: &LoadOptions,
+    progress: &Progress,
+) -> Result<Dataset, LoadError> {
+    let path = pattern.display().to_string();
+    let files = files.map_err(|e| LoadError::Io {
+        path: path.clone(),
+        message: e.to_string(),
+    })?;
+    if files.is_empty() {
+        return Err(LoadError::NoRows {
+            path,
+            what: "no file matches this pattern".into(),
+        });
+    }
+    let root = pattern
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    load_files(root, &files, &[], opts, progress)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_and_data_files() {
+        let m = |p: &str, n: &str| {
+            glob_match(
+                &p.chars().collect::<Vec<_>>(),
+                &n.chars().collect::<Vec<_>>(),
+            )
+        };
+        assert!(m("*.jsonl", "a.jsonl"));
+        assert!(m("2024-06-*.csv.zst", "2024-06-01.csv.zst"));
+        assert!(m("part?.csv", "part1.csv"));
+        assert!(!m("part?.csv", "part10.csv"));
+        assert!(!m("*.csv", "a.csv.truth.json"));
+        for (name, data) in [
+            ("a.csv", true),
+            ("a.jsonl.zst", true),
+            ("dump.zip", true),
+            ("a.csv.truth.json", false),
+            ("a.csv.derail-labels.jsonl", false),
+            (".hidden.csv", false),
+            ("README.md", false),
+            ("notes", false),
+        ] {
+            assert_eq!(is_data_file(Path::new(name)), data, "{name}");
+        }
+    }
+}

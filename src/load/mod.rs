@@ -200,6 +200,9 @@ pub fn load_path(
     if path.is_dir() {
         return folder::load_folder(path, opts, progress);
     }
+    if let Some(files) = folder::expand_glob(path) {
+        return folder::load_glob(path, files, opts, progress);
+    }
     let path_str = path.display().to_string();
     let io_err = |e: std::io::Error| LoadError::Io {
         path: path_str.clone(),
