@@ -12,9 +12,9 @@ use serde_json::{Map, Value};
 use crate::load::builder::{ChunkBuilder, PostRecord};
 use crate::load::json::JsonContext;
 use crate::load::json_value::{
-    at, count_at, elements_at, emit, first_str, id_at, str_at, strings_at, time_at,
+    at, count_at, emit, first_str, for_each_element, id_at, str_at, strings_at, time_at,
 };
-use crate::load::readers::JsonReader;
+use crate::load::readers::{JsonReader, parse_recognised};
 use crate::model::{Format, Metrics};
 
 pub struct Reader;
@@ -42,19 +42,14 @@ impl JsonReader for Reader {
         ctx: &JsonContext,
         out: &mut ChunkBuilder,
     ) -> Result<(), serde_json::Error> {
-        let v: Value = serde_json::from_slice(bytes)?;
-        let Some(o) = v.as_object().filter(|o| self.recognises(o)) else {
-            return Err(serde::de::Error::custom("not a CrowdTangle post"));
-        };
-        if is_post(o) {
+        let v = parse_recognised(self, bytes)?;
+        if v.as_object().is_some_and(is_post) {
             post(&v, line, ctx, out);
             return Ok(());
         }
-        for e in elements_at(bytes, &["result", "posts"], line).unwrap_or_default() {
-            let p: Value = serde_json::from_slice(&bytes[e.start..e.end])?;
-            post(&p, e.line, ctx, out);
-        }
-        Ok(())
+        for_each_element(bytes, &["result", "posts"], line, |p, line| {
+            post(p, line, ctx, out)
+        })
     }
 }
 

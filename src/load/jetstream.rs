@@ -19,9 +19,13 @@ use crate::load::readers::{JsonReader, str_of};
 use crate::load::report::RejectKind;
 use crate::model::{Format, PostKind};
 
+/// A repository commit: Jetstream's `commit`, or a tap record's inner `record` (which
+/// also names its `did`, and says `action` for `operation`).
 #[derive(Deserialize)]
 struct Commit<'a> {
     #[serde(borrow, default)]
+    did: OptStr<'a>,
+    #[serde(borrow, default, alias = "action")]
     operation: OptStr<'a>,
     #[serde(borrow, default)]
     collection: OptStr<'a>,
@@ -43,27 +47,12 @@ struct Event<'a> {
     commit: Option<Commit<'a>>,
 }
 
-/// A tap record: the commit's fields sit in `record`, with `action` for `operation`.
-#[derive(Deserialize)]
-struct TapInner<'a> {
-    #[serde(borrow, default)]
-    did: OptStr<'a>,
-    #[serde(borrow, default)]
-    collection: OptStr<'a>,
-    #[serde(borrow, default)]
-    rkey: OptStr<'a>,
-    #[serde(borrow, default)]
-    action: OptStr<'a>,
-    #[serde(borrow, default)]
-    record: Option<Record<'a>>,
-}
-
 #[derive(Deserialize)]
 struct Tap<'a> {
     #[serde(borrow, rename = "type", default)]
     kind: OptStr<'a>,
     #[serde(borrow, default)]
-    record: Option<TapInner<'a>>,
+    record: Option<Commit<'a>>,
 }
 
 /// What a non-post event is, for the report ("a like (app.bsky.feed.like)").
@@ -260,7 +249,7 @@ impl JsonReader for TapReader {
         convert_commit(
             CommitView {
                 did: s(&inner.did),
-                operation: s(&inner.action),
+                operation: s(&inner.operation),
                 collection: s(&inner.collection),
                 rkey: s(&inner.rkey),
                 record: inner.record.as_ref(),

@@ -254,6 +254,22 @@ pub fn elements_at(buf: &[u8], path: &[&str], first_line: u64) -> Option<Vec<Ele
     }
 }
 
+/// Parses each object of the array at `path` inside the document value `bytes` (which
+/// starts on `first_line`) and hands it to `f` with the line it starts on. No array there
+/// means no elements.
+pub fn for_each_element(
+    bytes: &[u8],
+    path: &[&str],
+    first_line: u64,
+    mut f: impl FnMut(&Value, u64),
+) -> Result<(), serde_json::Error> {
+    for e in elements_at(bytes, path, first_line).unwrap_or_default() {
+        let v: Value = serde_json::from_slice(&bytes[e.start..e.end])?;
+        f(&v, e.line);
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -82,6 +82,20 @@ pub fn probe_head(text: &str) -> Option<Format> {
         .map(|r| r.format())
 }
 
+/// Parses a value that `reader` must recognise; `Err` (nothing counted) when it does not,
+/// so the caller falls back to detecting the value's format.
+pub fn parse_recognised(reader: &dyn JsonReader, bytes: &[u8]) -> Result<Value, serde_json::Error> {
+    let v: Value = serde_json::from_slice(bytes)?;
+    if v.as_object().is_some_and(|o| reader.recognises(o)) {
+        Ok(v)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "not {}",
+            reader.format().description()
+        )))
+    }
+}
+
 /// A string member of an object, or "".
 pub fn str_of<'o>(o: &'o Map<String, Value>, key: &str) -> &'o str {
     o.get(key).and_then(Value::as_str).unwrap_or("")

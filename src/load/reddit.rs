@@ -13,8 +13,8 @@ use serde_json::{Map, Value};
 
 use crate::load::builder::{ChunkBuilder, PostRecord};
 use crate::load::json::JsonContext;
-use crate::load::json_value::{at, count_at, elements_at, emit, id_at, str_at, time_at};
-use crate::load::readers::{JsonReader, str_of};
+use crate::load::json_value::{at, count_at, emit, for_each_element, id_at, str_at, time_at};
+use crate::load::readers::{JsonReader, parse_recognised, str_of};
 use crate::model::{Format, Metrics, PostKind};
 
 pub struct Reader;
@@ -44,18 +44,15 @@ impl JsonReader for Reader {
         ctx: &JsonContext,
         out: &mut ChunkBuilder,
     ) -> Result<(), serde_json::Error> {
-        let v: Value = serde_json::from_slice(bytes)?;
-        let Some(o) = v.as_object().filter(|o| self.recognises(o)) else {
-            return Err(serde::de::Error::custom(
-                "not a Reddit submission or comment",
-            ));
+        let v = parse_recognised(self, bytes)?;
+        // parse_recognised returns only objects it recognised.
+        let Some(o) = v.as_object() else {
+            return Err(serde::de::Error::custom("not a JSON object"));
         };
         if str_of(o, "kind") == "Listing" {
-            for c in elements_at(bytes, &["data", "children"], line).unwrap_or_default() {
-                let child: Value = serde_json::from_slice(&bytes[c.start..c.end])?;
-                thing(at(&child, "data").unwrap_or(&child), c.line, ctx, out);
-            }
-            return Ok(());
+            return for_each_element(bytes, &["data", "children"], line, |child, line| {
+                thing(at(child, "data").unwrap_or(child), line, ctx, out)
+            });
         }
         let data = if is_thing(o) { &v } else { &o["data"] };
         thing(data, line, ctx, out);

@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use crate::load::builder::{ChunkBuilder, PostRecord};
 use crate::load::json::JsonContext;
 use crate::load::json_value::{at, count_at, emit, first_str, id_at, str_at, time_at};
-use crate::load::readers::{JsonReader, str_of};
+use crate::load::readers::{JsonReader, parse_recognised, str_of};
 use crate::model::{Format, Metrics, PostKind};
 
 pub struct Reader;
@@ -37,10 +37,7 @@ impl JsonReader for Reader {
         ctx: &JsonContext,
         out: &mut ChunkBuilder,
     ) -> Result<(), serde_json::Error> {
-        let v: Value = serde_json::from_slice(bytes)?;
-        if !v.as_object().is_some_and(|o| self.recognises(o)) {
-            return Err(serde::de::Error::custom("not a Telethon message"));
-        }
+        let v = parse_recognised(self, bytes)?;
         if str_at(&v, "_").or_else(|| str_at(&v, "_type")) == Some("MessageService") {
             out.rows_in += 1;
             let action = str_at(&v, "action._")

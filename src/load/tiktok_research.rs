@@ -14,8 +14,10 @@ use serde_json::{Map, Value};
 
 use crate::load::builder::{ChunkBuilder, PostRecord};
 use crate::load::json::JsonContext;
-use crate::load::json_value::{count_at, elements_at, emit, id_at, str_at, strings_at, time_at};
-use crate::load::readers::JsonReader;
+use crate::load::json_value::{
+    count_at, emit, for_each_element, id_at, str_at, strings_at, time_at,
+};
+use crate::load::readers::{JsonReader, parse_recognised};
 use crate::model::{Format, Metrics, PostKind};
 
 pub struct Reader;
@@ -54,16 +56,16 @@ impl JsonReader for Reader {
         ctx: &JsonContext,
         out: &mut ChunkBuilder,
     ) -> Result<(), serde_json::Error> {
-        let v: Value = serde_json::from_slice(bytes)?;
-        let Some(o) = v.as_object().filter(|o| self.recognises(o)) else {
-            return Err(serde::de::Error::custom("not a TikTok Research API object"));
+        let v = parse_recognised(self, bytes)?;
+        // parse_recognised returns only objects it recognised.
+        let Some(o) = v.as_object() else {
+            return Err(serde::de::Error::custom("not a JSON object"));
         };
         if is_wrapper(o) {
             for key in ["videos", "comments"] {
-                for e in elements_at(bytes, &["data", key], line).unwrap_or_default() {
-                    let item: Value = serde_json::from_slice(&bytes[e.start..e.end])?;
-                    one(&item, key == "comments", e.line, ctx, out);
-                }
+                for_each_element(bytes, &["data", key], line, |item, line| {
+                    one(item, key == "comments", line, ctx, out)
+                })?;
             }
             return Ok(());
         }

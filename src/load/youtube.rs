@@ -14,7 +14,9 @@ use serde_json::{Map, Value};
 
 use crate::load::builder::{ChunkBuilder, PostRecord};
 use crate::load::json::JsonContext;
-use crate::load::json_value::{at, count_at, elements_at, emit, first_str, id_at, str_at, time_at};
+use crate::load::json_value::{
+    at, count_at, emit, first_str, for_each_element, id_at, str_at, time_at,
+};
 use crate::load::readers::{JsonReader, str_of};
 use crate::model::{Format, Metrics, PostKind};
 use crate::text;
@@ -44,11 +46,9 @@ impl JsonReader for Reader {
             return Err(serde::de::Error::custom("not a YouTube Data API object"));
         }
         if kind.ends_with("ListResponse") {
-            for e in elements_at(bytes, &["items"], line).unwrap_or_default() {
-                let item: Value = serde_json::from_slice(&bytes[e.start..e.end])?;
-                resource(&item, e.line, ctx, out);
-            }
-            return Ok(());
+            return for_each_element(bytes, &["items"], line, |item, line| {
+                resource(item, line, ctx, out)
+            });
         }
         resource(&v, line, ctx, out);
         Ok(())

@@ -27,7 +27,7 @@ use serde_json::{Map, Value};
 use crate::load::builder::{ChunkBuilder, PostRecord};
 use crate::load::json::JsonContext;
 use crate::load::json_value::{at, count_at, emit, first_str, id_at, str_at, strings_at, time_at};
-use crate::load::readers::{JsonReader, str_of};
+use crate::load::readers::{JsonReader, parse_recognised, str_of};
 use crate::load::report::RejectKind;
 use crate::model::{Format, Metrics, PostKind};
 
@@ -52,9 +52,10 @@ impl JsonReader for Reader {
         ctx: &JsonContext,
         out: &mut ChunkBuilder,
     ) -> Result<(), serde_json::Error> {
-        let v: Value = serde_json::from_slice(bytes)?;
-        let Some(o) = v.as_object().filter(|o| self.recognises(o)) else {
-            return Err(serde::de::Error::custom("not a Zeeschuimer item"));
+        let v = parse_recognised(self, bytes)?;
+        // parse_recognised returns only objects it recognised.
+        let Some(o) = v.as_object() else {
+            return Err(serde::de::Error::custom("not a JSON object"));
         };
         // Zeeschuimer's own export wraps the item in `data`; 4CAT's NDJSON merges the
         // wrapper into the item as `__import_meta`.
