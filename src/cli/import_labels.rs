@@ -1,0 +1,35 @@
+//! `derail import-labels`: import labels from an annotated CSV into a dataset's label journal.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::Args;
+
+use super::{LoadArgs, load_with_bar};
+
+#[derive(Args, Debug)]
+pub struct ImportLabelsArgs {
+    input: PathBuf,
+    annotated: PathBuf,
+    #[command(flatten)]
+    load: LoadArgs,
+}
+
+pub fn run(args: ImportLabelsArgs) -> Result<()> {
+    let ImportLabelsArgs {
+        input,
+        annotated,
+        load,
+    } = args;
+    let ds = load_with_bar(&input, &load)?;
+    let mut labels = crate::labels::Labels::open(&ds.source.path, &ds.source.fingerprint)?;
+    let (n, unmatched) = labels.import_annotated(&ds, &annotated)?;
+    eprintln!(
+        "imported {n} labels into {}; {unmatched} labelled rows matched no post",
+        labels
+            .journal_path()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default()
+    );
+    Ok(())
+}
