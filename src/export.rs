@@ -26,6 +26,10 @@ pub const DERAIL_COLUMNS: [&str; 6] = [
 ];
 /// Extra columns of `derail export` and the app's export.
 pub const LABEL_DETAIL_COLUMNS: [&str; 2] = ["derail_labelled_by", "derail_labelled_at"];
+/// The last column of every annotated export: the line of the input file where the row
+/// starts (with `source_file` for a dataset of several files). It names a row even in a
+/// file with no id column, so `derail agree` and `import-labels` can match two exports.
+pub const ROW_COLUMN: &str = "derail_row";
 
 #[derive(Debug, Clone, Default)]
 pub struct ExportOptions {
@@ -155,6 +159,7 @@ fn derail_values(
                 .unwrap_or_default(),
         );
     }
+    v.push(ds.line(i).to_string());
     v
 }
 
@@ -236,10 +241,11 @@ impl DerailCells<'_> {
                 }
             }
         }
+        let _ = write!(out, "{}{}", delim as char, self.ds.line(i));
     }
 }
 
-fn rejected_values(details: bool) -> Vec<String> {
+fn rejected_values(details: bool, line: u64) -> Vec<String> {
     let mut v = vec![
         "rejected".to_string(),
         String::new(),
@@ -251,6 +257,7 @@ fn rejected_values(details: bool) -> Vec<String> {
     if details {
         v.extend([String::new(), String::new()]);
     }
+    v.push(line.to_string());
     v
 }
 
@@ -338,6 +345,7 @@ fn header_names(opts: &ExportOptions) -> Vec<&'static str> {
     if opts.label_details {
         h.extend(LABEL_DETAIL_COLUMNS);
     }
+    h.push(ROW_COLUMN);
     h
 }
 
@@ -367,7 +375,10 @@ fn write_json_source(
         if several {
             row.push(ds.report.rejections[r].file.clone().unwrap_or_default());
         }
-        row.extend(rejected_values(opts.label_details));
+        row.extend(rejected_values(
+            opts.label_details,
+            ds.report.rejections[r].line,
+        ));
         row
     };
     let werr = |e: csv::Error| ExportError::Io {
@@ -533,7 +544,7 @@ fn write_delimited_source(
     #[derive(Clone, Copy)]
     enum Row {
         Post(usize),
-        Rejected,
+        Rejected(u64),
     }
     let mut rows: Vec<(RawSpan, Row)> = match &opts.only {
         Some(v) => v
@@ -547,7 +558,7 @@ fn write_delimited_source(
             ds.report
                 .rejected_rows
                 .iter()
-                .map(|&(_, s)| (s, Row::Rejected)),
+                .map(|&(line, s)| (s, Row::Rejected(line))),
         );
     }
     rows.sort_by_key(|r| r.0.start);
@@ -609,8 +620,8 @@ fn write_delimited_source(
                         }
                         match row {
                             Row::Post(i) => cells.write(*i, delim, &mut out),
-                            Row::Rejected => {
-                                for v in rejected_values(details) {
+                            Row::Rejected(line) => {
+                                for v in rejected_values(details, *line) {
                                     out.push(delim);
                                     push_field(&mut out, &v, delim);
                                 }
@@ -635,7 +646,7 @@ fn write_delimited_source(
         for (_, row) in &rows[r..r1] {
             match row {
                 Row::Post(_) => summary.posts += 1,
-                Row::Rejected => summary.rejected_rows += 1,
+                Row::Rejected(_) => summary.rejected_rows += 1,
             }
         }
         r = r1;

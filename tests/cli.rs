@@ -104,7 +104,7 @@ fn generate_inspect_analyze() {
     assert_eq!(
         ann_lines[0],
         format!(
-            "{},derail_tags,derail_cluster,derail_dup_group,derail_coordinated,derail_takeover,derail_label",
+            "{},derail_tags,derail_cluster,derail_dup_group,derail_coordinated,derail_takeover,derail_label,derail_row",
             orig_lines[0]
         )
     );
@@ -116,7 +116,7 @@ fn generate_inspect_analyze() {
         .records()
         .filter(|r| {
             r.as_ref()
-                .map(|r| &r[r.len() - 2] == "true")
+                .map(|r| &r[r.len() - 3] == "true")
                 .unwrap_or(false)
         })
         .count();
@@ -179,7 +179,7 @@ fn json_inputs_export_flattened_columns() {
     let mut rdr = csv::Reader::from_path(&out_csv).unwrap();
     let h: Vec<String> = rdr.headers().unwrap().iter().map(str::to_string).collect();
     assert_eq!(&h[..4], ["id", "created_at", "author_id", "author"]);
-    assert_eq!(h.last().unwrap(), "derail_label");
+    assert_eq!(&h[h.len() - 2..], ["derail_label", "derail_row"]);
     assert_eq!(rdr.records().count(), 3000);
 }
 

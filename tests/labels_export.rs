@@ -117,8 +117,10 @@ fn export_round_trip_keeps_labels_ids_and_bytes() {
     for i in 0..ds.len() {
         assert_eq!(back.id(i), ds.id(i));
     }
-    let coding = derail::labels::agreement::read_annotated(&out).unwrap();
+    let annotated = derail::labels::agreement::read_annotated(&out).unwrap();
+    let coding = annotated.by_id.as_ref().unwrap();
     assert_eq!(coding.len(), picked.len());
+    assert_eq!(annotated.by_row.as_ref().unwrap().len(), picked.len());
     for (k, key) in picked.iter().enumerate() {
         assert_eq!(
             coding.get(key).map(String::as_str),
@@ -127,14 +129,16 @@ fn export_round_trip_keeps_labels_ids_and_bytes() {
     }
     let mut rdr = csv::Reader::from_path(&out).unwrap();
     let h = rdr.headers().unwrap().clone();
-    assert_eq!(&h[h.len() - 2], "derail_labelled_by");
+    assert_eq!(&h[h.len() - 3], "derail_labelled_by");
+    assert_eq!(&h[h.len() - 1], "derail_row");
     // Import into a fresh copy of the dataset.
     let copy = dir.path().join("copy.csv");
     std::fs::copy(&data, &copy).unwrap();
     let ds2 = load(&copy);
     let mut fresh = Labels::open(&copy, &ds2.source.fingerprint).unwrap();
-    let (n, unmatched) = fresh.import_annotated(&ds2, &out).unwrap();
-    assert_eq!((n, unmatched), (picked.len(), 0));
+    let s = fresh.import_annotated(&ds2, &out).unwrap();
+    assert_eq!((s.labelled, s.unmatched), (picked.len(), 0));
+    assert_eq!(s.key, derail::labels::agreement::MatchKey::PostId);
     assert_eq!(fresh.name_of(&picked[0]), Some("takeover"));
     // Changing the source after load is caught, not exported wrongly.
     std::fs::write(
@@ -224,4 +228,74 @@ fn agree_command() {
         "{text}"
     );
     assert!(text.contains("confusion matrix"));
+}
+
+/// Two coders label the same ten rows of a real file that has no id column (the BTS ARMY
+/// CSV); their annotated exports carry `derail_row`, and `derail agree` matches on it and
+/// reproduces the kappa worked by hand (0.4, as in `agreement::tests::kappa_by_hand`).
+/// Importing one coder's export back matches every row.
+#[test]
+fn agree_matches_rows_of_a_file_with_no_id_column() {
+    let Some(real) = common::real_data_dir() else {
+        return;
+    };
+    let data = real.join("kpop_bts_army_matchamillion_20200607.csv");
+    let ds = load(&data);
+    assert!((0..ds.len()).all(|i| !ds.has_id(i)), "the file has no ids");
+    let dir = tempfile::tempdir().unwrap();
+    let posts: Vec<String> = (0..10).map(|i| ds.post_key(i)).collect();
+    let coder = |name: &str, pattern: &str| {
+        let mut l = Labels::in_memory();
+        l.user = name.into();
+        for (p, c) in posts.iter().zip(pattern.chars()) {
+            let label = l.by_name(if c == 'y' { "takeover" } else { "original" });
+            l.apply(LabelCommand::Assign {
+                posts: vec![p.clone()],
+                label,
+            })
+            .unwrap();
+        }
+        let out = dir.path().join(format!("{name}.csv"));
+        let s = export_annotated(
+            &ds,
+            None,
+            Some(&l),
+            &out,
+            &ExportOptions::default(),
+            &Progress::new(),
+        )
+        .unwrap();
+        assert_eq!(s.rows, ds.len() as u64 + ds.report.rejected);
+        out
+    };
+    let a = coder("a", "yyyyynnnnn");
+    let b = coder("b", "yyyynnnnyy");
+    let out = Command::new(derail_bin())
+        .args(["agree", a.to_str().unwrap(), b.to_str().unwrap(), "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["matched_on"], "row");
+    assert_eq!(v["pairs"][0]["common"], 10);
+    assert!(
+        (v["pairs"][0]["kappa"].as_f64().unwrap() - 0.4).abs() < 1e-9,
+        "{v}"
+    );
+    let text = Command::new(derail_bin())
+        .args(["agree", a.to_str().unwrap(), b.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("rows matched on derail_row"), "{text}");
+    let mut fresh = Labels::in_memory();
+    let s = fresh.import_annotated(&ds, &b).unwrap();
+    assert_eq!((s.labelled, s.unmatched), (10, 0));
+    assert_eq!(s.key, derail::labels::agreement::MatchKey::Row);
+    assert_eq!(fresh.name_of(&posts[4]), Some("original"));
+    assert_eq!(fresh.name_of(&posts[9]), Some("takeover"));
 }

@@ -333,11 +333,14 @@ impl Session {
             }
             AppCommand::ImportLabels(path) => {
                 Some(match self.labels.import_annotated(&self.ds, &path) {
-                    Ok((n, unmatched)) => {
+                    Ok(s) => {
                         self.rebuild_label_column();
                         format!(
-                            "Imported {n} labels from {} ({unmatched} rows matched no post)",
-                            path.display()
+                            "Imported {} labels from {}, matched on {} ({} rows matched no post)",
+                            s.labelled,
+                            path.display(),
+                            s.key.describe(),
+                            s.unmatched
                         )
                     }
                     Err(e) => e.to_string(),

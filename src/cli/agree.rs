@@ -18,10 +18,17 @@ pub fn run(args: AgreeArgs) -> Result<()> {
     let AgreeArgs { files, json } = args;
     use crate::labels::agreement;
     let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
-    let codings = files
+    let annotated = files
         .iter()
-        .map(|f| agreement::read_annotated(f).map_err(anyhow::Error::msg))
+        .zip(&names)
+        .map(|(f, n)| {
+            Ok((
+                n.clone(),
+                agreement::read_annotated(f).map_err(anyhow::Error::msg)?,
+            ))
+        })
         .collect::<Result<Vec<_>>>()?;
+    let (key, codings) = agreement::common_key(&annotated).map_err(anyhow::Error::msg)?;
     let mut pairs = Vec::new();
     for a in 0..codings.len() {
         for b in a + 1..codings.len() {
@@ -39,11 +46,13 @@ pub fn run(args: AgreeArgs) -> Result<()> {
             "{}",
             serde_json::to_string_pretty(&serde_json::json!({
                 "files": names,
+                "matched_on": key,
                 "pairs": pairs,
                 "krippendorff_alpha": alpha,
             }))?
         );
     } else {
+        println!("rows matched on {}", key.describe());
         for p in &pairs {
             println!("{} vs {}", p.a, p.b);
             println!("  posts labelled by both: {}", p.common);

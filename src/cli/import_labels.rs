@@ -23,13 +23,16 @@ pub fn run(args: ImportLabelsArgs) -> Result<()> {
     } = args;
     let ds = load_with_bar(&input, &load)?;
     let mut labels = crate::labels::Labels::open(&ds.source.path, &ds.source.fingerprint)?;
-    let (n, unmatched) = labels.import_annotated(&ds, &annotated)?;
+    let s = labels.import_annotated(&ds, &annotated)?;
     eprintln!(
-        "imported {n} labels into {}; {unmatched} labelled rows matched no post",
+        "imported {} labels into {}, matched on {}; {} labelled rows matched no post",
+        s.labelled,
         labels
             .journal_path()
             .map(|p| p.display().to_string())
-            .unwrap_or_default()
+            .unwrap_or_default(),
+        s.key.describe(),
+        s.unmatched
     );
     Ok(())
 }

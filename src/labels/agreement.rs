@@ -137,9 +137,87 @@ pub fn compare(a_name: &str, a: &Coding, b_name: &str, b: &Coding) -> PairReport
     }
 }
 
-/// Reads the labels of an annotated CSV: the id column and `derail_label`. Repeated ids
-/// are addressed as `ID#N`, as everywhere in derail.
-pub fn read_annotated(path: &Path) -> Result<Coding, String> {
+/// What the rows of annotated files were matched on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchKey {
+    /// The posts' ids (`ID#N` for repeats): works across layouts of the same posts.
+    PostId,
+    /// derail's row key: `derail_row` (and `source_file` for a dataset of several files).
+    /// Works for files with no id column, when both exports came from the same input.
+    Row,
+}
+
+impl MatchKey {
+    pub fn describe(self) -> &'static str {
+        match self {
+            MatchKey::PostId => "post ids",
+            MatchKey::Row => "derail_row (the input row's line, and its file)",
+        }
+    }
+}
+
+/// The labels of one annotated CSV, keyed both ways it can be matched.
+#[derive(Debug, Clone, Default)]
+pub struct Annotated {
+    /// By post id, when the file has an id column.
+    pub by_id: Option<Coding>,
+    /// By row key (`line:N`, or `FILE:line:N` for a dataset of several files), when the
+    /// file has a `derail_row` column.
+    pub by_row: Option<Coding>,
+}
+
+impl Annotated {
+    pub fn coding(&self, key: MatchKey) -> Option<&Coding> {
+        match key {
+            MatchKey::PostId => self.by_id.as_ref(),
+            MatchKey::Row => self.by_row.as_ref(),
+        }
+    }
+}
+
+/// The row key of a post with no id: its line, and its file in a dataset of several files.
+/// The same string is a post's key in derail when it has no id.
+pub fn row_key(file: &str, line: u64) -> String {
+    if file.is_empty() {
+        format!("line:{line}")
+    } else {
+        format!("{file}:line:{line}")
+    }
+}
+
+/// Picks the key all the files share: ids when every file has them, else derail's row key.
+pub fn common_key(files: &[(String, Annotated)]) -> Result<(MatchKey, Vec<Coding>), String> {
+    for key in [MatchKey::PostId, MatchKey::Row] {
+        if files.iter().all(|(_, a)| a.coding(key).is_some()) {
+            let codings = files
+                .iter()
+                .filter_map(|(_, a)| a.coding(key).cloned())
+                .collect();
+            return Ok((key, codings));
+        }
+    }
+    let missing: Vec<&str> = files
+        .iter()
+        .filter(|(_, a)| a.by_id.is_none() && a.by_row.is_none())
+        .map(|(n, _)| n.as_str())
+        .collect();
+    Err(if missing.is_empty() {
+        "the files share no key: some have only an id column and others only derail_row; \
+         export them again with this derail, which writes both"
+            .to_string()
+    } else {
+        format!(
+            "{}: neither an id column nor derail_row; export it again with this derail, which writes derail_row for every row",
+            missing.join(", ")
+        )
+    })
+}
+
+/// Reads the labels of an annotated CSV (`derail_label`), keyed by the id column and by
+/// `derail_row` (with `source_file`), whichever it has. Repeated ids are addressed as
+/// `ID#N`, as everywhere in derail.
+pub fn read_annotated(path: &Path) -> Result<Annotated, String> {
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
         .from_path(path)
@@ -158,32 +236,47 @@ pub fn read_annotated(path: &Path) -> Result<Coding, String> {
             )
         })?;
     let key_col = headers.iter().position(|h| h == "derail_post_key");
-    let id_col = headers
-        .iter()
-        .position(|h| {
-            let n = crate::load::mapping::normalize_name(h);
-            ["id", "tweetid", "idstr", "postid", "statusid"].contains(&n.as_str())
-        })
-        .ok_or_else(|| format!("{}: no id column", path.display()))?;
-    let mut out = Coding::new();
+    let id_col = headers.iter().position(|h| {
+        let n = crate::load::mapping::normalize_name(h);
+        ["id", "tweetid", "idstr", "postid", "statusid"].contains(&n.as_str())
+    });
+    let row_col = headers.iter().position(|h| h == "derail_row");
+    let file_col = row_col.and(headers.iter().position(|h| h == "source_file"));
+    let mut by_id = (id_col.is_some() || key_col.is_some()).then(Coding::new);
+    let mut by_row = row_col.map(|_| Coding::new());
     let mut seen: BTreeMap<String, u32> = BTreeMap::new();
     for (row, rec) in rdr.records().enumerate() {
         let rec = rec.map_err(|e| format!("{}: row {}: {e}", path.display(), row + 2))?;
-        let key = match key_col.and_then(|k| rec.get(k)).filter(|k| !k.is_empty()) {
-            Some(k) => k.to_string(),
-            None => {
-                let id = rec.get(id_col).unwrap_or("").trim().to_string();
+        let label = rec.get(label_col).unwrap_or("").trim();
+        let id_key = match key_col.and_then(|k| rec.get(k)).filter(|k| !k.is_empty()) {
+            Some(k) => Some(k.to_string()),
+            None => id_col.map(|c| {
+                let id = rec.get(c).unwrap_or("").trim().to_string();
                 let n = seen.entry(id.clone()).or_insert(0);
                 *n += 1;
                 if *n == 1 { id } else { format!("{id}#{n}") }
-            }
+            }),
         };
-        let label = rec.get(label_col).unwrap_or("").trim();
-        if !label.is_empty() {
-            out.insert(key, label.to_string());
+        if label.is_empty() {
+            continue;
+        }
+        if let (Some(c), Some(k)) = (by_id.as_mut(), id_key) {
+            c.insert(k, label.to_string());
+        }
+        if let (Some(c), Some(rc)) = (by_row.as_mut(), row_col) {
+            let cell = rec.get(rc).unwrap_or("").trim();
+            let line: u64 = cell.parse().map_err(|_| {
+                format!(
+                    "{}: row {}, column derail_row: {cell:?} is not a row number",
+                    path.display(),
+                    row + 2
+                )
+            })?;
+            let file = file_col.and_then(|f| rec.get(f)).unwrap_or("");
+            c.insert(row_key(file, line), label.to_string());
         }
     }
-    Ok(out)
+    Ok(Annotated { by_id, by_row })
 }
 
 #[cfg(test)]

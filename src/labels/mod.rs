@@ -101,6 +101,17 @@ pub enum LabelError {
     Invalid(String),
 }
 
+/// What an import of an annotated CSV did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportSummary {
+    /// Posts that got a label.
+    pub labelled: usize,
+    /// Labelled rows that matched no post.
+    pub unmatched: usize,
+    /// What the rows were matched on.
+    pub key: agreement::MatchKey,
+}
+
 /// The labels of one dataset, with the journal that keeps them.
 pub struct Labels {
     pub set: Vec<LabelDef>,
@@ -283,23 +294,43 @@ impl Labels {
         Ok(Some(labels))
     }
 
-    /// Imports labels from an annotated CSV (its `derail_label` column), keyed by post id.
-    /// Label names not in the set are added. Returns (posts labelled, rows without a match).
+    /// Imports labels from an annotated CSV (its `derail_label` column), matched by post
+    /// id when the dataset's posts and the file both have ids, else by `derail_row` (and
+    /// `source_file`). Label names not in the set are added.
     pub fn import_annotated(
         &mut self,
         ds: &crate::model::Dataset,
         csv_path: &Path,
-    ) -> Result<(usize, usize), LabelError> {
-        let coding = agreement::read_annotated(csv_path).map_err(LabelError::Invalid)?;
-        let keys: std::collections::HashSet<String> =
-            (0..ds.len()).map(|i| ds.post_key(i)).collect();
+    ) -> Result<ImportSummary, LabelError> {
+        let annotated = agreement::read_annotated(csv_path).map_err(LabelError::Invalid)?;
+        let dataset_has_ids = (0..ds.len()).any(|i| ds.has_id(i));
+        let (key, coding) = match (&annotated.by_id, &annotated.by_row) {
+            (Some(c), _) if dataset_has_ids => (agreement::MatchKey::PostId, c),
+            (_, Some(c)) => (agreement::MatchKey::Row, c),
+            (Some(c), None) => (agreement::MatchKey::PostId, c),
+            (None, None) => {
+                return Err(LabelError::Invalid(format!(
+                    "{}: neither an id column nor derail_row, so its rows cannot be matched to posts",
+                    csv_path.display()
+                )));
+            }
+        };
+        // A row key names a post by its file and line, whatever its post key is.
+        let to_post: std::collections::HashMap<String, String> = (0..ds.len())
+            .map(|i| {
+                let k = match key {
+                    agreement::MatchKey::PostId => ds.post_key(i),
+                    agreement::MatchKey::Row => agreement::row_key(ds.source_file(i), ds.line(i)),
+                };
+                (k, ds.post_key(i))
+            })
+            .collect();
         let mut by_label: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let mut unmatched = 0;
         for (k, v) in coding {
-            if keys.contains(&k) {
-                by_label.entry(v).or_default().push(k);
-            } else {
-                unmatched += 1;
+            match to_post.get(k) {
+                Some(post) => by_label.entry(v.clone()).or_default().push(post.clone()),
+                None => unmatched += 1,
             }
         }
         let palette = ["#8e6c8a", "#6c8ead", "#c97b63", "#5fa8a0", "#b5a642"];
@@ -323,7 +354,11 @@ impl Labels {
                 label: Some(id),
             })?;
         }
-        Ok((labelled, unmatched))
+        Ok(ImportSummary {
+            labelled,
+            unmatched,
+            key,
+        })
     }
 
     /// Where the labels are saved (the journal may not exist until the first change).

@@ -536,13 +536,18 @@ impl Dataset {
     /// post without an id.
     pub fn post_key(&self, i: usize) -> String {
         if self.ids[i] == ID_NONE {
-            return format!("line:{}", self.lines[i]);
+            return crate::labels::agreement::row_key(self.source_file(i), self.lines[i] as u64);
         }
         let id = self.id(i);
         match self.id_occurrence.get(i).copied().unwrap_or(0) {
             0 => id.into_owned(),
             n => format!("{id}#{}", n + 1),
         }
+    }
+
+    /// Does the post have an id of its own (else its key is its row)?
+    pub fn has_id(&self, i: usize) -> bool {
+        self.ids[i] != ID_NONE
     }
 
     /// The file a post came from, for a dataset of several files ("" for one file).

@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use egui::{RichText, Ui};
 
 use crate::app::AppCommand;
-use crate::labels::agreement::{Coding, PairReport, compare, krippendorff_alpha, read_annotated};
+use crate::labels::agreement::{
+    PairReport, common_key, compare, krippendorff_alpha, read_annotated,
+};
 
 #[derive(Default)]
 pub struct AgreementView {
@@ -107,11 +109,13 @@ fn short(p: &str) -> String {
 }
 
 fn compute(files: &[PathBuf]) -> Result<Comparison, String> {
-    let codings: Vec<Coding> = files
-        .iter()
-        .map(|f| read_annotated(f))
-        .collect::<Result<_, _>>()?;
     let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    let annotated = files
+        .iter()
+        .zip(&names)
+        .map(|(f, n)| Ok((n.clone(), read_annotated(f)?)))
+        .collect::<Result<Vec<_>, String>>()?;
+    let (_, codings) = common_key(&annotated)?;
     let mut pairs = Vec::new();
     for a in 0..codings.len() {
         for b in a + 1..codings.len() {
