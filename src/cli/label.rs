@@ -1,4 +1,4 @@
-//! `derail label`: label posts from a script: reads commands on stdin (`set POST LABEL`, `clear POST`, `undo`, `redo`, `list`, `quit`) and prints `saved` once each change is durable.
+//! `derail label`: label posts from a script: reads commands on stdin (`set POST LABEL`, `clear POST`, `undo`, `redo`, `list`, `queue NAME` (the queue later labels come from), `quit`) and prints `saved` once each change is durable.
 
 use std::path::PathBuf;
 
@@ -60,6 +60,16 @@ pub fn run(args: LabelArgs) -> Result<()> {
                 posts: vec![post.to_string()],
                 label: None,
             }),
+            ["queue", name] => {
+                labels.queue = Some(name.to_string());
+                writeln!(out, "queue {name}")?;
+                None
+            }
+            ["queue"] => {
+                labels.queue = None;
+                writeln!(out, "queue by hand")?;
+                None
+            }
             ["undo"] => Some(crate::labels::LabelCommand::Undo),
             ["redo"] => Some(crate::labels::LabelCommand::Redo),
             ["list"] => {

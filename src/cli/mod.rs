@@ -2,6 +2,7 @@
 
 pub mod agree;
 pub mod analyze;
+pub mod audit;
 pub mod evaluate;
 pub mod export;
 pub mod generate;
@@ -9,6 +10,7 @@ pub mod import_labels;
 pub mod inspect;
 pub mod label;
 pub mod progress_bar;
+pub mod sample;
 
 use std::path::PathBuf;
 
@@ -84,7 +86,7 @@ pub enum Command {
     /// Export an annotated CSV with the hand labels (and who set them, and when).
     Export(export::ExportArgs),
     /// Label posts from a script: reads commands on stdin (`set POST LABEL`, `clear POST`,
-    /// `undo`, `redo`, `list`, `quit`) and prints `saved` once each change is durable.
+    /// `undo`, `redo`, `list`, `queue NAME` (the queue later labels come from), `quit`) and prints `saved` once each change is durable.
     Label(label::LabelArgs),
     /// Import labels from an annotated CSV into a dataset's label journal.
     ImportLabels(import_labels::ImportLabelsArgs),
@@ -94,6 +96,10 @@ pub enum Command {
     Agree(agree::AgreeArgs),
     /// Generate a seeded takeover dataset in a real format, with its ground truth beside it.
     Generate(generate::GenerateArgs),
+    /// Draw a stratified random sample of a takeover moment's window to label by hand (the plan is journaled).
+    Sample(sample::SampleArgs),
+    /// Audit the findings against hand labels: precision, recall, F1 and the true takeover share per moment, with 95 % intervals.
+    Audit(audit::AuditArgs),
     /// Show how a file is read: format, column roles, rows loaded and rejected, time range, authors, top hashtags.
     Inspect(inspect::InspectArgs),
 }
@@ -106,6 +112,25 @@ pub fn load_with_bar(file: &std::path::Path, load: &LoadArgs) -> Result<Dataset>
     let ds = load_path(file, &opts, &progress);
     drop(bar);
     Ok(ds?)
+}
+
+/// Loads a file and analyses it, each with a terminal progress bar.
+pub fn load_and_analyze(
+    input: &std::path::Path,
+    load: &LoadArgs,
+    config: Option<&std::path::Path>,
+) -> Result<(Dataset, crate::analysis::Analysis)> {
+    let cfg = match config {
+        Some(p) => crate::analysis::AnalysisConfig::from_file(p).map_err(anyhow::Error::msg)?,
+        None => crate::analysis::AnalysisConfig::default(),
+    };
+    let ds = load_with_bar(input, load)?;
+    let progress = Progress::new();
+    let bar = progress_bar::TerminalBar::start(&progress);
+    let an = crate::analysis::analyze(&ds, &cfg, &progress);
+    drop(bar);
+    let an = an.map_err(|_| anyhow::anyhow!("analysis cancelled"))?;
+    Ok((ds, an))
 }
 
 /// Writes a file atomically: a temporary file in the same folder, then a rename.
@@ -147,6 +172,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Agree(args)) => agree::run(args),
         Some(Command::Generate(args)) => generate::run(args),
         Some(Command::Inspect(args)) => inspect::run(args),
+        Some(Command::Sample(args)) => sample::run(args),
+        Some(Command::Audit(args)) => audit::run(args),
         #[cfg(feature = "gui")]
         None => crate::app::run(cli.file),
         #[cfg(not(feature = "gui"))]

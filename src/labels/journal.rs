@@ -19,6 +19,8 @@ pub struct SavedEntry {
     pub label: u32,
     pub by: String,
     pub at_ms: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<String>,
 }
 
 /// One journal line.
@@ -40,6 +42,14 @@ pub enum Op {
         label: Option<u32>,
         by: String,
         at_ms: i64,
+        /// The queue the posts were served by (`sample:PLAN`, `random`, `next`,
+        /// `uncertain`); absent when the labeller picked them.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        queue: Option<String>,
+    },
+    /// A sampling plan was drawn (it is kept; a later plan for the same tag supersedes it).
+    Plan {
+        plan: crate::audit::plan::SamplePlan,
     },
     /// Posts get back exact earlier entries (undo of an assign).
     Restore {

@@ -47,6 +47,8 @@ pub struct LabelEntry {
     pub label: u32,
     pub by: String,
     pub at_ms: i64,
+    /// The queue that served the post when it was labelled (see [`Labels::queue`]).
+    pub queue: Option<String>,
 }
 
 /// A change to the labels, as views send it.
@@ -124,6 +126,12 @@ pub struct Labels {
     pending: Option<PendingJournal>,
     /// Who is labelling (written with each label).
     pub user: String,
+    /// The queue serving the posts now labelled (`sample:PLAN`, `random`, `next`,
+    /// `uncertain`), written with each label so the audit knows which labels came from
+    /// a random draw; `None` when the labeller picks posts by hand.
+    pub queue: Option<String>,
+    /// Sampling plans drawn for this dataset, oldest first.
+    pub plans: Vec<crate::audit::plan::SamplePlan>,
     /// Warnings from opening the journal (torn lines, fingerprint mismatch).
     pub warnings: Vec<String>,
     /// Incremented on every change, so views can cache.
@@ -142,6 +150,8 @@ impl Labels {
             journal: None,
             pending: None,
             user: self.user.clone(),
+            queue: self.queue.clone(),
+            plans: self.plans.clone(),
             warnings: Vec::new(),
             version: self.version,
         }
@@ -208,6 +218,8 @@ impl Labels {
             journal: None,
             pending: None,
             user: default_user(),
+            queue: None,
+            plans: Vec::new(),
             warnings: Vec::new(),
             version: 0,
         }
@@ -374,11 +386,16 @@ impl Labels {
         match op {
             Op::Header { .. } => {}
             Op::Labelset { labels } => self.set = labels,
+            Op::Plan { plan } => {
+                self.plans.retain(|p| p.id != plan.id);
+                self.plans.push(plan);
+            }
             Op::Assign {
                 posts,
                 label,
                 by,
                 at_ms,
+                queue,
             } => {
                 for p in posts {
                     match label {
@@ -389,6 +406,7 @@ impl Labels {
                                     label: l,
                                     by: by.clone(),
                                     at_ms,
+                                    queue: queue.clone(),
                                 },
                             );
                         }
@@ -408,6 +426,7 @@ impl Labels {
                                     label: e.label,
                                     by: e.by,
                                     at_ms: e.at_ms,
+                                    queue: e.queue,
                                 },
                             );
                         }
@@ -441,6 +460,7 @@ impl Labels {
             label: e.label,
             by: e.by.clone(),
             at_ms: e.at_ms,
+            queue: e.queue.clone(),
         })
     }
 
@@ -478,6 +498,7 @@ impl Labels {
                     label,
                     by: by.clone(),
                     at_ms,
+                    queue: self.queue.clone(),
                 })?;
                 let after = posts.iter().map(|p| self.saved(p)).collect();
                 self.undo.push(Applied::Assign {
@@ -562,6 +583,20 @@ impl Labels {
                 labels: after.clone(),
             }),
         }
+    }
+
+    /// Journals a sampling plan (durable before it is kept in memory). A plan with the
+    /// same id replaces the earlier one.
+    pub fn add_plan(&mut self, plan: crate::audit::plan::SamplePlan) -> Result<(), LabelError> {
+        self.write(Op::Plan { plan })
+    }
+
+    /// The latest plan for a hashtag.
+    pub fn plan_for(&self, hashtag: &str) -> Option<&crate::audit::plan::SamplePlan> {
+        self.plans
+            .iter()
+            .rev()
+            .find(|p| p.request.hashtag == hashtag)
     }
 
     pub fn can_undo(&self) -> bool {

@@ -1,0 +1,105 @@
+//! `derail audit`: derail's precision, recall and F1 per takeover moment, and the window's
+//! true takeover share, each with a 95 % interval, from the hand labels.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::Args;
+
+use super::{LoadArgs, load_and_analyze};
+use crate::audit::{audit, to_json};
+use crate::labels::Labels;
+
+#[derive(Args, Debug)]
+pub struct AuditArgs {
+    input: PathBuf,
+    /// Annotated CSVs whose labels to audit instead of the dataset's journal; they count as
+    /// a simple random sample of the posts they label.
+    #[arg(long)]
+    labels: Vec<PathBuf>,
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    load: LoadArgs,
+}
+
+pub fn run(args: AuditArgs) -> Result<()> {
+    let (ds, an) = load_and_analyze(&args.input, &args.load, args.config.as_deref())?;
+    let labels = if args.labels.is_empty() {
+        Labels::read_existing(&ds.source.path, &ds.source.fingerprint)?
+            .unwrap_or_else(Labels::in_memory)
+    } else {
+        let mut l = Labels::in_memory();
+        l.queue = Some("import".into());
+        for f in &args.labels {
+            let s = l.import_annotated(&ds, f)?;
+            eprintln!(
+                "{}: {} labels, matched on {} ({} rows matched no post)",
+                f.display(),
+                s.labelled,
+                s.key.describe(),
+                s.unmatched
+            );
+        }
+        l
+    };
+    for w in &labels.warnings {
+        eprintln!("derail: warning: {w}");
+    }
+    let audits = audit(&ds, &an, &labels);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&to_json(&audits))?);
+        return Ok(());
+    }
+    if audits.is_empty() {
+        println!("no takeover moments to audit");
+    }
+    for a in &audits {
+        println!(
+            "#{} {} – {}: {} posts in the window",
+            a.display,
+            crate::time::format_iso(a.from_ms),
+            crate::time::format_iso(a.to_ms),
+            a.window_posts
+        );
+        println!(
+            "  design: {}{}",
+            a.design,
+            if a.blind { ", blind" } else { "" }
+        );
+        for s in &a.strata {
+            println!(
+                "    {:<40} {:>7} posts, {:>5} drawn, {:>5} labelled",
+                s.name, s.population, s.drawn, s.labelled
+            );
+        }
+        let f = &a.figures;
+        println!("  labels counted: {}", f.n);
+        println!("  takeover precision  {}", f.precision.describe());
+        println!("  takeover recall     {}", f.recall.describe());
+        println!("  takeover F1         {}", f.f1.describe());
+        println!(
+            "  takeover share      {}   derail's share {:.2}",
+            f.share.describe(),
+            a.derail_share
+        );
+        println!(
+            "  counter-speech precision {}",
+            f.counter_speech_precision.describe()
+        );
+        println!(
+            "  counter-speech recall    {}",
+            f.counter_speech_recall.describe()
+        );
+        for (q, n) in &a.labels_by_queue {
+            println!("  labels from {q}: {n}");
+        }
+        for (why, n) in &a.not_counted {
+            println!("  not counted, {why}: {n}");
+        }
+    }
+    Ok(())
+}
