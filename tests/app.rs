@@ -580,3 +580,66 @@ fn a_folder_opens_as_one_dataset_and_can_be_labelled() {
     .unwrap();
     assert_eq!(again.len(), posts.len());
 }
+
+/// The audit workflow from the keyboard: draw a blind sample of the first moment in the
+/// Labels tab, see that derail's verdicts are hidden, label five posts of the sample with
+/// the number keys (the queue moves on through the sample), undo one, and watch the
+/// audit's counts follow; the plan and the labels are in the journal.
+#[test]
+fn a_blind_sample_is_labelled_from_the_keyboard_and_the_audit_follows() {
+    let (_dir, path) = copy_to_temp(&sample());
+    let mut h = harness(app());
+    open_by_path(&mut h, &path);
+    h.get_by_label("Audit").click();
+    h.run_steps(3);
+    h.get_by_label("Draw sample").click();
+    h.run_steps(3);
+    let (id, size, first) = {
+        let s = h.state().session.as_ref().unwrap();
+        let derail::app::session::QueueMode::Plan { id, order, blind } = &s.queue else {
+            panic!(
+                "the sample is not being served: {:?}; status {:?}",
+                s.queue,
+                h.state().status
+            );
+        };
+        assert!(*blind && s.is_blind());
+        assert_eq!(
+            s.selected,
+            Some(order[0] as usize),
+            "the queue starts at the sample's first post"
+        );
+        (id.clone(), order.len(), s.ds.post_key(order[0] as usize))
+    };
+    h.get_by_label_contains("Blind labelling: derail's verdicts");
+    h.get_by_label_contains("hidden while labelling blind");
+    h.get_by_label_contains(&format!("Sample {id}: 0 of {size} labelled"));
+    for key in [Key::Num1, Key::Num2, Key::Num1, Key::Num1, Key::Num2] {
+        h.key_press(key);
+        h.run_steps(2);
+    }
+    h.get_by_label_contains(&format!("Sample {id}: 5 of {size} labelled"));
+    {
+        let s = h.state().session.as_ref().unwrap();
+        assert_eq!(s.labels.name_of(&first), Some("takeover"));
+        let e = s.labels.get(&first).unwrap();
+        assert_eq!(e.queue.as_deref(), Some(format!("sample:{id}").as_str()));
+    }
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run_steps(3);
+    h.get_by_label_contains(&format!("Sample {id}: 4 of {size} labelled"));
+    h.get_by_label_contains("Takeover precision");
+    let s = h.state().session.as_ref().unwrap();
+    let audits = derail::audit::audit(&s.ds, s.an.as_ref().unwrap(), &s.labels);
+    let moment = s.moment.unwrap_or(0);
+    assert_eq!(audits[moment].figures.n, 4);
+    assert_eq!(audits[moment].plan.as_deref(), Some(id.as_str()));
+    let reopened = derail::labels::Labels::open(&path, &s.ds.source.fingerprint).unwrap();
+    assert_eq!(
+        reopened
+            .plan_for(&audits[moment].hashtag)
+            .map(|p| p.id.as_str()),
+        Some(id.as_str())
+    );
+    assert_eq!(reopened.len(), 4);
+}

@@ -62,6 +62,7 @@ pub enum Tab {
     Moment,
     Clusters,
     Labels,
+    Audit,
     Agreement,
     Mapping,
 }
@@ -109,6 +110,11 @@ pub enum AppCommand {
     ImportLabels(PathBuf),
     NextUnlabelled,
     RandomSample(usize),
+    /// Draw a sampling plan for a moment and start labelling it.
+    DrawPlan(crate::audit::plan::PlanRequest),
+    /// Label a journaled plan's sample (by plan id).
+    StartPlan(String),
+    SetBlind(bool),
     SetDark(bool),
     SetLabeller(String),
     AgreementDialog,

@@ -26,6 +26,23 @@ pub enum QueueMode {
     InOrder,
     /// A seeded random order of the current filter, for unbiased estimates.
     RandomSample { order: Vec<u32>, seed: u64 },
+    /// The drawn posts of a sampling plan, in the plan's random order.
+    Plan {
+        id: String,
+        order: Vec<u32>,
+        blind: bool,
+    },
+}
+
+impl QueueMode {
+    /// The queue name written with each label (see `Labels::queue`).
+    pub fn journal_name(&self) -> Option<String> {
+        match self {
+            QueueMode::InOrder => None,
+            QueueMode::RandomSample { seed, .. } => Some(format!("random:{seed}")),
+            QueueMode::Plan { id, .. } => Some(format!("sample:{id}")),
+        }
+    }
 }
 
 pub struct Session {
@@ -54,6 +71,8 @@ pub struct Session {
     pub scroll_to_selected: bool,
     pub moment: Option<usize>,
     pub queue: QueueMode,
+    /// Blind labelling asked for by the user (a blind plan forces it too; see `is_blind`).
+    pub blind: bool,
     pub load_seconds: f64,
     pub analysis_seconds: f64,
     pub overrides: Vec<MapOverride>,
@@ -102,6 +121,7 @@ impl Session {
             scroll_to_selected: false,
             moment: None,
             queue: QueueMode::InOrder,
+            blind: false,
             load_seconds: 0.0,
             analysis_seconds: 0.0,
             overrides: Vec::new(),
@@ -177,6 +197,12 @@ impl Session {
             Err(e) => self.rows_error = Some(e),
         }
         self.rows_version += 1;
+        // The detail pane shows only a post the filter still holds.
+        if let Some(sel) = self.selected
+            && !self.rows.contains(&(sel as u32))
+        {
+            self.selected = None;
+        }
         if let QueueMode::RandomSample { seed, .. } = self.queue {
             self.queue = QueueMode::RandomSample {
                 order: shuffled(&self.rows, seed),
@@ -208,7 +234,72 @@ impl Session {
         if id == NO_LABEL {
             return None;
         }
+        if self.is_blind() && self.labelled_by_another(i) {
+            return None;
+        }
         self.labels.def(id).map(|d| d.name.as_str())
+    }
+
+    /// Whether derail's verdicts and other coders' labels are hidden: asked for, or
+    /// required by the plan being labelled.
+    pub fn is_blind(&self) -> bool {
+        self.blind || matches!(self.queue, QueueMode::Plan { blind: true, .. })
+    }
+
+    /// Was post `i` labelled by someone other than the current labeller?
+    pub fn labelled_by_another(&self, i: usize) -> bool {
+        self.labels
+            .get(&self.ds.post_key(i))
+            .is_some_and(|e| e.by != self.labels.user)
+    }
+
+    /// Sets the queue and tells the labels which queue later labels come from.
+    fn set_queue(&mut self, q: QueueMode) {
+        self.labels.queue = q.journal_name();
+        self.queue = q;
+    }
+
+    /// Draws a sampling plan for a moment, journals it and starts labelling it.
+    fn draw_plan(&mut self, request: &crate::audit::plan::PlanRequest) -> String {
+        let Some(an) = self.an.clone() else {
+            return "The analysis has not finished yet".into();
+        };
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0);
+        let Some(plan) = crate::audit::plan::draw(&self.ds, &an, request, &self.labels.user, now)
+        else {
+            return format!("No takeover moment on #{}", request.hashtag);
+        };
+        let id = plan.id.clone();
+        let size = plan.size();
+        if let Err(e) = self.labels.add_plan(plan) {
+            self.journal_error = Some(e.to_string());
+            return e.to_string();
+        }
+        self.start_plan(&id);
+        format!("Drew sample {id}: {size} posts to label")
+    }
+
+    /// Serves a journaled plan's posts in its order.
+    fn start_plan(&mut self, id: &str) {
+        let Some(plan) = self.labels.plans.iter().find(|p| p.id == id) else {
+            return;
+        };
+        let order = plan
+            .order
+            .iter()
+            .filter_map(|k| self.keys.get(k).copied())
+            .collect();
+        let q = QueueMode::Plan {
+            id: id.to_string(),
+            order,
+            blind: plan.request.blind,
+        };
+        self.set_queue(q);
+        self.selected = None;
+        self.next_unlabelled();
     }
 
     fn refresh_labels_for(&mut self, posts: &[String]) {
@@ -351,7 +442,7 @@ impl Session {
                 None
             }
             AppCommand::RandomSample(seed) => {
-                self.queue = if seed == 0 {
+                let q = if seed == 0 {
                     QueueMode::InOrder
                 } else {
                     QueueMode::RandomSample {
@@ -359,8 +450,22 @@ impl Session {
                         seed: seed as u64,
                     }
                 };
+                self.set_queue(q);
                 self.next_unlabelled();
                 None
+            }
+            AppCommand::DrawPlan(request) => Some(self.draw_plan(&request)),
+            AppCommand::StartPlan(id) => {
+                self.start_plan(&id);
+                Some(format!("Labelling sample {id}"))
+            }
+            AppCommand::SetBlind(on) => {
+                self.blind = on;
+                Some(if on {
+                    "Blind labelling: derail's verdicts and other coders' labels are hidden".into()
+                } else {
+                    "Blind labelling off".into()
+                })
             }
             AppCommand::ShowTab(Tab::Moment) => None,
             _ => None,
@@ -383,7 +488,7 @@ impl Session {
     fn advance_after_label(&mut self) {
         match &self.queue {
             QueueMode::InOrder => self.move_selection(1),
-            QueueMode::RandomSample { .. } => self.next_unlabelled(),
+            QueueMode::RandomSample { .. } | QueueMode::Plan { .. } => self.next_unlabelled(),
         }
     }
 
@@ -391,7 +496,7 @@ impl Session {
     pub fn next_unlabelled(&mut self) {
         let order: Vec<u32> = match &self.queue {
             QueueMode::InOrder => self.rows.to_vec(),
-            QueueMode::RandomSample { order, .. } => order.clone(),
+            QueueMode::RandomSample { order, .. } | QueueMode::Plan { order, .. } => order.clone(),
         };
         let start = self
             .selected

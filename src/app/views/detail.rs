@@ -131,7 +131,9 @@ impl DetailView {
                             );
                         }
                         row("Source line", ds.line(i).to_string());
-                        if let Some(an) = &s.an {
+                        if s.is_blind() {
+                            row("derail", "hidden while labelling blind".to_string());
+                        } else if let Some(an) = &s.an {
                             row("Tags", an.tag_list(i).join(", "));
                             row("Cluster", an.cluster[i].to_string());
                             if let Some(why) = an.why(ds, i) {
@@ -147,6 +149,7 @@ impl DetailView {
                         }));
                     }
                     if let Some(an) = &s.an
+                        && !s.is_blind()
                         && an.cluster[i] >= 0
                         && ui
                             .small_button(format!("only cluster {}", an.cluster[i]))
@@ -158,7 +161,9 @@ impl DetailView {
                         }));
                     }
                 });
-                let Some(an) = &s.an else { return };
+                let Some(an) = s.an.as_ref().filter(|_| !s.is_blind()) else {
+                    return;
+                };
                 let g = an.dup_group[i];
                 if g == u32::MAX {
                     ui.label(RichText::new("No near-duplicates.").weak());

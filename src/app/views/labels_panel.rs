@@ -123,6 +123,21 @@ impl LabelsView {
                             out.push(AppCommand::RandomSample(0));
                         }
                     }
+                    QueueMode::Plan { id, .. } => {
+                        ui.label(format!("audit sample {id}"));
+                        if ui.button("Back to table order").clicked() {
+                            out.push(AppCommand::RandomSample(0));
+                        }
+                    }
+                }
+                let mut blind = s.blind;
+                let forced = s.is_blind() && !s.blind;
+                if ui
+                    .add_enabled(!forced, egui::Checkbox::new(&mut blind, "Blind (hide derail's verdicts)"))
+                    .on_disabled_hover_text("This sample must be labelled blind.")
+                    .changed()
+                {
+                    out.push(AppCommand::SetBlind(blind));
                 }
             });
             ui.separator();
@@ -144,6 +159,9 @@ impl LabelsView {
                             ui.end_row();
                         }
                     });
+                }
+                QueueMode::Plan { .. } => {
+                    ui.label(RichText::new("The Audit tab weighs the sample's strata.").weak());
                 }
                 QueueMode::InOrder => {
                     ui.label(RichText::new("Start a random sample and label it in order to estimate each label's share of the filter, with 95% intervals.").weak());

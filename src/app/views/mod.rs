@@ -2,6 +2,7 @@
 //! session and pushes [`AppCommand`]s; none mutates the session directly.
 
 pub mod agreement;
+pub mod audit;
 pub mod clusters;
 pub mod detail;
 pub mod error_panel;
@@ -30,6 +31,7 @@ pub struct Views {
     pub table: post_table::PostTableView,
     pub detail: detail::DetailView,
     pub labels: labels_panel::LabelsView,
+    pub audit: audit::AuditView,
     pub agreement: agreement::AgreementView,
     pub mapping: mapping::MappingView,
     pub filter_bar: filter_bar::FilterBar,
@@ -258,6 +260,7 @@ pub fn show_app(app: &mut DerailApp, ui: &mut Ui, out: &mut Vec<AppCommand>) {
                 (Tab::Moment, "Takeover moment"),
                 (Tab::Clusters, "Clusters"),
                 (Tab::Labels, "Labels"),
+                (Tab::Audit, "Audit"),
                 (Tab::Agreement, "Agreement"),
                 (Tab::Mapping, "Columns"),
             ];
@@ -268,13 +271,27 @@ pub fn show_app(app: &mut DerailApp, ui: &mut Ui, out: &mut Vec<AppCommand>) {
             }
         });
         ui.separator();
+        if session.is_blind() {
+            ui.label(
+                RichText::new(
+                    "Blind labelling: derail's verdicts, clusters, near-duplicates and other coders' labels are hidden until it is turned off in the Labels tab.",
+                )
+                .color(ui.visuals().warn_fg_color),
+            );
+        }
         let v = &mut app.views;
+        let hidden = session.is_blind() && matches!(v.tab, Tab::Overview | Tab::Timeline | Tab::Moment | Tab::Clusters);
+        if hidden {
+            ui.label(RichText::new("This tab shows derail's findings, so it is hidden while labelling blind.").weak());
+            return;
+        }
         match v.tab {
             Tab::Overview => v.overview.ui(ui, session, out),
             Tab::Timeline => v.timeline.ui(ui, session, out),
             Tab::Moment => v.moment.ui(ui, session, out),
             Tab::Clusters => v.clusters.ui(ui, session, out),
             Tab::Labels => v.labels.ui(ui, session, out),
+            Tab::Audit => v.audit.ui(ui, session, out),
             Tab::Agreement => v.agreement.ui(ui, &app.agreement_files, out),
             Tab::Mapping => v.mapping.ui_session(ui, session, out),
         }

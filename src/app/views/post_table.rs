@@ -49,7 +49,8 @@ impl PostTableView {
         } else {
             None
         };
-        let an = s.an.as_deref();
+        // Blind labelling hides derail's verdicts.
+        let an = s.an.as_deref().filter(|_| !s.is_blind());
         // Cells are plain text: clicks select the row, not text inside it.
         ui.style_mut().interaction.selectable_labels = false;
         let mut table = TableBuilder::new(ui)

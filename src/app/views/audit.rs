@@ -1,0 +1,170 @@
+//! The audit beside the labels: draw a stratified sample of a moment's window (blind if
+//! asked), label it from the queue, and read derail's precision, recall, F1 and the
+//! window's true takeover share with their 95 % intervals as the labels come in.
+
+use egui::{RichText, Ui};
+
+use crate::app::session::QueueMode;
+use crate::app::views::thousands;
+use crate::app::{AppCommand, Session};
+use crate::audit::plan::{PlanRequest, Strata};
+use crate::audit::{Figure, MomentAudit, audit};
+
+pub struct AuditView {
+    half_width_points: f64,
+    seed: u64,
+    by_cluster: bool,
+    blind: bool,
+    /// The audits, with the (labels version, analysis) they were computed for.
+    cache: Option<((u64, usize), Vec<MomentAudit>)>,
+}
+
+impl Default for AuditView {
+    fn default() -> Self {
+        AuditView {
+            half_width_points: 10.0,
+            seed: 1,
+            by_cluster: false,
+            blind: true,
+            cache: None,
+        }
+    }
+}
+
+fn figure_row(ui: &mut Ui, name: &str, f: &Figure) {
+    ui.label(name);
+    match f {
+        Figure::Estimate(e) => {
+            ui.label(RichText::new(format!("{:.2}", e.value)).strong());
+            ui.label(format!("95% CI {:.2}–{:.2}", e.low, e.high));
+            ui.label(RichText::new(format!("{} labels", e.n)).weak());
+        }
+        Figure::Missing { missing } => {
+            ui.label("—");
+            ui.label(RichText::new(missing).weak());
+            ui.label("");
+        }
+    }
+    ui.end_row();
+}
+
+impl AuditView {
+    pub fn ui(&mut self, ui: &mut Ui, s: &Session, out: &mut Vec<AppCommand>) {
+        egui::ScrollArea::vertical()
+            .id_salt("audit")
+            .show(ui, |ui| self.contents(ui, s, out));
+    }
+
+    fn contents(&mut self, ui: &mut Ui, s: &Session, out: &mut Vec<AppCommand>) {
+        ui.label(RichText::new("Audit a moment").strong());
+        let Some(an) = s.an.as_deref() else {
+            ui.label(RichText::new("The audit needs the analysis; it is still running.").weak());
+            return;
+        };
+        if an.moments.is_empty() {
+            ui.label(
+                RichText::new("No takeover moment was found, so there is nothing to audit.").weak(),
+            );
+            return;
+        }
+        let moment = s.moment.unwrap_or(0).min(an.moments.len() - 1);
+        let m = &an.moments[moment];
+        ui.label(format!(
+            "#{} (choose another moment in the Takeover moment tab). Draw a stratified random sample of its window — derail's verdict (marked takeover, counter-speech, not marked) splits it — and label the sample in its random order.",
+            m.display
+        ));
+        ui.horizontal(|ui| {
+            ui.add(
+                egui::DragValue::new(&mut self.half_width_points)
+                    .range(2.0..=50.0)
+                    .speed(0.5)
+                    .prefix("± ")
+                    .suffix(" points per stratum"),
+            );
+            ui.add(
+                egui::DragValue::new(&mut self.seed)
+                    .range(1..=1_000_000)
+                    .prefix("seed "),
+            );
+            ui.checkbox(&mut self.by_cluster, "by cluster too");
+            ui.checkbox(&mut self.blind, "blind");
+            if ui.button("Draw sample").clicked() {
+                out.push(AppCommand::DrawPlan(PlanRequest {
+                    hashtag: m.hashtag.clone(),
+                    half_width: self.half_width_points / 100.0,
+                    seed: self.seed,
+                    strata: if self.by_cluster {
+                        Strata::VerdictAndCluster
+                    } else {
+                        Strata::Verdict
+                    },
+                    blind: self.blind,
+                }));
+            }
+        });
+        if let Some(p) = s.labels.plan_for(&m.hashtag) {
+            let labelled = p.order.iter().filter(|k| s.labels.get(k).is_some()).count();
+            ui.horizontal(|ui| {
+                ui.label(format!(
+                    "Sample {}: {} of {} labelled{}",
+                    p.id,
+                    thousands(labelled as u64),
+                    thousands(p.size() as u64),
+                    if p.request.blind { " · blind" } else { "" }
+                ));
+                let serving = matches!(&s.queue, QueueMode::Plan { id, .. } if *id == p.id);
+                if !serving && ui.button("Label this sample").clicked() {
+                    out.push(AppCommand::StartPlan(p.id.clone()));
+                }
+            });
+        }
+        let key = (s.labels.version, an as *const _ as usize);
+        if self.cache.as_ref().is_none_or(|(k, _)| *k != key) {
+            self.cache = Some((key, audit(&s.ds, an, &s.labels)));
+        }
+        let Some((_, audits)) = &self.cache else {
+            return;
+        };
+        let Some(a) = audits.get(moment) else { return };
+        ui.label(RichText::new(&a.design).weak());
+        egui::Grid::new("audit-figures")
+            .num_columns(4)
+            .striped(true)
+            .show(ui, |ui| {
+                let f = &a.figures;
+                figure_row(ui, "Takeover precision", &f.precision);
+                figure_row(ui, "Takeover recall", &f.recall);
+                figure_row(ui, "Takeover F1", &f.f1);
+                figure_row(ui, "True takeover share", &f.share);
+                ui.label("derail's share");
+                ui.label(RichText::new(format!("{:.2}", a.derail_share)).strong());
+                ui.label(format!(
+                    "of {} posts in the window",
+                    thousands(a.window_posts)
+                ));
+                ui.label("");
+                ui.end_row();
+                figure_row(ui, "Counter-speech precision", &f.counter_speech_precision);
+                figure_row(ui, "Counter-speech recall", &f.counter_speech_recall);
+            });
+        for st in &a.strata {
+            ui.label(
+                RichText::new(format!(
+                    "{}: {} posts, {} drawn, {} labelled",
+                    st.name,
+                    thousands(st.population),
+                    thousands(st.drawn),
+                    thousands(st.labelled)
+                ))
+                .small(),
+            );
+        }
+        for (why, n) in &a.not_counted {
+            ui.label(
+                RichText::new(format!("Not counted, {why}: {n}"))
+                    .small()
+                    .weak(),
+            );
+        }
+    }
+}
