@@ -14,6 +14,7 @@ pub mod labels;
 pub mod load;
 pub mod model;
 pub mod progress;
+pub mod query;
 pub mod summary;
 pub mod text;
 pub mod time;

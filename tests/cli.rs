@@ -270,3 +270,68 @@ fn folders_and_globs_as_inputs() {
     // 1500 posts, and the 50 likes of the Jetstream file (not posts) as rows of their own.
     assert_eq!(rows, 1550);
 }
+
+/// `derail export --where` selects with the app's filter engine: the takeover posts of
+/// one tag are exactly those the full export marks, and a bad term is named.
+#[test]
+fn export_where_selects_like_the_app_filter() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("k.csv");
+    let d = data.to_str().unwrap();
+    let (ok, _, err) = run(&[
+        "generate",
+        "--scenario",
+        "kpop",
+        "--posts",
+        "8000",
+        "--seed",
+        "3",
+        "--out",
+        d,
+    ]);
+    assert!(ok, "{err}");
+    let all = dir.path().join("all.csv");
+    let (ok, _, err) = run(&["analyze", d, "--out", all.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    let mut expected = Vec::new();
+    let mut rdr = csv::Reader::from_path(&all).unwrap();
+    let h = rdr.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|c| c == n).unwrap();
+    let (tags, takeover) = (col("text"), col("derail_takeover"));
+    for r in rdr.records() {
+        let r = r.unwrap();
+        if &r[takeover] == "true" && r[tags].to_lowercase().contains("#whitelivesmatter") {
+            expected.push(r[0].to_string());
+        }
+    }
+    assert!(expected.len() > 500, "{}", expected.len());
+    let some = dir.path().join("some.csv");
+    let (ok, _, err) = run(&[
+        "export",
+        d,
+        "--out",
+        some.to_str().unwrap(),
+        "--where",
+        "#WhiteLivesMatter tag:takeover",
+    ]);
+    assert!(ok, "{err}");
+    let got: Vec<String> = csv::Reader::from_path(&some)
+        .unwrap()
+        .records()
+        .map(|r| r.unwrap()[0].to_string())
+        .collect();
+    assert_eq!(got, expected);
+    let (ok, _, err) = run(&[
+        "export",
+        d,
+        "--out",
+        some.to_str().unwrap(),
+        "--where",
+        "label:spam",
+    ]);
+    assert!(!ok);
+    assert!(
+        err.contains("label:spam") && err.contains("takeover, original"),
+        "{err}"
+    );
+}

@@ -15,13 +15,13 @@ use std::time::{Duration, Instant};
 
 use derail::analysis::{Analysis, AnalysisConfig, analyze};
 use derail::app::dialogs::ScriptedDialogs;
-use derail::app::filter::{Filter, NO_LABEL, Sort, compute_row_sets};
 use derail::app::{DerailApp, Settings};
 use derail::generate::writers::{OutFormat, write};
 use derail::generate::{GenConfig, Scenario, generate};
 use derail::load::{LoadOptions, load_path};
 use derail::model::Dataset;
 use derail::progress::Progress;
+use derail::query::{Filter, NO_LABEL, Sort, compute_row_sets};
 use egui::{Event, MouseWheelUnit, Pos2, Vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;

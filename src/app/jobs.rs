@@ -202,21 +202,21 @@ fn run_analysis(
 /// A filter computation running on a worker.
 pub struct RowsJob {
     pub generation: u64,
-    pub rx: Receiver<(u64, Result<super::filter::RowSets, String>)>,
+    pub rx: Receiver<(u64, Result<crate::query::RowSets, String>)>,
 }
 
 pub fn start_rows(
     generation: u64,
     ds: Arc<Dataset>,
     an: Option<Arc<Analysis>>,
-    labels: super::filter::LabelColumn,
-    filter: super::filter::Filter,
-    sort: super::filter::Sort,
+    labels: crate::query::LabelColumn,
+    filter: crate::query::Filter,
+    sort: crate::query::Sort,
     ctx: egui::Context,
 ) -> RowsJob {
     let (tx, rx) = channel();
     std::thread::spawn(move || {
-        let rows = super::filter::compute_row_sets(&ds, an.as_deref(), &labels, &filter, sort);
+        let rows = crate::query::compute_row_sets(&ds, an.as_deref(), &labels, &filter, sort);
         let _ = tx.send((generation, rows));
         ctx.request_repaint();
     });

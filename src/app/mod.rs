@@ -3,7 +3,6 @@
 //! large filters run on worker threads and arrive over channels.
 
 pub mod dialogs;
-pub mod filter;
 pub mod fonts;
 pub mod jobs;
 pub mod session;
@@ -19,8 +18,8 @@ use crate::analysis::AnalysisConfig;
 use crate::labels::LabelCommand;
 use crate::load::LoadOptions;
 use crate::load::mapping::MapOverride;
+use crate::query::{Filter, Sort};
 use dialogs::{DialogKind, DialogOutcome, FileDialogs};
-use filter::{Filter, Sort};
 use jobs::{Job, JobMsg, LoadFailure};
 pub use session::Session;
 use views::Views;

@@ -7,13 +7,13 @@ use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rustc_hash::FxHashMap;
 
-use super::filter::{Filter, LabelColumn, NO_LABEL, RowSets, Sort, compute_row_sets};
 use super::jobs::{RowsJob, start_rows};
 use super::{AppCommand, BulkTarget, ExportScope, Tab};
 use crate::analysis::Analysis;
 use crate::labels::{LabelCommand, Labels};
 use crate::load::mapping::MapOverride;
 use crate::model::Dataset;
+use crate::query::{Filter, LabelColumn, NO_LABEL, RowSets, Sort, compute_row_sets};
 
 /// Datasets up to this size are filtered on the UI thread (a few milliseconds); larger
 /// ones on a worker.

@@ -21,6 +21,11 @@ pub struct ExportArgs {
     /// Only posts that have a label.
     #[arg(long)]
     only_labelled: bool,
+    /// Only the posts a query selects, as in the app's filter: `hashtag:TAG`, `from:TIME`,
+    /// `to:TIME`, `cluster:N`, `dup:N`, `tag:NAME`, `label:NAME|none|any`, `author:HANDLE`,
+    /// `moment:N`, `/REGEX/`, or text to search for.
+    #[arg(long = "where", value_name = "QUERY")]
+    where_: Option<String>,
     #[command(flatten)]
     load: LoadArgs,
 }
@@ -32,6 +37,7 @@ pub fn run(args: ExportArgs) -> Result<()> {
         config,
         neutralize_formulas,
         only_labelled,
+        where_,
         load,
     } = args;
     let cfg = match &config {
@@ -45,15 +51,32 @@ pub fn run(args: ExportArgs) -> Result<()> {
         .map_err(|_| anyhow::anyhow!("analysis cancelled"))?;
     drop(bar);
     let labels = crate::labels::Labels::read_existing(&ds.source.path, &ds.source.fingerprint)?;
-    let only = only_labelled.then(|| {
-        (0..ds.len() as u32)
-            .filter(|&i| {
-                labels
-                    .as_ref()
-                    .is_some_and(|l| l.get(&ds.post_key(i as usize)).is_some())
-            })
-            .collect()
-    });
+    let empty = crate::labels::Labels::in_memory();
+    let l = labels.as_ref().unwrap_or(&empty);
+    let mut filter = match &where_ {
+        Some(q) => {
+            crate::query::parse::parse_query(q, &ds, Some(&an), l).map_err(anyhow::Error::msg)?
+        }
+        None => crate::query::Filter::default(),
+    };
+    if only_labelled {
+        filter.label = Some(crate::query::LabelFilter::Labelled);
+    }
+    let only = if filter.is_empty() {
+        None
+    } else {
+        let column = crate::query::label_column(&ds, l);
+        let mut rows = crate::query::compute_rows(
+            &ds,
+            Some(&an),
+            &column,
+            &filter,
+            crate::query::Sort::default(),
+        )
+        .map_err(anyhow::Error::msg)?;
+        rows.sort_unstable();
+        Some(rows)
+    };
     let opts = crate::export::ExportOptions {
         label_details: true,
         neutralize_formulas,

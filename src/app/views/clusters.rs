@@ -4,9 +4,9 @@
 use egui::{Color32, RichText, Ui, pos2, vec2};
 
 use crate::analysis::timeline::robust_range;
-use crate::app::filter::Filter;
 use crate::app::views::{post_text, short_time, thousands};
 use crate::app::{AppCommand, BulkTarget, Session};
+use crate::query::Filter;
 
 const SPARK_BINS: usize = 48;
 

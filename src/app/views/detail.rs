@@ -3,10 +3,10 @@
 
 use egui::{RichText, Ui};
 
-use crate::app::filter::Filter;
 use crate::app::views::{parse_color, post_text, short_time, thousands};
 use crate::app::{AppCommand, BulkTarget, Session};
 use crate::labels::LabelCommand;
+use crate::query::Filter;
 use crate::time::format_iso;
 
 #[derive(Default)]

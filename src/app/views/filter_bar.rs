@@ -2,9 +2,9 @@
 
 use egui::{RichText, Ui};
 
-use crate::app::filter::{Filter, LabelFilter};
 use crate::app::views::{short_time, thousands};
 use crate::app::{AppCommand, Session};
+use crate::query::{Filter, LabelFilter};
 
 #[derive(Default)]
 pub struct FilterBar {

@@ -4,11 +4,11 @@
 
 use egui::{RichText, Ui};
 
-use crate::app::filter::NO_LABEL;
 use crate::app::session::QueueMode;
 use crate::app::views::{parse_color, thousands};
 use crate::app::{AppCommand, BulkTarget, ExportScope, Session};
 use crate::labels::{LabelCommand, wilson};
+use crate::query::NO_LABEL;
 
 pub struct LabelsView {
     new_name: String,

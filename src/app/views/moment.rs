@@ -5,9 +5,9 @@ use egui::{RichText, Ui};
 use rustc_hash::FxHashMap;
 
 use crate::analysis::resolve_terms;
-use crate::app::filter::Filter;
 use crate::app::views::{post_text, short_time, thousands};
 use crate::app::{AppCommand, Session};
+use crate::query::Filter;
 use crate::time::format_iso;
 
 /// One side of the comparison.

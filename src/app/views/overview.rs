@@ -3,9 +3,9 @@
 
 use egui::{RichText, Ui};
 
-use crate::app::filter::Filter;
 use crate::app::views::thousands;
 use crate::app::{AppCommand, Session, Tab};
+use crate::query::Filter;
 use crate::time::format_iso;
 
 #[derive(Default)]

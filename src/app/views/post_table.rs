@@ -4,9 +4,9 @@
 use egui::{RichText, Ui};
 use egui_extras::{Column, TableBuilder};
 
-use crate::app::filter::{NO_LABEL, Sort, SortKey};
 use crate::app::views::{parse_color, post_text, short_time, thousands};
 use crate::app::{AppCommand, Session};
+use crate::query::{NO_LABEL, Sort, SortKey};
 
 #[derive(Default)]
 pub struct PostTableView {

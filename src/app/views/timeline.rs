@@ -14,12 +14,12 @@ use rayon::prelude::*;
 
 use crate::analysis::Analysis;
 use crate::analysis::timeline::{LADDER_MIN, robust_range};
-use crate::app::filter::{Filter, LabelColumn, NO_LABEL};
 use crate::app::session::SYNC_FILTER_LIMIT;
 use crate::app::views::{PALETTE, parse_color, short_time, thousands};
 use crate::app::{AppCommand, Session, Tab};
 use crate::labels::LabelDef;
 use crate::model::Dataset;
+use crate::query::{Filter, LabelColumn, NO_LABEL};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum StackBy {
