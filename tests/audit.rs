@@ -359,3 +359,55 @@ fn kill_9_in_a_sampled_session_keeps_the_plan_and_every_saved_label() {
         assert_eq!(e.queue.as_deref(), Some(format!("sample:{id}").as_str()));
     }
 }
+
+/// The "next most useful" queue serves the window's newcomers' posts closest to the line
+/// between foreign and familiar first, and `derail sample --uncertain` prints it.
+#[test]
+fn the_uncertain_queue_is_closest_to_the_decision_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, _) = world(dir.path(), 7);
+    let ds = common::load(&data);
+    let an = common::analyse(&ds);
+    let k = an
+        .moments
+        .iter()
+        .position(|m| m.hashtag == "whitelivesmatter")
+        .unwrap();
+    let order = derail::audit::uncertain_order(&ds, &an, k);
+    assert!(order.len() > 100, "{}", order.len());
+    let line = an.config.takeover.foreign_below;
+    let gaps: Vec<f32> = order
+        .iter()
+        .map(|&i| (an.familiarity[i as usize] - line).abs())
+        .collect();
+    assert!(gaps.windows(2).all(|w| w[0] <= w[1]), "not closest first");
+    let (from, to, window) = derail::audit::plan::window_posts(&ds, &an.moments[k]);
+    assert!(from <= to);
+    assert!(order.iter().all(|i| window.contains(i)));
+    // Every post the moment marks is a judged newcomer's post, so the queue holds it.
+    let marked: Vec<u32> = window
+        .iter()
+        .copied()
+        .filter(|&i| an.is_takeover(i as usize))
+        .collect();
+    assert!(!marked.is_empty() && marked.iter().all(|i| order.contains(i)));
+    let (ok, out, err) = derail(&[
+        "sample",
+        data.to_str().unwrap(),
+        "--hashtag",
+        "whitelivesmatter",
+        "--uncertain",
+    ]);
+    assert!(ok, "{err}");
+    let first: Vec<&str> = out
+        .lines()
+        .take(3)
+        .map(|l| l.split('\t').next().unwrap())
+        .collect();
+    let expected: Vec<String> = order
+        .iter()
+        .take(3)
+        .map(|&i| ds.post_key(i as usize))
+        .collect();
+    assert_eq!(first, expected);
+}

@@ -216,6 +216,10 @@ pub struct Analysis {
     /// The evidence behind every marked post (takeover or counter-speech), sorted by post;
     /// `moment` indexes `moments`.
     pub verdicts: Vec<PostVerdict>,
+    /// Per post: how familiar a newcomer's post was to its tag's baseline when a moment was
+    /// judged (NaN for posts not judged so); a post is foreign below
+    /// `takeover.foreign_below`. The audit's "uncertain" queue serves the closest first.
+    pub familiarity: Vec<f32>,
     /// Per post: index into `rep_tokens` (posts with the same normalised text share one).
     pub rep_of: Vec<u32>,
     pub rep_tokens: ListColumn,
@@ -379,6 +383,7 @@ pub fn analyze(
         moments: found.moments,
         hashtags: found.hashtags,
         verdicts: found.verdicts,
+        familiarity: found.familiarity,
         rep_of: texts.rep_of,
         rep_tokens: texts.rep_tokens,
         lexicon_names: tagging.lexicon_names,

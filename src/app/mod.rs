@@ -114,6 +114,8 @@ pub enum AppCommand {
     /// Label a journaled plan's sample (by plan id).
     StartPlan(String),
     SetBlind(bool),
+    /// Serve a moment's posts closest to derail's decision first.
+    UncertainQueue(usize),
     SetDark(bool),
     SetLabeller(String),
     AgreementDialog,

@@ -26,6 +26,8 @@ pub enum QueueMode {
     InOrder,
     /// A seeded random order of the current filter, for unbiased estimates.
     RandomSample { order: Vec<u32>, seed: u64 },
+    /// A moment's posts closest to derail's decision first (not a random draw).
+    Uncertain { moment: usize, order: Vec<u32> },
     /// The drawn posts of a sampling plan, in the plan's random order.
     Plan {
         id: String,
@@ -41,6 +43,7 @@ impl QueueMode {
             QueueMode::InOrder => None,
             QueueMode::RandomSample { seed, .. } => Some(format!("random:{seed}")),
             QueueMode::Plan { id, .. } => Some(format!("sample:{id}")),
+            QueueMode::Uncertain { .. } => Some(crate::audit::UNCERTAIN_QUEUE.to_string()),
         }
     }
 }
@@ -455,6 +458,19 @@ impl Session {
                 None
             }
             AppCommand::DrawPlan(request) => Some(self.draw_plan(&request)),
+            AppCommand::UncertainQueue(moment) => {
+                let Some(an) = self.an.clone() else {
+                    return Some("The analysis has not finished yet".into());
+                };
+                let order = crate::audit::uncertain_order(&self.ds, &an, moment);
+                let n = order.len();
+                self.set_queue(QueueMode::Uncertain { moment, order });
+                self.selected = None;
+                self.next_unlabelled();
+                Some(format!(
+                    "Serving the {n} posts closest to derail's decision first; their labels are not counted in the audit's estimates"
+                ))
+            }
             AppCommand::StartPlan(id) => {
                 self.start_plan(&id);
                 Some(format!("Labelling sample {id}"))
@@ -488,7 +504,9 @@ impl Session {
     fn advance_after_label(&mut self) {
         match &self.queue {
             QueueMode::InOrder => self.move_selection(1),
-            QueueMode::RandomSample { .. } | QueueMode::Plan { .. } => self.next_unlabelled(),
+            QueueMode::RandomSample { .. }
+            | QueueMode::Plan { .. }
+            | QueueMode::Uncertain { .. } => self.next_unlabelled(),
         }
     }
 
@@ -496,7 +514,9 @@ impl Session {
     pub fn next_unlabelled(&mut self) {
         let order: Vec<u32> = match &self.queue {
             QueueMode::InOrder => self.rows.to_vec(),
-            QueueMode::RandomSample { order, .. } | QueueMode::Plan { order, .. } => order.clone(),
+            QueueMode::RandomSample { order, .. }
+            | QueueMode::Plan { order, .. }
+            | QueueMode::Uncertain { order, .. } => order.clone(),
         };
         let start = self
             .selected

@@ -26,6 +26,28 @@ use plan::SamplePlan;
 /// The queue whose labels are never counted as random.
 pub const UNCERTAIN_QUEUE: &str = "uncertain";
 
+/// The "next most useful" queue of a moment: the newcomers' posts of its window whose
+/// familiarity to the tag's baseline came closest to derail's line between foreign and
+/// familiar (`takeover.foreign_below`), closest first. Labels served by it show where
+/// the detector errs with few labels, but they are not a random draw: the audit leaves
+/// them out of its estimates and counts them.
+pub fn uncertain_order(ds: &Dataset, an: &Analysis, moment: usize) -> Vec<u32> {
+    let Some(m) = an.moments.get(moment) else {
+        return Vec::new();
+    };
+    let line = an.config.takeover.foreign_below;
+    let (_, _, window) = plan::window_posts(ds, m);
+    let mut near: Vec<(f32, u32)> = window
+        .into_iter()
+        .filter_map(|i| {
+            let f = *an.familiarity.get(i as usize)?;
+            (!f.is_nan()).then(|| ((f - line).abs(), i))
+        })
+        .collect();
+    near.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    near.into_iter().map(|(_, i)| i).collect()
+}
+
 /// One labelled post: the hand verdicts and derail's.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LabelledPost {

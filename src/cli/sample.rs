@@ -29,6 +29,11 @@ pub struct SampleArgs {
     blind: bool,
     #[arg(long)]
     config: Option<PathBuf>,
+    /// Print, instead of drawing a plan, the moment's posts closest to derail's decision,
+    /// closest first (label them after `queue uncertain` in `derail label`; the audit
+    /// leaves them out of its estimates).
+    #[arg(long)]
+    uncertain: bool,
     /// Print the plan as JSON.
     #[arg(long)]
     json: bool,
@@ -44,6 +49,23 @@ pub fn run(args: SampleArgs) -> Result<()> {
         );
     }
     let (ds, an) = load_and_analyze(&args.input, &args.load, args.config.as_deref())?;
+    if args.uncertain {
+        let tag = args.hashtag.trim_start_matches('#').to_lowercase();
+        let k = an
+            .moments
+            .iter()
+            .position(|m| m.hashtag == tag)
+            .with_context(|| format!("no takeover moment on #{tag}"))?;
+        let line = an.config.takeover.foreign_below;
+        for i in crate::audit::uncertain_order(&ds, &an, k) {
+            println!(
+                "{}\t{:.3}",
+                ds.post_key(i as usize),
+                an.familiarity[i as usize] - line
+            );
+        }
+        return Ok(());
+    }
     let mut labels = Labels::open(&ds.source.path, &ds.source.fingerprint)?;
     for w in &labels.warnings {
         eprintln!("derail: warning: {w}");

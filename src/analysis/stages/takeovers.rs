@@ -20,6 +20,8 @@ pub struct Takeovers {
     pub hashtags: Vec<HashtagAssessment>,
     /// Sorted by post; `moment` indexes `moments`.
     pub verdicts: Vec<PostVerdict>,
+    /// Per post: the familiarity of a newcomer's post judged in a moment (NaN for others).
+    pub familiarity: Vec<f32>,
 }
 
 /// The hashtags that are assessed: those with enough posts, the largest first.
@@ -146,7 +148,11 @@ pub fn run(
     let mut hashtags = Vec::new();
     let mut moments = Vec::new();
     let mut verdicts = Vec::new();
+    let mut familiarity = vec![f32::NAN; ds.len()];
     for o in outcomes {
+        for &(i, f) in &o.familiarity {
+            familiarity[i as usize] = f;
+        }
         for &i in &o.takeover_posts {
             tags[i as usize] |= bit::TAKEOVER;
         }
@@ -176,6 +182,7 @@ pub fn run(
         moments,
         hashtags,
         verdicts,
+        familiarity,
     }
 }
 

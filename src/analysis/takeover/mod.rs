@@ -244,6 +244,9 @@ pub struct HashtagOutcome {
     pub counter_speech_posts: Vec<u32>,
     /// The evidence behind each marked (takeover or counter-speech) post.
     pub verdicts: Vec<PostVerdict>,
+    /// The familiarity of every newcomer post judged in a moment's region (marked or
+    /// not, counter-speech left out): how close each came to the decision.
+    pub familiarity: Vec<(u32, f32)>,
 }
 
 /// The key of "no other hashtag" in a crowd's hashtag profile.
@@ -385,6 +388,7 @@ pub fn assess_hashtag(
         newcomer_posts: Vec::new(),
         counter_speech_posts: Vec::new(),
         verdicts: Vec::new(),
+        familiarity: Vec::new(),
     };
     if posts.len() < cfg.min_tag_posts {
         outcome.assessment.status = "not assessed".into();
@@ -428,6 +432,7 @@ pub fn assess_hashtag(
                         outcome.takeover_posts.extend(&found.marked);
                         outcome.newcomer_posts.extend(found.newcomers);
                         outcome.counter_speech_posts.extend(&found.counter_speech);
+                        outcome.familiarity.extend(&found.familiarity);
                         outcome
                             .verdicts
                             .extend(found.verdicts.into_iter().map(|mut v| {
@@ -634,6 +639,7 @@ struct Found {
     newcomers: Vec<u32>,
     counter_speech: Vec<u32>,
     verdicts: Vec<PostVerdict>,
+    familiarity: Vec<(u32, f32)>,
 }
 
 /// Turns a wave (the bins from `wave_bins.0` to `wave_bins.1`) into a moment, or says why
@@ -778,11 +784,15 @@ fn finalize(
         newcomers: Vec::new(),
         counter_speech: Vec::new(),
         verdicts: Vec::new(),
+        familiarity: Vec::new(),
     };
     for (j, e) in ev.iter().enumerate() {
         let i = region[j];
         if e.newcomer {
             found.newcomers.push(i);
+            if !e.counter_speech {
+                found.familiarity.push((i, e.familiarity));
+            }
         }
         if tc[j] {
             found.marked.push(i);

@@ -102,6 +102,18 @@ impl AuditView {
                 }));
             }
         });
+        ui.horizontal(|ui| {
+            let serving =
+                matches!(&s.queue, QueueMode::Uncertain { moment: k, .. } if *k == moment);
+            if !serving
+                && ui
+                    .button("Next most useful: closest to derail's decision")
+                    .clicked()
+            {
+                out.push(AppCommand::UncertainQueue(moment));
+            }
+            ui.label(RichText::new("(not a random draw: left out of the estimates)").weak());
+        });
         if let Some(p) = s.labels.plan_for(&m.hashtag) {
             let labelled = p.order.iter().filter(|k| s.labels.get(k).is_some()).count();
             ui.horizontal(|ui| {

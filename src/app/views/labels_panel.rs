@@ -123,6 +123,12 @@ impl LabelsView {
                             out.push(AppCommand::RandomSample(0));
                         }
                     }
+                    QueueMode::Uncertain { order, .. } => {
+                        ui.label(format!("closest to derail's decision ({} posts)", thousands(order.len() as u64)));
+                        if ui.button("Back to table order").clicked() {
+                            out.push(AppCommand::RandomSample(0));
+                        }
+                    }
                     QueueMode::Plan { id, .. } => {
                         ui.label(format!("audit sample {id}"));
                         if ui.button("Back to table order").clicked() {
@@ -162,6 +168,9 @@ impl LabelsView {
                 }
                 QueueMode::Plan { .. } => {
                     ui.label(RichText::new("The Audit tab weighs the sample's strata.").weak());
+                }
+                QueueMode::Uncertain { .. } => {
+                    ui.label(RichText::new("These posts were chosen for being close to derail's decision, not at random: the audit shows how many there are but leaves them out of its estimates.").weak());
                 }
                 QueueMode::InOrder => {
                     ui.label(RichText::new("Start a random sample and label it in order to estimate each label's share of the filter, with 95% intervals.").weak());
