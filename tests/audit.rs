@@ -411,3 +411,193 @@ fn the_uncertain_queue_is_closest_to_the_decision_first() {
         .collect();
     assert_eq!(first, expected);
 }
+
+/// Two coders, one workflow: the sample goes out as a blind packet, the second coder's
+/// export comes back as their own layer, `derail audit` reports their agreement (kappa
+/// checked here by hand) and lists the disagreements, and adjudicated labels are a third
+/// layer that leaves both coders' labels as they were.
+#[test]
+fn a_second_coder_is_compared_and_adjudicated() {
+    use derail::export::{ExportOptions, export_annotated};
+    use derail::labels::LabelCommand;
+    let dir = tempfile::tempdir().unwrap();
+    let (data, truth) = world(dir.path(), 8);
+    let d = data.to_str().unwrap();
+    let plan = plan_json(&data, "whitelivesmatter", "0.25", "2");
+    let order: Vec<String> = plan["order"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k.as_str().unwrap().to_string())
+        .collect();
+    // Coder one: the truth.
+    let mut script = String::new();
+    for k in &order {
+        script.push_str(&format!("set {k} {}\n", truth[k.as_str()]));
+    }
+    let mut child = Command::new(derail_bin())
+        .args(["label", d])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(script.as_bytes())
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+    // The packet: the sample in its order, no verdicts.
+    let packet = dir.path().join("packet.csv");
+    let (ok, _, err) = derail(&[
+        "packet",
+        d,
+        "--hashtag",
+        "whitelivesmatter",
+        "--out",
+        packet.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    let mut rdr = csv::Reader::from_path(&packet).unwrap();
+    let header: Vec<String> = rdr.headers().unwrap().iter().map(str::to_string).collect();
+    assert_eq!(
+        header,
+        ["derail_packet", "id", "created_at", "author", "text"]
+    );
+    let ids: Vec<String> = rdr.records().map(|r| r.unwrap()[1].to_string()).collect();
+    assert_eq!(ids, order);
+    // Coder two opens the packet, labels it, flipping the first five, and exports.
+    let pds = common::load(&packet);
+    assert_eq!(pds.len(), order.len());
+    let mut two = Labels::in_memory();
+    two.user = "bob".into();
+    let flip = |l: &str| {
+        if l == "takeover" {
+            "original"
+        } else {
+            "takeover"
+        }
+    };
+    for (n, k) in order.iter().enumerate() {
+        let t = truth[k.as_str()].as_str();
+        let name = if n < 5 { flip(t) } else { t };
+        let label = two.by_name(name);
+        two.apply(LabelCommand::Assign {
+            posts: vec![pds.post_key(n)],
+            label,
+        })
+        .unwrap();
+    }
+    let theirs = dir.path().join("bob.csv");
+    export_annotated(
+        &pds,
+        None,
+        Some(&two),
+        &theirs,
+        &ExportOptions::default(),
+        &derail::progress::Progress::new(),
+    )
+    .unwrap();
+    let (ok, _, err) = derail(&[
+        "import-labels",
+        d,
+        theirs.to_str().unwrap(),
+        "--coder",
+        "bob",
+    ]);
+    assert!(ok, "{err}");
+    assert!(
+        err.contains(&format!("imported {} labels", order.len())) && err.contains("post ids"),
+        "{err}"
+    );
+    // Adjudicate two of the five.
+    let mut child = Command::new(derail_bin())
+        .args(["label", d])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let script = format!(
+        "layer adjudicated\nset {} {}\nset {} {}\n",
+        order[0],
+        truth[order[0].as_str()],
+        order[1],
+        flip(&truth[order[1].as_str()])
+    );
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(script.as_bytes())
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+
+    let (ok, out, err) = derail(&["audit", d, "--json"]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let m = v["moments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["hashtag"] == "whitelivesmatter")
+        .unwrap();
+    let c = &m["coders"][0];
+    assert_eq!(c["coder"], "bob");
+    assert_eq!(c["common"].as_u64().unwrap() as usize, order.len());
+    let dis = c["disagreements"].as_array().unwrap();
+    assert_eq!(dis.len(), 5);
+    let adjudicated: Vec<&serde_json::Value> =
+        dis.iter().filter(|d| !d["adjudicated"].is_null()).collect();
+    assert_eq!(adjudicated.len(), 2);
+    // Kappa by hand: observed agreement and the coders' marginals over the labels.
+    let n = order.len() as f64;
+    let own: Vec<&str> = order.iter().map(|k| truth[k.as_str()].as_str()).collect();
+    let bob: Vec<&str> = own
+        .iter()
+        .enumerate()
+        .map(|(i, l)| if i < 5 { flip(l) } else { l })
+        .collect();
+    let po = own.iter().zip(&bob).filter(|(a, b)| a == b).count() as f64 / n;
+    let mut names: Vec<&str> = own.iter().chain(&bob).copied().collect();
+    names.sort();
+    names.dedup();
+    let pe: f64 = names
+        .iter()
+        .map(|l| {
+            (own.iter().filter(|x| *x == l).count() as f64 / n)
+                * (bob.iter().filter(|x| *x == l).count() as f64 / n)
+        })
+        .sum();
+    let kappa = (po - pe) / (1.0 - pe);
+    assert!((c["kappa"].as_f64().unwrap() - kappa).abs() < 1e-9, "{c}");
+    // The figures use the adjudicated label: post 1's now disagrees with the truth.
+    let plan_labels = m["n"].as_u64().unwrap() as usize;
+    assert_eq!(plan_labels, order.len());
+    let reopened =
+        derail::labels::Labels::read_existing(&data, &common::load(&data).source.fingerprint)
+            .unwrap()
+            .unwrap();
+    assert_eq!(
+        reopened.name_of(&order[1]),
+        Some(truth[order[1].as_str()].as_str()),
+        "own label kept"
+    );
+    assert_eq!(
+        reopened
+            .resolved(&order[1])
+            .and_then(|e| reopened.def(e.label))
+            .map(|d| d.name.as_str()),
+        Some(flip(&truth[order[1].as_str()]))
+    );
+    assert_eq!(
+        reopened
+            .get_in("coder:bob", &order[1])
+            .and_then(|e| reopened.def(e.label))
+            .map(|d| d.name.as_str()),
+        Some(flip(&truth[order[1].as_str()])),
+        "the coder's label kept"
+    );
+}

@@ -114,6 +114,12 @@ pub enum AppCommand {
     /// Label a journaled plan's sample (by plan id).
     StartPlan(String),
     SetBlind(bool),
+    /// Pick a second coder's annotated CSV (or exported packet) to import as their layer.
+    ImportCoderDialog,
+    /// Import a coder's labels: the file and the coder's name.
+    ImportCoder(PathBuf, String),
+    /// Show and change a label layer: "" (own) or `adjudicated`.
+    SetLayer(String),
     /// Serve a moment's posts closest to derail's decision first.
     UncertainQueue(usize),
     SetDark(bool),
@@ -307,7 +313,10 @@ impl DerailApp {
                         }
                     }
                     DialogKind::OpenAnnotated => {
-                        if matches!(self.views.tab, Tab::Agreement) {
+                        if matches!(self.views.tab, Tab::Audit) {
+                            let name = self.views.audit.coder_name();
+                            self.commands.push(AppCommand::ImportCoder(path, name));
+                        } else if matches!(self.views.tab, Tab::Agreement) {
                             self.commands.push(AppCommand::AgreementFile(path));
                         } else {
                             self.commands.push(AppCommand::ImportLabels(path));
@@ -385,7 +394,9 @@ impl DerailApp {
                         .unwrap_or_else(|| "annotated.csv".into());
                     self.spawn_dialog(DialogKind::SaveExport(name), Some((scope, neutral)), ctx);
                 }
-                AppCommand::ImportLabelsDialog | AppCommand::AgreementDialog => {
+                AppCommand::ImportLabelsDialog
+                | AppCommand::AgreementDialog
+                | AppCommand::ImportCoderDialog => {
                     self.spawn_dialog(DialogKind::OpenAnnotated, None, ctx)
                 }
                 AppCommand::AgreementFile(p) => {

@@ -246,7 +246,16 @@ impl Session {
     /// Whether derail's verdicts and other coders' labels are hidden: asked for, or
     /// required by the plan being labelled.
     pub fn is_blind(&self) -> bool {
-        self.blind || matches!(self.queue, QueueMode::Plan { blind: true, .. })
+        self.blind || self.is_packet() || matches!(self.queue, QueueMode::Plan { blind: true, .. })
+    }
+
+    /// Is the dataset a labelling packet (`derail packet`)? Its coder labels blind.
+    pub fn is_packet(&self) -> bool {
+        self.ds
+            .source
+            .columns
+            .iter()
+            .any(|c| c == crate::labels::agreement::PACKET_COLUMN)
     }
 
     /// Was post `i` labelled by someone other than the current labeller?
@@ -458,6 +467,27 @@ impl Session {
                 None
             }
             AppCommand::DrawPlan(request) => Some(self.draw_plan(&request)),
+            AppCommand::ImportCoder(path, name) => {
+                Some(match self.labels.import_coder(&self.ds, &path, &name) {
+                    Ok(s) => format!(
+                        "Imported {} labels of coder {name} from {}, matched on {} ({} rows matched no post)",
+                        s.labelled,
+                        path.display(),
+                        s.key.describe(),
+                        s.unmatched
+                    ),
+                    Err(e) => e.to_string(),
+                })
+            }
+            AppCommand::SetLayer(layer) => {
+                self.labels.set_active_layer(&layer);
+                self.rebuild_label_column();
+                Some(if layer.is_empty() {
+                    "Labelling your own labels".into()
+                } else {
+                    format!("Labelling the {layer} layer: number keys record the adjudicated label")
+                })
+            }
             AppCommand::UncertainQueue(moment) => {
                 let Some(an) = self.an.clone() else {
                     return Some("The analysis has not finished yet".into());

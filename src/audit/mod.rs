@@ -7,7 +7,8 @@
 //! sample, in their strata. Without a plan, every labelled post of the window counts as a
 //! simple random sample of the window, except those served by the `uncertain` queue
 //! (chosen for being close to derail's decision, so not random); the audit says so.
-//! A label `unsure` counts nowhere; any label other than `takeover` (or
+//! Where coders' disagreements were adjudicated, the adjudicated label stands for the
+//! post. A label `unsure` counts nowhere; any label other than `takeover` (or
 //! `counter-speech`) is a "no" for that figure.
 
 pub mod estimate;
@@ -201,6 +202,82 @@ pub struct MomentAudit {
     pub labels_by_queue: BTreeMap<String, u64>,
     /// Labels in the window not counted, and why.
     pub not_counted: BTreeMap<String, u64>,
+    /// Agreement of each other coder with the labeller's own labels in the window.
+    pub coders: Vec<CoderAgreement>,
+}
+
+/// How a second coder's labels agree with the labeller's own, in one window.
+#[derive(Debug, Clone, Serialize)]
+pub struct CoderAgreement {
+    pub coder: String,
+    /// Posts both labelled.
+    pub common: usize,
+    pub agreement: f64,
+    pub kappa: Option<f64>,
+    /// Cohen's kappa of each label against all others (label present or not).
+    pub per_label: Vec<(String, Option<f64>)>,
+    /// Posts they labelled differently, with the adjudicated label if there is one.
+    pub disagreements: Vec<Disagreement>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Disagreement {
+    pub post: String,
+    pub own: String,
+    pub coder: String,
+    pub adjudicated: Option<String>,
+}
+
+/// Compares every coder layer with the own layer over the window's posts.
+fn coder_agreements(labels: &Labels, keys: &[String]) -> Vec<CoderAgreement> {
+    use crate::labels::agreement::{Coding, cohen_kappa, compare};
+    let window: std::collections::HashSet<&str> = keys.iter().map(String::as_str).collect();
+    let restrict = |c: Coding| -> Coding {
+        c.into_iter()
+            .filter(|(k, _)| window.contains(k.as_str()))
+            .collect()
+    };
+    let own = restrict(labels.coding(""));
+    let adjudicated = labels.coding(crate::labels::ADJUDICATED);
+    labels
+        .layer_names()
+        .into_iter()
+        .filter_map(|layer| layer.strip_prefix("coder:").map(str::to_string))
+        .map(|coder| {
+            let theirs = restrict(labels.coding(&crate::labels::coder_layer(&coder)));
+            let pair = compare("own", &own, &coder, &theirs);
+            let binary = |c: &Coding, name: &str| -> Coding {
+                c.iter()
+                    .map(|(k, v)| (k.clone(), (v == name).to_string()))
+                    .collect()
+            };
+            let per_label = pair
+                .labels
+                .iter()
+                .map(|name| {
+                    let k = cohen_kappa(&binary(&own, name), &binary(&theirs, name));
+                    (name.clone(), k)
+                })
+                .collect();
+            CoderAgreement {
+                coder,
+                common: pair.common,
+                agreement: pair.agreement,
+                kappa: pair.kappa,
+                per_label,
+                disagreements: pair
+                    .disagreements
+                    .into_iter()
+                    .map(|(post, own, coder)| Disagreement {
+                        adjudicated: adjudicated.get(&post).cloned(),
+                        post,
+                        own,
+                        coder,
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
 }
 
 /// The label names the audit reads.
@@ -248,14 +325,14 @@ fn audit_moment(
         .collect();
     let mut labels_by_queue: BTreeMap<String, u64> = BTreeMap::new();
     for k in &keys {
-        if let Some(e) = labels.get(k) {
+        if let Some(e) = labels.resolved(k) {
             let q = e.queue.clone().unwrap_or_else(|| "by hand".into());
             *labels_by_queue.entry(q).or_default() += 1;
         }
     }
     let mut not_counted: BTreeMap<String, u64> = BTreeMap::new();
     let mut unit = |key: &str| -> Option<LabelledPost> {
-        let e = labels.get(key)?;
+        let e = labels.resolved(key)?;
         if Some(e.label) == ids.unsure {
             *not_counted.entry("labelled unsure".into()).or_default() += 1;
             return None;
@@ -278,7 +355,7 @@ fn audit_moment(
                 p.order.iter().map(String::as_str).collect();
             let outside = keys
                 .iter()
-                .filter(|k| !in_sample.contains(k.as_str()) && labels.get(k).is_some())
+                .filter(|k| !in_sample.contains(k.as_str()) && labels.resolved(k).is_some())
                 .count() as u64;
             if outside > 0 {
                 not_counted.insert("labelled outside the plan's sample".into(), outside);
@@ -296,7 +373,9 @@ fn audit_moment(
             let mut labelled = Vec::new();
             let mut uncertain = 0;
             for k in &keys {
-                let Some(e) = labels.get(k) else { continue };
+                let Some(e) = labels.resolved(k) else {
+                    continue;
+                };
                 if e.queue.as_deref() == Some(UNCERTAIN_QUEUE) {
                     uncertain += 1;
                     continue;
@@ -345,6 +424,7 @@ fn audit_moment(
             .collect(),
         labels_by_queue,
         not_counted,
+        coders: coder_agreements(labels, &keys),
     }
 }
 
@@ -416,6 +496,7 @@ pub fn to_json(audits: &[MomentAudit]) -> serde_json::Value {
                 serde_json::json!(a.labels_by_queue),
             );
             o.insert("not_counted".into(), serde_json::json!(a.not_counted));
+            o.insert("coders".into(), serde_json::json!(a.coders));
             serde_json::Value::Object(o)
         })
         .collect();

@@ -100,6 +100,39 @@ pub fn run(args: AuditArgs) -> Result<()> {
         for (why, n) in &a.not_counted {
             println!("  not counted, {why}: {n}");
         }
+        for c in &a.coders {
+            let kappa = c
+                .kappa
+                .map(|k| format!("{k:.3}"))
+                .unwrap_or_else(|| "undefined".into());
+            println!(
+                "  coder {}: {} posts labelled by both, agreement {:.3}, Cohen's kappa {kappa}",
+                c.coder, c.common, c.agreement
+            );
+            for (label, k) in &c.per_label {
+                let k = k
+                    .map(|k| format!("{k:.3}"))
+                    .unwrap_or_else(|| "undefined".into());
+                println!("    {label}: kappa {k}");
+            }
+            let open = c
+                .disagreements
+                .iter()
+                .filter(|d| d.adjudicated.is_none())
+                .count();
+            println!(
+                "    {} disagreements, {open} not adjudicated yet",
+                c.disagreements.len()
+            );
+            for d in c
+                .disagreements
+                .iter()
+                .filter(|d| d.adjudicated.is_none())
+                .take(20)
+            {
+                println!("      {}: own {} / {} {}", d.post, d.own, c.coder, d.coder);
+            }
+        }
     }
     Ok(())
 }

@@ -1,4 +1,4 @@
-//! `derail label`: label posts from a script: reads commands on stdin (`set POST LABEL`, `clear POST`, `undo`, `redo`, `list`, `queue NAME` (the queue later labels come from), `quit`) and prints `saved` once each change is durable.
+//! `derail label`: label posts from a script: reads commands on stdin (`set POST LABEL`, `clear POST`, `undo`, `redo`, `list`, `queue NAME` (the queue later labels come from), `layer adjudicated` (label into a layer; `layer` alone goes back to your own), `quit`) and prints `saved` once each change is durable.
 
 use std::path::PathBuf;
 
@@ -63,6 +63,16 @@ pub fn run(args: LabelArgs) -> Result<()> {
             ["queue", name] => {
                 labels.queue = Some(name.to_string());
                 writeln!(out, "queue {name}")?;
+                None
+            }
+            ["layer", name] => {
+                labels.set_active_layer(name);
+                writeln!(out, "layer {name}")?;
+                None
+            }
+            ["layer"] => {
+                labels.set_active_layer("");
+                writeln!(out, "layer own")?;
                 None
             }
             ["queue"] => {

@@ -9,6 +9,7 @@ pub mod generate;
 pub mod import_labels;
 pub mod inspect;
 pub mod label;
+pub mod packet;
 pub mod progress_bar;
 pub mod sample;
 
@@ -86,7 +87,7 @@ pub enum Command {
     /// Export an annotated CSV with the hand labels (and who set them, and when).
     Export(export::ExportArgs),
     /// Label posts from a script: reads commands on stdin (`set POST LABEL`, `clear POST`,
-    /// `undo`, `redo`, `list`, `queue NAME` (the queue later labels come from), `quit`) and prints `saved` once each change is durable.
+    /// `undo`, `redo`, `list`, `queue NAME` (the queue later labels come from), `layer adjudicated` (label into a layer; `layer` alone goes back to your own), `quit`) and prints `saved` once each change is durable.
     Label(label::LabelArgs),
     /// Import labels from an annotated CSV into a dataset's label journal.
     ImportLabels(import_labels::ImportLabelsArgs),
@@ -100,6 +101,8 @@ pub enum Command {
     Sample(sample::SampleArgs),
     /// Audit the findings against hand labels: precision, recall, F1 and the true takeover share per moment, with 95 % intervals.
     Audit(audit::AuditArgs),
+    /// Write a sampling plan's posts, blind, as a CSV for a second coder.
+    Packet(packet::PacketArgs),
     /// Show how a file is read: format, column roles, rows loaded and rejected, time range, authors, top hashtags.
     Inspect(inspect::InspectArgs),
 }
@@ -174,6 +177,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Inspect(args)) => inspect::run(args),
         Some(Command::Sample(args)) => sample::run(args),
         Some(Command::Audit(args)) => audit::run(args),
+        Some(Command::Packet(args)) => packet::run(args),
         #[cfg(feature = "gui")]
         None => crate::app::run(cli.file),
         #[cfg(not(feature = "gui"))]

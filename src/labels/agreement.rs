@@ -157,6 +157,9 @@ impl MatchKey {
     }
 }
 
+/// The first column of a labelling packet: the sampling plan it was drawn from.
+pub const PACKET_COLUMN: &str = "derail_packet";
+
 /// The labels of one annotated CSV, keyed both ways it can be matched.
 #[derive(Debug, Clone, Default)]
 pub struct Annotated {
@@ -165,6 +168,9 @@ pub struct Annotated {
     /// By row key (`line:N`, or `FILE:line:N` for a dataset of several files), when the
     /// file has a `derail_row` column.
     pub by_row: Option<Coding>,
+    /// The file is a labelling packet (or an export of one): its `id` column holds the
+    /// original dataset's post keys, and its rows are the packet's, not the dataset's.
+    pub packet: bool,
 }
 
 impl Annotated {
@@ -241,6 +247,7 @@ pub fn read_annotated(path: &Path) -> Result<Annotated, String> {
         ["id", "tweetid", "idstr", "postid", "statusid"].contains(&n.as_str())
     });
     let row_col = headers.iter().position(|h| h == "derail_row");
+    let packet = headers.iter().any(|h| h == PACKET_COLUMN);
     let file_col = row_col.and(headers.iter().position(|h| h == "source_file"));
     let mut by_id = (id_col.is_some() || key_col.is_some()).then(Coding::new);
     let mut by_row = row_col.map(|_| Coding::new());
@@ -276,7 +283,11 @@ pub fn read_annotated(path: &Path) -> Result<Annotated, String> {
             c.insert(row_key(file, line), label.to_string());
         }
     }
-    Ok(Annotated { by_id, by_row })
+    Ok(Annotated {
+        by_id,
+        by_row,
+        packet,
+    })
 }
 
 #[cfg(test)]

@@ -46,6 +46,10 @@ pub enum Op {
         /// `uncertain`); absent when the labeller picked them.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         queue: Option<String>,
+        /// The layer written: absent for the labeller's own labels, `coder:NAME` for a
+        /// second coder's imported labels, `adjudicated` for the adjudication.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        layer: String,
     },
     /// A sampling plan was drawn (it is kept; a later plan for the same tag supersedes it).
     Plan {
@@ -55,6 +59,8 @@ pub enum Op {
     Restore {
         posts: Vec<String>,
         entries: Vec<Option<SavedEntry>>,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        layer: String,
     },
 }
 

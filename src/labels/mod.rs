@@ -22,6 +22,14 @@ pub struct LabelDef {
     pub color: String,
 }
 
+/// The layer of adjudicated labels.
+pub const ADJUDICATED: &str = "adjudicated";
+
+/// The layer of a second coder's labels.
+pub fn coder_layer(name: &str) -> String {
+    format!("coder:{name}")
+}
+
 /// The default label set.
 pub fn default_label_set() -> Vec<LabelDef> {
     [
@@ -87,6 +95,7 @@ enum Applied {
         posts: Vec<String>,
         before: Vec<Option<SavedEntry>>,
         after: Vec<Option<SavedEntry>>,
+        layer: String,
     },
     Labelset {
         before: Vec<LabelDef>,
@@ -117,7 +126,11 @@ pub struct ImportSummary {
 /// The labels of one dataset, with the journal that keeps them.
 pub struct Labels {
     pub set: Vec<LabelDef>,
-    entries: BTreeMap<String, LabelEntry>,
+    /// Label layers by name: "" is the labeller's own, `coder:NAME` another coder's
+    /// imported labels, `adjudicated` the adjudication of their disagreements.
+    layers: BTreeMap<String, BTreeMap<String, LabelEntry>>,
+    /// The layer that views show and commands change.
+    active: String,
     undo: Vec<Applied>,
     redo: Vec<Applied>,
     journal: Option<Journal>,
@@ -144,7 +157,8 @@ impl Labels {
     pub fn snapshot(&self) -> Labels {
         Labels {
             set: self.set.clone(),
-            entries: self.entries.clone(),
+            layers: self.layers.clone(),
+            active: self.active.clone(),
             undo: Vec::new(),
             redo: Vec::new(),
             journal: None,
@@ -212,7 +226,8 @@ impl Labels {
     pub fn in_memory() -> Labels {
         Labels {
             set: default_label_set(),
-            entries: BTreeMap::new(),
+            layers: BTreeMap::new(),
+            active: String::new(),
             undo: Vec::new(),
             redo: Vec::new(),
             journal: None,
@@ -306,6 +321,21 @@ impl Labels {
         Ok(Some(labels))
     }
 
+    /// Imports another coder's labels into their own layer (`coder:NAME`), leaving the
+    /// labeller's own untouched.
+    pub fn import_coder(
+        &mut self,
+        ds: &crate::model::Dataset,
+        csv_path: &Path,
+        coder: &str,
+    ) -> Result<ImportSummary, LabelError> {
+        let before = self.active.clone();
+        self.set_active_layer(&coder_layer(coder));
+        let r = self.import_annotated(ds, csv_path);
+        self.set_active_layer(&before);
+        r
+    }
+
     /// Imports labels from an annotated CSV (its `derail_label` column), matched by post
     /// id when the dataset's posts and the file both have ids, else by `derail_row` (and
     /// `source_file`). Label names not in the set are added.
@@ -317,7 +347,7 @@ impl Labels {
         let annotated = agreement::read_annotated(csv_path).map_err(LabelError::Invalid)?;
         let dataset_has_ids = (0..ds.len()).any(|i| ds.has_id(i));
         let (key, coding) = match (&annotated.by_id, &annotated.by_row) {
-            (Some(c), _) if dataset_has_ids => (agreement::MatchKey::PostId, c),
+            (Some(c), _) if dataset_has_ids || annotated.packet => (agreement::MatchKey::PostId, c),
             (_, Some(c)) => (agreement::MatchKey::Row, c),
             (Some(c), None) => (agreement::MatchKey::PostId, c),
             (None, None) => {
@@ -396,11 +426,13 @@ impl Labels {
                 by,
                 at_ms,
                 queue,
+                layer,
             } => {
+                let entries = self.layers.entry(layer).or_default();
                 for p in posts {
                     match label {
                         Some(l) => {
-                            self.entries.insert(
+                            entries.insert(
                                 p,
                                 LabelEntry {
                                     label: l,
@@ -411,16 +443,21 @@ impl Labels {
                             );
                         }
                         None => {
-                            self.entries.remove(&p);
+                            entries.remove(&p);
                         }
                     }
                 }
             }
-            Op::Restore { posts, entries } => {
-                for (p, e) in posts.into_iter().zip(entries) {
+            Op::Restore {
+                posts,
+                entries: saved,
+                layer,
+            } => {
+                let entries = self.layers.entry(layer).or_default();
+                for (p, e) in posts.into_iter().zip(saved) {
                     match e {
                         Some(e) => {
-                            self.entries.insert(
+                            entries.insert(
                                 p,
                                 LabelEntry {
                                     label: e.label,
@@ -431,7 +468,7 @@ impl Labels {
                             );
                         }
                         None => {
-                            self.entries.remove(&p);
+                            entries.remove(&p);
                         }
                     }
                 }
@@ -456,7 +493,7 @@ impl Labels {
     }
 
     fn saved(&self, post: &str) -> Option<SavedEntry> {
-        self.entries.get(post).map(|e| SavedEntry {
+        self.get(post).map(|e| SavedEntry {
             label: e.label,
             by: e.by.clone(),
             at_ms: e.at_ms,
@@ -499,12 +536,15 @@ impl Labels {
                     by: by.clone(),
                     at_ms,
                     queue: self.queue.clone(),
+                    layer: self.active.clone(),
                 })?;
+                let layer = self.active.clone();
                 let after = posts.iter().map(|p| self.saved(p)).collect();
                 self.undo.push(Applied::Assign {
                     posts,
                     before,
                     after,
+                    layer,
                 });
                 self.redo.clear();
                 Ok(())
@@ -563,9 +603,15 @@ impl Labels {
 
     fn reverse(&mut self, a: &Applied) -> Result<(), LabelError> {
         match a {
-            Applied::Assign { posts, before, .. } => self.write(Op::Restore {
+            Applied::Assign {
+                posts,
+                before,
+                layer,
+                ..
+            } => self.write(Op::Restore {
                 posts: posts.clone(),
                 entries: before.clone(),
+                layer: layer.clone(),
             }),
             Applied::Labelset { before, .. } => self.write(Op::Labelset {
                 labels: before.clone(),
@@ -575,9 +621,15 @@ impl Labels {
 
     fn forward(&mut self, a: &Applied) -> Result<(), LabelError> {
         match a {
-            Applied::Assign { posts, after, .. } => self.write(Op::Restore {
+            Applied::Assign {
+                posts,
+                after,
+                layer,
+                ..
+            } => self.write(Op::Restore {
                 posts: posts.clone(),
                 entries: after.clone(),
+                layer: layer.clone(),
             }),
             Applied::Labelset { after, .. } => self.write(Op::Labelset {
                 labels: after.clone(),
@@ -607,8 +659,56 @@ impl Labels {
         !self.redo.is_empty()
     }
 
+    /// A post's label in the active layer.
     pub fn get(&self, post_key: &str) -> Option<&LabelEntry> {
-        self.entries.get(post_key)
+        self.layers.get(&self.active)?.get(post_key)
+    }
+
+    /// A post's label in a named layer ("" for the labeller's own).
+    pub fn get_in(&self, layer: &str, post_key: &str) -> Option<&LabelEntry> {
+        self.layers.get(layer)?.get(post_key)
+    }
+
+    /// The label that stands for a post: the adjudicated one where there is one, else the
+    /// labeller's own. The audit reads this.
+    pub fn resolved(&self, post_key: &str) -> Option<&LabelEntry> {
+        self.get_in(ADJUDICATED, post_key)
+            .or_else(|| self.get_in("", post_key))
+    }
+
+    /// The layers that hold labels, by name ("" is the labeller's own).
+    pub fn layer_names(&self) -> Vec<String> {
+        self.layers
+            .iter()
+            .filter(|(_, m)| !m.is_empty())
+            .map(|(n, _)| n.clone())
+            .collect()
+    }
+
+    /// The labels of one layer: post key → label name.
+    pub fn coding(&self, layer: &str) -> agreement::Coding {
+        self.layers
+            .get(layer)
+            .map(|m| {
+                m.iter()
+                    .filter_map(|(k, e)| self.def(e.label).map(|d| (k.clone(), d.name.clone())))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The layer views show and commands change; switching clears undo and redo.
+    pub fn active_layer(&self) -> &str {
+        &self.active
+    }
+
+    pub fn set_active_layer(&mut self, layer: &str) {
+        if self.active != layer {
+            self.active = layer.to_string();
+            self.undo.clear();
+            self.redo.clear();
+            self.version += 1;
+        }
     }
 
     pub fn def(&self, id: u32) -> Option<&LabelDef> {
@@ -631,16 +731,18 @@ impl Labels {
         self.set.iter().find(|d| d.name == name).map(|d| d.id)
     }
 
+    /// Labelled posts in the active layer.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.layers.get(&self.active).map_or(0, BTreeMap::len)
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len() == 0
     }
 
+    /// The active layer's labels.
     pub fn iter(&self) -> impl Iterator<Item = (&String, &LabelEntry)> {
-        self.entries.iter()
+        self.layers.get(&self.active).into_iter().flatten()
     }
 }
 

@@ -15,6 +15,7 @@ pub struct AuditView {
     seed: u64,
     by_cluster: bool,
     blind: bool,
+    coder: String,
     /// The audits, with the (labels version, analysis) they were computed for.
     cache: Option<((u64, usize), Vec<MomentAudit>)>,
 }
@@ -26,6 +27,7 @@ impl Default for AuditView {
             seed: 1,
             by_cluster: false,
             blind: true,
+            coder: "coder 2".into(),
             cache: None,
         }
     }
@@ -49,6 +51,16 @@ fn figure_row(ui: &mut Ui, name: &str, f: &Figure) {
 }
 
 impl AuditView {
+    /// The name given to the next imported coder.
+    pub fn coder_name(&self) -> String {
+        let n = self.coder.trim();
+        if n.is_empty() {
+            "coder 2".into()
+        } else {
+            n.to_string()
+        }
+    }
+
     pub fn ui(&mut self, ui: &mut Ui, s: &Session, out: &mut Vec<AppCommand>) {
         egui::ScrollArea::vertical()
             .id_salt("audit")
