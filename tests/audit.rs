@@ -177,8 +177,15 @@ fn audit_reproduces_the_stratified_formulas() {
         .collect();
     let n_total: f64 = s.iter().map(|x| x.n).sum();
     assert_eq!(m["n"].as_f64().unwrap(), n_total);
-    // s² of a 0/1 indicator with k ones in n: k(n−k) / (n(n−1)).
-    let s2 = |x: &S| x.k * (x.n - x.k) / (x.n * (x.n - 1.0));
+    // s² of a 0/1 indicator with k ones in n: k(n−k) / (n(n−1)); when all n agree, as
+    // if one more had not (the README's rule): 1/(n+1).
+    let s2 = |x: &S| {
+        if x.k == 0.0 || x.k == x.n {
+            1.0 / (x.n + 1.0)
+        } else {
+            x.k * (x.n - x.k) / (x.n * (x.n - 1.0))
+        }
+    };
     let fpc = |x: &S| 1.0 - x.n / x.big_n;
 
     // Share: Σ W_h p_h, V = Σ W_h² (1 − f_h) s²_h / n_h (Cochran 5.7).

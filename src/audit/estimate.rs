@@ -28,6 +28,11 @@ pub struct StratumSample {
     /// cannot (no derail-marked post, for precision) needs no labels.
     pub relevant: bool,
     pub units: Vec<Unit>,
+    /// The unit a post of this stratum would give with its hand label turned over. When
+    /// every label of a stratum agrees, the stratum's variance is taken as if one more
+    /// label had gone the other way, so a stratum that happened to draw no disagreement
+    /// does not claim to be known exactly (the linearised variance would say zero).
+    pub flipped: Option<Unit>,
 }
 
 /// A ratio estimate with its 95 % interval.
@@ -76,14 +81,26 @@ pub fn ratio(strata: &[StratumSample]) -> Result<RatioEstimate, NoEstimate> {
     let mut variance = 0.0;
     for s in strata.iter().filter(|s| s.relevant && s.population > 0) {
         let nh = s.units.len() as f64;
-        if nh < 2.0 {
+        if nh < 1.0 {
             continue;
         }
         let nn = s.population as f64;
-        let d: Vec<f64> = s.units.iter().map(|u| (u.y - r * u.x) / x_total).collect();
+        let dev = |u: &Unit| (u.y - r * u.x) / x_total;
+        let d: Vec<f64> = s.units.iter().map(dev).collect();
         let mean = d.iter().sum::<f64>() / nh;
-        let s2 = d.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (nh - 1.0);
+        let mut s2 = if nh > 1.0 {
+            d.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (nh - 1.0)
+        } else {
+            0.0
+        };
         let fpc = (1.0 - nh / nn).max(0.0);
+        if s.units.iter().all(|u| *u == s.units[0])
+            && let Some(f) = &s.flipped
+        {
+            // One more, disagreeing, unit: n values of d₀ and one of d₁ have
+            // s² = (d₀ − d₁)² / (n + 1) (with n + 1 − 1 = n in the denominator).
+            s2 = (d[0] - dev(f)).powi(2) / (nh + 1.0);
+        }
         variance += nn * nn * fpc * s2 / nh;
     }
     let (low, high) = wilson_effective(r, variance, n);
@@ -140,6 +157,7 @@ mod tests {
             population: 100,
             relevant: true,
             units: u,
+            flipped: None,
         }])
         .unwrap();
         assert!((e.value - 0.4).abs() < 1e-12);
@@ -157,19 +175,41 @@ mod tests {
                 population: 10,
                 relevant: true,
                 units: units(&[(1.0, 1.0)]),
+                flipped: None,
             },
             StratumSample {
                 population: 10,
                 relevant: true,
                 units: vec![],
+                flipped: None,
             },
             StratumSample {
                 population: 10,
                 relevant: false,
                 units: vec![],
+                flipped: None,
             },
         ];
         assert_eq!(ratio(&s), Err(NoEstimate::UnlabelledStratum(1)));
+    }
+
+    /// Ten labels out of 100, all yes: the stratum is not known exactly. With one more,
+    /// disagreeing, label: s² = 1/11, V = 0.9 · (1/11) / 10 = 0.0081818 (and p = 1 takes
+    /// the Wilson interval at n = 10).
+    #[test]
+    fn a_stratum_where_every_label_agrees_still_has_variance() {
+        let e = ratio(&[StratumSample {
+            population: 100,
+            relevant: true,
+            units: units(&[(1.0, 1.0); 10]),
+            flipped: Some(Unit { y: 0.0, x: 1.0 }),
+        }])
+        .unwrap();
+        assert!(
+            (e.std_error - (0.9f64 / 110.0).sqrt()).abs() < 1e-12,
+            "{e:?}"
+        );
+        assert!(e.low < 0.75 && e.high > 1.0 - 1e-9, "{e:?}");
     }
 
     #[test]
@@ -178,6 +218,7 @@ mod tests {
             population: 4,
             relevant: true,
             units: units(&[(1.0, 1.0), (0.0, 1.0), (1.0, 1.0), (1.0, 1.0)]),
+            flipped: None,
         }])
         .unwrap();
         assert_eq!((e.value, e.low, e.high), (0.75, 0.75, 0.75));

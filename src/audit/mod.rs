@@ -134,6 +134,13 @@ pub fn figures(strata: &[DesignStratum]) -> Figures {
                 population: s.population,
                 relevant: relevant(s),
                 units: s.labelled.iter().map(unit).collect(),
+                flipped: s.labelled.first().map(|p| {
+                    unit(&LabelledPost {
+                        hand_takeover: !p.hand_takeover,
+                        hand_counter_speech: !p.hand_counter_speech,
+                        ..*p
+                    })
+                }),
             })
             .collect::<Vec<_>>()
     };
