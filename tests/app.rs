@@ -612,7 +612,7 @@ fn a_blind_sample_is_labelled_from_the_keyboard_and_the_audit_follows() {
         (id.clone(), order.len(), s.ds.post_key(order[0] as usize))
     };
     h.get_by_label_contains("Blind labelling: derail's verdicts");
-    h.get_by_label_contains("hidden while labelling blind");
+    h.get_by_label("hidden while labelling blind");
     h.get_by_label_contains(&format!("Sample {id}: 0 of {size} labelled"));
     for key in [Key::Num1, Key::Num2, Key::Num1, Key::Num1, Key::Num2] {
         h.key_press(key);
@@ -628,6 +628,15 @@ fn a_blind_sample_is_labelled_from_the_keyboard_and_the_audit_follows() {
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run_steps(3);
     h.get_by_label_contains(&format!("Sample {id}: 4 of {size} labelled"));
+    // The figures stay hidden while blind; leaving the sample's queue shows them.
+    h.get_by_label_contains("figures are hidden while labelling blind");
+    h.get_by_label("Labels").click();
+    h.run_steps(3);
+    h.get_by_label("Back to table order").click();
+    h.run_steps(3);
+    h.get_by_label("Audit").click();
+    h.run_steps(3);
+    assert!(!h.state().session.as_ref().unwrap().is_blind());
     h.get_by_label_contains("Takeover precision");
     let s = h.state().session.as_ref().unwrap();
     let audits = derail::audit::audit(&s.ds, s.an.as_ref().unwrap(), &s.labels);

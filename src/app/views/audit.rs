@@ -142,6 +142,15 @@ impl AuditView {
                 }
             });
         }
+        if s.is_blind() {
+            ui.label(
+                RichText::new(
+                    "The audit's figures are hidden while labelling blind: they would tell how derail judged the sample. Go back to table order in the Labels tab to read them.",
+                )
+                .weak(),
+            );
+            return;
+        }
         let key = (s.labels.version, an as *const _ as usize);
         if self.cache.as_ref().is_none_or(|(k, _)| *k != key) {
             self.cache = Some((key, audit(&s.ds, an, &s.labels)));
@@ -190,5 +199,92 @@ impl AuditView {
                     .weak(),
             );
         }
+        ui.separator();
+        coders_ui(&mut self.coder, ui, s, a, out);
+    }
+}
+
+/// Second coders: import, agreement per label, disagreements to adjudicate.
+fn coders_ui(
+    coder: &mut String,
+    ui: &mut Ui,
+    s: &Session,
+    a: &MomentAudit,
+    out: &mut Vec<AppCommand>,
+) {
+    ui.label(RichText::new("Second coder").strong());
+    ui.label(RichText::new("Give a second coder the sample as a blind packet (derail packet INPUT --hashtag TAG --out packet.csv), then import their export here. Their labels stay in their own layer.").weak());
+    ui.horizontal(|ui| {
+        ui.label("Coder");
+        ui.add(egui::TextEdit::singleline(coder).desired_width(120.0));
+        if ui.button("Import a coder's annotated CSV…").clicked() {
+            out.push(AppCommand::ImportCoderDialog);
+        }
+    });
+    let adjudicating = s.labels.active_layer() == crate::labels::ADJUDICATED;
+    for c in &a.coders {
+        let kappa = c
+            .kappa
+            .map(|k| format!("{k:.2}"))
+            .unwrap_or_else(|| "undefined".into());
+        ui.label(format!(
+            "{}: {} posts labelled by both in this window · agreement {:.0}% · Cohen's kappa {kappa}",
+            c.coder,
+            c.common,
+            c.agreement * 100.0
+        ));
+        let per_label: Vec<String> = c
+            .per_label
+            .iter()
+            .map(|(l, k)| {
+                format!(
+                    "{l} {}",
+                    k.map(|k| format!("{k:.2}")).unwrap_or_else(|| "—".into())
+                )
+            })
+            .collect();
+        ui.label(RichText::new(format!("kappa per label: {}", per_label.join(" · "))).small());
+        let open = c
+            .disagreements
+            .iter()
+            .filter(|d| d.adjudicated.is_none())
+            .count();
+        ui.horizontal(|ui| {
+            ui.label(format!(
+                "{} disagreements, {open} to adjudicate",
+                c.disagreements.len()
+            ));
+            let (text, layer) = if adjudicating {
+                ("Stop adjudicating", String::new())
+            } else {
+                (
+                    "Adjudicate (number keys set the adjudicated label)",
+                    crate::labels::ADJUDICATED.to_string(),
+                )
+            };
+            if ui.button(text).clicked() {
+                out.push(AppCommand::SetLayer(layer));
+            }
+        });
+        egui::Grid::new(("disagreements", &c.coder))
+            .striped(true)
+            .show(ui, |ui| {
+                for d in c.disagreements.iter().take(100) {
+                    let Some(&i) = s.keys.get(&d.post) else {
+                        continue;
+                    };
+                    if ui.small_button("show").clicked() {
+                        out.push(AppCommand::Select(Some(i as usize)));
+                    }
+                    ui.label(RichText::new(&d.post).small());
+                    ui.label(format!("own: {}", d.own));
+                    ui.label(format!("{}: {}", c.coder, d.coder));
+                    ui.label(match &d.adjudicated {
+                        Some(l) => format!("adjudicated: {l}"),
+                        None => "—".into(),
+                    });
+                    ui.end_row();
+                }
+            });
     }
 }

@@ -61,7 +61,14 @@ impl PostTableView {
             .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
             .column(Column::initial(132.0).at_least(60.0))
             .column(Column::initial(110.0).at_least(50.0).clip(true))
-            .column(Column::remainder().at_least(120.0).clip(true))
+            // The text takes whatever the other columns leave, at every width: a resizable
+            // remainder column would keep its first frame's width.
+            .column(
+                Column::remainder()
+                    .at_least(120.0)
+                    .clip(true)
+                    .resizable(false),
+            )
             .column(Column::initial(120.0).at_least(40.0).clip(true))
             .column(Column::initial(110.0).at_least(40.0).clip(true))
             .column(Column::initial(54.0).at_least(30.0))
