@@ -97,16 +97,19 @@ pub fn sample_size(population: u64, half_width: f64) -> u64 {
 }
 
 /// The posts of a moment's audited window: those carrying its tag from the earlier of
-/// its onset and the first marked post to the later of its end and the last marked post.
+/// its onset and the first marked post to the later of its end and the last marked post,
+/// selected by the same query engine as the app's filter.
 pub fn window_posts(ds: &Dataset, m: &TakeoverMoment) -> (i64, i64, Vec<u32>) {
     let from = m.onset_ms.min(m.marked_from_ms);
     let to = m.end_ms.max(m.marked_to_ms);
-    let posts = (0..ds.len() as u32)
-        .filter(|&i| {
-            let t = ds.created_at[i as usize];
-            t >= from && t <= to && ds.hashtags.get(i as usize).contains(&m.hashtag_index)
-        })
-        .collect();
+    let filter = crate::query::Filter {
+        hashtag: Some(m.hashtag_index),
+        time: Some((from, to)),
+        ..Default::default()
+    };
+    let mut posts =
+        crate::query::compute_rows(ds, None, &[], &filter, Default::default()).unwrap_or_default();
+    posts.sort_unstable();
     (from, to, posts)
 }
 

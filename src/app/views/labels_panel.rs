@@ -17,6 +17,8 @@ pub struct LabelsView {
     pub bulk_label: Option<u32>,
     labeller: String,
     seed: usize,
+    /// The audit line of the selected moment, with what it was computed for.
+    audit_line: Option<((u64, usize, usize), String)>,
 }
 
 impl Default for LabelsView {
@@ -28,6 +30,7 @@ impl Default for LabelsView {
             bulk_label: Some(0),
             labeller: String::new(),
             seed: 1,
+            audit_line: None,
         }
     }
 }
@@ -178,6 +181,9 @@ impl LabelsView {
             }
             ui.separator();
 
+            self.audit_summary(ui, s);
+            ui.separator();
+
             ui.label(RichText::new("Bulk").strong());
             ui.horizontal(|ui| {
                 if ui.button(format!("Label the current filter ({})…", thousands(s.rows.len() as u64))).clicked() {
@@ -199,6 +205,47 @@ impl LabelsView {
                 }
             });
         });
+    }
+}
+
+impl LabelsView {
+    /// One line of the selected moment's audit (the Audit tab has the rest).
+    fn audit_summary(&mut self, ui: &mut Ui, s: &Session) {
+        let Some(an) = s.an.as_deref() else { return };
+        if an.moments.is_empty() {
+            return;
+        }
+        let k = s.moment.unwrap_or(0).min(an.moments.len() - 1);
+        ui.label(RichText::new("Audit of the selected moment").strong());
+        if s.is_blind() {
+            ui.label(RichText::new("Hidden while labelling blind.").weak());
+            return;
+        }
+        let key = (s.labels.version, an as *const _ as usize, k);
+        if self.audit_line.as_ref().is_none_or(|(c, _)| *c != key) {
+            let audits = crate::audit::audit(&s.ds, an, &s.labels);
+            let line = audits
+                .get(k)
+                .map(|a| {
+                    format!(
+                        "#{}: precision {} · recall {} · true share {} (derail {:.2}) · {} labels",
+                        a.display,
+                        a.figures.precision.describe(),
+                        a.figures.recall.describe(),
+                        a.figures.share.describe(),
+                        a.derail_share,
+                        a.figures.n
+                    )
+                })
+                .unwrap_or_default();
+            self.audit_line = Some((key, line));
+        }
+        if let Some((_, line)) = &self.audit_line {
+            ui.label(line);
+        }
+        ui.label(
+            RichText::new("Draw a sample, second coders and adjudication: the Audit tab.").weak(),
+        );
     }
 }
 
