@@ -117,3 +117,67 @@ fn an_empty_folder_says_what_it_looked_for() {
     .to_string();
     assert!(e.contains("no data files") && e.contains(".csv"), "{e}");
 }
+
+/// Several paths on the command line are one dataset in the order given: the CSV named
+/// first keeps each post, the JSONL's copies are reported as repeats; a file named twice
+/// is read once; and the three K-pop snapshots named one by one give 3,000 posts.
+#[test]
+fn several_paths_load_as_one_dataset_in_the_order_given() {
+    use derail::load::folder::load_paths;
+    let (posts, authors, _) = generate(&GenConfig::new(Scenario::Spam, 1500, 4));
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("x/posts.csv");
+    let jsonl = dir.path().join("y/posts.jsonl");
+    std::fs::create_dir_all(csv.parent().unwrap()).unwrap();
+    std::fs::create_dir_all(jsonl.parent().unwrap()).unwrap();
+    write(&posts, &authors, OutFormat::Csv, &csv).unwrap();
+    write(&posts, &authors, OutFormat::Twarc2Flat, &jsonl).unwrap();
+    let p = derail::progress::Progress::new();
+    let opts = Default::default();
+    let ds = load_paths(&[csv.clone(), jsonl.clone(), csv.clone()], &opts, &p).unwrap();
+    assert_eq!(ds.len(), posts.len());
+    assert_eq!(
+        ds.report.rows_in,
+        2 * posts.len() as u64,
+        "the CSV named twice is read once"
+    );
+    assert!(ds.report.check_accounting(ds.len()).is_ok());
+    assert!((0..ds.len()).all(|i| ds.source_file(i) == "x/posts.csv"));
+    assert_eq!(
+        ds.report
+            .rejected_by_kind
+            .get(RejectKind::RepeatedPost.name()),
+        Some(&(posts.len() as u64))
+    );
+    let other_way = load_paths(&[jsonl.clone(), csv.clone()], &opts, &p).unwrap();
+    assert!((0..other_way.len()).all(|i| other_way.source_file(i) == "y/posts.jsonl"));
+    let out = std::process::Command::new(common::derail_bin())
+        .args([
+            "inspect",
+            csv.to_str().unwrap(),
+            jsonl.to_str().unwrap(),
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["posts"], posts.len());
+    if let Some(real) = common::real_data_dir() {
+        let snaps: Vec<std::path::PathBuf> = [
+            "snapshot_0002utc.csv",
+            "snapshot_0145utc.csv",
+            "snapshot_0158utc.csv",
+        ]
+        .iter()
+        .map(|n| real.join("kpop_flood_20200604").join(n))
+        .collect();
+        let ds = load_paths(&snaps, &opts, &p).unwrap();
+        assert_eq!(ds.len(), 3000);
+        assert_eq!(ds.source_file(0), "snapshot_0002utc.csv");
+    }
+}

@@ -5,12 +5,15 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::Args;
 
-use super::{LoadArgs, load_with_bar, peak_rss_bytes, progress_bar, write_atomic};
+use super::{LoadArgs, load_many_with_bar, peak_rss_bytes, progress_bar, write_atomic};
 use crate::progress::Progress;
 
 #[derive(Args, Debug)]
 pub struct AnalyzeArgs {
-    input: PathBuf,
+    /// The input: a file, a folder, a quoted glob, or several of them (read as one
+    /// dataset, in the order given).
+    #[arg(required = true, num_args = 1..)]
+    input: Vec<PathBuf>,
     /// Analysis settings (TOML or JSON); missing keys take their defaults.
     #[arg(long)]
     config: Option<PathBuf>,
@@ -47,7 +50,7 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
     };
     cfg.tags.taggers_dirs.extend(taggers);
     let t = std::time::Instant::now();
-    let ds = load_with_bar(&input, &load)?;
+    let ds = load_many_with_bar(&input, &load)?;
     let load_ms = t.elapsed().as_secs_f64() * 1000.0;
     let progress = Progress::new();
     let bar = progress_bar::TerminalBar::start(&progress);

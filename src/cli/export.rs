@@ -5,12 +5,15 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::Args;
 
-use super::{LoadArgs, load_with_bar, progress_bar};
+use super::{LoadArgs, load_many_with_bar, progress_bar};
 use crate::progress::Progress;
 
 #[derive(Args, Debug)]
 pub struct ExportArgs {
-    input: PathBuf,
+    /// The input: a file, a folder, a quoted glob, or several of them (read as one
+    /// dataset, in the order given).
+    #[arg(required = true, num_args = 1..)]
+    input: Vec<PathBuf>,
     #[arg(long)]
     out: PathBuf,
     #[arg(long)]
@@ -44,7 +47,7 @@ pub fn run(args: ExportArgs) -> Result<()> {
         Some(p) => crate::analysis::AnalysisConfig::from_file(p).map_err(anyhow::Error::msg)?,
         None => crate::analysis::AnalysisConfig::default(),
     };
-    let ds = load_with_bar(&input, &load)?;
+    let ds = load_many_with_bar(&input, &load)?;
     let progress = Progress::new();
     let bar = progress_bar::TerminalBar::start(&progress);
     let an = crate::analysis::analyze(&ds, &cfg, &progress)

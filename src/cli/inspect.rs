@@ -5,12 +5,15 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::Args;
 
-use super::{LoadArgs, load_with_bar, peak_rss_bytes};
+use super::{LoadArgs, load_many_with_bar, peak_rss_bytes};
 use crate::summary::Summary;
 
 #[derive(Args, Debug)]
 pub struct InspectArgs {
-    file: PathBuf,
+    /// The input: a file, a folder, a quoted glob, or several of them (read as one
+    /// dataset, in the order given).
+    #[arg(required = true, num_args = 1..)]
+    file: Vec<PathBuf>,
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
@@ -28,7 +31,7 @@ pub fn run(args: InspectArgs) -> Result<()> {
         top,
         load,
     } = args;
-    let ds = load_with_bar(&file, &load)?;
+    let ds = load_many_with_bar(&file, &load)?;
     let summary = Summary::of(&ds, top);
     if json {
         let mut v = serde_json::to_value(&summary)?;

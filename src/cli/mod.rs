@@ -18,8 +18,8 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 
+use crate::load::LoadOptions;
 use crate::load::mapping::MapOverride;
-use crate::load::{LoadOptions, load_path};
 use crate::model::{Dataset, Format};
 use crate::progress::Progress;
 use crate::time::NaiveZone;
@@ -109,10 +109,15 @@ pub enum Command {
 
 /// Loads a file with a terminal progress bar.
 pub fn load_with_bar(file: &std::path::Path, load: &LoadArgs) -> Result<Dataset> {
+    load_many_with_bar(std::slice::from_ref(&file.to_path_buf()), load)
+}
+
+/// Loads several files, folders or globs as one dataset, with a terminal progress bar.
+pub fn load_many_with_bar(files: &[PathBuf], load: &LoadArgs) -> Result<Dataset> {
     let opts = load.options()?;
     let progress = Progress::new();
     let bar = progress_bar::TerminalBar::start(&progress);
-    let ds = load_path(file, &opts, &progress);
+    let ds = crate::load::folder::load_paths(files, &opts, &progress);
     drop(bar);
     Ok(ds?)
 }

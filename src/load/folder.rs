@@ -348,6 +348,78 @@ pub fn expand_glob(path: &Path) -> Option<std::io::Result<Vec<PathBuf>>> {
     }))
 }
 
+/// Loads the files, folders and globs named on a command line as one dataset: files in
+/// the order given (a folder's or a glob's files in path order), a file named twice read
+/// once, repeats across files under the folder rule (an id from an earlier file wins).
+/// One path loads as [`load_path`] does.
+pub fn load_paths(
+    paths: &[PathBuf],
+    opts: &LoadOptions,
+    progress: &Progress,
+) -> Result<Dataset, LoadError> {
+    if let [one] = paths {
+        return load_path(one, opts, progress);
+    }
+    let io = |p: &Path| {
+        let path = p.display().to_string();
+        move |e: std::io::Error| LoadError::Io {
+            path,
+            message: e.to_string(),
+        }
+    };
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut skipped = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let (f, s) = data_files(p).map_err(io(p))?;
+            files.extend(f);
+            skipped.extend(s);
+        } else if let Some(g) = expand_glob(p) {
+            files.extend(g.map_err(io(p))?);
+        } else {
+            files.push(p.clone());
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    files.retain(|f| seen.insert(f.clone()));
+    if files.is_empty() {
+        return Err(LoadError::NoRows {
+            path: paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            what: "no data file among these paths".into(),
+        });
+    }
+    let root = common_folder(&files);
+    load_files(&root, &files, &skipped, opts, progress)
+}
+
+/// The deepest folder holding every file (`.` when they share none).
+fn common_folder(files: &[PathBuf]) -> PathBuf {
+    fn parent(f: &Path) -> Vec<std::path::Component<'_>> {
+        f.parent()
+            .map(|p| p.components().collect())
+            .unwrap_or_default()
+    }
+    let mut common = parent(&files[0]);
+    for f in &files[1..] {
+        let other = parent(f);
+        let n = common
+            .iter()
+            .zip(&other)
+            .take_while(|(a, b)| a == b)
+            .count();
+        common.truncate(n);
+    }
+    if common.is_empty() {
+        PathBuf::from(".")
+    } else {
+        common.iter().collect()
+    }
+}
+
 /// Loads the files a glob names as one dataset.
 pub fn load_glob(
     pattern: &Path,
