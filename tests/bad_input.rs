@@ -192,3 +192,71 @@ fn a_file_too_large_for_memory_is_refused_up_front() {
     assert!(matches!(e, LoadError::TooLarge { .. }), "{m}");
     assert!(m.contains("huge.csv") && m.contains("too large"), "{m}");
 }
+
+/// A quote that is never closed swallows the rows after it, up to the next quote. The
+/// swallowing row and every row it swallowed are rejected, each with its own line, so
+/// rows in = loaded + rejected counts the rows a reader of the file sees; a post whose
+/// text merely runs over lines (one starting with a date) is loaded as it is; and the
+/// annotated export still writes every byte back.
+#[test]
+fn an_unclosed_quote_that_swallows_rows_loses_none_silently() {
+    let d = tempfile::tempdir().unwrap();
+    let mut csv = String::from("id,created_at,author,text\r\n");
+    for i in 1..=14 {
+        let text = match i {
+            3 => "\"broken text with an opening quote only".to_string(),
+            6 => "\"hello world\"".to_string(),
+            // A swallow that stops at the very next row (its own text is quoted).
+            12 => "\"open only".to_string(),
+            13 => "\"quoted, with a comma\"".to_string(),
+            8 => "\"Rally schedule:\n2020-06-04 at noon, downtown\"".to_string(),
+            _ => format!("post {i}"),
+        };
+        csv.push_str(&format!("{i},2020-06-04T18:{i:02}:00Z,user{i},{text}\r\n"));
+    }
+    let p = write(&d, "swallow.csv", csv.as_bytes());
+    let ds = load(&p).unwrap();
+    let r = &ds.report;
+    assert_eq!(
+        (r.rows_in, r.loaded, r.rejected),
+        (14, 8, 6),
+        "{:?}",
+        r.rejections
+    );
+    assert!(r.check_accounting(ds.len()).is_ok());
+    let kinds: Vec<(u64, RejectKind)> = r.rejections.iter().map(|x| (x.line, x.kind)).collect();
+    assert_eq!(
+        kinds,
+        [
+            (4, RejectKind::UnclosedQuote),
+            (5, RejectKind::SwallowedRow),
+            (6, RejectKind::SwallowedRow),
+            (7, RejectKind::SwallowedRow),
+            (14, RejectKind::UnclosedQuote),
+            (15, RejectKind::SwallowedRow),
+        ]
+    );
+    assert!(
+        r.rejections[0].reason.contains("lines 5–7"),
+        "{}",
+        r.rejections[0].reason
+    );
+    assert!(
+        r.rejections[1].to_string().contains("line 4"),
+        "{}",
+        r.rejections[1]
+    );
+    // The multi-line post on line 9 (row 8) is a post, not a swallow.
+    assert!((0..ds.len()).any(|i| ds.text(i).contains("Rally schedule")));
+    // Every byte goes back out in the annotated export.
+    let out = d.path().join("out.csv");
+    derail::export::export_annotated(&ds, None, None, &out, &Default::default(), &Progress::new())
+        .unwrap();
+    let exported = std::fs::read_to_string(&out).unwrap();
+    for i in 1..=14 {
+        assert!(
+            exported.contains(&format!("user{i},")),
+            "row {i} missing from the export"
+        );
+    }
+}

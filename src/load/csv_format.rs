@@ -673,6 +673,14 @@ pub fn parse_segment(bytes: &[u8], base: u64, first_line: u64, ctx: &CsvContext)
         };
         let line = first_line + r.line_offset;
         out.rows_in += 1;
+        let record = &bytes[r.start..r.end];
+        if ctx.dialect.quoting && memchr::memchr(b'\n', record).is_some() {
+            let swallowed = swallowed_lines(record, ctx);
+            if let (Some(&first), Some(&last)) = (swallowed.first(), swallowed.last()) {
+                reject_swallow(line, first, last, &swallowed, raw, &mut out);
+                continue;
+            }
+        }
         let fields = Fields::new(&sp, valid);
         convert_row(
             &fields,
@@ -684,6 +692,88 @@ pub fn parse_segment(bytes: &[u8], base: u64, first_line: u64, ctx: &CsvContext)
         );
     }
     out
+}
+
+/// The lines of a multi-line record that are rows of their own, read into a quoted field
+/// whose quote was never closed: line offsets (from the record's first line) of the lines
+/// that parse on their own with a readable time in the time column. Nothing unless at
+/// least one of them, before the line that closes the quote, is a complete row (as many
+/// fields as the header): a post whose text runs over several lines, one of them starting
+/// with a date, is not a swallow.
+fn swallowed_lines(record: &[u8], ctx: &CsvContext) -> Vec<u64> {
+    let Some(tc) = ctx.role(Role::Time) else {
+        return Vec::new();
+    };
+    let ncols = ctx.header.len();
+    let mut found = Vec::new();
+    let mut complete = false;
+    let mut offset = 0u64;
+    let mut pos = 0;
+    while let Some(nl) = memchr::memchr(b'\n', &record[pos..]) {
+        let start = pos + nl + 1;
+        offset += 1;
+        let end = memchr::memchr(b'\n', &record[start..]).map_or(record.len(), |e| start + e);
+        pos = start;
+        let line = &record[start..end];
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.is_empty() {
+            continue;
+        }
+        let mut sp = RecordSplitter::new(line, &ctx.dialect);
+        if sp.next_record().is_none() {
+            continue;
+        }
+        let fields = Fields::new(&sp, None);
+        let timed = fields
+            .get(tc)
+            .is_some_and(|v| ctx.time_parser.parse(&v).is_some());
+        // The record's last line holds the quote that closed the field. In a post whose
+        // text runs over lines it is the text's end, an odd quote, then the row's other
+        // fields, which parse like a row; a swallowed row there has its quotes paired.
+        let closing_line = end == record.len();
+        let paired = memchr::memchr_iter(b'"', line).count().is_multiple_of(2);
+        if timed {
+            complete |= fields.len() == ncols && (!closing_line || paired);
+            found.push(offset);
+        }
+    }
+    if complete { found } else { Vec::new() }
+}
+
+/// Rejects a row whose unclosed quote swallowed later rows, and each swallowed row with its
+/// own line, so rows in = loaded + rejected counts the rows a reader of the file sees. The
+/// whole record's bytes go with the first rejection, so an export writes them back as they
+/// were.
+fn reject_swallow(
+    line: u64,
+    first: u64,
+    last: u64,
+    swallowed: &[u64],
+    raw: RawSpan,
+    out: &mut ChunkBuilder,
+) {
+    out.rows_in += swallowed.len() as u64;
+    out.reject(
+        line,
+        None,
+        RejectKind::UnclosedQuote,
+        format!(
+            "a quote opened on this row is never closed, so the {} rows on lines {}–{} were read into it; fix the quote and load the file again",
+            swallowed.len(),
+            line + first,
+            line + last
+        ),
+        Some(raw),
+    );
+    for &off in swallowed {
+        out.reject(
+            line + off,
+            None,
+            RejectKind::SwallowedRow,
+            format!("read into the unclosed quote of the row on line {line}"),
+            None,
+        );
+    }
 }
 
 /// A list cell: a JSON array (of strings, or of objects with a `tag`/`text`/`username`/

@@ -31,6 +31,10 @@ pub enum RejectKind {
     NotAPost,
     /// A post already loaded from an earlier file of the same dataset (same id).
     RepeatedPost,
+    /// A row whose quote was never closed, so the rows after it were read into one field.
+    UnclosedQuote,
+    /// A row read into the unclosed quote of an earlier row.
+    SwallowedRow,
 }
 
 impl RejectKind {
@@ -47,12 +51,14 @@ impl RejectKind {
             RejectKind::BinaryData => "binary data",
             RejectKind::NotAPost => "not a post",
             RejectKind::RepeatedPost => "repeat of a post in an earlier file",
+            RejectKind::UnclosedQuote => "unclosed quote",
+            RejectKind::SwallowedRow => "row swallowed by an unclosed quote",
         }
     }
 }
 
 impl RejectKind {
-    pub const ALL: [RejectKind; 11] = [
+    pub const ALL: [RejectKind; 13] = [
         RejectKind::MissingTimestamp,
         RejectKind::BadTimestamp,
         RejectKind::MissingText,
@@ -64,6 +70,8 @@ impl RejectKind {
         RejectKind::BinaryData,
         RejectKind::NotAPost,
         RejectKind::RepeatedPost,
+        RejectKind::UnclosedQuote,
+        RejectKind::SwallowedRow,
     ];
 
     /// The kind whose [`RejectKind::name`] this is.
