@@ -652,3 +652,55 @@ fn a_blind_sample_is_labelled_from_the_keyboard_and_the_audit_follows() {
     );
     assert_eq!(reopened.len(), 4);
 }
+
+/// Audit → Packet for a second coder… with the (scripted) save dialog writes the sample,
+/// in its order and without verdicts; opened in derail, the packet labels blind.
+#[test]
+fn the_audit_tab_writes_a_blind_packet_for_a_second_coder() {
+    let (dir, path) = copy_to_temp(&sample());
+    let out = dir.path().join("packet.csv");
+    let dialogs = ScriptedDialogs::new(vec![derail::app::dialogs::DialogOutcome::Picked(
+        out.clone(),
+    )]);
+    let settings = Settings {
+        labeller: "tester".into(),
+        ..Settings::default()
+    };
+    let mut a = DerailApp::new(settings, Arc::new(dialogs));
+    a.config.tags.taggers_dirs.clear();
+    let mut h = harness(a);
+    open_by_path(&mut h, &path);
+    h.get_by_label("Audit").click();
+    h.run_steps(3);
+    h.get_by_label("Draw sample").click();
+    h.run_steps(3);
+    let order: Vec<String> = {
+        let s = h.state().session.as_ref().unwrap();
+        s.labels.plans.last().unwrap().order.clone()
+    };
+    h.get_by_label("Packet for a second coder…").click();
+    for _ in 0..500 {
+        h.step();
+        if h.state().status.starts_with("Wrote") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(
+        h.state().status.starts_with("Wrote"),
+        "{}",
+        h.state().status
+    );
+    let mut r = csv::Reader::from_path(&out).unwrap();
+    assert_eq!(
+        r.headers().unwrap().iter().collect::<Vec<_>>(),
+        ["derail_packet", "id", "created_at", "author", "text"]
+    );
+    let ids: Vec<String> = r.records().map(|x| x.unwrap()[1].to_string()).collect();
+    assert_eq!(ids, order);
+    // The second coder opens the packet: it labels blind.
+    let mut h2 = harness(app());
+    open_by_path(&mut h2, &out);
+    assert!(h2.state().session.as_ref().unwrap().is_blind());
+    h2.get_by_label_contains("Blind labelling: derail's verdicts");
+}

@@ -24,6 +24,8 @@ pub enum DialogKind {
     OpenFolder,
     /// Save an export; the suggested file name.
     SaveExport(String),
+    /// Save a labelling packet for a second coder; the suggested file name.
+    SavePacket(String),
     OpenAnnotated,
 }
 
@@ -84,6 +86,11 @@ impl FileDialogs for NativeDialogs {
                 .set_title("Open annotated CSVs")
                 .add_filter("CSV", &["csv"])
                 .pick_file(),
+            DialogKind::SavePacket(name) => rfd::FileDialog::new()
+                .set_title("Save a blind labelling packet for a second coder")
+                .set_file_name(name)
+                .add_filter("CSV", &["csv"])
+                .save_file(),
             DialogKind::SaveExport(name) => rfd::FileDialog::new()
                 .set_title("Export annotated CSV")
                 .set_file_name(name)

@@ -118,6 +118,10 @@ pub enum AppCommand {
     ImportCoderDialog,
     /// Import a coder's labels: the file and the coder's name.
     ImportCoder(PathBuf, String),
+    /// Ask where to save the selected moment's labelling packet.
+    PacketDialog,
+    /// Write the labelling packet of the latest plan of a hashtag: the file and the tag.
+    WritePacket(PathBuf, String),
     /// Show and change a label layer: "" (own) or `adjudicated`.
     SetLayer(String),
     /// Serve a moment's posts closest to derail's decision first.
@@ -307,6 +311,11 @@ impl DerailApp {
                     DialogKind::OpenDataset | DialogKind::OpenFolder => {
                         self.commands.push(AppCommand::Open(path))
                     }
+                    DialogKind::SavePacket(_) => {
+                        if let Some(tag) = self.views.audit.packet_hashtag.take() {
+                            self.commands.push(AppCommand::WritePacket(path, tag));
+                        }
+                    }
                     DialogKind::SaveExport(_) => {
                         if let Some((scope, neutral)) = export {
                             self.commands.push(AppCommand::Export(path, scope, neutral));
@@ -393,6 +402,15 @@ impl DerailApp {
                         })
                         .unwrap_or_else(|| "annotated.csv".into());
                     self.spawn_dialog(DialogKind::SaveExport(name), Some((scope, neutral)), ctx);
+                }
+                AppCommand::PacketDialog => {
+                    if let Some(tag) = self.views.audit.packet_hashtag.clone() {
+                        self.spawn_dialog(
+                            DialogKind::SavePacket(format!("{tag}.packet.csv")),
+                            None,
+                            ctx,
+                        );
+                    }
                 }
                 AppCommand::ImportLabelsDialog
                 | AppCommand::AgreementDialog

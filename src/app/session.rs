@@ -479,6 +479,18 @@ impl Session {
                     Err(e) => e.to_string(),
                 })
             }
+            AppCommand::WritePacket(path, tag) => Some(match self.labels.plan_for(&tag) {
+                Some(plan) => match crate::audit::packet::write_packet(&self.ds, plan, &path) {
+                    Ok(s) => format!(
+                        "Wrote {} posts of sample {} to {} for a second coder (blind, no verdicts)",
+                        s.written,
+                        plan.id,
+                        path.display()
+                    ),
+                    Err(e) => format!("The packet could not be written: {e}"),
+                },
+                None => format!("No sample of #{tag} to write; draw one first"),
+            }),
             AppCommand::SetLayer(layer) => {
                 self.labels.set_active_layer(&layer);
                 self.rebuild_label_column();

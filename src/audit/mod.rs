@@ -12,6 +12,7 @@
 //! `counter-speech`) is a "no" for that figure.
 
 pub mod estimate;
+pub mod packet;
 pub mod plan;
 
 use std::collections::BTreeMap;

@@ -9,7 +9,6 @@ use clap::Args;
 
 use super::{LoadArgs, load_with_bar};
 use crate::labels::Labels;
-use crate::labels::agreement::PACKET_COLUMN;
 
 #[derive(Args, Debug)]
 pub struct PacketArgs {
@@ -31,29 +30,11 @@ pub fn run(args: PacketArgs) -> Result<()> {
     let plan = labels.plan_for(&tag).with_context(|| {
         format!("no sampling plan for #{tag}; draw one with `derail sample INPUT --hashtag {tag}`")
     })?;
-    let index: std::collections::HashMap<String, usize> =
-        (0..ds.len()).map(|i| (ds.post_key(i), i)).collect();
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([PACKET_COLUMN, "id", "created_at", "author", "text"])?;
-    let mut missing = 0;
-    for key in &plan.order {
-        let Some(&i) = index.get(key) else {
-            missing += 1;
-            continue;
-        };
-        w.write_record([
-            plan.id.as_str(),
-            key.as_str(),
-            &crate::time::format_iso(ds.created_at[i]),
-            ds.handle(i),
-            ds.text(i),
-        ])?;
-    }
-    let bytes = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
-    super::write_atomic(&args.out, &bytes)?;
+    let s = crate::audit::packet::write_packet(&ds, plan, &args.out).map_err(anyhow::Error::msg)?;
+    let missing = s.missing;
     eprintln!(
         "wrote {} posts of plan {} to {}{}; open it in derail to label it (blind), export it, and bring it back with `derail import-labels INPUT FILE --coder NAME`",
-        plan.order.len() - missing,
+        s.written,
         plan.id,
         args.out.display(),
         if missing > 0 {

@@ -16,6 +16,8 @@ pub struct AuditView {
     by_cluster: bool,
     blind: bool,
     coder: String,
+    /// The hashtag whose packet the save dialog is open for.
+    pub packet_hashtag: Option<String>,
     /// The audits, with the (labels version, analysis) they were computed for.
     cache: Option<((u64, usize), Vec<MomentAudit>)>,
 }
@@ -28,6 +30,7 @@ impl Default for AuditView {
             by_cluster: false,
             blind: true,
             coder: "coder 2".into(),
+            packet_hashtag: None,
             cache: None,
         }
     }
@@ -140,6 +143,10 @@ impl AuditView {
                 if !serving && ui.button("Label this sample").clicked() {
                     out.push(AppCommand::StartPlan(p.id.clone()));
                 }
+                if ui.button("Packet for a second coder…").clicked() {
+                    self.packet_hashtag = Some(p.request.hashtag.clone());
+                    out.push(AppCommand::PacketDialog);
+                }
             });
         }
         if s.is_blind() {
@@ -213,7 +220,7 @@ fn coders_ui(
     out: &mut Vec<AppCommand>,
 ) {
     ui.label(RichText::new("Second coder").strong());
-    ui.label(RichText::new("Give a second coder the sample as a blind packet (derail packet INPUT --hashtag TAG --out packet.csv), then import their export here. Their labels stay in their own layer.").weak());
+    ui.label(RichText::new("Give a second coder the sample as a blind packet (Packet for a second coder… above, or derail packet INPUT --hashtag TAG --out packet.csv), then import their export here. Their labels stay in their own layer.").weak());
     ui.horizontal(|ui| {
         ui.label("Coder");
         ui.add(egui::TextEdit::singleline(coder).desired_width(120.0));
