@@ -24,6 +24,24 @@ fn derail(args: &[&str]) -> (bool, String, String) {
     )
 }
 
+/// Runs `derail label` on `data` with a script on stdin, to the end.
+fn label_with(data: &str, script: &str) {
+    let mut child = Command::new(derail_bin())
+        .args(["label", data])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(script.as_bytes())
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+}
+
 /// Writes a generated world and returns its path and per-post truth (id → label name).
 fn world(
     dir: &Path,
@@ -123,20 +141,7 @@ fn audit_reproduces_the_stratified_formulas() {
             script.push_str(&format!("set {k} {}\n", truth[k]));
         }
     }
-    let mut child = Command::new(derail_bin())
-        .args(["label", d])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(script.as_bytes())
-        .unwrap();
-    assert!(child.wait().unwrap().success());
+    label_with(d, &script);
 
     let (ok, out, err) = derail(&["audit", d, "--json"]);
     assert!(ok, "{err}");
@@ -265,20 +270,7 @@ fn labels_without_a_plan_are_a_simple_random_sample() {
     for k in &picked[25..] {
         script.push_str(&format!("set {k} {}\n", truth[k.as_str()]));
     }
-    let mut child = Command::new(derail_bin())
-        .args(["label", d])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(script.as_bytes())
-        .unwrap();
-    assert!(child.wait().unwrap().success());
+    label_with(d, &script);
     let (ok, out, err) = derail(&["audit", d, "--json"]);
     assert!(ok, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
@@ -442,20 +434,7 @@ fn a_second_coder_is_compared_and_adjudicated() {
     for k in &order {
         script.push_str(&format!("set {k} {}\n", truth[k.as_str()]));
     }
-    let mut child = Command::new(derail_bin())
-        .args(["label", d])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(script.as_bytes())
-        .unwrap();
-    assert!(child.wait().unwrap().success());
+    label_with(d, &script);
     // The packet: the sample in its order, no verdicts.
     let packet = dir.path().join("packet.csv");
     let (ok, _, err) = derail(&[
@@ -520,13 +499,6 @@ fn a_second_coder_is_compared_and_adjudicated() {
         "{err}"
     );
     // Adjudicate two of the five.
-    let mut child = Command::new(derail_bin())
-        .args(["label", d])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
     let script = format!(
         "layer adjudicated\nset {} {}\nset {} {}\n",
         order[0],
@@ -534,13 +506,7 @@ fn a_second_coder_is_compared_and_adjudicated() {
         order[1],
         flip(&truth[order[1].as_str()])
     );
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(script.as_bytes())
-        .unwrap();
-    assert!(child.wait().unwrap().success());
+    label_with(d, &script);
 
     let (ok, out, err) = derail(&["audit", d, "--json"]);
     assert!(ok, "{err}");

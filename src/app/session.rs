@@ -276,10 +276,7 @@ impl Session {
         let Some(an) = self.an.clone() else {
             return "The analysis has not finished yet".into();
         };
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_millis() as i64)
-            .unwrap_or(0);
+        let now = crate::labels::now_ms();
         let Some(plan) = crate::audit::plan::draw(&self.ds, &an, request, &self.labels.user, now)
         else {
             return format!("No takeover moment on #{}", request.hashtag);

@@ -8,7 +8,7 @@ use clap::Args;
 
 use super::{LoadArgs, load_and_analyze};
 use crate::audit::plan::{PlanRequest, Strata, draw};
-use crate::labels::Labels;
+use crate::labels::{Labels, now_ms};
 
 #[derive(Args, Debug)]
 pub struct SampleArgs {
@@ -127,11 +127,4 @@ pub fn run(args: SampleArgs) -> Result<()> {
         }
     }
     Ok(())
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
 }

@@ -206,7 +206,8 @@ struct PendingJournal {
     fingerprint: String,
 }
 
-fn now_ms() -> i64 {
+/// Now, in milliseconds since the Unix epoch (0 if the clock is before it).
+pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
