@@ -2,6 +2,7 @@ use clap::Parser;
 
 fn main() {
     tune_allocator();
+    quiet_broken_pipe();
     let cli = derail::cli::Cli::parse();
     if let Err(e) = derail::cli::run(cli) {
         eprintln!("derail: error: {e:#}");
@@ -19,5 +20,15 @@ fn tune_allocator() {
     // starts, with a documented parameter and a valid value.
     unsafe {
         libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+    }
+}
+
+/// `derail inspect FILE | head` closes the pipe early: end quietly, as a Unix tool does,
+/// instead of panicking in `println!` with "failed printing to stdout: Broken pipe".
+fn quiet_broken_pipe() {
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of SIGPIPE, before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

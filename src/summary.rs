@@ -28,6 +28,8 @@ pub struct Summary {
     pub rows_in: u64,
     pub posts: u64,
     pub rejected: u64,
+    /// Rows left out of a `--hashtag`/`--since`/`--until` slice.
+    pub outside_slice: u64,
     pub rejections: Vec<Rejection>,
     pub rejected_by_kind: std::collections::BTreeMap<String, u64>,
     pub warnings: Vec<Warning>,
@@ -171,6 +173,7 @@ impl Summary {
             rows_in: r.rows_in,
             posts: r.loaded,
             rejected: r.rejected,
+            outside_slice: r.outside_slice,
             rejections: r.rejections.iter().take(100).cloned().collect(),
             rejected_by_kind: r.rejected_by_kind.clone(),
             warnings: r.warnings.clone(),
@@ -214,11 +217,15 @@ impl Summary {
                 );
             }
         }
-        let _ = writeln!(
+        let _ = write!(
             s,
             "Rows         {} in = {} loaded + {} rejected",
             self.rows_in, self.posts, self.rejected
         );
+        if self.outside_slice > 0 {
+            let _ = write!(s, " + {} outside the slice", self.outside_slice);
+        }
+        s.push('\n');
         if self.rejected > 0 {
             for (k, n) in &self.rejected_by_kind {
                 let _ = writeln!(s, "               {n} × {k}");

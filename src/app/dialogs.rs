@@ -73,8 +73,8 @@ impl FileDialogs for NativeDialogs {
                 .add_filter(
                     "Post datasets",
                     &[
-                        "csv", "tsv", "txt", "json", "jsonl", "ndjson", "gz", "zst", "bz2", "xz",
-                        "zip",
+                        "csv", "tsv", "txt", "json", "jsonl", "ndjson", "parquet", "gz", "zst",
+                        "bz2", "xz", "zip",
                     ],
                 )
                 .add_filter("All files", &["*"])
@@ -92,9 +92,10 @@ impl FileDialogs for NativeDialogs {
                 .add_filter("CSV", &["csv"])
                 .save_file(),
             DialogKind::SaveExport(name) => rfd::FileDialog::new()
-                .set_title("Export annotated CSV")
+                .set_title("Export annotated CSV or Parquet")
                 .set_file_name(name)
                 .add_filter("CSV", &["csv"])
+                .add_filter("Parquet", &["parquet"])
                 .save_file(),
         };
         match picked {

@@ -395,10 +395,16 @@ impl DerailApp {
                         .session
                         .as_ref()
                         .and_then(|s| {
+                            // A Parquet corpus is exported as Parquet unless the name says CSV.
+                            let ext = if s.ds.source.format == crate::model::Format::Parquet {
+                                "parquet"
+                            } else {
+                                "csv"
+                            };
                             s.ds.source
                                 .path
                                 .file_stem()
-                                .map(|n| format!("{}.annotated.csv", n.to_string_lossy()))
+                                .map(|n| format!("{}.annotated.{ext}", n.to_string_lossy()))
                         })
                         .unwrap_or_else(|| "annotated.csv".into());
                     self.spawn_dialog(DialogKind::SaveExport(name), Some((scope, neutral)), ctx);

@@ -31,6 +31,8 @@ pub struct AnalyzeArgs {
     taggers: Vec<PathBuf>,
     #[command(flatten)]
     load: LoadArgs,
+    #[command(flatten)]
+    slice: super::SliceArgs,
 }
 
 pub fn run(args: AnalyzeArgs) -> Result<()> {
@@ -41,8 +43,10 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
         report,
         timings,
         taggers,
-        load,
+        mut load,
+        slice,
     } = args;
+    load.slice = slice.slice()?;
     let total = std::time::Instant::now();
     let mut cfg = match &config {
         Some(p) => crate::analysis::AnalysisConfig::from_file(p).map_err(anyhow::Error::msg)?,

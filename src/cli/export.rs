@@ -31,6 +31,8 @@ pub struct ExportArgs {
     where_: Option<String>,
     #[command(flatten)]
     load: LoadArgs,
+    #[command(flatten)]
+    slice: super::SliceArgs,
 }
 
 pub fn run(args: ExportArgs) -> Result<()> {
@@ -41,8 +43,10 @@ pub fn run(args: ExportArgs) -> Result<()> {
         neutralize_formulas,
         only_labelled,
         where_,
-        load,
+        mut load,
+        slice,
     } = args;
+    load.slice = slice.slice()?;
     let cfg = match &config {
         Some(p) => crate::analysis::AnalysisConfig::from_file(p).map_err(anyhow::Error::msg)?,
         None => crate::analysis::AnalysisConfig::default(),

@@ -22,6 +22,8 @@ pub struct InspectArgs {
     top: usize,
     #[command(flatten)]
     load: LoadArgs,
+    #[command(flatten)]
+    slice: super::SliceArgs,
 }
 
 pub fn run(args: InspectArgs) -> Result<()> {
@@ -29,8 +31,10 @@ pub fn run(args: InspectArgs) -> Result<()> {
         file,
         json,
         top,
-        load,
+        mut load,
+        slice,
     } = args;
+    load.slice = slice.slice()?;
     let ds = load_many_with_bar(&file, &load)?;
     let summary = Summary::of(&ds, top);
     if json {

@@ -53,6 +53,48 @@ pub struct LoadArgs {
     /// Reject rows with a field longer than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 256 * 1024)]
     pub max_field_bytes: usize,
+    /// The slice to load (set from [`SliceArgs`] by the commands that take one).
+    #[arg(skip)]
+    pub slice: crate::load::slice::Slice,
+}
+
+/// Load only a slice of a corpus: Parquet files are cut while read (row-group statistics,
+/// column projection), other formats after reading.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct SliceArgs {
+    /// Load only the posts carrying this hashtag (with or without #).
+    #[arg(long, value_name = "TAG")]
+    pub hashtag: Option<String>,
+    /// Load only posts at or after this time (ISO 8601 or a date; UTC unless it says).
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Load only posts before this time.
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+}
+
+impl SliceArgs {
+    pub fn slice(&self) -> Result<crate::load::slice::Slice> {
+        let tp = crate::time::TimeParser::default();
+        let time = |flag: &str, v: &Option<String>| -> Result<Option<i64>> {
+            match v {
+                None => Ok(None),
+                Some(s) => tp
+                    .parse(s)
+                    .map(|p| Some(p.ms))
+                    .with_context(|| format!("--{flag} {s:?} is not a time derail can read (try 2020-06-04 or 2020-06-04T12:00:00Z)")),
+            }
+        };
+        Ok(crate::load::slice::Slice {
+            hashtag: self
+                .hashtag
+                .as_ref()
+                .map(|t| t.trim_start_matches('#').to_string())
+                .filter(|t| !t.is_empty()),
+            since: time("since", &self.since)?,
+            until: time("until", &self.until)?,
+        })
+    }
 }
 
 impl LoadArgs {
@@ -75,6 +117,7 @@ impl LoadArgs {
             overrides,
             naive_zone,
             max_field_bytes: self.max_field_bytes,
+            slice: self.slice.clone(),
             ..Default::default()
         })
     }

@@ -7,6 +7,7 @@
 //! with unrelated, near-duplicate content until its original use drowns.
 
 pub mod evaluate;
+pub mod parquet_writer;
 pub mod templates;
 pub mod writers;
 

@@ -37,6 +37,8 @@ pub enum OutFormat {
     Telegram,
     /// A Reddit dump of submissions, one a line (Pushshift / Arctic Shift layout).
     Reddit,
+    /// A Parquet file in a warehouse export's layout (see [`super::parquet_writer`]).
+    Parquet,
 }
 
 impl OutFormat {
@@ -54,12 +56,13 @@ impl OutFormat {
                 "jetstream" | "bluesky_jetstream" => OutFormat::Jetstream,
                 "telegram" | "telegram_desktop" => OutFormat::Telegram,
                 "reddit" | "pushshift" => OutFormat::Reddit,
+                "parquet" => OutFormat::Parquet,
                 _ => return None,
             },
         )
     }
 
-    pub const ALL: [OutFormat; 11] = [
+    pub const ALL: [OutFormat; 12] = [
         OutFormat::Csv,
         OutFormat::Tcat,
         OutFormat::Twarc2,
@@ -71,6 +74,7 @@ impl OutFormat {
         OutFormat::Jetstream,
         OutFormat::Telegram,
         OutFormat::Reddit,
+        OutFormat::Parquet,
     ];
 
     pub fn name(self) -> &'static str {
@@ -86,6 +90,7 @@ impl OutFormat {
             OutFormat::Jetstream => "jetstream",
             OutFormat::Telegram => "telegram",
             OutFormat::Reddit => "reddit",
+            OutFormat::Parquet => "parquet",
         }
     }
 
@@ -93,6 +98,7 @@ impl OutFormat {
         match self {
             OutFormat::Csv | OutFormat::Tcat => "csv",
             OutFormat::Bluesky | OutFormat::Mastodon | OutFormat::Telegram => "json",
+            OutFormat::Parquet => "parquet",
             _ => "jsonl",
         }
     }
@@ -475,6 +481,10 @@ pub fn write(
     let f = File::create(path)?;
     let mut out = BufWriter::with_capacity(1 << 20, f);
     match format {
+        OutFormat::Parquet => {
+            drop(out);
+            return super::parquet_writer::write_parquet(posts, authors, path);
+        }
         OutFormat::Csv => {
             // The columns of a twarc-csv export that matter here, in its naming.
             let mut w = csv::Writer::from_writer(&mut out);

@@ -20,7 +20,9 @@ use crate::model::{Dataset, Format, ID_NONE, SourceInfo};
 use crate::progress::Progress;
 
 /// Extensions of files a folder's datasets are read from (before any compression suffix).
-const DATA_EXTENSIONS: [&str; 7] = ["csv", "tsv", "tab", "txt", "json", "jsonl", "ndjson"];
+const DATA_EXTENSIONS: [&str; 8] = [
+    "csv", "tsv", "tab", "txt", "json", "jsonl", "ndjson", "parquet",
+];
 const COMPRESSED: [&str; 5] = ["gz", "zst", "bz2", "xz", "zip"];
 
 /// Whether a file in a folder is one to read: a data extension, possibly compressed, and

@@ -15,10 +15,12 @@ pub mod json_paths;
 pub mod json_value;
 pub mod mapping;
 pub mod mastodon;
+pub mod parquet_format;
 pub mod readers;
 pub mod reddit;
 pub mod report;
 pub mod reposts;
+pub mod slice;
 pub mod snscrape;
 pub mod source;
 pub mod telegram;
@@ -82,6 +84,8 @@ pub struct LoadOptions {
     pub memory_budget: Option<u64>,
     /// Bytes read per parallel block.
     pub block_bytes: usize,
+    /// Load only the posts of this slice (`--hashtag`, `--since`, `--until`).
+    pub slice: slice::Slice,
 }
 
 impl Default for LoadOptions {
@@ -93,6 +97,7 @@ impl Default for LoadOptions {
             max_field_bytes: 256 * 1024,
             memory_budget: None,
             block_bytes: 16 << 20,
+            slice: slice::Slice::default(),
         }
     }
 }
@@ -208,6 +213,10 @@ pub fn load_path(
         path: path_str.clone(),
         message: e.to_string(),
     };
+    if parquet_format::is_parquet_file(path) {
+        let ds = parquet_format::load_parquet(path, opts, progress)?;
+        return Ok(slice::cut(ds, &opts.slice));
+    }
     let kind = source::sniff_source(path).map_err(io_err)?;
     let opener = || -> std::io::Result<Box<dyn std::io::Read + Send>> {
         Ok(Box::new(std::io::BufReader::with_capacity(
@@ -215,7 +224,24 @@ pub fn load_path(
             std::fs::File::open(path)?,
         )))
     };
-    load_from(path, kind, &opener, opts, progress)
+    let ds = load_from(path, kind, &opener, opts, progress)?;
+    Ok(slice::cut(ds, &opts.slice))
+}
+
+/// The error for columns that could not be mapped to roles.
+fn mapping_error(e: MappingError, path: &str, header: &[String]) -> LoadError {
+    match e {
+        MappingError::UnknownColumn { role, column } => LoadError::UnknownColumn {
+            path: path.to_string(),
+            role: role.name().to_string(),
+            column,
+            columns: header.to_vec(),
+        },
+        MappingError::NoUsableText { message } => LoadError::NoUsableText {
+            path: path.to_string(),
+            message,
+        },
+    }
 }
 
 /// Loads a dataset from bytes in memory; `name` stands in for the file name in messages.
@@ -226,12 +252,17 @@ pub fn load_bytes(
     opts: &LoadOptions,
     progress: &Progress,
 ) -> Result<Dataset, LoadError> {
+    if bytes.starts_with(b"PAR1") {
+        let ds = parquet_format::load_parquet_bytes(bytes, Path::new(name), opts, progress)?;
+        return Ok(slice::cut(ds, &opts.slice));
+    }
     let kind = source::sniff_bytes(bytes);
     let owned: Arc<[u8]> = Arc::from(bytes);
     let opener = move || -> std::io::Result<Box<dyn std::io::Read + Send>> {
         Ok(Box::new(std::io::Cursor::new(ArcBytes(owned.clone()))))
     };
-    load_from(Path::new(name), kind, &opener, opts, progress)
+    let ds = load_from(Path::new(name), kind, &opener, opts, progress)?;
+    Ok(slice::cut(ds, &opts.slice))
 }
 
 /// Shared bytes as `AsRef<[u8]>` for a `Cursor`.
@@ -765,19 +796,8 @@ fn load_csv(
             *h = format!("{h}_{n}");
         }
     }
-    let mapping =
-        mapping::map_columns(&header, &sample, &opts.overrides, base_tp).map_err(|e| match e {
-            MappingError::UnknownColumn { role, column } => LoadError::UnknownColumn {
-                path: path.to_string(),
-                role: role.name().to_string(),
-                column,
-                columns: header.clone(),
-            },
-            MappingError::NoUsableText { message } => LoadError::NoUsableText {
-                path: path.to_string(),
-                message,
-            },
-        })?;
+    let mapping = mapping::map_columns(&header, &sample, &opts.overrides, base_tp)
+        .map_err(|e| mapping_error(e, path, &header))?;
     if mapping.get(Role::Text).is_none() {
         return Err(LoadError::NoTextColumn {
             path: path.to_string(),

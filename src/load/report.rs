@@ -211,6 +211,10 @@ pub struct LoadReport {
     /// How many loaded posts had a timestamp without a zone.
     pub naive_timestamps: u64,
     pub duplicate_ids: DuplicateIds,
+    /// Rows left out because they are outside the slice asked for (`--hashtag`,
+    /// `--since`, `--until`): rows in = loaded + rejected + outside_slice.
+    #[serde(default)]
+    pub outside_slice: u64,
     pub bytes: u64,
     pub elapsed_ms: f64,
     /// Lines and byte spans of rejected rows of delimited text, kept so an export can
@@ -237,15 +241,17 @@ impl LoadReport {
             naive_zone: "UTC".into(),
             naive_timestamps: 0,
             duplicate_ids: DuplicateIds::default(),
+            outside_slice: 0,
             bytes: 0,
             elapsed_ms: 0.0,
             rejected_rows: Vec::new(),
         }
     }
 
-    /// rows in = loaded + rejected: the accounting invariant every load keeps.
+    /// rows in = loaded + rejected (+ the rows outside a slice): the accounting invariant
+    /// every load keeps.
     pub fn balanced(&self) -> bool {
-        self.rows_in == self.loaded + self.rejected
+        self.rows_in == self.loaded + self.rejected + self.outside_slice
     }
 
     /// Checks the whole accounting of a load that produced `posts` posts: rows in =
@@ -254,8 +260,8 @@ impl LoadReport {
     pub fn check_accounting(&self, posts: usize) -> Result<(), String> {
         if !self.balanced() {
             return Err(format!(
-                "rows in {} != loaded {} + rejected {}",
-                self.rows_in, self.loaded, self.rejected
+                "rows in {} != loaded {} + rejected {} + outside the slice {}",
+                self.rows_in, self.loaded, self.rejected, self.outside_slice
             ));
         }
         if self.loaded != posts as u64 {

@@ -190,6 +190,8 @@ pub enum Format {
     Folder,
     /// Delimited text (CSV, TSV, ...).
     Csv,
+    /// An Apache Parquet file, its columns mapped like a CSV header.
+    Parquet,
 }
 
 impl Format {
@@ -229,6 +231,7 @@ impl Format {
             Format::GenericJson => "json",
             Format::Folder => "folder",
             Format::Csv => "csv",
+            Format::Parquet => "parquet",
         }
     }
 
@@ -253,6 +256,7 @@ impl Format {
             Format::GenericJson => "JSON mapped by paths",
             Format::Folder => "a folder of files",
             Format::Csv => "delimited text (CSV/TSV)",
+            Format::Parquet => "Apache Parquet",
         }
     }
 
@@ -325,8 +329,10 @@ impl Format {
         })
     }
 
+    /// Whether the source has fixed fields flattened to the core columns (JSON formats and
+    /// folders), rather than columns of its own (delimited text, Parquet).
     pub fn is_json(self) -> bool {
-        self != Format::Csv
+        !matches!(self, Format::Csv | Format::Parquet)
     }
 }
 

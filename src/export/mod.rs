@@ -1,6 +1,9 @@
-//! Annotated CSV export: every input row, its original columns first — byte for byte for
+//! Annotated export: every input row, its original columns first — byte for byte for
 //! delimited sources, re-read from the file and checked against the load fingerprint — then
-//! derail's columns. Written to a temporary file and renamed, so an export is atomic.
+//! derail's columns. Written to a temporary file and renamed, so an export is atomic. A
+//! path ending in `.parquet` writes Parquet ([`parquet`]), anything else CSV.
+
+pub mod parquet;
 
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -62,6 +65,13 @@ pub enum ExportError {
     Cancelled,
 }
 
+/// Whether an export to `out` writes Parquet (by its extension).
+pub fn is_parquet_path(out: &Path) -> bool {
+    out.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
+}
+
 fn io_err(path: &Path) -> impl Fn(std::io::Error) -> ExportError + '_ {
     move |e| ExportError::Io {
         path: path.display().to_string(),
@@ -113,7 +123,7 @@ fn push_field(out: &mut Vec<u8>, field: &str, delim: u8) {
 }
 
 /// derail's values for one post.
-fn derail_values(
+pub(crate) fn derail_values(
     ds: &Dataset,
     an: Option<&Analysis>,
     labels: Option<&Labels>,
@@ -245,7 +255,7 @@ impl DerailCells<'_> {
     }
 }
 
-fn rejected_values(details: bool, line: u64) -> Vec<String> {
+pub(crate) fn rejected_values(details: bool, line: u64) -> Vec<String> {
     let mut v = vec![
         "rejected".to_string(),
         String::new(),
@@ -315,9 +325,14 @@ pub fn export_annotated(
         .suffix(".tmp")
         .tempfile_in(&dir)
         .map_err(io_err(out))?;
-    let summary = {
+    let summary = if is_parquet_path(out) {
+        let file = tmp.as_file().try_clone().map_err(io_err(out))?;
+        parquet::write_parquet(ds, an, labels, file, opts, progress, out)?
+    } else {
         let mut w = BufWriter::with_capacity(1 << 20, tmp.as_file());
-        let s = if ds.source.format.is_json() {
+        let s = if ds.source.format == crate::model::Format::Parquet && ds.files.is_empty() {
+            parquet::write_csv_of_parquet(ds, an, labels, &mut w, opts, progress, out)?
+        } else if ds.source.format.is_json() || !ds.files.is_empty() {
             write_json_source(ds, an, labels, &mut w, opts, progress, out)?
         } else {
             write_delimited_source(ds, an, labels, &mut w, opts, progress, out)?
@@ -340,7 +355,7 @@ pub fn export_annotated(
     })
 }
 
-fn header_names(opts: &ExportOptions) -> Vec<&'static str> {
+pub(crate) fn header_names(opts: &ExportOptions) -> Vec<&'static str> {
     let mut h: Vec<&str> = DERAIL_COLUMNS.to_vec();
     if opts.label_details {
         h.extend(LABEL_DETAIL_COLUMNS);

@@ -1,0 +1,718 @@
+//! Parquet files (arrow-rs): the columns are mapped to roles exactly as a CSV header is,
+//! from their names and a sample of their values, and only the mapped columns are read.
+//!
+//! A row's "line" is its 1-based row number in the file, so rejections, `derail_row` and
+//! labels address Parquet rows the way they address lines of text. A `--since`/`--until`
+//! slice skips whole row groups whose time statistics lie outside it, and a `--hashtag`
+//! slice reads the text column first and then the other columns only for the rows that
+//! can hold the tag.
+
+use std::borrow::Cow;
+use std::fs::File;
+use std::path::Path;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::*;
+use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_schema::{DataType, Field, SchemaRef, TimeUnit};
+use parquet::arrow::ProjectionMask;
+use parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder, RowSelection,
+    RowSelector,
+};
+use parquet::file::reader::ChunkReader;
+use rayon::prelude::*;
+
+use crate::load::builder::{ChunkBuilder, DatasetBuilder};
+use crate::load::csv_format::{self, CsvContext, Dialect, Row};
+use crate::load::mapping::{self, Role};
+use crate::load::report::LoadReport;
+use crate::load::{LoadError, LoadOptions};
+use crate::model::{Dataset, Format, RawSpan, SourceInfo};
+use crate::progress::Progress;
+use crate::time::{TimeParser, format_iso};
+
+/// Rows decoded per batch.
+const BATCH_ROWS: usize = 64 * 1024;
+/// Rows converted per parallel chunk.
+const CHUNK_ROWS: usize = 8 * 1024;
+
+/// Whether the file starts with Parquet's magic bytes.
+pub fn is_parquet_file(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 4];
+    File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok()
+        && &head == b"PAR1"
+}
+
+/// What a Parquet file is read from: the file, or its bytes in memory.
+pub trait Input: ChunkReader + 'static {}
+impl<T: ChunkReader + 'static> Input for T {}
+
+/// A fingerprint of a Parquet file that needs no full read: its size and its footer
+/// (the footer holds every row group's offsets and statistics, so it changes with them).
+fn fingerprint<R: Input>(input: &R) -> Result<String, String> {
+    let len = input.len();
+    let tail = len.min(64 * 1024);
+    let buf = input
+        .get_bytes(len - tail, tail as usize)
+        .map_err(|e| e.to_string())?;
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(&len.to_le_bytes());
+    h.update(&buf);
+    Ok(format!("{:016x}", h.digest()))
+}
+
+/// One value of a column as text (what a CSV cell of it would hold): numbers in decimal,
+/// timestamps and dates in ISO 8601 (UTC), lists as a JSON array of their items.
+pub fn cell_string(array: &dyn Array, row: usize) -> Option<String> {
+    if array.is_null(row) {
+        return None;
+    }
+    let ms = |v: i64, unit: &TimeUnit| match unit {
+        TimeUnit::Second => v.saturating_mul(1000),
+        TimeUnit::Millisecond => v,
+        TimeUnit::Microsecond => v.div_euclid(1000),
+        TimeUnit::Nanosecond => v.div_euclid(1_000_000),
+    };
+    Some(match array.data_type() {
+        DataType::Utf8 => array.as_string::<i32>().value(row).to_string(),
+        DataType::LargeUtf8 => array.as_string::<i64>().value(row).to_string(),
+        DataType::Utf8View => array.as_string_view().value(row).to_string(),
+        DataType::Binary => String::from_utf8_lossy(array.as_binary::<i32>().value(row)).into(),
+        DataType::LargeBinary => {
+            String::from_utf8_lossy(array.as_binary::<i64>().value(row)).into()
+        }
+        DataType::Boolean => array.as_boolean().value(row).to_string(),
+        DataType::Int8 => array.as_primitive::<Int8Type>().value(row).to_string(),
+        DataType::Int16 => array.as_primitive::<Int16Type>().value(row).to_string(),
+        DataType::Int32 => array.as_primitive::<Int32Type>().value(row).to_string(),
+        DataType::Int64 => array.as_primitive::<Int64Type>().value(row).to_string(),
+        DataType::UInt8 => array.as_primitive::<UInt8Type>().value(row).to_string(),
+        DataType::UInt16 => array.as_primitive::<UInt16Type>().value(row).to_string(),
+        DataType::UInt32 => array.as_primitive::<UInt32Type>().value(row).to_string(),
+        DataType::UInt64 => array.as_primitive::<UInt64Type>().value(row).to_string(),
+        DataType::Float32 => array.as_primitive::<Float32Type>().value(row).to_string(),
+        DataType::Float64 => array.as_primitive::<Float64Type>().value(row).to_string(),
+        DataType::Timestamp(unit, _) => {
+            let v = match unit {
+                TimeUnit::Second => array.as_primitive::<TimestampSecondType>().value(row),
+                TimeUnit::Millisecond => {
+                    array.as_primitive::<TimestampMillisecondType>().value(row)
+                }
+                TimeUnit::Microsecond => {
+                    array.as_primitive::<TimestampMicrosecondType>().value(row)
+                }
+                TimeUnit::Nanosecond => array.as_primitive::<TimestampNanosecondType>().value(row),
+            };
+            format_iso(ms(v, unit))
+        }
+        DataType::Date32 => {
+            format_iso(array.as_primitive::<Date32Type>().value(row) as i64 * 86_400_000)
+        }
+        DataType::Date64 => format_iso(array.as_primitive::<Date64Type>().value(row)),
+        DataType::List(_) => list_string(&array.as_list::<i32>().value(row)),
+        DataType::LargeList(_) => list_string(&array.as_list::<i64>().value(row)),
+        DataType::Dictionary(_, _) => {
+            let d = array.as_any_dictionary();
+            let key = *d.normalized_keys().get(row)?;
+            return cell_string(d.values().as_ref(), key);
+        }
+        _ => return None,
+    })
+}
+
+fn list_string(items: &ArrayRef) -> String {
+    let v: Vec<String> = (0..items.len())
+        .filter_map(|k| cell_string(items.as_ref(), k))
+        .collect();
+    serde_json::to_string(&v).unwrap_or_default()
+}
+
+/// A column of a batch, read as text.
+enum TextColumn<'a> {
+    Utf8(&'a arrow_array::StringArray),
+    LargeUtf8(&'a arrow_array::LargeStringArray),
+    View(&'a arrow_array::StringViewArray),
+    Owned(Vec<Option<String>>),
+}
+
+impl<'a> TextColumn<'a> {
+    fn of(array: &'a ArrayRef) -> Self {
+        match array.data_type() {
+            DataType::Utf8 => TextColumn::Utf8(array.as_string::<i32>()),
+            DataType::LargeUtf8 => TextColumn::LargeUtf8(array.as_string::<i64>()),
+            DataType::Utf8View => TextColumn::View(array.as_string_view()),
+            DataType::Dictionary(_, _) => {
+                let d = array.as_any_dictionary();
+                let values: Vec<Option<String>> = (0..d.values().len())
+                    .map(|k| cell_string(d.values().as_ref(), k))
+                    .collect();
+                let keys = d.normalized_keys();
+                TextColumn::Owned(
+                    (0..array.len())
+                        .map(|r| {
+                            if array.is_null(r) {
+                                None
+                            } else {
+                                keys.get(r).and_then(|&k| values.get(k).cloned().flatten())
+                            }
+                        })
+                        .collect(),
+                )
+            }
+            _ => TextColumn::Owned(
+                (0..array.len())
+                    .map(|r| cell_string(array.as_ref(), r))
+                    .collect(),
+            ),
+        }
+    }
+
+    fn get(&self, row: usize) -> Option<&str> {
+        match self {
+            TextColumn::Utf8(a) => (!a.is_null(row)).then(|| a.value(row)),
+            TextColumn::LargeUtf8(a) => (!a.is_null(row)).then(|| a.value(row)),
+            TextColumn::View(a) => (!a.is_null(row)).then(|| a.value(row)),
+            TextColumn::Owned(v) => v.get(row).and_then(|s| s.as_deref()),
+        }
+    }
+}
+
+/// One row of a batch, addressed by the file's column numbers (a column that was not
+/// read reads as absent).
+struct BatchRow<'c, 'a> {
+    columns: &'c [Option<TextColumn<'a>>],
+    row: usize,
+}
+
+impl Row for BatchRow<'_, '_> {
+    fn get(&self, i: usize) -> Option<Cow<'_, str>> {
+        match self.columns.get(i)? {
+            Some(c) => Some(Cow::Borrowed(c.get(self.row).unwrap_or(""))),
+            None => Some(Cow::Borrowed("")),
+        }
+    }
+    fn len(&self) -> usize {
+        self.columns.len()
+    }
+    fn raw_field(&self, i: usize) -> &[u8] {
+        self.columns
+            .get(i)
+            .and_then(|c| c.as_ref())
+            .and_then(|c| c.get(self.row))
+            .map(str::as_bytes)
+            .unwrap_or(b"")
+    }
+}
+
+fn open_metadata<R: Input>(input: &R) -> Result<ArrowReaderMetadata, String> {
+    ArrowReaderMetadata::load(input, Default::default())
+        .map_err(|e| format!("not a readable Parquet file: {e}"))
+}
+
+/// The first rows of every column as text, for the role mapping.
+fn sample_rows<R: Input>(
+    f: R,
+    meta: &ArrowReaderMetadata,
+    n: usize,
+) -> Result<Vec<Vec<String>>, String> {
+    let mut reader = ParquetRecordBatchReaderBuilder::new_with_metadata(f, meta.clone())
+        .with_batch_size(n)
+        .with_limit(n)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let Some(batch) = reader.next().transpose().map_err(|e| e.to_string())? else {
+        return Ok(Vec::new());
+    };
+    Ok((0..batch.num_rows())
+        .map(|r| {
+            batch
+                .columns()
+                .iter()
+                .map(|c| cell_string(c.as_ref(), r).unwrap_or_default())
+                .collect()
+        })
+        .collect())
+}
+
+/// The row groups whose time statistics can hold posts of `[since, until)`.
+fn row_groups_in_time(
+    meta: &ArrowReaderMetadata,
+    time_col: usize,
+    since: Option<i64>,
+    until: Option<i64>,
+) -> Vec<usize> {
+    use parquet::file::statistics::Statistics;
+    let md = meta.metadata();
+    let field = meta.schema().fields().get(time_col).cloned();
+    let unit_ms = |v: i64| -> Option<i64> {
+        match field.as_ref().map(|f| f.data_type()) {
+            Some(DataType::Timestamp(TimeUnit::Second, _)) => Some(v.saturating_mul(1000)),
+            Some(DataType::Timestamp(TimeUnit::Millisecond, _)) | Some(DataType::Date64) => Some(v),
+            Some(DataType::Timestamp(TimeUnit::Microsecond, _)) => Some(v.div_euclid(1000)),
+            Some(DataType::Timestamp(TimeUnit::Nanosecond, _)) => Some(v.div_euclid(1_000_000)),
+            Some(DataType::Date32) => Some(v.saturating_mul(86_400_000)),
+            _ => None,
+        }
+    };
+    // The leaf of a top-level column (only plain columns have statistics we can use).
+    let leaf = md
+        .file_metadata()
+        .schema_descr()
+        .columns()
+        .iter()
+        .position(|c| {
+            c.path().parts().len() == 1
+                && Some(c.name()) == field.as_ref().map(|f| f.name().as_str())
+        });
+    (0..md.num_row_groups())
+        .filter(|&g| {
+            let Some(leaf) = leaf else { return true };
+            let stats = md.row_group(g).column(leaf).statistics();
+            let (lo, hi) = match stats {
+                Some(Statistics::Int64(s)) => (s.min_opt().copied(), s.max_opt().copied()),
+                Some(Statistics::Int32(s)) => (
+                    s.min_opt().map(|&v| v as i64),
+                    s.max_opt().map(|&v| v as i64),
+                ),
+                _ => (None, None),
+            };
+            let (Some(lo), Some(hi)) = (lo.and_then(unit_ms), hi.and_then(unit_ms)) else {
+                return true;
+            };
+            since.is_none_or(|s| hi >= s) && until.is_none_or(|u| lo < u)
+        })
+        .collect()
+}
+
+/// Whether a text (or a hashtag list cell) holds the normalised tag `needle`.
+fn holds_tag(v: &str, is_text: bool, needle: &str) -> bool {
+    if is_text {
+        let mut hit = false;
+        crate::text::for_each_hashtag(v, |t| {
+            hit = hit || crate::text::normalize_hashtag(t) == needle;
+        });
+        hit
+    } else {
+        csv_format::parse_list_cell(v, &["tag", "text"])
+            .iter()
+            .any(|t| crate::text::normalize_hashtag(t.trim_start_matches('#')) == needle)
+    }
+}
+
+/// A row selection of the rows whose text (or hashtag list) can hold `#tag`: a superset,
+/// cut down to the exact slice once hashtags are extracted.
+fn rows_with_tag(
+    f: impl Input,
+    meta: &ArrowReaderMetadata,
+    groups: &[usize],
+    columns: &[usize],
+    tag: &str,
+) -> Result<(RowSelection, u64), String> {
+    let mask = ProjectionMask::roots(
+        meta.metadata().file_metadata().schema_descr(),
+        columns.iter().copied(),
+    );
+    let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(f, meta.clone())
+        .with_row_groups(groups.to_vec())
+        .with_projection(mask)
+        .with_batch_size(BATCH_ROWS)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let needle = crate::text::normalize_hashtag(tag.trim_start_matches('#')).into_owned();
+    let text_at = 0usize;
+    let mut selectors: Vec<RowSelector> = Vec::new();
+    let mut kept = 0u64;
+    for batch in reader {
+        let batch = batch.map_err(|e| e.to_string())?;
+        let cols: Vec<TextColumn<'_>> = batch.columns().iter().map(TextColumn::of).collect();
+        let hits: Vec<bool> = (0..batch.num_rows())
+            .into_par_iter()
+            .map(|r| {
+                cols.iter().enumerate().any(|(k, c)| {
+                    c.get(r)
+                        .is_some_and(|v| holds_tag(v, k == text_at, &needle))
+                })
+            })
+            .collect();
+        for h in hits {
+            kept += h as u64;
+            match selectors.last_mut() {
+                Some(s) if s.skip != h => s.row_count += 1,
+                _ => selectors.push(if h {
+                    RowSelector::select(1)
+                } else {
+                    RowSelector::skip(1)
+                }),
+            }
+        }
+    }
+    Ok((RowSelection::from(selectors), kept))
+}
+
+/// Loads a Parquet file.
+pub fn load_parquet(
+    path: &Path,
+    opts: &LoadOptions,
+    progress: &Progress,
+) -> Result<Dataset, LoadError> {
+    let open = || File::open(path).map_err(|e| e.to_string());
+    guarded(path, || load_input(path, &open, opts, progress))
+}
+
+/// Loads a Parquet file held in memory; `name` stands in for its path in messages.
+pub fn load_parquet_bytes(
+    bytes: &[u8],
+    name: &Path,
+    opts: &LoadOptions,
+    progress: &Progress,
+) -> Result<Dataset, LoadError> {
+    let b = bytes::Bytes::copy_from_slice(bytes);
+    let open = || Ok(b.clone());
+    guarded(name, || load_input(name, &open, opts, progress))
+}
+
+/// Runs a load, turning a panic inside the Parquet decoder (a damaged file can reach
+/// one) into an error that names the file.
+fn guarded(
+    path: &Path,
+    load: impl FnOnce() -> Result<Dataset, LoadError>,
+) -> Result<Dataset, LoadError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(load)).unwrap_or_else(|_| {
+        Err(LoadError::Io {
+            path: path.display().to_string(),
+            message: "the Parquet file is damaged: its pages could not be decoded".into(),
+        })
+    })
+}
+
+fn load_input<R: Input>(
+    path: &Path,
+    open: &dyn Fn() -> Result<R, String>,
+    opts: &LoadOptions,
+    progress: &Progress,
+) -> Result<Dataset, LoadError> {
+    let started = std::time::Instant::now();
+    let path_str = path.display().to_string();
+    let fail = |message: String| LoadError::Io {
+        path: path_str.clone(),
+        message,
+    };
+    let file = open().map_err(fail)?;
+    let meta = open_metadata(&file).map_err(fail)?;
+    let schema: SchemaRef = meta.schema().clone();
+    let header: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
+    let total_rows = meta.metadata().file_metadata().num_rows().max(0) as u64;
+    if total_rows == 0 {
+        return Err(LoadError::NoRows {
+            path: path_str,
+            what: "the Parquet file holds no rows".into(),
+        });
+    }
+    let sample = sample_rows(open().map_err(fail)?, &meta, 100).map_err(fail)?;
+    let base_tp = TimeParser {
+        naive_zone: opts.naive_zone.clone(),
+        ..Default::default()
+    };
+    let mapping = mapping::map_columns(&header, &sample, &opts.overrides, &base_tp)
+        .map_err(|e| super::mapping_error(e, &path_str, &header))?;
+    if mapping.get(Role::Text).is_none() {
+        return Err(LoadError::NoTextColumn {
+            path: path_str,
+            columns: header,
+        });
+    }
+    let Some(time_col) = mapping.get(Role::Time) else {
+        return Err(LoadError::NoTimeColumn {
+            path: path_str,
+            columns: header,
+        });
+    };
+    let mut report = LoadReport::new(&path_str, Format::Parquet);
+    report.naive_zone = opts.naive_zone.to_string();
+    report.bytes = file.len();
+    report.mapping = mapping.roles.clone();
+    report.format_detail = format!(
+        "Parquet ({} rows in {} row groups, {} columns)",
+        total_rows,
+        meta.metadata().num_row_groups(),
+        header.len()
+    );
+    let time_parser = csv_format::time_parser_for(&base_tp, &mapping);
+    let mut mapped: Vec<usize> = mapping.roles.iter().map(|m| m.index).collect();
+    mapped.sort_unstable();
+    mapped.dedup();
+    let ctx = CsvContext::new(
+        Dialect {
+            delimiter: b',',
+            quoting: true,
+            trim: false,
+            has_header: true,
+        },
+        header.clone(),
+        mapping,
+        time_parser,
+        opts.max_field_bytes,
+    );
+
+    // The slice: whole row groups by time, then rows that can hold the hashtag.
+    let slice = &opts.slice;
+    let groups = row_groups_in_time(&meta, time_col, slice.since, slice.until);
+    let md = meta.metadata();
+    let group_start: Vec<u64> = (0..md.num_row_groups())
+        .scan(0u64, |acc, g| {
+            let s = *acc;
+            *acc += md.row_group(g).num_rows().max(0) as u64;
+            Some(s)
+        })
+        .collect();
+    let selection = match &slice.hashtag {
+        Some(tag) => {
+            let mut cols = vec![ctx.role(Role::Text).unwrap_or(0)];
+            cols.extend(ctx.role(Role::Hashtags));
+            Some(
+                rows_with_tag(open().map_err(fail)?, &meta, &groups, &cols, tag)
+                    .map_err(fail)?
+                    .0,
+            )
+        }
+        None => None,
+    };
+    if !slice.is_empty() {
+        // What the slice cost: the row groups read, and the rows of the text scan kept.
+        report.format_detail.push_str(&format!(
+            "; the slice {} read {} of {} row groups",
+            slice.describe(),
+            groups.len(),
+            md.num_row_groups()
+        ));
+        if let Some(sel) = &selection {
+            report
+                .format_detail
+                .push_str(&format!(" and {} rows of them", sel.row_count()));
+        }
+    }
+    let mask = ProjectionMask::roots(md.file_metadata().schema_descr(), mapped.iter().copied());
+    let mut b =
+        ParquetRecordBatchReaderBuilder::new_with_metadata(open().map_err(fail)?, meta.clone())
+            .with_row_groups(groups.clone())
+            .with_projection(mask)
+            .with_batch_size(BATCH_ROWS);
+    if let Some(sel) = &selection {
+        b = b.with_row_selection(sel.clone());
+    }
+    let reader = b.build().map_err(|e| fail(e.to_string()))?;
+
+    // Row numbers of the rows read: the selected rows of the chosen groups, in order.
+    let row_numbers = selected_row_numbers(&groups, &group_start, md, selection.as_ref());
+    let mut builder = DatasetBuilder::new(report);
+    builder.reserve(row_numbers.len());
+    progress.begin("Loading", row_numbers.len() as u64);
+    let mut done = 0usize;
+    for batch in reader {
+        let batch = batch.map_err(|e| fail(e.to_string()))?;
+        let numbers = row_numbers
+            .get(done..done + batch.num_rows())
+            .ok_or_else(|| fail("the file holds fewer rows than its footer says".into()))?;
+        for c in convert_batch(&batch, &header, numbers, &ctx) {
+            builder.append(c);
+        }
+        done += batch.num_rows();
+        progress.set(done as u64);
+        progress.check().map_err(|_| LoadError::Cancelled {
+            path: path_str.clone(),
+        })?;
+    }
+    // Rows in skipped row groups and unselected rows were never read: they are in the
+    // file, outside the slice.
+    let outside = total_rows.saturating_sub(done as u64);
+    builder.report.rows_in += outside;
+    builder.report.outside_slice = outside;
+    let source = SourceInfo {
+        path: path.to_path_buf(),
+        format: Format::Parquet,
+        file_bytes: builder.report.bytes,
+        fingerprint: fingerprint(&file).map_err(fail)?,
+        columns: header,
+        delimiter: None,
+        compression: String::new(),
+        encoding: "UTF-8".into(),
+        header_span: None,
+        line_ending: "\n".into(),
+    };
+    let mut ds = builder.finish(source);
+    ds.report.elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+    Ok(ds)
+}
+
+/// The 0-based row numbers a reader of these groups and this selection returns, in order.
+fn selected_row_numbers(
+    groups: &[usize],
+    group_start: &[u64],
+    md: &parquet::file::metadata::ParquetMetaData,
+    selection: Option<&RowSelection>,
+) -> Vec<u64> {
+    let all: Vec<u64> = groups
+        .iter()
+        .flat_map(|&g| {
+            let s = group_start[g];
+            s..s + md.row_group(g).num_rows().max(0) as u64
+        })
+        .collect();
+    let Some(sel) = selection else { return all };
+    let mut out = Vec::new();
+    let mut at = 0usize;
+    for s in sel.iter() {
+        if !s.skip {
+            out.extend_from_slice(&all[at.min(all.len())..(at + s.row_count).min(all.len())]);
+        }
+        at += s.row_count;
+    }
+    out
+}
+
+/// Converts one batch's rows to posts, in parallel chunks; `numbers` are the rows'
+/// 0-based row numbers in the file.
+fn convert_batch(
+    batch: &RecordBatch,
+    header: &[String],
+    numbers: &[u64],
+    ctx: &CsvContext,
+) -> Vec<ChunkBuilder> {
+    let schema = batch.schema();
+    let columns: Vec<Option<TextColumn<'_>>> = header
+        .iter()
+        .map(|h| {
+            schema
+                .index_of(h)
+                .ok()
+                .map(|k| TextColumn::of(batch.column(k)))
+        })
+        .collect();
+    numbers
+        .par_chunks(CHUNK_ROWS)
+        .enumerate()
+        .map(|(c, chunk)| {
+            let mut out = ChunkBuilder::with_capacity(CHUNK_ROWS, CHUNK_ROWS * 100);
+            for (k, &number) in chunk.iter().enumerate() {
+                let row = c * CHUNK_ROWS + k;
+                out.rows_in += 1;
+                let r = BatchRow {
+                    columns: &columns,
+                    row,
+                };
+                csv_format::convert_row(
+                    &r,
+                    Some(RawSpan {
+                        start: number,
+                        len: 0,
+                    }),
+                    number + 1,
+                    b"",
+                    ctx,
+                    &mut out,
+                );
+            }
+            out
+        })
+        .collect()
+}
+
+/// A Parquet source re-read for an export: its own columns, for the rows asked, in order.
+pub struct SourceRows {
+    reader: ParquetRecordBatchReader,
+    schema: SchemaRef,
+    /// Batches read and not yet passed, with the row number of their first row.
+    pending: std::collections::VecDeque<(u64, RecordBatch)>,
+    next_row: u64,
+}
+
+impl SourceRows {
+    /// Opens the dataset's source, checking that it is the file that was loaded.
+    pub fn open(ds: &Dataset) -> Result<Self, String> {
+        let path = &ds.source.path;
+        let file = File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        if fingerprint(&file)? != ds.source.fingerprint {
+            return Err(format!(
+                "{} changed since it was loaded; reload it before exporting",
+                path.display()
+            ));
+        }
+        let meta = open_metadata(&file)?;
+        let schema = meta.schema().clone();
+        let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(file, meta)
+            .with_batch_size(BATCH_ROWS)
+            .build()
+            .map_err(|e| e.to_string())?;
+        Ok(SourceRows {
+            reader,
+            schema,
+            pending: Default::default(),
+            next_row: 0,
+        })
+    }
+
+    pub fn fields(&self) -> Vec<Field> {
+        self.schema
+            .fields()
+            .iter()
+            .map(|f| f.as_ref().clone().with_nullable(true))
+            .collect()
+    }
+
+    /// The source's columns for these rows (a post's row is its line − 1), which must come
+    /// in increasing order across calls.
+    pub fn batch(
+        &mut self,
+        ds: &Dataset,
+        rows: &[crate::export::parquet::RowRef],
+    ) -> Result<Vec<ArrayRef>, String> {
+        use crate::export::parquet::RowRef;
+        let mut picks: Vec<(usize, usize)> = Vec::with_capacity(rows.len());
+        for &r in rows {
+            let n = match r {
+                RowRef::Post(i) => ds.line(i) - 1,
+                RowRef::Rejected(line, _) => line - 1,
+            };
+            // Read on until a batch holds this row; batches wholly before it hold no row
+            // asked (rows come in order), so they are not kept.
+            while self.next_row <= n {
+                let b = self
+                    .reader
+                    .next()
+                    .ok_or("the source holds fewer rows than were loaded")?
+                    .map_err(|e| e.to_string())?;
+                let s = self.next_row;
+                self.next_row += b.num_rows() as u64;
+                if self.next_row > n {
+                    self.pending.push_back((s, b));
+                }
+            }
+            let (k, (s, _)) = self
+                .pending
+                .iter()
+                .enumerate()
+                .find(|(_, (s, b))| n >= *s && n < s + b.num_rows() as u64)
+                .ok_or("rows asked out of order")?;
+            picks.push((k, (n - s) as usize));
+        }
+        let columns = (0..self.schema.fields().len())
+            .map(|c| {
+                let arrays: Vec<&dyn Array> = self
+                    .pending
+                    .iter()
+                    .map(|(_, b)| b.column(c).as_ref())
+                    .collect();
+                arrow_select::interleave::interleave(&arrays, &picks).map_err(|e| e.to_string())
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        // Keep only the last batch: later rows are at or after it.
+        while self.pending.len() > 1 {
+            self.pending.pop_front();
+        }
+        Ok(columns)
+    }
+}

@@ -1,0 +1,431 @@
+//! Parquet in and out: a Parquet corpus gives the answer its CSV gives; damaged Parquet
+//! rows are rejected with their row and column; an annotated Parquet export holds every
+//! input row with typed columns; `--hashtag`/`--since`/`--until` slices read only what they
+//! need; a hive-partitioned folder opens as one dataset; and DuckDB reads an export back
+//! and joins it to the corpus (skipped with a message where DuckDB's Python package is
+//! absent).
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::Arc;
+
+use arrow_array::builder::StringBuilder;
+use arrow_array::cast::AsArray;
+use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_schema::{DataType, Field, Schema, TimeUnit};
+use parquet::arrow::ArrowWriter;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+use common::{analyse, derail_bin, load};
+use derail::generate::writers::{OutFormat, write};
+use derail::generate::{GenConfig, Scenario, generate};
+use derail::load::slice::Slice;
+use derail::load::{LoadOptions, load_path};
+use derail::model::{Dataset, Format};
+use derail::progress::Progress;
+
+fn load_sliced(path: &Path, slice: Slice) -> Dataset {
+    let opts = LoadOptions {
+        slice,
+        ..LoadOptions::default()
+    };
+    load_path(path, &opts, &Progress::new()).unwrap()
+}
+
+fn ids(ds: &Dataset) -> BTreeSet<String> {
+    (0..ds.len()).map(|i| ds.id(i).into_owned()).collect()
+}
+
+/// Every batch of a Parquet file, read with arrow-rs.
+fn read_batches(path: &Path) -> Vec<RecordBatch> {
+    let f = std::fs::File::open(path).unwrap();
+    ParquetRecordBatchReaderBuilder::try_new(f)
+        .unwrap()
+        .build()
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+fn column<'a>(batch: &'a RecordBatch, name: &str) -> &'a ArrayRef {
+    batch
+        .column_by_name(name)
+        .unwrap_or_else(|| panic!("no column {name}"))
+}
+
+fn export(ds: &Dataset, an: Option<&derail::analysis::Analysis>, out: &Path) {
+    derail::export::export_annotated(ds, an, None, out, &Default::default(), &Progress::new())
+        .unwrap();
+}
+
+#[test]
+fn a_parquet_corpus_gives_the_csv_answer_and_exports_every_row_typed() {
+    let (posts, authors, _) = generate(&GenConfig::new(Scenario::Mixed, 20_000, 7));
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("w.csv");
+    let pq = dir.path().join("w.parquet");
+    write(&posts, &authors, OutFormat::Csv, &csv).unwrap();
+    write(&posts, &authors, OutFormat::Parquet, &pq).unwrap();
+    let a = load(&csv);
+    let b = load(&pq);
+    assert_eq!(b.source.format, Format::Parquet);
+    assert_eq!(ids(&a), ids(&b));
+    assert!(b.report.check_accounting(b.len()).is_ok());
+    let (an_a, an_b) = (analyse(&a), analyse(&b));
+    let moments = |an: &derail::analysis::Analysis| -> Vec<(String, i64, i64)> {
+        an.moments
+            .iter()
+            .map(|m| (m.hashtag.clone(), m.onset_ms, m.end_ms))
+            .collect()
+    };
+    assert!(!an_a.moments.is_empty());
+    assert_eq!(
+        moments(&an_a),
+        moments(&an_b),
+        "the same moments in both layouts"
+    );
+    let marked = |ds: &Dataset, an: &derail::analysis::Analysis| -> BTreeSet<String> {
+        (0..ds.len())
+            .filter(|&i| an.is_takeover(i))
+            .map(|i| ds.id(i).into_owned())
+            .collect()
+    };
+    assert_eq!(marked(&a, &an_a), marked(&b, &an_b));
+
+    // The annotated Parquet keeps the input's own columns and types, then derail's.
+    let out = dir.path().join("annotated.parquet");
+    export(&b, Some(&an_b), &out);
+    let batches = read_batches(&out);
+    let rows: usize = batches.iter().map(|x| x.num_rows()).sum();
+    assert_eq!(rows, posts.len(), "every input row");
+    let schema = batches[0].schema();
+    assert!(matches!(
+        schema.field_with_name("posted_at").unwrap().data_type(),
+        DataType::Timestamp(TimeUnit::Millisecond, _)
+    ));
+    assert_eq!(
+        schema.field_with_name("like_count").unwrap().data_type(),
+        &DataType::Int64
+    );
+    assert_eq!(
+        schema
+            .field_with_name("derail_takeover")
+            .unwrap()
+            .data_type(),
+        &DataType::Boolean
+    );
+    assert!(matches!(
+        schema.field_with_name("derail_tags").unwrap().data_type(),
+        DataType::List(_)
+    ));
+    let mut exported_marked = BTreeSet::new();
+    let mut row = 0i64;
+    for batch in &batches {
+        let id = column(batch, "post_id").as_string::<i32>();
+        let flag = column(batch, "derail_takeover").as_boolean();
+        let line = column(batch, "derail_row").as_primitive::<arrow_array::types::Int64Type>();
+        for k in 0..batch.num_rows() {
+            row += 1;
+            assert_eq!(line.value(k), row, "rows in input order, numbered from 1");
+            if flag.value(k) {
+                exported_marked.insert(id.value(k).to_string());
+            }
+        }
+    }
+    assert_eq!(exported_marked, marked(&b, &an_b));
+
+    // The same export as CSV: the Parquet columns as text, every row.
+    let out_csv = dir.path().join("annotated.csv");
+    export(&b, Some(&an_b), &out_csv);
+    let mut r = csv::Reader::from_path(&out_csv).unwrap();
+    assert_eq!(r.headers().unwrap().get(0), Some("post_id"));
+    assert_eq!(r.records().count(), posts.len());
+
+    // A CSV corpus exported as Parquet: its columns as text, every row.
+    let out2 = dir.path().join("from_csv.parquet");
+    export(&a, Some(&an_a), &out2);
+    let batches = read_batches(&out2);
+    assert_eq!(
+        batches.iter().map(|x| x.num_rows()).sum::<usize>(),
+        posts.len()
+    );
+    assert_eq!(
+        batches[0]
+            .schema()
+            .field_with_name("text")
+            .unwrap()
+            .data_type(),
+        &DataType::Utf8
+    );
+}
+
+/// A small Parquet file with a text time column; `bad` rows get a null time, an
+/// unreadable time, or a null text.
+fn damaged_file(path: &Path) -> Vec<(u64, &'static str)> {
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("id", DataType::Utf8, true),
+        Field::new("created_at", DataType::Utf8, true),
+        Field::new("text", DataType::Utf8, true),
+    ]));
+    let (mut id, mut at, mut text) = (
+        StringBuilder::new(),
+        StringBuilder::new(),
+        StringBuilder::new(),
+    );
+    let mut bad = Vec::new();
+    for r in 0..200u64 {
+        id.append_value(format!("p{r}"));
+        let t = format!("2021-03-0{}T{:02}:00:00Z", 1 + r / 100, r % 24);
+        match r {
+            17 | 150 => {
+                at.append_null();
+                bad.push((r + 1, "created_at"));
+            }
+            42 => {
+                at.append_value("next tuesday");
+                bad.push((r + 1, "created_at"));
+            }
+            _ => at.append_value(t),
+        }
+        if r == 99 {
+            text.append_null();
+        } else {
+            text.append_value(format!("post {r} about #things"));
+        }
+    }
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(id.finish()),
+        Arc::new(at.finish()),
+        Arc::new(text.finish()),
+    ];
+    let batch = RecordBatch::try_new(schema.clone(), columns).unwrap();
+    let mut w = ArrowWriter::try_new(std::fs::File::create(path).unwrap(), schema, None).unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+    bad
+}
+
+#[test]
+fn damaged_parquet_rows_are_rejected_with_their_row_and_column_and_exported() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("damaged.parquet");
+    let bad = damaged_file(&path);
+    let ds = load(&path);
+    assert_eq!(ds.report.rows_in, 200);
+    assert!(ds.report.check_accounting(ds.len()).is_ok());
+    let rejected: Vec<(u64, String)> = ds
+        .report
+        .rejections
+        .iter()
+        .map(|r| (r.line, r.column.clone().unwrap_or_default()))
+        .collect();
+    for (line, col) in &bad {
+        assert!(
+            rejected.iter().any(|(l, c)| l == line && c == col),
+            "row {line} ({col}) not rejected by name: {rejected:?}"
+        );
+    }
+    assert_eq!(ds.report.rejected as usize, rejected.len());
+    // The post with no text is kept or rejected, but counted either way.
+    assert_eq!(ds.report.loaded + ds.report.rejected, 200);
+
+    let out = dir.path().join("annotated.parquet");
+    export(&ds, None, &out);
+    let batches = read_batches(&out);
+    let mut rejected_rows = Vec::new();
+    let mut n = 0;
+    for b in &batches {
+        let tags = column(b, "derail_tags").as_list::<i32>();
+        let line = column(b, "derail_row").as_primitive::<arrow_array::types::Int64Type>();
+        let id = column(b, "id").as_string::<i32>();
+        for k in 0..b.num_rows() {
+            n += 1;
+            let t = tags.value(k);
+            let t = t.as_string::<i32>();
+            if t.len() == 1 && t.value(0) == "rejected" {
+                rejected_rows.push(line.value(k) as u64);
+                assert_eq!(id.value(k), format!("p{}", line.value(k) - 1));
+            }
+        }
+    }
+    assert_eq!(n, 200, "every input row");
+    let want: Vec<u64> = ds.report.rejections.iter().map(|r| r.line).collect();
+    assert_eq!(rejected_rows, want);
+}
+
+#[test]
+fn slices_read_only_what_they_need_and_match_a_full_load() {
+    let (posts, authors, _) = generate(&GenConfig::new(Scenario::Mixed, 20_000, 11));
+    let dir = tempfile::tempdir().unwrap();
+    let pq = dir.path().join("corpus.parquet");
+    let csv = dir.path().join("corpus.csv");
+    write(&posts, &authors, OutFormat::Parquet, &pq).unwrap();
+    write(&posts, &authors, OutFormat::Csv, &csv).unwrap();
+    let full = load(&pq);
+    let tag = "ProudBoys";
+    let by_tag = Slice {
+        hashtag: Some(tag.into()),
+        ..Slice::default()
+    };
+    let want: BTreeSet<String> = (0..full.len())
+        .filter(|&i| by_tag.holds(&full, i))
+        .map(|i| full.id(i).into_owned())
+        .collect();
+    assert!(want.len() > 100 && want.len() < full.len() / 2);
+    for path in [&pq, &csv] {
+        let s = load_sliced(path, by_tag.clone());
+        assert_eq!(ids(&s), want, "{}", path.display());
+        assert!(s.report.check_accounting(s.len()).is_ok());
+        assert_eq!(s.report.rows_in, posts.len() as u64);
+        assert_eq!(s.report.outside_slice, (posts.len() - want.len()) as u64);
+    }
+    let s = load_sliced(&pq, by_tag.clone());
+    assert!(
+        s.report
+            .format_detail
+            .contains(&format!("and {} rows of them", want.len())),
+        "the Parquet reader read only the tag's rows: {}",
+        s.report.format_detail
+    );
+
+    // A time slice skips whole row groups (the file is in time order, 4,096 rows a group).
+    let t0 = full.created_at.iter().min().copied().unwrap();
+    let t1 = full.created_at.iter().max().copied().unwrap();
+    let since = t0 + (t1 - t0) / 2;
+    let until = t0 + (t1 - t0) * 3 / 4;
+    let by_time = Slice {
+        since: Some(since),
+        until: Some(until),
+        ..Slice::default()
+    };
+    let want: BTreeSet<String> = (0..full.len())
+        .filter(|&i| by_time.holds(&full, i))
+        .map(|i| full.id(i).into_owned())
+        .collect();
+    for path in [&pq, &csv] {
+        let s = load_sliced(path, by_time.clone());
+        assert_eq!(ids(&s), want, "{}", path.display());
+        assert!(s.report.check_accounting(s.len()).is_ok());
+    }
+    let s = load_sliced(&pq, by_time);
+    let groups = s
+        .report
+        .format_detail
+        .split("read ")
+        .nth(1)
+        .and_then(|r| r.split(" of ").next())
+        .and_then(|n| n.parse::<usize>().ok())
+        .unwrap();
+    assert!(
+        groups <= 3,
+        "a quarter of 5 row groups should need at most 3: {}",
+        s.report.format_detail
+    );
+
+    // The CLI takes the same slice.
+    let out = std::process::Command::new(derail_bin())
+        .args(["inspect", "--hashtag", "#proudboys", "--until"])
+        .arg(derail::time::format_iso(until))
+        .arg(&pq)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("outside the slice"), "{text}");
+}
+
+#[test]
+fn a_hive_partitioned_folder_of_parquet_opens_as_one_dataset() {
+    let (posts, authors, _) = generate(&GenConfig::new(Scenario::Kpop, 3_000, 5));
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("corpus");
+    let half = posts.len() / 2;
+    for (k, part) in [&posts[..half], &posts[half..]].iter().enumerate() {
+        let d = root.join(format!("part_no={k}"));
+        std::fs::create_dir_all(&d).unwrap();
+        write(
+            part,
+            &authors,
+            OutFormat::Parquet,
+            &d.join("data-0.parquet"),
+        )
+        .unwrap();
+    }
+    let ds = load(&root);
+    assert_eq!(ds.source.format, Format::Folder);
+    assert_eq!(ds.len(), posts.len());
+    assert_eq!(ds.files.len(), 2);
+    assert!(ds.report.check_accounting(ds.len()).is_ok());
+}
+
+/// Whether `python3 -c "import duckdb"` works here.
+fn duckdb_available() -> bool {
+    std::process::Command::new("python3")
+        .args(["-c", "import duckdb"])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false)
+}
+
+#[test]
+fn duckdb_cuts_a_slice_derail_annotates_it_and_duckdb_joins_it_back() {
+    if !duckdb_available() {
+        eprintln!(
+            "SKIPPED: DuckDB's Python package is absent (pip install duckdb); the round trip is not checked"
+        );
+        return;
+    }
+    let (posts, authors, _) = generate(&GenConfig::new(Scenario::Mixed, 20_000, 3));
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus.csv");
+    write(&posts, &authors, OutFormat::Csv, &corpus).unwrap();
+    let slice = dir.path().join("slice.parquet");
+    let annotated = dir.path().join("annotated.parquet");
+    // 1. The engine cuts the slice of the big corpus and writes it as Parquet.
+    let cut = format!(
+        "import duckdb\n\
+         duckdb.sql(\"\"\"copy (select * from read_csv('{corpus}', all_varchar=true)\n\
+           where regexp_matches(text, '#(whitelivesmatter|proudboys)([^a-z0-9_]|$)', 'i'))\n\
+           to '{slice}' (format parquet)\"\"\")\n",
+        corpus = corpus.display(),
+        slice = slice.display()
+    );
+    let py = |code: &str| {
+        let o = std::process::Command::new("python3")
+            .args(["-c", code])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).trim().to_string()
+    };
+    py(&cut);
+    // 2. derail analyses the slice and writes the annotated Parquet.
+    let o = std::process::Command::new(derail_bin())
+        .arg("analyze")
+        .arg(&slice)
+        .arg("--out")
+        .arg(&annotated)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let ds = load(&slice);
+    let an = analyse(&ds);
+    let marked = (0..ds.len()).filter(|&i| an.is_takeover(i)).count();
+    assert!(marked > 0);
+    // 3. DuckDB reads every row back and joins it to the corpus by id.
+    let join = format!(
+        "import duckdb\n\
+         print(duckdb.sql(\"\"\"select count(*), count(c.id), count_if(a.derail_takeover)\n\
+           from '{annotated}' a left join read_csv('{corpus}', all_varchar=true) c using (id)\"\"\").fetchall()[0])\n",
+        annotated = annotated.display(),
+        corpus = corpus.display()
+    );
+    let got = py(&join);
+    assert_eq!(got, format!("({}, {}, {marked})", ds.len(), ds.len()));
+}
