@@ -1,7 +1,7 @@
 //! Writes generated posts as Parquet, laid out the way a warehouse export of posts often
 //! is (BigQuery, a DuckDB or Spark job): names unlike twarc's, a typed UTC timestamp,
-//! integer counts, the hashtags as a list, and row groups of a few thousand rows, so
-//! slices by time skip whole groups.
+//! integer counts, the hashtags as a list, and about twenty row groups (of 4,096 to
+//! 131,072 rows, DuckDB writes 122,880), so slices by time skip whole groups.
 
 use std::fs::File;
 use std::io;
@@ -21,8 +21,8 @@ use super::{GenAuthor, GenPost};
 use crate::model::PostKind;
 use crate::text::extract_hashtags;
 
-/// Rows per row group.
-const GROUP_ROWS: usize = 4096;
+/// Rows per row group: about a twentieth of the file, within these bounds.
+const GROUP_ROWS: std::ops::RangeInclusive<usize> = 4096..=131_072;
 
 fn io_error(e: impl std::fmt::Display) -> io::Error {
     io::Error::other(e.to_string())
@@ -47,13 +47,14 @@ pub fn write_parquet(posts: &[GenPost], authors: &[GenAuthor], path: &Path) -> i
         Field::new("like_count", DataType::Int64, false),
         Field::new("repost_count", DataType::Int64, false),
     ]));
+    let group_rows = (posts.len() / 20).clamp(*GROUP_ROWS.start(), *GROUP_ROWS.end());
     let props = WriterProperties::builder()
         .set_compression(Compression::ZSTD(ZstdLevel::default()))
-        .set_max_row_group_row_count(Some(GROUP_ROWS))
+        .set_max_row_group_row_count(Some(group_rows))
         .build();
     let file = File::create(path)?;
     let mut w = ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(io_error)?;
-    for chunk in posts.chunks(GROUP_ROWS) {
+    for chunk in posts.chunks(group_rows) {
         let mut id = StringBuilder::new();
         let mut at = TimestampMillisecondBuilder::new().with_timezone("UTC");
         let mut user = StringBuilder::new();

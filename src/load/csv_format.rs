@@ -298,6 +298,21 @@ pub trait Row {
     fn was_not_utf8(&self) -> bool {
         false
     }
+    /// Field `i` as UTC milliseconds, where the source stores a typed timestamp (Parquet);
+    /// `None` reads the field as text.
+    fn time_ms(&self, _i: usize) -> Option<i64> {
+        None
+    }
+    /// Field `i` as a count, where the source stores a typed integer (`METRIC_NONE` for a
+    /// null); `None` reads the field as text.
+    fn count(&self, _i: usize) -> Option<u32> {
+        None
+    }
+    /// Field `i` as a list of text, where the source stores a typed list; `None` reads
+    /// the field as text.
+    fn list(&self, _i: usize) -> Option<Vec<String>> {
+        None
+    }
 }
 
 impl Row for Fields<'_, '_> {
@@ -916,8 +931,15 @@ pub fn convert_row(
     let Some(tc) = time_col else {
         return;
     };
-    let mut time_value = field_at(tc, 0);
-    let mut parsed = time_value.as_deref().and_then(|v| ctx.time_parser.parse(v));
+    let typed_time = rec
+        .time_ms(tc)
+        .map(|ms| crate::time::Parsed { ms, naive: false });
+    let mut time_value = match typed_time {
+        Some(_) => None,
+        None => field_at(tc, 0),
+    };
+    let mut parsed =
+        typed_time.or_else(|| time_value.as_deref().and_then(|v| ctx.time_parser.parse(v)));
     if parsed.is_none()
         && let Some(t) = text_col
         && t < tc
@@ -1165,28 +1187,38 @@ pub fn convert_row(
         }
     }
 
-    let hashtags = get(Role::Hashtags).map(|v| {
-        parse_list_cell(&v, &["tag", "text", "name"])
-            .into_iter()
-            .map(Cow::Owned)
-            .collect::<Vec<_>>()
-    });
+    // Typed columns (Parquet) are read as they are, not through their text.
+    let typed = |role: Role| ctx.role(role).filter(|_| shift == 0);
+    let list = |role: Role, keys: &[&str]| -> Option<Vec<String>> {
+        match typed(role).and_then(|i| rec.list(i)) {
+            Some(v) => Some(v),
+            None => get(role).map(|v| parse_list_cell(&v, keys)),
+        }
+    };
+    let count = |role: Role| -> u32 {
+        typed(role)
+            .and_then(|i| rec.count(i))
+            .unwrap_or_else(|| metric(get(role).as_deref()))
+    };
+    let hashtags = list(Role::Hashtags, &["tag", "text", "name"])
+        .map(|v| v.into_iter().map(Cow::Owned).collect::<Vec<_>>());
     // An empty hashtag column with hashtags in the text: trust the text.
     let hashtags = hashtags.filter(|h| !h.is_empty());
-    let mentions = get(Role::Mentions)
-        .map(|v| parse_list_cell(&v, &["username", "screen_name", "acct", "handle"]))
-        .filter(|v| !v.is_empty())
-        .map(|v| v.into_iter().map(Cow::Owned).collect());
-    let urls = get(Role::Urls)
-        .map(|v| parse_list_cell(&v, &["expanded_url", "unwound_url", "url"]))
+    let mentions = list(
+        Role::Mentions,
+        &["username", "screen_name", "acct", "handle"],
+    )
+    .filter(|v| !v.is_empty())
+    .map(|v| v.into_iter().map(Cow::Owned).collect());
+    let urls = list(Role::Urls, &["expanded_url", "unwound_url", "url"])
         .filter(|v| !v.is_empty())
         .map(|v| v.into_iter().map(Cow::Owned).collect());
     let has_media = get(Role::Media).is_some_and(|v| truthy(&v));
     let metrics = Metrics {
-        reposts: metric(get(Role::Reposts).as_deref()),
-        replies: metric(get(Role::Replies).as_deref()),
-        likes: metric(get(Role::Likes).as_deref()),
-        quotes: metric(get(Role::Quotes).as_deref()),
+        reposts: count(Role::Reposts),
+        replies: count(Role::Replies),
+        likes: count(Role::Likes),
+        quotes: count(Role::Quotes),
     };
     let community = get(Role::Community).map(trimmed).unwrap_or_default();
     let rec_out = PostRecord {

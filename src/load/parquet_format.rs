@@ -124,6 +124,29 @@ pub fn cell_string(array: &dyn Array, row: usize) -> Option<String> {
     })
 }
 
+/// A cell as the loader reads it: as [`cell_string`], but a list whose items hold no
+/// separator is joined with spaces (read back by the list parser without JSON).
+fn load_cell(array: &dyn Array, row: usize) -> Option<String> {
+    let items = match array.data_type() {
+        DataType::List(_) if !array.is_null(row) => array.as_list::<i32>().value(row),
+        DataType::LargeList(_) if !array.is_null(row) => array.as_list::<i64>().value(row),
+        _ => return cell_string(array, row),
+    };
+    let v: Vec<String> = (0..items.len())
+        .filter_map(|k| cell_string(items.as_ref(), k))
+        .collect();
+    let plain = v.iter().all(|x| {
+        !x.is_empty()
+            && !x.starts_with(['[', '\'', '"'])
+            && !x.contains([',', ';', '|', ' ', '\t', '\n', ']'])
+    });
+    Some(if plain {
+        v.join(" ")
+    } else {
+        serde_json::to_string(&v).unwrap_or_default()
+    })
+}
+
 fn list_string(items: &ArrayRef) -> String {
     let v: Vec<String> = (0..items.len())
         .filter_map(|k| cell_string(items.as_ref(), k))
@@ -137,6 +160,8 @@ enum TextColumn<'a> {
     LargeUtf8(&'a arrow_array::LargeStringArray),
     View(&'a arrow_array::StringViewArray),
     Owned(Vec<Option<String>>),
+    /// Any other type, turned to text row by row (on the pool's threads).
+    Other(&'a dyn Array),
 }
 
 impl<'a> TextColumn<'a> {
@@ -163,20 +188,32 @@ impl<'a> TextColumn<'a> {
                         .collect(),
                 )
             }
-            _ => TextColumn::Owned(
-                (0..array.len())
-                    .map(|r| cell_string(array.as_ref(), r))
-                    .collect(),
-            ),
+            _ => TextColumn::Other(array.as_ref()),
         }
     }
 
-    fn get(&self, row: usize) -> Option<&str> {
+    fn get(&self, row: usize) -> Option<Cow<'_, str>> {
         match self {
-            TextColumn::Utf8(a) => (!a.is_null(row)).then(|| a.value(row)),
-            TextColumn::LargeUtf8(a) => (!a.is_null(row)).then(|| a.value(row)),
-            TextColumn::View(a) => (!a.is_null(row)).then(|| a.value(row)),
-            TextColumn::Owned(v) => v.get(row).and_then(|s| s.as_deref()),
+            TextColumn::Utf8(a) => (!a.is_null(row)).then(|| Cow::Borrowed(a.value(row))),
+            TextColumn::LargeUtf8(a) => (!a.is_null(row)).then(|| Cow::Borrowed(a.value(row))),
+            TextColumn::View(a) => (!a.is_null(row)).then(|| Cow::Borrowed(a.value(row))),
+            TextColumn::Owned(v) => v.get(row).and_then(|s| s.as_deref()).map(Cow::Borrowed),
+            TextColumn::Other(a) => load_cell(*a, row).map(Cow::Owned),
+        }
+    }
+
+    /// The cell's bytes where the column holds text (for the field-size check).
+    fn raw(&self, row: usize) -> &[u8] {
+        match self {
+            TextColumn::Utf8(a) if !a.is_null(row) => a.value(row).as_bytes(),
+            TextColumn::LargeUtf8(a) if !a.is_null(row) => a.value(row).as_bytes(),
+            TextColumn::View(a) if !a.is_null(row) => a.value(row).as_bytes(),
+            TextColumn::Owned(v) => v
+                .get(row)
+                .and_then(|s| s.as_deref())
+                .unwrap_or("")
+                .as_bytes(),
+            _ => b"",
         }
     }
 }
@@ -191,25 +228,115 @@ struct BatchRow<'c, 'a> {
 impl Row for BatchRow<'_, '_> {
     fn get(&self, i: usize) -> Option<Cow<'_, str>> {
         match self.columns.get(i)? {
-            Some(c) => Some(Cow::Borrowed(c.get(self.row).unwrap_or(""))),
+            Some(c) => Some(c.get(self.row).unwrap_or(Cow::Borrowed(""))),
             None => Some(Cow::Borrowed("")),
         }
     }
     fn len(&self) -> usize {
         self.columns.len()
     }
+    fn time_ms(&self, i: usize) -> Option<i64> {
+        let Some(Some(TextColumn::Other(a))) = self.columns.get(i) else {
+            return None;
+        };
+        let r = self.row;
+        if a.is_null(r) {
+            return None;
+        }
+        Some(match a.data_type() {
+            DataType::Timestamp(TimeUnit::Second, _) => a
+                .as_primitive::<TimestampSecondType>()
+                .value(r)
+                .saturating_mul(1000),
+            DataType::Timestamp(TimeUnit::Millisecond, _) => {
+                a.as_primitive::<TimestampMillisecondType>().value(r)
+            }
+            DataType::Timestamp(TimeUnit::Microsecond, _) => a
+                .as_primitive::<TimestampMicrosecondType>()
+                .value(r)
+                .div_euclid(1000),
+            DataType::Timestamp(TimeUnit::Nanosecond, _) => a
+                .as_primitive::<TimestampNanosecondType>()
+                .value(r)
+                .div_euclid(1_000_000),
+            DataType::Date32 => a.as_primitive::<Date32Type>().value(r) as i64 * 86_400_000,
+            DataType::Date64 => a.as_primitive::<Date64Type>().value(r),
+            _ => return None,
+        })
+    }
+    fn count(&self, i: usize) -> Option<u32> {
+        let Some(Some(TextColumn::Other(a))) = self.columns.get(i) else {
+            return None;
+        };
+        let r = self.row;
+        let clamp = |v: i128| -> u32 {
+            if v < 0 {
+                crate::model::METRIC_NONE
+            } else {
+                v.min(u32::MAX as i128 - 1) as u32
+            }
+        };
+        let v: i128 = match a.data_type() {
+            _ if a.is_null(r) => return Some(crate::model::METRIC_NONE),
+            DataType::Int8 => a.as_primitive::<Int8Type>().value(r) as i128,
+            DataType::Int16 => a.as_primitive::<Int16Type>().value(r) as i128,
+            DataType::Int32 => a.as_primitive::<Int32Type>().value(r) as i128,
+            DataType::Int64 => a.as_primitive::<Int64Type>().value(r) as i128,
+            DataType::UInt8 => a.as_primitive::<UInt8Type>().value(r) as i128,
+            DataType::UInt16 => a.as_primitive::<UInt16Type>().value(r) as i128,
+            DataType::UInt32 => a.as_primitive::<UInt32Type>().value(r) as i128,
+            DataType::UInt64 => a.as_primitive::<UInt64Type>().value(r) as i128,
+            _ => return None,
+        };
+        Some(clamp(v))
+    }
+    fn list(&self, i: usize) -> Option<Vec<String>> {
+        let Some(Some(TextColumn::Other(a))) = self.columns.get(i) else {
+            return None;
+        };
+        let r = self.row;
+        // The common case, a list of text: read the items in place, no slice per row.
+        if let Some(l) = a.as_list_opt::<i32>()
+            && let Some(items) = l.values().as_string_opt::<i32>()
+        {
+            if a.is_null(r) {
+                return Some(Vec::new());
+            }
+            let offsets = l.value_offsets();
+            let (from, to) = (offsets[r] as usize, offsets[r + 1] as usize);
+            return Some(
+                (from..to)
+                    .filter(|&k| !items.is_null(k))
+                    .map(|k| items.value(k).to_string())
+                    .collect(),
+            );
+        }
+        let items = match a.data_type() {
+            _ if a.is_null(r) => return Some(Vec::new()),
+            DataType::List(_) => a.as_list::<i32>().value(r),
+            DataType::LargeList(_) => a.as_list::<i64>().value(r),
+            _ => return None,
+        };
+        Some(
+            (0..items.len())
+                .filter_map(|k| cell_string(items.as_ref(), k))
+                .collect(),
+        )
+    }
     fn raw_field(&self, i: usize) -> &[u8] {
         self.columns
             .get(i)
             .and_then(|c| c.as_ref())
-            .and_then(|c| c.get(self.row))
-            .map(str::as_bytes)
+            .map(|c| c.raw(self.row))
             .unwrap_or(b"")
     }
 }
 
 fn open_metadata<R: Input>(input: &R) -> Result<ArrowReaderMetadata, String> {
-    ArrowReaderMetadata::load(input, Default::default())
+    // The page index (where the file has one) lets a row selection skip whole pages.
+    let options = parquet::arrow::arrow_reader::ArrowReaderOptions::new()
+        .with_page_index_policy(parquet::file::metadata::PageIndexPolicy::Optional);
+    ArrowReaderMetadata::load(input, options)
         .map_err(|e| format!("not a readable Parquet file: {e}"))
 }
 
@@ -288,9 +415,29 @@ fn row_groups_in_time(
         .collect()
 }
 
+/// Whether `hay` holds the lowercase ASCII `needle`, ignoring ASCII case.
+fn contains_ascii_ci(hay: &str, needle: &str) -> bool {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    let Some(&first) = n.first() else {
+        return true;
+    };
+    let upper = first.to_ascii_uppercase();
+    memchr::memchr2_iter(first, upper, h)
+        .any(|at| h.len() - at >= n.len() && h[at..at + n.len()].eq_ignore_ascii_case(n))
+}
+
 /// Whether a text (or a hashtag list cell) holds the normalised tag `needle`.
 fn holds_tag(v: &str, is_text: bool, needle: &str) -> bool {
     if is_text {
+        // Most texts do not hold the tag's letters at all: a cheap look first. Letters that
+        // normalise to ASCII (full-width, circled, mathematical) start with these bytes.
+        if needle.is_ascii()
+            && !contains_ascii_ci(v, needle)
+            && memchr::memchr2(0xEF, 0xE2, v.as_bytes()).is_none()
+            && memchr::memmem::find(v.as_bytes(), &[0xF0, 0x9D]).is_none()
+        {
+            return false;
+        }
         let mut hit = false;
         crate::text::for_each_hashtag(v, |t| {
             hit = hit || crate::text::normalize_hashtag(t) == needle;
@@ -303,54 +450,54 @@ fn holds_tag(v: &str, is_text: bool, needle: &str) -> bool {
     }
 }
 
-/// A row selection of the rows whose text (or hashtag list) can hold `#tag`: a superset,
-/// cut down to the exact slice once hashtags are extracted.
-fn rows_with_tag(
-    f: impl Input,
+/// A row selection of the rows that can hold `#tag`, read from one column: the hashtag
+/// list where the file has one (a small column), else the text. Row groups are scanned in
+/// parallel, each by its own reader; the selection is cut to the exact slice once the
+/// posts' hashtags are extracted.
+fn rows_with_tag<R: Input + Send>(
+    open: &(dyn Fn() -> Result<R, String> + Sync),
     meta: &ArrowReaderMetadata,
     groups: &[usize],
-    columns: &[usize],
+    column: usize,
+    column_is_text: bool,
     tag: &str,
-) -> Result<(RowSelection, u64), String> {
-    let mask = ProjectionMask::roots(
-        meta.metadata().file_metadata().schema_descr(),
-        columns.iter().copied(),
-    );
-    let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(f, meta.clone())
-        .with_row_groups(groups.to_vec())
-        .with_projection(mask)
-        .with_batch_size(BATCH_ROWS)
-        .build()
-        .map_err(|e| e.to_string())?;
+) -> Result<RowSelection, String> {
     let needle = crate::text::normalize_hashtag(tag.trim_start_matches('#')).into_owned();
-    let text_at = 0usize;
-    let mut selectors: Vec<RowSelector> = Vec::new();
-    let mut kept = 0u64;
-    for batch in reader {
-        let batch = batch.map_err(|e| e.to_string())?;
-        let cols: Vec<TextColumn<'_>> = batch.columns().iter().map(TextColumn::of).collect();
-        let hits: Vec<bool> = (0..batch.num_rows())
-            .into_par_iter()
-            .map(|r| {
-                cols.iter().enumerate().any(|(k, c)| {
-                    c.get(r)
-                        .is_some_and(|v| holds_tag(v, k == text_at, &needle))
-                })
-            })
-            .collect();
-        for h in hits {
-            kept += h as u64;
-            match selectors.last_mut() {
-                Some(s) if s.skip != h => s.row_count += 1,
-                _ => selectors.push(if h {
-                    RowSelector::select(1)
-                } else {
-                    RowSelector::skip(1)
-                }),
+    let per_group: Vec<Vec<bool>> = groups
+        .par_iter()
+        .map(|&g| -> Result<Vec<bool>, String> {
+            let mask =
+                ProjectionMask::roots(meta.metadata().file_metadata().schema_descr(), [column]);
+            let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(open()?, meta.clone())
+                .with_row_groups(vec![g])
+                .with_projection(mask)
+                .with_batch_size(BATCH_ROWS)
+                .build()
+                .map_err(|e| e.to_string())?;
+            let mut hits = Vec::new();
+            for batch in reader {
+                let batch = batch.map_err(|e| e.to_string())?;
+                let col = TextColumn::of(batch.column(0));
+                hits.extend((0..batch.num_rows()).map(|r| {
+                    col.get(r)
+                        .is_some_and(|v| holds_tag(&v, column_is_text, &needle))
+                }));
             }
+            Ok(hits)
+        })
+        .collect::<Result<_, _>>()?;
+    let mut selectors: Vec<RowSelector> = Vec::new();
+    for h in per_group.into_iter().flatten() {
+        match selectors.last_mut() {
+            Some(s) if s.skip != h => s.row_count += 1,
+            _ => selectors.push(if h {
+                RowSelector::select(1)
+            } else {
+                RowSelector::skip(1)
+            }),
         }
     }
-    Ok((RowSelection::from(selectors), kept))
+    Ok(RowSelection::from(selectors))
 }
 
 /// Loads a Parquet file.
@@ -389,9 +536,9 @@ fn guarded(
     })
 }
 
-fn load_input<R: Input>(
+fn load_input<R: Input + Send>(
     path: &Path,
-    open: &dyn Fn() -> Result<R, String>,
+    open: &(dyn Fn() -> Result<R, String> + Sync),
     opts: &LoadOptions,
     progress: &Progress,
 ) -> Result<Dataset, LoadError> {
@@ -471,13 +618,11 @@ fn load_input<R: Input>(
         .collect();
     let selection = match &slice.hashtag {
         Some(tag) => {
-            let mut cols = vec![ctx.role(Role::Text).unwrap_or(0)];
-            cols.extend(ctx.role(Role::Hashtags));
-            Some(
-                rows_with_tag(open().map_err(fail)?, &meta, &groups, &cols, tag)
-                    .map_err(fail)?
-                    .0,
-            )
+            let (column, is_text) = match ctx.role(Role::Hashtags) {
+                Some(h) => (h, false),
+                None => (ctx.role(Role::Text).unwrap_or(0), true),
+            };
+            Some(rows_with_tag(open, &meta, &groups, column, is_text, tag).map_err(fail)?)
         }
         None => None,
     };
@@ -511,21 +656,48 @@ fn load_input<R: Input>(
     let mut builder = DatasetBuilder::new(report);
     builder.reserve(row_numbers.len());
     progress.begin("Loading", row_numbers.len() as u64);
-    let mut done = 0usize;
-    for batch in reader {
-        let batch = batch.map_err(|e| fail(e.to_string()))?;
-        let numbers = row_numbers
-            .get(done..done + batch.num_rows())
-            .ok_or_else(|| fail("the file holds fewer rows than its footer says".into()))?;
-        for c in convert_batch(&batch, &header, numbers, &ctx) {
-            builder.append(c);
+    // A pipeline: one thread decodes the next batch while the pool converts this one and
+    // the builder appends the last one's chunks.
+    let done = std::thread::scope(|scope| -> Result<usize, LoadError> {
+        let (tx, rx) = std::sync::mpsc::sync_channel(2);
+        scope.spawn(move || {
+            for b in reader {
+                if tx.send(b).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut done = 0usize;
+        let mut pending: Vec<ChunkBuilder> = Vec::new();
+        let mut waited = 0.0f64;
+        let mut convert = 0.0f64;
+        loop {
+            let t = std::time::Instant::now();
+            let Ok(batch) = rx.recv() else { break };
+            waited += t.elapsed().as_secs_f64();
+            let t = std::time::Instant::now();
+            let batch = batch.map_err(|e| fail(e.to_string()))?;
+            let numbers = row_numbers
+                .get(done..done + batch.num_rows())
+                .ok_or_else(|| fail("the file holds fewer rows than its footer says".into()))?;
+            let (chunks, ()) = rayon::join(
+                || convert_batch(&batch, &header, numbers, &ctx),
+                || pending.drain(..).for_each(|c| builder.append(c)),
+            );
+            pending = chunks;
+            convert += t.elapsed().as_secs_f64();
+            done += batch.num_rows();
+            progress.set(done as u64);
+            progress.check().map_err(|_| LoadError::Cancelled {
+                path: path_str.clone(),
+            })?;
         }
-        done += batch.num_rows();
-        progress.set(done as u64);
-        progress.check().map_err(|_| LoadError::Cancelled {
-            path: path_str.clone(),
-        })?;
-    }
+        pending.into_iter().for_each(|c| builder.append(c));
+        if std::env::var_os("DERAIL_DEBUG").is_some() {
+            eprintln!("[debug] parquet waited for batches {waited:.3}s, converted {convert:.3}s");
+        }
+        Ok(done)
+    })?;
     // Rows in skipped row groups and unselected rows were never read: they are in the
     // file, outside the slice.
     let outside = total_rows.saturating_sub(done as u64);
