@@ -704,3 +704,90 @@ fn the_audit_tab_writes_a_blind_packet_for_a_second_coder() {
     assert!(h2.state().session.as_ref().unwrap().is_blind());
     h2.get_by_label_contains("Blind labelling: derail's verdicts");
 }
+
+/// Waits until the (scripted) dialog has answered and the load it started is done.
+fn wait_for_dialog_and_load(h: &mut Harness<'_, DerailApp>) {
+    for _ in 0..100 {
+        h.step();
+        std::thread::sleep(Duration::from_millis(10));
+        if h.state().is_busy() {
+            break;
+        }
+    }
+    wait_idle(h);
+}
+
+/// File › Open… with several files picked opens them as one dataset; File › Add files…
+/// reads more files into the open dataset and carries the labels made so far.
+#[test]
+fn several_files_open_as_one_dataset_and_add_files_keeps_the_labels() {
+    use derail::app::dialogs::DialogOutcome;
+    use derail::generate::writers::{OutFormat, write};
+    use derail::generate::{GenConfig, Scenario, generate};
+    let (posts, authors, _) = generate(&GenConfig::new(Scenario::Kpop, 2_000, 9));
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("first.csv");
+    let b = dir.path().join("second.parquet");
+    let half = posts.len() / 2;
+    write(&posts[..half], &authors, OutFormat::Csv, &a).unwrap();
+    write(&posts[half..], &authors, OutFormat::Parquet, &b).unwrap();
+
+    // Add files: open the CSV, label two posts from the keyboard, add the Parquet file.
+    let dialogs = ScriptedDialogs::new(vec![
+        DialogOutcome::PickedMany(vec![b.clone()]),
+        DialogOutcome::PickedMany(vec![a.clone(), b.clone()]),
+    ]);
+    let settings = Settings {
+        labeller: "tester".into(),
+        ..Settings::default()
+    };
+    let mut app = DerailApp::new(settings, Arc::new(dialogs));
+    app.config.tags.taggers_dirs.clear();
+    let mut h = harness(app);
+    open_by_path(&mut h, &a);
+    assert_eq!(h.state().session.as_ref().unwrap().ds.len(), half);
+    let keys: Vec<String> = {
+        let s = h.state().session.as_ref().unwrap();
+        s.rows
+            .iter()
+            .take(2)
+            .map(|&r| s.ds.post_key(r as usize))
+            .collect()
+    };
+    h.key_press(Key::J);
+    h.run_steps(2);
+    h.key_press(Key::Num1);
+    h.run_steps(2);
+    h.key_press(Key::Num2);
+    h.run_steps(2);
+    h.get_by_label("File").click();
+    h.run_steps(2);
+    h.get_by_label("Add files…").click();
+    h.run_steps(2);
+    wait_for_dialog_and_load(&mut h);
+    {
+        let s = h.state().session.as_ref().unwrap();
+        assert_eq!(s.ds.len(), posts.len(), "both files, as one dataset");
+        assert_eq!(s.ds.files.len(), 2);
+        assert_eq!(s.inputs, vec![a.clone(), b.clone()]);
+        assert_eq!(s.labels.name_of(&keys[0]), Some("takeover"));
+        assert_eq!(s.labels.name_of(&keys[1]), Some("original"));
+        assert_eq!(s.labels.len(), 2);
+        assert!(
+            h.state().status.contains("2 labels carried over"),
+            "{}",
+            h.state().status
+        );
+    }
+
+    // Open…: two files picked at once open as one dataset.
+    h.get_by_label("File").click();
+    h.run_steps(2);
+    h.get_by_label("Open…").click();
+    h.run_steps(2);
+    wait_for_dialog_and_load(&mut h);
+    let s = h.state().session.as_ref().unwrap();
+    assert_eq!(s.ds.len(), posts.len());
+    assert_eq!(s.ds.files.len(), 2);
+    assert!(s.ds.report.check_accounting(s.ds.len()).is_ok());
+}

@@ -11,6 +11,8 @@ use std::sync::mpsc::{Receiver, channel};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DialogOutcome {
     Picked(PathBuf),
+    /// Several files picked at once (a multi-selection).
+    PickedMany(Vec<PathBuf>),
     Cancelled,
     /// No dialog could be shown; the reason is shown to the user.
     Unavailable(String),
@@ -22,6 +24,8 @@ pub enum DialogKind {
     OpenDataset,
     /// A folder of files, opened as one dataset.
     OpenFolder,
+    /// Files to add to the open dataset.
+    AddFiles,
     /// Save an export; the suggested file name.
     SaveExport(String),
     /// Save a labelling packet for a second coder; the suggested file name.
@@ -68,8 +72,12 @@ impl FileDialogs for NativeDialogs {
         }
         let started = std::time::Instant::now();
         let picked = match kind {
-            DialogKind::OpenDataset => rfd::FileDialog::new()
-                .set_title("Open a dataset")
+            DialogKind::OpenDataset | DialogKind::AddFiles => rfd::FileDialog::new()
+                .set_title(if *kind == DialogKind::AddFiles {
+                    "Add files to the open dataset"
+                } else {
+                    "Open a dataset (several files open as one)"
+                })
                 .add_filter(
                     "Post datasets",
                     &[
@@ -78,33 +86,38 @@ impl FileDialogs for NativeDialogs {
                     ],
                 )
                 .add_filter("All files", &["*"])
-                .pick_file(),
+                .pick_files(),
             DialogKind::OpenFolder => rfd::FileDialog::new()
                 .set_title("Open a folder of post files as one dataset")
-                .pick_folder(),
+                .pick_folder()
+                .map(|p| vec![p]),
             DialogKind::OpenAnnotated => rfd::FileDialog::new()
                 .set_title("Open annotated CSVs")
                 .add_filter("CSV", &["csv"])
-                .pick_file(),
+                .pick_file()
+                .map(|p| vec![p]),
             DialogKind::SavePacket(name) => rfd::FileDialog::new()
                 .set_title("Save a blind labelling packet for a second coder")
                 .set_file_name(name)
                 .add_filter("CSV", &["csv"])
-                .save_file(),
+                .save_file()
+                .map(|p| vec![p]),
             DialogKind::SaveExport(name) => rfd::FileDialog::new()
                 .set_title("Export annotated CSV or Parquet")
                 .set_file_name(name)
                 .add_filter("CSV", &["csv"])
                 .add_filter("Parquet", &["parquet"])
-                .save_file(),
+                .save_file()
+                .map(|p| vec![p]),
         };
         match picked {
-            Some(p) => DialogOutcome::Picked(p),
+            Some(mut v) if v.len() == 1 => DialogOutcome::Picked(v.remove(0)),
+            Some(v) if !v.is_empty() => DialogOutcome::PickedMany(v),
             // An instant "no answer" means no dialog was shown at all.
             None if started.elapsed() < std::time::Duration::from_millis(150) => DialogOutcome::Unavailable(
                 "the system file dialog did not open (no xdg-desktop-portal?); type a path instead".into(),
             ),
-            None => DialogOutcome::Cancelled,
+            _ => DialogOutcome::Cancelled,
         }
     }
 }

@@ -9,7 +9,8 @@ use std::time::Instant;
 use rustc_hash::FxHashMap;
 
 use crate::analysis::{Analysis, AnalysisConfig, analyze};
-use crate::load::{LoadError, LoadOptions, load_path};
+use crate::load::folder::load_paths;
+use crate::load::{LoadError, LoadOptions};
 use crate::model::Dataset;
 use crate::progress::Progress;
 
@@ -95,7 +96,10 @@ pub enum JobMsg {
 }
 
 pub struct Job {
+    /// The first input (named in messages and the recent list).
     pub path: PathBuf,
+    /// Every input of the dataset being opened: files, folders or globs.
+    pub paths: Vec<PathBuf>,
     pub progress: Progress,
     pub rx: Receiver<JobMsg>,
     pub started: Instant,
@@ -116,9 +120,9 @@ fn send(tx: &Sender<JobMsg>, ctx: &egui::Context, msg: JobMsg) {
     ctx.request_repaint();
 }
 
-/// Loads `path`, then analyses it.
+/// Loads `paths` as one dataset (a file, a folder, several files), then analyses it.
 pub fn start_load(
-    path: PathBuf,
+    paths: Vec<PathBuf>,
     opts: LoadOptions,
     config: AnalysisConfig,
     ctx: egui::Context,
@@ -126,10 +130,12 @@ pub fn start_load(
     let (tx, rx) = channel();
     let progress = Progress::new();
     let p = progress.clone();
+    let path = paths.first().cloned().unwrap_or_default();
     let job_path = path.clone();
+    let job_paths = paths.clone();
     std::thread::spawn(move || {
         let t = Instant::now();
-        let ds = match load_path(&path, &opts, &p) {
+        let ds = match load_paths(&paths, &opts, &p) {
             Ok(ds) => Arc::new(ds),
             Err(LoadError::Cancelled { .. }) => return send(&tx, &ctx, JobMsg::Cancelled),
             Err(e) => {
@@ -157,6 +163,7 @@ pub fn start_load(
     });
     Job {
         path: job_path,
+        paths: job_paths,
         progress,
         rx,
         started: Instant::now(),
@@ -171,6 +178,7 @@ pub fn start_analysis(ds: Arc<Dataset>, config: AnalysisConfig, ctx: egui::Conte
     let path = ds.source.path.clone();
     std::thread::spawn(move || run_analysis(ds, config, p, tx, ctx));
     Job {
+        paths: vec![path.clone()],
         path,
         progress,
         rx,

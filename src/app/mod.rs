@@ -85,8 +85,14 @@ pub enum ExportScope {
 #[derive(Debug, Clone)]
 pub enum AppCommand {
     Open(PathBuf),
+    /// Several files (or folders) opened as one dataset.
+    OpenMany(Vec<PathBuf>),
+    /// Files added to the open dataset: it is read again with them, as one dataset, and
+    /// the labels made so far are carried over.
+    AddFiles(Vec<PathBuf>),
     OpenDialog,
     OpenFolderDialog,
+    AddFilesDialog,
     CancelJob,
     Reload(Vec<MapOverride>),
     DismissError,
@@ -161,6 +167,10 @@ pub struct DerailApp {
     fonts_installed: bool,
     /// Annotated CSVs chosen for the agreement view.
     pub agreement_files: Vec<PathBuf>,
+    /// Labels to carry into the dataset being loaded with added files.
+    carry: Option<session::CarriedLabels>,
+    /// Said after the analysis of that dataset too ("N labels carried over ...").
+    carry_note: Option<String>,
 }
 
 pub const SETTINGS_KEY: &str = "derail-settings";
@@ -187,6 +197,8 @@ impl DerailApp {
             bulk: None,
             fonts_installed: false,
             agreement_files: Vec::new(),
+            carry: None,
+            carry_note: None,
         }
     }
 
@@ -206,17 +218,30 @@ impl DerailApp {
 
     /// Starts loading a file (also used for the CLI path and the sample).
     pub fn open(&mut self, path: PathBuf, ctx: &egui::Context, overrides: Vec<MapOverride>) {
+        self.open_paths(vec![path], ctx, overrides);
+    }
+
+    /// Starts loading files, folders or globs as one dataset.
+    pub fn open_paths(
+        &mut self,
+        paths: Vec<PathBuf>,
+        ctx: &egui::Context,
+        overrides: Vec<MapOverride>,
+    ) {
         if let Some(j) = self.job.take() {
             j.progress.cancel();
         }
         self.error = None;
-        self.status = format!("Opening {}", path.display());
+        self.status = match paths.as_slice() {
+            [one] => format!("Opening {}", one.display()),
+            many => format!("Opening {} files as one dataset", many.len()),
+        };
         let opts = LoadOptions {
             overrides,
             ..Default::default()
         };
         self.job = Some(jobs::start_load(
-            path,
+            paths,
             opts,
             self.config.clone(),
             ctx.clone(),
@@ -237,6 +262,7 @@ impl DerailApp {
             match msg {
                 JobMsg::Loaded { ds, keys, seconds } => {
                     let path = job.path.clone();
+                    let inputs = job.paths.clone();
                     self.settings.remember(&path);
                     let overrides = self
                         .session
@@ -247,11 +273,20 @@ impl DerailApp {
                         Ok(mut s) => {
                             s.load_seconds = seconds;
                             s.overrides = overrides;
+                            s.inputs = inputs;
+                            let carried = self.carry.take().map(|c| s.adopt_labels(&c));
                             self.status = format!(
                                 "Loaded {} posts in {:.1} s; analysing…",
                                 s.ds.len(),
                                 seconds
                             );
+                            if let Some(n) = carried.filter(|&n| n > 0) {
+                                let note = format!(
+                                    "; {n} labels carried over from before the files were added"
+                                );
+                                self.status.push_str(&note);
+                                self.carry_note = Some(note);
+                            }
                             self.views = Views::default();
                             self.session = Some(s);
                         }
@@ -273,9 +308,10 @@ impl DerailApp {
                     if let Some(s) = &mut self.session {
                         s.set_analysis(an, seconds, ctx);
                         self.status = format!(
-                            "Analysed in {:.1} s: {} takeover moment(s)",
+                            "Analysed in {:.1} s: {} takeover moment(s){}",
                             seconds,
-                            s.an.as_ref().map(|a| a.moments.len()).unwrap_or(0)
+                            s.an.as_ref().map(|a| a.moments.len()).unwrap_or(0),
+                            self.carry_note.take().unwrap_or_default()
                         );
                     }
                     self.job = None;
@@ -307,10 +343,15 @@ impl DerailApp {
             let export = p.export;
             self.pending_dialog = None;
             match outcome {
+                DialogOutcome::PickedMany(paths) => match kind {
+                    DialogKind::AddFiles => self.commands.push(AppCommand::AddFiles(paths)),
+                    _ => self.commands.push(AppCommand::OpenMany(paths)),
+                },
                 DialogOutcome::Picked(path) => match kind {
                     DialogKind::OpenDataset | DialogKind::OpenFolder => {
                         self.commands.push(AppCommand::Open(path))
                     }
+                    DialogKind::AddFiles => self.commands.push(AppCommand::AddFiles(vec![path])),
                     DialogKind::SavePacket(_) => {
                         if let Some(tag) = self.views.audit.packet_hashtag.take() {
                             self.commands.push(AppCommand::WritePacket(path, tag));
@@ -359,6 +400,21 @@ impl DerailApp {
                     let overrides = Vec::new();
                     self.open(p, ctx, overrides);
                 }
+                AppCommand::OpenMany(paths) => self.open_paths(paths, ctx, Vec::new()),
+                AppCommand::AddFiles(more) => match &self.session {
+                    Some(s) => {
+                        let mut paths = s.inputs.clone();
+                        if paths.is_empty() {
+                            paths.push(s.ds.source.path.clone());
+                        }
+                        paths.extend(more.into_iter().filter(|p| !s.inputs.contains(p)));
+                        let overrides = s.overrides.clone();
+                        self.carry = Some(s.carried_labels());
+                        self.open_paths(paths, ctx, overrides);
+                    }
+                    None => self.open_paths(more, ctx, Vec::new()),
+                },
+                AppCommand::AddFilesDialog => self.spawn_dialog(DialogKind::AddFiles, None, ctx),
                 AppCommand::OpenDialog => self.spawn_dialog(DialogKind::OpenDataset, None, ctx),
                 AppCommand::OpenFolderDialog => {
                     self.spawn_dialog(DialogKind::OpenFolder, None, ctx)
@@ -369,16 +425,22 @@ impl DerailApp {
                     }
                 }
                 AppCommand::Reload(overrides) => {
-                    let path = self
+                    let paths = self
                         .session
                         .as_ref()
-                        .map(|s| s.ds.source.path.clone())
-                        .or_else(|| self.error.as_ref().map(|e| e.path.clone()));
-                    if let Some(p) = path {
+                        .map(|s| {
+                            if s.inputs.is_empty() {
+                                vec![s.ds.source.path.clone()]
+                            } else {
+                                s.inputs.clone()
+                            }
+                        })
+                        .or_else(|| self.error.as_ref().map(|e| vec![e.path.clone()]));
+                    if let Some(p) = paths {
                         if let Some(s) = &mut self.session {
                             s.overrides = overrides.clone();
                         }
-                        self.open(p, ctx, overrides);
+                        self.open_paths(p, ctx, overrides);
                     }
                 }
                 AppCommand::DismissError => self.error = None,
@@ -521,8 +583,18 @@ impl DerailApp {
                 .map(|f| f.path().to_path_buf())
                 .collect()
         });
-        if let Some(p) = dropped.into_iter().next() {
-            self.commands.push(AppCommand::Open(p));
+        // Several files dropped at once open as one dataset; with Shift held they are
+        // added to the open one.
+        let shift = ctx.input(|i| i.modifiers.shift);
+        match dropped.len() {
+            0 => {}
+            _ if shift && self.session.is_some() => {
+                self.commands.push(AppCommand::AddFiles(dropped))
+            }
+            1 => self
+                .commands
+                .extend(dropped.into_iter().map(AppCommand::Open)),
+            _ => self.commands.push(AppCommand::OpenMany(dropped)),
         }
     }
 

@@ -48,6 +48,12 @@ impl QueueMode {
     }
 }
 
+/// Labels carried from one session to the next: (label name, colour, post keys).
+#[derive(Debug, Clone, Default)]
+pub struct CarriedLabels {
+    pub labels: Vec<(String, String, Vec<String>)>,
+}
+
 pub struct Session {
     pub ds: Arc<Dataset>,
     pub an: Option<Arc<Analysis>>,
@@ -79,6 +85,9 @@ pub struct Session {
     pub load_seconds: f64,
     pub analysis_seconds: f64,
     pub overrides: Vec<MapOverride>,
+    /// The inputs the dataset was loaded from (a file, a folder, several files), so a
+    /// reload or "Add files…" reads the same ones.
+    pub inputs: Vec<std::path::PathBuf>,
     /// Hashtag display spellings and post counts, largest first.
     pub hashtag_counts: Vec<(u32, u64)>,
     pub display: Vec<String>,
@@ -128,6 +137,7 @@ impl Session {
             load_seconds: 0.0,
             analysis_seconds: 0.0,
             overrides: Vec::new(),
+            inputs: Vec::new(),
             hashtag_counts,
             display,
             journal_error: None,
@@ -309,6 +319,64 @@ impl Session {
         self.set_queue(q);
         self.selected = None;
         self.next_unlabelled();
+    }
+
+    /// This session's own labels, by label name, to carry into the session of a bigger
+    /// dataset when files are added (its journal is a new one).
+    pub fn carried_labels(&self) -> CarriedLabels {
+        let mut by_label: std::collections::BTreeMap<u32, Vec<String>> = Default::default();
+        for (key, e) in self.labels.iter() {
+            by_label.entry(e.label).or_default().push(key.clone());
+        }
+        CarriedLabels {
+            labels: by_label
+                .into_iter()
+                .filter_map(|(id, mut keys)| {
+                    let d = self.labels.def(id)?;
+                    keys.sort();
+                    Some((d.name.clone(), d.color.clone(), keys))
+                })
+                .collect(),
+        }
+    }
+
+    /// Takes over labels carried from the dataset before files were added, for the posts
+    /// this dataset holds, when its own journal is still empty. Returns how many posts
+    /// were labelled.
+    pub fn adopt_labels(&mut self, carried: &CarriedLabels) -> usize {
+        if !self.labels.is_empty() {
+            return 0;
+        }
+        let mut n = 0;
+        for (name, color, keys) in &carried.labels {
+            let id = match self.labels.by_name(name) {
+                Some(id) => id,
+                None => {
+                    self.label(LabelCommand::AddLabel {
+                        name: name.clone(),
+                        color: color.clone(),
+                    });
+                    match self.labels.by_name(name) {
+                        Some(id) => id,
+                        None => continue,
+                    }
+                }
+            };
+            let posts: Vec<String> = keys
+                .iter()
+                .filter(|k| self.keys.contains_key(k.as_str()))
+                .cloned()
+                .collect();
+            if posts.is_empty() {
+                continue;
+            }
+            n += posts.len();
+            self.label(LabelCommand::Assign {
+                posts,
+                label: Some(id),
+            });
+        }
+        n
     }
 
     fn refresh_labels_for(&mut self, posts: &[String]) {

@@ -89,6 +89,17 @@ fn menu_bar(app: &mut DerailApp, ui: &mut Ui, out: &mut Vec<AppCommand>) {
                 out.push(AppCommand::OpenFolderDialog);
                 ui.close();
             }
+            let open = app.session.is_some();
+            if ui
+                .add_enabled(open, egui::Button::new("Add files…"))
+                .on_hover_text(
+                    "Read more files into the open dataset (as one dataset); labels are carried over. Shift+drop does the same.",
+                )
+                .clicked()
+            {
+                out.push(AppCommand::AddFilesDialog);
+                ui.close();
+            }
             if ui.button("Open by path…").clicked() {
                 app.path_window = true;
                 ui.close();
