@@ -791,3 +791,48 @@ fn several_files_open_as_one_dataset_and_add_files_keeps_the_labels() {
     assert_eq!(s.ds.files.len(), 2);
     assert!(s.ds.report.check_accounting(s.ds.len()).is_ok());
 }
+
+/// The open-by-path window loads a slice, as `--hashtag`/`--since` do: only the posts of
+/// the tag, the rest counted outside the slice; an unreadable time is refused in place.
+#[test]
+fn open_by_path_loads_only_the_slice_asked_for() {
+    let (_dir, path) = copy_to_temp(&sample());
+    let full = common::load(&path);
+    let tag = derail::load::slice::Slice {
+        hashtag: Some("WhiteLivesMatter".into()),
+        ..Default::default()
+    };
+    let want = (0..full.len()).filter(|&i| tag.holds(&full, i)).count();
+    assert!(want > 0 && want < full.len());
+    let mut h = harness(app());
+    h.get_by_label("Load only a slice (a hashtag, a time range)")
+        .click();
+    h.run_steps(2);
+    type_into(&mut h, "Path:", &path.display().to_string());
+    type_into(&mut h, "From:", "next tuesday");
+    h.get_by_label("Open path").click();
+    h.run_steps(2);
+    assert!(h.state().session.is_none() && h.state().job.is_none());
+    assert!(
+        h.state()
+            .open_by_path
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("next tuesday")),
+        "{:?}",
+        h.state().open_by_path.error
+    );
+    h.state_mut().open_by_path.since.clear();
+    type_into(&mut h, "Hashtag:", "#WhiteLivesMatter");
+    h.get_by_label("Open path").click();
+    h.run_steps(2);
+    wait_idle(&mut h);
+    let s = h.state().session.as_ref().unwrap();
+    assert_eq!(s.ds.len(), want);
+    assert_eq!(
+        s.ds.report.outside_slice as usize,
+        full.len() - want,
+        "the rest is counted, not lost"
+    );
+    assert!(s.ds.report.check_accounting(s.ds.len()).is_ok());
+}

@@ -87,6 +87,8 @@ pub enum AppCommand {
     Open(PathBuf),
     /// Several files (or folders) opened as one dataset.
     OpenMany(Vec<PathBuf>),
+    /// A file (or folder) opened as a slice: one hashtag, a time range.
+    OpenSliced(PathBuf, crate::load::slice::Slice),
     /// Files added to the open dataset: it is read again with them, as one dataset, and
     /// the labels made so far are carried over.
     AddFiles(Vec<PathBuf>),
@@ -152,7 +154,7 @@ pub struct DerailApp {
     pub error: Option<LoadFailure>,
     pub views: Views,
     /// The file field shown when no dialog is available (and always on the welcome screen).
-    pub path_field: String,
+    pub open_by_path: views::open_by_path::OpenByPath,
     pub dialog_note: Option<String>,
     /// The "Open by path" window over an open dataset (File menu, or when no file dialog
     /// is available).
@@ -171,6 +173,8 @@ pub struct DerailApp {
     carry: Option<session::CarriedLabels>,
     /// Said after the analysis of that dataset too ("N labels carried over ...").
     carry_note: Option<String>,
+    /// The slice the open dataset was loaded with (kept for reloads and added files).
+    pub slice: crate::load::slice::Slice,
 }
 
 pub const SETTINGS_KEY: &str = "derail-settings";
@@ -187,7 +191,7 @@ impl DerailApp {
             job: None,
             error: None,
             views: Views::default(),
-            path_field: String::new(),
+            open_by_path: Default::default(),
             dialog_note: None,
             path_window: false,
             status: String::new(),
@@ -199,6 +203,7 @@ impl DerailApp {
             agreement_files: Vec::new(),
             carry: None,
             carry_note: None,
+            slice: Default::default(),
         }
     }
 
@@ -238,6 +243,7 @@ impl DerailApp {
         };
         let opts = LoadOptions {
             overrides,
+            slice: self.slice.clone(),
             ..Default::default()
         };
         self.job = Some(jobs::start_load(
@@ -397,10 +403,17 @@ impl DerailApp {
         for c in cmds {
             match c {
                 AppCommand::Open(p) => {
-                    let overrides = Vec::new();
-                    self.open(p, ctx, overrides);
+                    self.slice = Default::default();
+                    self.open(p, ctx, Vec::new());
                 }
-                AppCommand::OpenMany(paths) => self.open_paths(paths, ctx, Vec::new()),
+                AppCommand::OpenMany(paths) => {
+                    self.slice = Default::default();
+                    self.open_paths(paths, ctx, Vec::new());
+                }
+                AppCommand::OpenSliced(path, slice) => {
+                    self.slice = slice;
+                    self.open_paths(vec![path], ctx, Vec::new());
+                }
                 AppCommand::AddFiles(more) => match &self.session {
                     Some(s) => {
                         let mut paths = s.inputs.clone();

@@ -10,6 +10,7 @@ pub mod filter_bar;
 pub mod labels_panel;
 pub mod mapping;
 pub mod moment;
+pub mod open_by_path;
 pub mod overview;
 pub mod post_table;
 pub mod post_text;
@@ -229,7 +230,7 @@ pub fn show_app(app: &mut DerailApp, ui: &mut Ui, out: &mut Vec<AppCommand>) {
                 &app.settings,
                 app.dialog_note.as_deref(),
                 app.job.is_some(),
-                &mut app.path_field,
+                &mut app.open_by_path,
                 out,
             );
         });
@@ -243,7 +244,7 @@ pub fn show_app(app: &mut DerailApp, ui: &mut Ui, out: &mut Vec<AppCommand>) {
             .collapsible(false)
             .resizable(false)
             .show(ui.ctx(), |ui| {
-                welcome::path_row(ui, app.dialog_note.as_deref(), &mut app.path_field, out);
+                app.open_by_path.ui(ui, app.dialog_note.as_deref(), out);
             });
         app.path_window = open && out.len() == before;
     }

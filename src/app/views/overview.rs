@@ -24,12 +24,16 @@ impl OverviewView {
                 ui.label(format!("{} ({})", r.format_detail, r.encoding));
                 ui.end_row();
                 ui.label("Posts");
-                ui.label(format!(
+                let mut rows = format!(
                     "{} loaded of {} rows; {} rejected",
                     thousands(r.loaded),
                     thousands(r.rows_in),
                     thousands(r.rejected)
-                ));
+                );
+                if r.outside_slice > 0 {
+                    rows.push_str(&format!("; {} outside the slice", thousands(r.outside_slice)));
+                }
+                ui.label(rows);
                 ui.end_row();
                 if let Some((a, b)) = ds.time_range() {
                     ui.label("Time range");

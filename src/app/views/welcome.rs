@@ -14,7 +14,7 @@ impl WelcomeView {
         settings: &Settings,
         dialog_note: Option<&str>,
         busy: bool,
-        path_field: &mut String,
+        open_by_path: &mut super::open_by_path::OpenByPath,
         out: &mut Vec<AppCommand>,
     ) {
         ui.vertical_centered(|ui| {
@@ -40,7 +40,7 @@ impl WelcomeView {
             ui.label("or drop a file or a folder on this window");
         });
         ui.add_space(16.0);
-        path_row(ui, dialog_note, path_field, out);
+        open_by_path.ui(ui, dialog_note, out);
         if !settings.recent.is_empty() {
             ui.add_space(12.0);
             ui.label(RichText::new("Recent").strong());
@@ -69,33 +69,4 @@ impl WelcomeView {
             "Plain or compressed (.gz, .zst, .bz2, .xz, .zip); a folder opens as one dataset.",
         );
     }
-}
-
-/// The typed-path field: always offered, and the way in when dialogs are unavailable.
-pub fn path_row(
-    ui: &mut Ui,
-    dialog_note: Option<&str>,
-    path_field: &mut String,
-    out: &mut Vec<AppCommand>,
-) {
-    if let Some(note) = dialog_note {
-        ui.colored_label(ui.visuals().warn_fg_color, note);
-    }
-    ui.horizontal(|ui| {
-        let label = ui.label("Path:");
-        let r = ui
-            .add(
-                egui::TextEdit::singleline(path_field)
-                    .hint_text("/path/to/posts.csv")
-                    .desired_width(420.0),
-            )
-            .labelled_by(label.id);
-        let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-        if (ui.button("Open path").clicked() || enter) && !path_field.trim().is_empty() {
-            out.push(AppCommand::Open(std::path::PathBuf::from(
-                path_field.trim(),
-            )));
-            path_field.clear();
-        }
-    });
 }
