@@ -499,6 +499,20 @@ impl SpanReader {
     }
 }
 
+/// The decoded stream of a delimited dataset's source file, re-opened for an export.
+fn reopen_source(ds: &Dataset) -> Result<Box<dyn std::io::Read + Send>, ExportError> {
+    let src = &ds.source.path;
+    let kind = match source::sniff_source(src).map_err(io_err(src))? {
+        Ok(k) => k,
+        Err(_) => {
+            return Err(ExportError::SourceChanged {
+                source_path: src.display().to_string(),
+            });
+        }
+    };
+    source::open_decoded(src, &kind, Default::default()).map_err(io_err(src))
+}
+
 fn write_delimited_source(
     ds: &Dataset,
     an: Option<&Analysis>,
@@ -509,15 +523,7 @@ fn write_delimited_source(
     out: &Path,
 ) -> Result<ExportSummary, ExportError> {
     let src = &ds.source.path;
-    let kind = match source::sniff_source(src).map_err(io_err(src))? {
-        Ok(k) => k,
-        Err(_) => {
-            return Err(ExportError::SourceChanged {
-                source_path: src.display().to_string(),
-            });
-        }
-    };
-    let decoded = source::open_decoded(src, &kind, Default::default()).map_err(io_err(src))?;
+    let decoded = reopen_source(ds)?;
     let mut reader = SpanReader {
         reader: BlockReader::new(decoded),
         pos: 0,

@@ -31,7 +31,7 @@ use super::{
 use crate::analysis::Analysis;
 use crate::labels::Labels;
 use crate::load::csv_format::{Dialect, Fields, RecordSplitter};
-use crate::load::source::{self, BlockReader};
+use crate::load::source::BlockReader;
 use crate::model::{Dataset, Format, METRIC_NONE, RawSpan};
 use crate::progress::Progress;
 
@@ -260,7 +260,7 @@ pub(crate) fn write_parquet(
     out: &Path,
 ) -> Result<ExportSummary, ExportError> {
     let rows = ordered_rows(ds, opts);
-    let mut input = InputColumns::for_source(ds, out)?;
+    let mut input = InputColumns::for_source(ds)?;
     let mut fields = input.fields();
     fields.extend(DerailColumns::fields(opts.label_details));
     let schema = Arc::new(Schema::new(fields));
@@ -312,8 +312,7 @@ enum InputColumns {
 }
 
 impl InputColumns {
-    fn for_source(ds: &Dataset, out: &Path) -> Result<Self, ExportError> {
-        let _ = out;
+    fn for_source(ds: &Dataset) -> Result<Self, ExportError> {
         let src = &ds.source.path;
         if !ds.files.is_empty() || ds.source.format.is_json() {
             return Ok(InputColumns::Core {
@@ -328,15 +327,7 @@ impl InputColumns {
                 })?;
             return Ok(InputColumns::Parquet(rows));
         }
-        let kind = match source::sniff_source(src).map_err(io_err(src))? {
-            Ok(k) => k,
-            Err(_) => {
-                return Err(ExportError::SourceChanged {
-                    source_path: src.display().to_string(),
-                });
-            }
-        };
-        let decoded = source::open_decoded(src, &kind, Default::default()).map_err(io_err(src))?;
+        let decoded = super::reopen_source(ds)?;
         let desc = ds.report.delimiter.as_deref().unwrap_or("");
         Ok(InputColumns::Delimited {
             header: ds.source.columns.clone(),

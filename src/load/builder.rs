@@ -39,6 +39,33 @@ pub struct PostRecord<'a> {
     pub raw: Option<RawSpan>,
 }
 
+impl<'a> PostRecord<'a> {
+    /// Post `i` of a loaded dataset as a record again (to put it into another dataset:
+    /// a folder's, a slice's), borrowing its strings; `raw` is where it is in the source.
+    pub fn of_post(ds: &'a Dataset, i: usize, raw: Option<RawSpan>) -> Self {
+        let key = ds.authors.key(ds.author[i]);
+        PostRecord {
+            id: ds.id(i),
+            created_at: ds.created_at[i],
+            naive_time: false,
+            author_id: Cow::Borrowed(if key.starts_with('@') { "" } else { key }),
+            handle: Cow::Borrowed(ds.handle(i)),
+            text: Cow::Borrowed(ds.text(i)),
+            lang: Cow::Borrowed(ds.lang(i)),
+            kind: ds.kind[i],
+            ref_id: ds.ref_id(i),
+            hashtags: Some(ds.hashtag_spellings(i).map(Cow::Borrowed).collect()),
+            mentions: Some(ds.mentions(i).map(Cow::Borrowed).collect()),
+            urls: Some(ds.urls(i).map(Cow::Borrowed).collect()),
+            has_media: ds.has_media[i],
+            metrics: ds.metrics(i),
+            community: Cow::Borrowed(ds.community(i)),
+            line: ds.line(i),
+            raw,
+        }
+    }
+}
+
 /// Columns of one chunk, with chunk-local interners.
 #[derive(Debug, Default)]
 pub struct ChunkBuilder {

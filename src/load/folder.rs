@@ -8,7 +8,6 @@
 //! keep the single-file rule (every row kept, addressed as `ID#N`). So rows in = loaded +
 //! rejected still holds over the whole dataset.
 
-use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use rustc_hash::FxHashMap;
@@ -285,26 +284,7 @@ fn chunk_of(
             }
         }
         kept += 1;
-        let key = ds.authors.key(ds.author[i]);
-        c.push(PostRecord {
-            id: Cow::Borrowed(id.as_ref()),
-            created_at: ds.created_at[i],
-            naive_time: false,
-            author_id: Cow::Borrowed(if key.starts_with('@') { "" } else { key }),
-            handle: Cow::Borrowed(ds.handle(i)),
-            text: Cow::Borrowed(ds.text(i)),
-            lang: Cow::Borrowed(ds.lang(i)),
-            kind: ds.kind[i],
-            ref_id: ds.ref_id(i),
-            hashtags: Some(ds.hashtag_spellings(i).map(Cow::Borrowed).collect()),
-            mentions: Some(ds.mentions(i).map(Cow::Borrowed).collect()),
-            urls: Some(ds.urls(i).map(Cow::Borrowed).collect()),
-            has_media: ds.has_media[i],
-            metrics: ds.metrics(i),
-            community: Cow::Borrowed(ds.community(i)),
-            line: ds.line(i),
-            raw: None,
-        });
+        c.push(PostRecord::of_post(ds, i, None));
     }
     (c, kept)
 }

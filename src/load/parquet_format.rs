@@ -65,18 +65,51 @@ fn fingerprint<R: Input>(input: &R) -> Result<String, String> {
     Ok(format!("{:016x}", h.digest()))
 }
 
+/// A timestamp of `unit` in UTC milliseconds.
+fn millis(v: i64, unit: &TimeUnit) -> i64 {
+    match unit {
+        TimeUnit::Second => v.saturating_mul(1000),
+        TimeUnit::Millisecond => v,
+        TimeUnit::Microsecond => v.div_euclid(1000),
+        TimeUnit::Nanosecond => v.div_euclid(1_000_000),
+    }
+}
+
+/// Cell `row` of a timestamp or date column in UTC milliseconds (`None` for other types
+/// and nulls).
+fn time_cell_ms(array: &dyn Array, row: usize) -> Option<i64> {
+    if array.is_null(row) {
+        return None;
+    }
+    Some(match array.data_type() {
+        DataType::Timestamp(unit, _) => {
+            let v = match unit {
+                TimeUnit::Second => array.as_primitive::<TimestampSecondType>().value(row),
+                TimeUnit::Millisecond => {
+                    array.as_primitive::<TimestampMillisecondType>().value(row)
+                }
+                TimeUnit::Microsecond => {
+                    array.as_primitive::<TimestampMicrosecondType>().value(row)
+                }
+                TimeUnit::Nanosecond => array.as_primitive::<TimestampNanosecondType>().value(row),
+            };
+            millis(v, unit)
+        }
+        DataType::Date32 => array.as_primitive::<Date32Type>().value(row) as i64 * 86_400_000,
+        DataType::Date64 => array.as_primitive::<Date64Type>().value(row),
+        _ => return None,
+    })
+}
+
 /// One value of a column as text (what a CSV cell of it would hold): numbers in decimal,
 /// timestamps and dates in ISO 8601 (UTC), lists as a JSON array of their items.
 pub fn cell_string(array: &dyn Array, row: usize) -> Option<String> {
     if array.is_null(row) {
         return None;
     }
-    let ms = |v: i64, unit: &TimeUnit| match unit {
-        TimeUnit::Second => v.saturating_mul(1000),
-        TimeUnit::Millisecond => v,
-        TimeUnit::Microsecond => v.div_euclid(1000),
-        TimeUnit::Nanosecond => v.div_euclid(1_000_000),
-    };
+    if let Some(ms) = time_cell_ms(array, row) {
+        return Some(format_iso(ms));
+    }
     Some(match array.data_type() {
         DataType::Utf8 => array.as_string::<i32>().value(row).to_string(),
         DataType::LargeUtf8 => array.as_string::<i64>().value(row).to_string(),
@@ -96,23 +129,6 @@ pub fn cell_string(array: &dyn Array, row: usize) -> Option<String> {
         DataType::UInt64 => array.as_primitive::<UInt64Type>().value(row).to_string(),
         DataType::Float32 => array.as_primitive::<Float32Type>().value(row).to_string(),
         DataType::Float64 => array.as_primitive::<Float64Type>().value(row).to_string(),
-        DataType::Timestamp(unit, _) => {
-            let v = match unit {
-                TimeUnit::Second => array.as_primitive::<TimestampSecondType>().value(row),
-                TimeUnit::Millisecond => {
-                    array.as_primitive::<TimestampMillisecondType>().value(row)
-                }
-                TimeUnit::Microsecond => {
-                    array.as_primitive::<TimestampMicrosecondType>().value(row)
-                }
-                TimeUnit::Nanosecond => array.as_primitive::<TimestampNanosecondType>().value(row),
-            };
-            format_iso(ms(v, unit))
-        }
-        DataType::Date32 => {
-            format_iso(array.as_primitive::<Date32Type>().value(row) as i64 * 86_400_000)
-        }
-        DataType::Date64 => format_iso(array.as_primitive::<Date64Type>().value(row)),
         DataType::List(_) => list_string(&array.as_list::<i32>().value(row)),
         DataType::LargeList(_) => list_string(&array.as_list::<i64>().value(row)),
         DataType::Dictionary(_, _) => {
@@ -236,33 +252,10 @@ impl Row for BatchRow<'_, '_> {
         self.columns.len()
     }
     fn time_ms(&self, i: usize) -> Option<i64> {
-        let Some(Some(TextColumn::Other(a))) = self.columns.get(i) else {
-            return None;
-        };
-        let r = self.row;
-        if a.is_null(r) {
-            return None;
+        match self.columns.get(i) {
+            Some(Some(TextColumn::Other(a))) => time_cell_ms(*a, self.row),
+            _ => None,
         }
-        Some(match a.data_type() {
-            DataType::Timestamp(TimeUnit::Second, _) => a
-                .as_primitive::<TimestampSecondType>()
-                .value(r)
-                .saturating_mul(1000),
-            DataType::Timestamp(TimeUnit::Millisecond, _) => {
-                a.as_primitive::<TimestampMillisecondType>().value(r)
-            }
-            DataType::Timestamp(TimeUnit::Microsecond, _) => a
-                .as_primitive::<TimestampMicrosecondType>()
-                .value(r)
-                .div_euclid(1000),
-            DataType::Timestamp(TimeUnit::Nanosecond, _) => a
-                .as_primitive::<TimestampNanosecondType>()
-                .value(r)
-                .div_euclid(1_000_000),
-            DataType::Date32 => a.as_primitive::<Date32Type>().value(r) as i64 * 86_400_000,
-            DataType::Date64 => a.as_primitive::<Date64Type>().value(r),
-            _ => return None,
-        })
     }
     fn count(&self, i: usize) -> Option<u32> {
         let Some(Some(TextColumn::Other(a))) = self.columns.get(i) else {
@@ -377,10 +370,8 @@ fn row_groups_in_time(
     let field = meta.schema().fields().get(time_col).cloned();
     let unit_ms = |v: i64| -> Option<i64> {
         match field.as_ref().map(|f| f.data_type()) {
-            Some(DataType::Timestamp(TimeUnit::Second, _)) => Some(v.saturating_mul(1000)),
-            Some(DataType::Timestamp(TimeUnit::Millisecond, _)) | Some(DataType::Date64) => Some(v),
-            Some(DataType::Timestamp(TimeUnit::Microsecond, _)) => Some(v.div_euclid(1000)),
-            Some(DataType::Timestamp(TimeUnit::Nanosecond, _)) => Some(v.div_euclid(1_000_000)),
+            Some(DataType::Timestamp(unit, _)) => Some(millis(v, unit)),
+            Some(DataType::Date64) => Some(v),
             Some(DataType::Date32) => Some(v.saturating_mul(86_400_000)),
             _ => None,
         }

@@ -6,8 +6,6 @@
 //! The rows left out are neither loaded nor rejected: they are counted as
 //! `outside_slice`, so `rows in = loaded + rejected + outside the slice` holds.
 
-use std::borrow::Cow;
-
 use crate::load::builder::{ChunkBuilder, DatasetBuilder, PostRecord};
 use crate::model::Dataset;
 
@@ -88,26 +86,7 @@ pub fn cut(ds: Dataset, slice: &Slice) -> Dataset {
         }
     }
     for &i in &keep {
-        let key = ds.authors.key(ds.author[i]);
-        c.push(PostRecord {
-            id: ds.id(i),
-            created_at: ds.created_at[i],
-            naive_time: false,
-            author_id: Cow::Borrowed(if key.starts_with('@') { "" } else { key }),
-            handle: Cow::Borrowed(ds.handle(i)),
-            text: Cow::Borrowed(ds.text(i)),
-            lang: Cow::Borrowed(ds.lang(i)),
-            kind: ds.kind[i],
-            ref_id: ds.ref_id(i),
-            hashtags: Some(ds.hashtag_spellings(i).map(Cow::Borrowed).collect()),
-            mentions: Some(ds.mentions(i).map(Cow::Borrowed).collect()),
-            urls: Some(ds.urls(i).map(Cow::Borrowed).collect()),
-            has_media: ds.has_media[i],
-            metrics: ds.metrics(i),
-            community: Cow::Borrowed(ds.community(i)),
-            line: ds.line(i),
-            raw: Some(ds.raw(i)),
-        });
+        c.push(PostRecord::of_post(&ds, i, Some(ds.raw(i))));
     }
     builder.append(c);
     let file_of: Vec<u16> = if ds.file_of.is_empty() {
