@@ -364,6 +364,182 @@ fn a_hive_partitioned_folder_of_parquet_opens_as_one_dataset() {
     assert!(ds.report.check_accounting(ds.len()).is_ok());
 }
 
+#[test]
+fn a_slice_of_a_partitioned_folder_opens_only_the_partitions_that_can_hold_it() {
+    let (posts, authors, _) = generate(&GenConfig::new(Scenario::Mixed, 6_000, 8));
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("by_tag");
+    // As DuckDB's PARTITION_BY (tag) writes a corpus: one directory per tag (one of them
+    // percent-encoded), each file holding the posts of its tag.
+    let tags = ["proudboys", "whitelivesmatter", "방탄소년단"];
+    let mut files = Vec::new();
+    for tag in tags {
+        let part: Vec<_> = posts
+            .iter()
+            .filter(|p| {
+                derail::text::extract_hashtags(&p.text)
+                    .iter()
+                    .any(|t| derail::text::normalize_hashtag(t) == tag)
+            })
+            .cloned()
+            .collect();
+        assert!(part.len() > 10, "{tag}: {}", part.len());
+        let encoded: String = tag
+            .bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect();
+        let d = root.join(format!("tag={encoded}"));
+        std::fs::create_dir_all(&d).unwrap();
+        write(
+            &part,
+            &authors,
+            OutFormat::Parquet,
+            &d.join("data_0.parquet"),
+        )
+        .unwrap();
+        files.push((tag, part.len()));
+    }
+    let all_rows: usize = files.iter().map(|(_, n)| n).sum();
+    for (tag, n) in &files {
+        let s = load_sliced(
+            &root,
+            Slice {
+                hashtag: Some(tag.to_uppercase()),
+                ..Slice::default()
+            },
+        );
+        assert_eq!(s.len(), *n, "#{tag}");
+        assert!(s.report.check_accounting(s.len()).is_ok(), "#{tag}");
+        assert_eq!(
+            s.report.rows_in, all_rows as u64,
+            "#{tag}: the unopened files' rows are counted"
+        );
+        assert_eq!(s.report.outside_slice, (all_rows - n) as u64, "#{tag}");
+        assert!(
+            s.report.format_detail.contains("left 2 Parquet files"),
+            "#{tag}: {}",
+            s.report.format_detail
+        );
+    }
+    // A tag no partition names: every file is left unopened, and the error says why.
+    let e = load_path(
+        &root,
+        &LoadOptions {
+            slice: Slice {
+                hashtag: Some("nosuchtag".into()),
+                ..Slice::default()
+            },
+            ..LoadOptions::default()
+        },
+        &Progress::new(),
+    )
+    .err()
+    .unwrap()
+    .to_string();
+    assert!(e.contains("partitions of all 3 files rule it out"), "{e}");
+}
+
+#[test]
+fn a_corpus_sorted_by_hashtag_is_read_only_where_the_statistics_allow() {
+    // One hashtag per row, sorted, 200 rows a row group and 50 a page: the statistics of
+    // the hashtag column rule out every group and page that cannot hold the tag, whatever
+    // its case or its '#'.
+    let tags = ["Alpha", "#beta", "BETA", "Gamma", "delta", "ｂｅｔａ"];
+    let mut rows: Vec<(String, &str)> = (0..3_000)
+        .map(|i| (format!("{i}"), tags[i % tags.len()]))
+        .collect();
+    rows.sort_by(|a, b| a.1.cmp(b.1));
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("id", DataType::Utf8, false),
+        Field::new(
+            "created_at",
+            DataType::Timestamp(TimeUnit::Millisecond, Some("UTC".into())),
+            false,
+        ),
+        Field::new("text", DataType::Utf8, false),
+        Field::new("hashtag", DataType::Utf8, false),
+    ]));
+    let mut id = StringBuilder::new();
+    let mut at = arrow_array::builder::TimestampMillisecondBuilder::new().with_timezone("UTC");
+    let mut text = StringBuilder::new();
+    let mut tag = StringBuilder::new();
+    for (k, (i, t)) in rows.iter().enumerate() {
+        id.append_value(i);
+        at.append_value(1_591_000_000_000 + k as i64 * 60_000);
+        text.append_value(format!("post {i} about {t}"));
+        tag.append_value(t);
+    }
+    let batch = RecordBatch::try_new(
+        schema.clone(),
+        vec![
+            Arc::new(id.finish()),
+            Arc::new(at.finish()),
+            Arc::new(text.finish()),
+            Arc::new(tag.finish()),
+        ],
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sorted.parquet");
+    let props = parquet::file::properties::WriterProperties::builder()
+        .set_max_row_group_row_count(Some(200))
+        .set_data_page_row_count_limit(50)
+        .set_write_batch_size(50)
+        .build();
+    let mut w =
+        ArrowWriter::try_new(std::fs::File::create(&path).unwrap(), schema, Some(props)).unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+    let full = load(&path);
+    for want_tag in ["beta", "GAMMA", "#alpha"] {
+        let slice = Slice {
+            hashtag: Some(want_tag.into()),
+            ..Slice::default()
+        };
+        let want: BTreeSet<String> = (0..full.len())
+            .filter(|&i| slice.holds(&full, i))
+            .map(|i| full.id(i).into_owned())
+            .collect();
+        assert!(!want.is_empty(), "{want_tag}");
+        let s = load_sliced(&path, slice);
+        assert_eq!(ids(&s), want, "{want_tag}: the same posts as a full read");
+        assert!(s.report.check_accounting(s.len()).is_ok());
+        assert!(
+            s.report.format_detail.contains("statistics ruled out"),
+            "{want_tag}: {}",
+            s.report.format_detail
+        );
+    }
+    // "beta" in three spellings (one full-width) is half the file; "GAMMA" a sixth: read
+    // only its row groups.
+    let s = load_sliced(
+        &path,
+        Slice {
+            hashtag: Some("gamma".into()),
+            ..Slice::default()
+        },
+    );
+    let groups: usize = s
+        .report
+        .format_detail
+        .split("read ")
+        .nth(1)
+        .and_then(|r| r.split(" of ").next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!(
+        groups <= 4,
+        "500 sorted rows span at most 4 groups of 200: {}",
+        s.report.format_detail
+    );
+}
+
 /// Whether `python3 -c "import duckdb"` works here.
 fn duckdb_available() -> bool {
     std::process::Command::new("python3")
@@ -428,4 +604,50 @@ fn duckdb_cuts_a_slice_derail_annotates_it_and_duckdb_joins_it_back() {
     );
     let got = py(&join);
     assert_eq!(got, format!("({}, {}, {marked})", ds.len(), ds.len()));
+}
+
+#[test]
+fn a_duckdb_partitioned_corpus_gives_the_posts_of_the_whole_files_slice() {
+    if !duckdb_available() {
+        eprintln!(
+            "SKIPPED: DuckDB's Python package is absent (pip install duckdb); PARTITION_BY folders are not checked"
+        );
+        return;
+    }
+    let (posts, authors, _) = generate(&GenConfig::new(Scenario::Mixed, 20_000, 4));
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus.parquet");
+    write(&posts, &authors, OutFormat::Parquet, &corpus).unwrap();
+    let by_tag = dir.path().join("by_tag");
+    let code = format!(
+        "import duckdb\n\
+         duckdb.sql(\"\"\"copy (select *, lower(unnest(hashtags)) as tag from '{corpus}')\n\
+           to '{by_tag}' (format parquet, partition_by (tag))\"\"\")\n",
+        corpus = corpus.display(),
+        by_tag = by_tag.display()
+    );
+    let o = std::process::Command::new("python3")
+        .args(["-c", &code])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for tag in ["WhiteLivesMatter", "방탄소년단"] {
+        let slice = Slice {
+            hashtag: Some(tag.into()),
+            ..Slice::default()
+        };
+        let whole = load_sliced(&corpus, slice.clone());
+        let parts = load_sliced(&by_tag, slice);
+        assert!(whole.len() > 50, "#{tag}");
+        assert_eq!(ids(&parts), ids(&whole), "#{tag}");
+        assert!(parts.report.check_accounting(parts.len()).is_ok());
+        assert!(
+            parts
+                .report
+                .format_detail
+                .contains("unopened by their partitions"),
+            "{}",
+            parts.report.format_detail
+        );
+    }
 }

@@ -98,6 +98,8 @@ pub struct ChunkBuilder {
     pub raw_start: Vec<u64>,
     pub raw_len: Vec<u32>,
     pub rows_in: u64,
+    /// Rows of the source left out by a slice (counted in `rows_in`).
+    pub outside_slice: u64,
     pub rejected: u64,
     pub rejections: Vec<Rejection>,
     pub rejected_by_kind: FxHashMap<RejectKind, u64>,
@@ -404,6 +406,7 @@ impl DatasetBuilder {
     pub fn append(&mut self, mut c: ChunkBuilder) {
         let report = &mut self.report;
         report.rows_in += c.rows_in;
+        report.outside_slice += c.outside_slice;
         report.rejected += c.rejected;
         report.naive_timestamps += c.naive_timestamps;
         for r in c.rejections.drain(..) {

@@ -14,9 +14,10 @@ use rustc_hash::FxHashMap;
 
 use crate::load::builder::{ChunkBuilder, DatasetBuilder, PostRecord};
 use crate::load::report::{LoadReport, RejectKind, Rejection};
-use crate::load::{LoadError, LoadOptions, load_path};
-use crate::model::{Dataset, Format, ID_NONE, SourceInfo};
+use crate::load::{LoadError, LoadOptions, load_path, parquet_format, partitions};
+use crate::model::{Dataset, Format, ID_NONE, IdStrings, SourceInfo};
 use crate::progress::Progress;
+use rayon::prelude::*;
 
 /// Extensions of files a folder's datasets are read from (before any compression suffix).
 const DATA_EXTENSIONS: [&str; 8] = [
@@ -121,7 +122,18 @@ pub fn load_files(
     let mut parts: Vec<(String, Dataset)> = Vec::new();
     let mut unreadable: Vec<String> = Vec::new();
     let mut last_error = None;
+    // Files whose hive partition values put them outside the slice are not opened.
+    let mut ruled_out = (0u64, 0u64);
     for f in files {
+        if !opts.slice.is_empty()
+            && parquet_format::is_parquet_file(f)
+            && partitions::rule_out(&partitions::values(root, f), &opts.slice)
+            && let Ok(rows) = parquet_format::row_count(f)
+        {
+            ruled_out.0 += 1;
+            ruled_out.1 += rows;
+            continue;
+        }
         match load_path(f, opts, progress) {
             Ok(ds) => parts.push((name_of(f), ds)),
             Err(LoadError::Cancelled { .. }) => {
@@ -136,9 +148,17 @@ pub fn load_files(
         }
     }
     if parts.is_empty() {
-        return Err(last_error.unwrap_or(LoadError::NoRows {
+        return Err(last_error.unwrap_or_else(|| LoadError::NoRows {
             path: root.display().to_string(),
-            what: "no file could be read".into(),
+            what: if ruled_out.0 > 0 {
+                format!(
+                    "no file of the folder can hold the slice {}: the partitions of all {} files rule it out",
+                    opts.slice.describe(),
+                    ruled_out.0
+                )
+            } else {
+                "no file could be read".into()
+            },
         }));
     }
     let mut report = LoadReport::new(&root.display().to_string(), Format::Folder);
@@ -152,11 +172,19 @@ pub fn load_files(
         f
     };
     report.format_detail = format!("a folder of {} files ({})", parts.len(), formats.join(", "));
+    if ruled_out.0 > 0 {
+        report.format_detail.push_str(&format!(
+            "; the slice {} left {} Parquet files ({} rows) unopened by their partitions",
+            opts.slice.describe(),
+            ruled_out.0,
+            ruled_out.1
+        ));
+    }
     report.naive_zone = opts.naive_zone.to_string();
     report.bytes = parts.iter().map(|(_, d)| d.source.file_bytes).sum();
     report.encoding = parts[0].1.report.encoding.clone();
     let mut builder = DatasetBuilder::new(report);
-    let mut first_seen: FxHashMap<String, u16> = FxHashMap::default();
+    let mut first_seen = FirstSeen::default();
     let mut file_of: Vec<u16> = Vec::new();
     let mut names: Vec<String> = Vec::new();
     let mut prints = xxhash_rust::xxh3::Xxh3::new();
@@ -184,15 +212,17 @@ pub fn load_files(
             w.count = skipped.len() as u64;
         }
     }
+    pre.rows_in += ruled_out.1;
+    pre.outside_slice += ruled_out.1;
     builder.append(pre);
     for (k, (name, ds)) in parts.into_iter().enumerate() {
         let k = k as u16;
         prints.update(name.as_bytes());
         prints.update(ds.source.fingerprint.as_bytes());
-        let (chunk, kept) = chunk_of(&name, &ds, &names, k, &mut first_seen);
+        let (chunks, kept) = chunks_of(&name, &ds, &names, k, &mut first_seen);
         file_of.extend(std::iter::repeat_n(k, kept));
         names.push(name);
-        builder.append(chunk);
+        chunks.into_iter().for_each(|c| builder.append(c));
     }
     let source = SourceInfo {
         path: root.to_path_buf(),
@@ -217,18 +247,55 @@ pub fn load_files(
     Ok(ds)
 }
 
-/// One file's posts as a chunk of the folder's dataset, without the posts an earlier file
-/// already holds; returns the chunk and how many posts it keeps.
-fn chunk_of(
+/// The file (its place in path order) each post id was first seen in: numeric ids by
+/// number, others by their text.
+#[derive(Default)]
+struct FirstSeen {
+    numbers: FxHashMap<u64, u16>,
+    strings: FxHashMap<String, u16>,
+}
+
+impl FirstSeen {
+    /// The earlier file that holds post `i`'s id, or `None` after noting this file as
+    /// the id's first.
+    fn earlier(&mut self, ds: &Dataset, i: usize, file: u16) -> Option<u16> {
+        let code = ds.ids[i];
+        if code == ID_NONE {
+            return None;
+        }
+        let first = if IdStrings::is_string(code) {
+            let id = ds.id(i);
+            match self.strings.get(id.as_ref()) {
+                Some(&f) => f,
+                None => {
+                    self.strings.insert(id.into_owned(), file);
+                    file
+                }
+            }
+        } else {
+            *self.numbers.entry(code).or_insert(file)
+        };
+        (first != file).then_some(first)
+    }
+}
+
+/// Posts re-emitted per parallel chunk.
+const MERGE_CHUNK: usize = 64 * 1024;
+
+/// One file's posts as chunks of the folder's dataset, without the posts an earlier file
+/// already holds; returns the chunks and how many posts they keep. The repeats are found
+/// in order, then the kept posts are re-emitted in parallel chunks.
+fn chunks_of(
     name: &str,
     ds: &Dataset,
     earlier: &[String],
     file: u16,
-    first_seen: &mut FxHashMap<String, u16>,
-) -> (ChunkBuilder, usize) {
-    let mut c = ChunkBuilder::with_capacity(ds.len(), 0);
+    first_seen: &mut FirstSeen,
+) -> (Vec<ChunkBuilder>, usize) {
+    let mut c = ChunkBuilder::new();
     let r = &ds.report;
     c.rows_in = r.rows_in;
+    c.outside_slice = r.outside_slice;
     c.rejected = r.rejected;
     c.naive_timestamps = r.naive_timestamps;
     for (kind, n) in &r.rejected_by_kind {
@@ -253,40 +320,39 @@ fn chunk_of(
             mine.lines = w.lines.clone();
         }
     }
-    let mut kept = 0usize;
+    let mut kept: Vec<usize> = Vec::with_capacity(ds.len());
     for i in 0..ds.len() {
-        let id = ds.id(i);
-        if ds.ids[i] != ID_NONE {
-            match first_seen.get(id.as_ref()) {
-                Some(&f) if f != file => {
-                    c.reject(
-                        ds.line(i),
-                        None,
-                        RejectKind::RepeatedPost,
-                        format!(
-                            "post {id} is also in {}, which comes first; it is loaded from there",
-                            earlier
-                                .get(f as usize)
-                                .map(String::as_str)
-                                .unwrap_or("an earlier file")
-                        ),
-                        None,
-                    );
-                    if let Some(last) = c.rejections.last_mut() {
-                        last.file = Some(name.to_string());
-                    }
-                    continue;
-                }
-                Some(_) => {}
-                None => {
-                    first_seen.insert(id.clone().into_owned(), file);
-                }
-            }
+        let Some(f) = first_seen.earlier(ds, i, file) else {
+            kept.push(i);
+            continue;
+        };
+        c.reject(
+            ds.line(i),
+            None,
+            RejectKind::RepeatedPost,
+            format!(
+                "post {} is also in {}, which comes first; it is loaded from there",
+                ds.id(i),
+                earlier
+                    .get(f as usize)
+                    .map(String::as_str)
+                    .unwrap_or("an earlier file")
+            ),
+            None,
+        );
+        if let Some(last) = c.rejections.last_mut() {
+            last.file = Some(name.to_string());
         }
-        kept += 1;
-        c.push(PostRecord::of_post(ds, i, None));
     }
-    (c, kept)
+    let mut chunks = vec![c];
+    chunks.par_extend(kept.par_chunks(MERGE_CHUNK).map(|part| {
+        let mut p = ChunkBuilder::with_capacity(part.len(), 0);
+        for &i in part {
+            p.push(PostRecord::of_post(ds, i, None));
+        }
+        p
+    }));
+    (chunks, kept.len())
 }
 
 /// Whether `name` matches a shell pattern of `*` (any run) and `?` (one character).

@@ -16,6 +16,8 @@ pub mod json_value;
 pub mod mapping;
 pub mod mastodon;
 pub mod parquet_format;
+mod parquet_slice;
+pub mod partitions;
 pub mod readers;
 pub mod reddit;
 pub mod report;

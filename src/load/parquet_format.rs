@@ -18,7 +18,6 @@ use arrow_schema::{DataType, Field, SchemaRef, TimeUnit};
 use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::{
     ArrowReaderMetadata, ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder, RowSelection,
-    RowSelector,
 };
 use parquet::file::reader::ChunkReader;
 use rayon::prelude::*;
@@ -26,6 +25,7 @@ use rayon::prelude::*;
 use crate::load::builder::{ChunkBuilder, DatasetBuilder};
 use crate::load::csv_format::{self, CsvContext, Dialect, Row};
 use crate::load::mapping::{self, Role};
+use crate::load::parquet_slice::{row_groups_in_time, rows_with_tag};
 use crate::load::report::LoadReport;
 use crate::load::{LoadError, LoadOptions};
 use crate::model::{Dataset, Format, RawSpan, SourceInfo};
@@ -33,7 +33,7 @@ use crate::progress::Progress;
 use crate::time::{TimeParser, format_iso};
 
 /// Rows decoded per batch.
-const BATCH_ROWS: usize = 64 * 1024;
+pub(super) const BATCH_ROWS: usize = 64 * 1024;
 /// Rows converted per parallel chunk.
 const CHUNK_ROWS: usize = 8 * 1024;
 
@@ -66,7 +66,7 @@ fn fingerprint<R: Input>(input: &R) -> Result<String, String> {
 }
 
 /// A timestamp of `unit` in UTC milliseconds.
-fn millis(v: i64, unit: &TimeUnit) -> i64 {
+pub(super) fn millis(v: i64, unit: &TimeUnit) -> i64 {
     match unit {
         TimeUnit::Second => v.saturating_mul(1000),
         TimeUnit::Millisecond => v,
@@ -171,7 +171,7 @@ fn list_string(items: &ArrayRef) -> String {
 }
 
 /// A column of a batch, read as text.
-enum TextColumn<'a> {
+pub(super) enum TextColumn<'a> {
     Utf8(&'a arrow_array::StringArray),
     LargeUtf8(&'a arrow_array::LargeStringArray),
     View(&'a arrow_array::StringViewArray),
@@ -181,7 +181,7 @@ enum TextColumn<'a> {
 }
 
 impl<'a> TextColumn<'a> {
-    fn of(array: &'a ArrayRef) -> Self {
+    pub(super) fn of(array: &'a ArrayRef) -> Self {
         match array.data_type() {
             DataType::Utf8 => TextColumn::Utf8(array.as_string::<i32>()),
             DataType::LargeUtf8 => TextColumn::LargeUtf8(array.as_string::<i64>()),
@@ -208,7 +208,7 @@ impl<'a> TextColumn<'a> {
         }
     }
 
-    fn get(&self, row: usize) -> Option<Cow<'_, str>> {
+    pub(super) fn get(&self, row: usize) -> Option<Cow<'_, str>> {
         match self {
             TextColumn::Utf8(a) => (!a.is_null(row)).then(|| Cow::Borrowed(a.value(row))),
             TextColumn::LargeUtf8(a) => (!a.is_null(row)).then(|| Cow::Borrowed(a.value(row))),
@@ -358,137 +358,11 @@ fn sample_rows<R: Input>(
         .collect())
 }
 
-/// The row groups whose time statistics can hold posts of `[since, until)`.
-fn row_groups_in_time(
-    meta: &ArrowReaderMetadata,
-    time_col: usize,
-    since: Option<i64>,
-    until: Option<i64>,
-) -> Vec<usize> {
-    use parquet::file::statistics::Statistics;
-    let md = meta.metadata();
-    let field = meta.schema().fields().get(time_col).cloned();
-    let unit_ms = |v: i64| -> Option<i64> {
-        match field.as_ref().map(|f| f.data_type()) {
-            Some(DataType::Timestamp(unit, _)) => Some(millis(v, unit)),
-            Some(DataType::Date64) => Some(v),
-            Some(DataType::Date32) => Some(v.saturating_mul(86_400_000)),
-            _ => None,
-        }
-    };
-    // The leaf of a top-level column (only plain columns have statistics we can use).
-    let leaf = md
-        .file_metadata()
-        .schema_descr()
-        .columns()
-        .iter()
-        .position(|c| {
-            c.path().parts().len() == 1
-                && Some(c.name()) == field.as_ref().map(|f| f.name().as_str())
-        });
-    (0..md.num_row_groups())
-        .filter(|&g| {
-            let Some(leaf) = leaf else { return true };
-            let stats = md.row_group(g).column(leaf).statistics();
-            let (lo, hi) = match stats {
-                Some(Statistics::Int64(s)) => (s.min_opt().copied(), s.max_opt().copied()),
-                Some(Statistics::Int32(s)) => (
-                    s.min_opt().map(|&v| v as i64),
-                    s.max_opt().map(|&v| v as i64),
-                ),
-                _ => (None, None),
-            };
-            let (Some(lo), Some(hi)) = (lo.and_then(unit_ms), hi.and_then(unit_ms)) else {
-                return true;
-            };
-            since.is_none_or(|s| hi >= s) && until.is_none_or(|u| lo < u)
-        })
-        .collect()
-}
-
-/// Whether `hay` holds the lowercase ASCII `needle`, ignoring ASCII case.
-fn contains_ascii_ci(hay: &str, needle: &str) -> bool {
-    let (h, n) = (hay.as_bytes(), needle.as_bytes());
-    let Some(&first) = n.first() else {
-        return true;
-    };
-    let upper = first.to_ascii_uppercase();
-    memchr::memchr2_iter(first, upper, h)
-        .any(|at| h.len() - at >= n.len() && h[at..at + n.len()].eq_ignore_ascii_case(n))
-}
-
-/// Whether a text (or a hashtag list cell) holds the normalised tag `needle`.
-fn holds_tag(v: &str, is_text: bool, needle: &str) -> bool {
-    if is_text {
-        // Most texts do not hold the tag's letters at all: a cheap look first. Letters that
-        // normalise to ASCII (full-width, circled, mathematical) start with these bytes.
-        if needle.is_ascii()
-            && !contains_ascii_ci(v, needle)
-            && memchr::memchr2(0xEF, 0xE2, v.as_bytes()).is_none()
-            && memchr::memmem::find(v.as_bytes(), &[0xF0, 0x9D]).is_none()
-        {
-            return false;
-        }
-        let mut hit = false;
-        crate::text::for_each_hashtag(v, |t| {
-            hit = hit || crate::text::normalize_hashtag(t) == needle;
-        });
-        hit
-    } else {
-        csv_format::parse_list_cell(v, &["tag", "text"])
-            .iter()
-            .any(|t| crate::text::normalize_hashtag(t.trim_start_matches('#')) == needle)
-    }
-}
-
-/// A row selection of the rows that can hold `#tag`, read from one column: the hashtag
-/// list where the file has one (a small column), else the text. Row groups are scanned in
-/// parallel, each by its own reader; the selection is cut to the exact slice once the
-/// posts' hashtags are extracted.
-fn rows_with_tag<R: Input + Send>(
-    open: &(dyn Fn() -> Result<R, String> + Sync),
-    meta: &ArrowReaderMetadata,
-    groups: &[usize],
-    column: usize,
-    column_is_text: bool,
-    tag: &str,
-) -> Result<RowSelection, String> {
-    let needle = crate::text::normalize_hashtag(tag.trim_start_matches('#')).into_owned();
-    let per_group: Vec<Vec<bool>> = groups
-        .par_iter()
-        .map(|&g| -> Result<Vec<bool>, String> {
-            let mask =
-                ProjectionMask::roots(meta.metadata().file_metadata().schema_descr(), [column]);
-            let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(open()?, meta.clone())
-                .with_row_groups(vec![g])
-                .with_projection(mask)
-                .with_batch_size(BATCH_ROWS)
-                .build()
-                .map_err(|e| e.to_string())?;
-            let mut hits = Vec::new();
-            for batch in reader {
-                let batch = batch.map_err(|e| e.to_string())?;
-                let col = TextColumn::of(batch.column(0));
-                hits.extend((0..batch.num_rows()).map(|r| {
-                    col.get(r)
-                        .is_some_and(|v| holds_tag(&v, column_is_text, &needle))
-                }));
-            }
-            Ok(hits)
-        })
-        .collect::<Result<_, _>>()?;
-    let mut selectors: Vec<RowSelector> = Vec::new();
-    for h in per_group.into_iter().flatten() {
-        match selectors.last_mut() {
-            Some(s) if s.skip != h => s.row_count += 1,
-            _ => selectors.push(if h {
-                RowSelector::select(1)
-            } else {
-                RowSelector::skip(1)
-            }),
-        }
-    }
-    Ok(RowSelection::from(selectors))
+/// The rows a Parquet file holds, from its footer.
+pub fn row_count(path: &Path) -> Result<u64, String> {
+    let file = File::open(path).map_err(|e| e.to_string())?;
+    let meta = open_metadata(&file)?;
+    Ok(meta.metadata().file_metadata().num_rows().max(0) as u64)
 }
 
 /// Loads a Parquet file.
@@ -598,8 +472,9 @@ fn load_input<R: Input + Send>(
 
     // The slice: whole row groups by time, then rows that can hold the hashtag.
     let slice = &opts.slice;
-    let groups = row_groups_in_time(&meta, time_col, slice.since, slice.until);
     let md = meta.metadata();
+    let mut groups = row_groups_in_time(&meta, time_col, slice.since, slice.until);
+    let in_time = groups.len();
     let group_start: Vec<u64> = (0..md.num_row_groups())
         .scan(0u64, |acc, g| {
             let s = *acc;
@@ -607,18 +482,27 @@ fn load_input<R: Input + Send>(
             Some(s)
         })
         .collect();
-    let selection = match &slice.hashtag {
-        Some(tag) => {
-            let (column, is_text) = match ctx.role(Role::Hashtags) {
-                Some(h) => (h, false),
-                None => (ctx.role(Role::Text).unwrap_or(0), true),
-            };
-            Some(rows_with_tag(open, &meta, &groups, column, is_text, tag).map_err(fail)?)
+    let mut selection = None;
+    let mut pages_ruled_out = (0, 0);
+    if let Some(tag) = &slice.hashtag {
+        let (column, is_text) = match ctx.role(Role::Hashtags) {
+            Some(h) => (h, false),
+            None => (ctx.role(Role::Text).unwrap_or(0), true),
+        };
+        let t = std::time::Instant::now();
+        let found = rows_with_tag(open, &meta, &groups, column, is_text, tag).map_err(fail)?;
+        if std::env::var_os("DERAIL_DEBUG").is_some() {
+            eprintln!(
+                "[debug] parquet hashtag scan {:.3}s",
+                t.elapsed().as_secs_f64()
+            );
         }
-        None => None,
-    };
+        groups = found.groups;
+        selection = Some(found.selection);
+        pages_ruled_out = found.pages_ruled_out;
+    }
     if !slice.is_empty() {
-        // What the slice cost: the row groups read, and the rows of the text scan kept.
+        // What the slice cost: the row groups read, and the rows of the hashtag scan kept.
         report.format_detail.push_str(&format!(
             "; the slice {} read {} of {} row groups",
             slice.describe(),
@@ -629,18 +513,28 @@ fn load_input<R: Input + Send>(
             report
                 .format_detail
                 .push_str(&format!(" and {} rows of them", sel.row_count()));
+            if pages_ruled_out.0 > 0 {
+                report.format_detail.push_str(&format!(
+                    " (the hashtag column's statistics ruled out {} of its {} pages in the {} row groups of the time range)",
+                    pages_ruled_out.0, pages_ruled_out.1, in_time
+                ));
+            }
         }
     }
     let mask = ProjectionMask::roots(md.file_metadata().schema_descr(), mapped.iter().copied());
-    let mut b =
-        ParquetRecordBatchReaderBuilder::new_with_metadata(open().map_err(fail)?, meta.clone())
-            .with_row_groups(groups.clone())
-            .with_projection(mask)
-            .with_batch_size(BATCH_ROWS);
-    if let Some(sel) = &selection {
-        b = b.with_row_selection(sel.clone());
-    }
-    let reader = b.build().map_err(|e| fail(e.to_string()))?;
+    let reader = match &selection {
+        // A sparse selection decodes every page it touches to keep a few rows of it: the
+        // cost is in the decoding, so row groups are decoded several at once.
+        Some(sel) => Batches::Parallel(decode_in_parallel(open, &meta, &mask, &groups, sel)),
+        None => Batches::InOrder(
+            ParquetRecordBatchReaderBuilder::new_with_metadata(open().map_err(fail)?, meta.clone())
+                .with_row_groups(groups.clone())
+                .with_projection(mask)
+                .with_batch_size(BATCH_ROWS)
+                .build()
+                .map_err(|e| fail(e.to_string()))?,
+        ),
+    };
 
     // Row numbers of the rows read: the selected rows of the chosen groups, in order.
     let row_numbers = selected_row_numbers(&groups, &group_start, md, selection.as_ref());
@@ -652,11 +546,7 @@ fn load_input<R: Input + Send>(
     let done = std::thread::scope(|scope| -> Result<usize, LoadError> {
         let (tx, rx) = std::sync::mpsc::sync_channel(2);
         scope.spawn(move || {
-            for b in reader {
-                if tx.send(b).is_err() {
-                    break;
-                }
-            }
+            reader.send_to(&tx);
         });
         let mut done = 0usize;
         let mut pending: Vec<ChunkBuilder> = Vec::new();
@@ -709,6 +599,93 @@ fn load_input<R: Input + Send>(
     let mut ds = builder.finish(source);
     ds.report.elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
     Ok(ds)
+}
+
+/// Where the batches of a load come from.
+enum Batches<'o, R> {
+    /// One reader over every chosen row group, in order.
+    InOrder(ParquetRecordBatchReader),
+    /// Row groups decoded a few at a time in parallel, then sent in order.
+    Parallel(ParallelDecode<'o, R>),
+}
+
+struct ParallelDecode<'o, R> {
+    open: &'o (dyn Fn() -> Result<R, String> + Sync),
+    meta: ArrowReaderMetadata,
+    mask: ProjectionMask,
+    /// Each chosen row group with its part of the selection.
+    parts: Vec<(usize, RowSelection)>,
+}
+
+fn decode_in_parallel<'o, R: Input + Send>(
+    open: &'o (dyn Fn() -> Result<R, String> + Sync),
+    meta: &ArrowReaderMetadata,
+    mask: &ProjectionMask,
+    groups: &[usize],
+    selection: &RowSelection,
+) -> ParallelDecode<'o, R> {
+    let mut rest = selection.clone();
+    let parts = groups
+        .iter()
+        .map(|&g| {
+            let rows = meta.metadata().row_group(g).num_rows().max(0) as usize;
+            (g, rest.split_off(rows))
+        })
+        .collect();
+    ParallelDecode {
+        open,
+        meta: meta.clone(),
+        mask: mask.clone(),
+        parts,
+    }
+}
+
+impl<R: Input + Send> Batches<'_, R> {
+    /// Sends every batch, in file order, until the receiver hangs up.
+    fn send_to(self, tx: &std::sync::mpsc::SyncSender<Result<RecordBatch, String>>) {
+        match self {
+            Batches::InOrder(reader) => {
+                for b in reader {
+                    if tx.send(b.map_err(|e| e.to_string())).is_err() {
+                        return;
+                    }
+                }
+            }
+            Batches::Parallel(p) => {
+                let at_once = rayon::current_num_threads().max(2);
+                for window in p.parts.chunks(at_once) {
+                    let decoded: Vec<Result<Vec<RecordBatch>, String>> = window
+                        .par_iter()
+                        .map(|(g, sel)| {
+                            ParquetRecordBatchReaderBuilder::new_with_metadata(
+                                (p.open)()?,
+                                p.meta.clone(),
+                            )
+                            .with_row_groups(vec![*g])
+                            .with_projection(p.mask.clone())
+                            .with_row_selection(sel.clone())
+                            .with_batch_size(BATCH_ROWS)
+                            .build()
+                            .map_err(|e| e.to_string())?
+                            .map(|b| b.map_err(|e| e.to_string()))
+                            .collect()
+                        })
+                        .collect();
+                    for group in decoded {
+                        let batches = match group {
+                            Ok(b) => b.into_iter().map(Ok).collect(),
+                            Err(e) => vec![Err(e)],
+                        };
+                        for b in batches {
+                            if tx.send(b).is_err() {
+                                return;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The 0-based row numbers a reader of these groups and this selection returns, in order.
