@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::load::Loaded;
 use crate::load::mapping::RoleMapping;
 use crate::load::report::{DuplicateIds, Rejection, Warning};
 use crate::model::Dataset;
@@ -96,7 +97,7 @@ pub fn display_spellings(ds: &Dataset) -> Vec<String> {
 }
 
 impl Summary {
-    pub fn of(ds: &Dataset, top: usize) -> Summary {
+    pub fn of(ds: &Loaded, top: usize) -> Summary {
         let r = &ds.report;
         let (tmin, tmax) = ds
             .time_range()

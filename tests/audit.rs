@@ -344,6 +344,7 @@ fn kill_9_in_a_sampled_session_keeps_the_plan_and_every_saved_label() {
         &derail::progress::Progress::new(),
     )
     .unwrap()
+    .dataset
     .source
     .fingerprint;
     let reopened = Labels::open(&data, &fp).unwrap();

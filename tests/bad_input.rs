@@ -15,7 +15,7 @@ fn write(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> PathBuf {
     p
 }
 
-fn load(p: &std::path::Path) -> Result<derail::model::Dataset, LoadError> {
+fn load(p: &std::path::Path) -> Result<derail::load::Loaded, LoadError> {
     load_path(p, &LoadOptions::default(), &Progress::new())
 }
 

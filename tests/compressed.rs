@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use common::{load, real_data_dir};
-use derail::model::Dataset;
+use derail::load::Loaded;
 
 fn gzip(b: &[u8]) -> Vec<u8> {
     let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
@@ -53,7 +53,7 @@ fn zip(name: &str, b: &[u8]) -> Vec<u8> {
 }
 
 /// What must be the same however the file is compressed.
-fn fingerprint(ds: &Dataset) -> (usize, u64, Vec<String>, Vec<String>) {
+fn fingerprint(ds: &Loaded) -> (usize, u64, Vec<String>, Vec<String>) {
     (
         ds.len(),
         ds.report.rows_in,

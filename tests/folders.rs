@@ -10,7 +10,7 @@ use derail::generate::{GenConfig, Scenario, generate};
 use derail::load::report::RejectKind;
 use derail::model::Format;
 
-fn export_rows(ds: &derail::model::Dataset, dir: &std::path::Path) -> Vec<csv::StringRecord> {
+fn export_rows(ds: &derail::load::Loaded, dir: &std::path::Path) -> Vec<csv::StringRecord> {
     let out = dir.join("annotated.csv");
     derail::export::export_annotated(
         ds,

@@ -21,12 +21,13 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use common::{analyse, derail_bin, load};
 use derail::generate::writers::{OutFormat, write};
 use derail::generate::{GenConfig, Scenario, generate};
+use derail::load::Loaded;
 use derail::load::slice::Slice;
 use derail::load::{LoadOptions, load_path};
-use derail::model::{Dataset, Format};
+use derail::model::Format;
 use derail::progress::Progress;
 
-fn load_sliced(path: &Path, slice: Slice) -> Dataset {
+fn load_sliced(path: &Path, slice: Slice) -> Loaded {
     let opts = LoadOptions {
         slice,
         ..LoadOptions::default()
@@ -34,7 +35,7 @@ fn load_sliced(path: &Path, slice: Slice) -> Dataset {
     load_path(path, &opts, &Progress::new()).unwrap()
 }
 
-fn ids(ds: &Dataset) -> BTreeSet<String> {
+fn ids(ds: &Loaded) -> BTreeSet<String> {
     (0..ds.len()).map(|i| ds.id(i).into_owned()).collect()
 }
 
@@ -55,7 +56,7 @@ fn column<'a>(batch: &'a RecordBatch, name: &str) -> &'a ArrayRef {
         .unwrap_or_else(|| panic!("no column {name}"))
 }
 
-fn export(ds: &Dataset, an: Option<&derail::analysis::Analysis>, out: &Path) {
+fn export(ds: &Loaded, an: Option<&derail::analysis::Analysis>, out: &Path) {
     derail::export::export_annotated(ds, an, None, out, &Default::default(), &Progress::new())
         .unwrap();
 }
@@ -86,7 +87,7 @@ fn a_parquet_corpus_gives_the_csv_answer_and_exports_every_row_typed() {
         moments(&an_b),
         "the same moments in both layouts"
     );
-    let marked = |ds: &Dataset, an: &derail::analysis::Analysis| -> BTreeSet<String> {
+    let marked = |ds: &Loaded, an: &derail::analysis::Analysis| -> BTreeSet<String> {
         (0..ds.len())
             .filter(|&i| an.is_takeover(i))
             .map(|i| ds.id(i).into_owned())

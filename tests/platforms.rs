@@ -5,8 +5,9 @@
 mod common;
 
 use common::{load, real_data_dir};
+use derail::load::Loaded;
 use derail::load::report::RejectKind;
-use derail::model::{Dataset, Format, PostKind};
+use derail::model::{Format, PostKind};
 use derail::time::format_iso;
 
 fn platform(name: &str) -> Option<std::path::PathBuf> {
@@ -20,17 +21,17 @@ fn platform(name: &str) -> Option<std::path::PathBuf> {
 }
 
 /// The index of the post with this id.
-fn post(ds: &Dataset, id: &str) -> usize {
+fn post(ds: &Loaded, id: &str) -> usize {
     (0..ds.len())
         .find(|&i| ds.id(i) == id)
         .unwrap_or_else(|| panic!("no post {id}"))
 }
 
-fn tags(ds: &Dataset, i: usize) -> Vec<String> {
+fn tags(ds: &Loaded, i: usize) -> Vec<String> {
     ds.hashtag_spellings(i).map(str::to_string).collect()
 }
 
-fn kinds(ds: &Dataset, k: PostKind) -> usize {
+fn kinds(ds: &Loaded, k: PostKind) -> usize {
     ds.kind.iter().filter(|x| **x == k).count()
 }
 
@@ -42,7 +43,7 @@ struct Expect<'a> {
     text_starts: &'a str,
 }
 
-fn check(ds: &Dataset, e: &Expect) {
+fn check(ds: &Loaded, e: &Expect) {
     let i = post(ds, e.id);
     assert_eq!(format_iso(ds.created_at[i]), e.time, "time of {}", e.id);
     assert!(

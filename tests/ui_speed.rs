@@ -18,8 +18,8 @@ use derail::app::dialogs::ScriptedDialogs;
 use derail::app::{DerailApp, Settings};
 use derail::generate::writers::{OutFormat, write};
 use derail::generate::{GenConfig, Scenario, generate};
+use derail::load::Loaded;
 use derail::load::{LoadOptions, load_path};
-use derail::model::Dataset;
 use derail::progress::Progress;
 use derail::query::{Filter, NO_LABEL, Sort, compute_row_sets};
 use egui::{Event, MouseWheelUnit, Pos2, Vec2};
@@ -212,7 +212,7 @@ fn frame_times_with_a_million_posts() {
 }
 
 /// The searches of the worker, over all posts, best of 5 each.
-fn search_times(ds: &Dataset, an: Option<&Analysis>, labels: &[u32]) {
+fn search_times(ds: &Loaded, an: Option<&Analysis>, labels: &[u32]) {
     let posts = ds.len();
     for (what, search, regex) in [
         ("substring 'fancam'", "fancam", false),

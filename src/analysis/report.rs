@@ -4,13 +4,13 @@ use serde_json::{Value, json};
 
 use crate::analysis::Analysis;
 use crate::analysis::timeline::{Series, bin_width_for, robust_range};
-use crate::model::Dataset;
+use crate::load::Loaded;
 use crate::time::format_iso;
 
 /// The report's format version.
 pub const REPORT_VERSION: &str = "1";
 
-pub fn build_report(ds: &Dataset, an: &Analysis) -> Value {
+pub fn build_report(ds: &Loaded, an: &Analysis) -> Value {
     let r = &ds.report;
     let counts = crate::summary::hashtag_counts(ds);
     let display = crate::summary::display_spellings(ds);

@@ -9,6 +9,7 @@ use std::time::Instant;
 use rustc_hash::FxHashMap;
 
 use crate::analysis::{Analysis, AnalysisConfig, analyze};
+use crate::load::Loaded;
 use crate::load::folder::load_paths;
 use crate::load::{LoadError, LoadOptions};
 use crate::model::Dataset;
@@ -83,7 +84,7 @@ pub fn quote_line(path: &Path, n: u64) -> Option<String> {
 /// Messages from a load-and-analyse job.
 pub enum JobMsg {
     Loaded {
-        ds: Arc<Dataset>,
+        ds: Arc<Loaded>,
         keys: Arc<FxHashMap<String, u32>>,
         seconds: f64,
     },
@@ -171,7 +172,7 @@ pub fn start_load(
 }
 
 /// Analyses an already loaded dataset (after a config change).
-pub fn start_analysis(ds: Arc<Dataset>, config: AnalysisConfig, ctx: egui::Context) -> Job {
+pub fn start_analysis(ds: Arc<Loaded>, config: AnalysisConfig, ctx: egui::Context) -> Job {
     let (tx, rx) = channel();
     let progress = Progress::new();
     let p = progress.clone();
@@ -187,7 +188,7 @@ pub fn start_analysis(ds: Arc<Dataset>, config: AnalysisConfig, ctx: egui::Conte
 }
 
 fn run_analysis(
-    ds: Arc<Dataset>,
+    ds: Arc<Loaded>,
     config: AnalysisConfig,
     p: Progress,
     tx: Sender<JobMsg>,
@@ -215,7 +216,7 @@ pub struct RowsJob {
 
 pub fn start_rows(
     generation: u64,
-    ds: Arc<Dataset>,
+    ds: Arc<Loaded>,
     an: Option<Arc<Analysis>>,
     labels: crate::query::LabelColumn,
     filter: crate::query::Filter,

@@ -11,8 +11,8 @@ use super::jobs::{RowsJob, start_rows};
 use super::{AppCommand, BulkTarget, ExportScope, Tab};
 use crate::analysis::Analysis;
 use crate::labels::{LabelCommand, Labels};
+use crate::load::Loaded;
 use crate::load::mapping::MapOverride;
-use crate::model::Dataset;
 use crate::query::{Filter, LabelColumn, NO_LABEL, RowSets, Sort, compute_row_sets};
 
 /// Datasets up to this size are filtered on the UI thread (a few milliseconds); larger
@@ -55,7 +55,7 @@ pub struct CarriedLabels {
 }
 
 pub struct Session {
-    pub ds: Arc<Dataset>,
+    pub ds: Arc<Loaded>,
     pub an: Option<Arc<Analysis>>,
     pub keys: Arc<FxHashMap<String, u32>>,
     pub labels: Labels,
@@ -96,7 +96,7 @@ pub struct Session {
 
 impl Session {
     pub fn new(
-        ds: Arc<Dataset>,
+        ds: Arc<Loaded>,
         keys: Arc<FxHashMap<String, u32>>,
         user: &str,
     ) -> Result<Session, String> {
@@ -681,7 +681,7 @@ impl Session {
 
 /// Writes an annotated CSV; the status message says how it went.
 fn export_message(
-    ds: &crate::model::Dataset,
+    ds: &crate::load::Loaded,
     an: Option<&crate::analysis::Analysis>,
     labels: &crate::labels::Labels,
     path: &std::path::Path,

@@ -19,8 +19,9 @@ use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 
 use crate::load::LoadOptions;
+use crate::load::Loaded;
 use crate::load::mapping::MapOverride;
-use crate::model::{Dataset, Format};
+use crate::model::Format;
 use crate::progress::Progress;
 use crate::time::NaiveZone;
 
@@ -151,12 +152,12 @@ pub enum Command {
 }
 
 /// Loads a file with a terminal progress bar.
-pub fn load_with_bar(file: &std::path::Path, load: &LoadArgs) -> Result<Dataset> {
+pub fn load_with_bar(file: &std::path::Path, load: &LoadArgs) -> Result<Loaded> {
     load_many_with_bar(std::slice::from_ref(&file.to_path_buf()), load)
 }
 
 /// Loads several files, folders or globs as one dataset, with a terminal progress bar.
-pub fn load_many_with_bar(files: &[PathBuf], load: &LoadArgs) -> Result<Dataset> {
+pub fn load_many_with_bar(files: &[PathBuf], load: &LoadArgs) -> Result<Loaded> {
     let opts = load.options()?;
     let progress = Progress::new();
     let bar = progress_bar::TerminalBar::start(&progress);
@@ -170,7 +171,7 @@ pub fn load_and_analyze(
     input: &std::path::Path,
     load: &LoadArgs,
     config: Option<&std::path::Path>,
-) -> Result<(Dataset, crate::analysis::Analysis)> {
+) -> Result<(Loaded, crate::analysis::Analysis)> {
     let cfg = match config {
         Some(p) => crate::analysis::AnalysisConfig::from_file(p).map_err(anyhow::Error::msg)?,
         None => crate::analysis::AnalysisConfig::default(),

@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use crate::analysis::Analysis;
 use crate::labels::Labels;
 use crate::load::JSON_CORE_COLUMNS;
+use crate::load::Loaded;
 use crate::load::source::{self, BlockReader};
 use crate::model::{Dataset, METRIC_NONE, RawSpan};
 use crate::progress::Progress;
@@ -124,7 +125,7 @@ fn push_field(out: &mut Vec<u8>, field: &str, delim: u8) {
 
 /// derail's values for one post.
 pub(crate) fn derail_values(
-    ds: &Dataset,
+    ds: &Loaded,
     an: Option<&Analysis>,
     labels: Option<&Labels>,
     i: usize,
@@ -272,7 +273,7 @@ pub(crate) fn rejected_values(details: bool, line: u64) -> Vec<String> {
 }
 
 /// The flattened core fields of a post (JSON sources).
-pub fn core_fields(ds: &Dataset, i: usize) -> Vec<String> {
+pub fn core_fields(ds: &Loaded, i: usize) -> Vec<String> {
     let m = ds.metrics(i);
     let metric = |x: u32| {
         if x == METRIC_NONE {
@@ -308,7 +309,7 @@ pub fn core_fields(ds: &Dataset, i: usize) -> Vec<String> {
 
 /// Writes an annotated CSV to `out` atomically.
 pub fn export_annotated(
-    ds: &Dataset,
+    ds: &Loaded,
     an: Option<&Analysis>,
     labels: Option<&Labels>,
     out: &Path,
@@ -365,7 +366,7 @@ pub(crate) fn header_names(opts: &ExportOptions) -> Vec<&'static str> {
 }
 
 fn write_json_source(
-    ds: &Dataset,
+    ds: &Loaded,
     an: Option<&Analysis>,
     labels: Option<&Labels>,
     w: &mut (dyn Write + Send),
@@ -500,7 +501,7 @@ impl SpanReader {
 }
 
 /// The decoded stream of a delimited dataset's source file, re-opened for an export.
-fn reopen_source(ds: &Dataset) -> Result<Box<dyn std::io::Read + Send>, ExportError> {
+fn reopen_source(ds: &Loaded) -> Result<Box<dyn std::io::Read + Send>, ExportError> {
     let src = &ds.source.path;
     let kind = match source::sniff_source(src).map_err(io_err(src))? {
         Ok(k) => k,
@@ -514,7 +515,7 @@ fn reopen_source(ds: &Dataset) -> Result<Box<dyn std::io::Read + Send>, ExportEr
 }
 
 fn write_delimited_source(
-    ds: &Dataset,
+    ds: &Loaded,
     an: Option<&Analysis>,
     labels: Option<&Labels>,
     w: &mut (dyn Write + Send),
@@ -698,7 +699,7 @@ fn write_delimited_source(
 }
 
 /// Re-writes a raw row field by field with formula-like cells neutralised.
-fn rewrite_neutralized(raw: &[u8], ds: &Dataset, delim: u8) -> Vec<u8> {
+fn rewrite_neutralized(raw: &[u8], ds: &Loaded, delim: u8) -> Vec<u8> {
     let quoting = ds
         .report
         .delimiter

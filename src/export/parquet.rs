@@ -30,9 +30,10 @@ use super::{
 };
 use crate::analysis::Analysis;
 use crate::labels::Labels;
+use crate::load::Loaded;
 use crate::load::csv_format::{Dialect, Fields, RecordSplitter};
 use crate::load::source::BlockReader;
-use crate::model::{Dataset, Format, METRIC_NONE, RawSpan};
+use crate::model::{Format, METRIC_NONE, RawSpan};
 use crate::progress::Progress;
 
 /// Rows per record batch (and per row group of the written file).
@@ -122,7 +123,7 @@ impl DerailColumns {
         f
     }
 
-    fn push(&mut self, ds: &Dataset, an: Option<&Analysis>, labels: Option<&Labels>, row: RowRef) {
+    fn push(&mut self, ds: &Loaded, an: Option<&Analysis>, labels: Option<&Labels>, row: RowRef) {
         let i = match row {
             RowRef::Post(i) => i,
             RowRef::Rejected(line, _) => {
@@ -203,7 +204,7 @@ impl DerailColumns {
 }
 
 /// The rows of the export in the order an annotated CSV writes them.
-fn ordered_rows(ds: &Dataset, opts: &ExportOptions) -> Vec<RowRef> {
+fn ordered_rows(ds: &Loaded, opts: &ExportOptions) -> Vec<RowRef> {
     let posts: Vec<usize> = match &opts.only {
         Some(v) => v.iter().map(|&i| i as usize).collect(),
         None => (0..ds.len()).collect(),
@@ -251,7 +252,7 @@ fn ordered_rows(ds: &Dataset, opts: &ExportOptions) -> Vec<RowRef> {
 
 /// Writes an annotated Parquet file to the open temporary file `w`.
 pub(crate) fn write_parquet(
-    ds: &Dataset,
+    ds: &Loaded,
     an: Option<&Analysis>,
     labels: Option<&Labels>,
     w: std::fs::File,
@@ -312,7 +313,7 @@ enum InputColumns {
 }
 
 impl InputColumns {
-    fn for_source(ds: &Dataset) -> Result<Self, ExportError> {
+    fn for_source(ds: &Loaded) -> Result<Self, ExportError> {
         let src = &ds.source.path;
         if !ds.files.is_empty() || ds.source.format.is_json() {
             return Ok(InputColumns::Core {
@@ -361,7 +362,7 @@ impl InputColumns {
 
     fn batch(
         &mut self,
-        ds: &Dataset,
+        ds: &Loaded,
         rows: &[RowRef],
         out: &Path,
     ) -> Result<Vec<ArrayRef>, ExportError> {
@@ -402,7 +403,7 @@ impl InputColumns {
     }
 
     /// Checks that the source is the file that was loaded.
-    fn finish(self, ds: &Dataset) -> Result<(), ExportError> {
+    fn finish(self, ds: &Loaded) -> Result<(), ExportError> {
         if let InputColumns::Delimited { mut reader, .. } = self {
             reader.read_to_end();
             if reader.fingerprint() != ds.source.fingerprint {
@@ -496,7 +497,7 @@ fn core_fields() -> Vec<Field> {
         .collect()
 }
 
-fn core_arrays(ds: &Dataset, rows: &[RowRef], several: bool) -> Vec<ArrayRef> {
+fn core_arrays(ds: &Loaded, rows: &[RowRef], several: bool) -> Vec<ArrayRef> {
     let mut text: Vec<StringBuilder> = (0..7).map(|_| StringBuilder::new()).collect();
     let mut created = TimestampMillisecondBuilder::new().with_timezone("UTC");
     let mut lists: Vec<ListBuilder<StringBuilder>> = (0..3)
@@ -586,7 +587,7 @@ fn core_arrays(ds: &Dataset, rows: &[RowRef], several: bool) -> Vec<ArrayRef> {
 /// An annotated CSV of a Parquet source: the file's columns as text (as
 /// [`crate::load::parquet_format::cell_string`] reads them), then derail's.
 pub(crate) fn write_csv_of_parquet(
-    ds: &Dataset,
+    ds: &Loaded,
     an: Option<&Analysis>,
     labels: Option<&Labels>,
     w: &mut (dyn std::io::Write + Send),

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 
 use rustc_hash::FxHashMap;
 
+use crate::load::Loaded;
 use crate::load::report::{
     DUPLICATE_ID_RULE, DuplicateIds, LoadReport, MAX_DETAILED_REJECTIONS, RejectKind, Rejection,
     WarningSink,
@@ -347,7 +348,6 @@ impl DatasetBuilder {
                 header_span: None,
                 line_ending: "\n".into(),
             },
-            report: LoadReport::new("", crate::model::Format::Csv),
             ids: Vec::new(),
             ref_ids: Vec::new(),
             id_strings: IdStrings::default(),
@@ -479,7 +479,7 @@ impl DatasetBuilder {
         ds.raw_len.extend_from_slice(&c.raw_len);
     }
 
-    pub fn finish(self, source: SourceInfo) -> Dataset {
+    pub fn finish(self, source: SourceInfo) -> Loaded {
         let DatasetBuilder {
             mut ds,
             mut report,
@@ -506,7 +506,6 @@ impl DatasetBuilder {
             );
         }
         report.warnings = warnings.into_vec();
-        ds.report = report;
         ds.hashtags.shrink_to_fit();
         ds.hashtag_spellings.shrink_to_fit();
         ds.mentions.shrink_to_fit();
@@ -523,12 +522,15 @@ impl DatasetBuilder {
         ds.lines.shrink_to_fit();
         ds.raw_start.shrink_to_fit();
         ds.raw_len.shrink_to_fit();
-        ds
+        Loaded {
+            dataset: ds,
+            report,
+        }
     }
 }
 
 /// Merges chunks (in input order) into a dataset and runs the whole-dataset checks.
-pub fn merge_chunks(chunks: Vec<ChunkBuilder>, source: SourceInfo, report: LoadReport) -> Dataset {
+pub fn merge_chunks(chunks: Vec<ChunkBuilder>, source: SourceInfo, report: LoadReport) -> Loaded {
     let mut b = DatasetBuilder::new(report);
     b.reserve(chunks.iter().map(|c| c.len()).sum());
     for c in chunks {

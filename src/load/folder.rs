@@ -12,9 +12,10 @@ use std::path::{Path, PathBuf};
 
 use rustc_hash::FxHashMap;
 
+use crate::load::Loaded;
 use crate::load::builder::{ChunkBuilder, DatasetBuilder, PostRecord};
 use crate::load::report::{LoadReport, RejectKind, Rejection};
-use crate::load::{LoadError, LoadOptions, load_path, parquet_format, partitions};
+use crate::load::{LoadError, LoadOptions, parquet_format, partitions};
 use crate::model::{Dataset, Format, ID_NONE, IdStrings, SourceInfo};
 use crate::progress::Progress;
 use rayon::prelude::*;
@@ -86,7 +87,7 @@ pub fn load_folder(
     dir: &Path,
     opts: &LoadOptions,
     progress: &Progress,
-) -> Result<Dataset, LoadError> {
+) -> Result<Loaded, LoadError> {
     let path = dir.display().to_string();
     let (files, skipped) = data_files(dir).map_err(|e| LoadError::Io {
         path: path.clone(),
@@ -116,10 +117,10 @@ pub fn load_files(
     skipped: &[PathBuf],
     opts: &LoadOptions,
     progress: &Progress,
-) -> Result<Dataset, LoadError> {
+) -> Result<Loaded, LoadError> {
     let started = std::time::Instant::now();
     let name_of = |p: &Path| p.strip_prefix(root).unwrap_or(p).display().to_string();
-    let mut parts: Vec<(String, Dataset)> = Vec::new();
+    let mut parts: Vec<(String, Loaded)> = Vec::new();
     let mut unreadable: Vec<String> = Vec::new();
     let mut last_error = None;
     // Files whose hive partition values put them outside the slice are not opened.
@@ -134,7 +135,7 @@ pub fn load_files(
             ruled_out.1 += rows;
             continue;
         }
-        match load_path(f, opts, progress) {
+        match crate::load::Source::File(f.clone()).load(opts, progress) {
             Ok(ds) => parts.push((name_of(f), ds)),
             Err(LoadError::Cancelled { .. }) => {
                 return Err(LoadError::Cancelled {
@@ -287,7 +288,7 @@ const MERGE_CHUNK: usize = 64 * 1024;
 /// in order, then the kept posts are re-emitted in parallel chunks.
 fn chunks_of(
     name: &str,
-    ds: &Dataset,
+    ds: &Loaded,
     earlier: &[String],
     file: u16,
     first_seen: &mut FirstSeen,
@@ -399,53 +400,17 @@ pub fn expand_glob(path: &Path) -> Option<std::io::Result<Vec<PathBuf>>> {
 /// Loads the files, folders and globs named on a command line as one dataset: files in
 /// the order given (a folder's or a glob's files in path order), a file named twice read
 /// once, repeats across files under the folder rule (an id from an earlier file wins).
-/// One path loads as [`load_path`] does.
+/// One path loads as [`crate::load::load_path`] does.
 pub fn load_paths(
     paths: &[PathBuf],
     opts: &LoadOptions,
     progress: &Progress,
-) -> Result<Dataset, LoadError> {
-    if let [one] = paths {
-        return load_path(one, opts, progress);
-    }
-    let io = |p: &Path| {
-        let path = p.display().to_string();
-        move |e: std::io::Error| LoadError::Io {
-            path,
-            message: e.to_string(),
-        }
-    };
-    let mut files: Vec<PathBuf> = Vec::new();
-    let mut skipped = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            let (f, s) = data_files(p).map_err(io(p))?;
-            files.extend(f);
-            skipped.extend(s);
-        } else if let Some(g) = expand_glob(p) {
-            files.extend(g.map_err(io(p))?);
-        } else {
-            files.push(p.clone());
-        }
-    }
-    let mut seen = std::collections::HashSet::new();
-    files.retain(|f| seen.insert(f.clone()));
-    if files.is_empty() {
-        return Err(LoadError::NoRows {
-            path: paths
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
-            what: "no data file among these paths".into(),
-        });
-    }
-    let root = common_folder(&files);
-    load_files(&root, &files, &skipped, opts, progress)
+) -> Result<Loaded, LoadError> {
+    crate::load::Source::of_paths(paths)?.load(opts, progress)
 }
 
 /// The deepest folder holding every file (`.` when they share none).
-fn common_folder(files: &[PathBuf]) -> PathBuf {
+pub(crate) fn common_folder(files: &[PathBuf]) -> PathBuf {
     fn parent(f: &Path) -> Vec<std::path::Component<'_>> {
         f.parent()
             .map(|p| p.components().collect())
@@ -469,29 +434,6 @@ fn common_folder(files: &[PathBuf]) -> PathBuf {
 }
 
 /// Loads the files a glob names as one dataset.
-pub fn load_glob(
-    pattern: &Path,
-    files: std::io::Result<Vec<PathBuf>>,
-    opts: &LoadOptions,
-    progress: &Progress,
-) -> Result<Dataset, LoadError> {
-    let path = pattern.display().to_string();
-    let files = files.map_err(|e| LoadError::Io {
-        path: path.clone(),
-        message: e.to_string(),
-    })?;
-    if files.is_empty() {
-        return Err(LoadError::NoRows {
-            path,
-            what: "no file matches this pattern".into(),
-        });
-    }
-    let root = pattern
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    load_files(root, &files, &[], opts, progress)
-}
 
 #[cfg(test)]
 mod tests {

@@ -8,6 +8,7 @@ pub mod bluesky;
 pub mod builder;
 pub mod crowdtangle;
 pub mod csv_format;
+pub mod dataset_source;
 pub mod folder;
 pub mod jetstream;
 pub mod json;
@@ -40,6 +41,7 @@ use std::time::Instant;
 
 use crate::load::builder::ChunkBuilder;
 use crate::load::csv_format::{CsvContext, Dialect};
+pub use crate::load::dataset_source::Source;
 use crate::load::json::{JsonContext, JsonLayout};
 use crate::load::mapping::{MapOverride, MappingError, Role};
 use crate::load::report::LoadReport;
@@ -69,6 +71,28 @@ pub const JSON_CORE_COLUMNS: [&str; 18] = [
     "community",
     "source_line",
 ];
+
+/// A loaded dataset with the report of its load: every input row loaded, rejected (with
+/// its line and reason) or outside the slice. The dataset itself knows nothing of how it
+/// was read; it derefs to it, so a `&Loaded` serves wherever a `&Dataset` is asked for.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub dataset: Dataset,
+    pub report: LoadReport,
+}
+
+impl std::ops::Deref for Loaded {
+    type Target = Dataset;
+    fn deref(&self) -> &Dataset {
+        &self.dataset
+    }
+}
+
+impl std::ops::DerefMut for Loaded {
+    fn deref_mut(&mut self) -> &mut Dataset {
+        &mut self.dataset
+    }
+}
 
 /// Options of a load.
 #[derive(Debug, Clone)]
@@ -198,18 +222,17 @@ fn estimated_need(kind: &SourceKind, layout_is_document: bool) -> u64 {
     (decoded as f64 * factor) as u64 + (64 << 20)
 }
 
-/// Loads a dataset from `path`.
+/// Loads a dataset from `path`: a file, a folder or a glob.
 pub fn load_path(
     path: &Path,
     opts: &LoadOptions,
     progress: &Progress,
-) -> Result<Dataset, LoadError> {
-    if path.is_dir() {
-        return folder::load_folder(path, opts, progress);
-    }
-    if let Some(files) = folder::expand_glob(path) {
-        return folder::load_glob(path, files, opts, progress);
-    }
+) -> Result<Loaded, LoadError> {
+    Source::of_path(path)?.load(opts, progress)
+}
+
+/// Loads one file, in the reader of its format.
+fn load_file(path: &Path, opts: &LoadOptions, progress: &Progress) -> Result<Loaded, LoadError> {
     let path_str = path.display().to_string();
     let io_err = |e: std::io::Error| LoadError::Io {
         path: path_str.clone(),
@@ -253,7 +276,7 @@ pub fn load_bytes(
     name: &str,
     opts: &LoadOptions,
     progress: &Progress,
-) -> Result<Dataset, LoadError> {
+) -> Result<Loaded, LoadError> {
     if bytes.starts_with(b"PAR1") {
         let ds = parquet_format::load_parquet_bytes(bytes, Path::new(name), opts, progress)?;
         return Ok(slice::cut(ds, &opts.slice));
@@ -284,7 +307,7 @@ fn load_from(
     opener: &Opener<'_>,
     opts: &LoadOptions,
     progress: &Progress,
-) -> Result<Dataset, LoadError> {
+) -> Result<Loaded, LoadError> {
     let started = Instant::now();
     let path_str = path.display().to_string();
     let io_err = |e: std::io::Error| LoadError::Io {
@@ -925,7 +948,7 @@ mod tests {
     use super::*;
     use std::io::Write;
 
-    fn load_bytes(bytes: &[u8], name: &str) -> Result<Dataset, LoadError> {
+    fn load_bytes(bytes: &[u8], name: &str) -> Result<Loaded, LoadError> {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join(name);
         std::fs::File::create(&p).unwrap().write_all(bytes).unwrap();

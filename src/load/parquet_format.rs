@@ -22,6 +22,7 @@ use parquet::arrow::arrow_reader::{
 use parquet::file::reader::ChunkReader;
 use rayon::prelude::*;
 
+use crate::load::Loaded;
 use crate::load::builder::{ChunkBuilder, DatasetBuilder};
 use crate::load::csv_format::{self, CsvContext, Dialect, Row};
 use crate::load::mapping::{self, Role};
@@ -370,7 +371,7 @@ pub fn load_parquet(
     path: &Path,
     opts: &LoadOptions,
     progress: &Progress,
-) -> Result<Dataset, LoadError> {
+) -> Result<Loaded, LoadError> {
     let open = || File::open(path).map_err(|e| e.to_string());
     guarded(path, || load_input(path, &open, opts, progress))
 }
@@ -381,7 +382,7 @@ pub fn load_parquet_bytes(
     name: &Path,
     opts: &LoadOptions,
     progress: &Progress,
-) -> Result<Dataset, LoadError> {
+) -> Result<Loaded, LoadError> {
     let b = bytes::Bytes::copy_from_slice(bytes);
     let open = || Ok(b.clone());
     guarded(name, || load_input(name, &open, opts, progress))
@@ -391,8 +392,8 @@ pub fn load_parquet_bytes(
 /// one) into an error that names the file.
 fn guarded(
     path: &Path,
-    load: impl FnOnce() -> Result<Dataset, LoadError>,
-) -> Result<Dataset, LoadError> {
+    load: impl FnOnce() -> Result<Loaded, LoadError>,
+) -> Result<Loaded, LoadError> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(load)).unwrap_or_else(|_| {
         Err(LoadError::Io {
             path: path.display().to_string(),
@@ -406,7 +407,7 @@ fn load_input<R: Input + Send>(
     open: &(dyn Fn() -> Result<R, String> + Sync),
     opts: &LoadOptions,
     progress: &Progress,
-) -> Result<Dataset, LoadError> {
+) -> Result<Loaded, LoadError> {
     let started = std::time::Instant::now();
     let path_str = path.display().to_string();
     let fail = |message: String| LoadError::Io {

@@ -6,6 +6,7 @@
 //! The rows left out are neither loaded nor rejected: they are counted as
 //! `outside_slice`, so `rows in = loaded + rejected + outside the slice` holds.
 
+use crate::load::Loaded;
 use crate::load::builder::{ChunkBuilder, DatasetBuilder, PostRecord};
 use crate::model::Dataset;
 
@@ -59,7 +60,7 @@ impl Slice {
 
 /// The posts of `ds` in the slice, as a dataset of the same source: each post keeps its
 /// line and its place in the source, so exports and labels address it as before.
-pub fn cut(ds: Dataset, slice: &Slice) -> Dataset {
+pub fn cut(ds: Loaded, slice: &Slice) -> Loaded {
     if slice.is_empty() {
         return ds;
     }

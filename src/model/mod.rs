@@ -12,8 +12,6 @@ use serde::{Deserialize, Serialize};
 
 pub use columns::{Interner, ListColumn, TextColumn};
 
-use crate::load::report::LoadReport;
-
 /// Marks "no id" in an id column (a post that references nothing).
 pub const ID_NONE: u64 = u64::MAX;
 /// Ids that are not canonical decimal numbers below 2^63 are stored as strings; their code
@@ -466,7 +464,6 @@ pub struct SourceInfo {
 #[derive(Debug, Clone)]
 pub struct Dataset {
     pub source: SourceInfo,
-    pub report: LoadReport,
     pub ids: Vec<u64>,
     pub ref_ids: Vec<u64>,
     pub id_strings: IdStrings,

@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use derail::analysis::{Analysis, AnalysisConfig, analyze};
+use derail::load::Loaded;
 use derail::load::{LoadOptions, load_path};
-use derail::model::Dataset;
 use derail::progress::Progress;
 
 /// `../shared/real_data`, or `None` (with a message) when it is absent.
@@ -22,7 +22,7 @@ pub fn real_data_dir() -> Option<PathBuf> {
     }
 }
 
-pub fn load(path: &Path) -> Dataset {
+pub fn load(path: &Path) -> Loaded {
     match load_path(path, &LoadOptions::default(), &Progress::new()) {
         Ok(ds) => ds,
         Err(e) => panic!("loading {}: {e}", path.display()),
@@ -36,7 +36,7 @@ pub fn test_config() -> AnalysisConfig {
     c
 }
 
-pub fn analyse(ds: &Dataset) -> Analysis {
+pub fn analyse(ds: &Loaded) -> Analysis {
     match analyze(ds, &test_config(), &Progress::new()) {
         Ok(a) => a,
         Err(_) => panic!("analysis cancelled"),
