@@ -541,6 +541,84 @@ fn a_corpus_sorted_by_hashtag_is_read_only_where_the_statistics_allow() {
     );
 }
 
+#[test]
+fn a_hashtag_slice_keeps_the_reposts_that_take_the_tag_from_their_original() {
+    // Reposts stored without content (as Bluesky's are) take their original's text and
+    // hashtags once loaded: a slice keeps them as a full read would.
+    let list = DataType::List(Arc::new(Field::new("item", DataType::Utf8, true)));
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("id", DataType::Utf8, false),
+        Field::new(
+            "created_at",
+            DataType::Timestamp(TimeUnit::Millisecond, Some("UTC".into())),
+            false,
+        ),
+        Field::new("text", DataType::Utf8, true),
+        Field::new("hashtags", list, true),
+        Field::new("retweeted_id", DataType::Utf8, true),
+    ]));
+    let mut id = StringBuilder::new();
+    let mut at = arrow_array::builder::TimestampMillisecondBuilder::new().with_timezone("UTC");
+    let mut text = StringBuilder::new();
+    let mut tags = arrow_array::builder::ListBuilder::new(StringBuilder::new());
+    let mut rt = StringBuilder::new();
+    for k in 0..400u32 {
+        // Every tenth post is an empty repost of the post before it.
+        let (body, tag, of) = match k % 10 {
+            9 => (String::new(), None, Some(format!("{}", k - 1))),
+            8 => (format!("post {k} #LoveWins"), Some("LoveWins"), None),
+            _ => (format!("post {k} #Cats"), Some("Cats"), None),
+        };
+        id.append_value(format!("{k}"));
+        at.append_value(1_591_000_000_000 + k as i64 * 60_000);
+        text.append_value(body);
+        if let Some(t) = tag {
+            tags.values().append_value(t);
+        }
+        tags.append(true);
+        match of {
+            Some(o) => rt.append_value(o),
+            None => rt.append_null(),
+        }
+    }
+    let batch = RecordBatch::try_new(
+        schema.clone(),
+        vec![
+            Arc::new(id.finish()),
+            Arc::new(at.finish()),
+            Arc::new(text.finish()),
+            Arc::new(tags.finish()),
+            Arc::new(rt.finish()),
+        ],
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("reposts.parquet");
+    let props = parquet::file::properties::WriterProperties::builder()
+        .set_max_row_group_row_count(Some(100))
+        .build();
+    let mut w =
+        ArrowWriter::try_new(std::fs::File::create(&path).unwrap(), schema, Some(props)).unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+    let full = load(&path);
+    let slice = Slice {
+        hashtag: Some("lovewins".into()),
+        ..Slice::default()
+    };
+    let want: BTreeSet<String> = (0..full.len())
+        .filter(|&i| slice.holds(&full, i))
+        .map(|i| full.id(i).into_owned())
+        .collect();
+    assert!(
+        want.contains("9") && want.contains("8") && want.len() == 80,
+        "the full read gives the empty reposts their original's tag: {want:?}"
+    );
+    let s = load_sliced(&path, slice);
+    assert_eq!(ids(&s), want);
+    assert!(s.report.check_accounting(s.len()).is_ok());
+}
+
 /// Whether `python3 -c "import duckdb"` works here.
 fn duckdb_available() -> bool {
     std::process::Command::new("python3")

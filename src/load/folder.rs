@@ -433,8 +433,6 @@ pub(crate) fn common_folder(files: &[PathBuf]) -> PathBuf {
     }
 }
 
-/// Loads the files a glob names as one dataset.
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -491,7 +491,9 @@ fn load_input<R: Input + Send>(
             None => (ctx.role(Role::Text).unwrap_or(0), true),
         };
         let t = std::time::Instant::now();
-        let found = rows_with_tag(open, &meta, &groups, column, is_text, tag).map_err(fail)?;
+        let repost_of = ctx.role(Role::RetweetOf);
+        let found =
+            rows_with_tag(open, &meta, &groups, (column, is_text), repost_of, tag).map_err(fail)?;
         if std::env::var_os("DERAIL_DEBUG").is_some() {
             eprintln!(
                 "[debug] parquet hashtag scan {:.3}s",

@@ -143,6 +143,37 @@ fn item_hits(items: &dyn Array, needle: &str) -> Option<Vec<bool>> {
     })
 }
 
+/// For each cell of the hashtag (or text) column, whether it is null, an empty list or
+/// blank text.
+fn empty_cells(cells: &arrow_array::ArrayRef) -> Vec<bool> {
+    let n = cells.len();
+    match cells.data_type() {
+        DataType::List(_) => {
+            let l = cells.as_list::<i32>();
+            (0..n)
+                .map(|r| l.is_null(r) || l.value_length(r) == 0)
+                .collect()
+        }
+        DataType::LargeList(_) => {
+            let l = cells.as_list::<i64>();
+            (0..n)
+                .map(|r| l.is_null(r) || l.value_length(r) == 0)
+                .collect()
+        }
+        _ => {
+            let text = TextColumn::of(cells);
+            (0..n)
+                .map(|r| {
+                    text.get(r).is_none_or(|v| {
+                        let v = v.trim();
+                        v.is_empty() || v == "[]"
+                    })
+                })
+                .collect()
+        }
+    }
+}
+
 /// Which rows of a list-of-hashtags column hold the tag; `None` where the column is not a
 /// list of text.
 fn list_hits(array: &dyn Array, needle: &str) -> Option<Vec<bool>> {
@@ -254,18 +285,22 @@ fn rows_statistics_allow(
     g: usize,
     leaf: Option<usize>,
     needle: &str,
+    keep_empty: bool,
 ) -> Allowed {
     let rows = md.row_group(g).num_rows().max(0) as usize;
     let index = md.page_index_for_row_group(g);
     let offsets = leaf.and_then(|l| index.offset_index(l));
     let page_count = offsets.map_or(1, |o| o.page_locations().len().max(1));
     let all = Allowed {
-        rows: vec![0..rows],
+        rows: std::iter::once(0..rows).collect(),
         pages: (page_count, page_count),
     };
     let Some(leaf) = leaf else { return all };
+    // Where empty cells matter (reposts that take their original's hashtags), a range
+    // with empty cells is kept whatever its values.
     if let Some(s) = md.row_group(g).column(leaf).statistics()
         && let (Some(lo), Some(hi)) = (s.min_bytes_opt(), s.max_bytes_opt())
+        && !(keep_empty && s.null_count_opt() != Some(0))
         && !range_may_hold(lo, hi, needle)
     {
         return Allowed {
@@ -287,16 +322,17 @@ fn rows_statistics_allow(
     let mut kept = 0;
     for (i, &from) in starts.iter().enumerate() {
         let to = starts.get(i + 1).copied().unwrap_or(rows).min(rows);
-        let keep = if i as u64 >= pages.num_pages() {
-            true
-        } else if pages.is_null_page(i) {
-            false
-        } else {
-            match (pages.min_value(i), pages.max_value(i)) {
-                (Some(lo), Some(hi)) => range_may_hold(lo, hi, needle),
-                _ => true,
-            }
-        };
+        let keep =
+            if i as u64 >= pages.num_pages() || (keep_empty && pages.null_count(i) != Some(0)) {
+                true
+            } else if pages.is_null_page(i) {
+                false
+            } else {
+                match (pages.min_value(i), pages.max_value(i)) {
+                    (Some(lo), Some(hi)) => range_may_hold(lo, hi, needle),
+                    _ => true,
+                }
+            };
         if keep && from < to {
             kept += 1;
             match out.last_mut() {
@@ -324,13 +360,15 @@ pub(super) struct TagRows {
 
 /// Finds the rows of `groups` that can hold `#tag` (the slice is cut exactly once the
 /// posts' hashtags are extracted). Row groups are scanned in parallel, each by its own
-/// reader, and only over the rows the statistics allow.
+/// reader, and only over the rows the statistics allow. Where the file names what a row
+/// reposts (`repost_of`), a repost with an empty hashtag cell is kept too: it takes its
+/// original's text and hashtags once loaded, as it does in a full read.
 pub(super) fn rows_with_tag<R: Input + Send>(
     open: &(dyn Fn() -> Result<R, String> + Sync),
     meta: &ArrowReaderMetadata,
     groups: &[usize],
-    column: usize,
-    column_is_text: bool,
+    (column, column_is_text): (usize, bool),
+    repost_of: Option<usize>,
     tag: &str,
 ) -> Result<TagRows, String> {
     let needle = crate::text::normalize_hashtag(tag.trim_start_matches('#')).into_owned();
@@ -350,7 +388,7 @@ pub(super) fn rows_with_tag<R: Input + Send>(
             let Allowed {
                 rows: allowed,
                 pages,
-            } = rows_statistics_allow(md, g, leaf, &needle);
+            } = rows_statistics_allow(md, g, leaf, &needle, repost_of.is_some());
             let kept_rows: usize = allowed.iter().map(|r| r.len()).sum();
             let ruled_out = pages.1 - pages.0;
             let pages = pages.1;
@@ -358,7 +396,14 @@ pub(super) fn rows_with_tag<R: Input + Send>(
             if allowed.is_empty() {
                 return Ok((hits, ruled_out, pages));
             }
-            let mask = ProjectionMask::roots(md.file_metadata().schema_descr(), [column]);
+            let roots: Vec<usize> = std::iter::once(column).chain(repost_of).collect();
+            let mask = ProjectionMask::roots(md.file_metadata().schema_descr(), roots);
+            // The projected columns come in the file's order.
+            let (at_tag, at_ref) = match repost_of {
+                Some(r) if r < column => (1, Some(0)),
+                Some(_) => (0, Some(1)),
+                None => (0, None),
+            };
             let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(open()?, meta.clone())
                 .with_row_groups(vec![g])
                 .with_projection(mask)
@@ -372,16 +417,27 @@ pub(super) fn rows_with_tag<R: Input + Send>(
             let mut found: Vec<bool> = Vec::with_capacity(kept_rows);
             for batch in reader {
                 let batch = batch.map_err(|e| e.to_string())?;
-                let col = batch.column(0);
-                if !column_is_text && let Some(h) = list_hits(col.as_ref(), &needle) {
-                    found.extend(h);
-                    continue;
+                let col = batch.column(at_tag);
+                let mut hits = match list_hits(col.as_ref(), &needle) {
+                    Some(h) if !column_is_text => h,
+                    _ => {
+                        let text = TextColumn::of(col);
+                        (0..batch.num_rows())
+                            .map(|r| {
+                                text.get(r)
+                                    .is_some_and(|v| holds_tag(&v, column_is_text, &needle))
+                            })
+                            .collect()
+                    }
+                };
+                if let Some(at_ref) = at_ref {
+                    let refs = TextColumn::of(batch.column(at_ref));
+                    let empty = empty_cells(col);
+                    for (r, h) in hits.iter_mut().enumerate() {
+                        *h = *h || (empty[r] && refs.get(r).is_some_and(|v| !v.trim().is_empty()));
+                    }
                 }
-                let text = TextColumn::of(col);
-                found.extend((0..batch.num_rows()).map(|r| {
-                    text.get(r)
-                        .is_some_and(|v| holds_tag(&v, column_is_text, &needle))
-                }));
+                found.extend(hits);
             }
             // Back to the group's rows: the scanned ranges in order.
             let mut at = found.into_iter();

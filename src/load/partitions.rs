@@ -130,10 +130,10 @@ pub fn rule_out(values: &[(String, String)], slice: &Slice) -> bool {
             return true;
         }
     }
-    if let Some((from, until)) = time_span(values) {
-        if slice.since.is_some_and(|s| until <= s) || slice.until.is_some_and(|u| from >= u) {
-            return true;
-        }
+    if let Some((from, until)) = time_span(values)
+        && (slice.since.is_some_and(|s| until <= s) || slice.until.is_some_and(|u| from >= u))
+    {
+        return true;
     }
     false
 }
