@@ -11,12 +11,12 @@
 
 use std::ops::Range;
 
-use arrow_array::Array;
 use arrow_array::cast::AsArray;
+use arrow_array::{Array, BooleanArray, GenericListArray, OffsetSizeTrait};
 use arrow_schema::DataType;
 use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::{
-    ArrowReaderMetadata, ParquetRecordBatchReaderBuilder, RowSelection, RowSelector,
+    ArrowReaderMetadata, ParquetRecordBatchReaderBuilder, RowSelection,
 };
 use parquet::basic::Type as PhysicalType;
 use parquet::file::metadata::ParquetMetaData;
@@ -143,61 +143,43 @@ fn item_hits(items: &dyn Array, needle: &str) -> Option<Vec<bool>> {
     })
 }
 
+/// A list column's offsets of each row's items, and the items; `None` for other columns.
+fn list_parts(array: &dyn Array) -> Option<(Vec<usize>, &dyn Array)> {
+    fn parts<O: OffsetSizeTrait>(l: &GenericListArray<O>) -> (Vec<usize>, &dyn Array) {
+        let offsets = l.value_offsets().iter().map(|o| o.as_usize()).collect();
+        (offsets, l.values().as_ref())
+    }
+    match array.data_type() {
+        DataType::List(_) => Some(parts(array.as_list::<i32>())),
+        DataType::LargeList(_) => Some(parts(array.as_list::<i64>())),
+        _ => None,
+    }
+}
+
 /// For each cell of the hashtag (or text) column, whether it is null, an empty list or
 /// blank text.
 fn empty_cells(cells: &arrow_array::ArrayRef) -> Vec<bool> {
     let n = cells.len();
-    match cells.data_type() {
-        DataType::List(_) => {
-            let l = cells.as_list::<i32>();
-            (0..n)
-                .map(|r| l.is_null(r) || l.value_length(r) == 0)
-                .collect()
-        }
-        DataType::LargeList(_) => {
-            let l = cells.as_list::<i64>();
-            (0..n)
-                .map(|r| l.is_null(r) || l.value_length(r) == 0)
-                .collect()
-        }
-        _ => {
-            let text = TextColumn::of(cells);
-            (0..n)
-                .map(|r| {
-                    text.get(r).is_none_or(|v| {
-                        let v = v.trim();
-                        v.is_empty() || v == "[]"
-                    })
-                })
-                .collect()
-        }
+    if let Some((offsets, _)) = list_parts(cells.as_ref()) {
+        return (0..n)
+            .map(|r| cells.is_null(r) || offsets[r] == offsets[r + 1])
+            .collect();
     }
+    let text = TextColumn::of(cells);
+    (0..n)
+        .map(|r| {
+            text.get(r).is_none_or(|v| {
+                let v = v.trim();
+                v.is_empty() || v == "[]"
+            })
+        })
+        .collect()
 }
 
 /// Which rows of a list-of-hashtags column hold the tag; `None` where the column is not a
 /// list of text.
 fn list_hits(array: &dyn Array, needle: &str) -> Option<Vec<bool>> {
-    let (offsets, items): (Vec<usize>, &dyn Array) = match array.data_type() {
-        DataType::List(_) => {
-            let l = array.as_list::<i32>();
-            let o = l
-                .value_offsets()
-                .iter()
-                .map(|&o| o.max(0) as usize)
-                .collect();
-            (o, l.values().as_ref())
-        }
-        DataType::LargeList(_) => {
-            let l = array.as_list::<i64>();
-            let o = l
-                .value_offsets()
-                .iter()
-                .map(|&o| o.max(0) as usize)
-                .collect();
-            (o, l.values().as_ref())
-        }
-        _ => return None,
-    };
+    let (offsets, items) = list_parts(array)?;
     let hits = item_hits(items, needle)?;
     Some(
         (0..array.len())
@@ -450,7 +432,7 @@ pub(super) fn rows_with_tag<R: Input + Send>(
         })
         .collect::<Result<_, _>>()?;
     let mut kept = Vec::new();
-    let mut selectors: Vec<RowSelector> = Vec::new();
+    let mut rows: Vec<bool> = Vec::new();
     let mut pages_ruled_out = (0, 0);
     for (&g, (hits, ruled_out, pages)) in groups.iter().zip(per_group) {
         pages_ruled_out.0 += ruled_out;
@@ -459,20 +441,11 @@ pub(super) fn rows_with_tag<R: Input + Send>(
             continue;
         }
         kept.push(g);
-        for h in hits {
-            match selectors.last_mut() {
-                Some(s) if s.skip != h => s.row_count += 1,
-                _ => selectors.push(if h {
-                    RowSelector::select(1)
-                } else {
-                    RowSelector::skip(1)
-                }),
-            }
-        }
+        rows.extend(hits);
     }
     Ok(TagRows {
         groups: kept,
-        selection: RowSelection::from(selectors),
+        selection: RowSelection::from_filters(&[BooleanArray::from(rows)]),
         pages_ruled_out,
     })
 }
