@@ -172,6 +172,12 @@ impl Judge<'_> {
         self.text_signals(i).about_tag || self.answers_crowd(base, i)
     }
 
+    /// Does the text of post `i` itself talk about the tag (the tag inside a sentence or
+    /// as its subject, spelled out, "this tag")? Answers to the tag's users do not count.
+    pub fn text_about_tag(&self, i: u32) -> bool {
+        self.text_signals(i).about_tag
+    }
+
     /// Does post `i` mention one of the baseline's authors?
     fn answers_crowd(&self, base: &Baseline, i: u32) -> bool {
         let ds = self.src.ds;

@@ -603,6 +603,11 @@ fn verdict_reason(
 /// baseline nor the flood around it (under half of what it carries is common among the
 /// wave's takeover posts) is a newcomer speaking *about* the takeover, whatever words it
 /// uses; it is counter-speech, not takeover.
+///
+/// The flood's own content is learned only from takeover posts whose text does not talk
+/// about the tag: counter-speech repeats itself too (a few phrasings, retweeted), and
+/// learned from itself it would look like the flood. Answers to the tag's users stay in,
+/// as floods answer them with their own content.
 fn mark_free_counter_speech(
     judge: &Judge,
     base: &Baseline,
@@ -614,7 +619,7 @@ fn mark_free_counter_speech(
     let mut wave: FxHashMap<u32, u32> = FxHashMap::default();
     let mut n = 0usize;
     for (&i, e) in region.iter().zip(ev.iter()) {
-        if e.is_takeover(foreign_below) {
+        if e.is_takeover(foreign_below) && !judge.text_about_tag(i) {
             n += 1;
             judge.src.features(i as usize, judge.own, &mut buf);
             for &f in &buf {
