@@ -130,23 +130,19 @@ fn worst_case_over_held_out_worlds() {
     };
     // The goals are no window missed, F1 >= 0.95 and at most 5 % of counter-speech marked
     // takeover, in every world (README, "Accuracy"). They are not all met yet: these are
-    // the worst cases measured when this test was written (1 missed window in 20 worlds,
-    // worst F1 0.85 where the window was found, 35 % of one world's counter-speech), with
-    // a little room, so that what was won cannot slip back unnoticed.
+    // the worst cases measured, with a little room, so that what was won cannot slip back
+    // unnoticed. No window is missed (one was, seed 8's small flood, until the wave's ends
+    // stopped hanging on a coin toss), so the worst F1 is over every world: 0.77, that
+    // same small flood in the generic CSV (0.86 at worst elsewhere). 10 % of one world's
+    // counter-speech is marked (35 % before the flood's content was learned only from
+    // posts that do not talk about the tag).
     let missed: f64 = scores.iter().map(|v| num(v, "windows_missed")).sum();
-    assert!(missed <= 1.0, "{missed} windows missed:\n{table}");
+    assert_eq!(missed, 0.0, "{missed} windows missed:\n{table}");
     assert_eq!(worst("false_alarms", true), 0.0, "a false alarm:\n{table}");
-    let worst_found_f1 = scores
-        .iter()
-        .filter(|v| num(v, "windows_missed") == 0.0)
-        .map(|v| num(v, "f1"))
-        .fold(f64::MAX, f64::min);
+    let worst_f1 = worst("f1", false);
+    assert!(worst_f1 >= 0.75, "worst F1 {worst_f1:.3}:\n{table}");
     assert!(
-        worst_found_f1 >= 0.8,
-        "worst F1 {worst_found_f1:.3} where every window was found:\n{table}"
-    );
-    assert!(
-        worst("counter_speech_marked_takeover", true) <= 0.4,
-        "over 40% of a world's counter-speech marked takeover:\n{table}"
+        worst("counter_speech_marked_takeover", true) <= 0.15,
+        "over 15% of a world's counter-speech marked takeover:\n{table}"
     );
 }
