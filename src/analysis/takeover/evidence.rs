@@ -280,8 +280,9 @@ impl Judge<'_> {
             words.iter().any(|w| is_stance_word(w)) || has_unspaced(&lower, UNSPACED_STANCE);
         let pointer = words.iter().any(|w| is_listed(w, &REDIRECT_WORDS));
         let sig = TextSignals {
-            // "use #other instead (of #tag)" points away from the tag wherever it stands.
-            points_elsewhere: instead && other_tags,
+            // "use #other instead (of #tag)", or "use #other" outright, points away from
+            // the tag wherever it stands.
+            points_elsewhere: (instead && other_tags) || tells_to_use_another_tag(&lower, self.tag),
             about_tag: inline || spelled || meta,
             takes_stance: stance || instead || (pointer && (other_tags || meta)),
         };
@@ -304,6 +305,36 @@ fn word_list(text: &str) -> Vec<String> {
         }
     });
     v
+}
+
+/// Words that tell others to use something ("use #other"), in several languages.
+const USE_WORDS: [&str; 9] = [
+    "use",
+    "using",
+    "usa",
+    "usen",
+    "usem",
+    "utilicen",
+    "utilisez",
+    "benutzt",
+    "используйте",
+];
+
+/// Does a text (lower-case) tell others to use another hashtag: a word of [`USE_WORDS`]
+/// right before a hashtag that is not `tag`?
+pub fn tells_to_use_another_tag(lower: &str, tag: &str) -> bool {
+    let mut prev: Option<&str> = None;
+    for word in lower.split_whitespace() {
+        if let (Some(p), Some(other)) = (prev, word.strip_prefix(['#', '＃'])) {
+            let other = other.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '_');
+            let p = p.trim_matches(|c: char| !c.is_alphanumeric());
+            if !other.is_empty() && other != tag && USE_WORDS.contains(&p) {
+                return true;
+            }
+        }
+        prev = Some(word);
+    }
+    false
 }
 
 /// Is the tag spelled out as consecutive words ("proud boys" for #proudboys)?
@@ -607,6 +638,26 @@ mod tests {
             "proudboys"
         ));
         assert!(!tag_as_subject("#proudboysfan was here", "proudboys"));
+    }
+
+    #[test]
+    fn telling_others_to_use_another_tag() {
+        let t = "whitelivesmatter";
+        for text in [
+            "please use #blacklivesmatter to spread information #whitelivesmatter",
+            "amigos, usen #lovewins #whitelivesmatter",
+            "#whitelivesmatter use #blm, not this",
+        ] {
+            assert!(tells_to_use_another_tag(text, t), "{text}");
+        }
+        for text in [
+            "use #whitelivesmatter proudly",
+            "#whitelivesmatter #bts fancam",
+            "we use this tag every day #whitelivesmatter",
+            "the use of #whitelivesmatter",
+        ] {
+            assert!(!tells_to_use_another_tag(text, t), "{text}");
+        }
     }
 
     #[test]
