@@ -3,11 +3,11 @@
 //! The wave is the stretch of posts in which takeover posts most exceed the threshold:
 //! each takeover post counts `1 - threshold`, every other post `-threshold`, and the wave
 //! is the contiguous run of posts with the largest sum, widened where its ends are a coin
-//! toss (see [`widen_to_plausible`]). Its share is above the threshold
-//! by construction; it starts where takeover posts begin to outweigh the rest and ends
-//! where they stop doing so for good (a brief dip inside costs less than it leaves
-//! behind). This needs no rolling window, so it behaves the same at 5 posts an hour and at
-//! 5,000. The peak is the `r`-minute window with the most takeover posts.
+//! toss (see [`widen_to_plausible`]). The run's share is above the threshold by
+//! construction (the widening may add a ramp up to a standard deviation below it); it
+//! starts where takeover posts begin to outweigh the rest and ends where they stop doing
+//! so for good (a brief dip inside costs less than it leaves behind). This needs no
+//! rolling window, so it behaves the same at 5 posts an hour and at 5,000. The peak is the `r`-minute window with the most takeover posts.
 
 /// Where a wave starts, peaks and ends (milliseconds).
 #[derive(Debug, Clone, Copy)]
