@@ -7,7 +7,8 @@
 //! construction (the widening may add a ramp up to a standard deviation below it); it
 //! starts where takeover posts begin to outweigh the rest and ends where they stop doing
 //! so for good (a brief dip inside costs less than it leaves behind). This needs no
-//! rolling window, so it behaves the same at 5 posts an hour and at 5,000. The peak is the `r`-minute window with the most takeover posts.
+//! rolling window, so it behaves the same at 5 posts an hour and at 5,000. The peak is
+//! the `r`-minute window with the most takeover posts.
 
 /// Where a wave starts, peaks and ends (milliseconds).
 #[derive(Debug, Clone, Copy)]
