@@ -169,7 +169,7 @@ impl Judge<'_> {
 
     /// Does post `i` talk about the tag (its text, or an answer to the tag's own users)?
     pub fn is_about_tag(&self, base: &Baseline, i: u32) -> bool {
-        self.text_signals(i).about_tag || self.answers_crowd(base, i)
+        self.text_about_tag(i) || self.answers_crowd(base, i)
     }
 
     /// Does the text of post `i` itself talk about the tag (the tag inside a sentence or
