@@ -10,6 +10,7 @@ use crate::load::report::{
     DUPLICATE_ID_RULE, DuplicateIds, LoadReport, MAX_DETAILED_REJECTIONS, RejectKind, Rejection,
     WarningSink,
 };
+use crate::load::slice::RowTest;
 use crate::model::{
     Authors, Dataset, ID_NONE, IdStrings, Interner, ListColumn, Metrics, PostKind, RawSpan,
     SourceInfo, TextColumn,
@@ -107,6 +108,9 @@ pub struct ChunkBuilder {
     pub rejected_rows: Vec<(u64, RawSpan)>,
     pub warnings: WarningSink,
     pub naive_timestamps: u64,
+    /// The slice being loaded: a post outside it is counted in `outside_slice`, not
+    /// stored (`None` stores every post).
+    pub slice: Option<std::sync::Arc<RowTest>>,
     scratch_a: Vec<u32>,
     scratch_b: Vec<u32>,
 }
@@ -140,8 +144,44 @@ impl ChunkBuilder {
         self.created_at.is_empty()
     }
 
-    /// Adds a post. The caller has already counted the row in `rows_in`.
+    /// A builder for the rows of one reader, which stores only the posts of `slice`.
+    pub fn for_slice(slice: Option<std::sync::Arc<RowTest>>) -> Self {
+        Self {
+            slice,
+            ..Self::default()
+        }
+    }
+
+    /// Adds a post, or counts it as outside the slice. The caller has already counted the
+    /// row in `rows_in`.
     pub fn push(&mut self, rec: PostRecord<'_>) {
+        if self
+            .slice
+            .as_ref()
+            .is_some_and(|s| !s.admits_time(rec.created_at))
+        {
+            self.outside_slice += 1;
+            return;
+        }
+        // Hashtags first: the slice may keep the post only for one of them.
+        let (norm, spell) = self.hashtags_of(&rec);
+        if let Some(s) = &self.slice {
+            let empty_repost = rec.kind == PostKind::Retweet
+                && rec.text.is_empty()
+                && !text::fast_trim(&rec.ref_id).is_empty();
+            let names = &self.hashtag_names;
+            if !s.admits_tags(norm.iter().map(|&n| names.resolve(n)), empty_repost) {
+                self.outside_slice += 1;
+                self.scratch_a = norm;
+                self.scratch_b = spell;
+                return;
+            }
+        }
+        self.hashtags.push(norm.iter().copied());
+        self.hashtag_spellings.push(spell.iter().copied());
+        self.scratch_a = norm;
+        self.scratch_b = spell;
+
         let id = self.id_strings.encode(&rec.id);
         self.ids.push(id);
         let r = self.id_strings.encode(&rec.ref_id);
@@ -168,48 +208,6 @@ impl ChunkBuilder {
         };
         self.community.push(c);
         self.kind.push(rec.kind);
-
-        // Hashtags: given, or found in the text.
-        let mut norm = std::mem::take(&mut self.scratch_a);
-        let mut spell = std::mem::take(&mut self.scratch_b);
-        norm.clear();
-        spell.clear();
-        let mut add_tag = |b: &mut Self, t: &str| {
-            // A source's hashtag value may carry punctuation (`Zomato.`, `.`): strip it.
-            let t = text::fast_trim(t)
-                .trim_start_matches(['#', '＃'])
-                .trim_matches(|c: char| {
-                    (c.is_ascii_punctuation() && c != '_')
-                        || "。、…«»“”‘’！？，：；「」『』".contains(c)
-                        || c.is_whitespace()
-                });
-            if t.is_empty() {
-                return;
-            }
-            let before = b.hashtag_display.len();
-            let d = b.hashtag_display.intern(t);
-            if b.hashtag_display.len() > before {
-                let n = b.hashtag_names.intern(&text::normalize_hashtag(t));
-                b.display_to_norm.push(n);
-            }
-            let n = b.display_to_norm[d as usize];
-            if !norm.contains(&n) {
-                norm.push(n);
-                spell.push(d);
-            }
-        };
-        match &rec.hashtags {
-            Some(tags) => {
-                for t in tags {
-                    add_tag(self, t);
-                }
-            }
-            None => text::for_each_hashtag(&rec.text, |t| add_tag(self, t)),
-        }
-        self.hashtags.push(norm.iter().copied());
-        self.hashtag_spellings.push(spell.iter().copied());
-        self.scratch_a = norm;
-        self.scratch_b = spell;
 
         let mut ms = std::mem::take(&mut self.scratch_a);
         ms.clear();
@@ -262,6 +260,48 @@ impl ChunkBuilder {
             self.raw_start.push(raw.start);
             self.raw_len.push(raw.len);
         }
+    }
+
+    /// A post's hashtags, given or found in its text: their normalised names and their
+    /// spellings, interned, each tag once (the vectors are the builder's scratch space).
+    fn hashtags_of(&mut self, rec: &PostRecord<'_>) -> (Vec<u32>, Vec<u32>) {
+        let mut norm = std::mem::take(&mut self.scratch_a);
+        let mut spell = std::mem::take(&mut self.scratch_b);
+        norm.clear();
+        spell.clear();
+        let mut add_tag = |b: &mut Self, t: &str| {
+            // A source's hashtag value may carry punctuation (`Zomato.`, `.`): strip it.
+            let t = text::fast_trim(t)
+                .trim_start_matches(['#', '＃'])
+                .trim_matches(|c: char| {
+                    (c.is_ascii_punctuation() && c != '_')
+                        || "。、…«»“”‘’！？，：；「」『』".contains(c)
+                        || c.is_whitespace()
+                });
+            if t.is_empty() {
+                return;
+            }
+            let before = b.hashtag_display.len();
+            let d = b.hashtag_display.intern(t);
+            if b.hashtag_display.len() > before {
+                let n = b.hashtag_names.intern(&text::normalize_hashtag(t));
+                b.display_to_norm.push(n);
+            }
+            let n = b.display_to_norm[d as usize];
+            if !norm.contains(&n) {
+                norm.push(n);
+                spell.push(d);
+            }
+        };
+        match &rec.hashtags {
+            Some(tags) => {
+                for t in tags {
+                    add_tag(self, t);
+                }
+            }
+            None => text::for_each_hashtag(&rec.text, |t| add_tag(self, t)),
+        }
+        (norm, spell)
     }
 
     /// Counts a record that is not a post (a like, a follow, a service message): rejected

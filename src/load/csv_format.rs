@@ -643,6 +643,8 @@ pub struct CsvContext {
     pub mapping: ColumnMapping,
     pub time_parser: TimeParser,
     pub max_field_bytes: usize,
+    /// The slice being loaded (`None` keeps every row).
+    pub slice: Option<std::sync::Arc<crate::load::slice::RowTest>>,
     /// Column of each role, indexed by `Role as usize`.
     role_index: [Option<usize>; crate::load::mapping::ALL_ROLES.len()],
 }
@@ -665,8 +667,15 @@ impl CsvContext {
             mapping,
             time_parser,
             max_field_bytes,
+            slice: None,
             role_index,
         }
+    }
+
+    /// The context that stores only the rows of `slice`.
+    pub fn with_slice(mut self, slice: &crate::load::slice::Slice) -> Self {
+        self.slice = crate::load::slice::RowTest::of(slice);
+        self
     }
 
     pub fn role(&self, r: Role) -> Option<usize> {
@@ -679,6 +688,7 @@ impl CsvContext {
 pub fn parse_segment(bytes: &[u8], base: u64, first_line: u64, ctx: &CsvContext) -> ChunkBuilder {
     // Sized for a typical row of ~200 bytes, about half of it text.
     let mut out = ChunkBuilder::with_capacity(bytes.len() / 200 + 16, bytes.len() / 2);
+    out.slice = ctx.slice.clone();
     let mut sp = RecordSplitter::new(bytes, &ctx.dialect);
     let valid = std::str::from_utf8(bytes).ok();
     while let Some(r) = sp.next_record() {

@@ -24,6 +24,8 @@ pub struct JsonContext {
     pub format: Format,
     /// For [`Format::GenericJson`]: how the file's paths map to roles.
     pub paths: Option<std::sync::Arc<crate::load::json_paths::PathMapping>>,
+    /// The slice being loaded (`None` keeps every row).
+    pub slice: Option<std::sync::Arc<crate::load::slice::RowTest>>,
 }
 
 /// An error converting one JSON value: the kind and a readable reason.
@@ -410,7 +412,7 @@ pub fn convert_document(buf: &[u8], ctx: &JsonContext) -> Vec<ChunkBuilder> {
     groups
         .par_iter()
         .map(|g| {
-            let mut out = ChunkBuilder::new();
+            let mut out = ChunkBuilder::for_slice(ctx.slice.clone());
             for p in *g {
                 convert_piece(buf, p, ctx, &mut out);
             }
@@ -509,7 +511,7 @@ pub fn convert_lines(buf: &[u8], first_line: u64, ctx: &JsonContext) -> Vec<Chun
     ranges
         .par_iter()
         .map(|&(s, e, l)| {
-            let mut out = ChunkBuilder::new();
+            let mut out = ChunkBuilder::for_slice(ctx.slice.clone());
             for (k, raw_line) in buf[s..e].split(|&b| b == b'\n').enumerate() {
                 let line = l + k as u64;
                 let trimmed = trim_ws(raw_line);

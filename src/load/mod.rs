@@ -453,6 +453,7 @@ fn load_from(
             max_field_bytes: opts.max_field_bytes,
             format,
             paths,
+            slice: slice::RowTest::of(&opts.slice),
         };
         match layout {
             JsonLayout::Lines => {
@@ -843,7 +844,8 @@ fn load_csv(
         mapping,
         time_parser,
         opts.max_field_bytes,
-    );
+    )
+    .with_slice(&opts.slice);
 
     let mut pre = ChunkBuilder::new();
     if !dup_names.is_empty() {

@@ -469,7 +469,8 @@ fn load_input<R: Input + Send>(
         mapping,
         time_parser,
         opts.max_field_bytes,
-    );
+    )
+    .with_slice(&opts.slice);
 
     // The slice: whole row groups by time, then rows that can hold the hashtag.
     let slice = &opts.slice;
@@ -586,7 +587,7 @@ fn load_input<R: Input + Send>(
     // file, outside the slice.
     let outside = total_rows.saturating_sub(done as u64);
     builder.report.rows_in += outside;
-    builder.report.outside_slice = outside;
+    builder.report.outside_slice += outside;
     let source = SourceInfo {
         path: path.to_path_buf(),
         format: Format::Parquet,
@@ -740,6 +741,7 @@ fn convert_batch(
         .enumerate()
         .map(|(c, chunk)| {
             let mut out = ChunkBuilder::with_capacity(CHUNK_ROWS, CHUNK_ROWS * 100);
+            out.slice = ctx.slice.clone();
             for (k, &number) in chunk.iter().enumerate() {
                 let row = c * CHUNK_ROWS + k;
                 out.rows_in += 1;

@@ -1,7 +1,15 @@
 //! A slice of a corpus: the posts of one hashtag, or of a time range, loaded out of a file
-//! that holds more. Parquet files are cut while they are read (row groups by their time
-//! statistics, rows by the text column, see [`crate::load::parquet_format`]); other
-//! formats are read in full and cut before analysis.
+//! that holds more. Every format is cut while it is read: each row is decided as it is
+//! converted, before it is stored ([`RowTest`]), so a slice of a file far bigger than
+//! memory costs the memory of the slice. Parquet files are cut earlier still (row groups
+//! by their time statistics, pages and rows by the hashtag column, see
+//! [`crate::load::parquet_format`]).
+//!
+//! **The rule for a row:** a row is in the slice when its own time is in the range and it
+//! carries the hashtag. A repost that arrives without content (a Jetstream repost names
+//! only its subject) is kept while reading, and decided once it has taken its subject's
+//! content, where that subject is itself in the slice; so a slice holds the same posts
+//! whatever the format, the order of the rows or how a Parquet file is cut into row groups.
 //!
 //! The rows left out are neither loaded nor rejected: they are counted as
 //! `outside_slice`, so `rows in = loaded + rejected + outside the slice` holds.
@@ -54,6 +62,49 @@ impl Slice {
                 ds.hashtag_spellings(i)
                     .any(|h| crate::text::normalize_hashtag(h) == want)
             }
+        }
+    }
+}
+
+/// A slice as the reader of a file applies it to each row it converts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RowTest {
+    since: Option<i64>,
+    until: Option<i64>,
+    /// The hashtag as [`crate::text::normalize_hashtag`] writes it.
+    hashtag: Option<String>,
+}
+
+impl RowTest {
+    /// The test of a slice; `None` for the empty slice, which keeps every row.
+    pub fn of(slice: &Slice) -> Option<std::sync::Arc<RowTest>> {
+        (!slice.is_empty()).then(|| {
+            std::sync::Arc::new(RowTest {
+                since: slice.since,
+                until: slice.until,
+                hashtag: slice.hashtag.as_ref().map(|t| {
+                    crate::text::normalize_hashtag(t.trim_start_matches('#')).into_owned()
+                }),
+            })
+        })
+    }
+
+    /// Whether a row of this time can be in the slice.
+    pub fn admits_time(&self, t: i64) -> bool {
+        self.since.is_none_or(|s| t >= s) && self.until.is_none_or(|u| t < u)
+    }
+
+    /// Whether a row whose hashtags (normalised) are `tags` can be in the slice. A repost
+    /// without content of its own is kept for now: it takes its subject's hashtags when
+    /// the dataset is put together, and [`cut`] decides it then.
+    pub fn admits_tags<'t>(
+        &self,
+        mut tags: impl Iterator<Item = &'t str>,
+        is_empty_repost: bool,
+    ) -> bool {
+        match &self.hashtag {
+            None => true,
+            Some(want) => is_empty_repost || tags.any(|t| t == want),
         }
     }
 }
