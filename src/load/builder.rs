@@ -165,22 +165,23 @@ impl ChunkBuilder {
         }
         // Hashtags first: the slice may keep the post only for one of them.
         let (norm, spell) = self.hashtags_of(&rec);
-        if let Some(s) = &self.slice {
+        let in_slice = self.slice.as_ref().is_none_or(|s| {
             let empty_repost = rec.kind == PostKind::Retweet
                 && rec.text.is_empty()
                 && !text::fast_trim(&rec.ref_id).is_empty();
             let names = &self.hashtag_names;
-            if !s.admits_tags(norm.iter().map(|&n| names.resolve(n)), empty_repost) {
-                self.outside_slice += 1;
-                self.scratch_a = norm;
-                self.scratch_b = spell;
-                return;
-            }
+            s.admits_tags(norm.iter().map(|&n| names.resolve(n)), empty_repost)
+        });
+        if in_slice {
+            self.hashtags.push(norm.iter().copied());
+            self.hashtag_spellings.push(spell.iter().copied());
         }
-        self.hashtags.push(norm.iter().copied());
-        self.hashtag_spellings.push(spell.iter().copied());
         self.scratch_a = norm;
         self.scratch_b = spell;
+        if !in_slice {
+            self.outside_slice += 1;
+            return;
+        }
 
         let id = self.id_strings.encode(&rec.id);
         self.ids.push(id);

@@ -49,20 +49,10 @@ impl Slice {
         parts.join(", ")
     }
 
-    /// Whether post `i` of `ds` is in the slice.
+    /// Whether post `i` of `ds` is in the slice (to test many posts, make one
+    /// [`RowTest`] and ask it).
     pub fn holds(&self, ds: &Dataset, i: usize) -> bool {
-        let t = ds.created_at[i];
-        if self.since.is_some_and(|s| t < s) || self.until.is_some_and(|u| t >= u) {
-            return false;
-        }
-        match &self.hashtag {
-            None => true,
-            Some(tag) => {
-                let want = crate::text::normalize_hashtag(tag.trim_start_matches('#'));
-                ds.hashtag_spellings(i)
-                    .any(|h| crate::text::normalize_hashtag(h) == want)
-            }
-        }
+        RowTest::new(self).holds(ds, i)
     }
 }
 
@@ -76,17 +66,30 @@ pub struct RowTest {
 }
 
 impl RowTest {
-    /// The test of a slice; `None` for the empty slice, which keeps every row.
+    pub fn new(slice: &Slice) -> Self {
+        RowTest {
+            since: slice.since,
+            until: slice.until,
+            hashtag: slice
+                .hashtag
+                .as_ref()
+                .map(|t| crate::text::normalize_hashtag(t.trim_start_matches('#')).into_owned()),
+        }
+    }
+
+    /// The test a reader is handed; `None` for the empty slice, which keeps every row.
     pub fn of(slice: &Slice) -> Option<std::sync::Arc<RowTest>> {
-        (!slice.is_empty()).then(|| {
-            std::sync::Arc::new(RowTest {
-                since: slice.since,
-                until: slice.until,
-                hashtag: slice.hashtag.as_ref().map(|t| {
-                    crate::text::normalize_hashtag(t.trim_start_matches('#')).into_owned()
-                }),
+        (!slice.is_empty()).then(|| std::sync::Arc::new(RowTest::new(slice)))
+    }
+
+    /// Whether post `i` of a loaded dataset is in the slice: its time, and its hashtags
+    /// (an empty repost has taken its subject's by now).
+    pub fn holds(&self, ds: &Dataset, i: usize) -> bool {
+        self.admits_time(ds.created_at[i])
+            && self.hashtag.as_ref().is_none_or(|want| {
+                ds.hashtag_spellings(i)
+                    .any(|h| crate::text::normalize_hashtag(h) == want.as_str())
             })
-        })
     }
 
     /// Whether a row of this time can be in the slice.
@@ -115,7 +118,8 @@ pub fn cut(ds: Loaded, slice: &Slice) -> Loaded {
     if slice.is_empty() {
         return ds;
     }
-    let keep: Vec<usize> = (0..ds.len()).filter(|&i| slice.holds(&ds, i)).collect();
+    let test = RowTest::new(slice);
+    let keep: Vec<usize> = (0..ds.len()).filter(|&i| test.holds(&ds, i)).collect();
     if keep.len() == ds.len() {
         return ds;
     }
