@@ -365,6 +365,83 @@ fn a_hive_partitioned_folder_of_parquet_opens_as_one_dataset() {
     assert!(ds.report.check_accounting(ds.len()).is_ok());
 }
 
+/// Rewrites a Parquet file without the named columns, as a partitioned write leaves the
+/// partition columns out of its files.
+fn write_without_columns(from: &Path, to: &Path, drop: &[&str]) {
+    let batches = read_batches(from);
+    let schema = batches[0].schema();
+    let keep: Vec<usize> = (0..schema.fields().len())
+        .filter(|&k| !drop.contains(&schema.field(k).name().as_str()))
+        .collect();
+    assert_eq!(keep.len() + drop.len(), schema.fields().len(), "{drop:?}");
+    let out_schema = Arc::new(schema.project(&keep).unwrap());
+    let f = std::fs::File::create(to).unwrap();
+    let mut w = ArrowWriter::try_new(f, out_schema, None).unwrap();
+    for b in &batches {
+        w.write(&b.project(&keep).unwrap()).unwrap();
+    }
+    w.close().unwrap();
+}
+
+#[test]
+fn hive_partition_values_are_read_as_the_columns_their_files_lack() {
+    let (posts, authors, _) = generate(&GenConfig::new(Scenario::Mixed, 4_000, 6));
+    let dir = tempfile::tempdir().unwrap();
+    let whole_path = dir.path().join("whole.parquet");
+    write(&posts, &authors, OutFormat::Parquet, &whole_path).unwrap();
+    let whole = load(&whole_path);
+    // As `PARTITION_BY (language, collector)` writes it: the files hold neither column,
+    // the directories name them; a post of no language lands in the default partition.
+    let root = dir.path().join("by_language");
+    let mut langs: Vec<&str> = posts.iter().map(|p| p.lang).collect();
+    langs.sort_unstable();
+    langs.dedup();
+    assert!(langs.len() >= 3, "{langs:?}");
+    for (k, lang) in langs.iter().enumerate() {
+        let part: Vec<_> = posts.iter().filter(|p| p.lang == *lang).cloned().collect();
+        let value = if lang.is_empty() {
+            "__HIVE_DEFAULT_PARTITION__"
+        } else {
+            lang
+        };
+        let d = root
+            .join(format!("language={value}"))
+            .join(format!("collector=team_{}", k % 2));
+        std::fs::create_dir_all(&d).unwrap();
+        let full = dir.path().join(format!("part_{k}.parquet"));
+        write(&part, &authors, OutFormat::Parquet, &full).unwrap();
+        write_without_columns(&full, &d.join("data_0.parquet"), &["language"]);
+    }
+    let parts = load(&root);
+    assert_eq!(parts.len(), whole.len());
+    assert!(parts.report.check_accounting(parts.len()).is_ok());
+    let by_id: std::collections::HashMap<String, usize> = (0..whole.len())
+        .map(|i| (whole.id(i).into_owned(), i))
+        .collect();
+    let mut with_lang = 0;
+    for i in 0..parts.len() {
+        let j = by_id[parts.id(i).as_ref()];
+        assert_eq!(parts.lang(i), whole.lang(j), "post {}", parts.id(i));
+        assert_eq!(
+            parts.created_at[i],
+            whole.created_at[j],
+            "post {}",
+            parts.id(i)
+        );
+        assert!(
+            parts.hashtags(i).eq(whole.hashtags(j)),
+            "post {}",
+            parts.id(i)
+        );
+        with_lang += usize::from(!parts.lang(i).is_empty());
+    }
+    assert!(
+        with_lang > parts.len() / 2,
+        "{with_lang} of {}",
+        parts.len()
+    );
+}
+
 #[test]
 fn a_slice_of_a_partitioned_folder_opens_only_the_partitions_that_can_hold_it() {
     let (posts, authors, _) = generate(&GenConfig::new(Scenario::Mixed, 6_000, 8));

@@ -126,16 +126,17 @@ pub fn load_files(
     // Files whose hive partition values put them outside the slice are not opened.
     let mut ruled_out = (0u64, 0u64);
     for f in files {
+        let partition = partitions::values(root, f);
         if !opts.slice.is_empty()
             && parquet_format::is_parquet_file(f)
-            && partitions::rule_out(&partitions::values(root, f), &opts.slice)
+            && partitions::rule_out(&partition, &opts.slice)
             && let Ok(rows) = parquet_format::row_count(f)
         {
             ruled_out.0 += 1;
             ruled_out.1 += rows;
             continue;
         }
-        match crate::load::Source::File(f.clone()).load(opts, progress) {
+        match crate::load::load_file_in_partition(f, &partition, opts, progress) {
             Ok(ds) => parts.push((name_of(f), ds)),
             Err(LoadError::Cancelled { .. }) => {
                 return Err(LoadError::Cancelled {

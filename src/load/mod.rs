@@ -233,13 +233,25 @@ pub fn load_path(
 
 /// Loads one file, in the reader of its format.
 fn load_file(path: &Path, opts: &LoadOptions, progress: &Progress) -> Result<Loaded, LoadError> {
+    load_file_in_partition(path, &[], opts, progress)
+}
+
+/// Loads one file of a folder, with the hive `partition` values of its directories (the
+/// Parquet reader adds those its columns lack; see
+/// [`parquet_format::load_parquet_in_partition`]).
+fn load_file_in_partition(
+    path: &Path,
+    partition: &[(String, String)],
+    opts: &LoadOptions,
+    progress: &Progress,
+) -> Result<Loaded, LoadError> {
     let path_str = path.display().to_string();
     let io_err = |e: std::io::Error| LoadError::Io {
         path: path_str.clone(),
         message: e.to_string(),
     };
     if parquet_format::is_parquet_file(path) {
-        let ds = parquet_format::load_parquet(path, opts, progress)?;
+        let ds = parquet_format::load_parquet_in_partition(path, partition, opts, progress)?;
         return Ok(slice::cut(ds, &opts.slice));
     }
     let kind = source::sniff_source(path).map_err(io_err)?;

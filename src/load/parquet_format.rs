@@ -28,7 +28,7 @@ use crate::load::csv_format::{self, CsvContext, Dialect, Row};
 use crate::load::mapping::{self, Role};
 use crate::load::parquet_slice::{row_groups_in_time, rows_with_tag};
 use crate::load::report::LoadReport;
-use crate::load::{LoadError, LoadOptions};
+use crate::load::{LoadError, LoadOptions, partitions};
 use crate::model::{Dataset, Format, RawSpan, SourceInfo};
 use crate::progress::Progress;
 use crate::time::{TimeParser, format_iso};
@@ -177,6 +177,8 @@ pub(super) enum TextColumn<'a> {
     LargeUtf8(&'a arrow_array::LargeStringArray),
     View(&'a arrow_array::StringViewArray),
     Owned(Vec<Option<String>>),
+    /// The same value in every row: a hive partition's value, from the file's folders.
+    Constant(&'a str),
     /// Any other type, turned to text row by row (on the pool's threads).
     Other(&'a dyn Array),
 }
@@ -215,6 +217,7 @@ impl<'a> TextColumn<'a> {
             TextColumn::LargeUtf8(a) => (!a.is_null(row)).then(|| Cow::Borrowed(a.value(row))),
             TextColumn::View(a) => (!a.is_null(row)).then(|| Cow::Borrowed(a.value(row))),
             TextColumn::Owned(v) => v.get(row).and_then(|s| s.as_deref()).map(Cow::Borrowed),
+            TextColumn::Constant(v) => Some(Cow::Borrowed(v)),
             TextColumn::Other(a) => load_cell(*a, row).map(Cow::Owned),
         }
     }
@@ -230,6 +233,7 @@ impl<'a> TextColumn<'a> {
                 .and_then(|s| s.as_deref())
                 .unwrap_or("")
                 .as_bytes(),
+            TextColumn::Constant(v) => v.as_bytes(),
             _ => b"",
         }
     }
@@ -372,8 +376,24 @@ pub fn load_parquet(
     opts: &LoadOptions,
     progress: &Progress,
 ) -> Result<Loaded, LoadError> {
+    load_parquet_in_partition(path, &[], opts, progress)
+}
+
+/// Loads a Parquet file of a hive-partitioned folder: each partition `(key, value)` the
+/// file's own columns lack (DuckDB's `PARTITION_BY` and Spark leave the partition columns
+/// out of the files) is read as a column holding `value` in every row, and takes part in
+/// the role mapping like any other column, so `lang=ja/` gives its posts a language and
+/// `date=2020-06-04/` a day where the files have no time of their own. A hashtag
+/// partition is not the post's hashtag list (a post under `tag=blm/` may carry other
+/// tags, which its text holds), so it never takes that role unless the user maps it.
+pub fn load_parquet_in_partition(
+    path: &Path,
+    partition: &[(String, String)],
+    opts: &LoadOptions,
+    progress: &Progress,
+) -> Result<Loaded, LoadError> {
     let open = || File::open(path).map_err(|e| e.to_string());
-    guarded(path, || load_input(path, &open, opts, progress))
+    guarded(path, || load_input(path, &open, partition, opts, progress))
 }
 
 /// Loads a Parquet file held in memory; `name` stands in for its path in messages.
@@ -385,7 +405,7 @@ pub fn load_parquet_bytes(
 ) -> Result<Loaded, LoadError> {
     let b = bytes::Bytes::copy_from_slice(bytes);
     let open = || Ok(b.clone());
-    guarded(name, || load_input(name, &open, opts, progress))
+    guarded(name, || load_input(name, &open, &[], opts, progress))
 }
 
 /// Runs a load, turning a panic inside the Parquet decoder (a damaged file can reach
@@ -405,6 +425,7 @@ fn guarded(
 fn load_input<R: Input + Send>(
     path: &Path,
     open: &(dyn Fn() -> Result<R, String> + Sync),
+    partition: &[(String, String)],
     opts: &LoadOptions,
     progress: &Progress,
 ) -> Result<Loaded, LoadError> {
@@ -417,7 +438,14 @@ fn load_input<R: Input + Send>(
     let file = open().map_err(fail)?;
     let meta = open_metadata(&file).map_err(fail)?;
     let schema: SchemaRef = meta.schema().clone();
-    let header: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
+    let mut header: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
+    let file_columns = header.len();
+    let partition: Vec<(String, String)> = partition
+        .iter()
+        .filter(|(k, _)| !header.iter().any(|h| h.eq_ignore_ascii_case(k)))
+        .map(|(k, v)| (k.clone(), partitions::value_or_empty(v).to_string()))
+        .collect();
+    header.extend(partition.iter().map(|(k, _)| k.clone()));
     let total_rows = meta.metadata().file_metadata().num_rows().max(0) as u64;
     if total_rows == 0 {
         return Err(LoadError::NoRows {
@@ -425,13 +453,21 @@ fn load_input<R: Input + Send>(
             what: "the Parquet file holds no rows".into(),
         });
     }
-    let sample = sample_rows(open().map_err(fail)?, &meta, 100).map_err(fail)?;
+    let mut sample = sample_rows(open().map_err(fail)?, &meta, 100).map_err(fail)?;
+    for row in &mut sample {
+        row.extend(partition.iter().map(|(_, v)| v.clone()));
+    }
     let base_tp = TimeParser {
         naive_zone: opts.naive_zone.clone(),
         ..Default::default()
     };
-    let mapping = mapping::map_columns(&header, &sample, &opts.overrides, &base_tp)
+    let mut mapping = mapping::map_columns(&header, &sample, &opts.overrides, &base_tp)
         .map_err(|e| super::mapping_error(e, &path_str, &header))?;
+    mapping.roles.retain(|m| {
+        m.index < file_columns
+            || m.source == mapping::MappingSource::User
+            || !matches!(m.role, Role::Hashtags | Role::Text | Role::RetweetOf)
+    });
     if mapping.get(Role::Text).is_none() {
         return Err(LoadError::NoTextColumn {
             path: path_str,
@@ -455,7 +491,13 @@ fn load_input<R: Input + Send>(
         header.len()
     );
     let time_parser = csv_format::time_parser_for(&base_tp, &mapping);
-    let mut mapped: Vec<usize> = mapping.roles.iter().map(|m| m.index).collect();
+    // The file's columns to decode (a partition's column is not in the file).
+    let mut mapped: Vec<usize> = mapping
+        .roles
+        .iter()
+        .map(|m| m.index)
+        .filter(|&i| i < file_columns)
+        .collect();
     mapped.sort_unstable();
     mapped.dedup();
     let ctx = CsvContext::new(
@@ -487,12 +529,13 @@ fn load_input<R: Input + Send>(
     let mut selection = None;
     let mut pages_ruled_out = (0, 0);
     if let Some(tag) = &slice.hashtag {
-        let (column, is_text) = match ctx.role(Role::Hashtags) {
+        let in_file = |i: &usize| *i < file_columns;
+        let (column, is_text) = match ctx.role(Role::Hashtags).filter(in_file) {
             Some(h) => (h, false),
-            None => (ctx.role(Role::Text).unwrap_or(0), true),
+            None => (ctx.role(Role::Text).filter(in_file).unwrap_or(0), true),
         };
         let t = std::time::Instant::now();
-        let repost_of = ctx.role(Role::RetweetOf);
+        let repost_of = ctx.role(Role::RetweetOf).filter(in_file);
         let found =
             rows_with_tag(open, &meta, &groups, (column, is_text), repost_of, tag).map_err(fail)?;
         if std::env::var_os("DERAIL_DEBUG").is_some() {
@@ -566,7 +609,7 @@ fn load_input<R: Input + Send>(
                 .get(done..done + batch.num_rows())
                 .ok_or_else(|| fail("the file holds fewer rows than its footer says".into()))?;
             let (chunks, ()) = rayon::join(
-                || convert_batch(&batch, &header, numbers, &ctx),
+                || convert_batch(&batch, &header, &partition, numbers, &ctx),
                 || pending.drain(..).for_each(|c| builder.append(c)),
             );
             pending = chunks;
@@ -593,7 +636,10 @@ fn load_input<R: Input + Send>(
         format: Format::Parquet,
         file_bytes: builder.report.bytes,
         fingerprint: fingerprint(&file).map_err(fail)?,
-        columns: header,
+        columns: {
+            header.truncate(file_columns);
+            header
+        },
         delimiter: None,
         compression: String::new(),
         encoding: "UTF-8".into(),
@@ -719,15 +765,17 @@ fn selected_row_numbers(
 }
 
 /// Converts one batch's rows to posts, in parallel chunks; `numbers` are the rows'
-/// 0-based row numbers in the file.
+/// 0-based row numbers in the file. `header` ends with the `partition` columns.
 fn convert_batch(
     batch: &RecordBatch,
     header: &[String],
+    partition: &[(String, String)],
     numbers: &[u64],
     ctx: &CsvContext,
 ) -> Vec<ChunkBuilder> {
     let schema = batch.schema();
-    let columns: Vec<Option<TextColumn<'_>>> = header
+    let file_columns = header.len() - partition.len();
+    let columns: Vec<Option<TextColumn<'_>>> = header[..file_columns]
         .iter()
         .map(|h| {
             schema
@@ -735,6 +783,11 @@ fn convert_batch(
                 .ok()
                 .map(|k| TextColumn::of(batch.column(k)))
         })
+        .chain(
+            partition
+                .iter()
+                .map(|(_, v)| Some(TextColumn::Constant(v.as_str()))),
+        )
         .collect();
     numbers
         .par_chunks(CHUNK_ROWS)

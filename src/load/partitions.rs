@@ -7,7 +7,9 @@
 //! `year=2020/month=6/day=4/` (and `hour=`), holds posts of that day or hour, read as UTC.
 //! A Parquet file whose partition values rule it out of the slice is not opened: its rows
 //! (from its footer) are counted as outside the slice. Other formats are read and cut as
-//! usual. Values are percent-decoded, as Hive writes them.
+//! usual. Values are percent-decoded, as Hive writes them. A Parquet file also reads each
+//! partition its columns lack as a column of that value (see
+//! [`crate::load::parquet_format::load_parquet_in_partition`]).
 
 use std::path::Path;
 
@@ -51,6 +53,16 @@ fn percent_decode(v: &str) -> String {
         }
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A partition value, or "" for the missing value: Hive writes it as
+/// `__HIVE_DEFAULT_PARTITION__`, DuckDB as `NULL`.
+pub fn value_or_empty(v: &str) -> &str {
+    if v == "__HIVE_DEFAULT_PARTITION__" || v == "NULL" {
+        ""
+    } else {
+        v
+    }
 }
 
 const HASHTAG_KEYS: [&str; 4] = ["hashtag", "hashtags", "tag", "tags"];
@@ -118,9 +130,9 @@ pub fn rule_out(values: &[(String, String)], slice: &Slice) -> bool {
             .filter(|(k, _)| HASHTAG_KEYS.contains(&k.as_str()))
             .map(|(_, v)| v.as_str())
             .collect();
-        // Hive writes a missing value as __HIVE_DEFAULT_PARTITION__ (and DuckDB as NULL):
-        // such a directory holds posts of no tag in that column, but their text may.
-        let known = |v: &&str| !v.is_empty() && *v != "__HIVE_DEFAULT_PARTITION__" && *v != "NULL";
+        // A directory of the missing value holds posts of no tag in that column, but
+        // their text may hold it.
+        let known = |v: &&str| !value_or_empty(v).is_empty();
         if !named.is_empty()
             && named.iter().all(known)
             && named
