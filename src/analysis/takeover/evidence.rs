@@ -120,6 +120,9 @@ pub struct TextSignals {
     points_elsewhere: bool,
     about_tag: bool,
     takes_stance: bool,
+    /// The tag ends a sentence that runs straight into it ("... the accounts that started
+    /// #tag"): weaker than `about_tag`, as floods append their tag the same way.
+    closes_sentence: bool,
 }
 
 /// Judges the posts of one hashtag against its baseline.
@@ -176,6 +179,15 @@ impl Judge<'_> {
     /// as its subject, spelled out, "this tag")? Answers to the tag's users do not count.
     pub fn text_about_tag(&self, i: u32) -> bool {
         self.text_signals(i).about_tag
+    }
+
+    /// Does the text of post `i` take a stance (condemning, stopping, pointing elsewhere)
+    /// in a sentence that runs straight into the tag? Floods end their sentences with the
+    /// tag too, so this is a candidate for counter-speech that must also look unlike the
+    /// flood (see `mark_free_counter_speech`), never counter-speech by itself.
+    pub fn stance_ending_in_tag(&self, i: u32) -> bool {
+        let sig = self.text_signals(i);
+        sig.takes_stance && sig.closes_sentence
     }
 
     /// Does post `i` mention one of the baseline's authors?
@@ -285,6 +297,7 @@ impl Judge<'_> {
             points_elsewhere: (instead && other_tags) || tells_to_use_another_tag(&lower, self.tag),
             about_tag: inline || spelled || meta,
             takes_stance: stance || instead || (pointer && (other_tags || meta)),
+            closes_sentence: tag_closes_sentence(text, self.tag),
         };
         self.memo.borrow_mut().insert(rep, sig);
         sig
@@ -408,11 +421,54 @@ pub fn tag_inside_sentence(text: &str, tag: &str) -> bool {
     false
 }
 
+/// Does a sentence run straight into `#tag` and end there: a word right before it (not a
+/// hashtag, mention or link, with no punctuation between) and no word after it, only
+/// punctuation, emoji, links or other hashtags ("... the accounts that started #tag 💀")?
+pub fn tag_closes_sentence(text: &str, tag: &str) -> bool {
+    let lower = text.to_lowercase();
+    let needle = format!("#{tag}");
+    let mut from = 0;
+    while let Some(pos) = lower[from..].find(&needle) {
+        let at = from + pos;
+        let end = at + needle.len();
+        from = end;
+        if lower[end..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_')
+        {
+            continue; // a longer tag
+        }
+        let before = lower[..at].split_whitespace().next_back();
+        let runs_in = before.is_some_and(|b| {
+            !b.starts_with(['#', '@', '＃'])
+                && !b.starts_with("http")
+                && b.chars().next_back().is_some_and(char::is_alphanumeric)
+                && b.chars().any(char::is_alphabetic)
+        });
+        let ends_there = lower[end..].split_whitespace().all(|t| {
+            t.starts_with(['#', '＃', '@'])
+                || t.starts_with("http")
+                || !t.chars().any(char::is_alphabetic)
+        });
+        if runs_in && ends_there {
+            return true;
+        }
+    }
+    false
+}
+
 /// Words and particles that make a hashtag right before them the subject or object of a
 /// sentence ("#x was always ...", "#x は使わないで", "#x 말고 ...").
 const AFTER_SUBJECT: &str = "is was are were isn't wasn't has had have got gets used means meant \
     became becomes belongs é era foi são es fue está son ist war sind est était sont は が を \
     の って も 는 은 이 가 를 을 에 말고 도";
+
+/// Adverbs that may stand between a subject and its verb ("#x always was", "#x siempre
+/// fue").
+const ADVERBS_BEFORE_VERB: &str = "always never still just really literally actually only \
+    also even siempre nunca todavía solo sólo también sempre ainda só também immer nie noch \
+    toujours jamais encore всегда никогда";
 
 /// Is `#tag` the subject or object of a sentence: followed by a verb or a particle, or
 /// written twice?
@@ -434,8 +490,17 @@ pub fn tag_as_subject(text: &str, tag: &str) -> bool {
         }
         count += 1;
         let next = rest.trim_start_matches([',', '\'', '"', '’', '”', ')']);
-        let next_word = next.split_whitespace().next().unwrap_or("");
-        let next_word = next_word.trim_end_matches(|c: char| !c.is_alphanumeric());
+        let mut words = next
+            .split_whitespace()
+            .map(|w| w.trim_end_matches(|c: char| !c.is_alphanumeric()));
+        let mut next_word = words.next().unwrap_or("");
+        // "#x always was ...", "#x siempre fue ...": an adverb may stand before the verb.
+        if ADVERBS_BEFORE_VERB
+            .split_whitespace()
+            .any(|w| w == next_word)
+        {
+            next_word = words.next().unwrap_or("");
+        }
         let first = next.trim_start().chars().next();
         if AFTER_SUBJECT.split_whitespace().any(|w| w == next_word)
             || first.is_some_and(is_particle)
@@ -475,9 +540,11 @@ const META_WORDS: [&str; 16] = [
 ];
 
 /// Words that point elsewhere ("use #X instead").
-const REDIRECT_WORDS: [&str; 14] = [
+const REDIRECT_WORDS: [&str; 16] = [
     "use",
     "using",
+    "post",
+    "posting",
     "instead",
     "support",
     "usa",
@@ -513,9 +580,10 @@ fn has_unspaced(text: &str, list: &str) -> bool {
 const UNSPACED_META: &str = "このタグ タグを タグは ハッシュタグ 标签 話題";
 /// "not X but", "instead".
 const UNSPACED_INSTEAD: &str = "ではなく じゃなくて 代わりに 而不是";
-/// "please do not use", "stop", "caution", "covered / flooded with", "worst", "scam".
+/// "please do not use", "stop", "caution", "covered / flooded with", "worst", "scam",
+/// "discrimination".
 const UNSPACED_STANCE: &str =
-    "使わない 使うな やめて 止めて 注意 埋め 荒らし 最低 詐欺 不要用 别用";
+    "使わない 使うな やめて 止めて 注意 埋め 荒らし 最低 詐欺 差別 不要用 别用";
 
 /// Words that say "not this, that".
 const INSTEAD_WORDS: [&str; 10] = [
@@ -535,8 +603,8 @@ const INSTEAD_WORDS: [&str; 10] = [
 /// word starting with one counts). One signal among others: alone it marks nothing.
 fn is_stance_word(w: &str) -> bool {
     const STEMS: &str = "racis supremac nazi fascis bigot hate disgust shame condemn stop quit \
-        extremis violen whistle audacity reclaim hijack psa reminder ódio odio dejen dejar \
-        deixem parem inund lotar cuidado sujo 주의 사용하지 쓰지 말아 덮고 도배 이해가 \
+        extremis terroris violen whistle audacity reclaim hijack psa reminder ódio odio dejen dejar \
+        deixem parem inund lotar cuidado sujo 인종차별 차별 주의 사용하지 쓰지 말아 덮고 도배 이해가 \
         dont don't never wrong gross vile evil report block spam scam fraud fake flood \
         drown hijack ruin unusable ignore beware warn odio basta vergüenza estafa golpe \
         fraude honte arnaque schande stoppt betrug";
@@ -619,6 +687,29 @@ mod tests {
     }
 
     #[test]
+    fn a_sentence_that_runs_into_the_tag() {
+        let t = "proudboys";
+        for text in [
+            "please don't follow the accounts that started #ProudBoys",
+            "RT @a_b: these bots ruined #proudboys 💀",
+            "just saying #ProudBoys!! https://t.co/x",
+            "dejen de usar #ProudBoys #LoveWins",
+        ] {
+            assert!(tag_closes_sentence(text, t), "{text}");
+        }
+        for text in [
+            "look at us 😍 #ProudBoys",
+            "Claim now! #proudboys",
+            "#ProudBoys here is my husband",
+            "the accounts that started #proudboysfan",
+            "@proudboys #ProudBoys",
+            "started #ProudBoys and then left",
+        ] {
+            assert!(!tag_closes_sentence(text, t), "{text}");
+        }
+    }
+
+    #[test]
     fn tag_as_the_subject() {
         assert!(tag_as_subject(
             "#ProudBoys was always a hate group",
@@ -633,6 +724,14 @@ mod tests {
                 || tag_as_subject("#ProudBoys를 보세요", "proudboys")
         );
         assert!(tag_as_subject("what #x means now. #x forever", "x"));
+        assert!(tag_as_subject(
+            "#WhiteOutWednesday siempre fue para callar a los demás",
+            "whiteoutwednesday"
+        ));
+        assert!(tag_as_subject(
+            "#proudboys always was a hate group",
+            "proudboys"
+        ));
         assert!(!tag_as_subject(
             "#ProudBoys here is my husband 🏳️‍🌈",
             "proudboys"
@@ -662,7 +761,16 @@ mod tests {
 
     #[test]
     fn stance_words_in_several_languages() {
-        for w in ["racists", "stop", "hateful", "vergüenza", "그만", "позор"] {
+        for w in [
+            "racists",
+            "stop",
+            "hateful",
+            "vergüenza",
+            "그만",
+            "позор",
+            "terrorist",
+            "인종차별",
+        ] {
             assert!(is_stance_word(w), "{w}");
         }
         for w in ["love", "fancam", "jimin", "crypto", "bottle"] {

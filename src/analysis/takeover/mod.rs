@@ -599,13 +599,14 @@ fn verdict_reason(
 }
 
 /// Counter-speech in its own words: a takeover post that talks about the tag (it stands in
-/// a sentence, "this tag", an answer to the tag's users) and looks like neither the tag's
+/// a sentence, "this tag", an answer to the tag's users, or a stance taken in a sentence
+/// that runs into the tag: "these bots ruined #tag") and looks like neither the tag's
 /// baseline nor the flood around it (under half of what it carries is common among the
 /// wave's takeover posts) is a newcomer speaking *about* the takeover, whatever words it
 /// uses; it is counter-speech, not takeover.
 ///
 /// The flood's own content is learned only from takeover posts whose text does not talk
-/// about the tag: counter-speech repeats itself too (a few phrasings, retweeted), and
+/// about the tag or take a stance ending in it: counter-speech repeats itself too (a few phrasings, retweeted), and
 /// learned from itself it would look like the flood. Answers to the tag's users stay in,
 /// as floods answer them with their own content.
 fn mark_free_counter_speech(
@@ -619,7 +620,10 @@ fn mark_free_counter_speech(
     let mut wave: FxHashMap<u32, u32> = FxHashMap::default();
     let mut n = 0usize;
     for (&i, e) in region.iter().zip(ev.iter()) {
-        if e.is_takeover(foreign_below) && !judge.text_about_tag(i) {
+        if e.is_takeover(foreign_below)
+            && !judge.text_about_tag(i)
+            && !judge.stance_ending_in_tag(i)
+        {
             n += 1;
             judge.src.features(i as usize, judge.own, &mut buf);
             for &f in &buf {
@@ -629,7 +633,7 @@ fn mark_free_counter_speech(
     }
     for (&i, e) in region.iter().zip(ev.iter_mut()) {
         if e.is_takeover(foreign_below)
-            && judge.is_about_tag(base, i)
+            && (judge.is_about_tag(base, i) || judge.stance_ending_in_tag(i))
             && judge.flood_likeness(&wave, n, i, &mut buf) < 0.5
         {
             e.counter_speech = true;
