@@ -132,8 +132,9 @@ fn worst_case_over_held_out_worlds() {
     // takeover, in every world (README, "Accuracy"). They are not all met yet: these are
     // the worst cases measured, with a little room, so that what was won cannot slip back
     // unnoticed. No window is missed (one was, seed 8's small flood, until the wave's ends
-    // stopped hanging on a coin toss), so the worst F1 is over every world: 0.77, that
-    // same small flood in the generic CSV (0.86 at worst elsewhere). 6 % of one world's
+    // stopped hanging on a coin toss), so the worst F1 is over every world: 0.86, that
+    // same small reclaiming flood in the generic CSV (0.77 before a word the flood carries
+    // far more often than the baseline stopped counting as familiar). 6 % of one world's
     // counter-speech is marked (35 % before the flood's content was learned only from
     // posts that do not talk about the tag, 9 % before a stance in a sentence ending in
     // the tag made a post a candidate).
@@ -141,7 +142,7 @@ fn worst_case_over_held_out_worlds() {
     assert_eq!(missed, 0.0, "{missed} windows missed:\n{table}");
     assert_eq!(worst("false_alarms", true), 0.0, "a false alarm:\n{table}");
     let worst_f1 = worst("f1", false);
-    assert!(worst_f1 >= 0.75, "worst F1 {worst_f1:.3}:\n{table}");
+    assert!(worst_f1 >= 0.84, "worst F1 {worst_f1:.3}:\n{table}");
     assert!(
         worst("counter_speech_marked_takeover", true) <= 0.10,
         "over 10% of a world's counter-speech marked takeover:\n{table}"

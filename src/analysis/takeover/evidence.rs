@@ -9,6 +9,11 @@
 //!    (condemning it, pointing to another tag, asking others to stop, answering the tag's
 //!    own users).
 //!
+//! Once a wave is found, its posts are judged again beside the flood
+//! ([`Judge::familiarity_beside`]): a feature the wave's takeover posts carry far more
+//! often than the baseline did is the flood's word, not the tag's, even where the baseline
+//! knew it.
+//!
 //! The share of such posts is pooled over every kind of foreign content, however many
 //! topic clusters it spans; clusters only describe a moment afterwards.
 
@@ -30,6 +35,9 @@ const SPECIFIC_LIFT: f32 = 2.0;
 const FLOOD_SHARE: f32 = 0.02;
 /// Weight of "bare" and "media" against a word's: most tags have such posts.
 const STRUCTURAL_WEIGHT: f32 = 0.5;
+/// The fewest takeover posts a wave's content is learned from before a feature the flood
+/// carries far more often than the baseline stops counting as familiar.
+const MIN_FLOOD_POSTS: usize = 30;
 /// Pseudo-weight of "familiar" every post starts with: a post that carries little says
 /// little, and is taken for the tag's own use.
 const PRIOR_WEIGHT: f32 = 1.0;
@@ -114,6 +122,15 @@ impl Evidence {
     }
 }
 
+/// What a wave's takeover posts carry: each feature's number of posts among `posts`
+/// takeover posts (those whose text neither talks about the tag nor takes a stance ending
+/// in it; see `mark_free_counter_speech`).
+#[derive(Default)]
+pub struct FloodContent {
+    pub counts: FxHashMap<u32, u32>,
+    pub posts: usize,
+}
+
 /// What a post's text says about a tag (see [`Judge::counter_speech`]).
 #[derive(Debug, Clone, Copy)]
 pub struct TextSignals {
@@ -158,13 +175,44 @@ impl Judge<'_> {
         base.familiar(f, self.src.corpus_count(f) as f32 / self.corpus_posts)
     }
 
+    /// How familiar feature `f` is once the flood is known: as [`Self::familiar`], but a
+    /// feature the flood's posts carry more than [`SPECIFIC_LIFT`] times as often as the
+    /// baseline's did is the flood's word, not the tag's, in proportion (a reclaiming flood
+    /// says "proud" and "boys" in half its posts where #ProudBoys' own crowd said them in
+    /// one in ten). Without a flood of [`MIN_FLOOD_POSTS`] posts, nothing changes.
+    fn familiar_beside(&self, base: &Baseline, flood: Option<&FloodContent>, f: u32) -> f32 {
+        let familiar = self.familiar(base, f);
+        let Some(flood) = flood.filter(|c| c.posts >= MIN_FLOOD_POSTS) else {
+            return familiar;
+        };
+        let in_flood = *flood.counts.get(&f).unwrap_or(&0) as f32 / flood.posts as f32;
+        let in_base = *base.df.get(&f).unwrap_or(&0) as f32 / base.n.max(1) as f32;
+        if in_flood > SPECIFIC_LIFT * in_base {
+            familiar * SPECIFIC_LIFT * in_base / in_flood
+        } else {
+            familiar
+        }
+    }
+
     /// Weighted share of the features of post `i` that the baseline knows.
     pub fn familiarity(&self, base: &Baseline, i: u32, buf: &mut Vec<u32>) -> f32 {
+        self.familiarity_beside(base, None, i, buf)
+    }
+
+    /// Weighted share of the features of post `i` that the baseline knows and the flood
+    /// does not carry far more often (see [`Self::familiar_beside`]).
+    pub fn familiarity_beside(
+        &self,
+        base: &Baseline,
+        flood: Option<&FloodContent>,
+        i: u32,
+        buf: &mut Vec<u32>,
+    ) -> f32 {
         self.src.features(i as usize, self.own, buf);
         let (mut num, mut den) = (PRIOR_WEIGHT, PRIOR_WEIGHT);
         for &f in buf.iter() {
             let w = self.weight(f);
-            num += w * self.familiar(base, f);
+            num += w * self.familiar_beside(base, flood, f);
             den += w;
         }
         num / den
@@ -199,22 +247,16 @@ impl Judge<'_> {
         })
     }
 
-    /// Weighted share of post `i`'s features that are common (at least
-    /// `FLOOD_SHARE` of the posts) among a wave's takeover posts, whose feature counts
-    /// are `wave` over `n` posts: how much the post looks like the flood itself.
-    pub fn flood_likeness(
-        &self,
-        wave: &FxHashMap<u32, u32>,
-        n: usize,
-        i: u32,
-        buf: &mut Vec<u32>,
-    ) -> f32 {
+    /// Weighted share of post `i`'s features that are common (at least `FLOOD_SHARE` of
+    /// the posts) among a wave's takeover posts: how much the post looks like the flood
+    /// itself.
+    pub fn flood_likeness(&self, flood: &FloodContent, i: u32, buf: &mut Vec<u32>) -> f32 {
         self.src.features(i as usize, self.own, buf);
         let (mut num, mut den) = (0.0f32, 0.0f32);
         for &f in buf.iter() {
             let w = self.weight(f);
-            let df = *wave.get(&f).unwrap_or(&0) as f32;
-            num += w * (df / (FLOOD_SHARE * n as f32 + 1.0)).min(1.0);
+            let df = *flood.counts.get(&f).unwrap_or(&0) as f32;
+            num += w * (df / (FLOOD_SHARE * flood.posts as f32 + 1.0)).min(1.0);
             den += w;
         }
         if den == 0.0 { 1.0 } else { num / den }
@@ -222,12 +264,18 @@ impl Judge<'_> {
 
     /// The (up to) three features of post `i` that weigh most against the baseline: the
     /// heaviest of those it barely knows. Returned as feature hashes, for naming.
-    pub fn most_foreign(&self, base: &Baseline, i: u32, buf: &mut Vec<u32>) -> [u32; 3] {
+    pub fn most_foreign(
+        &self,
+        base: &Baseline,
+        flood: Option<&FloodContent>,
+        i: u32,
+        buf: &mut Vec<u32>,
+    ) -> [u32; 3] {
         self.src.features(i as usize, self.own, buf);
         let mut scored: Vec<(f32, u32)> = buf
             .iter()
             .filter_map(|&f| {
-                let fam = self.familiar(base, f);
+                let fam = self.familiar_beside(base, flood, f);
                 (fam < 0.5).then_some((self.weight(f) * (1.0 - fam), f))
             })
             .collect();

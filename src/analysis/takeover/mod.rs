@@ -26,7 +26,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::model::Dataset;
-use evidence::{Baseline, Evidence, Judge};
+use evidence::{Baseline, Evidence, FloodContent, Judge};
 pub use features::FeatureSource;
 
 /// Settings of the takeover detector.
@@ -598,45 +598,91 @@ fn verdict_reason(
     )
 }
 
+/// What the wave's takeover posts carry, learned only from those whose text neither talks
+/// about the tag nor takes a stance ending in it: counter-speech repeats itself too (a few
+/// phrasings, retweeted), and learned from itself it would look like the flood. Answers to
+/// the tag's users stay in, as floods answer them with their own content.
+fn flood_content(
+    judge: &Judge,
+    region: &[u32],
+    ev: &[Evidence],
+    foreign_below: f32,
+) -> FloodContent {
+    let mut buf = Vec::new();
+    let mut flood = FloodContent::default();
+    for (&i, e) in region.iter().zip(ev) {
+        if e.is_takeover(foreign_below)
+            && !judge.text_about_tag(i)
+            && !judge.stance_ending_in_tag(i)
+        {
+            flood.posts += 1;
+            judge.src.features(i as usize, judge.own, &mut buf);
+            for &f in &buf {
+                *flood.counts.entry(f).or_default() += 1;
+            }
+        }
+    }
+    flood
+}
+
 /// Counter-speech in its own words: a takeover post that talks about the tag (it stands in
 /// a sentence, "this tag", an answer to the tag's users, or a stance taken in a sentence
 /// that runs into the tag: "these bots ruined #tag") and looks like neither the tag's
 /// baseline nor the flood around it (under half of what it carries is common among the
-/// wave's takeover posts) is a newcomer speaking *about* the takeover, whatever words it
-/// uses; it is counter-speech, not takeover.
-///
-/// The flood's own content is learned only from takeover posts whose text does not talk
-/// about the tag or take a stance ending in it: counter-speech repeats itself too (a few phrasings, retweeted), and
-/// learned from itself it would look like the flood. Answers to the tag's users stay in,
-/// as floods answer them with their own content.
+/// wave's takeover posts, see [`flood_content`]) is a newcomer speaking *about* the
+/// takeover, whatever words it uses; it is counter-speech, not takeover.
+fn is_free_counter_speech(
+    judge: &Judge,
+    base: &Baseline,
+    flood: &FloodContent,
+    i: u32,
+    buf: &mut Vec<u32>,
+) -> bool {
+    (judge.is_about_tag(base, i) || judge.stance_ending_in_tag(i))
+        && judge.flood_likeness(flood, i, buf) < 0.5
+}
+
+/// Marks the takeover posts of a region that are counter-speech in their own words (see
+/// [`is_free_counter_speech`]).
 fn mark_free_counter_speech(
     judge: &Judge,
     base: &Baseline,
     region: &[u32],
     ev: &mut [Evidence],
+    flood: &FloodContent,
     foreign_below: f32,
 ) {
     let mut buf = Vec::new();
-    let mut wave: FxHashMap<u32, u32> = FxHashMap::default();
-    let mut n = 0usize;
-    for (&i, e) in region.iter().zip(ev.iter()) {
-        if e.is_takeover(foreign_below)
-            && !judge.text_about_tag(i)
-            && !judge.stance_ending_in_tag(i)
-        {
-            n += 1;
-            judge.src.features(i as usize, judge.own, &mut buf);
-            for &f in &buf {
-                *wave.entry(f).or_default() += 1;
-            }
+    for (&i, e) in region.iter().zip(ev.iter_mut()) {
+        if e.is_takeover(foreign_below) && is_free_counter_speech(judge, base, flood, i, &mut buf) {
+            e.counter_speech = true;
         }
     }
+}
+
+/// Judges the newcomers' posts of a region again once the flood's content is known: a
+/// feature the flood carries far more often than the baseline did counts as the flood's,
+/// not the tag's (see `Judge::familiarity_beside`). A reclaiming flood that reuses the
+/// tag's own words ("proud", "boys") is foreign by what it says with them; a post that
+/// becomes foreign this way is read for counter-speech like any other.
+fn judge_beside_flood(
+    judge: &Judge,
+    base: &Baseline,
+    region: &[u32],
+    ev: &mut [Evidence],
+    flood: &FloodContent,
+    foreign_below: f32,
+) {
+    let mut buf = Vec::new();
     for (&i, e) in region.iter().zip(ev.iter_mut()) {
-        if e.is_takeover(foreign_below)
-            && (judge.is_about_tag(base, i) || judge.stance_ending_in_tag(i))
-            && judge.flood_likeness(&wave, n, i, &mut buf) < 0.5
-        {
-            e.counter_speech = true;
+        if !e.newcomer || e.counter_speech {
+            continue;
+        }
+        let was_foreign = e.foreign(foreign_below);
+        e.familiarity = judge.familiarity_beside(base, Some(flood), i, &mut buf);
+        if !was_foreign && e.foreign(foreign_below) {
+            e.counter_speech = judge.counter_speech(base, i)
+                || is_free_counter_speech(judge, base, flood, i, &mut buf);
         }
     }
 }
@@ -676,7 +722,16 @@ fn finalize(
         .iter()
         .map(|&i| judge.evidence(base, i, &mut buf))
         .collect();
-    mark_free_counter_speech(judge, base, region, &mut ev, cfg.foreign_below);
+    let flood = flood_content(judge, region, &ev, cfg.foreign_below);
+    mark_free_counter_speech(judge, base, region, &mut ev, &flood, cfg.foreign_below);
+    // Whether the wave is a takeover at all (its size, a campaign, the tag's own crowd) is
+    // decided on the posts foreign to the baseline alone; where it starts and ends, and
+    // which posts are marked, once the flood's own words are known too.
+    let first_judged: Vec<bool> = ev
+        .iter()
+        .map(|e| e.is_takeover(cfg.foreign_below))
+        .collect();
+    judge_beside_flood(judge, base, region, &mut ev, &flood, cfg.foreign_below);
     let tc: Vec<bool> = ev
         .iter()
         .map(|e| e.is_takeover(cfg.foreign_below))
@@ -688,35 +743,44 @@ fn finalize(
         .filter(|&j| rt[j] >= onset_ms && rt[j] <= end_ms)
         .collect();
     let total = in_window.len().max(1);
-    let tc_posts: Vec<u32> = in_window
-        .iter()
-        .filter(|&&j| tc[j])
-        .map(|&j| region[j])
-        .collect();
-    let mut tc_authors: Vec<u32> = tc_posts.iter().map(|&i| ds.author[i as usize]).collect();
-    tc_authors.sort_unstable();
-    tc_authors.dedup();
+    let posts_where = |flags: &[bool]| -> Vec<u32> {
+        in_window
+            .iter()
+            .filter(|&&j| flags[j])
+            .map(|&j| region[j])
+            .collect()
+    };
+    let authors_of = |posts: &[u32]| -> Vec<u32> {
+        let mut a: Vec<u32> = posts.iter().map(|&i| ds.author[i as usize]).collect();
+        a.sort_unstable();
+        a.dedup();
+        a
+    };
+    let tc_posts = posts_where(&tc);
+    let tc_authors = authors_of(&tc_posts);
+    let judged_posts = posts_where(&first_judged);
+    let judged_authors = authors_of(&judged_posts);
     let duration = end_ms - onset_ms;
     let when = crate::time::format_iso(onset_ms);
-    if tc_posts.len() < cfg.min_takeover_posts
-        || tc_authors.len() < cfg.min_takeover_authors
+    if judged_posts.len() < cfg.min_takeover_posts
+        || judged_authors.len() < cfg.min_takeover_authors
         || (duration as f64) < cfg.min_wave_minutes * MIN as f64
     {
         return Err(format!(
             "a shift from {when} was too small or brief ({} takeover posts by {} authors over {:.0} minutes)",
-            tc_posts.len(),
-            tc_authors.len(),
+            judged_posts.len(),
+            judged_authors.len(),
             duration as f64 / MIN as f64
         ));
     }
     let own_token = crate::analysis::tokens::token_hash(&format!("#{}", judge.tag));
-    let topic_similarity = describe::topic_similarity(inp, base, &tc_posts, own_token);
+    let topic_similarity = describe::topic_similarity(inp, base, &judged_posts, own_token);
     if topic_similarity >= cfg.max_topic_similarity {
         return Err(format!(
             "a surge of newcomers from {when} spoke of the tag's own subject in their own words (their vocabulary is {topic_similarity:.2} alike to its baseline's): a campaign or a surge of interest, not a takeover"
         ));
     }
-    let on_topic_share = describe::share_of(&tc_posts, |i| judge.on_topic(i));
+    let on_topic_share = describe::share_of(&judged_posts, |i| judge.on_topic(i));
     if on_topic_share >= cfg.on_topic_share {
         return Err(format!(
             "a surge of newcomers from {when} spoke of the tag's own subject ({:.0}% of their posts use the words of its name): a campaign or a surge of interest, not a takeover",
@@ -726,7 +790,7 @@ fn finalize(
     // Measured (and judged) once every tag is assessed: see `crowd::drop_own_crowd`.
     let crowd = describe::Crowd {
         baseline: describe::sample_distinct(base.authors().collect(), 3000),
-        newcomers: describe::sample_distinct(tc_authors.clone(), 3000),
+        newcomers: describe::sample_distinct(judged_authors, 3000),
         before: wave_start,
     };
     let crowd_similarity = 0.0;
@@ -815,7 +879,7 @@ fn finalize(
             moment: 0,
             familiarity: e.familiarity,
             counter_speech: e.counter_speech,
-            foreign: judge.most_foreign(base, i, &mut buf),
+            foreign: judge.most_foreign(base, Some(&flood), i, &mut buf),
         });
     }
     Ok(found)
