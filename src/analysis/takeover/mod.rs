@@ -142,7 +142,8 @@ pub struct TakeoverMoment {
     pub on_topic_share: f32,
     /// Cosine similarity of the takeover posts' vocabulary to the baseline's.
     pub topic_similarity: f32,
-    /// Start and end of the window whose takeover posts are marked.
+    /// Start and end of the window whose takeover posts are marked (the flood's tail after
+    /// the wave's end included).
     pub marked_from_ms: i64,
     pub marked_to_ms: i64,
 }
@@ -414,7 +415,7 @@ pub fn assess_hashtag(
     let mut buf = Vec::new();
     let mut base = Baseline::default();
     let threshold = cfg.share_threshold;
-    let end_gap = (2 * w).max(30 * MIN);
+    let end_gap = end_gap(w);
     let mut wave: Option<(usize, usize)> = None; // (first bin, last bin above)
     let mut eligible_seen = false;
     let mut rejected_waves: Vec<String> = Vec::new();
@@ -715,6 +716,7 @@ fn finalize(
     let from = wave_start - w;
     let to = wave_end + w;
     let range = tp.span(from, to);
+    let tail_from = range.end;
     let region = &tp.posts[range.clone()];
     let rt = &tp.times[range];
     let mut buf = Vec::new();
@@ -882,7 +884,70 @@ fn finalize(
             foreign: judge.most_foreign(base, Some(&flood), i, &mut buf),
         });
     }
+    mark_flood_tail(
+        judge,
+        base,
+        tp,
+        tail_from,
+        &flood,
+        cfg.foreign_below,
+        &mut found,
+    );
     Ok(found)
+}
+
+/// How long a tag may go without a bin above the threshold before its wave is over (and,
+/// after the wave, without a post of the flood before its tail is).
+fn end_gap(w: i64) -> i64 {
+    (2 * w).max(30 * MIN)
+}
+
+/// The flood goes on after its wave ends, a few posts an hour, no longer the majority: those
+/// posts are still the flood's. From the end of the judged region, each takeover post that
+/// looks like the flood itself (at least half of what it carries is common among the
+/// wave's takeover posts) is marked, until [`end_gap`] passes without one. The moment's
+/// window and figures do not change.
+fn mark_flood_tail(
+    judge: &Judge,
+    base: &Baseline,
+    tp: &TagPosts,
+    tail_from: usize,
+    flood: &FloodContent,
+    foreign_below: f32,
+    found: &mut Found,
+) {
+    let gap = end_gap(tp.w);
+    let mut last = found.moment.marked_to_ms;
+    let mut buf = Vec::new();
+    for (&i, &t) in tp.posts[tail_from..].iter().zip(&tp.times[tail_from..]) {
+        if t - last > gap {
+            break;
+        }
+        let mut e = judge.evidence(base, i, &mut buf);
+        if !e.newcomer || e.counter_speech {
+            continue;
+        }
+        e.familiarity = judge.familiarity_beside(base, Some(flood), i, &mut buf);
+        if !e.foreign(foreign_below)
+            || judge.counter_speech(base, i)
+            || is_free_counter_speech(judge, base, flood, i, &mut buf)
+            || judge.flood_likeness(flood, i, &mut buf) < 0.5
+        {
+            continue;
+        }
+        last = t;
+        found.marked.push(i);
+        found.newcomers.push(i);
+        found.familiarity.push((i, e.familiarity));
+        found.verdicts.push(PostVerdict {
+            post: i,
+            moment: 0,
+            familiarity: e.familiarity,
+            counter_speech: false,
+            foreign: judge.most_foreign(base, Some(flood), i, &mut buf),
+        });
+    }
+    found.moment.marked_to_ms = found.moment.marked_to_ms.max(last + 1);
 }
 
 /// Why a marked post was marked, in words, from its verdict and its moment. `foreign`
