@@ -969,10 +969,13 @@ pub fn explain(
     let because = if foreign.is_empty() {
         String::new()
     } else {
-        format!("; rare or absent there: {}", foreign.join(", "))
+        format!(
+            "; rare or absent there, or far more common in the flood: {}",
+            foreign.join(", ")
+        )
     };
     format!(
-        "takeover of #{} from {}: the author is new to the tag (not among the {} authors of its {} posts from {} to {}); the content is foreign to it ({:.0}% of what the post carries was in common use there, under {:.0}%{because})",
+        "takeover of #{} from {}: the author is new to the tag (not among the {} authors of its {} posts from {} to {}); the content is foreign to it ({:.0}% of what the post carries was in common use there and not far more common in the flood, under {:.0}%{because})",
         m.display,
         iso(m.onset_ms),
         m.baseline_authors,
