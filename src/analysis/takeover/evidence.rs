@@ -288,9 +288,21 @@ impl Judge<'_> {
     }
 
     pub fn evidence(&self, base: &Baseline, i: u32, buf: &mut Vec<u32>) -> Evidence {
+        self.evidence_beside(base, None, i, buf)
+    }
+
+    /// The evidence about post `i`, its familiarity judged beside the flood where one is
+    /// known (see [`Self::familiarity_beside`]).
+    pub fn evidence_beside(
+        &self,
+        base: &Baseline,
+        flood: Option<&FloodContent>,
+        i: u32,
+        buf: &mut Vec<u32>,
+    ) -> Evidence {
         let ds = self.src.ds;
         let newcomer = !base.knows_author(ds.author[i as usize]);
-        let familiarity = self.familiarity(base, i, buf);
+        let familiarity = self.familiarity_beside(base, flood, i, buf);
         let mut e = Evidence {
             newcomer,
             familiarity,
@@ -430,33 +442,43 @@ pub fn names_tag(words: &[String], tag: &str) -> bool {
         })
 }
 
+/// Where `#tag` stands in `lower` (a lower-cased text), as byte ranges: each `#tag` not
+/// followed by a letter, digit or `_` (that would be a longer tag).
+fn occurrences_of<'a>(lower: &'a str, tag: &str) -> impl Iterator<Item = (usize, usize)> + 'a {
+    let needle = format!("#{tag}");
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        while let Some(pos) = lower[from..].find(&needle) {
+            let at = from + pos;
+            let end = at + needle.len();
+            from = end;
+            let longer_tag = lower[end..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_');
+            if !longer_tag {
+                return Some((at, end));
+            }
+        }
+        None
+    })
+}
+
+/// Is a whitespace-separated token a word of a sentence: not a hashtag, mention or link,
+/// and holding a letter?
+fn is_plain_word(t: &str) -> bool {
+    !t.starts_with(['#', '@', '＃']) && !t.starts_with("http") && t.chars().any(char::is_alphabetic)
+}
+
 /// Is `#tag` written inside a sentence, with a word right before and right after it?
 pub fn tag_inside_sentence(text: &str, tag: &str) -> bool {
     let lower = text.to_lowercase();
-    let needle = format!("#{tag}");
-    let mut from = 0;
-    while let Some(pos) = lower[from..].find(&needle) {
-        let at = from + pos;
-        let end = at + needle.len();
-        from = end;
-        let next_is_tag_char = lower[end..]
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_alphanumeric() || c == '_');
-        if next_is_tag_char {
-            continue;
-        }
+    for (at, end) in occurrences_of(&lower, tag) {
         let before = lower[..at].split_whitespace().next_back();
         // A comma or a quote after the tag does not end its sentence.
         let rest = lower[end..].trim_start_matches([',', ';', ':', '\'', '"', '’', '”', ')']);
         let after = rest.split_whitespace().next();
-        let is_word = |t: Option<&str>| {
-            t.is_some_and(|t| {
-                !t.starts_with(['#', '@', '＃'])
-                    && !t.starts_with("http")
-                    && t.chars().any(char::is_alphabetic)
-            })
-        };
+        let is_word = |t: Option<&str>| t.is_some_and(is_plain_word);
         // "... anything in #nike": a function word before the tag makes it part of the
         // sentence even at its end.
         let function_word_before = before.is_some_and(|b| {
@@ -474,31 +496,12 @@ pub fn tag_inside_sentence(text: &str, tag: &str) -> bool {
 /// punctuation, emoji, links or other hashtags ("... the accounts that started #tag 💀")?
 pub fn tag_closes_sentence(text: &str, tag: &str) -> bool {
     let lower = text.to_lowercase();
-    let needle = format!("#{tag}");
-    let mut from = 0;
-    while let Some(pos) = lower[from..].find(&needle) {
-        let at = from + pos;
-        let end = at + needle.len();
-        from = end;
-        if lower[end..]
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_alphanumeric() || c == '_')
-        {
-            continue; // a longer tag
-        }
+    for (at, end) in occurrences_of(&lower, tag) {
         let before = lower[..at].split_whitespace().next_back();
         let runs_in = before.is_some_and(|b| {
-            !b.starts_with(['#', '@', '＃'])
-                && !b.starts_with("http")
-                && b.chars().next_back().is_some_and(char::is_alphanumeric)
-                && b.chars().any(char::is_alphabetic)
+            is_plain_word(b) && b.chars().next_back().is_some_and(char::is_alphanumeric)
         });
-        let ends_there = lower[end..].split_whitespace().all(|t| {
-            t.starts_with(['#', '＃', '@'])
-                || t.starts_with("http")
-                || !t.chars().any(char::is_alphabetic)
-        });
+        let ends_there = lower[end..].split_whitespace().all(|t| !is_plain_word(t));
         if runs_in && ends_there {
             return true;
         }

@@ -680,10 +680,13 @@ fn judge_beside_flood(
             continue;
         }
         let was_foreign = e.foreign(foreign_below);
-        e.familiarity = judge.familiarity_beside(base, Some(flood), i, &mut buf);
-        if !was_foreign && e.foreign(foreign_below) {
-            e.counter_speech = judge.counter_speech(base, i)
-                || is_free_counter_speech(judge, base, flood, i, &mut buf);
+        *e = judge.evidence_beside(base, Some(flood), i, &mut buf);
+        // Posts foreign before were read for counter-speech in their own words already.
+        if !was_foreign
+            && e.is_takeover(foreign_below)
+            && is_free_counter_speech(judge, base, flood, i, &mut buf)
+        {
+            e.counter_speech = true;
         }
     }
 }
@@ -923,16 +926,10 @@ fn mark_flood_tail(
         if t - last > gap {
             break;
         }
-        let mut e = judge.evidence(base, i, &mut buf);
-        if !e.newcomer || e.counter_speech {
-            continue;
-        }
-        e.familiarity = judge.familiarity_beside(base, Some(flood), i, &mut buf);
-        if !e.foreign(foreign_below)
-            || judge.counter_speech(base, i)
-            || is_free_counter_speech(judge, base, flood, i, &mut buf)
-            || judge.flood_likeness(flood, i, &mut buf) < 0.5
-        {
+        let e = judge.evidence_beside(base, Some(flood), i, &mut buf);
+        // Looking like the flood, it is no counter-speech in its own words either (see
+        // `is_free_counter_speech`).
+        if !e.is_takeover(foreign_below) || judge.flood_likeness(flood, i, &mut buf) < 0.5 {
             continue;
         }
         last = t;
