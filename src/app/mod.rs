@@ -170,7 +170,7 @@ pub struct DerailApp {
     /// Annotated CSVs chosen for the agreement view.
     pub agreement_files: Vec<PathBuf>,
     /// Labels to carry into the dataset being loaded with added files.
-    carry: Option<session::CarriedLabels>,
+    carry: Option<crate::labels::CarriedLabels>,
     /// Said after the analysis of that dataset too ("N labels carried over ...").
     carry_note: Option<String>,
     /// The slice the open dataset was loaded with (kept for reloads and added files).
@@ -286,12 +286,17 @@ impl DerailApp {
                                 s.ds.len(),
                                 seconds
                             );
-                            if let Some(n) = carried.filter(|&n| n > 0) {
-                                let note = format!(
-                                    "; {n} labels carried over from before the files were added"
-                                );
-                                self.status.push_str(&note);
-                                self.carry_note = Some(note);
+                            match carried {
+                                Some(Ok(note)) if !note.is_empty() => {
+                                    self.status.push_str(&note);
+                                    self.carry_note = Some(note);
+                                }
+                                Some(Err(why)) => {
+                                    let note = format!("; {why}");
+                                    self.status.push_str(&note);
+                                    self.carry_note = Some(note);
+                                }
+                                _ => {}
                             }
                             self.views = Views::default();
                             self.session = Some(s);

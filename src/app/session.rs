@@ -10,7 +10,7 @@ use rustc_hash::FxHashMap;
 use super::jobs::{RowsJob, start_rows};
 use super::{AppCommand, BulkTarget, ExportScope, Tab};
 use crate::analysis::Analysis;
-use crate::labels::{LabelCommand, Labels};
+use crate::labels::{CarriedLabels, LabelCommand, Labels};
 use crate::load::Loaded;
 use crate::load::mapping::MapOverride;
 use crate::query::{Filter, LabelColumn, NO_LABEL, RowSets, Sort, compute_row_sets};
@@ -46,12 +46,6 @@ impl QueueMode {
             QueueMode::Uncertain { .. } => Some(crate::audit::UNCERTAIN_QUEUE.to_string()),
         }
     }
-}
-
-/// Labels carried from one session to the next: (label name, colour, post keys).
-#[derive(Debug, Clone, Default)]
-pub struct CarriedLabels {
-    pub labels: Vec<(String, String, Vec<String>)>,
 }
 
 pub struct Session {
@@ -321,62 +315,40 @@ impl Session {
         self.next_unlabelled();
     }
 
-    /// This session's own labels, by label name, to carry into the session of a bigger
-    /// dataset when files are added (its journal is a new one).
+    /// This session's labels, every layer, as they were made, to carry into the session
+    /// of a bigger dataset when files are added (its journal is a new one).
     pub fn carried_labels(&self) -> CarriedLabels {
-        let mut by_label: std::collections::BTreeMap<u32, Vec<String>> = Default::default();
-        for (key, e) in self.labels.iter() {
-            by_label.entry(e.label).or_default().push(key.clone());
-        }
-        CarriedLabels {
-            labels: by_label
-                .into_iter()
-                .filter_map(|(id, mut keys)| {
-                    let d = self.labels.def(id)?;
-                    keys.sort();
-                    Some((d.name.clone(), d.color.clone(), keys))
-                })
-                .collect(),
-        }
+        self.labels.carried()
     }
 
     /// Takes over labels carried from the dataset before files were added, for the posts
-    /// this dataset holds, when its own journal is still empty. Returns how many posts
-    /// were labelled.
-    pub fn adopt_labels(&mut self, carried: &CarriedLabels) -> usize {
-        if !self.labels.is_empty() {
-            return 0;
+    /// this dataset holds, when it has no labels of its own yet. Returns what to tell the
+    /// user: how many labels were taken over, and the sampling plans left behind; or why
+    /// the journal could not take them.
+    pub fn adopt_labels(&mut self, carried: &CarriedLabels) -> Result<String, String> {
+        let keys = Arc::clone(&self.keys);
+        let n = self
+            .labels
+            .adopt(carried, |k| keys.contains_key(k))
+            .map_err(|e| {
+                let m = format!(
+                    "the labels from before the files were added were not carried over: {e}"
+                );
+                self.journal_error = Some(m.clone());
+                m
+            })?;
+        self.rebuild_label_column();
+        let mut note = String::new();
+        if n > 0 {
+            note = format!("; {n} labels carried over from before the files were added");
         }
-        let mut n = 0;
-        for (name, color, keys) in &carried.labels {
-            let id = match self.labels.by_name(name) {
-                Some(id) => id,
-                None => {
-                    self.label(LabelCommand::AddLabel {
-                        name: name.clone(),
-                        color: color.clone(),
-                    });
-                    match self.labels.by_name(name) {
-                        Some(id) => id,
-                        None => continue,
-                    }
-                }
-            };
-            let posts: Vec<String> = keys
-                .iter()
-                .filter(|k| self.keys.contains_key(k.as_str()))
-                .cloned()
-                .collect();
-            if posts.is_empty() {
-                continue;
-            }
-            n += posts.len();
-            self.label(LabelCommand::Assign {
-                posts,
-                label: Some(id),
-            });
+        if n > 0 && !carried.plans_left.is_empty() {
+            note.push_str(&format!(
+                " ({} sampling plans were drawn on the smaller dataset; draw them again to audit)",
+                carried.plans_left.len()
+            ));
         }
-        n
+        Ok(note)
     }
 
     fn refresh_labels_for(&mut self, posts: &[String]) {

@@ -747,6 +747,112 @@ impl Labels {
     }
 }
 
+/// Every label of a dataset, as it was made (who, when, from which queue, in which
+/// layer), by label name: what a dataset that replaces it (the same files and more) takes
+/// over. Sampling plans are not carried: their strata counted the posts of the smaller
+/// dataset, so they are drawn again.
+#[derive(Debug, Clone, Default)]
+pub struct CarriedLabels {
+    /// The label set, in its order.
+    pub set: Vec<LabelDef>,
+    /// Layer name → (post key, entry); entries name their label by its id in `set`.
+    pub layers: BTreeMap<String, Vec<(String, LabelEntry)>>,
+    /// Sampling plans left behind, by id.
+    pub plans_left: Vec<String>,
+}
+
+impl CarriedLabels {
+    /// Labelled posts, over every layer.
+    pub fn len(&self) -> usize {
+        self.layers.values().map(Vec::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Labels {
+    /// Everything to carry into the dataset that replaces this one (see [`CarriedLabels`]).
+    pub fn carried(&self) -> CarriedLabels {
+        CarriedLabels {
+            set: self.set.clone(),
+            layers: self
+                .layers
+                .iter()
+                .filter(|(_, m)| !m.is_empty())
+                .map(|(name, m)| {
+                    let entries = m.iter().map(|(k, e)| (k.clone(), e.clone())).collect();
+                    (name.clone(), entries)
+                })
+                .collect(),
+            plans_left: self.plans.iter().map(|p| p.id.clone()).collect(),
+        }
+    }
+
+    /// Takes over carried labels for the posts `holds` knows, each exactly as it was made,
+    /// when this dataset has no labels of its own yet (in any layer); labels missing from
+    /// the set are added. Journaled, not undoable: it is where this dataset's labelling
+    /// starts. Returns how many labels were taken over.
+    pub fn adopt(
+        &mut self,
+        carried: &CarriedLabels,
+        holds: impl Fn(&str) -> bool,
+    ) -> Result<usize, LabelError> {
+        if self.layers.values().any(|m| !m.is_empty()) {
+            return Ok(0);
+        }
+        // The carried set's ids, as this set spells them (by name).
+        let mut set = self.set.clone();
+        let mut id_of: BTreeMap<u32, u32> = BTreeMap::new();
+        for d in &carried.set {
+            let id = match set.iter().find(|m| m.name == d.name) {
+                Some(m) => m.id,
+                None => {
+                    let id = set.iter().map(|m| m.id + 1).max().unwrap_or(0);
+                    set.push(LabelDef {
+                        id,
+                        name: d.name.clone(),
+                        color: d.color.clone(),
+                    });
+                    id
+                }
+            };
+            id_of.insert(d.id, id);
+        }
+        if set != self.set {
+            self.write(Op::Labelset { labels: set })?;
+        }
+        let mut n = 0;
+        for (layer, entries) in &carried.layers {
+            let (posts, entries): (Vec<String>, Vec<Option<SavedEntry>>) = entries
+                .iter()
+                .filter(|(k, _)| holds(k))
+                .filter_map(|(k, e)| {
+                    let label = *id_of.get(&e.label)?;
+                    let saved = SavedEntry {
+                        label,
+                        by: e.by.clone(),
+                        at_ms: e.at_ms,
+                        queue: e.queue.clone(),
+                    };
+                    Some((k.clone(), Some(saved)))
+                })
+                .unzip();
+            if posts.is_empty() {
+                continue;
+            }
+            n += posts.len();
+            self.write(Op::Restore {
+                posts,
+                entries,
+                layer: layer.clone(),
+            })?;
+        }
+        Ok(n)
+    }
+}
+
 /// A share estimate with its 95 % Wilson interval.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Estimate {
@@ -876,6 +982,69 @@ mod tests {
         assert!(l.set.iter().any(|d| d.name == "spam"));
         let other = Labels::open(&data, "fp2").unwrap();
         assert!(other.warnings.iter().any(|w| w.contains("different file")));
+    }
+
+    /// Labels carried into a bigger dataset keep who made them, when, from which queue
+    /// and in which layer, under their label's name (the new set may number it
+    /// otherwise); posts the new dataset lacks are left out; and the journal replays them.
+    #[test]
+    fn carried_labels_are_taken_over_as_they_were_made() {
+        let mut old = Labels::in_memory();
+        old.user = "ana".into();
+        old.apply(LabelCommand::AddLabel {
+            name: "spam".into(),
+            color: "#ff0000".into(),
+        })
+        .unwrap();
+        let spam = old.by_name("spam").unwrap();
+        old.queue = Some("uncertain".into());
+        old.apply(LabelCommand::Assign {
+            posts: vec!["1".into(), "2".into(), "gone".into()],
+            label: Some(spam),
+        })
+        .unwrap();
+        old.queue = None;
+        old.set_active_layer(&coder_layer("ben"));
+        old.apply(LabelCommand::Assign {
+            posts: vec!["1".into()],
+            label: old.by_name("original"),
+        })
+        .unwrap();
+        old.set_active_layer("");
+        let made = old.get("1").cloned().unwrap();
+        let carried = old.carried();
+        assert_eq!(carried.len(), 4);
+
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("bigger.csv");
+        std::fs::write(&data, "x").unwrap();
+        {
+            let mut new = Labels::open(&data, "fp").unwrap();
+            new.user = "bob".into();
+            new.apply(LabelCommand::AddLabel {
+                name: "bots".into(),
+                color: "#00ff00".into(),
+            })
+            .unwrap();
+            let n = new.adopt(&carried, |k| k != "gone").unwrap();
+            assert_eq!(n, 3);
+            // A dataset with labels of its own takes over nothing.
+            assert_eq!(new.adopt(&carried, |_| true).unwrap(), 0);
+        }
+        let new = Labels::open(&data, "fp").unwrap();
+        let spam_now = new.by_name("spam").unwrap();
+        assert_ne!(spam_now, spam, "the test means the ids to differ");
+        let e = new.get("1").unwrap();
+        assert_eq!(e.label, spam_now);
+        assert_eq!((e.by.as_str(), e.at_ms), ("ana", made.at_ms));
+        assert_eq!(e.queue.as_deref(), Some("uncertain"));
+        assert!(new.get("gone").is_none());
+        let ben = new.get_in(&coder_layer("ben"), "1").unwrap();
+        assert_eq!(
+            new.def(ben.label).map(|d| d.name.as_str()),
+            Some("original")
+        );
+        assert_eq!(ben.by, "ana");
     }
 
     /// Opening a dataset, looking and undoing nothing writes nothing; the first change
