@@ -181,3 +181,29 @@ fn several_paths_load_as_one_dataset_in_the_order_given() {
         assert_eq!(ds.source_file(0), "snapshot_0002utc.csv");
     }
 }
+
+/// A folder that holds one data file (and a note beside it) is that file: the same posts,
+/// the same format and the file's own columns in the export, with the note reported as
+/// left out, and every row accounted for.
+#[test]
+fn a_folder_of_one_file_is_that_file() {
+    let (posts, authors, _) = generate(&GenConfig::new(Scenario::Spam, 1500, 4));
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("one");
+    std::fs::create_dir_all(&data).unwrap();
+    let file = data.join("posts.csv");
+    write(&posts, &authors, OutFormat::Csv, &file).unwrap();
+    std::fs::write(data.join("README.md"), "collected by hand").unwrap();
+    let alone = load(&file);
+    let ds = load(&data);
+    assert_eq!(ds.source.format, alone.source.format);
+    assert_eq!(ds.len(), alone.len());
+    assert_eq!(ds.created_at, alone.created_at);
+    assert!(ds.files.is_empty(), "one file, no source_file column");
+    assert!(ds.report.warning("skipped_files").is_some());
+    assert!(ds.report.format_detail.contains("the only data file"));
+    assert!(ds.report.check_accounting(ds.len()).is_ok());
+    let a = analyse(&ds);
+    let b = analyse(&alone);
+    assert_eq!(a.moments.len(), b.moments.len());
+}

@@ -163,6 +163,10 @@ pub fn load_files(
             },
         }));
     }
+    if parts.len() == 1 && unreadable.is_empty() {
+        let (name, ds) = parts.remove(0);
+        return Ok(the_only_file(root, &name, ds, skipped, ruled_out));
+    }
     let mut report = LoadReport::new(&root.display().to_string(), Format::Folder);
     let formats: Vec<&str> = {
         let mut f: Vec<&str> = parts
@@ -247,6 +251,48 @@ pub fn load_files(
     ds.file_of = file_of;
     ds.report.elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
     Ok(ds)
+}
+
+/// A folder that holds one data file is that file: its posts as they were loaded (not
+/// copied into a dataset of their own), its columns in the export, with what the folder
+/// adds (the files left out, the rows its partitions ruled out) in its report.
+fn the_only_file(
+    root: &Path,
+    name: &str,
+    mut ds: Loaded,
+    skipped: &[PathBuf],
+    ruled_out: (u64, u64),
+) -> Loaded {
+    let r = &mut ds.report;
+    r.format_detail.push_str(&format!(
+        "; {name}, the only data file of the folder {}",
+        root.display()
+    ));
+    if !skipped.is_empty() {
+        let list: Vec<String> = skipped
+            .iter()
+            .take(10)
+            .map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string())
+            .collect();
+        r.warnings.push(crate::load::report::Warning {
+            code: "skipped_files".into(),
+            message: format!(
+                "files that are not data files were left out: {}",
+                list.join(", ")
+            ),
+            count: skipped.len() as u64,
+            lines: Vec::new(),
+        });
+    }
+    if ruled_out.0 > 0 {
+        r.format_detail.push_str(&format!(
+            "; the slice left {} Parquet files ({} rows) unopened by their partitions",
+            ruled_out.0, ruled_out.1
+        ));
+        r.rows_in += ruled_out.1;
+        r.outside_slice += ruled_out.1;
+    }
+    ds
 }
 
 /// The file (its place in path order) each post id was first seen in: numeric ids by
