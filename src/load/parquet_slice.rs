@@ -44,16 +44,7 @@ pub(super) fn row_groups_in_time(
             _ => None,
         }
     };
-    // The leaf of a top-level column (only plain columns have statistics we can use).
-    let leaf = md
-        .file_metadata()
-        .schema_descr()
-        .columns()
-        .iter()
-        .position(|c| {
-            c.path().parts().len() == 1
-                && Some(c.name()) == field.as_ref().map(|f| f.name().as_str())
-        });
+    let leaf = field.as_ref().and_then(|f| only_leaf(md, f.name()));
     (0..md.num_row_groups())
         .filter(|&g| {
             let Some(leaf) = leaf else { return true };
@@ -224,31 +215,34 @@ fn range_may_hold(min: &[u8], max: &[u8], needle: &str) -> bool {
         .any(|(first, past)| min < past.as_slice() && max >= first.as_slice())
 }
 
-/// The leaf column of a top-level hashtag column whose values are text: the column
-/// itself, or the items of a list.
-fn hashtag_leaf(md: &ParquetMetaData, root_name: &str) -> Option<usize> {
-    let leaves: Vec<usize> = md
+/// The one leaf column (the one whose row groups and pages carry statistics) of a
+/// top-level column: the column itself, or the items of a list; `None` for a struct or
+/// a map, whose several leaves no one range describes.
+fn only_leaf(md: &ParquetMetaData, root_name: &str) -> Option<usize> {
+    let mut leaves = md
         .file_metadata()
         .schema_descr()
         .columns()
         .iter()
         .enumerate()
         .filter(|(_, c)| c.path().parts().first().map(String::as_str) == Some(root_name))
-        .map(|(i, _)| i)
-        .collect();
-    match leaves[..] {
-        [leaf]
-            if md
-                .file_metadata()
-                .schema_descr()
-                .column(leaf)
-                .physical_type()
-                == PhysicalType::BYTE_ARRAY =>
-        {
-            Some(leaf)
-        }
+        .map(|(i, _)| i);
+    match (leaves.next(), leaves.next()) {
+        (Some(leaf), None) => Some(leaf),
         _ => None,
     }
+}
+
+/// The leaf column of a top-level hashtag column whose values are text: the column
+/// itself, or the items of a list.
+fn hashtag_leaf(md: &ParquetMetaData, root_name: &str) -> Option<usize> {
+    only_leaf(md, root_name).filter(|&leaf| {
+        md.file_metadata()
+            .schema_descr()
+            .column(leaf)
+            .physical_type()
+            == PhysicalType::BYTE_ARRAY
+    })
 }
 
 /// What the hashtag column's statistics allow in one row group.
