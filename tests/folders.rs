@@ -194,6 +194,8 @@ fn a_folder_of_one_file_is_that_file() {
     let file = data.join("posts.csv");
     write(&posts, &authors, OutFormat::Csv, &file).unwrap();
     std::fs::write(data.join("README.md"), "collected by hand").unwrap();
+    // A .txt is read as data, and this one holds none.
+    std::fs::write(data.join("notes.txt"), "notes\nwho collected it\n").unwrap();
     let alone = load(&file);
     let ds = load(&data);
     assert_eq!(ds.source.format, alone.source.format);
@@ -201,7 +203,19 @@ fn a_folder_of_one_file_is_that_file() {
     assert_eq!(ds.created_at, alone.created_at);
     assert!(ds.files.is_empty(), "one file, no source_file column");
     assert!(ds.report.warning("skipped_files").is_some());
-    assert!(ds.report.format_detail.contains("the only data file"));
+    assert!(
+        ds.report
+            .format_detail
+            .contains("the only readable data file")
+    );
+    assert!(
+        ds.report
+            .warnings
+            .iter()
+            .any(|w| w.code.starts_with("unreadable_file") && w.message.contains("notes.txt")),
+        "{:?}",
+        ds.report.warnings
+    );
     assert!(ds.report.check_accounting(ds.len()).is_ok());
     let a = analyse(&ds);
     let b = analyse(&alone);

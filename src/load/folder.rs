@@ -163,9 +163,16 @@ pub fn load_files(
             },
         }));
     }
-    if parts.len() == 1 && unreadable.is_empty() {
+    if parts.len() == 1 {
         let (name, ds) = parts.remove(0);
-        return Ok(the_only_file(root, &name, ds, skipped, ruled_out));
+        return Ok(the_only_file(
+            root,
+            &name,
+            ds,
+            &unreadable,
+            skipped,
+            ruled_out,
+        ));
     }
     let mut report = LoadReport::new(&root.display().to_string(), Format::Folder);
     let formats: Vec<&str> = {
@@ -253,21 +260,31 @@ pub fn load_files(
     Ok(ds)
 }
 
-/// A folder that holds one data file is that file: its posts as they were loaded (not
-/// copied into a dataset of their own), its columns in the export, with what the folder
-/// adds (the files left out, the rows its partitions ruled out) in its report.
+/// A folder that holds one readable data file is that file: its posts as they were
+/// loaded (not copied into a dataset of their own), its columns in the export, with what
+/// the folder adds (the files that could not be read, those left out, the rows its
+/// partitions ruled out) in its report.
 fn the_only_file(
     root: &Path,
     name: &str,
     mut ds: Loaded,
+    unreadable: &[String],
     skipped: &[PathBuf],
     ruled_out: (u64, u64),
 ) -> Loaded {
     let r = &mut ds.report;
     r.format_detail.push_str(&format!(
-        "; {name}, the only data file of the folder {}",
+        "; {name}, the only readable data file of the folder {}",
         root.display()
     ));
+    for e in unreadable {
+        r.warnings.push(crate::load::report::Warning {
+            code: format!("unreadable_file: {e}"),
+            message: format!("a file of the folder could not be read and was left out: {e}"),
+            count: 1,
+            lines: Vec::new(),
+        });
+    }
     if !skipped.is_empty() {
         let list: Vec<String> = skipped
             .iter()
