@@ -286,17 +286,14 @@ impl DerailApp {
                                 s.ds.len(),
                                 seconds
                             );
-                            match carried {
-                                Some(Ok(note)) if !note.is_empty() => {
-                                    self.status.push_str(&note);
-                                    self.carry_note = Some(note);
-                                }
-                                Some(Err(why)) => {
-                                    let note = format!("; {why}");
-                                    self.status.push_str(&note);
-                                    self.carry_note = Some(note);
-                                }
-                                _ => {}
+                            let note = match carried {
+                                Some(Ok(note)) => note,
+                                Some(Err(why)) => format!("; {why}"),
+                                None => String::new(),
+                            };
+                            if !note.is_empty() {
+                                self.status.push_str(&note);
+                                self.carry_note = Some(note);
                             }
                             self.views = Views::default();
                             self.session = Some(s);

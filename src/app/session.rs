@@ -326,10 +326,9 @@ impl Session {
     /// user: how many labels were taken over, and the sampling plans left behind; or why
     /// the journal could not take them.
     pub fn adopt_labels(&mut self, carried: &CarriedLabels) -> Result<String, String> {
-        let keys = Arc::clone(&self.keys);
         let n = self
             .labels
-            .adopt(carried, |k| keys.contains_key(k))
+            .adopt(carried, |k| self.keys.contains_key(k))
             .map_err(|e| {
                 let m = format!(
                     "the labels from before the files were added were not carried over: {e}"

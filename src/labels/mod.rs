@@ -206,6 +206,12 @@ struct PendingJournal {
     fingerprint: String,
 }
 
+/// The id a label added to `set` gets: one past the highest (ids are never reused while
+/// a label holds them).
+fn next_label_id(set: &[LabelDef]) -> u32 {
+    set.iter().map(|d| d.id + 1).max().unwrap_or(0)
+}
+
 /// Now, in milliseconds since the Unix epoch (0 if the clock is before it).
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
@@ -561,7 +567,7 @@ impl Labels {
                                 "a label needs a new, non-empty name (got {name:?})"
                             )));
                         }
-                        let id = after.iter().map(|d| d.id + 1).max().unwrap_or(0);
+                        let id = next_label_id(&after);
                         after.push(LabelDef { id, name, color });
                     }
                     LabelCommand::RenameLabel { id, name } => {
@@ -809,7 +815,7 @@ impl Labels {
             let id = match set.iter().find(|m| m.name == d.name) {
                 Some(m) => m.id,
                 None => {
-                    let id = set.iter().map(|m| m.id + 1).max().unwrap_or(0);
+                    let id = next_label_id(&set);
                     set.push(LabelDef {
                         id,
                         name: d.name.clone(),

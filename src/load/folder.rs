@@ -14,7 +14,7 @@ use rustc_hash::FxHashMap;
 
 use crate::load::Loaded;
 use crate::load::builder::{ChunkBuilder, DatasetBuilder, PostRecord};
-use crate::load::report::{LoadReport, RejectKind, Rejection};
+use crate::load::report::{LoadReport, RejectKind, Rejection, WarningSink};
 use crate::load::{LoadError, LoadOptions, parquet_format, partitions};
 use crate::model::{Dataset, Format, ID_NONE, IdStrings, SourceInfo};
 use crate::progress::Progress;
@@ -165,14 +165,8 @@ pub fn load_files(
     }
     if parts.len() == 1 {
         let (name, ds) = parts.remove(0);
-        return Ok(the_only_file(
-            root,
-            &name,
-            ds,
-            &unreadable,
-            skipped,
-            ruled_out,
-        ));
+        let notes = FolderNotes::new(root, &unreadable, skipped, ruled_out, opts);
+        return Ok(the_only_file(root, &name, ds, notes));
     }
     let mut report = LoadReport::new(&root.display().to_string(), Format::Folder);
     let formats: Vec<&str> = {
@@ -184,15 +178,9 @@ pub fn load_files(
         f.dedup();
         f
     };
+    let notes = FolderNotes::new(root, &unreadable, skipped, ruled_out, opts);
     report.format_detail = format!("a folder of {} files ({})", parts.len(), formats.join(", "));
-    if ruled_out.0 > 0 {
-        report.format_detail.push_str(&format!(
-            "; the slice {} left {} Parquet files ({} rows) unopened by their partitions",
-            opts.slice.describe(),
-            ruled_out.0,
-            ruled_out.1
-        ));
-    }
+    report.format_detail.push_str(&notes.detail);
     report.naive_zone = opts.naive_zone.to_string();
     report.bytes = parts.iter().map(|(_, d)| d.source.file_bytes).sum();
     report.encoding = parts[0].1.report.encoding.clone();
@@ -202,31 +190,9 @@ pub fn load_files(
     let mut names: Vec<String> = Vec::new();
     let mut prints = xxhash_rust::xxh3::Xxh3::new();
     let mut pre = ChunkBuilder::new();
-    for e in &unreadable {
-        pre.warnings.add(
-            &format!("unreadable_file: {e}"),
-            || format!("a file of the folder could not be read and was left out: {e}"),
-            0,
-        );
-    }
-    if !skipped.is_empty() {
-        let list: Vec<String> = skipped.iter().take(10).map(|p| name_of(p)).collect();
-        pre.warnings.add(
-            "skipped_files",
-            || {
-                format!(
-                    "files that are not data files were left out: {}",
-                    list.join(", ")
-                )
-            },
-            0,
-        );
-        if let Some(w) = pre.warnings.get_mut("skipped_files") {
-            w.count = skipped.len() as u64;
-        }
-    }
-    pre.rows_in += ruled_out.1;
-    pre.outside_slice += ruled_out.1;
+    pre.warnings = notes.warnings;
+    pre.rows_in += notes.rows_ruled_out;
+    pre.outside_slice += notes.rows_ruled_out;
     builder.append(pre);
     for (k, (name, ds)) in parts.into_iter().enumerate() {
         let k = k as u16;
@@ -260,55 +226,80 @@ pub fn load_files(
     Ok(ds)
 }
 
+/// What a folder adds to the report of the posts read from it: the files that could not
+/// be read and those left out (as warnings), and the Parquet files its partitions ruled
+/// out of the slice (a note on the format, and their rows, outside the slice).
+struct FolderNotes {
+    warnings: WarningSink,
+    detail: String,
+    rows_ruled_out: u64,
+}
+
+impl FolderNotes {
+    fn new(
+        root: &Path,
+        unreadable: &[String],
+        skipped: &[PathBuf],
+        (files_ruled_out, rows_ruled_out): (u64, u64),
+        opts: &LoadOptions,
+    ) -> FolderNotes {
+        let mut warnings = WarningSink::default();
+        for e in unreadable {
+            warnings.add(
+                &format!("unreadable_file: {e}"),
+                || format!("a file of the folder could not be read and was left out: {e}"),
+                0,
+            );
+        }
+        if !skipped.is_empty() {
+            let list: Vec<String> = skipped
+                .iter()
+                .take(10)
+                .map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string())
+                .collect();
+            warnings.add(
+                "skipped_files",
+                || {
+                    format!(
+                        "files that are not data files were left out: {}",
+                        list.join(", ")
+                    )
+                },
+                0,
+            );
+            if let Some(w) = warnings.get_mut("skipped_files") {
+                w.count = skipped.len() as u64;
+            }
+        }
+        let detail = if files_ruled_out > 0 {
+            format!(
+                "; the slice {} left {files_ruled_out} Parquet files ({rows_ruled_out} rows) unopened by their partitions",
+                opts.slice.describe()
+            )
+        } else {
+            String::new()
+        };
+        FolderNotes {
+            warnings,
+            detail,
+            rows_ruled_out,
+        }
+    }
+}
+
 /// A folder that holds one readable data file is that file: its posts as they were
 /// loaded (not copied into a dataset of their own), its columns in the export, with what
-/// the folder adds (the files that could not be read, those left out, the rows its
-/// partitions ruled out) in its report.
-fn the_only_file(
-    root: &Path,
-    name: &str,
-    mut ds: Loaded,
-    unreadable: &[String],
-    skipped: &[PathBuf],
-    ruled_out: (u64, u64),
-) -> Loaded {
+/// the folder adds (see [`FolderNotes`]) in its report.
+fn the_only_file(root: &Path, name: &str, mut ds: Loaded, notes: FolderNotes) -> Loaded {
     let r = &mut ds.report;
     r.format_detail.push_str(&format!(
         "; {name}, the only readable data file of the folder {}",
         root.display()
     ));
-    for e in unreadable {
-        r.warnings.push(crate::load::report::Warning {
-            code: format!("unreadable_file: {e}"),
-            message: format!("a file of the folder could not be read and was left out: {e}"),
-            count: 1,
-            lines: Vec::new(),
-        });
-    }
-    if !skipped.is_empty() {
-        let list: Vec<String> = skipped
-            .iter()
-            .take(10)
-            .map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string())
-            .collect();
-        r.warnings.push(crate::load::report::Warning {
-            code: "skipped_files".into(),
-            message: format!(
-                "files that are not data files were left out: {}",
-                list.join(", ")
-            ),
-            count: skipped.len() as u64,
-            lines: Vec::new(),
-        });
-    }
-    if ruled_out.0 > 0 {
-        r.format_detail.push_str(&format!(
-            "; the slice left {} Parquet files ({} rows) unopened by their partitions",
-            ruled_out.0, ruled_out.1
-        ));
-        r.rows_in += ruled_out.1;
-        r.outside_slice += ruled_out.1;
-    }
+    r.format_detail.push_str(&notes.detail);
+    r.warnings.extend(notes.warnings.into_vec());
+    r.rows_in += notes.rows_ruled_out;
+    r.outside_slice += notes.rows_ruled_out;
     ds
 }
 

@@ -194,11 +194,6 @@ impl Judge<'_> {
         }
     }
 
-    /// Weighted share of the features of post `i` that the baseline knows.
-    pub fn familiarity(&self, base: &Baseline, i: u32, buf: &mut Vec<u32>) -> f32 {
-        self.familiarity_beside(base, None, i, buf)
-    }
-
     /// Weighted share of the features of post `i` that the baseline knows and the flood
     /// does not carry far more often (see [`Self::familiar_beside`]).
     pub fn familiarity_beside(
