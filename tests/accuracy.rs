@@ -1,6 +1,7 @@
 //! Accuracy against the generator's ground truth, for every kind of takeover, in several
 //! formats: onset within 15 minutes, takeover-post F1 ≥ 0.95, clusters pure with respect to
-//! the templates, copypasta recall ≥ 0.95, and no alarms on background hashtags.
+//! the templates and agreeing with them (adjusted Rand index), copypasta recall ≥ 0.95, and
+//! no alarms on background hashtags.
 
 mod common;
 
@@ -41,6 +42,16 @@ fn check(scenario: Scenario, format: OutFormat, seed: u64) {
         ev.cluster_purity >= 0.9,
         "purity {:.3}; {label}",
         ev.cluster_purity
+    );
+    // Purity rewards splitting; the adjusted Rand index does not. This generator's
+    // templates are intents written several ways ("Married 12 years and still #ProudBoys",
+    // "Just two dads being #ProudBoys"), which derail's clusters keep apart by wording:
+    // 0.54-0.93 measured over these worlds (the peer's k-means, 0.43-0.62 on 20k-post
+    // worlds of each scenario).
+    assert!(
+        ev.cluster_ari >= 0.5,
+        "cluster ARI {:.3}; {label}",
+        ev.cluster_ari
     );
     assert!(
         ev.copypasta_recall >= 0.95,

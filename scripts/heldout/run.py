@@ -73,18 +73,22 @@ def tool_available(tool, args):
     return ok, f"{args.peer_python} {args.peer_script}"
 
 
-def run_tool(tool, args, data):
+def run_tool(tool, args, data, previous=None):
     stem = os.path.splitext(data)[0]
     out, report, log = f"{stem}.{tool}.annotated.csv", f"{stem}.{tool}.report.json", f"{stem}.{tool}.log"
-    cmd = tool_command(tool, args, data, out, report)
-    t0 = time.time()
-    with open(log, "w") as logf:
-        try:
-            proc = subprocess.run(cmd, stdout=logf, stderr=subprocess.STDOUT, timeout=args.timeout)
-            rc = proc.returncode
-        except subprocess.TimeoutExpired:
-            rc = "timeout"
-    seconds = round(time.time() - t0, 1)
+    if args.rescore:  # the outputs of an earlier run, scored again
+        rc = 0
+        seconds = (previous or {}).get("seconds", 0.0)
+    else:
+        cmd = tool_command(tool, args, data, out, report)
+        t0 = time.time()
+        with open(log, "w") as logf:
+            try:
+                proc = subprocess.run(cmd, stdout=logf, stderr=subprocess.STDOUT, timeout=args.timeout)
+                rc = proc.returncode
+            except subprocess.TimeoutExpired:
+                rc = "timeout"
+        seconds = round(time.time() - t0, 1)
     if rc != 0 or not (os.path.exists(out) and os.path.exists(report)):
         with open(log, errors="replace") as f:
             tail = f.read()[-300:].strip().replace("\n", " | ")
@@ -111,7 +115,7 @@ def fmt_share(x):
     return "-" if x is None else f"{100 * x:.0f}%"
 
 
-HEADER = (f"{'file':<34} {'tool':<7} {'F1':>5} {'P':>5} {'R':>5} {'ARI':>5} {'miss':>4} {'FA':>3} "
+HEADER = (f"{'file':<34} {'tool':<7} {'F1':>5} {'P':>5} {'R':>5} {'ARI':>5} {'ARIt':>5} {'miss':>4} {'FA':>3} "
           f"{'CS→tk':>6} {'CS tag':>6} {'onset':>6} {'end':>6} {'secs':>6}  notes")
 
 
@@ -119,6 +123,7 @@ def table_row(name, tool, r):
     if "error" in r:
         return f"{name:<34} {tool:<7} ERROR ({r['seconds']} s): {r['error'][:120]}"
     ari = "-" if r["ari"] is None else f"{r['ari']:.2f}"
+    ari_t = "-" if r.get("ari_templates") is None else f"{r['ari_templates']:.2f}"
     notes = []
     if r["false_alarm_tags"] or r["off_window_moments"]:
         notes.append("FA " + ",".join([f"#{a['hashtag']}({a['kind']})" for a in r["false_alarm_tags"]]
@@ -128,7 +133,7 @@ def table_row(name, tool, r):
         notes.append("missed " + ",".join("#" + t for t in missed))
     if r["truth_posts_missing"]:
         notes.append(f"{r['truth_posts_missing']} rows lost")
-    return (f"{name:<34} {tool:<7} {r['f1']:5.2f} {r['precision']:5.2f} {r['recall']:5.2f} {ari:>5} "
+    return (f"{name:<34} {tool:<7} {r['f1']:5.2f} {r['precision']:5.2f} {r['recall']:5.2f} {ari:>5} {ari_t:>5} "
             f"{r['windows_missed']:>4} {r['false_alarms']:>3} {fmt_share(r['counter_speech_marked_takeover']):>6} "
             f"{fmt_share(r['counter_speech_tagged']):>6} {fmt_err(signed_worst(r['windows'], 'onset_error_min')):>6} "
             f"{fmt_err(signed_worst(r['windows'], 'end_error_min')):>6} {r['seconds']:>6}  {'; '.join(notes)}")
@@ -147,13 +152,24 @@ def worst_line(tool, results):
     onset = worst("max_abs_onset_error_min", max)
     end = worst("max_abs_end_error_min", max)
     ari = worst("ari", min)
+    ari_t = worst("ari_templates", min)
     cs = worst("counter_speech_marked_takeover", max)
     return (f"worst {tool:<7} F1 {worst('f1', min):.2f}  ARI {'-' if ari is None else f'{ari:.2f}'}  "
+            f"ARI templates {'-' if ari_t is None else f'{ari_t:.2f}'}  "
             f"missed {sum(r['windows_missed'] for r in ok)}/{sum(len(r['windows']) for r in ok)} windows "
             f"(max {worst('windows_missed', max)} in a file)  false alarms {sum(r['false_alarms'] for r in ok)} "
             f"(max {worst('false_alarms', max)})  counter-speech marked ≤ {fmt_share(cs)}  "
             f"|onset| ≤ {'-' if onset is None else f'{onset:.0f}'} min  |end| ≤ {'-' if end is None else f'{end:.0f}'} min"
             f"  slowest {max(r['seconds'] for r in ok)} s" + (f"  FAILED {failed}" if failed else ""))
+
+
+def load_results(work):
+    """{(tool, file): result} from WORK/results.json, if there is one."""
+    path = os.path.join(work, "results.json")
+    if not os.path.exists(path):
+        return {}
+    with open(path) as f:
+        return {(tool, r["file"]): r for tool, runs in json.load(f).get("results", {}).items() for r in runs}
 
 
 def save_results(args, results):
@@ -188,7 +204,10 @@ def main(argv=None):
     ap.add_argument("--peer-script", default=os.environ.get("PEER_SCRIPT", "/work/shared/peer/peer_pipeline.py"))
     ap.add_argument("--timeout", type=float, default=3600, help="seconds per tool run")
     ap.add_argument("--reuse", action="store_true", help="keep datasets already in --work")
+    ap.add_argument("--rescore", action="store_true",
+                    help="run no tool: score the outputs already in --work again (implies --reuse)")
     args = ap.parse_args(argv)
+    args.reuse = args.reuse or args.rescore
 
     os.makedirs(args.work, exist_ok=True)
     tools = [t.strip() for t in args.tools.split(",") if t.strip()]
@@ -208,6 +227,7 @@ def main(argv=None):
 
     results = {t: [] for t in tools}
     rows = []
+    earlier = load_results(args.work) if args.rescore else {}
     for seed in parse_seeds(args.seeds):
         paths = generate(seed, layout_names, args.posts, args.damage, args.work, args.reuse)
         for name in layout_names:
@@ -216,7 +236,7 @@ def main(argv=None):
                 if not available[t]:
                     continue
                 print(f"[run] {t} on {os.path.basename(data)} ...", file=sys.stderr)
-                r = run_tool(t, args, data)
+                r = run_tool(t, args, data, earlier.get((t, data)))
                 r.update({"seed": seed, "layout": name, "file": data, "tool": t})
                 results[t].append(r)
                 rows.append(table_row(os.path.basename(data), t, r))

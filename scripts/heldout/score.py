@@ -137,9 +137,10 @@ def adjusted_rand(labels_a, labels_b):
 
 
 def cluster_scores(truth, ann):
-    """ARI against families, against family groups, and among takeover posts; posts without a
-    cluster (-1 / empty) count as singletons."""
-    fam, grp, got, flood_fam, flood_got = [], [], [], [], []
+    """ARI against families, against family groups, against templates (a family's phrasings
+    one by one, where the truth has them), and among takeover posts; posts without a cluster
+    (-1 / empty) count as singletons."""
+    fam, grp, tpl, got, flood_fam, flood_got = [], [], [], [], [], []
     unclustered = missing = 0
     for pid, t in truth.items():
         if not t["family"]:
@@ -152,12 +153,14 @@ def cluster_scores(truth, ann):
         unclustered += a["cluster"] is None
         fam.append(t["family"])
         grp.append(t["family"].split("/")[0])
+        tpl.append(t.get("template") or t["family"])
         got.append(label)
         if t["role"] == "takeover":
             flood_fam.append(t["family"])
             flood_got.append(label)
     rnd = lambda x: None if x is None else round(x, 4)  # noqa: E731
     return {"ari": rnd(adjusted_rand(fam, got)), "ari_groups": rnd(adjusted_rand(grp, got)),
+            "ari_templates": rnd(adjusted_rand(tpl, got)),
             "ari_takeover_posts": rnd(adjusted_rand(flood_fam, flood_got)),
             "clustered_posts": len(got) - unclustered, "unclustered_posts": unclustered,
             "posts_missing_from_annotated": missing}
@@ -277,8 +280,9 @@ def print_human(r):
     print(f"takeover posts   precision {r['precision']:.3f}  recall {r['recall']:.3f}  F1 {r['f1']:.3f}  "
           f"(tp {r['tp']}, fp {r['fp']}, fn {r['fn']})")
     fmt = lambda x: "-" if x is None else f"{x:.3f}"  # noqa: E731
-    print(f"clusters         ARI {fmt(r['ari'])}  (groups {fmt(r['ari_groups'])}, takeover posts "
-          f"{fmt(r['ari_takeover_posts'])}; {r['unclustered_posts']} posts without a cluster)")
+    print(f"clusters         ARI {fmt(r['ari'])}  (groups {fmt(r['ari_groups'])}, templates "
+          f"{fmt(r.get('ari_templates'))}, takeover posts {fmt(r['ari_takeover_posts'])}; "
+          f"{r['unclustered_posts']} posts without a cluster)")
     for w in r["windows"]:
         status = "detected" if w["detected"] else "MISSED  "
         print(f"  #{w['hashtag']:<22} {w['kind'] or '':8s} {status}  onset {w['onset_error_min']} min  "

@@ -54,6 +54,23 @@ class Account:
     source: str
 
 
+class Family(str):
+    """A family name ("group/family") that also knows which of the family's phrasings a post
+    was written from (`phrasing`, an index into its texts; 0 where a family has one text).
+    A str, so everything that compares or writes families is unchanged; it draws nothing
+    from the world's random stream."""
+
+    def __new__(cls, name, phrasing=0):
+        obj = super().__new__(cls, name)
+        obj.phrasing = phrasing
+        return obj
+
+
+def template_of(family):
+    """`group/family#phrasing`: the template a post was written from."""
+    return f"{family}#{getattr(family, 'phrasing', 0)}" if family else ""
+
+
 @dataclass
 class Post:
     time: int                      # epoch seconds, UTC
@@ -522,7 +539,8 @@ class World:
             text = self.place_tags(self.fill(template, voice, links), rendered, voice)
         if voice.mutate and rng.random() < voice.mutate:
             text = self.mutate(text, voice)
-        return text, self.detect_lang(text, spec.get("lang", voice.lang)), f"{voice.group}/{family}", links
+        family_name = Family(f"{voice.group}/{family}", spec["texts"].index(template))
+        return text, self.detect_lang(text, spec.get("lang", voice.lang)), family_name, links
 
     def fill_with_tags(self, template, voice, links, tag, counter=""):
         """fill() with {tag} and {counter} standing for already rendered hashtags."""
@@ -884,7 +902,8 @@ class World:
             text += " " + self.fill("{link}", voice, links)
         if rng.random() < 0.12:  # all lower case, links excepted
             text = "".join(w if w.startswith("http") else w.lower() for w in re.split(r"(\s+)", text))
-        return text, self.detect_lang(text, lang), f"counter/{family}", links
+        family_name = Family(f"counter/{family}", voice.families[family]["texts"].index(template))
+        return text, self.detect_lang(text, lang), family_name, links
 
     def make_counter_speech(self):
         """New accounts talking ABOUT the flooded tag: condemning, redirecting, asking to stop,
@@ -1020,7 +1039,8 @@ class World:
     # ------------------------------------------------------------------ truth
     def truth_rows(self):
         for p in self.posts:
-            yield {"id": p.id, "role": p.role, "family": p.family, "hashtags": ";".join(p.hashtags())}
+            yield {"id": p.id, "role": p.role, "family": p.family, "template": template_of(p.family),
+                   "hashtags": ";".join(p.hashtags())}
 
     def truth_summary(self):
         takeovers = []
@@ -1048,7 +1068,7 @@ class World:
 def write_truth(world, path, damaged, layout, order):
     import csv
     with open(path + ".truth.csv", "w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=["id", "role", "family", "hashtags"], lineterminator="\n")
+        w = csv.DictWriter(f, fieldnames=["id", "role", "family", "template", "hashtags"], lineterminator="\n")
         w.writeheader()
         w.writerows(world.truth_rows())
     summary = world.truth_summary()

@@ -64,38 +64,30 @@ impl Default for CoordinationConfig {
     }
 }
 
+/// Topic clusters: posts written from one template (`topics`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
 pub struct TopicConfig {
-    pub k_min: usize,
-    pub k_max: usize,
-    /// k-means is fitted on at most this many unique texts, then every text is assigned.
+    /// Unique texts clustered by average linkage in one round; every text is then assigned.
     pub sample: usize,
-    pub iterations: usize,
+    /// Rounds of sampling the texts left over.
+    pub rounds: usize,
+    /// Features in fewer unique texts than this are left out.
     pub min_df: usize,
-    pub max_df_fraction: f32,
     pub max_vocab: usize,
-    /// Clusters whose centroids are at least this similar are merged.
-    pub merge_cosine: f32,
-    /// Clusters whose posts are this similar to their centroid on average are not split...
-    pub target_cohesion: f32,
-    /// ...unless splitting them explains at least this share of their spread.
-    pub min_split_gain: f32,
+    /// Groups join while their texts are at least this alike on average (TF-IDF cosine), and
+    /// a text joins the cluster whose centroid it is most like if at least this alike.
+    pub min_similarity: f32,
 }
 
 impl Default for TopicConfig {
     fn default() -> Self {
         Self {
-            k_min: 2,
-            k_max: 64,
-            sample: 20_000,
-            iterations: 25,
+            sample: 2_000,
+            rounds: 8,
             min_df: 2,
-            max_df_fraction: 0.5,
-            max_vocab: 50_000,
-            merge_cosine: 0.6,
-            target_cohesion: 0.55,
-            min_split_gain: 0.3,
+            max_vocab: 200_000,
+            min_similarity: 0.2,
         }
     }
 }

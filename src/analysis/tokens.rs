@@ -240,23 +240,98 @@ pub struct PostTokens {
     /// Hash of the whole token sequence: equal for texts that differ only in case, urls,
     /// mentions, spacing and the retweet prefix.
     pub exact: u64,
+    /// Sorted, deduplicated template features: what posts written from one template share
+    /// (see [`template_features`]).
+    pub template: Vec<u32>,
 }
 
 /// Tokenizes for analysis.
 pub fn post_tokens(text: &str) -> PostTokens {
     let mut set = Vec::with_capacity(24);
     let mut seq = xxhash_rust::xxh3::Xxh3::new();
-    for_each_token(text, |_, t| {
+    let mut template = TemplateFeatures::default();
+    for_each_token(text, |kind, t| {
         seq.update(t.as_bytes());
         seq.update(b"\x1f");
-        set.push(token_hash(t));
+        let h = token_hash(t);
+        set.push(h);
+        template.push(kind, t, h);
     });
     set.sort_unstable();
     set.dedup();
     PostTokens {
         set,
         exact: seq.digest(),
+        template: template.finish(),
     }
+}
+
+/// The template features of a text (see [`TemplateFeatures`]).
+pub fn template_features(text: &str) -> Vec<u32> {
+    let mut template = TemplateFeatures::default();
+    for_each_token(text, |kind, t| template.push(kind, t, token_hash(t)));
+    template.finish()
+}
+
+/// What posts written from one template share, whatever was filled in: every token (its
+/// hashtags, emoji, words, stop words included, and character bigrams), with a number
+/// standing for any number (and a word with digits, "5화", for the word around any number),
+/// plus each pair of neighbouring words, which carries the
+/// template's word order ("thank me", "me later"). Built from the token stream alone, so
+/// texts that share a token sequence (copies, retweets, case, links and mentions aside)
+/// share their features too.
+#[derive(Default)]
+struct TemplateFeatures {
+    features: Vec<u32>,
+    previous_word: Option<u32>,
+}
+
+impl TemplateFeatures {
+    fn push(&mut self, kind: TokenKind, token: &str, hash: u32) {
+        let feature = if !token.bytes().any(|b| b.is_ascii_digit()) {
+            hash
+        } else if token.bytes().all(|b| b.is_ascii_digit()) {
+            number_feature()
+        } else {
+            // "5화", "12pts", "3rd": the word around any number.
+            let mut shape = String::with_capacity(token.len());
+            for c in token.chars() {
+                if !c.is_ascii_digit() {
+                    shape.push(c);
+                } else if !shape.ends_with('\u{1}') {
+                    shape.push('\u{1}');
+                }
+            }
+            token_hash(&shape)
+        };
+        self.features.push(feature);
+        if matches!(kind, TokenKind::Word | TokenKind::Stop | TokenKind::Bigram) {
+            if let Some(previous) = self.previous_word {
+                self.features.push(word_pair_feature(previous, feature));
+            }
+            self.previous_word = Some(feature);
+        }
+    }
+
+    fn finish(mut self) -> Vec<u32> {
+        self.features.sort_unstable();
+        self.features.dedup();
+        self.features
+    }
+}
+
+/// The feature every number stands for.
+fn number_feature() -> u32 {
+    token_hash("\u{1}number")
+}
+
+/// The feature of two neighbouring words.
+fn word_pair_feature(first: u32, second: u32) -> u32 {
+    let mut bytes = [0u8; 9];
+    bytes[..4].copy_from_slice(&first.to_le_bytes());
+    bytes[4] = 0x1f;
+    bytes[5..].copy_from_slice(&second.to_le_bytes());
+    xxh3_64(&bytes) as u32
 }
 
 /// Tokens with their strings (for showing top terms).
@@ -313,6 +388,31 @@ mod tests {
         assert!(words.contains(&"方탄소년단") || words.contains(&"방탄소년단"));
         assert!(words.contains(&"今日"));
         assert!(words.contains(&"最高"));
+    }
+
+    #[test]
+    fn template_features_keep_word_order_and_let_numbers_vary() {
+        let a = template_features("tip: add garlic to your ramen, thank me later #HomeCooking");
+        let b = template_features("TIP: add miso to your focaccia, thank me later #homecooking");
+        let shared = a.iter().filter(|f| b.contains(f)).count();
+        // tip add to your thank me later, #homecooking, and the pairs among them.
+        assert!(
+            shared >= 11,
+            "{shared} shared of {} and {}",
+            a.len(),
+            b.len()
+        );
+        let reordered = template_features("later me thank, ramen your to garlic add tip");
+        assert!(reordered.iter().filter(|f| a.contains(f)).count() < shared);
+        assert_eq!(
+            template_features("claim 2500 $PEPE free"),
+            template_features("claim 10000 $PEPE free")
+        );
+        // Copies of one text (case, links, mentions and the retweet prefix aside) agree.
+        assert_eq!(
+            template_features("RT @x: Copy this https://t.co/a"),
+            template_features("@y copy THIS https://t.co/b")
+        );
     }
 
     #[test]

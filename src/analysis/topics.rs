@@ -1,506 +1,474 @@
-//! Topic clusters: TF-IDF over unique texts, bisecting spherical k-means on a sample (the
-//! cluster that explains its posts worst is split until every cluster is cohesive or k
-//! reaches its bound, so k is chosen by the data), then merging of clusters whose centroids
-//! nearly coincide, and assignment of every text.
+//! Topic clusters: posts written from one template, whatever was filled into it.
+//!
+//! Each representative text is described by its template features (its tokens, any number as
+//! one, and each pair of neighbouring words; `tokens::template_features`), weighted by
+//! TF-IDF; representatives with the same features are one *unit*. A sample of units is
+//! clustered by average linkage: two groups join while their members are, on average, at
+//! least `min_similarity` alike (cosine), so the number of clusters comes from the data.
+//! Every group of two or more becomes a centroid, and every unit joins the centroid it is
+//! most like, if it is at least that alike. The units left over are sampled and clustered
+//! again, for a few rounds, so templates too rare to be sampled at first still find each
+//! other. Each decision depends on the units' contents and the seed alone: never on the
+//! order of the records or on the number of threads.
 
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use crate::analysis::neardup::UnionFind;
-use crate::analysis::tokens::stop_hashes;
+use crate::model::ListColumn;
 
 #[derive(Debug, Clone)]
 pub struct TopicParams {
-    pub k_min: usize,
-    pub k_max: usize,
+    /// Units clustered by average linkage in one round.
     pub sample: usize,
-    pub iterations: usize,
+    /// Rounds of sampling what is left over.
+    pub rounds: usize,
+    /// Features in fewer units than this are left out.
     pub min_df: usize,
-    pub max_df_fraction: f32,
     pub max_vocab: usize,
-    pub merge_cosine: f32,
-    /// Clusters whose posts are this similar to their centroid on average are not split...
-    pub target_cohesion: f32,
-    /// ...unless splitting them explains at least this share of their spread.
-    pub min_split_gain: f32,
+    /// Groups join while their members are at least this alike on average (cosine); a unit
+    /// joins a cluster whose centroid it is at least this like.
+    pub min_similarity: f32,
     pub seed: u64,
 }
 
-/// A cluster with its best split.
-struct Node {
-    c: Bisect,
-    split: Option<(Bisect, Bisect)>,
-    reduction: f32,
-}
-
-/// A cluster during bisection.
-struct Bisect {
-    members: Vec<u32>,
-    sum: Vec<f32>,
-    /// Weighted mean cosine of members to the centroid.
-    cohesion: f32,
-    /// Weighted sum of (1 - cosine): what a split could explain.
-    sse: f32,
-    splittable: bool,
-}
-
-impl Bisect {
-    fn new(members: Vec<u32>, vecs: &[Vec<(u32, f32)>], sw: &[f32], nv: usize) -> Bisect {
-        let mut sum = vec![0.0f32; nv];
-        for &m in &members {
-            for &(f, w) in &vecs[m as usize] {
-                sum[f as usize] += w * sw[m as usize];
-            }
-        }
-        let norm = sum.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-12);
-        let (mut tot_w, mut tot_cos) = (0.0f32, 0.0f32);
-        for &m in &members {
-            let cos: f32 = vecs[m as usize]
-                .iter()
-                .map(|&(f, w)| w * sum[f as usize])
-                .sum::<f32>()
-                / norm;
-            tot_w += sw[m as usize];
-            tot_cos += sw[m as usize] * cos;
-        }
-        let cohesion = if tot_w > 0.0 { tot_cos / tot_w } else { 1.0 };
-        // Clusters of identical documents cannot be split.
-        let splittable = members.len() >= 2 && cohesion < 0.999;
-        Bisect {
-            sse: tot_w - tot_cos,
-            members,
-            sum,
-            cohesion,
-            splittable,
-        }
-    }
-}
-
-/// Splits a cluster in two with 2-means; `None` when it does not divide.
-fn split(
-    c: &Bisect,
-    vecs: &[Vec<(u32, f32)>],
-    sw: &[f32],
-    nv: usize,
-    rng: &mut ChaCha8Rng,
-) -> Option<(Bisect, Bisect)> {
-    let m = &c.members;
-    // The first seed: the member least like the cluster as a whole (its most distinct
-    // part), not a random one, so a split does not hang on a draw.
-    let _ = rng.random_range(0..m.len().max(1));
-    let centre: Vec<(u32, f32)> = c
-        .sum
-        .iter()
-        .enumerate()
-        .filter(|(_, x)| **x != 0.0)
-        .map(|(f, &x)| (f as u32, x))
-        .collect();
-    let first = *m.iter().min_by(|&&a, &&b| {
-        dot(&vecs[a as usize], &centre)
-            .total_cmp(&dot(&vecs[b as usize], &centre))
-            .then(a.cmp(&b))
-    })?;
-    // The second seed: the member least similar to the first.
-    let second = *m.iter().min_by(|&&a, &&b| {
-        dot(&vecs[a as usize], &vecs[first as usize])
-            .total_cmp(&dot(&vecs[b as usize], &vecs[first as usize]))
-            .then(a.cmp(&b))
-    })?;
-    let mut ca = vecs[first as usize].clone();
-    let mut cb = vecs[second as usize].clone();
-    let mut side = vec![false; m.len()];
-    for _ in 0..12 {
-        let new: Vec<bool> = m
-            .par_iter()
-            .with_min_len(1024)
-            .map(|&x| dot(&vecs[x as usize], &cb) > dot(&vecs[x as usize], &ca))
-            .collect();
-        let changed = new != side;
-        side = new;
-        let mut sa = vec![0.0f32; nv];
-        let mut sb = vec![0.0f32; nv];
-        for (k, &x) in m.iter().enumerate() {
-            let dst = if side[k] { &mut sb } else { &mut sa };
-            for &(f, w) in &vecs[x as usize] {
-                dst[f as usize] += w * sw[x as usize];
-            }
-        }
-        let sparse = |s: &[f32]| -> Vec<(u32, f32)> {
-            let norm = s.iter().map(|x| x * x).sum::<f32>().sqrt();
-            if norm == 0.0 {
-                return Vec::new();
-            }
-            s.iter()
-                .enumerate()
-                .filter(|(_, x)| **x != 0.0)
-                .map(|(f, x)| (f as u32, x / norm))
-                .collect()
-        };
-        ca = sparse(&sa);
-        cb = sparse(&sb);
-        if !changed {
-            break;
-        }
-    }
-    let a: Vec<u32> = m
-        .iter()
-        .zip(&side)
-        .filter(|(_, s)| !**s)
-        .map(|(x, _)| *x)
-        .collect();
-    let b: Vec<u32> = m
-        .iter()
-        .zip(&side)
-        .filter(|(_, s)| **s)
-        .map(|(x, _)| *x)
-        .collect();
-    if a.is_empty() || b.is_empty() {
-        return None;
-    }
-    Some((Bisect::new(a, vecs, sw, nv), Bisect::new(b, vecs, sw, nv)))
-}
-
 pub struct TopicModel {
-    /// Per representative: cluster, or -1 when it has no vocabulary terms.
+    /// Per representative: its cluster (numbered by posts, largest first), or -1.
     pub rep_cluster: Vec<i32>,
-    /// Per representative: cosine similarity to its cluster centroid.
+    /// Per representative: cosine similarity to its cluster's centroid.
     pub rep_score: Vec<f32>,
     pub k: usize,
-    /// Per cluster: token hashes of the heaviest centroid terms.
-    pub top_terms: Vec<Vec<u32>>,
-    pub vocab_size: usize,
-    pub k_initial: usize,
 }
 
-struct Vocab {
-    index: FxHashMap<u32, u32>,
-    idf: Vec<f32>,
-    token: Vec<u32>,
+/// Representatives with the same features.
+struct Units {
+    of_rep: Vec<u32>,
+    /// Per unit: the first representative that has its features.
+    first_rep: Vec<u32>,
+    posts: Vec<u64>,
 }
 
-fn build_vocab(reps: &[Vec<u32>], p: &TopicParams) -> Vocab {
-    let mut all: Vec<u32> = reps
-        .par_iter()
-        .flat_map_iter(|s| s.iter().copied())
+fn units(features: &ListColumn, weights: &[u32]) -> Units {
+    let mut index: FxHashMap<&[u32], u32> = FxHashMap::default();
+    let mut of_rep = Vec::with_capacity(features.len());
+    let mut first_rep = Vec::new();
+    let mut posts: Vec<u64> = Vec::new();
+    for r in 0..features.len() {
+        let next = first_rep.len() as u32;
+        let u = *index.entry(features.get(r)).or_insert(next);
+        if u == next {
+            first_rep.push(r as u32);
+            posts.push(0);
+        }
+        posts[u as usize] += weights.get(r).copied().unwrap_or(1) as u64;
+        of_rep.push(u);
+    }
+    Units {
+        of_rep,
+        first_rep,
+        posts,
+    }
+}
+
+/// Sparse, L2-normalised TF-IDF vectors of the units (binary term frequency), entries sorted
+/// by feature index.
+struct Vectors {
+    offsets: Vec<usize>,
+    entries: Vec<(u32, f32)>,
+}
+
+impl Vectors {
+    fn get(&self, u: usize) -> &[(u32, f32)] {
+        &self.entries[self.offsets[u]..self.offsets[u + 1]]
+    }
+
+    fn is_empty(&self, u: usize) -> bool {
+        self.offsets[u] == self.offsets[u + 1]
+    }
+}
+
+fn vectorize(features: &ListColumn, units: &Units, p: &TopicParams) -> Vectors {
+    let unit_features = |u: usize| features.get(units.first_rep[u] as usize);
+    let n = units.first_rep.len();
+    let mut all: Vec<u32> = (0..n)
+        .into_par_iter()
+        .flat_map_iter(|u| unit_features(u).iter().copied())
         .collect();
     all.par_sort_unstable();
-    let n = reps.len().max(1);
-    let max_df = ((n as f32 * p.max_df_fraction) as usize).max(p.min_df + 1);
-    let stops = stop_hashes();
-    let mut cand: Vec<(u32, u32)> = Vec::new(); // (df, token)
-    let mut i = 0;
-    while i < all.len() {
-        let t = all[i];
-        let mut j = i;
-        while j < all.len() && all[j] == t {
-            j += 1;
+    let mut kept: Vec<(u32, u32)> = Vec::new(); // (df, feature)
+    for run in all.chunk_by(|a, b| a == b) {
+        if run.len() >= p.min_df.max(1) {
+            kept.push((run.len() as u32, run[0]));
         }
-        let df = j - i;
-        if df >= p.min_df && df <= max_df && !stops.contains(&t) {
-            cand.push((df as u32, t));
-        }
-        i = j;
     }
-    cand.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    cand.truncate(p.max_vocab);
-    let mut index = FxHashMap::default();
-    let mut idf = Vec::with_capacity(cand.len());
-    let mut token = Vec::with_capacity(cand.len());
-    for (f, &(df, t)) in cand.iter().enumerate() {
-        index.insert(t, f as u32);
-        idf.push(((1.0 + n as f32) / (1.0 + df as f32)).ln() + 1.0);
-        token.push(t);
+    drop(all);
+    if kept.len() > p.max_vocab {
+        kept.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        kept.truncate(p.max_vocab);
     }
-    Vocab { index, idf, token }
+    kept.sort_unstable_by_key(|&(_, f)| f);
+    let index: FxHashMap<u32, (u32, f32)> = kept
+        .iter()
+        .enumerate()
+        .map(|(i, &(df, f))| {
+            let idf = ((1.0 + n as f32) / (1.0 + df as f32)).ln() + 1.0;
+            (f, (i as u32, idf))
+        })
+        .collect();
+    let rows: Vec<Vec<(u32, f32)>> = (0..n)
+        .into_par_iter()
+        .with_min_len(1024)
+        .map(|u| {
+            let mut v: Vec<(u32, f32)> = unit_features(u)
+                .iter()
+                .filter_map(|f| index.get(f).copied())
+                .collect();
+            v.sort_unstable_by_key(|e| e.0);
+            let norm = v.iter().map(|e| e.1 * e.1).sum::<f32>().sqrt();
+            if norm > 0.0 {
+                v.iter_mut().for_each(|e| e.1 /= norm);
+            }
+            v
+        })
+        .collect();
+    let mut offsets = Vec::with_capacity(n + 1);
+    offsets.push(0);
+    let mut entries = Vec::with_capacity(rows.iter().map(Vec::len).sum());
+    for row in rows {
+        entries.extend(row);
+        offsets.push(entries.len());
+    }
+    Vectors { offsets, entries }
 }
 
-/// The L2-normalised TF-IDF vector of a token set (binary term frequency).
-fn vectorize(set: &[u32], v: &Vocab, out: &mut Vec<(u32, f32)>) {
-    out.clear();
-    for t in set {
-        if let Some(&f) = v.index.get(t) {
-            out.push((f, v.idf[f as usize]));
+/// Average-linkage clustering of `sample` cut where groups are less than `min_similarity`
+/// alike: the groups of two or more, each as positions in `sample`, ordered by their first.
+///
+/// Nearest-neighbour chain over a dense distance matrix; a group whose nearest neighbour is
+/// farther than the cut is set aside, since under average linkage it can only get farther.
+fn average_linkage(sample: &[u32], vectors: &Vectors, min_similarity: f32) -> Vec<Vec<u32>> {
+    let s = sample.len();
+    if s < 2 {
+        return Vec::new();
+    }
+    let mut postings: FxHashMap<u32, Vec<(u32, f32)>> = FxHashMap::default();
+    for (i, &u) in sample.iter().enumerate() {
+        for &(f, w) in vectors.get(u as usize) {
+            postings.entry(f).or_default().push((i as u32, w));
         }
     }
-    let norm: f32 = out.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
-    if norm > 0.0 {
-        for e in out.iter_mut() {
-            e.1 /= norm;
+    let mut distance: Vec<f32> = vec![1.0; s * s];
+    distance.par_chunks_mut(s).enumerate().for_each(|(i, row)| {
+        let mut similarity = vec![0.0f32; s];
+        for &(f, w) in vectors.get(sample[i] as usize) {
+            for &(j, x) in &postings[&f] {
+                similarity[j as usize] += w * x;
+            }
+        }
+        for (d, sim) in row.iter_mut().zip(similarity) {
+            *d = 1.0 - sim;
+        }
+        row[i] = 0.0;
+    });
+    // Symmetric to the bit, whichever row a pair was summed in.
+    for i in 0..s {
+        for j in i + 1..s {
+            let d = distance[i * s + j].min(distance[j * s + i]);
+            distance[i * s + j] = d;
+            distance[j * s + i] = d;
         }
     }
+    let cut = 1.0 - min_similarity;
+    let mut active = vec![true; s];
+    let mut size = vec![1.0f32; s];
+    let mut joined = UnionFind::new(s);
+    let mut chain: Vec<usize> = Vec::new();
+    let mut first_active = 0;
+    loop {
+        if chain.is_empty() {
+            while first_active < s && !active[first_active] {
+                first_active += 1;
+            }
+            if first_active == s {
+                break;
+            }
+            chain.push(first_active);
+        }
+        let a = chain[chain.len() - 1];
+        let previous = (chain.len() >= 2).then(|| chain[chain.len() - 2]);
+        let row = &distance[a * s..(a + 1) * s];
+        let mut nearest: Option<(f32, usize)> = None;
+        for j in 0..s {
+            if j != a && active[j] && nearest.is_none_or(|(d, _)| row[j] < d) {
+                nearest = Some((row[j], j));
+            }
+        }
+        // On a tie the previous link of the chain wins, so the chain cannot cycle.
+        if let (Some((d, _)), Some(p)) = (nearest, previous)
+            && row[p] == d
+        {
+            nearest = Some((d, p));
+        }
+        match nearest {
+            Some((d, b)) if d <= cut => {
+                if Some(b) != previous {
+                    chain.push(b);
+                    continue;
+                }
+                chain.truncate(chain.len() - 2);
+                let (na, nb) = (size[a], size[b]);
+                for k in 0..s {
+                    if active[k] && k != a && k != b {
+                        let merged =
+                            (na * distance[a * s + k] + nb * distance[b * s + k]) / (na + nb);
+                        distance[a * s + k] = merged;
+                        distance[k * s + a] = merged;
+                    }
+                }
+                size[a] = na + nb;
+                active[b] = false;
+                joined.union(a as u32, b as u32);
+            }
+            // Nothing near enough: this group is final.
+            _ => {
+                active[a] = false;
+                chain.pop();
+            }
+        }
+    }
+    let mut groups: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+    for i in 0..s as u32 {
+        groups.entry(joined.find(i)).or_default().push(i);
+    }
+    let mut groups: Vec<Vec<u32>> = groups.into_values().filter(|g| g.len() >= 2).collect();
+    groups.sort_unstable_by_key(|g| g[0]);
+    groups
 }
 
-/// Centroids stored feature-major (`c[f * k + j]`) so a sparse document scores all k
-/// clusters with contiguous reads.
+/// Centroids of a round, indexed by feature for scoring sparse vectors against all of them.
 struct Centroids {
-    k: usize,
-    c: Vec<f32>,
+    count: usize,
+    by_feature: FxHashMap<u32, Vec<(u32, f32)>>,
 }
 
 impl Centroids {
-    fn best(&self, doc: &[(u32, f32)], scores: &mut [f32]) -> (usize, f32) {
-        scores.iter_mut().for_each(|s| *s = 0.0);
-        for &(f, w) in doc {
-            let row = &self.c[f as usize * self.k..(f as usize + 1) * self.k];
-            for (s, c) in scores.iter_mut().zip(row) {
-                *s += w * c;
+    fn new(groups: &[Vec<u32>], sample: &[u32], vectors: &Vectors) -> Centroids {
+        let mut by_feature: FxHashMap<u32, Vec<(u32, f32)>> = FxHashMap::default();
+        for (c, group) in groups.iter().enumerate() {
+            let mut sum: FxHashMap<u32, f32> = FxHashMap::default();
+            for &i in group {
+                for &(f, w) in vectors.get(sample[i as usize] as usize) {
+                    *sum.entry(f).or_default() += w;
+                }
+            }
+            let mut sum: Vec<(u32, f32)> = sum.into_iter().collect();
+            sum.sort_unstable_by_key(|e| e.0);
+            let norm = sum.iter().map(|e| e.1 * e.1).sum::<f32>().sqrt();
+            for (f, w) in sum {
+                by_feature.entry(f).or_default().push((c as u32, w / norm));
             }
         }
-        let mut best = (0, f32::MIN);
-        for (j, &s) in scores.iter().enumerate() {
-            if s > best.1 {
-                best = (j, s);
+        Centroids {
+            count: groups.len(),
+            by_feature,
+        }
+    }
+
+    /// The most alike centroid (the first on a tie) and the similarity.
+    fn best(&self, v: &[(u32, f32)], scores: &mut Vec<f32>) -> Option<(usize, f32)> {
+        scores.clear();
+        scores.resize(self.count, 0.0);
+        for (f, w) in v {
+            if let Some(list) = self.by_feature.get(f) {
+                for &(c, x) in list {
+                    scores[c as usize] += w * x;
+                }
+            }
+        }
+        let mut best: Option<(usize, f32)> = None;
+        for (c, &s) in scores.iter().enumerate() {
+            if best.is_none_or(|(_, b)| s > b) {
+                best = Some((c, s));
             }
         }
         best
     }
-
-    fn from_sums(sums: &[Vec<f32>], vocab: usize) -> Centroids {
-        let k = sums.len();
-        let mut c = vec![0.0f32; vocab * k];
-        for (j, s) in sums.iter().enumerate() {
-            let norm = s.iter().map(|x| x * x).sum::<f32>().sqrt();
-            if norm > 0.0 {
-                for (f, &x) in s.iter().enumerate() {
-                    c[f * k + j] = x / norm;
-                }
-            }
-        }
-        Centroids { k, c }
-    }
 }
 
-fn dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
-    // Both sorted by feature index.
-    let (mut i, mut j, mut s) = (0, 0, 0.0);
-    while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                s += a[i].1 * b[j].1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    s
-}
-
-/// Clusters representatives. `weights[r]` is how many posts share representative `r`.
-pub fn cluster_topics(reps: &[Vec<u32>], weights: &[u32], p: &TopicParams) -> TopicModel {
-    let vocab = build_vocab(reps, p);
-    let nv = vocab.idf.len();
-    // Sample of representatives with a non-empty vector, chosen by a seeded hash.
-    let mut order: Vec<(u64, u32)> = (0..reps.len() as u32)
-        .filter(|&r| reps[r as usize].iter().any(|t| vocab.index.contains_key(t)))
-        .map(|r| {
-            let h = xxhash_rust::xxh3::xxh3_64_with_seed(&r.to_le_bytes(), p.seed);
-            (h, r)
+/// Clusters representatives by their template features. `weights[r]` is how many posts
+/// share representative `r`.
+pub fn cluster_topics(features: &ListColumn, weights: &[u32], p: &TopicParams) -> TopicModel {
+    let units = units(features, weights);
+    let vectors = vectorize(features, &units, p);
+    let n = units.first_rep.len();
+    // Units in the order they are sampled: by a seeded hash of their features.
+    let mut remaining: Vec<(u64, u32)> = (0..n as u32)
+        .filter(|&u| !vectors.is_empty(u as usize))
+        .map(|u| {
+            let bytes: Vec<u8> = features
+                .get(units.first_rep[u as usize] as usize)
+                .iter()
+                .flat_map(|f| f.to_le_bytes())
+                .collect();
+            (xxhash_rust::xxh3::xxh3_64_with_seed(&bytes, p.seed), u)
         })
         .collect();
-    let nonempty = order.len();
-    order.sort_unstable();
-    order.truncate(p.sample.max(1));
-    let mut sample: Vec<u32> = order.into_iter().map(|(_, r)| r).collect();
-    sample.sort_unstable();
-    let vecs: Vec<Vec<(u32, f32)>> = sample
-        .par_iter()
-        .map(|&r| {
-            let mut v = Vec::new();
-            vectorize(&reps[r as usize], &vocab, &mut v);
-            v.sort_unstable_by_key(|e| e.0);
-            v
-        })
-        .collect();
-    let sw: Vec<f32> = sample
-        .iter()
-        .map(|&r| 1.0 + (weights[r as usize].max(1) as f32).ln())
-        .collect();
-    let _ = nonempty;
-    if vecs.is_empty() || nv == 0 {
-        return TopicModel {
-            rep_cluster: vec![-1; reps.len()],
-            rep_score: vec![0.0; reps.len()],
-            k: 0,
-            top_terms: Vec::new(),
-            vocab_size: nv,
-            k_initial: 0,
-        };
-    }
-
-    // Bisecting spherical k-means: split the cluster whose split explains the most, while a
-    // split is warranted (the cluster is loose, or it holds separate tight groups).
-    let k_cap = p
-        .k_max
-        .max(1)
-        .min((vecs.len() / 20).max(p.k_min.max(1)))
-        .max(1);
-    let mut rng = ChaCha8Rng::seed_from_u64(p.seed);
-    let node = |c: Bisect, rng: &mut ChaCha8Rng| -> Node {
-        let split = if c.splittable {
-            split(&c, &vecs, &sw, nv, rng)
-        } else {
-            None
-        };
-        let reduction = split
-            .as_ref()
-            .map(|(a, b)| c.sse - a.sse - b.sse)
-            .unwrap_or(0.0);
-        Node {
-            c,
-            split,
-            reduction,
+    remaining.sort_unstable();
+    let mut unit_cluster: Vec<(i32, f32)> = vec![(-1, 0.0); n];
+    let mut clusters = 0usize;
+    for _ in 0..p.rounds.max(1) {
+        if remaining.len() < 2 {
+            break;
         }
-    };
-    let root = Bisect::new((0..vecs.len() as u32).collect(), &vecs, &sw, nv);
-    let mut nodes: Vec<Node> = vec![node(root, &mut rng)];
-    while nodes.len() < k_cap {
-        // A split is warranted when the cluster is loose, or when it holds separate groups
-        // (the split explains a large share of its spread); the biggest gain goes first.
-        let warranted = |n: &Node| {
-            n.split.is_some()
-                && n.reduction > 0.0
-                && (n.c.cohesion < p.target_cohesion || n.reduction >= p.min_split_gain * n.c.sse)
-        };
-        let Some(best) = nodes
+        let sample: Vec<u32> = remaining
             .iter()
-            .enumerate()
-            .filter(|(_, n)| warranted(n))
-            .max_by(|a, b| a.1.reduction.total_cmp(&b.1.reduction).then(b.0.cmp(&a.0)))
-            .map(|(k, _)| k)
-        else {
+            .take(p.sample.max(2))
+            .map(|&(_, u)| u)
+            .collect();
+        let groups = average_linkage(&sample, &vectors, p.min_similarity);
+        if groups.is_empty() {
             break;
-        };
-        let taken = nodes.swap_remove(best);
-        let Some((a, b)) = taken.split else {
-            break;
-        };
-        let na = node(a, &mut rng);
-        let nb = node(b, &mut rng);
-        nodes.push(na);
-        nodes.push(nb);
-        // Keep a stable order: by first member.
-        nodes.sort_by_key(|n| n.c.members.first().copied().unwrap_or(u32::MAX));
-    }
-    let clusters: Vec<Bisect> = nodes.into_iter().map(|n| n.c).collect();
-    let k = clusters.len();
-    if std::env::var_os("DERAIL_DEBUG").is_some() {
-        for c in &clusters {
-            eprintln!(
-                "[debug] bisect cluster: {} members, cohesion {:.3}, sse {:.1}, splittable {}",
-                c.members.len(),
-                c.cohesion,
-                c.sse,
-                c.splittable
-            );
         }
-    }
-    let sums: Vec<Vec<f32>> = clusters.iter().map(|c| c.sum.clone()).collect();
-    let cents = Centroids::from_sums(&sums, nv);
-
-    // Merge clusters whose centroids nearly coincide.
-    let mut uf = UnionFind::new(k);
-    let norms: Vec<Vec<(u32, f32)>> = (0..k)
-        .map(|j| {
-            (0..nv)
-                .filter_map(|f| {
-                    let x = cents.c[f * k + j];
-                    (x != 0.0).then_some((f as u32, x))
-                })
-                .collect()
-        })
-        .collect();
-    let mut pairs: Vec<(f32, usize, usize)> = Vec::new();
-    for a in 0..k {
-        for b in a + 1..k {
-            let c = dot(&norms[a], &norms[b]);
-            if c >= p.merge_cosine {
-                pairs.push((c, a, b));
+        let centroids = Centroids::new(&groups, &sample, &vectors);
+        let joined: Vec<Option<(usize, f32)>> = remaining
+            .par_iter()
+            .with_min_len(256)
+            .map_init(Vec::new, |scores, &(_, u)| {
+                centroids
+                    .best(vectors.get(u as usize), scores)
+                    .filter(|&(_, s)| s >= p.min_similarity)
+            })
+            .collect();
+        for (&(_, u), j) in remaining.iter().zip(&joined) {
+            if let Some((c, s)) = j {
+                unit_cluster[u as usize] = ((clusters + c) as i32, *s);
             }
         }
-    }
-    pairs.sort_by(|x, y| y.0.total_cmp(&x.0).then((x.1, x.2).cmp(&(y.1, y.2))));
-    for (_, a, b) in pairs {
-        uf.union(a as u32, b as u32);
-    }
-    let mut merged_sums: Vec<Vec<f32>> = Vec::new();
-    let mut slot: FxHashMap<u32, usize> = FxHashMap::default();
-    for (j, sum) in sums.iter().enumerate() {
-        let r = uf.find(j as u32);
-        let s = *slot.entry(r).or_insert_with(|| {
-            merged_sums.push(vec![0.0; nv]);
-            merged_sums.len() - 1
-        });
-        for (acc, x) in merged_sums[s].iter_mut().zip(sum) {
-            *acc += x;
+        clusters += centroids.count;
+        let before = remaining.len();
+        remaining.retain(|&(_, u)| unit_cluster[u as usize].0 < 0);
+        if remaining.len() == before {
+            break;
         }
     }
-    let cents = Centroids::from_sums(&merged_sums, nv);
-    let km = merged_sums.len();
-
-    // Assign every representative.
-    let assigned: Vec<(i32, f32)> = reps
-        .par_iter()
-        .map_init(
-            || (vec![0.0f32; km], Vec::new()),
-            |(scores, v), set| {
-                vectorize(set, &vocab, v);
-                if v.is_empty() {
-                    (-1, 0.0)
-                } else {
-                    let (j, s) = cents.best(v, scores);
-                    (j as i32, s)
-                }
-            },
-        )
-        .collect();
-    // Number clusters by size (posts), largest first.
-    let mut size = vec![0u64; km];
-    for (r, &(c, _)) in assigned.iter().enumerate() {
+    // What is left is like nothing else: copies of one text are still a cluster of their own.
+    for &(_, u) in &remaining {
+        if unit_cluster[u as usize].0 < 0 && units.posts[u as usize] >= 2 {
+            unit_cluster[u as usize] = (clusters as i32, 1.0);
+            clusters += 1;
+        }
+    }
+    // Number clusters by posts, largest first.
+    let mut posts = vec![0u64; clusters];
+    for (u, &(c, _)) in unit_cluster.iter().enumerate() {
         if c >= 0 {
-            size[c as usize] += weights[r] as u64;
+            posts[c as usize] += units.posts[u];
         }
     }
-    let mut rank: Vec<usize> = (0..km).collect();
-    rank.sort_by_key(|&j| (std::cmp::Reverse(size[j]), j));
-    let mut new_id = vec![-1i32; km];
-    let mut live = 0;
-    for &j in &rank {
-        if size[j] > 0 {
-            new_id[j] = live;
-            live += 1;
+    let mut rank: Vec<usize> = (0..clusters).collect();
+    rank.sort_by_key(|&c| (std::cmp::Reverse(posts[c]), c));
+    let mut number = vec![-1i32; clusters];
+    let mut k = 0;
+    for &c in &rank {
+        if posts[c] > 0 {
+            number[c] = k as i32;
+            k += 1;
         }
     }
-    let rep_cluster: Vec<i32> = assigned
+    let rep_cluster = units
+        .of_rep
         .iter()
-        .map(|&(c, _)| if c >= 0 { new_id[c as usize] } else { -1 })
+        .map(|&u| match unit_cluster[u as usize].0 {
+            c if c >= 0 => number[c as usize],
+            _ => -1,
+        })
         .collect();
-    let rep_score: Vec<f32> = assigned.iter().map(|&(_, s)| s).collect();
-    let mut top_terms = vec![Vec::new(); live as usize];
-    for (j, &id) in new_id.iter().enumerate() {
-        if id < 0 {
-            continue;
-        }
-        let mut w: Vec<(f32, u32)> = (0..nv)
-            .map(|f| (cents.c[f * km + j], f as u32))
-            .filter(|(x, _)| *x > 0.0)
-            .collect();
-        w.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        top_terms[id as usize] = w
-            .iter()
-            .take(12)
-            .map(|&(_, f)| vocab.token[f as usize])
-            .collect();
-    }
+    let rep_score = units
+        .of_rep
+        .iter()
+        .map(|&u| unit_cluster[u as usize].1)
+        .collect();
     TopicModel {
         rep_cluster,
         rep_score,
-        k: live as usize,
-        top_terms,
-        vocab_size: nv,
-        k_initial: k,
+        k,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::tokens::template_features;
+
+    fn model(texts: &[&str]) -> Vec<i32> {
+        let mut features = ListColumn::new();
+        for t in texts {
+            features.push(template_features(t));
+        }
+        let p = TopicParams {
+            sample: 2000,
+            rounds: 4,
+            min_df: 2,
+            max_vocab: 50_000,
+            min_similarity: 0.2,
+            seed: 7,
+        };
+        cluster_topics(&features, &vec![1; texts.len()], &p).rep_cluster
+    }
+
+    #[test]
+    fn posts_of_one_template_cluster_together_whatever_fills_them() {
+        let dishes = [
+            "ramen",
+            "focaccia",
+            "lasagna",
+            "tacos",
+            "curry",
+            "dumplings",
+        ];
+        let things = ["garlic", "miso", "ginger", "basil", "lime", "tahini"];
+        let mut texts = Vec::new();
+        for (d, t) in dishes.iter().zip(things.iter().cycle().skip(1)) {
+            texts.push(format!(
+                "tip: add {t} to your {d}, thank me later #HomeCooking"
+            ));
+            texts.push(format!("FT: {d} 2-1 {t}. what a game ⚽ #FootyTalk"));
+            texts.push(format!(
+                "{d} and {t} sold out in ten minutes, who's watching? #FootyTalk"
+            ));
+        }
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let got = model(&refs);
+        for family in 0..3 {
+            let ids: Vec<i32> = got.iter().skip(family).step_by(3).copied().collect();
+            assert!(
+                ids[0] >= 0 && ids.iter().all(|&c| c == ids[0]),
+                "{family}: {got:?}"
+            );
+        }
+        assert_ne!(got[0], got[1]);
+        assert_ne!(got[1], got[2]);
+        assert_ne!(got[0], got[2]);
+    }
+
+    #[test]
+    fn the_same_texts_in_another_order_give_the_same_clusters() {
+        let texts: Vec<String> = (0..60)
+            .map(|i| match i % 3 {
+                0 => format!("wallet verification required {i} #nike"),
+                1 => format!(
+                    "made {} tonight with extra garlic",
+                    ["soup", "pie", "rice"][i % 3]
+                ),
+                _ => format!("🎁 airdrop live claim {} free #starbucks", i * 100),
+            })
+            .collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let forward = model(&refs);
+        let mut reversed_refs = refs.clone();
+        reversed_refs.reverse();
+        let mut backward = model(&reversed_refs);
+        backward.reverse();
+        assert_eq!(forward, backward);
     }
 }

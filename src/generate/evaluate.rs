@@ -1,5 +1,6 @@
 //! Scores an analysis against a generated dataset's ground truth: onset error, takeover-post
-//! F1, cluster purity, copypasta recall and false alarms.
+//! F1, cluster purity and adjusted Rand index against the templates, copypasta recall and
+//! false alarms.
 
 use std::collections::HashMap;
 
@@ -27,6 +28,9 @@ pub struct Evaluation {
     pub f1: f64,
     /// Share of clustered posts that belong to their cluster's majority template.
     pub cluster_purity: f64,
+    /// Adjusted Rand index of the clusters against the templates (a post without a cluster
+    /// is a cluster of its own): purity rewards splitting, this does not.
+    pub cluster_ari: f64,
     /// Share of copypasta posts that sit in the near-duplicate group holding most of their copies.
     pub copypasta_recall: f64,
     /// Moments on hashtags the truth lists as background.
@@ -112,6 +116,9 @@ pub fn evaluate(
         0.0
     };
 
+    let template_ids: Vec<&str> = posts.iter().map(|p| p.template.as_str()).collect();
+    let cluster_ari = adjusted_rand(&template_ids, &an.cluster);
+
     let mut cp: HashMap<u32, HashMap<u32, u64>> = HashMap::new();
     for (i, p) in posts.iter().enumerate() {
         if let Some(g) = p.copypasta {
@@ -158,8 +165,53 @@ pub fn evaluate(
         recall,
         f1,
         cluster_purity,
+        cluster_ari,
         copypasta_recall,
         background_alarms,
         other_alarms,
     })
+}
+
+/// The adjusted Rand index of `found` against `truth` (Hubert and Arabie); a negative
+/// cluster id stands for a post alone.
+fn adjusted_rand(truth: &[&str], found: &[i32]) -> f64 {
+    let pairs = |n: u64| (n * n.saturating_sub(1) / 2) as f64;
+    let mut cells: HashMap<(&str, i64), u64> = HashMap::new();
+    let mut rows: HashMap<&str, u64> = HashMap::new();
+    let mut columns: HashMap<i64, u64> = HashMap::new();
+    for (i, (&t, &c)) in truth.iter().zip(found).enumerate() {
+        let c = if c >= 0 { c as i64 } else { -1 - i as i64 };
+        *cells.entry((t, c)).or_default() += 1;
+        *rows.entry(t).or_default() += 1;
+        *columns.entry(c).or_default() += 1;
+    }
+    let index: f64 = cells.values().map(|&n| pairs(n)).sum();
+    let sum_rows: f64 = rows.values().map(|&n| pairs(n)).sum();
+    let sum_columns: f64 = columns.values().map(|&n| pairs(n)).sum();
+    let all = pairs(truth.len() as u64);
+    if all == 0.0 {
+        return 1.0;
+    }
+    let expected = sum_rows * sum_columns / all;
+    let top = (sum_rows + sum_columns) / 2.0;
+    if top == expected {
+        return 1.0;
+    }
+    (index - expected) / (top - expected)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::adjusted_rand;
+
+    #[test]
+    fn adjusted_rand_is_one_for_the_same_partition_and_near_zero_for_one_cluster() {
+        let truth = ["a", "a", "b", "b", "c", "c"];
+        assert!((adjusted_rand(&truth, &[5, 5, 1, 1, 2, 2]) - 1.0).abs() < 1e-9);
+        assert!(adjusted_rand(&truth, &[0, 0, 0, 0, 0, 0]).abs() < 1e-9);
+        // Every post alone: no pair is right.
+        assert!(adjusted_rand(&truth, &[-1; 6]) <= 0.0);
+        let half = adjusted_rand(&truth, &[0, 1, 2, 2, 3, 3]);
+        assert!(half > 0.3 && half < 1.0, "{half}");
+    }
 }

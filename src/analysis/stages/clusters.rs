@@ -1,7 +1,10 @@
 //! Stage 4, topic clusters: what the dataset talks about, for describing moments and for
 //! browsing. No takeover is decided from them.
 
+use rustc_hash::FxHashMap;
+
 use crate::analysis::stages::texts::Texts;
+use crate::analysis::tokens::stop_hashes;
 use crate::analysis::{Cluster, TopicConfig, resolve_terms, terms, topics};
 use crate::model::Dataset;
 
@@ -11,21 +14,21 @@ pub struct Clusters {
     pub clusters: Vec<Cluster>,
 }
 
+/// Representatives read per cluster for its terms.
+const TERM_READS: usize = 300;
+/// Representatives that tell how common a term is in the whole dataset.
+const BACKGROUND_READS: usize = 20_000;
+
 pub fn run(ds: &Dataset, texts: &Texts, tc: &TopicConfig, seed: u64) -> Clusters {
     let topic_model = topics::cluster_topics(
-        &texts.token_sets(),
+        &texts.rep_template,
         &texts.weights,
         &topics::TopicParams {
-            k_min: tc.k_min,
-            k_max: tc.k_max,
             sample: tc.sample,
-            iterations: tc.iterations,
+            rounds: tc.rounds,
             min_df: tc.min_df,
-            max_df_fraction: tc.max_df_fraction,
             max_vocab: tc.max_vocab,
-            merge_cosine: tc.merge_cosine,
-            target_cohesion: tc.target_cohesion,
-            min_split_gain: tc.min_split_gain,
+            min_similarity: tc.min_similarity,
             seed,
         },
     );
@@ -47,25 +50,76 @@ pub fn run(ds: &Dataset, texts: &Texts, tc: &TopicConfig, seed: u64) -> Clusters
             clusters[c as usize].size += 1;
         }
     }
-    // Exemplars: the first posts of the best-scoring representatives.
-    let first_post = texts.first_posts();
-    let mut best: Vec<Vec<(f32, u32)>> = vec![Vec::new(); topic_model.k];
-    for (r, &first) in first_post.iter().enumerate() {
-        let c = topic_model.rep_cluster[r];
+    // Per cluster: its representatives, most typical first.
+    let mut members: Vec<Vec<(f32, u32)>> = vec![Vec::new(); topic_model.k];
+    for (r, &c) in topic_model.rep_cluster.iter().enumerate() {
         if c >= 0 {
-            best[c as usize].push((topic_model.rep_score[r], first));
+            members[c as usize].push((topic_model.rep_score[r], r as u32));
         }
     }
-    for (c, mut b) in best.into_iter().enumerate() {
-        b.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
-        clusters[c].exemplars = b.iter().take(3).map(|x| x.1).collect();
-        // Resolve top-term strings from the cluster's own posts.
-        let want: Vec<u32> = topic_model.top_terms[c].clone();
-        let names = resolve_terms(ds, &want, b.iter().take(300).map(|x| x.1 as usize));
+    let first_post = texts.first_posts();
+    let background = Background::new(texts);
+    for (c, mut m) in members.into_iter().enumerate() {
+        m.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+        m.truncate(TERM_READS);
+        clusters[c].exemplars = m.iter().take(3).map(|x| first_post[x.1 as usize]).collect();
+        let want = background.top_terms(texts, m.iter().map(|x| x.1));
+        let names = resolve_terms(
+            ds,
+            &want,
+            m.iter().map(|x| first_post[x.1 as usize] as usize),
+        );
         clusters[c].top_terms = terms::distinct_names(&want, &names)
             .into_iter()
             .take(8)
             .collect();
     }
     Clusters { per_post, clusters }
+}
+
+/// How common each token is across the dataset (in its first representatives, which are
+/// numbered by content, not by the order of the file), to tell a cluster's own terms from
+/// words every cluster uses.
+struct Background {
+    reads: usize,
+    df: FxHashMap<u32, u32>,
+}
+
+impl Background {
+    fn new(texts: &Texts) -> Background {
+        let reads = texts.len().min(BACKGROUND_READS);
+        let mut df: FxHashMap<u32, u32> = FxHashMap::default();
+        for r in 0..reads {
+            for &t in texts.rep_tokens.get(r) {
+                *df.entry(t).or_default() += 1;
+            }
+        }
+        Background { reads, df }
+    }
+
+    /// The tokens most typical of these representatives: common among them, rare in the
+    /// dataset; stop words left out.
+    fn top_terms(&self, texts: &Texts, reps: impl Iterator<Item = u32>) -> Vec<u32> {
+        let stops = stop_hashes();
+        let mut count: FxHashMap<u32, u32> = FxHashMap::default();
+        let mut n = 0u32;
+        for r in reps {
+            n += 1;
+            for &t in texts.rep_tokens.get(r as usize) {
+                if !stops.contains(&t) {
+                    *count.entry(t).or_default() += 1;
+                }
+            }
+        }
+        let mut scored: Vec<(f32, u32)> = count
+            .into_iter()
+            .map(|(t, c)| {
+                let df = self.df.get(&t).copied().unwrap_or(0) as f32;
+                let idf = ((1.0 + self.reads as f32) / (1.0 + df)).ln() + 1.0;
+                (c as f32 / n.max(1) as f32 * idf, t)
+            })
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored.into_iter().take(12).map(|(_, t)| t).collect()
+    }
 }

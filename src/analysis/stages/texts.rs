@@ -14,6 +14,8 @@ pub struct Texts {
     pub rep_of: Vec<u32>,
     /// Per representative: its sorted, deduplicated token hashes.
     pub rep_tokens: ListColumn,
+    /// Per representative: its sorted template features (`tokens::template_features`).
+    pub rep_template: ListColumn,
     /// Per representative: how many posts it stands for.
     pub weights: Vec<u32>,
 }
@@ -92,8 +94,10 @@ pub fn run(ds: &Dataset) -> Texts {
         .map(|(r, &(h, _))| (h, r as u32))
         .collect();
     let mut rep_tokens = ListColumn::new();
+    let mut rep_template = ListColumn::new();
     for &(_, k) in &firsts {
         rep_tokens.push(toks[k as usize].set.iter().copied());
+        rep_template.push(toks[k as usize].template.iter().copied());
     }
     let mut weights: Vec<u32> = vec![0; firsts.len()];
     let rep_of_raw: Vec<u32> = toks.iter().map(|t| rep_index[&t.exact]).collect();
@@ -104,6 +108,7 @@ pub fn run(ds: &Dataset) -> Texts {
     Texts {
         rep_of,
         rep_tokens,
+        rep_template,
         weights,
     }
 }
