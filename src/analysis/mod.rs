@@ -315,7 +315,7 @@ pub fn analyze(
         progress,
         timings: Vec::new(),
     };
-    let texts = run.stage("tokens", n, || stages::texts::run(ds))?;
+    let mut texts = run.stage("tokens", n, || stages::texts::run(ds))?;
     let reps = texts.len() as u64;
     let nd = &config.near_duplicates;
     let dups = run.stage("near-duplicates", reps, || {
@@ -339,7 +339,9 @@ pub fn analyze(
         )
     })?;
     let clusters = run.stage("clusters", reps, || {
-        stages::clusters::run(ds, &texts, &config.topics, config.seed)
+        // Template features serve the clusters alone: handed over, not kept.
+        let template = std::mem::take(&mut texts.rep_template);
+        stages::clusters::run(ds, &texts, template, &config.topics, config.seed)
     })?;
     let mut tagging = run.stage("tags", n, || {
         stages::tags::run(ds, &texts, &coord.coordinated, &config.tags)

@@ -280,10 +280,18 @@ pub fn template_features(text: &str) -> Vec<u32> {
 /// template's word order ("thank me", "me later"). Built from the token stream alone, so
 /// texts that share a token sequence (copies, retweets, case, links and mentions aside)
 /// share their features too.
-#[derive(Default)]
 struct TemplateFeatures {
     features: Vec<u32>,
     previous_word: Option<u32>,
+}
+
+impl Default for TemplateFeatures {
+    fn default() -> Self {
+        TemplateFeatures {
+            features: Vec::with_capacity(32),
+            previous_word: None,
+        }
+    }
 }
 
 impl TemplateFeatures {
@@ -316,6 +324,7 @@ impl TemplateFeatures {
     fn finish(mut self) -> Vec<u32> {
         self.features.sort_unstable();
         self.features.dedup();
+        self.features.shrink_to_fit();
         self.features
     }
 }
@@ -325,13 +334,11 @@ fn number_feature() -> u32 {
     token_hash("\u{1}number")
 }
 
-/// The feature of two neighbouring words.
+/// The feature of two neighbouring words: the two word hashes mixed (64-bit multiply, high
+/// half), in order.
 fn word_pair_feature(first: u32, second: u32) -> u32 {
-    let mut bytes = [0u8; 9];
-    bytes[..4].copy_from_slice(&first.to_le_bytes());
-    bytes[4] = 0x1f;
-    bytes[5..].copy_from_slice(&second.to_le_bytes());
-    xxh3_64(&bytes) as u32
+    let pair = ((first as u64) << 32 | second as u64) ^ 0x9e37_79b9_7f4a_7c15;
+    (pair.wrapping_mul(0xbf58_476d_1ce4_e5b9) >> 32) as u32
 }
 
 /// Tokens with their strings (for showing top terms).

@@ -6,7 +6,7 @@ use rustc_hash::FxHashMap;
 use crate::analysis::stages::texts::Texts;
 use crate::analysis::tokens::stop_hashes;
 use crate::analysis::{Cluster, TopicConfig, resolve_terms, terms, topics};
-use crate::model::Dataset;
+use crate::model::{Dataset, ListColumn};
 
 /// The clusters, and each post's cluster.
 pub struct Clusters {
@@ -19,9 +19,17 @@ const TERM_READS: usize = 300;
 /// Representatives that tell how common a term is in the whole dataset.
 const BACKGROUND_READS: usize = 20_000;
 
-pub fn run(ds: &Dataset, texts: &Texts, tc: &TopicConfig, seed: u64) -> Clusters {
+/// Clusters the representatives by their template features (`template`, taken from
+/// `texts.rep_template`, and dropped once used).
+pub fn run(
+    ds: &Dataset,
+    texts: &Texts,
+    template: ListColumn,
+    tc: &TopicConfig,
+    seed: u64,
+) -> Clusters {
     let topic_model = topics::cluster_topics(
-        &texts.rep_template,
+        &template,
         &texts.weights,
         &topics::TopicParams {
             sample: tc.sample,
@@ -32,6 +40,7 @@ pub fn run(ds: &Dataset, texts: &Texts, tc: &TopicConfig, seed: u64) -> Clusters
             seed,
         },
     );
+    drop(template);
     let per_post: Vec<i32> = texts
         .rep_of
         .iter()
