@@ -149,6 +149,21 @@ fn worst_case_over_held_out_worlds() {
         worst("counter_speech_marked_takeover", true) <= 0.10,
         "over 10% of a world's counter-speech marked takeover:\n{table}"
     );
+    // Onsets and ends: the goals are 15 and 60 minutes. Worst measured on seeds 1-20: 25
+    // minutes (a small flood's first two posts among five of the tag's own) and 228 (a
+    // flood holding 45 % for four hours before the truth's end); they were 285 and 365
+    // before a wave took in the suspect bins before it, its onset and end were weighed as
+    // likelihoods and a flood dipping for an hour stayed one wave.
+    let worst_onset = worst("max_abs_onset_error_min", true);
+    assert!(
+        worst_onset <= 30.0,
+        "worst onset error {worst_onset:.0} min:\n{table}"
+    );
+    let worst_end = worst("max_abs_end_error_min", true);
+    assert!(
+        worst_end <= 240.0,
+        "worst end error {worst_end:.0} min:\n{table}"
+    );
     // Clusters against the truth's templates (a family's phrasings one by one, each with
     // its fill-ins) and against its families (several phrasings of one intent: "tip: add X
     // to your Y", "never skip the X in Y"). Perfect templates score only 0.45-0.5 against

@@ -420,6 +420,12 @@ pub fn assess_hashtag(
     let mut eligible_seen = false;
     let mut rejected_waves: Vec<String> = Vec::new();
     let mut pending: Option<(usize, Option<Vec<bool>>)> = None;
+    // The first of the bins just judged in which takeover posts were common (at least
+    // half the threshold) without being the majority: a flood that hovers near half for
+    // hours before one bin tips over began there, not in that bin.
+    let mut suspect_from: Option<usize> = None;
+    // The last wave's moment, kept until the next wave shows whether the flood went on.
+    let mut held: Option<((i64, i64), Found)> = None;
     let nbins = tp.bins.len();
     let mut k = 0;
     while k <= nbins {
@@ -427,23 +433,38 @@ pub fn assess_hashtag(
         if let Some((b0, last)) = wave {
             if finishing || tp.bins[k].0 - (tp.bins[last].0 + w) >= end_gap {
                 let wave_bins = (tp.bins[b0].0, tp.bins[last].0 + w);
-                match finalize(inp, &judge, &base, &tp, wave_bins, cfg, tag_index, display) {
-                    Ok(found) => {
-                        let index = outcome.moments.len() as u32;
-                        outcome.takeover_posts.extend(&found.marked);
-                        outcome.newcomer_posts.extend(found.newcomers);
-                        outcome.counter_speech_posts.extend(&found.counter_speech);
-                        outcome.familiarity.extend(&found.familiarity);
-                        outcome
-                            .verdicts
-                            .extend(found.verdicts.into_iter().map(|mut v| {
-                                v.moment = index;
-                                v
-                            }));
-                        outcome.moments.push(found.moment);
+                let found = finalize(inp, &judge, &base, &tp, wave_bins, cfg, tag_index, display);
+                let previous = held.take();
+                // A wave that opens soon after the previous one closed may be the same
+                // flood after a dip: judged as one, it is one if its run of largest excess
+                // spans both (the dip costs less than either side leaves behind).
+                let joined = previous.as_ref().and_then(|(before, kept)| {
+                    if wave_bins.0 - before.1 > 2 * end_gap {
+                        return None;
                     }
-                    Err(why) => rejected_waves.push(why),
-                }
+                    let both = (before.0, wave_bins.1);
+                    let joined =
+                        finalize(inp, &judge, &base, &tp, both, cfg, tag_index, display).ok()?;
+                    let second_from = found.as_ref().map_or(wave_bins.0, |f| f.moment.onset_ms);
+                    (joined.moment.onset_ms <= kept.moment.end_ms
+                        && joined.moment.end_ms >= second_from)
+                        .then_some((both, joined))
+                });
+                held = match joined {
+                    Some(one) => Some(one),
+                    None => {
+                        if let Some((_, kept)) = previous {
+                            keep_moment(&mut outcome, kept);
+                        }
+                        match found {
+                            Ok(found) => Some((wave_bins, found)),
+                            Err(why) => {
+                                rejected_waves.push(why);
+                                None
+                            }
+                        }
+                    }
+                };
                 wave = None;
                 if finishing {
                     break;
@@ -475,12 +496,22 @@ pub fn assess_hashtag(
             let share = share_of_flags(&f);
             outcome.assessment.max_share = outcome.assessment.max_share.max(share);
             if share > threshold {
-                wave = Some((k, k));
+                // The suspect bins just before are where its ramp may have begun; the
+                // refinement of its onset decides from the posts.
+                wave = Some((suspect_from.unwrap_or(k), k));
+                suspect_from = None;
                 pending = None;
                 k += 1;
                 continue;
             }
+            if share >= threshold / 2.0 {
+                suspect_from = suspect_from.or(Some(k));
+            } else {
+                suspect_from = None;
+            }
             flags = Some(f);
+        } else {
+            suspect_from = None;
         }
         // Newcomers are only meaningful once the tag has a baseline to be new to.
         if eligible {
@@ -506,6 +537,9 @@ pub fn assess_hashtag(
         }
         k += 1;
     }
+    if let Some((_, kept)) = held {
+        keep_moment(&mut outcome, kept);
+    }
     outcome.assessment.moments = outcome.moments.len() as u32;
     outcome.assessment.reason = verdict_reason(&outcome, eligible_seen, &rejected_waves, cfg, &tp);
     if !outcome.moments.is_empty() {
@@ -514,6 +548,22 @@ pub fn assess_hashtag(
         outcome.assessment.status = "not assessed".into();
     }
     outcome
+}
+
+/// Adds a found moment and its posts to the outcome.
+fn keep_moment(outcome: &mut HashtagOutcome, found: Found) {
+    let index = outcome.moments.len() as u32;
+    outcome.takeover_posts.extend(&found.marked);
+    outcome.newcomer_posts.extend(found.newcomers);
+    outcome.counter_speech_posts.extend(&found.counter_speech);
+    outcome.familiarity.extend(&found.familiarity);
+    outcome
+        .verdicts
+        .extend(found.verdicts.into_iter().map(|mut v| {
+            v.moment = index;
+            v
+        }));
+    outcome.moments.push(found.moment);
 }
 
 /// Adds a bin to the baseline. Once the tag has a baseline, the newcomers' posts of a bin
@@ -743,6 +793,23 @@ fn finalize(
         .collect();
     let r = ((cfg.refine_minutes * MIN as f64) as i64).clamp(MIN, w.max(MIN));
     let times = wave::refine(rt, &tc, wave_start, wave_end, r, cfg.share_threshold);
+    if judge.debug {
+        eprintln!(
+            "[debug] finalize wave {} .. {} region {} posts; onset {} end {}",
+            crate::time::format_iso(wave_start),
+            crate::time::format_iso(wave_end),
+            region.len(),
+            crate::time::format_iso(times.onset_ms),
+            crate::time::format_iso(times.end_ms)
+        );
+        for (j, &t) in rt.iter().enumerate() {
+            eprintln!(
+                "[debug]   {} {}",
+                crate::time::format_iso(t),
+                if tc[j] { "T" } else { "." }
+            );
+        }
+    }
     let (onset_ms, end_ms) = (times.onset_ms, times.end_ms);
     let in_window: Vec<usize> = (0..region.len())
         .filter(|&j| rt[j] >= onset_ms && rt[j] <= end_ms)
