@@ -78,6 +78,9 @@ pub struct TopicConfig {
     /// Groups join while their texts are at least this alike on average (TF-IDF cosine), and
     /// a text joins the cluster whose centroid it is most like if at least this alike.
     pub min_similarity: f32,
+    /// A text like no cluster that much (written in its own words, from no template) joins
+    /// the cluster it is most like if at least this alike; below, it is in no cluster.
+    pub join_similarity: f32,
 }
 
 impl Default for TopicConfig {
@@ -88,6 +91,7 @@ impl Default for TopicConfig {
             min_df: 2,
             max_vocab: 200_000,
             min_similarity: 0.2,
+            join_similarity: 0.05,
         }
     }
 }

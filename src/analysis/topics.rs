@@ -8,7 +8,8 @@
 //! Every group of two or more becomes a centroid, and every unit joins the centroid it is
 //! most like, if it is at least that alike. The units left over are sampled and clustered
 //! again, for a few rounds, so templates too rare to be sampled at first still find each
-//! other. Each decision depends on the units' contents and the seed alone: never on the
+//! other. Text that is no template's (what people write in their own words) then joins the
+//! cluster it is most like, if at least `join_similarity` alike. Each decision depends on the units' contents and the seed alone: never on the
 //! order of the records or on the number of threads.
 
 use rayon::prelude::*;
@@ -29,6 +30,9 @@ pub struct TopicParams {
     /// Groups join while their members are at least this alike on average (cosine); a unit
     /// joins a cluster whose centroid it is at least this like.
     pub min_similarity: f32,
+    /// A unit like no cluster's centroid that much joins the one it is most like if at
+    /// least this alike; below, it is in no cluster.
+    pub join_similarity: f32,
     pub seed: u64,
 }
 
@@ -295,6 +299,89 @@ impl Centroids {
     }
 }
 
+/// Rounds of average linkage on samples of what is left: each round's groups of two or
+/// more become clusters, every remaining unit joins the one it is most like if at least
+/// `min_similarity` alike, and the rest stays in `remaining`. Returns the number of
+/// clusters.
+fn cluster_rounds(
+    vectors: &Vectors,
+    remaining: &mut Vec<(u64, u32)>,
+    unit_cluster: &mut [(i32, f32)],
+    p: &TopicParams,
+) -> usize {
+    let similarity = p.min_similarity;
+    let mut clusters = 0;
+    for _ in 0..p.rounds.max(1) {
+        if remaining.len() < 2 {
+            break;
+        }
+        let sample: Vec<u32> = remaining
+            .iter()
+            .take(p.sample.max(2))
+            .map(|&(_, u)| u)
+            .collect();
+        let groups = average_linkage(&sample, vectors, similarity);
+        if groups.is_empty() {
+            break;
+        }
+        let centroids = Centroids::new(&groups, &sample, vectors);
+        let joined: Vec<Option<(usize, f32)>> = remaining
+            .par_iter()
+            .with_min_len(256)
+            .map_init(Vec::new, |scores, &(_, u)| {
+                centroids
+                    .best(vectors.get(u as usize), scores)
+                    .filter(|&(_, s)| s >= similarity)
+            })
+            .collect();
+        for (&(_, u), j) in remaining.iter().zip(&joined) {
+            if let Some((c, s)) = j {
+                unit_cluster[u as usize] = ((clusters + c) as i32, *s);
+            }
+        }
+        clusters += centroids.count;
+        let before = remaining.len();
+        remaining.retain(|&(_, u)| unit_cluster[u as usize].0 < 0);
+        if remaining.len() == before {
+            break;
+        }
+    }
+    clusters
+}
+
+/// Every remaining unit joins the cluster whose centroid (of all its units) it is most
+/// like, if at least `floor` alike.
+fn join_nearest(
+    vectors: &Vectors,
+    remaining: &[(u64, u32)],
+    unit_cluster: &mut [(i32, f32)],
+    clusters: usize,
+    floor: f32,
+) {
+    let mut members: Vec<Vec<u32>> = vec![Vec::new(); clusters];
+    for (u, &(c, _)) in unit_cluster.iter().enumerate() {
+        if c >= 0 {
+            members[c as usize].push(u as u32);
+        }
+    }
+    let units: Vec<u32> = (0..unit_cluster.len() as u32).collect();
+    let centroids = Centroids::new(&members, &units, vectors);
+    let joined: Vec<Option<(usize, f32)>> = remaining
+        .par_iter()
+        .with_min_len(256)
+        .map_init(Vec::new, |scores, &(_, u)| {
+            centroids
+                .best(vectors.get(u as usize), scores)
+                .filter(|&(_, s)| s >= floor)
+        })
+        .collect();
+    for (&(_, u), j) in remaining.iter().zip(&joined) {
+        if let Some((c, s)) = j {
+            unit_cluster[u as usize] = (*c as i32, *s);
+        }
+    }
+}
+
 /// Clusters representatives by their template features. `weights[r]` is how many posts
 /// share representative `r`.
 pub fn cluster_topics(features: &ListColumn, weights: &[u32], p: &TopicParams) -> TopicModel {
@@ -315,42 +402,17 @@ pub fn cluster_topics(features: &ListColumn, weights: &[u32], p: &TopicParams) -
         .collect();
     remaining.sort_unstable();
     let mut unit_cluster: Vec<(i32, f32)> = vec![(-1, 0.0); n];
-    let mut clusters = 0usize;
-    for _ in 0..p.rounds.max(1) {
-        if remaining.len() < 2 {
-            break;
-        }
-        let sample: Vec<u32> = remaining
-            .iter()
-            .take(p.sample.max(2))
-            .map(|&(_, u)| u)
-            .collect();
-        let groups = average_linkage(&sample, &vectors, p.min_similarity);
-        if groups.is_empty() {
-            break;
-        }
-        let centroids = Centroids::new(&groups, &sample, &vectors);
-        let joined: Vec<Option<(usize, f32)>> = remaining
-            .par_iter()
-            .with_min_len(256)
-            .map_init(Vec::new, |scores, &(_, u)| {
-                centroids
-                    .best(vectors.get(u as usize), scores)
-                    .filter(|&(_, s)| s >= p.min_similarity)
-            })
-            .collect();
-        for (&(_, u), j) in remaining.iter().zip(&joined) {
-            if let Some((c, s)) = j {
-                unit_cluster[u as usize] = ((clusters + c) as i32, *s);
-            }
-        }
-        clusters += centroids.count;
-        let before = remaining.len();
-        remaining.retain(|&(_, u)| unit_cluster[u as usize].0 < 0);
-        if remaining.len() == before {
-            break;
-        }
-    }
+    let mut clusters = cluster_rounds(&vectors, &mut remaining, &mut unit_cluster, p);
+    // Text that is no template's (most of what people write in their own words) joins the
+    // cluster it is most like, if it shares more than a word in passing.
+    join_nearest(
+        &vectors,
+        &remaining,
+        &mut unit_cluster,
+        clusters,
+        p.join_similarity,
+    );
+    remaining.retain(|&(_, u)| unit_cluster[u as usize].0 < 0);
     // What is left is like nothing else: copies of one text are still a cluster of their own.
     for &(_, u) in &remaining {
         if unit_cluster[u as usize].0 < 0 && units.posts[u as usize] >= 2 {
@@ -411,6 +473,7 @@ mod tests {
             min_df: 2,
             max_vocab: 50_000,
             min_similarity: 0.2,
+            join_similarity: 0.05,
             seed: 7,
         };
         cluster_topics(&features, &vec![1; texts.len()], &p).rep_cluster
@@ -449,6 +512,30 @@ mod tests {
         assert_ne!(got[0], got[1]);
         assert_ne!(got[1], got[2]);
         assert_ne!(got[0], got[2]);
+    }
+
+    #[test]
+    fn a_text_in_its_own_words_joins_the_cluster_it_is_most_like() {
+        let places = ["jfk", "lax", "ord", "sfo", "bos", "sea"];
+        let names = ["ana", "ben", "cho", "dev", "eli", "fay"];
+        let mut texts: Vec<String> = (0..12)
+            .map(|i| {
+                format!(
+                    "flight from {} delayed again at the gate, crew nowhere",
+                    places[i % 6]
+                )
+            })
+            .collect();
+        texts.extend(
+            (0..12).map(|i| format!("great service today, thank you {} and team", names[i % 6])),
+        );
+        texts.push("our delayed flight leaves whenever it likes".into());
+        texts.push("zxqv wobble plinth".into());
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let got = model(&refs);
+        assert!(got[0] >= 0 && got[12] >= 0 && got[0] != got[12], "{got:?}");
+        assert_eq!(got[24], got[0], "{got:?}");
+        assert_eq!(got[25], -1, "{got:?}");
     }
 
     #[test]

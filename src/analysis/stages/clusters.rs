@@ -37,6 +37,7 @@ pub fn run(
             min_df: tc.min_df,
             max_vocab: tc.max_vocab,
             min_similarity: tc.min_similarity,
+            join_similarity: tc.join_similarity,
             seed,
         },
     );
