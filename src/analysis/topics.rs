@@ -278,6 +278,31 @@ impl Centroids {
         }
     }
 
+    /// Each of `units` joins the centroid it is most like, if at least `floor` alike: its
+    /// cluster is `first_id` plus the centroid's number.
+    fn join(
+        &self,
+        vectors: &Vectors,
+        units: &[(u64, u32)],
+        unit_cluster: &mut [(i32, f32)],
+        first_id: usize,
+        floor: f32,
+    ) {
+        let joined: Vec<Option<(usize, f32)>> = units
+            .par_iter()
+            .with_min_len(256)
+            .map_init(Vec::new, |scores, &(_, u)| {
+                self.best(vectors.get(u as usize), scores)
+                    .filter(|&(_, s)| s >= floor)
+            })
+            .collect();
+        for (&(_, u), j) in units.iter().zip(&joined) {
+            if let Some((c, s)) = j {
+                unit_cluster[u as usize] = ((first_id + c) as i32, *s);
+            }
+        }
+    }
+
     /// The most alike centroid (the first on a tie) and the similarity.
     fn best(&self, v: &[(u32, f32)], scores: &mut Vec<f32>) -> Option<(usize, f32)> {
         scores.clear();
@@ -325,20 +350,7 @@ fn cluster_rounds(
             break;
         }
         let centroids = Centroids::new(&groups, &sample, vectors);
-        let joined: Vec<Option<(usize, f32)>> = remaining
-            .par_iter()
-            .with_min_len(256)
-            .map_init(Vec::new, |scores, &(_, u)| {
-                centroids
-                    .best(vectors.get(u as usize), scores)
-                    .filter(|&(_, s)| s >= similarity)
-            })
-            .collect();
-        for (&(_, u), j) in remaining.iter().zip(&joined) {
-            if let Some((c, s)) = j {
-                unit_cluster[u as usize] = ((clusters + c) as i32, *s);
-            }
-        }
+        centroids.join(vectors, remaining, unit_cluster, clusters, similarity);
         clusters += centroids.count;
         let before = remaining.len();
         remaining.retain(|&(_, u)| unit_cluster[u as usize].0 < 0);
@@ -365,21 +377,7 @@ fn join_nearest(
         }
     }
     let units: Vec<u32> = (0..unit_cluster.len() as u32).collect();
-    let centroids = Centroids::new(&members, &units, vectors);
-    let joined: Vec<Option<(usize, f32)>> = remaining
-        .par_iter()
-        .with_min_len(256)
-        .map_init(Vec::new, |scores, &(_, u)| {
-            centroids
-                .best(vectors.get(u as usize), scores)
-                .filter(|&(_, s)| s >= floor)
-        })
-        .collect();
-    for (&(_, u), j) in remaining.iter().zip(&joined) {
-        if let Some((c, s)) = j {
-            unit_cluster[u as usize] = (*c as i32, *s);
-        }
-    }
+    Centroids::new(&members, &units, vectors).join(vectors, remaining, unit_cluster, 0, floor);
 }
 
 /// Clusters representatives by their template features. `weights[r]` is how many posts

@@ -439,6 +439,8 @@ pub fn assess_hashtag(
                 // flood after a dip: judged as one, it is one if its run of largest excess
                 // spans both (the dip costs less than either side leaves behind).
                 let joined = previous.as_ref().and_then(|(before, kept)| {
+                    // It closed once `end_gap` passed without a bin above the threshold;
+                    // a wave opening within as long again may be its continuation.
                     if wave_bins.0 - before.1 > 2 * end_gap {
                         return None;
                     }
@@ -504,7 +506,7 @@ pub fn assess_hashtag(
                 k += 1;
                 continue;
             }
-            if share >= threshold / 2.0 {
+            if is_suspect(share, threshold) {
                 suspect_from = suspect_from.or(Some(k));
             } else {
                 suspect_from = None;
@@ -550,6 +552,12 @@ pub fn assess_hashtag(
     outcome
 }
 
+/// A bin where takeover posts are common, at least half the threshold: its newcomers are
+/// held out of the baseline, and if a wave follows, it may be the wave's ramp.
+fn is_suspect(share: f32, threshold: f32) -> bool {
+    share >= threshold / 2.0
+}
+
 /// Adds a found moment and its posts to the outcome.
 fn keep_moment(outcome: &mut HashtagOutcome, found: Found) {
     let index = outcome.moments.len() as u32;
@@ -586,8 +594,7 @@ fn absorb(
         None if judged => bin_flags(judge, base, posts, buf),
         None => vec![false; posts.len()],
     };
-    let share = suspect.iter().filter(|&&x| x).count() as f32 / posts.len().max(1) as f32;
-    if share >= threshold / 2.0 {
+    if is_suspect(share_of_flags(&suspect), threshold) {
         // Its newcomers are suspect too: a borderline post of the flood would teach the
         // baseline the flood's authors and words.
         let known: Vec<u32> = posts

@@ -121,12 +121,6 @@ const ONSET_ALTERNATIVE: f64 = 0.5;
 /// and missed.
 const END_ALTERNATIVE: f64 = 0.8;
 
-/// The log-likelihood ratio of a takeover post and of any other post, for a flood holding
-/// `p` against a tag where takeover posts are `q`.
-fn log_likelihood_ratios(p: f64, q: f64) -> (f64, f64) {
-    ((p / q).ln(), ((1.0 - p) / (1.0 - q)).ln())
-}
-
 /// The earliest takeover post before `first` from which the posts up to `first` are
 /// likelier a flood holding the threshold `p` than a tag where takeover posts are merely
 /// common ([`ONSET_ALTERNATIVE`]): the start of the stretch with the largest log-likelihood
@@ -135,30 +129,34 @@ fn log_likelihood_ratios(p: f64, q: f64) -> (f64, f64) {
 /// where one hour tipped over; a stretch where one post in five is a takeover post does not
 /// move the onset.
 fn likelier_flood_from(tc: &[bool], first: usize, p: f64) -> usize {
-    let (flagged, other) = log_likelihood_ratios(p, p * ONSET_ALTERNATIVE);
-    let (mut sum, mut best, mut start) = (0.0f64, 0.0f64, first);
-    for j in (0..first).rev() {
-        sum += if tc[j] { flagged } else { other };
-        if tc[j] && sum > best {
-            (best, start) = (sum, j);
-        }
-    }
-    start
+    likeliest_reach(tc, (0..first).rev(), p, p * ONSET_ALTERNATIVE).unwrap_or(first)
 }
 
 /// The latest takeover post after `last` up to which the posts after `last` are likelier a
 /// flood still holding the threshold `p` than one just under it ([`END_ALTERNATIVE`]): a
 /// dip of an hour inside a flood that comes back does not end it.
 fn likelier_flood_until(tc: &[bool], last: usize, p: f64) -> usize {
-    let (flagged, other) = log_likelihood_ratios(p, p * END_ALTERNATIVE);
-    let (mut sum, mut best, mut end) = (0.0f64, 0.0f64, last);
-    for (j, &t) in tc.iter().enumerate().skip(last + 1) {
-        sum += if t { flagged } else { other };
-        if t && sum > best {
-            (best, end) = (sum, j);
+    likeliest_reach(tc, last + 1..tc.len(), p, p * END_ALTERNATIVE).unwrap_or(last)
+}
+
+/// Walking `steps` away from a wave, the farthest takeover post at which the posts walked
+/// are likeliest (largest log-likelihood ratio, if positive) a flood holding `p` rather
+/// than a tag where takeover posts are `q`.
+fn likeliest_reach(
+    tc: &[bool],
+    steps: impl Iterator<Item = usize>,
+    p: f64,
+    q: f64,
+) -> Option<usize> {
+    let (flagged, other) = ((p / q).ln(), ((1.0 - p) / (1.0 - q)).ln());
+    let (mut sum, mut best, mut reach) = (0.0f64, 0.0f64, None);
+    for j in steps {
+        sum += if tc[j] { flagged } else { other };
+        if tc[j] && sum > best {
+            (best, reach) = (sum, Some(j));
         }
     }
-    end
+    reach
 }
 
 /// The first and last index of the contiguous run with the largest sum of
