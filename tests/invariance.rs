@@ -3,6 +3,9 @@
 //! compared with the oldest-first CSV: the same hashtags, onsets within 15 minutes, and
 //! takeover-post F1 (by post id, over the original posts that loaded: a Bluesky repost has
 //! no id of its own to match) within 0.02.
+//!
+//! 20k posts per world in `cargo test`; `DERAIL_INVARIANCE_POSTS=100000` (or 1000000) runs
+//! the same worlds bigger, in a release build (README, "Accuracy").
 
 mod common;
 
@@ -142,8 +145,16 @@ fn write_variant(
     path
 }
 
+/// Posts per world: 20k, or `DERAIL_INVARIANCE_POSTS`.
+fn world_posts() -> usize {
+    std::env::var("DERAIL_INVARIANCE_POSTS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20_000)
+}
+
 fn check_world(scenario: Scenario, seed: u64) {
-    let (posts, authors, _) = generate(&GenConfig::new(scenario, 20_000, seed));
+    let (posts, authors, _) = generate(&GenConfig::new(scenario, world_posts(), seed));
     let truth: HashSet<String> = posts
         .iter()
         .filter(|p| p.role == TruthRole::Takeover && p.kind != PostKind::Retweet)

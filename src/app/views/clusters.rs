@@ -3,6 +3,7 @@
 
 use egui::{Color32, RichText, Ui, pos2, vec2};
 
+use crate::analysis::Cluster;
 use crate::analysis::timeline::robust_range;
 use crate::app::views::{post_text, short_time, thousands};
 use crate::app::{AppCommand, BulkTarget, Session};
@@ -15,6 +16,9 @@ pub struct ClustersView {
     show_groups: bool,
     /// Per cluster, then per near-duplicate group: counts over time (built once per analysis).
     sparks: Option<Sparks>,
+    /// The height of a cluster's row as last drawn: the list draws only the rows in view
+    /// (real posts make hundreds of clusters), and needs it to place them.
+    cluster_row_height: Option<f32>,
 }
 
 /// (analysis address, per-cluster counts, per-group counts)
@@ -92,59 +96,105 @@ impl ClustersView {
         let Some((_, cs, gs)) = &self.sparks else {
             return;
         };
-        egui::ScrollArea::vertical().id_salt("clusters").show(ui, |ui| {
+        if !self.show_groups {
+            // A row is two lines of text and a separator; measured once it is drawn.
+            let estimate = 2.0 * ui.text_style_height(&egui::TextStyle::Body) + 12.0;
+            let row_height = self.cluster_row_height.unwrap_or(estimate);
+            let mut drawn = None;
+            egui::ScrollArea::vertical().id_salt("clusters").show_rows(
+                ui,
+                row_height,
+                an.clusters.len(),
+                |ui, rows| {
+                    ui.style_mut().interaction.selectable_labels = false;
+                    let text_w = (ui.available_width() - 330.0).max(200.0);
+                    for c in &an.clusters[rows] {
+                        let top = ui.cursor().top();
+                        cluster_row(ui, s, c, &cs[c.id as usize], accent, text_w, out);
+                        drawn = Some(ui.cursor().top() - top - ui.spacing().item_spacing.y);
+                    }
+                },
+            );
+            self.cluster_row_height = drawn.or(self.cluster_row_height);
+            return;
+        }
+        egui::ScrollArea::vertical().id_salt("groups").show(ui, |ui| {
             ui.style_mut().interaction.selectable_labels = false;
             let text_w = (ui.available_width() - 330.0).max(200.0);
-            if !self.show_groups {
-                for c in &an.clusters {
-                    ui.horizontal(|ui| {
-                        let selected = s.filter.cluster == Some(c.id);
-                        if ui.add_sized([44.0, 20.0], egui::Button::selectable(selected, format!("{}", c.id))).clicked() {
-                            out.push(AppCommand::SetFilter(Filter { cluster: if selected { None } else { Some(c.id) }, ..s.filter.clone() }));
-                        }
-                        ui.add_sized([64.0, 20.0], egui::Label::new(thousands(c.size as u64)));
-                        sparkline(ui, &cs[c.id as usize], accent);
-                        ui.vertical(|ui| {
-                            ui.set_width(text_w);
-                            ui.add(egui::Label::new(RichText::new(c.top_terms.join(" · ")).strong()).truncate());
-                            if let Some(&e) = c.exemplars.first() {
-                                let t = post_text::one_line(s.ds.text(e as usize), ui, 200);
-                                if ui.add(egui::Label::new(RichText::new(t).weak()).truncate().sense(egui::Sense::click())).clicked() {
-                                    out.push(AppCommand::Select(Some(e as usize)));
-                                }
-                            }
-                        });
-                        if ui.small_button("label all…").clicked() {
-                            out.push(AppCommand::AskBulk(BulkTarget::Cluster(c.id), c.size));
-                        }
+            for g in an.dup_groups.iter().take(200) {
+                ui.horizontal(|ui| {
+                    let selected = s.filter.dup_group == Some(g.id);
+                    if ui.add_sized([44.0, 20.0], egui::Button::selectable(selected, format!("{}", g.id))).clicked() {
+                        out.push(AppCommand::SetFilter(Filter { dup_group: if selected { None } else { Some(g.id) }, ..s.filter.clone() }));
+                    }
+                    ui.add_sized([64.0, 20.0], egui::Label::new(format!("{} posts", thousands(g.size as u64))));
+                    sparkline(ui, &gs[g.id as usize], accent);
+                    ui.vertical(|ui| {
+                        ui.set_width(text_w);
+                        let t = post_text::one_line(s.ds.text(g.representative as usize), ui, 200);
+                        ui.add(egui::Label::new(t).truncate());
+                        ui.label(RichText::new(format!("{} accounts · {} → {}", thousands(g.authors as u64), short_time(g.first_ms), short_time(g.last_ms))).weak().small());
                     });
-                    ui.separator();
-                }
-            } else {
-                for g in an.dup_groups.iter().take(200) {
-                    ui.horizontal(|ui| {
-                        let selected = s.filter.dup_group == Some(g.id);
-                        if ui.add_sized([44.0, 20.0], egui::Button::selectable(selected, format!("{}", g.id))).clicked() {
-                            out.push(AppCommand::SetFilter(Filter { dup_group: if selected { None } else { Some(g.id) }, ..s.filter.clone() }));
-                        }
-                        ui.add_sized([64.0, 20.0], egui::Label::new(format!("{} posts", thousands(g.size as u64))));
-                        sparkline(ui, &gs[g.id as usize], accent);
-                        ui.vertical(|ui| {
-                            ui.set_width(text_w);
-                            let t = post_text::one_line(s.ds.text(g.representative as usize), ui, 200);
-                            ui.add(egui::Label::new(t).truncate());
-                            ui.label(RichText::new(format!("{} accounts · {} → {}", thousands(g.authors as u64), short_time(g.first_ms), short_time(g.last_ms))).weak().small());
-                        });
-                        if ui.small_button("label all…").clicked() {
-                            out.push(AppCommand::AskBulk(BulkTarget::DupGroup(g.id), g.size));
-                        }
-                    });
-                    ui.separator();
-                }
-                if an.dup_groups.len() > 200 {
-                    ui.label(format!("… and {} smaller groups (filter the table by a post's group from its detail pane)", thousands(an.dup_groups.len() as u64 - 200)));
-                }
+                    if ui.small_button("label all…").clicked() {
+                        out.push(AppCommand::AskBulk(BulkTarget::DupGroup(g.id), g.size));
+                    }
+                });
+                ui.separator();
+            }
+            if an.dup_groups.len() > 200 {
+                ui.label(format!("… and {} smaller groups (filter the table by a post's group from its detail pane)", thousands(an.dup_groups.len() as u64 - 200)));
             }
         });
     }
+}
+
+/// One topic cluster's row: its number (a filter), size, sparkline, terms and first
+/// exemplar, and a button to label it all; a separator below.
+fn cluster_row(
+    ui: &mut Ui,
+    s: &Session,
+    c: &Cluster,
+    spark: &[u32],
+    accent: Color32,
+    text_w: f32,
+    out: &mut Vec<AppCommand>,
+) {
+    ui.horizontal(|ui| {
+        let selected = s.filter.cluster == Some(c.id);
+        if ui
+            .add_sized(
+                [44.0, 20.0],
+                egui::Button::selectable(selected, format!("{}", c.id)),
+            )
+            .clicked()
+        {
+            out.push(AppCommand::SetFilter(Filter {
+                cluster: if selected { None } else { Some(c.id) },
+                ..s.filter.clone()
+            }));
+        }
+        ui.add_sized([64.0, 20.0], egui::Label::new(thousands(c.size as u64)));
+        sparkline(ui, spark, accent);
+        ui.vertical(|ui| {
+            ui.set_width(text_w);
+            ui.add(egui::Label::new(RichText::new(c.top_terms.join(" · ")).strong()).truncate());
+            if let Some(&e) = c.exemplars.first() {
+                let t = post_text::one_line(s.ds.text(e as usize), ui, 200);
+                if ui
+                    .add(
+                        egui::Label::new(RichText::new(t).weak())
+                            .truncate()
+                            .sense(egui::Sense::click()),
+                    )
+                    .clicked()
+                {
+                    out.push(AppCommand::Select(Some(e as usize)));
+                }
+            }
+        });
+        if ui.small_button("label all…").clicked() {
+            out.push(AppCommand::AskBulk(BulkTarget::Cluster(c.id), c.size));
+        }
+    });
+    ui.separator();
 }
