@@ -131,20 +131,20 @@ fn worst_case_over_held_out_worlds() {
         }
     };
     // The goals are no window missed, F1 >= 0.95 and at most 5 % of counter-speech marked
-    // takeover, in every world (README, "Accuracy"). They are not all met yet: these are
-    // the worst cases measured, with a little room, so that what was won cannot slip back
-    // unnoticed. No window is missed (one was, seed 8's small flood, until the wave's ends
-    // stopped hanging on a coin toss), so the worst F1 is over every world: 0.86, that
-    // same small reclaiming flood in the generic CSV (0.77 before a word the flood carries
-    // far more often than the baseline stopped counting as familiar). 6 % of one world's
-    // counter-speech is marked (35 % before the flood's content was learned only from
-    // posts that do not talk about the tag, 9 % before a stance in a sentence ending in
-    // the tag made a post a candidate).
+    // takeover, in every world (README, "Accuracy"). The first two are met: no window is
+    // missed (one was, seed 8's small flood, until the wave's ends stopped hanging on a
+    // coin toss), and the worst F1 over seeds 1-40 in all three layouts is 0.975 (0.86,
+    // seed 8's small reclaiming flood in the generic CSV, before a newcomer's post that
+    // carries little was taken for what the newcomers around it post; 0.77 before a word
+    // the flood carries far more often than the baseline stopped counting as familiar).
+    // Counter-speech is not met: 8 % of one world's is marked (35 % before the flood's
+    // content was learned only from posts that do not talk about the tag, 9 % before a
+    // stance in a sentence ending in the tag made a post a candidate).
     let missed: f64 = scores.iter().map(|v| num(v, "windows_missed")).sum();
     assert_eq!(missed, 0.0, "{missed} windows missed:\n{table}");
     assert_eq!(worst("false_alarms", true), 0.0, "a false alarm:\n{table}");
     let worst_f1 = worst("f1", false);
-    assert!(worst_f1 >= 0.84, "worst F1 {worst_f1:.3}:\n{table}");
+    assert!(worst_f1 >= 0.95, "worst F1 {worst_f1:.3}:\n{table}");
     assert!(
         worst("counter_speech_marked_takeover", true) <= 0.10,
         "over 10% of a world's counter-speech marked takeover:\n{table}"

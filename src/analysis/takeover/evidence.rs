@@ -196,15 +196,26 @@ impl Judge<'_> {
 
     /// Weighted share of the features of post `i` that the baseline knows and the flood
     /// does not carry far more often (see [`Self::familiar_beside`]).
+    ///
+    /// `taken_nearby` is the share of the newcomers posting around post `i` whose posts
+    /// were takeover content on their own evidence: beside a flood, a post that carries
+    /// little is taken for what the newcomers around it post, not for the tag's own use
+    /// (its prior weight leans to "foreign" by that share).
     pub fn familiarity_beside(
         &self,
         base: &Baseline,
         flood: Option<&FloodContent>,
         i: u32,
+        taken_nearby: f32,
         buf: &mut Vec<u32>,
     ) -> f32 {
         self.src.features(i as usize, self.own, buf);
-        let (mut num, mut den) = (PRIOR_WEIGHT, PRIOR_WEIGHT);
+        let prior_familiar = if flood.is_some_and(|c| c.posts >= MIN_FLOOD_POSTS) {
+            1.0 - taken_nearby.clamp(0.0, 1.0)
+        } else {
+            1.0
+        };
+        let (mut num, mut den) = (PRIOR_WEIGHT * prior_familiar, PRIOR_WEIGHT);
         for &f in buf.iter() {
             let w = self.weight(f);
             num += w * self.familiar_beside(base, flood, f);
@@ -283,21 +294,23 @@ impl Judge<'_> {
     }
 
     pub fn evidence(&self, base: &Baseline, i: u32, buf: &mut Vec<u32>) -> Evidence {
-        self.evidence_beside(base, None, i, buf)
+        self.evidence_beside(base, None, i, 0.0, buf)
     }
 
     /// The evidence about post `i`, its familiarity judged beside the flood where one is
-    /// known (see [`Self::familiarity_beside`]).
+    /// known, among newcomers of whom `taken_nearby` posted takeover content (see
+    /// [`Self::familiarity_beside`]).
     pub fn evidence_beside(
         &self,
         base: &Baseline,
         flood: Option<&FloodContent>,
         i: u32,
+        taken_nearby: f32,
         buf: &mut Vec<u32>,
     ) -> Evidence {
         let ds = self.src.ds;
         let newcomer = !base.knows_author(ds.author[i as usize]);
-        let familiarity = self.familiarity_beside(base, flood, i, buf);
+        let familiarity = self.familiarity_beside(base, flood, i, taken_nearby, buf);
         let mut e = Evidence {
             newcomer,
             familiarity,

@@ -732,12 +732,13 @@ fn judge_beside_flood(
     foreign_below: f32,
 ) {
     let mut buf = Vec::new();
-    for (&i, e) in region.iter().zip(ev.iter_mut()) {
+    let taken = taken_nearby(ev, foreign_below);
+    for ((&i, e), &taken) in region.iter().zip(ev.iter_mut()).zip(&taken) {
         if !e.newcomer || e.counter_speech {
             continue;
         }
         let was_foreign = e.foreign(foreign_below);
-        *e = judge.evidence_beside(base, Some(flood), i, &mut buf);
+        *e = judge.evidence_beside(base, Some(flood), i, taken, &mut buf);
         // Posts foreign before were read for counter-speech in their own words already.
         if !was_foreign
             && e.is_takeover(foreign_below)
@@ -746,6 +747,43 @@ fn judge_beside_flood(
             e.counter_speech = true;
         }
     }
+}
+
+/// Newcomers on each side of a post whose posts tell what the newcomers around it post.
+const NEARBY_NEWCOMERS: usize = 25;
+
+/// Per post of a region (in time order): the share of the newcomers posting around it (the
+/// [`NEARBY_NEWCOMERS`] before and after it) whose posts were takeover content on their
+/// own evidence `ev`.
+fn taken_nearby(ev: &[Evidence], foreign_below: f32) -> Vec<f32> {
+    // Prefix counts over the region's newcomers: how many came before each post, and how
+    // many of those were takeover.
+    let mut newcomers_before = Vec::with_capacity(ev.len() + 1);
+    let mut taken_prefix = vec![0u32];
+    newcomers_before.push(0usize);
+    for e in ev {
+        let n = *newcomers_before.last().unwrap_or(&0);
+        if e.newcomer {
+            let t = *taken_prefix.last().unwrap_or(&0);
+            taken_prefix.push(t + u32::from(e.is_takeover(foreign_below)));
+            newcomers_before.push(n + 1);
+        } else {
+            newcomers_before.push(n);
+        }
+    }
+    let total = taken_prefix.len() - 1;
+    (0..ev.len())
+        .map(|j| {
+            let at = newcomers_before[j];
+            let lo = at.saturating_sub(NEARBY_NEWCOMERS);
+            let hi = (at + NEARBY_NEWCOMERS).min(total);
+            if hi <= lo {
+                0.0
+            } else {
+                (taken_prefix[hi] - taken_prefix[lo]) as f32 / (hi - lo) as f32
+            }
+        })
+        .collect()
 }
 
 /// A wave that passed every check.
@@ -785,6 +823,9 @@ fn finalize(
         .map(|&i| judge.evidence(base, i, &mut buf))
         .collect();
     let flood = flood_content(judge, region, &ev, cfg.foreign_below);
+    if judge.debug {
+        eprintln!("[debug] flood content from {} posts", flood.posts);
+    }
     mark_free_counter_speech(judge, base, region, &mut ev, &flood, cfg.foreign_below);
     // Whether the wave is a takeover at all (its size, a campaign, the tag's own crowd) is
     // decided on the posts foreign to the baseline alone; where it starts and ends, and
@@ -810,10 +851,12 @@ fn finalize(
             crate::time::format_iso(times.end_ms)
         );
         for (j, &t) in rt.iter().enumerate() {
+            let text: String = ds.text(region[j] as usize).chars().take(70).collect();
             eprintln!(
-                "[debug]   {} {}",
+                "[debug]   {} {} fam {:.2} | {text}",
                 crate::time::format_iso(t),
-                if tc[j] { "T" } else { "." }
+                if tc[j] { "T" } else { "." },
+                ev[j].familiarity
             );
         }
     }
@@ -1000,7 +1043,7 @@ fn mark_flood_tail(
         if t - last > gap {
             break;
         }
-        let e = judge.evidence_beside(base, Some(flood), i, &mut buf);
+        let e = judge.evidence_beside(base, Some(flood), i, 0.0, &mut buf);
         // Looking like the flood, it is no counter-speech in its own words either (see
         // `is_free_counter_speech`).
         if !e.is_takeover(foreign_below) || judge.flood_likeness(flood, i, &mut buf) < 0.5 {
@@ -1056,4 +1099,43 @@ pub fn explain(
         v.familiarity * 100.0,
         foreign_below * 100.0
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn post(newcomer: bool, familiarity: f32) -> Evidence {
+        Evidence {
+            newcomer,
+            familiarity,
+            counter_speech: false,
+        }
+    }
+
+    #[test]
+    fn taken_nearby_counts_only_the_newcomers_around_a_post() {
+        // 60 newcomers who post takeover content, then 60 who do not, with the tag's own
+        // crowd (never counted) in between.
+        let mut ev: Vec<Evidence> = Vec::new();
+        for k in 0..120 {
+            ev.push(post(true, if k < 60 { 0.1 } else { 0.9 }));
+            ev.push(post(false, 0.1));
+        }
+        let taken = taken_nearby(&ev, 0.5);
+        assert_eq!(taken.len(), ev.len());
+        // Deep in the first half every newcomer around was takeover; deep in the second,
+        // none; at the turn, half.
+        assert_eq!(taken[2 * 30], 1.0);
+        assert_eq!(taken[2 * 90], 0.0);
+        assert!((taken[2 * 60] - 0.5).abs() < 1e-6, "{}", taken[2 * 60]);
+        // A post of the tag's own crowd is given the share of the newcomers around it.
+        assert_eq!(taken[2 * 30 + 1], 1.0);
+    }
+
+    #[test]
+    fn taken_nearby_without_newcomers_is_zero() {
+        let ev = vec![post(false, 0.1), post(false, 0.2)];
+        assert_eq!(taken_nearby(&ev, 0.5), vec![0.0, 0.0]);
+    }
 }
