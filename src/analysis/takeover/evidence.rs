@@ -244,6 +244,12 @@ impl Judge<'_> {
         sig.takes_stance && sig.closes_sentence
     }
 
+    /// Does a sentence of post `i` run straight into the tag and end there ("imagine
+    /// choosing #tag")? Floods do this too; never counter-speech by itself.
+    pub fn sentence_ends_in_tag(&self, i: u32) -> bool {
+        self.text_signals(i).closes_sentence
+    }
+
     /// Does post `i` mention one of the baseline's authors?
     fn answers_crowd(&self, base: &Baseline, i: u32) -> bool {
         let ds = self.src.ds;

@@ -696,7 +696,7 @@ fn is_free_counter_speech(
     i: u32,
     buf: &mut Vec<u32>,
 ) -> bool {
-    (judge.is_about_tag(base, i) || judge.stance_ending_in_tag(i))
+    (judge.is_about_tag(base, i) || judge.sentence_ends_in_tag(i))
         && judge.flood_likeness(flood, i, buf) < 0.5
 }
 
@@ -853,10 +853,12 @@ fn finalize(
         for (j, &t) in rt.iter().enumerate() {
             let text: String = ds.text(region[j] as usize).chars().take(70).collect();
             eprintln!(
-                "[debug]   {} {} fam {:.2} | {text}",
+                "[debug]   {} {} fam {:.2} like {:.2} id {} | {text}",
                 crate::time::format_iso(t),
                 if tc[j] { "T" } else { "." },
-                ev[j].familiarity
+                ev[j].familiarity,
+                judge.flood_likeness(&flood, region[j], &mut buf),
+                ds.id(region[j] as usize)
             );
         }
     }
