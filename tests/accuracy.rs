@@ -141,3 +141,38 @@ fn deterministic_across_thread_counts() {
     assert!(one.2 == three.2, "near-duplicate groups differ");
     assert_eq!(one.3, three.3, "reports differ");
 }
+
+/// Every marked post says why, and where the newcomers around it weighed in its
+/// familiarity (a post that carries little, beside a flood), the reason says so.
+#[test]
+fn marked_posts_say_why() {
+    let cfg = GenConfig::new(Scenario::Reclaim, 20_000, 5);
+    let (posts, authors, _truth) = generate(&cfg);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data.csv");
+    write(&posts, &authors, OutFormat::Csv, &path).unwrap();
+    let ds = load(&path);
+    let an = analyse(&ds);
+    let marked: Vec<usize> = (0..ds.len()).filter(|&i| an.is_takeover(i)).collect();
+    assert!(marked.len() > 100, "{} posts marked", marked.len());
+    let mut weighed = 0;
+    for &i in &marked {
+        let why = an
+            .why(&ds, i)
+            .unwrap_or_else(|| panic!("post {i} marked without a reason"));
+        assert!(why.contains("the author is new to the tag"), "{why}");
+        let nearby = an.verdict(i).map_or(0.0, |v| v.taken_nearby);
+        assert_eq!(
+            nearby > 0.0,
+            why.contains("weighed among the newcomers around it"),
+            "{why}"
+        );
+        if nearby > 0.0 {
+            weighed += 1;
+        }
+    }
+    assert!(
+        weighed > 0,
+        "no marked post was weighed among its newcomers"
+    );
+}

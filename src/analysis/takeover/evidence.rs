@@ -131,6 +131,13 @@ pub struct FloodContent {
     pub posts: usize,
 }
 
+impl FloodContent {
+    /// Has the flood's content been learned from enough posts to judge beside it?
+    pub fn learned(&self) -> bool {
+        self.posts >= MIN_FLOOD_POSTS
+    }
+}
+
 /// What a post's text says about a tag (see [`Judge::counter_speech`]).
 #[derive(Debug, Clone, Copy)]
 pub struct TextSignals {
@@ -182,7 +189,7 @@ impl Judge<'_> {
     /// one in ten). Without a flood of [`MIN_FLOOD_POSTS`] posts, nothing changes.
     fn familiar_beside(&self, base: &Baseline, flood: Option<&FloodContent>, f: u32) -> f32 {
         let familiar = self.familiar(base, f);
-        let Some(flood) = flood.filter(|c| c.posts >= MIN_FLOOD_POSTS) else {
+        let Some(flood) = flood.filter(|c| c.learned()) else {
             return familiar;
         };
         let in_flood = *flood.counts.get(&f).unwrap_or(&0) as f32 / flood.posts as f32;
@@ -210,7 +217,7 @@ impl Judge<'_> {
         buf: &mut Vec<u32>,
     ) -> f32 {
         self.src.features(i as usize, self.own, buf);
-        let prior_familiar = if flood.is_some_and(|c| c.posts >= MIN_FLOOD_POSTS) {
+        let prior_familiar = if flood.is_some_and(FloodContent::learned) {
             1.0 - taken_nearby.clamp(0.0, 1.0)
         } else {
             1.0

@@ -171,6 +171,10 @@ pub struct PostVerdict {
     pub moment: u32,
     /// Weighted share of the post's content in common use in the tag's baseline.
     pub familiarity: f32,
+    /// Share of the newcomers posting around it whose posts were takeover on their own
+    /// evidence, where that weighed in its familiarity (0 where it did not: no flood
+    /// learned yet, or after the wave).
+    pub taken_nearby: f32,
     pub counter_speech: bool,
     /// Hashes of the features that made the post most foreign (`u32::MAX` = none).
     #[serde(skip)]
@@ -729,11 +733,11 @@ fn judge_beside_flood(
     region: &[u32],
     ev: &mut [Evidence],
     flood: &FloodContent,
+    taken: &[f32],
     foreign_below: f32,
 ) {
     let mut buf = Vec::new();
-    let taken = taken_nearby(ev, foreign_below);
-    for ((&i, e), &taken) in region.iter().zip(ev.iter_mut()).zip(&taken) {
+    for ((&i, e), &taken) in region.iter().zip(ev.iter_mut()).zip(taken) {
         if !e.newcomer || e.counter_speech {
             continue;
         }
@@ -834,7 +838,16 @@ fn finalize(
         .iter()
         .map(|e| e.is_takeover(cfg.foreign_below))
         .collect();
-    judge_beside_flood(judge, base, region, &mut ev, &flood, cfg.foreign_below);
+    let taken = taken_nearby(&ev, cfg.foreign_below);
+    judge_beside_flood(
+        judge,
+        base,
+        region,
+        &mut ev,
+        &flood,
+        &taken,
+        cfg.foreign_below,
+    );
     let tc: Vec<bool> = ev
         .iter()
         .map(|e| e.is_takeover(cfg.foreign_below))
@@ -1002,6 +1015,11 @@ fn finalize(
             post: i,
             moment: 0,
             familiarity: e.familiarity,
+            taken_nearby: if e.newcomer && flood.learned() {
+                taken[j]
+            } else {
+                0.0
+            },
             counter_speech: e.counter_speech,
             foreign: judge.most_foreign(base, Some(&flood), i, &mut buf),
         });
@@ -1059,6 +1077,7 @@ fn mark_flood_tail(
             post: i,
             moment: 0,
             familiarity: e.familiarity,
+            taken_nearby: 0.0,
             counter_speech: false,
             foreign: judge.most_foreign(base, Some(flood), i, &mut buf),
         });
@@ -1090,8 +1109,16 @@ pub fn explain(
             foreign.join(", ")
         )
     };
+    let nearby = if v.taken_nearby > 0.0 {
+        format!(
+            "; weighed among the newcomers around it, {:.0}% of whom posted takeover content",
+            v.taken_nearby * 100.0
+        )
+    } else {
+        String::new()
+    };
     format!(
-        "takeover of #{} from {}: the author is new to the tag (not among the {} authors of its {} posts from {} to {}); the content is foreign to it ({:.0}% of what the post carries was in common use there and not far more common in the flood, under {:.0}%{because})",
+        "takeover of #{} from {}: the author is new to the tag (not among the {} authors of its {} posts from {} to {}); the content is foreign to it ({:.0}% of what the post carries was in common use there and not far more common in the flood, under {:.0}%{because}{nearby})",
         m.display,
         iso(m.onset_ms),
         m.baseline_authors,
