@@ -147,6 +147,10 @@ pub struct TextSignals {
     /// The tag ends a sentence that runs straight into it ("... the accounts that started
     /// #tag"): weaker than `about_tag`, as floods append their tag the same way.
     closes_sentence: bool,
+    /// Another of the post's hashtags stands inside a sentence or as its subject ("post
+    /// #other and drown them out", "#other is where the resources are"): the post talks
+    /// about hashtags rather than carrying them.
+    talks_of_other_tag: bool,
 }
 
 /// Judges the posts of one hashtag against its baseline.
@@ -255,6 +259,12 @@ impl Judge<'_> {
     /// choosing #tag")? Floods do this too; never counter-speech by itself.
     pub fn sentence_ends_in_tag(&self, i: u32) -> bool {
         self.text_signals(i).closes_sentence
+    }
+
+    /// Does post `i` talk of another hashtag in a sentence ("post #other and drown them
+    /// out")? Floods do this too; never counter-speech by itself.
+    pub fn talks_of_other_tag(&self, i: u32) -> bool {
+        self.text_signals(i).talks_of_other_tag
     }
 
     /// Does post `i` mention one of the baseline's authors?
@@ -379,6 +389,11 @@ impl Judge<'_> {
             about_tag: inline || spelled || meta,
             takes_stance: stance || instead || (pointer && (other_tags || meta)),
             closes_sentence: tag_closes_sentence(text, self.tag),
+            talks_of_other_tag: ds.hashtags.get(i as usize).iter().any(|&h| {
+                let other = ds.hashtag_names.resolve(h);
+                other != self.tag
+                    && (tag_inside_sentence(text, other) || tag_as_subject(text, other))
+            }),
         };
         self.memo.borrow_mut().insert(rep, sig);
         sig

@@ -700,7 +700,7 @@ fn is_free_counter_speech(
     i: u32,
     buf: &mut Vec<u32>,
 ) -> bool {
-    (judge.is_about_tag(base, i) || judge.sentence_ends_in_tag(i))
+    (judge.is_about_tag(base, i) || judge.sentence_ends_in_tag(i) || judge.talks_of_other_tag(i))
         && judge.flood_likeness(flood, i, buf) < 0.5
 }
 
