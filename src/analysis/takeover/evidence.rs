@@ -109,6 +109,9 @@ pub struct Evidence {
     pub newcomer: bool,
     /// Weighted share of the post's features in common use in the baseline, 0..1.
     pub familiarity: f32,
+    /// Share of the newcomers around the post whose posts were takeover on their own
+    /// evidence, as it weighed in `familiarity` (0 where it did not: no flood learned).
+    pub taken_nearby: f32,
     pub counter_speech: bool,
 }
 
@@ -209,9 +212,9 @@ impl Judge<'_> {
     /// does not carry far more often (see [`Self::familiar_beside`]).
     ///
     /// `taken_nearby` is the share of the newcomers posting around post `i` whose posts
-    /// were takeover content on their own evidence: beside a flood, a post that carries
-    /// little is taken for what the newcomers around it post, not for the tag's own use
-    /// (its prior weight leans to "foreign" by that share).
+    /// were takeover content on their own evidence (0 to leave it out): beside a flood, a
+    /// post that carries little is taken for what the newcomers around it post, not for
+    /// the tag's own use (its prior weight leans to "foreign" by that share).
     pub fn familiarity_beside(
         &self,
         base: &Baseline,
@@ -221,12 +224,7 @@ impl Judge<'_> {
         buf: &mut Vec<u32>,
     ) -> f32 {
         self.src.features(i as usize, self.own, buf);
-        let prior_familiar = if flood.is_some_and(FloodContent::learned) {
-            1.0 - taken_nearby.clamp(0.0, 1.0)
-        } else {
-            1.0
-        };
-        let (mut num, mut den) = (PRIOR_WEIGHT * prior_familiar, PRIOR_WEIGHT);
+        let (mut num, mut den) = (PRIOR_WEIGHT * (1.0 - taken_nearby), PRIOR_WEIGHT);
         for &f in buf.iter() {
             let w = self.weight(f);
             num += w * self.familiar_beside(base, flood, f);
@@ -333,10 +331,17 @@ impl Judge<'_> {
     ) -> Evidence {
         let ds = self.src.ds;
         let newcomer = !base.knows_author(ds.author[i as usize]);
+        // The newcomers around a post weigh in only once the flood is learned.
+        let taken_nearby = if flood.is_some_and(FloodContent::learned) {
+            taken_nearby.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
         let familiarity = self.familiarity_beside(base, flood, i, taken_nearby, buf);
         let mut e = Evidence {
             newcomer,
             familiarity,
+            taken_nearby,
             counter_speech: false,
         };
         // Only a post that would otherwise count as takeover needs the text read again.

@@ -172,8 +172,8 @@ pub struct PostVerdict {
     /// Weighted share of the post's content in common use in the tag's baseline.
     pub familiarity: f32,
     /// Share of the newcomers posting around it whose posts were takeover on their own
-    /// evidence, where that weighed in its familiarity (0 where it did not: no flood
-    /// learned yet, or after the wave).
+    /// evidence, where that weighed in its familiarity (0 where it did not: see
+    /// [`Evidence::taken_nearby`]).
     pub taken_nearby: f32,
     pub counter_speech: bool,
     /// Hashes of the features that made the post most foreign (`u32::MAX` = none).
@@ -760,25 +760,21 @@ const NEARBY_NEWCOMERS: usize = 25;
 /// [`NEARBY_NEWCOMERS`] before and after it) whose posts were takeover content on their
 /// own evidence `ev`.
 fn taken_nearby(ev: &[Evidence], foreign_below: f32) -> Vec<f32> {
-    // Prefix counts over the region's newcomers: how many came before each post, and how
-    // many of those were takeover.
-    let mut newcomers_before = Vec::with_capacity(ev.len() + 1);
+    // Prefix counts over the region's newcomers: `taken_prefix[n]` of the first `n` were
+    // takeover, and `newcomers_before[j]` came before post `j`.
     let mut taken_prefix = vec![0u32];
-    newcomers_before.push(0usize);
+    let mut newcomers_before = Vec::with_capacity(ev.len());
     for e in ev {
-        let n = *newcomers_before.last().unwrap_or(&0);
+        newcomers_before.push(taken_prefix.len() - 1);
         if e.newcomer {
-            let t = *taken_prefix.last().unwrap_or(&0);
+            let t = taken_prefix[taken_prefix.len() - 1];
             taken_prefix.push(t + u32::from(e.is_takeover(foreign_below)));
-            newcomers_before.push(n + 1);
-        } else {
-            newcomers_before.push(n);
         }
     }
     let total = taken_prefix.len() - 1;
-    (0..ev.len())
-        .map(|j| {
-            let at = newcomers_before[j];
+    newcomers_before
+        .into_iter()
+        .map(|at| {
             let lo = at.saturating_sub(NEARBY_NEWCOMERS);
             let hi = (at + NEARBY_NEWCOMERS).min(total);
             if hi <= lo {
@@ -788,6 +784,43 @@ fn taken_nearby(ev: &[Evidence], foreign_below: f32) -> Vec<f32> {
             }
         })
         .collect()
+}
+
+/// Prints a judged region post by post (`DERAIL_DEBUG_TAG`): its wave, where the moment
+/// starts and ends, and each post's mark, familiarity and likeness to the flood.
+#[allow(clippy::too_many_arguments)]
+fn trace_region(
+    judge: &Judge,
+    flood: &FloodContent,
+    (wave_start, wave_end): (i64, i64),
+    times: &wave::WaveTimes,
+    region: &[u32],
+    rt: &[i64],
+    ev: &[Evidence],
+    tc: &[bool],
+) {
+    let ds = judge.src.ds;
+    let iso = crate::time::format_iso;
+    eprintln!(
+        "[debug] finalize wave {} .. {} region {} posts; onset {} end {}",
+        iso(wave_start),
+        iso(wave_end),
+        region.len(),
+        iso(times.onset_ms),
+        iso(times.end_ms)
+    );
+    let mut buf = Vec::new();
+    for (j, (&i, &t)) in region.iter().zip(rt).enumerate() {
+        let text: String = ds.text(i as usize).chars().take(70).collect();
+        eprintln!(
+            "[debug]   {} {} fam {:.2} like {:.2} id {} | {text}",
+            iso(t),
+            if tc[j] { "T" } else { "." },
+            ev[j].familiarity,
+            judge.flood_likeness(flood, i, &mut buf),
+            ds.id(i as usize)
+        );
+    }
 }
 
 /// A wave that passed every check.
@@ -855,25 +888,16 @@ fn finalize(
     let r = ((cfg.refine_minutes * MIN as f64) as i64).clamp(MIN, w.max(MIN));
     let times = wave::refine(rt, &tc, wave_start, wave_end, r, cfg.share_threshold);
     if judge.debug {
-        eprintln!(
-            "[debug] finalize wave {} .. {} region {} posts; onset {} end {}",
-            crate::time::format_iso(wave_start),
-            crate::time::format_iso(wave_end),
-            region.len(),
-            crate::time::format_iso(times.onset_ms),
-            crate::time::format_iso(times.end_ms)
+        trace_region(
+            judge,
+            &flood,
+            (wave_start, wave_end),
+            &times,
+            region,
+            rt,
+            &ev,
+            &tc,
         );
-        for (j, &t) in rt.iter().enumerate() {
-            let text: String = ds.text(region[j] as usize).chars().take(70).collect();
-            eprintln!(
-                "[debug]   {} {} fam {:.2} like {:.2} id {} | {text}",
-                crate::time::format_iso(t),
-                if tc[j] { "T" } else { "." },
-                ev[j].familiarity,
-                judge.flood_likeness(&flood, region[j], &mut buf),
-                ds.id(region[j] as usize)
-            );
-        }
     }
     let (onset_ms, end_ms) = (times.onset_ms, times.end_ms);
     let in_window: Vec<usize> = (0..region.len())
@@ -1015,11 +1039,7 @@ fn finalize(
             post: i,
             moment: 0,
             familiarity: e.familiarity,
-            taken_nearby: if e.newcomer && flood.learned() {
-                taken[j]
-            } else {
-                0.0
-            },
+            taken_nearby: e.taken_nearby,
             counter_speech: e.counter_speech,
             foreign: judge.most_foreign(base, Some(&flood), i, &mut buf),
         });
@@ -1077,7 +1097,7 @@ fn mark_flood_tail(
             post: i,
             moment: 0,
             familiarity: e.familiarity,
-            taken_nearby: 0.0,
+            taken_nearby: e.taken_nearby,
             counter_speech: false,
             foreign: judge.most_foreign(base, Some(flood), i, &mut buf),
         });
@@ -1138,6 +1158,7 @@ mod tests {
         Evidence {
             newcomer,
             familiarity,
+            taken_nearby: 0.0,
             counter_speech: false,
         }
     }
