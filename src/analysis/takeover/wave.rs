@@ -188,13 +188,16 @@ mod tests {
 
     const MIN: i64 = 60_000;
 
+    /// One post a minute for 10 hours: their times, and which are takeover posts.
+    fn ten_hours(takeover: impl Fn(i64) -> bool) -> (Vec<i64>, Vec<bool>) {
+        let times = (0..600).map(|k| k * MIN).collect();
+        (times, (0..600).map(takeover).collect())
+    }
+
     #[test]
     fn a_clean_wave_is_found_where_it_is() {
         // One post a minute for 10 hours; takeover posts from 3h to 7h, three in four.
-        let times: Vec<i64> = (0..600).map(|k| k * MIN).collect();
-        let tc: Vec<bool> = (0..600)
-            .map(|k| (180..420).contains(&k) && k % 4 != 0)
-            .collect();
+        let (times, tc) = ten_hours(|k| (180..420).contains(&k) && k % 4 != 0);
         let w = refine(&times, &tc, 180 * MIN, 420 * MIN, 15 * MIN, 0.5);
         assert!((w.onset_ms - 181 * MIN).abs() <= 2 * MIN, "{w:?}");
         assert!((w.end_ms - 419 * MIN).abs() <= 2 * MIN, "{w:?}");
@@ -240,14 +243,11 @@ mod tests {
         // post (a ramp at 50 %), then 4h at three in four, then nothing. Flipping any one
         // post of the ramp moved the onset of the largest-excess run by up to 2 hours; the
         // onset stays at the ramp's start.
-        let base: Vec<bool> = (0..600)
-            .map(|k| match k {
-                120..240 => k % 2 == 0,
-                240..480 => k % 4 != 0,
-                _ => false,
-            })
-            .collect();
-        let times: Vec<i64> = (0..600).map(|k| k * MIN).collect();
+        let (times, base) = ten_hours(|k| match k {
+            120..240 => k % 2 == 0,
+            240..480 => k % 4 != 0,
+            _ => false,
+        });
         for flip in [None, Some(130), Some(180), Some(236)] {
             let mut tc = base.clone();
             if let Some(f) = flip {
@@ -265,23 +265,18 @@ mod tests {
         // takeover posts with a burst of the tag's own posts in the middle (20 minutes with
         // none), then 3h at three in four. The largest-excess run starts at the last hour;
         // the flood arrived 4h earlier.
-        let tc: Vec<bool> = (0..600)
-            .map(|k| match k {
-                180..300 | 320..420 => k % 20 < 9,
-                420..600 => k % 4 != 0,
-                _ => false,
-            })
-            .collect();
-        let times: Vec<i64> = (0..600).map(|k| k * MIN).collect();
+        let (times, tc) = ten_hours(|k| match k {
+            180..300 | 320..420 => k % 20 < 9,
+            420..600 => k % 4 != 0,
+            _ => false,
+        });
         let w = refine(&times, &tc, 420 * MIN, 600 * MIN, 15 * MIN, 0.5);
         assert!((w.onset_ms - 180 * MIN).abs() <= 2 * MIN, "{w:?}");
         // One post in five before the wave is the tag's noise, not its ramp.
-        let tc: Vec<bool> = (0..600)
-            .map(|k| match k {
-                0..420 => k % 5 == 0,
-                _ => k % 4 != 0,
-            })
-            .collect();
+        let (_, tc) = ten_hours(|k| match k {
+            0..420 => k % 5 == 0,
+            _ => k % 4 != 0,
+        });
         let w = refine(&times, &tc, 420 * MIN, 600 * MIN, 15 * MIN, 0.5);
         assert!((w.onset_ms - 421 * MIN).abs() <= 4 * MIN, "{w:?}");
     }
@@ -291,14 +286,11 @@ mod tests {
         // One post a minute: three in five takeover posts for 2h, an hour at one in four,
         // 2h more at three in five, then nothing. Taken alone, the first part holds the
         // largest excess; the flood went on after the dip.
-        let tc: Vec<bool> = (0..600)
-            .map(|k| match k {
-                60..180 | 240..360 => k % 5 < 3,
-                180..240 => k % 4 == 0,
-                _ => false,
-            })
-            .collect();
-        let times: Vec<i64> = (0..600).map(|k| k * MIN).collect();
+        let (times, tc) = ten_hours(|k| match k {
+            60..180 | 240..360 => k % 5 < 3,
+            180..240 => k % 4 == 0,
+            _ => false,
+        });
         let w = refine(&times, &tc, 60 * MIN, 360 * MIN, 15 * MIN, 0.5);
         assert!((w.end_ms - 358 * MIN).abs() <= 3 * MIN, "{w:?}");
     }
@@ -307,14 +299,11 @@ mod tests {
     fn a_wave_ends_where_its_tail_falls_below_the_threshold() {
         // Three in four for 4h, then a tail of two in five for 4h: the tail is below half,
         // so the wave ends where the tail begins, not hours into it.
-        let tc: Vec<bool> = (0..600)
-            .map(|k| match k {
-                120..360 => k % 4 != 0,
-                360..600 => k % 5 < 2,
-                _ => false,
-            })
-            .collect();
-        let times: Vec<i64> = (0..600).map(|k| k * MIN).collect();
+        let (times, tc) = ten_hours(|k| match k {
+            120..360 => k % 4 != 0,
+            360..600 => k % 5 < 2,
+            _ => false,
+        });
         let w = refine(&times, &tc, 120 * MIN, 360 * MIN, 15 * MIN, 0.5);
         assert!((w.end_ms - 360 * MIN).abs() <= 3 * MIN, "{w:?}");
         assert!((w.onset_ms - 121 * MIN).abs() <= 2 * MIN, "{w:?}");
