@@ -150,10 +150,12 @@ fn worst_case_over_held_out_worlds() {
         "over 10% of a world's counter-speech marked takeover:\n{table}"
     );
     // Onsets and ends: the goals are 15 and 60 minutes. Worst measured on seeds 1-20: 25
-    // minutes (a small flood's first two posts among five of the tag's own) and 228 (a
-    // flood holding 45 % for four hours before the truth's end; seeds 21-40: 41 and 136);
-    // they were 285 and 365 before a wave took in the suspect bins before it, its onset
-    // and end were weighed as likelihoods and a flood dipping for an hour stayed one wave.
+    // minutes (a small flood's first two posts among five of the tag's own) and 91 (seeds
+    // 21-40: 41 and 136). Ends were 228 minutes off (a flood holding 45 % for four hours
+    // before the truth's end) until a wave ended where the flood's rate fell below the pace
+    // of the tag's other posts during it, not where its realised share tipped for good; and
+    // 285 and 365 before a wave took in the suspect bins before it, its onset and end were
+    // weighed as likelihoods and a flood dipping for an hour stayed one wave.
     let worst_onset = worst("max_abs_onset_error_min", true);
     assert!(
         worst_onset <= 30.0,
@@ -161,7 +163,7 @@ fn worst_case_over_held_out_worlds() {
     );
     let worst_end = worst("max_abs_end_error_min", true);
     assert!(
-        worst_end <= 240.0,
+        worst_end <= 120.0,
         "worst end error {worst_end:.0} min:\n{table}"
     );
     // Clusters against the truth's templates (a family's phrasings one by one, each with

@@ -849,7 +849,8 @@ fn finalize(
     let ds = inp.ds;
     let w = tp.w;
     let from = wave_start - w;
-    let to = wave_end + w;
+    // Past the wave's last bin by as much as its end is weighed over ([`wave::refine`]).
+    let to = wave_end + w.max(wave::FLOOD_RATE_HALF_WIDTH_MS);
     let range = tp.span(from, to);
     let tail_from = range.end;
     let region = &tp.posts[range.clone()];
