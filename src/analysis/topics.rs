@@ -9,8 +9,9 @@
 //! most like, if it is at least that alike. The units left over are sampled and clustered
 //! again, for a few rounds, so templates too rare to be sampled at first still find each
 //! other. Text that is no template's (what people write in their own words) then joins the
-//! cluster it is most like, if at least `join_similarity` alike. Each decision depends on the units' contents and the seed alone: never on the
-//! order of the records or on the number of threads.
+//! cluster it is most like, if at least `join_similarity` alike. Each decision depends on
+//! the units' contents and the seed alone: never on the order of the records or on the
+//! number of threads.
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;

@@ -73,15 +73,15 @@ pub fn refine(
 /// wave may be and still pass for its start (see [`widen_onset`]).
 const ONSET_Z: f64 = 1.0;
 
-/// Widens the run `first..=last` at its start where the run of largest excess is a coin
-/// toss. That run starts where its running sum is lowest, and where the share hovers near
-/// the threshold (a ramp, a few posts an hour) one post more or less moves that point by
-/// hours. The onset moves back to the earliest takeover post from which the share up to
-/// the run is within [`ONSET_Z`] standard deviations of the threshold, for as many posts as
-/// that stretch holds: a flood arrives within minutes, so the stretch before it is either
-/// plainly below (and nothing moves) or part of its ramp; or, if earlier, to the start of
-/// the stretch likelier a flood at the threshold than a tag at half of it
-/// ([`likelier_flood_from`]).
+/// The onset of a wave whose run of largest excess starts at `first`, moved back where
+/// that start is a coin toss. The run starts where its running sum is lowest, and where
+/// the share hovers near the threshold (a ramp, a few posts an hour) one post more or less
+/// moves that point by hours. The onset moves back to the earliest takeover post from
+/// which the share up to the run is within [`ONSET_Z`] standard deviations of the
+/// threshold, for as many posts as that stretch holds: a flood arrives within minutes, so
+/// the stretch before it is either plainly below (and nothing moves) or part of its ramp;
+/// or, if earlier, to the start of the stretch likelier a flood at the threshold than a
+/// tag at half of it ([`likelier_flood_from`]).
 fn widen_onset(tc: &[bool], first: usize, threshold: f32) -> usize {
     let p = threshold as f64;
     let spread = (p * (1.0 - p)).sqrt();
@@ -109,27 +109,16 @@ const ONSET_ALTERNATIVE: f64 = 0.5;
 /// where one hour tipped over; a stretch where one post in five is a takeover post does not
 /// move the onset.
 fn likelier_flood_from(tc: &[bool], first: usize, p: f64) -> usize {
-    likeliest_reach(tc, (0..first).rev(), p, p * ONSET_ALTERNATIVE).unwrap_or(first)
-}
-
-/// Walking `steps` away from a wave, the farthest takeover post at which the posts walked
-/// are likeliest (largest log-likelihood ratio, if positive) a flood holding `p` rather
-/// than a tag where takeover posts are `q`.
-fn likeliest_reach(
-    tc: &[bool],
-    steps: impl Iterator<Item = usize>,
-    p: f64,
-    q: f64,
-) -> Option<usize> {
+    let q = p * ONSET_ALTERNATIVE;
     let (flagged, other) = ((p / q).ln(), ((1.0 - p) / (1.0 - q)).ln());
-    let (mut sum, mut best, mut reach) = (0.0f64, 0.0f64, None);
-    for j in steps {
+    let (mut sum, mut best, mut start) = (0.0f64, 0.0f64, first);
+    for j in (0..first).rev() {
         sum += if tc[j] { flagged } else { other };
         if tc[j] && sum > best {
-            (best, reach) = (sum, Some(j));
+            (best, start) = (sum, j);
         }
     }
-    reach
+    start
 }
 
 /// Half-width of the window over which a flood's rate is counted to find where it ends:
@@ -397,7 +386,7 @@ mod tests {
     #[test]
     fn a_wave_ends_where_its_flood_falls_below_the_pace_of_the_rest() {
         // The rest comes at one post a minute; the flood's rate falls to that at
-        // 6h + 60 ln 3 = 6h66m.
+        // 6h + 60 ln 3 min = 7h06m.
         let (times, tc) = decaying_flood(1, 1);
         let w = refine(&times, &tc, 120 * MIN, 420 * MIN, 15 * MIN, 0.5);
         assert!((w.end_ms - 426 * MIN).abs() <= 15 * MIN, "{w:?}");
@@ -408,7 +397,7 @@ mod tests {
     fn a_wave_does_not_run_on_because_the_tag_goes_quiet_at_night() {
         // The same flood, while the tag's own posts slow to one in six minutes from 6h40.
         // Its realised share stays above half until 6h + 60 ln 18 = 8h53m; it fell below the
-        // tag's usual pace at 6h66m all the same. (The core, where the realised share tips,
+        // tag's usual pace at 7h06m all the same. (The core, where the realised share tips,
         // takes in the first quiet hour, which slows the pace it is weighed against a
         // little: the end may come up to half an hour late.)
         let (times, tc) = decaying_flood(1, 6);
