@@ -5,7 +5,7 @@ use egui::{Color32, RichText, Ui, pos2, vec2};
 
 use crate::analysis::Cluster;
 use crate::analysis::timeline::robust_range;
-use crate::app::views::{post_text, short_time, thousands};
+use crate::app::views::{count, post_text, short_time, thousands};
 use crate::app::{AppCommand, BulkTarget, Session};
 use crate::query::Filter;
 
@@ -127,13 +127,13 @@ impl ClustersView {
                     if ui.add_sized([44.0, 20.0], egui::Button::selectable(selected, format!("{}", g.id))).clicked() {
                         out.push(AppCommand::SetFilter(Filter { dup_group: if selected { None } else { Some(g.id) }, ..s.filter.clone() }));
                     }
-                    ui.add_sized([64.0, 20.0], egui::Label::new(format!("{} posts", thousands(g.size as u64))));
+                    ui.add_sized([64.0, 20.0], egui::Label::new(count(g.size as u64, "post", "posts")));
                     sparkline(ui, &gs[g.id as usize], accent);
                     ui.vertical(|ui| {
                         ui.set_width(text_w);
                         let t = post_text::one_line(s.ds.text(g.representative as usize), ui, 200);
                         ui.add(egui::Label::new(t).truncate());
-                        ui.label(RichText::new(format!("{} accounts · {} → {}", thousands(g.authors as u64), short_time(g.first_ms), short_time(g.last_ms))).weak().small());
+                        ui.label(RichText::new(format!("{} · {} → {}", count(g.authors as u64, "account", "accounts"), short_time(g.first_ms), short_time(g.last_ms))).weak().small());
                     });
                     if ui.small_button("label all…").clicked() {
                         out.push(AppCommand::AskBulk(BulkTarget::DupGroup(g.id), g.size));

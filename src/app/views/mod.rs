@@ -52,6 +52,12 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// A count with its noun, singular for one: `count(1, "post", "posts")` → "1 post",
+/// `count(1234, "post", "posts")` → "1,234 posts".
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
 /// A short time for tables: `2020-06-09 08:24:10`.
 pub fn short_time(ms: i64) -> String {
     let iso = crate::time::format_iso(ms - ms.rem_euclid(1000));
@@ -308,4 +314,18 @@ pub fn show_app(app: &mut DerailApp, ui: &mut Ui, out: &mut Vec<AppCommand>) {
             Tab::Mapping => v.mapping.ui_session(ui, session, out),
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{count, thousands};
+
+    #[test]
+    fn counts_read_as_a_reader_writes_them() {
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(count(1, "post talks", "posts talk"), "1 post talks");
+        assert_eq!(count(0, "post", "posts"), "0 posts");
+        assert_eq!(count(1_000, "account", "accounts"), "1,000 accounts");
+    }
 }

@@ -5,7 +5,7 @@ use egui::{RichText, Ui};
 use rustc_hash::FxHashMap;
 
 use crate::analysis::resolve_terms;
-use crate::app::views::{post_text, short_time, thousands};
+use crate::app::views::{count, post_text, short_time, thousands};
 use crate::app::{AppCommand, Session};
 use crate::query::Filter;
 use crate::time::format_iso;
@@ -203,12 +203,12 @@ impl MomentView {
                     ("Onset", format_iso(m.onset_ms)),
                     ("Peak", format_iso(m.peak_ms)),
                     ("End", format_iso(m.end_ms)),
-                    ("Takeover share", format!("{:.0}% of {} posts", m.share * 100.0, thousands(m.posts as u64))),
+                    ("Takeover share", format!("{:.0}% of {}", m.share * 100.0, count(m.posts as u64, "post", "posts"))),
                     ("Newcomer share", format!("{:.0}%", m.newcomer_share * 100.0)),
                     ("Volume burst", format!("{:.1}× the baseline rate", m.burst_factor)),
-                    ("Takeover posts", format!("{} by {} accounts", thousands(m.takeover_posts as u64), thousands(m.takeover_authors as u64))),
-                    ("Counter-speech", format!("{} posts talk about the tag or its crowd (never marked takeover)", thousands(m.counter_speech_posts as u64))),
-                    ("Baseline", format!("{} posts by {} authors, {} to {}", thousands(m.baseline_posts as u64), thousands(m.baseline_authors as u64), short_time(m.baseline_from_ms), short_time(m.baseline_to_ms))),
+                    ("Takeover posts", format!("{} by {}", thousands(m.takeover_posts as u64), count(m.takeover_authors as u64, "account", "accounts"))),
+                    ("Counter-speech", format!("{} about the tag or its crowd (never marked takeover)", count(m.counter_speech_posts as u64, "post talks", "posts talk"))),
+                    ("Baseline", format!("{} by {}, {} to {}", count(m.baseline_posts as u64, "post", "posts"), count(m.baseline_authors as u64, "author", "authors"), short_time(m.baseline_from_ms), short_time(m.baseline_to_ms))),
                     ("Near-duplicates", format!("{:.0}% of takeover posts; {:.0}% coordinated", m.near_duplicate_share * 100.0, m.coordinated_share * 100.0)),
                     ("Crowd", format!(
                         "similarity {:.2} to the tag's own crowd (their other hashtags)",
@@ -242,7 +242,7 @@ impl MomentView {
             ui.separator();
             ui.columns(2, |cols| {
                 for (ui, (title, side)) in cols.iter_mut().zip([("Before", &self.before), ("During", &self.during)]) {
-                    ui.label(RichText::new(format!("{title}: {} posts, {:.0}% newcomers", thousands(side.posts as u64), side.newcomer_share * 100.0)).strong());
+                    ui.label(RichText::new(format!("{title}: {}, {:.0}% newcomers", count(side.posts as u64, "post", "posts"), side.newcomer_share * 100.0)).strong());
                     ui.label(RichText::new("Top terms").underline());
                     ui.label(side.terms.iter().map(|(t, c)| format!("{t} ({c})")).collect::<Vec<_>>().join(", "));
                     ui.label(RichText::new("Top clusters").underline());

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use crate::analysis::Analysis;
 use crate::analysis::timeline::{LADDER_MIN, robust_range};
 use crate::app::session::SYNC_FILTER_LIMIT;
-use crate::app::views::{PALETTE, parse_color, short_time, thousands};
+use crate::app::views::{PALETTE, count, parse_color, short_time, thousands};
 use crate::app::{AppCommand, Session, Tab};
 use crate::labels::LabelDef;
 use crate::model::Dataset;
@@ -564,7 +564,7 @@ impl TimelineView {
                         .strong(),
                 );
                 let total: u32 = list.iter().map(|(_, c)| c).sum();
-                ui.label(format!("{} posts", thousands(total as u64)));
+                ui.label(count(total as u64, "post", "posts"));
                 for (n, c) in list {
                     ui.label(format!("{}  {n}", thousands(c as u64)));
                 }
