@@ -176,3 +176,89 @@ fn marked_posts_say_why() {
         "no marked post was weighed among its newcomers"
     );
 }
+
+/// A flood whose first posts trickle in below the share that makes a bin suspect, in the
+/// bin just before the wave's first: those posts are judged against the tag's past before
+/// them, so their authors are new to the tag and the posts are marked, not taken for the
+/// tag's own crowd (the bin joins the baseline before the wave is found).
+#[test]
+fn a_floods_first_posts_before_its_wave_are_new_to_the_tag() {
+    const MIN: i64 = 60;
+    const HOUR: i64 = 60 * MIN;
+    const DAY: i64 = 24 * HOUR;
+    let t0: i64 = 1_600_000_000 - 1_600_000_000 % DAY; // a midnight, UTC
+    let mut rows: Vec<(i64, String, String)> = Vec::new();
+    let places = [
+        "north bridge",
+        "old mill",
+        "ferry steps",
+        "town weir",
+        "boat club",
+    ];
+    let states = ["steady", "rising slowly", "a little low", "back to normal"];
+    // The tag's own crowd: 30 locals, a post every 15 minutes for seven days.
+    for k in 0..7 * 24 * 4 {
+        let text = format!(
+            "river level at the {} is {} #RiverWatch",
+            places[k % places.len()],
+            states[(k / 5) % states.len()]
+        );
+        rows.push((t0 + k as i64 * 15 * MIN, format!("local{}", k % 30), text));
+    }
+    // Other tags, so the crowd's words are this tag's own and not everyone's.
+    let dishes = [
+        "ramen",
+        "focaccia",
+        "curry",
+        "dumplings",
+        "tacos",
+        "risotto",
+    ];
+    for k in 0..2_000 {
+        let text = format!(
+            "made {} for dinner tonight, so good #cooking",
+            dishes[k % dishes.len()]
+        );
+        rows.push((t0 + k as i64 * 5 * MIN, format!("cook{}", k % 200), text));
+    }
+    // The flood on day six: two posts in the 10:00-12:00 bin (a fifth of it), five in
+    // the next (suspect), then one every five minutes until 20:00.
+    let day6 = t0 + 5 * DAY;
+    let mut flood: Vec<i64> = vec![10 * HOUR + 30 * MIN, 11 * HOUR + 20 * MIN];
+    flood.extend((0..5).map(|k| 12 * HOUR + 10 * MIN + k * 25 * MIN));
+    flood.extend((0..72).map(|k| 14 * HOUR + 2 * MIN + k * 5 * MIN));
+    let coins = ["PEPE", "SHIB", "DOGE", "BABYCAT"];
+    for (k, &at) in flood.iter().enumerate() {
+        let text = format!(
+            "claim free ${} airdrop now 🚀 https://coin-drop.example/c{k} #RiverWatch",
+            coins[k % coins.len()]
+        );
+        rows.push((day6 + at, format!("bot{k}"), text));
+    }
+    rows.sort();
+    let mut csv = String::from("id,created_at,author,text\n");
+    for (n, (t, author, text)) in rows.iter().enumerate() {
+        let when = jiff::Timestamp::from_second(*t).unwrap();
+        csv.push_str(&format!("{},{when},{author},\"{text}\"\n", 1000 + n));
+    }
+    let (_dir, path) = common::temp_file("riverwatch.csv", csv);
+    let ds = load(&path);
+    let an = analyse(&ds);
+    let moment = an
+        .moments
+        .iter()
+        .find(|m| m.hashtag == "riverwatch")
+        .unwrap_or_else(|| panic!("no takeover of #RiverWatch: {:?}", an.moments));
+    let first_two: Vec<usize> = (0..ds.len())
+        .filter(|&i| ds.text(i).contains("airdrop") && ds.created_at[i] < (day6 + 12 * HOUR) * 1000)
+        .collect();
+    assert_eq!(first_two.len(), 2);
+    for &i in &first_two {
+        assert!(
+            an.is_takeover(i),
+            "the flood's post at {} is not marked (moment from {})",
+            derail::time::format_iso(ds.created_at[i]),
+            derail::time::format_iso(moment.onset_ms)
+        );
+    }
+}

@@ -43,11 +43,12 @@ const MIN_FLOOD_POSTS: usize = 30;
 const PRIOR_WEIGHT: f32 = 1.0;
 
 /// What the hashtag looked like before: the posts its judged windows are compared with.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct Baseline {
     /// Feature → number of baseline posts carrying it.
     df: FxHashMap<u32, u32>,
-    authors: FxHashSet<u32>,
+    /// Author → the time of their first baseline post.
+    authors: FxHashMap<u32, i64>,
     /// Hashes of the lower-cased handles of the baseline's authors (to see replies to them).
     handles: FxHashSet<u32>,
     pub n: u32,
@@ -63,13 +64,14 @@ impl Baseline {
             *self.df.entry(f).or_default() += 1;
         }
         let a = src.ds.author[i as usize];
-        if self.authors.insert(a) {
+        let t = src.ds.created_at[i as usize];
+        if let std::collections::hash_map::Entry::Vacant(e) = self.authors.entry(a) {
+            e.insert(t);
             let handle = src.ds.authors.handle(a).trim_start_matches('@');
             if !handle.is_empty() {
                 self.handles.insert(handle_hash(handle));
             }
         }
-        let t = src.ds.created_at[i as usize];
         if self.n == 0 {
             self.first_ms = t;
         }
@@ -79,11 +81,52 @@ impl Baseline {
     }
 
     pub fn knows_author(&self, a: u32) -> bool {
-        self.authors.contains(&a)
+        self.authors.contains_key(&a)
     }
 
     pub fn authors(&self) -> impl Iterator<Item = u32> + '_ {
-        self.authors.iter().copied()
+        self.authors.keys().copied()
+    }
+
+    /// The baseline as it was before time `t`: without the posts it took in at or after
+    /// `t`, their words, and the authors first seen in them. A region judged from `t` on
+    /// must not be compared with its own posts: the bin before a wave joins the baseline
+    /// before the wave is found, and a flood's first posts would make its first authors
+    /// known to the tag.
+    pub fn before(&self, t: i64, src: &FeatureSource, own: u32) -> Baseline {
+        let ds = src.ds;
+        // Posts join in time order, so the ones at or after `t` are a suffix.
+        let keep = self
+            .posts
+            .partition_point(|&i| ds.created_at[i as usize] < t);
+        let mut base = self.clone();
+        let mut buf = Vec::new();
+        for &i in &self.posts[keep..] {
+            src.features(i as usize, own, &mut buf);
+            for f in &buf {
+                if let Some(df) = base.df.get_mut(f) {
+                    *df -= 1;
+                    if *df == 0 {
+                        base.df.remove(f);
+                    }
+                }
+            }
+        }
+        base.authors.retain(|_, first| *first < t);
+        base.handles = base
+            .authors
+            .keys()
+            .map(|&a| ds.authors.handle(a).trim_start_matches('@'))
+            .filter(|h| !h.is_empty())
+            .map(handle_hash)
+            .collect();
+        base.posts.truncate(keep);
+        base.n = keep as u32;
+        base.last_ms = base
+            .posts
+            .last()
+            .map_or(base.first_ms, |&i| ds.created_at[i as usize]);
+        base
     }
 
     /// How familiar a feature is, 0..1.
