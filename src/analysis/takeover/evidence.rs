@@ -67,10 +67,7 @@ impl Baseline {
         let t = src.ds.created_at[i as usize];
         if let std::collections::hash_map::Entry::Vacant(e) = self.authors.entry(a) {
             e.insert(t);
-            let handle = src.ds.authors.handle(a).trim_start_matches('@');
-            if !handle.is_empty() {
-                self.handles.insert(handle_hash(handle));
-            }
+            self.handles.extend(author_handle_hash(src.ds, a));
         }
         if self.n == 0 {
             self.first_ms = t;
@@ -116,9 +113,7 @@ impl Baseline {
         base.handles = base
             .authors
             .keys()
-            .map(|&a| ds.authors.handle(a).trim_start_matches('@'))
-            .filter(|h| !h.is_empty())
-            .map(handle_hash)
+            .filter_map(|&a| author_handle_hash(ds, a))
             .collect();
         base.posts.truncate(keep);
         base.n = keep as u32;
@@ -143,6 +138,12 @@ impl Baseline {
 
 fn handle_hash(h: &str) -> u32 {
     token_hash(&h.to_lowercase())
+}
+
+/// The [`handle_hash`] of author `a`'s handle, if they have one.
+fn author_handle_hash(ds: &crate::model::Dataset, a: u32) -> Option<u32> {
+    let handle = ds.authors.handle(a).trim_start_matches('@');
+    (!handle.is_empty()).then(|| handle_hash(handle))
 }
 
 /// The evidence about one post of a tag.
