@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use rayon::prelude::*;
 
 use crate::load::builder::{ChunkBuilder, PostRecord, quote_value};
+pub use crate::load::list_cell::parse_list_cell;
 use crate::load::mapping::{ColumnMapping, Role, parse_kind_value};
 use crate::load::report::RejectKind;
 use crate::model::{Metrics, PostKind, RawSpan};
@@ -801,37 +802,6 @@ fn reject_swallow(
     }
 }
 
-/// A list cell: a JSON array (of strings, or of objects with a `tag`/`text`/`username`/
-/// `expanded_url`/`url` key) or a separated list.
-pub fn parse_list_cell(v: &str, keys: &[&str]) -> Vec<String> {
-    let v = v.trim();
-    if v.is_empty() || v == "[]" {
-        return Vec::new();
-    }
-    if v.starts_with('[')
-        && let Ok(serde_json::Value::Array(items)) = serde_json::from_str::<serde_json::Value>(v)
-    {
-        return items
-            .into_iter()
-            .filter_map(|it| match it {
-                serde_json::Value::String(s) => Some(s),
-                serde_json::Value::Object(o) => keys
-                    .iter()
-                    .find_map(|k| o.get(*k).and_then(|x| x.as_str()).map(str::to_string)),
-                _ => None,
-            })
-            .collect();
-    }
-    // Python list repr: ['a', 'b']
-    let inner = v.trim_start_matches('[').trim_end_matches(']');
-    inner
-        .split([',', ';', '|', ' ', '\t', '\n'])
-        .map(|s| s.trim().trim_matches(['\'', '"']).trim())
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
 fn truthy(v: &str) -> bool {
     let v = v.trim().to_ascii_lowercase();
     !(v.is_empty()
@@ -1440,17 +1410,6 @@ mod tests {
         let r = sp.next_record().unwrap();
         assert_eq!((r.start, r.end, r.line_offset), (18, 22, 4));
         assert!(sp.next_record().is_none());
-    }
-
-    #[test]
-    fn list_cells() {
-        assert_eq!(
-            parse_list_cell("[{\"start\": 1, \"tag\": \"destiny\"}]", &["tag"]),
-            ["destiny"]
-        );
-        assert_eq!(parse_list_cell("#a, #b;c", &["tag"]), ["#a", "#b", "c"]);
-        assert_eq!(parse_list_cell("['x', 'y']", &["tag"]), ["x", "y"]);
-        assert!(parse_list_cell("", &["tag"]).is_empty());
     }
 
     #[test]

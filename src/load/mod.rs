@@ -14,6 +14,7 @@ pub mod jetstream;
 pub mod json;
 pub mod json_paths;
 pub mod json_value;
+pub mod list_cell;
 pub mod mapping;
 pub mod mastodon;
 pub mod parquet_format;
