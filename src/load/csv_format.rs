@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use rayon::prelude::*;
 
 use crate::load::builder::{ChunkBuilder, PostRecord, quote_value};
-pub use crate::load::list_cell::parse_list_cell;
+use crate::load::list_cell::parse_list_cell;
 use crate::load::mapping::{ColumnMapping, Role, parse_kind_value};
 use crate::load::report::RejectKind;
 use crate::model::{Metrics, PostKind, RawSpan};

@@ -101,6 +101,7 @@ impl<'de> Visitor<'de> for Item<'_> {
         let mut found: Vec<Option<String>> = vec![None; self.keys.len()];
         while let Some(k) = map.next_key_seed(KeyIndex { keys: self.keys })? {
             match k {
+                // With no keys of its own, an item is its string or nothing.
                 Some(k) => found[k] = map.next_value_seed(Item { keys: &[] })?,
                 None => {
                     map.next_value::<IgnoredAny>()?;

@@ -25,7 +25,7 @@ use parquet::file::statistics::Statistics;
 use rayon::prelude::*;
 
 use super::parquet_format::{BATCH_ROWS, Input, TextColumn, millis};
-use crate::load::csv_format;
+use crate::load::list_cell::parse_list_cell;
 
 /// The row groups whose time statistics can hold posts of `[since, until)`.
 pub(super) fn row_groups_in_time(
@@ -94,7 +94,7 @@ fn holds_tag(v: &str, is_text: bool, needle: &str) -> bool {
         });
         hit
     } else {
-        csv_format::parse_list_cell(v, &["tag", "text"])
+        parse_list_cell(v, &["tag", "text"])
             .iter()
             .any(|t| crate::text::normalize_hashtag(t.trim_start_matches('#')) == needle)
     }
