@@ -17,6 +17,8 @@
 //! The share of such posts is pooled over every kind of foreign content, however many
 //! topic clusters it spans; clusters only describe a moment afterwards.
 
+use std::borrow::Cow;
+
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::features::FeatureSource;
@@ -90,12 +92,15 @@ impl Baseline {
     /// must not be compared with its own posts: the bin before a wave joins the baseline
     /// before the wave is found, and a flood's first posts would make its first authors
     /// known to the tag.
-    pub fn before(&self, t: i64, src: &FeatureSource, own: u32) -> Baseline {
+    pub fn before(&self, t: i64, src: &FeatureSource, own: u32) -> Cow<'_, Baseline> {
         let ds = src.ds;
         // Posts join in time order, so the ones at or after `t` are a suffix.
         let keep = self
             .posts
             .partition_point(|&i| ds.created_at[i as usize] < t);
+        if keep == self.posts.len() {
+            return Cow::Borrowed(self);
+        }
         let mut base = self.clone();
         let mut buf = Vec::new();
         for &i in &self.posts[keep..] {
@@ -121,7 +126,7 @@ impl Baseline {
             .posts
             .last()
             .map_or(base.first_ms, |&i| ds.created_at[i as usize]);
-        base
+        Cow::Owned(base)
     }
 
     /// How familiar a feature is, 0..1.

@@ -850,13 +850,7 @@ fn finalize(
     let w = tp.w;
     let from = wave_start - w;
     // The region is judged against the baseline as it was before the region began.
-    let before;
-    let base = if base.last_ms >= from {
-        before = base.before(from, judge.src, judge.own);
-        &before
-    } else {
-        base
-    };
+    let base = &*base.before(from, judge.src, judge.own);
     // Past the wave's last bin by as much as its end is weighed over ([`wave::refine`]).
     let to = wave_end + w.max(wave::FLOOD_RATE_HALF_WIDTH_MS);
     let range = tp.span(from, to);
