@@ -130,6 +130,52 @@ pub fn structural() -> &'static [u32; 2] {
 /// Near-duplicate families this small are not a family.
 const MIN_FAMILY: u32 = 3;
 
+/// The feature hash of each interned mention, link, language and near-duplicate group,
+/// worked out once for all the posts that carry it.
+struct Tables {
+    /// Per mention: `@name`, lower-case.
+    mention: Vec<u32>,
+    /// Per link: its domain, if it names one.
+    domain: Vec<Option<u32>>,
+    /// Per language code: the language, if known.
+    lang: Vec<Option<u32>>,
+    /// Per near-duplicate group: the family.
+    family: Vec<u32>,
+}
+
+impl Tables {
+    fn new(ds: &Dataset, langs: &Interner, dup_sizes: &[u32]) -> Tables {
+        let mention = (0..ds.mention_names.len() as u32)
+            .into_par_iter()
+            .with_min_len(4096)
+            .map(|m| {
+                let name = ds.mention_names.resolve(m).trim_start_matches('@');
+                tagged("@", &name.to_lowercase())
+            })
+            .collect();
+        let domain = (0..ds.url_names.len() as u32)
+            .into_par_iter()
+            .with_min_len(4096)
+            .map(|u| link_domain(ds.url_names.resolve(u)).map(|d| tagged("domain", &d)))
+            .collect();
+        let lang = (0..langs.len() as u32)
+            .map(|l| {
+                let code = langs.resolve(l);
+                (!code.is_empty()).then(|| tagged("lang", code))
+            })
+            .collect();
+        let family = (0..dup_sizes.len())
+            .map(|g| tagged("family", &g.to_string()))
+            .collect();
+        Tables {
+            mention,
+            domain,
+            lang,
+            family,
+        }
+    }
+}
+
 impl<'a> FeatureSource<'a> {
     /// Works out every post's features, in parallel.
     pub fn new(
@@ -155,6 +201,7 @@ impl<'a> FeatureSource<'a> {
             hashes: Vec::new(),
             structural_ids: [u32::MAX; 2],
         };
+        let tables = Tables::new(ds, langs, dup_sizes);
         const CHUNK: usize = 1 << 15;
         let chunks: Vec<ListColumn> = (0..ds.len().div_ceil(CHUNK))
             .into_par_iter()
@@ -162,7 +209,7 @@ impl<'a> FeatureSource<'a> {
                 let mut col = ListColumn::new();
                 let mut buf = Vec::new();
                 for i in c * CHUNK..((c + 1) * CHUNK).min(ds.len()) {
-                    src.compute(i, &mut buf);
+                    src.compute(&tables, i, &mut buf);
                     col.push(buf.iter().copied());
                 }
                 col
@@ -190,13 +237,24 @@ impl<'a> FeatureSource<'a> {
             .enumerate()
             .map(|(k, &h)| (h, k as u32))
             .collect();
+        let mapped: Vec<ListColumn> = chunks
+            .par_iter()
+            .map(|c| {
+                let mut col = ListColumn::new();
+                let mut v: Vec<u32> = Vec::new();
+                for i in 0..c.len() {
+                    v.clear();
+                    v.extend(c.get(i).iter().map(|h| ids[h]));
+                    v.sort_unstable();
+                    col.push(v.iter().copied());
+                }
+                col
+            })
+            .collect();
+        drop(chunks);
         let mut lists = ListColumn::new();
-        for c in &chunks {
-            for i in 0..c.len() {
-                let mut v: Vec<u32> = c.get(i).iter().map(|h| ids[h]).collect();
-                v.sort_unstable();
-                lists.push(v);
-            }
+        for c in &mapped {
+            lists.append_mapped(c, &[]);
         }
         let [bare, media] = *structural();
         src.structural_ids = [
@@ -244,22 +302,25 @@ impl<'a> FeatureSource<'a> {
     }
 
     /// Works out the features of post `i`.
-    fn compute(&self, i: usize, out: &mut Vec<u32>) {
+    fn compute(&self, tables: &Tables, i: usize, out: &mut Vec<u32>) {
         out.clear();
         let stops = stop_hashes();
         let toks = self.rep_tokens.get(self.rep_of[i] as usize);
         out.extend(toks.iter().copied().filter(|t| !stops.contains(t)));
         let words = out.len();
         let ds = self.ds;
-        for &m in ds.mentions.get(i) {
-            let name = ds.mention_names.resolve(m).trim_start_matches('@');
-            out.push(tagged("@", &name.to_lowercase()));
-        }
-        for &u in ds.urls.get(i) {
-            if let Some(d) = link_domain(ds.url_names.resolve(u)) {
-                out.push(tagged("domain", &d));
-            }
-        }
+        out.extend(
+            ds.mentions
+                .get(i)
+                .iter()
+                .map(|&m| tables.mention[m as usize]),
+        );
+        out.extend(
+            ds.urls
+                .get(i)
+                .iter()
+                .filter_map(|&u| tables.domain[u as usize]),
+        );
         if words == 0 {
             // A post with no words is described by what it is: bare, media. (A link's
             // shortened address says nothing; its domain, when known, is above.)
@@ -269,12 +330,12 @@ impl<'a> FeatureSource<'a> {
                 out.push(media);
             }
         }
-        let lang = self.langs.resolve(self.lang[i] as u32);
-        if !lang.is_empty() {
-            out.push(tagged("lang", lang));
+        // A code past the interner's end would be unknown, as `resolve` reads it.
+        if let Some(l) = tables.lang.get(self.lang[i] as usize).copied().flatten() {
+            out.push(l);
         }
         if let Some(g) = self.family(i) {
-            out.push(tagged("family", &g.to_string()));
+            out.push(tables.family[g as usize]);
         }
         out.sort_unstable();
         out.dedup();
