@@ -460,7 +460,7 @@ pub fn assess_hashtag(
                     Some(one) => Some(one),
                     None => {
                         if let Some((_, kept)) = previous {
-                            keep_moment(&mut outcome, kept);
+                            keep_moment(&mut outcome, kept, &judge, &base, &tp, cfg);
                         }
                         match found {
                             Ok(found) => Some((wave_bins, found)),
@@ -544,7 +544,7 @@ pub fn assess_hashtag(
         k += 1;
     }
     if let Some((_, kept)) = held {
-        keep_moment(&mut outcome, kept);
+        keep_moment(&mut outcome, kept, &judge, &base, &tp, cfg);
     }
     outcome.assessment.moments = outcome.moments.len() as u32;
     outcome.assessment.reason = verdict_reason(&outcome, eligible_seen, &rejected_waves, cfg, &tp);
@@ -562,8 +562,21 @@ fn is_suspect(share: f32, threshold: f32) -> bool {
     share >= threshold / 2.0
 }
 
-/// Adds a found moment and its posts to the outcome.
-fn keep_moment(outcome: &mut HashtagOutcome, found: Found) {
+/// Adds a found moment and its posts to the outcome, the flood's tail after its region
+/// marked first (only now: a moment held and then joined with the next wave never needs
+/// it). `base` is the tag's baseline now; the tail is judged against it as it was before
+/// the moment's region, as the region was.
+fn keep_moment(
+    outcome: &mut HashtagOutcome,
+    mut found: Found,
+    judge: &Judge,
+    base: &Baseline,
+    tp: &TagPosts,
+    cfg: &TakeoverConfig,
+) {
+    let from = found.moment.marked_from_ms;
+    let base = &*base.before(from, judge.src, judge.own);
+    mark_flood_tail(judge, base, tp, cfg.foreign_below, &mut found);
     let index = outcome.moments.len() as u32;
     outcome.takeover_posts.extend(&found.marked);
     outcome.newcomer_posts.extend(found.newcomers);
@@ -826,6 +839,10 @@ fn trace_region(
 /// A wave that passed every check.
 struct Found {
     moment: TakeoverMoment,
+    /// The wave's takeover content, for marking the flood's tail once the moment is kept.
+    flood: FloodContent,
+    /// Where in the tag's posts the judged region ends and the tail begins.
+    tail_from: usize,
     marked: Vec<u32>,
     newcomers: Vec<u32>,
     counter_speech: Vec<u32>,
@@ -1017,6 +1034,8 @@ fn finalize(
     // Mark over the whole region, the ramp before the onset included.
     let mut found = Found {
         moment,
+        flood: FloodContent::default(),
+        tail_from,
         marked: Vec::new(),
         newcomers: Vec::new(),
         counter_speech: Vec::new(),
@@ -1047,15 +1066,7 @@ fn finalize(
             foreign: judge.most_foreign(base, Some(&flood), i, &mut buf),
         });
     }
-    mark_flood_tail(
-        judge,
-        base,
-        tp,
-        tail_from,
-        &flood,
-        cfg.foreign_below,
-        &mut found,
-    );
+    found.flood = flood;
     Ok(found)
 }
 
@@ -1074,11 +1085,11 @@ fn mark_flood_tail(
     judge: &Judge,
     base: &Baseline,
     tp: &TagPosts,
-    tail_from: usize,
-    flood: &FloodContent,
     foreign_below: f32,
     found: &mut Found,
 ) {
+    let (tail_from, flood) = (found.tail_from, std::mem::take(&mut found.flood));
+    let flood = &flood;
     let gap = end_gap(tp.w);
     let mut last = found.moment.marked_to_ms;
     let mut buf = Vec::new();
