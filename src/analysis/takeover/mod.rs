@@ -562,10 +562,10 @@ fn is_suspect(share: f32, threshold: f32) -> bool {
     share >= threshold / 2.0
 }
 
-/// Adds a found moment and its posts to the outcome, the flood's tail after its region
-/// marked first (only now: a moment held and then joined with the next wave never needs
-/// it). `base` is the tag's baseline now; the tail is judged against it as it was before
-/// the moment's region, as the region was.
+/// Adds a found moment and its posts to the outcome. The flood's tail after the moment's
+/// region is marked here, once the moment is kept: a moment held and then joined with the
+/// next wave never needs it. `base` is the tag's baseline now; the tail is judged against
+/// it as it was before the region began, as the region itself was.
 fn keep_moment(
     outcome: &mut HashtagOutcome,
     mut found: Found,
