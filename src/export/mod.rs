@@ -517,6 +517,10 @@ fn reopen_source(ds: &Loaded) -> Result<Box<dyn std::io::Read + Send>, ExportErr
 /// Rows formatted into one buffer by one thread.
 const FORMAT_CHUNK_ROWS: usize = 4096;
 
+/// Bytes of the source read and formatted at a time (small in tests, so that a small file
+/// spans many blocks).
+const SOURCE_BLOCK_BYTES: usize = if cfg!(test) { 64 << 10 } else { 16 << 20 };
+
 fn write_delimited_source(
     ds: &Loaded,
     an: Option<&Analysis>,
@@ -609,11 +613,11 @@ fn write_delimited_source(
         while reader.offset + (reader.buf.len() as u64) < first.start && !reader.eof {
             let have = reader.buf.len();
             reader.consume(have);
-            reader.fill(16 << 20);
+            reader.fill(SOURCE_BLOCK_BYTES);
         }
         let skip = ((first.start - reader.offset) as usize).min(reader.buf.len());
         reader.consume(skip);
-        reader.fill((16usize << 20).max(first.len as usize + 1));
+        reader.fill(SOURCE_BLOCK_BYTES.max(first.len as usize + 1));
         let buf_end = reader.offset + reader.buf.len() as u64;
         let mut r1 = r;
         while r1 < rows.len() && rows[r1].0.start + rows[r1].0.len as u64 <= buf_end {
@@ -750,6 +754,72 @@ mod tests {
         assert!(!is_formula_like("+3.25"));
         assert!(!is_formula_like("hello"));
         assert_eq!(neutralize("=1+1"), "'=1+1");
+    }
+
+    /// A file of many blocks comes out whole and in order: every input row, posts and
+    /// rejected rows alike, byte for byte, then derail's columns (the buffers rows are
+    /// formatted into are reused block after block).
+    #[test]
+    fn a_file_of_many_blocks_is_exported_whole_and_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("big.csv");
+        let mut text = String::from("id,created_at,user,text\r\n");
+        let mut rows = Vec::new();
+        // Larger than the first read of the source (4 MiB, with the header), so that the
+        // rest comes in blocks.
+        const ROWS: usize = 50_000;
+        for i in 0..ROWS {
+            let row = match i % 97 {
+                // Ragged: rejected, and still exported.
+                13 => format!("{i},2020-06-03 02:14:07"),
+                // A quoted field over two lines, with a doubled quote.
+                5 => format!(
+                    "{i},2020-06-03 02:{:02}:07,u{},\"line one \"\"q\"\"\nline two #Tag{}\"",
+                    i % 60,
+                    i % 41,
+                    i % 7
+                ),
+                _ => format!(
+                    "{i},2020-06-03 02:{:02}:07,u{},post {i} {} #Tag{}",
+                    i % 60,
+                    i % 41,
+                    "filler ".repeat(i % 23),
+                    i % 7
+                ),
+            };
+            text.push_str(&row);
+            text.push_str("\r\n");
+            rows.push(row);
+        }
+        std::fs::write(&src, &text).unwrap();
+        assert!(
+            text.len() > (4 << 20) + 8 * SOURCE_BLOCK_BYTES,
+            "{} bytes",
+            text.len()
+        );
+        let progress = Progress::new();
+        let ds = crate::load::load_path(&src, &Default::default(), &progress).unwrap();
+        assert!(ds.report.rejected > 0 && ds.report.balanced());
+        let out = dir.path().join("out.csv");
+        let summary =
+            export_annotated(&ds, None, None, &out, &ExportOptions::default(), &progress).unwrap();
+        assert_eq!(summary.rows, ROWS as u64);
+        let written = std::fs::read_to_string(&out).unwrap();
+        let mut lines = written.split("\r\n");
+        assert!(
+            lines
+                .next()
+                .unwrap()
+                .starts_with("id,created_at,user,text,")
+        );
+        let body: Vec<&str> = lines.filter(|l| !l.is_empty()).collect();
+        assert_eq!(body.len(), rows.len());
+        for (k, (got, want)) in body.iter().zip(&rows).enumerate() {
+            assert!(
+                got.starts_with(want.as_str()) && got.as_bytes().get(want.len()) == Some(&b','),
+                "row {k}: {got:?} does not start with {want:?}"
+            );
+        }
     }
 
     #[test]
