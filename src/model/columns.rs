@@ -312,7 +312,13 @@ impl ListColumn {
         self.values.len()
     }
 
-    /// Appends `other`, remapping each value through `remap`.
+    /// Appends `other` as it is.
+    pub fn append(&mut self, other: &ListColumn) {
+        self.append_mapped(other, &[]);
+    }
+
+    /// Appends `other`, remapping each value through `remap` (a value past its end stays
+    /// as it is).
     pub fn append_mapped(&mut self, other: &ListColumn, remap: &[u32]) {
         let base = self.values.len() as u32;
         self.values.extend(

@@ -48,6 +48,31 @@ fn tagged(kind: &str, value: &str) -> u32 {
     h.digest() as u32
 }
 
+/// The feature of mention `m`, with the name it stands for (lower-case, without `@`).
+fn mention_feature(ds: &Dataset, m: u32) -> (u32, String) {
+    let name = ds
+        .mention_names
+        .resolve(m)
+        .trim_start_matches('@')
+        .to_lowercase();
+    (tagged("@", &name), name)
+}
+
+/// The feature of a link, with its domain, when the link names one.
+fn domain_feature(url: &str) -> Option<(u32, String)> {
+    link_domain(url).map(|d| (tagged("domain", &d), d))
+}
+
+/// The feature of a language code (`None` for an unknown language, the empty code).
+fn lang_feature(code: &str) -> Option<u32> {
+    (!code.is_empty()).then(|| tagged("lang", code))
+}
+
+/// The feature of near-duplicate group `g`.
+fn family_feature(g: u32) -> u32 {
+    tagged("family", &g.to_string())
+}
+
 /// Names the features `hashes` of post `i` (its language code is `lang`, its
 /// near-duplicate group `dup_group` of `dup_size` posts), for a reader: words and emoji as
 /// written, `@mentions`, link domains, "language xx", "a family of N near-copies",
@@ -64,25 +89,21 @@ pub fn feature_names(
     // and a fragment across two scripts is not named at all.
     let mut names = crate::analysis::terms::resolve_terms(ds, hashes, std::iter::once(i));
     for &m in ds.mentions.get(i) {
-        let name = ds
-            .mention_names
-            .resolve(m)
-            .trim_start_matches('@')
-            .to_lowercase();
-        names.insert(tagged("@", &name), format!("@{name}"));
+        let (f, name) = mention_feature(ds, m);
+        names.insert(f, format!("@{name}"));
     }
     for &u in ds.urls.get(i) {
-        if let Some(d) = link_domain(ds.url_names.resolve(u)) {
-            names.insert(tagged("domain", &d), format!("links to {d}"));
+        if let Some((f, d)) = domain_feature(ds.url_names.resolve(u)) {
+            names.insert(f, format!("links to {d}"));
         }
     }
-    if !lang.is_empty() {
+    if let Some(f) = lang_feature(lang) {
         let code = lang.trim_start_matches("lang:");
-        names.insert(tagged("lang", lang), format!("language {code}"));
+        names.insert(f, format!("language {code}"));
     }
     if dup_group != u32::MAX {
         names.insert(
-            tagged("family", &dup_group.to_string()),
+            family_feature(dup_group),
             format!("a family of {dup_size} near-copies"),
         );
     }
@@ -148,25 +169,17 @@ impl Tables {
         let mention = (0..ds.mention_names.len() as u32)
             .into_par_iter()
             .with_min_len(4096)
-            .map(|m| {
-                let name = ds.mention_names.resolve(m).trim_start_matches('@');
-                tagged("@", &name.to_lowercase())
-            })
+            .map(|m| mention_feature(ds, m).0)
             .collect();
         let domain = (0..ds.url_names.len() as u32)
             .into_par_iter()
             .with_min_len(4096)
-            .map(|u| link_domain(ds.url_names.resolve(u)).map(|d| tagged("domain", &d)))
+            .map(|u| domain_feature(ds.url_names.resolve(u)).map(|(f, _)| f))
             .collect();
         let lang = (0..langs.len() as u32)
-            .map(|l| {
-                let code = langs.resolve(l);
-                (!code.is_empty()).then(|| tagged("lang", code))
-            })
+            .map(|l| lang_feature(langs.resolve(l)))
             .collect();
-        let family = (0..dup_sizes.len())
-            .map(|g| tagged("family", &g.to_string()))
-            .collect();
+        let family = (0..dup_sizes.len() as u32).map(family_feature).collect();
         Tables {
             mention,
             domain,
@@ -254,7 +267,7 @@ impl<'a> FeatureSource<'a> {
         drop(chunks);
         let mut lists = ListColumn::new();
         for c in &mapped {
-            lists.append_mapped(c, &[]);
+            lists.append(c);
         }
         let [bare, media] = *structural();
         src.structural_ids = [

@@ -841,8 +841,6 @@ struct Found {
     moment: TakeoverMoment,
     /// The wave's takeover content, for marking the flood's tail once the moment is kept.
     flood: FloodContent,
-    /// Where in the tag's posts the judged region ends and the tail begins.
-    tail_from: usize,
     marked: Vec<u32>,
     newcomers: Vec<u32>,
     counter_speech: Vec<u32>,
@@ -871,7 +869,6 @@ fn finalize(
     // Past the wave's last bin by as much as its end is weighed over ([`wave::refine`]).
     let to = wave_end + w.max(wave::FLOOD_RATE_HALF_WIDTH_MS);
     let range = tp.span(from, to);
-    let tail_from = range.end;
     let region = &tp.posts[range.clone()];
     let rt = &tp.times[range];
     let mut buf = Vec::new();
@@ -1035,7 +1032,6 @@ fn finalize(
     let mut found = Found {
         moment,
         flood: FloodContent::default(),
-        tail_from,
         marked: Vec::new(),
         newcomers: Vec::new(),
         counter_speech: Vec::new(),
@@ -1088,7 +1084,11 @@ fn mark_flood_tail(
     foreign_below: f32,
     found: &mut Found,
 ) {
-    let (tail_from, flood) = (found.tail_from, std::mem::take(&mut found.flood));
+    // The tail begins where the judged region ended, at its `marked_to_ms`.
+    let tail_from = tp
+        .span(found.moment.marked_from_ms, found.moment.marked_to_ms)
+        .end;
+    let flood = std::mem::take(&mut found.flood);
     let flood = &flood;
     let gap = end_gap(tp.w);
     let mut last = found.moment.marked_to_ms;
