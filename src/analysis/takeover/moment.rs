@@ -1,0 +1,384 @@
+//! A wave turned into a moment, or a reason why it is none.
+//!
+//! The wave's region (its bins, the bin before, and as far after as its end is weighed) is
+//! judged post by post ([`region::judge_region`]); the onset, peak and end follow the
+//! pooled flags ([`wave::refine`]); the wave is a takeover only if it is big and long
+//! enough and its newcomers do not speak of the tag's own subject ([`check_wave`]); then
+//! the moment is described and its posts marked.
+
+use super::bins::{TagPosts, end_gap};
+use super::evidence::{Baseline, Evidence, FloodContent, Judge};
+use super::region::{self, JudgedRegion};
+use super::{
+    DetectorInput, HOUR, MIN, PostVerdict, TakeoverConfig, TakeoverMoment, describe, wave,
+};
+
+/// What every wave of one hashtag is judged with.
+pub(super) struct TagContext<'w> {
+    pub inp: &'w DetectorInput<'w>,
+    pub judge: &'w Judge<'w>,
+    pub tp: &'w TagPosts<'w>,
+    pub cfg: &'w TakeoverConfig,
+    pub tag_index: u32,
+    pub display: &'w str,
+}
+
+/// A wave that passed every check.
+pub(super) struct Found {
+    pub moment: TakeoverMoment,
+    /// The wave's takeover content, for marking the flood's tail once the moment is kept.
+    flood: FloodContent,
+    pub marked: Vec<u32>,
+    pub newcomers: Vec<u32>,
+    pub counter_speech: Vec<u32>,
+    pub verdicts: Vec<PostVerdict>,
+    pub familiarity: Vec<(u32, f32)>,
+}
+
+/// Turns a wave (the bins from `wave_start` to `wave_end`) into a moment, or says why it
+/// is not one.
+pub(super) fn finalize(
+    cx: &TagContext,
+    base: &Baseline,
+    (wave_start, wave_end): (i64, i64),
+) -> Result<Found, String> {
+    let (judge, tp, cfg) = (cx.judge, cx.tp, cx.cfg);
+    let w = tp.w;
+    let from = wave_start - w;
+    // The region is judged against the baseline as it was before the region began.
+    let base = &*base.before(from, judge.src, judge.own);
+    // Past the wave's last bin by as much as its end is weighed over ([`wave::refine`]).
+    let to = wave_end + w.max(wave::FLOOD_RATE_HALF_WIDTH_MS);
+    let range = tp.span(from, to);
+    let region = &tp.posts[range.clone()];
+    let rt = &tp.times[range];
+    let judged = region::judge_region(judge, base, region, cfg.foreign_below);
+    let r = ((cfg.refine_minutes * MIN as f64) as i64).clamp(MIN, w.max(MIN));
+    let times = wave::refine(
+        rt,
+        &judged.takeover,
+        wave_start,
+        wave_end,
+        r,
+        cfg.share_threshold,
+    );
+    if judge.debug {
+        trace_region(judge, &judged, (wave_start, wave_end), &times, region, rt);
+    }
+    let window = Window::new(region, rt, &times);
+    let judged_posts = window.posts_where(&judged.first_judged);
+    let passed = check_wave(cx, base, &window, &judged_posts)?;
+    let moment = describe_moment(cx, base, &window, &judged, passed, wave_start, (from, to));
+    Ok(collect_marks(judge, base, region, moment, judged))
+}
+
+/// The posts of a region between a moment's onset and end.
+struct Window<'r> {
+    region: &'r [u32],
+    /// Positions in the region.
+    in_window: Vec<usize>,
+    times: &'r wave::WaveTimes,
+}
+
+impl<'r> Window<'r> {
+    fn new(region: &'r [u32], rt: &[i64], times: &'r wave::WaveTimes) -> Window<'r> {
+        let in_window = (0..region.len())
+            .filter(|&j| rt[j] >= times.onset_ms && rt[j] <= times.end_ms)
+            .collect();
+        Window {
+            region,
+            in_window,
+            times,
+        }
+    }
+
+    /// Posts in the window (at least one, to divide by).
+    fn total(&self) -> usize {
+        self.in_window.len().max(1)
+    }
+
+    /// The posts of the window whose region flag is set.
+    fn posts_where(&self, flags: &[bool]) -> Vec<u32> {
+        self.in_window
+            .iter()
+            .filter(|&&j| flags[j])
+            .map(|&j| self.region[j])
+            .collect()
+    }
+
+    /// How many posts of the window have evidence `pred`.
+    fn count_where(&self, ev: &[Evidence], pred: impl Fn(&Evidence) -> bool) -> usize {
+        self.in_window.iter().filter(|&&j| pred(&ev[j])).count()
+    }
+
+    fn duration(&self) -> i64 {
+        self.times.end_ms - self.times.onset_ms
+    }
+}
+
+/// The distinct authors of `posts`, sorted.
+fn authors_of(inp: &DetectorInput, posts: &[u32]) -> Vec<u32> {
+    let mut a: Vec<u32> = posts.iter().map(|&i| inp.ds.author[i as usize]).collect();
+    a.sort_unstable();
+    a.dedup();
+    a
+}
+
+/// What a wave passed its checks with.
+struct Passed {
+    /// The authors of the posts judged takeover against the baseline alone.
+    judged_authors: Vec<u32>,
+    topic_similarity: f32,
+    on_topic_share: f32,
+}
+
+/// Is the wave a takeover at all? Decided on the posts foreign to the baseline alone
+/// (`judged_posts`): it must be big and long enough, and its newcomers must not speak of
+/// the tag's own subject (a campaign or a surge of interest). `Err` says why it is not.
+fn check_wave(
+    cx: &TagContext,
+    base: &Baseline,
+    window: &Window,
+    judged_posts: &[u32],
+) -> Result<Passed, String> {
+    let (judge, cfg) = (cx.judge, cx.cfg);
+    let judged_authors = authors_of(cx.inp, judged_posts);
+    let duration = window.duration();
+    let when = crate::time::format_iso(window.times.onset_ms);
+    if judged_posts.len() < cfg.min_takeover_posts
+        || judged_authors.len() < cfg.min_takeover_authors
+        || (duration as f64) < cfg.min_wave_minutes * MIN as f64
+    {
+        return Err(format!(
+            "a shift from {when} was too small or brief ({} takeover posts by {} authors over {:.0} minutes)",
+            judged_posts.len(),
+            judged_authors.len(),
+            duration as f64 / MIN as f64
+        ));
+    }
+    let own_token = crate::analysis::tokens::token_hash(&format!("#{}", judge.tag));
+    let topic_similarity = describe::topic_similarity(cx.inp, base, judged_posts, own_token);
+    if topic_similarity >= cfg.max_topic_similarity {
+        return Err(format!(
+            "a surge of newcomers from {when} spoke of the tag's own subject in their own words (their vocabulary is {topic_similarity:.2} alike to its baseline's): a campaign or a surge of interest, not a takeover"
+        ));
+    }
+    let on_topic_share = describe::share_of(judged_posts, |i| judge.on_topic(i));
+    if on_topic_share >= cfg.on_topic_share {
+        return Err(format!(
+            "a surge of newcomers from {when} spoke of the tag's own subject ({:.0}% of their posts use the words of its name): a campaign or a surge of interest, not a takeover",
+            on_topic_share * 100.0
+        ));
+    }
+    Ok(Passed {
+        judged_authors,
+        topic_similarity,
+        on_topic_share,
+    })
+}
+
+/// The moment of a wave that passed its checks: its window, shares and description.
+/// `marked` is the stretch whose takeover posts are marked (the judged region).
+fn describe_moment(
+    cx: &TagContext,
+    base: &Baseline,
+    window: &Window,
+    judged: &JudgedRegion,
+    passed: Passed,
+    wave_start: i64,
+    (marked_from_ms, marked_to_ms): (i64, i64),
+) -> TakeoverMoment {
+    let (inp, cfg, w) = (cx.inp, cx.cfg, cx.tp.w);
+    let ev = &judged.ev;
+    let tc_posts = window.posts_where(&judged.takeover);
+    let tc_authors = authors_of(inp, &tc_posts);
+    let total = window.total();
+    let duration = window.duration();
+    // Measured (and judged) once every tag is assessed: see `crowd::drop_own_crowd`.
+    let crowd = describe::Crowd {
+        baseline: describe::sample_distinct(base.authors().collect(), 3000),
+        newcomers: describe::sample_distinct(passed.judged_authors, 3000),
+        before: wave_start,
+    };
+    let share = tc_posts.len() as f32 / total as f32;
+    let newcomer_share = window.count_where(ev, |e| e.newcomer) as f32 / total as f32;
+    let base_hours =
+        ((base.last_ms - base.first_ms) as f64 / HOUR as f64).max(w as f64 / HOUR as f64);
+    let base_rate = base.n as f64 / base_hours;
+    let win_rate = total as f64 / (duration as f64 / HOUR as f64).max(w as f64 / HOUR as f64 / 4.0);
+    let burst_factor = (win_rate / base_rate.max(1e-9)) as f32;
+    let near_duplicate_share = describe::share_of(&tc_posts, |i| {
+        inp.features.dup_group[i as usize] != u32::MAX
+    });
+    let coordinated_share = describe::share_of(&tc_posts, |i| inp.coordinated[i as usize]);
+    let lexicons = describe::lexicon_shares(inp, &tc_posts);
+    let lex_max = lexicons.first().map(|l| l.1).unwrap_or(0.0);
+    let score = describe::score(&describe::ScoreInputs {
+        share,
+        threshold: cfg.share_threshold,
+        newcomer_share,
+        takeover_posts: tc_posts.len(),
+        burst_factor,
+        uniformity: near_duplicate_share.max(coordinated_share).max(lex_max),
+    });
+    TakeoverMoment {
+        hashtag: cx.judge.tag.to_string(),
+        display: cx.display.to_string(),
+        hashtag_index: cx.tag_index,
+        onset_ms: window.times.onset_ms,
+        peak_ms: window.times.peak_ms,
+        end_ms: window.times.end_ms,
+        share,
+        newcomer_share,
+        burst_factor,
+        score,
+        clusters: describe::cluster_shares(inp, &tc_posts),
+        terms: Vec::new(),
+        term_hashes: describe::top_terms(inp, base, &tc_posts, cx.judge.tag),
+        posts: total as u32,
+        takeover_posts: tc_posts.len() as u32,
+        takeover_authors: tc_authors.len() as u32,
+        counter_speech_posts: window.count_where(ev, |e| e.counter_speech) as u32,
+        baseline_posts: base.n,
+        baseline_authors: base.authors().count() as u32,
+        baseline_from_ms: base.first_ms,
+        baseline_to_ms: base.last_ms,
+        near_duplicate_share,
+        coordinated_share,
+        lexicons,
+        bin_ms: w,
+        crowd_similarity: 0.0,
+        crowd,
+        on_topic_share: passed.on_topic_share,
+        topic_similarity: passed.topic_similarity,
+        marked_from_ms,
+        marked_to_ms,
+    }
+}
+
+/// The moment with its marks: over the whole region, the ramp before the onset included,
+/// its takeover posts, newcomers and counter-speech, each marked post with its evidence.
+fn collect_marks(
+    judge: &Judge,
+    base: &Baseline,
+    region: &[u32],
+    moment: TakeoverMoment,
+    judged: JudgedRegion,
+) -> Found {
+    let mut found = Found {
+        moment,
+        flood: FloodContent::default(),
+        marked: Vec::new(),
+        newcomers: Vec::new(),
+        counter_speech: Vec::new(),
+        verdicts: Vec::new(),
+        familiarity: Vec::new(),
+    };
+    let mut buf = Vec::new();
+    for ((&i, e), &takeover) in region.iter().zip(&judged.ev).zip(&judged.takeover) {
+        if e.newcomer {
+            found.newcomers.push(i);
+            if !e.counter_speech {
+                found.familiarity.push((i, e.familiarity));
+            }
+        }
+        if takeover {
+            found.marked.push(i);
+        } else if e.counter_speech {
+            found.counter_speech.push(i);
+        } else {
+            continue;
+        }
+        found.verdicts.push(PostVerdict {
+            post: i,
+            moment: 0,
+            familiarity: e.familiarity,
+            taken_nearby: e.taken_nearby,
+            counter_speech: e.counter_speech,
+            foreign: judge.most_foreign(base, Some(&judged.flood), i, &mut buf),
+        });
+    }
+    found.flood = judged.flood;
+    found
+}
+
+/// Prints a judged region post by post (`DERAIL_DEBUG_TAG`): its wave, where the moment
+/// starts and ends, and each post's mark, familiarity and likeness to the flood.
+fn trace_region(
+    judge: &Judge,
+    judged: &JudgedRegion,
+    (wave_start, wave_end): (i64, i64),
+    times: &wave::WaveTimes,
+    region: &[u32],
+    rt: &[i64],
+) {
+    let ds = judge.src.ds;
+    let iso = crate::time::format_iso;
+    eprintln!(
+        "[debug] finalize wave {} .. {} region {} posts; onset {} end {}",
+        iso(wave_start),
+        iso(wave_end),
+        region.len(),
+        iso(times.onset_ms),
+        iso(times.end_ms)
+    );
+    let mut buf = Vec::new();
+    for (j, (&i, &t)) in region.iter().zip(rt).enumerate() {
+        let text: String = ds.text(i as usize).chars().take(70).collect();
+        eprintln!(
+            "[debug]   {} {} fam {:.2} like {:.2} id {} | {text}",
+            iso(t),
+            if judged.takeover[j] { "T" } else { "." },
+            judged.ev[j].familiarity,
+            judge.flood_likeness(&judged.flood, i, &mut buf),
+            ds.id(i as usize)
+        );
+    }
+}
+
+/// The flood goes on after its wave ends, a few posts an hour, no longer the majority: those
+/// posts are still the flood's. From the end of the judged region, each takeover post that
+/// looks like the flood itself (at least half of what it carries is common among the
+/// wave's takeover posts) is marked, until [`end_gap`] passes without one. The moment's
+/// window and figures do not change.
+pub(super) fn mark_flood_tail(
+    judge: &Judge,
+    base: &Baseline,
+    tp: &TagPosts,
+    foreign_below: f32,
+    found: &mut Found,
+) {
+    // The tail begins where the judged region ended, at its `marked_to_ms`.
+    let tail_from = tp
+        .span(found.moment.marked_from_ms, found.moment.marked_to_ms)
+        .end;
+    let flood = std::mem::take(&mut found.flood);
+    let flood = &flood;
+    let gap = end_gap(tp.w);
+    let mut last = found.moment.marked_to_ms;
+    let mut buf = Vec::new();
+    for (&i, &t) in tp.posts[tail_from..].iter().zip(&tp.times[tail_from..]) {
+        if t - last > gap {
+            break;
+        }
+        let e = judge.evidence_beside(base, Some(flood), i, 0.0, &mut buf);
+        // Looking like the flood, it is no counter-speech in its own words either (see
+        // `is_free_counter_speech`).
+        if !e.is_takeover(foreign_below) || judge.flood_likeness(flood, i, &mut buf) < 0.5 {
+            continue;
+        }
+        last = t;
+        found.marked.push(i);
+        found.newcomers.push(i);
+        found.familiarity.push((i, e.familiarity));
+        found.verdicts.push(PostVerdict {
+            post: i,
+            moment: 0,
+            familiarity: e.familiarity,
+            taken_nearby: e.taken_nearby,
+            counter_speech: false,
+            foreign: judge.most_foreign(base, Some(flood), i, &mut buf),
+        });
+    }
+    found.moment.marked_to_ms = found.moment.marked_to_ms.max(last + 1);
+}
