@@ -2,7 +2,7 @@
 //! paths are mapped to roles by the same engine that maps CSV columns
 //! ([`crate::load::mapping::map_columns`]: name hints checked against a sample of
 //! values, with confidences and `--map text=data.caption.text`). Rows then go through the
-//! CSV row conversion ([`crate::load::csv_format::convert_row`]), so a flattened object
+//! CSV row conversion ([`crate::load::row_to_post::convert_row`]), so a flattened object
 //! is read exactly as a CSV row with those columns would be.
 //!
 //! Arrays are kept whole as JSON text under their path (`entities.hashtags`), which the
@@ -14,10 +14,11 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use crate::load::builder::ChunkBuilder;
-use crate::load::csv_format::{CsvContext, Dialect, Row, convert_row};
+use crate::load::csv_format::{CsvContext, Dialect};
 use crate::load::json::{JsonContext, Piece, split_document};
 use crate::load::mapping::{self, MapOverride, MappingError, Role};
 use crate::load::readers::JsonReader;
+use crate::load::row_to_post::{Row, convert_row};
 use crate::model::Format;
 use crate::time::TimeParser;
 

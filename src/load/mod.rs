@@ -24,6 +24,7 @@ pub mod readers;
 pub mod reddit;
 pub mod report;
 pub mod reposts;
+pub mod row_to_post;
 pub mod slice;
 pub mod snscrape;
 pub mod source;

@@ -24,10 +24,11 @@ use rayon::prelude::*;
 
 use crate::load::Loaded;
 use crate::load::builder::{ChunkBuilder, DatasetBuilder};
-use crate::load::csv_format::{self, CsvContext, Dialect, Row};
+use crate::load::csv_format::{self, CsvContext, Dialect};
 use crate::load::mapping::{self, Role};
 use crate::load::parquet_slice::{row_groups_in_time, rows_with_tag};
 use crate::load::report::LoadReport;
+use crate::load::row_to_post::{self, Row};
 use crate::load::{LoadError, LoadOptions, partitions};
 use crate::model::{Dataset, Format, RawSpan, SourceInfo};
 use crate::progress::Progress;
@@ -802,7 +803,7 @@ fn convert_batch(
                     columns: &columns,
                     row,
                 };
-                csv_format::convert_row(
+                row_to_post::convert_row(
                     &r,
                     Some(RawSpan {
                         start: number,
