@@ -23,133 +23,152 @@ pub struct Tagging {
 }
 
 pub fn run(ds: &Dataset, texts: &Texts, coordinated: &[bool], config: &TagConfig) -> Tagging {
-    let n = ds.len();
-    let n_reps = texts.len();
-    let rep_of = &texts.rep_of;
-    let rep_tokens = &texts.rep_tokens;
-    let (taggers, tagger_warnings) = taggers::load_taggers(&config.taggers_dirs);
-    let mut warnings = tagger_warnings;
+    let (taggers, mut warnings) = taggers::load_taggers(&config.taggers_dirs);
+    let max_lex = 64 - LEXICON_BIT0;
     let lexicon_names: Vec<String> = taggers
         .iter()
-        .take(64 - LEXICON_BIT0)
+        .take(max_lex)
         .map(|t| t.name.clone())
         .collect();
-    if taggers.len() > 64 - LEXICON_BIT0 {
-        warnings.push(format!(
-            "only the first {} lexicon taggers are used",
-            64 - LEXICON_BIT0
-        ));
+    if taggers.len() > max_lex {
+        warnings.push(format!("only the first {max_lex} lexicon taggers are used"));
     }
-    let mut tag_names: Vec<String> = STRUCTURAL_TAGS.iter().map(|s| s.to_string()).collect();
-    tag_names.extend(EXTRA_SCRIPT_TAGS.iter().map(|s| s.to_string()));
-    tag_names.extend(LATER_TAGS.iter().map(|s| s.to_string()));
-    tag_names.truncate(LEXICON_BIT0);
-    tag_names.extend(lexicon_names.iter().cloned());
-    let many = config.many_hashtags;
-    let rep_lang: Vec<Option<&'static str>> = if config.detect_language {
-        // Languages for texts whose post has none, one detection per unique text.
-        let mut needs = vec![false; n_reps];
-        for i in 0..n {
-            let l = ds.lang(i);
-            if l.is_empty() || l == "und" || l.starts_with("q") {
-                needs[rep_of[i] as usize] = true;
-            }
-        }
-        let mut first_post = vec![u32::MAX; n_reps];
-        for (i, &r) in rep_of.iter().enumerate() {
-            if first_post[r as usize] == u32::MAX {
-                first_post[r as usize] = i as u32;
-            }
-        }
-        (0..n_reps)
-            .into_par_iter()
-            .map(|r| {
-                if !needs[r] {
-                    return None;
-                }
-                let text = tokens::strip_rt_prefix(ds.text(first_post[r] as usize));
-                let cut: String = text.chars().take(280).collect();
-                whatlang::detect(&cut)
-                    .filter(|info| info.is_reliable() || info.confidence() > 0.5)
-                    .map(|info| iso1(info.lang().code()))
-            })
-            .collect()
+    let first_posts = texts.first_posts();
+    let rep_lang = if config.detect_language {
+        detect_languages(ds, texts, &first_posts)
     } else {
-        vec![None; n_reps]
+        vec![None; texts.len()]
     };
-    // Text-derived tags (script, lexicons) once per representative text.
-    let mut rep_first = vec![u32::MAX; n_reps];
-    for (i, &r) in rep_of.iter().enumerate() {
-        if rep_first[r as usize] == u32::MAX {
-            rep_first[r as usize] = i as u32;
+    let rep_bits = text_bits(
+        ds,
+        texts,
+        &first_posts,
+        &taggers[..taggers.len().min(max_lex)],
+    );
+    let rep_of = &texts.rep_of;
+    let tags: Vec<u64> = (0..ds.len())
+        .into_par_iter()
+        .with_min_len(4096)
+        .map(|i| {
+            structure_bits(ds, i, coordinated[i], config.many_hashtags)
+                | rep_bits[rep_of[i] as usize]
+        })
+        .collect();
+    let (lang, langs) = language_codes(ds, texts, &rep_lang);
+    Tagging {
+        tag_names: tag_names(&lexicon_names),
+        tags,
+        lang,
+        langs,
+        lexicon_names,
+        warnings,
+    }
+}
+
+/// Names of the tag bits: structure, scripts, the later tags, then the lexicons.
+fn tag_names(lexicon_names: &[String]) -> Vec<String> {
+    let mut names: Vec<String> = STRUCTURAL_TAGS.iter().map(|s| s.to_string()).collect();
+    names.extend(EXTRA_SCRIPT_TAGS.iter().map(|s| s.to_string()));
+    names.extend(LATER_TAGS.iter().map(|s| s.to_string()));
+    names.truncate(LEXICON_BIT0);
+    names.extend(lexicon_names.iter().cloned());
+    names
+}
+
+/// Does a source's language code say nothing (empty, `und`, or Twitter's `qme`, `qht`, …)?
+fn unknown_language(l: &str) -> bool {
+    l.is_empty() || l == "und" || l.starts_with('q')
+}
+
+/// Per representative text: its language, detected once, where a post of it has no known
+/// language in the source (`first_posts`: each representative's first post).
+fn detect_languages(ds: &Dataset, texts: &Texts, first_posts: &[u32]) -> Vec<Option<&'static str>> {
+    let mut needs = vec![false; texts.len()];
+    for i in 0..ds.len() {
+        if unknown_language(ds.lang(i)) {
+            needs[texts.rep_of[i] as usize] = true;
         }
     }
-    let max_lex = 64 - LEXICON_BIT0;
-    let rep_bits: Vec<u64> = (0..n_reps)
+    (0..texts.len())
+        .into_par_iter()
+        .map(|r| {
+            if !needs[r] {
+                return None;
+            }
+            let text = tokens::strip_rt_prefix(ds.text(first_posts[r] as usize));
+            let cut: String = text.chars().take(280).collect();
+            whatlang::detect(&cut)
+                .filter(|info| info.is_reliable() || info.confidence() > 0.5)
+                .map(|info| iso1(info.lang().code()))
+        })
+        .collect()
+}
+
+/// Per representative text: the tags its text decides (scripts, lexicon taggers).
+fn text_bits(
+    ds: &Dataset,
+    texts: &Texts,
+    first_posts: &[u32],
+    taggers: &[taggers::Tagger],
+) -> Vec<u64> {
+    (0..texts.len())
         .into_par_iter()
         .with_min_len(1024)
         .map(|r| {
-            let text = ds.text(rep_first[r] as usize);
-            let toks = rep_tokens.get(r);
+            let text = ds.text(first_posts[r] as usize);
+            let toks = texts.rep_tokens.get(r);
             let mut b = script_bits(text);
             let lower = text.to_lowercase();
-            for (k, t) in taggers.iter().take(max_lex).enumerate() {
+            for (k, t) in taggers.iter().enumerate() {
                 if t.score_lower(text, &lower, toks) >= t.threshold {
                     b |= 1 << (LEXICON_BIT0 + k);
                 }
             }
             b
         })
-        .collect();
-    let per_post: Vec<(u64, Option<&'static str>)> = (0..n)
-        .into_par_iter()
-        .with_min_len(4096)
-        .map(|i| {
-            let mut b = 0u64;
-            match ds.kind[i] {
-                PostKind::Retweet => b |= bit::RETWEET,
-                PostKind::Quote => b |= bit::QUOTE,
-                PostKind::Reply => b |= bit::REPLY,
-                PostKind::Original => {}
-            }
-            if !ds.urls.get(i).is_empty() {
-                b |= bit::LINK;
-            }
-            if ds.has_media[i] {
-                b |= bit::MEDIA;
-            }
-            if ds.hashtags.get(i).len() >= many {
-                b |= bit::MANY_HASHTAGS;
-            }
-            if coordinated[i] {
-                b |= bit::COORDINATED;
-            }
-            b |= rep_bits[rep_of[i] as usize];
-            let l = ds.lang(i);
-            let detected = if l.is_empty() || l == "und" || l.starts_with("q") {
-                rep_lang[rep_of[i] as usize]
-            } else {
-                None
-            };
-            (b, detected)
-        })
-        .collect();
+        .collect()
+}
+
+/// The tags post `i`'s structure decides: its kind, a link, media, `many` hashtags or
+/// more, coordination.
+fn structure_bits(ds: &Dataset, i: usize, coordinated: bool, many: usize) -> u64 {
+    let mut b = match ds.kind[i] {
+        PostKind::Retweet => bit::RETWEET,
+        PostKind::Quote => bit::QUOTE,
+        PostKind::Reply => bit::REPLY,
+        PostKind::Original => 0,
+    };
+    if !ds.urls.get(i).is_empty() {
+        b |= bit::LINK;
+    }
+    if ds.has_media[i] {
+        b |= bit::MEDIA;
+    }
+    if ds.hashtags.get(i).len() >= many {
+        b |= bit::MANY_HASHTAGS;
+    }
+    if coordinated {
+        b |= bit::COORDINATED;
+    }
+    b
+}
+
+/// Per post: its `lang:xx` code (an index into the interner returned), from the source or,
+/// where the source says nothing, detected for its representative text (`rep_lang`).
+fn language_codes(
+    ds: &Dataset,
+    texts: &Texts,
+    rep_lang: &[Option<&'static str>],
+) -> (Vec<u16>, Interner) {
     let mut langs = Interner::new();
     langs.intern("");
-    let mut lang = Vec::with_capacity(n);
-    let mut tags = Vec::with_capacity(n);
-    for (i, (b, det)) in per_post.into_iter().enumerate() {
-        tags.push(b);
-        let code = match det {
-            Some(d) => d.to_string(),
-            None => {
-                let l = ds.lang(i);
-                if l.is_empty() || l == "und" || l.starts_with("q") {
-                    String::new()
-                } else {
-                    l.to_ascii_lowercase()
-                }
-            }
+    let mut lang = Vec::with_capacity(ds.len());
+    for i in 0..ds.len() {
+        let source = ds.lang(i);
+        let code = if unknown_language(source) {
+            rep_lang[texts.rep_of[i] as usize].unwrap_or("").to_string()
+        } else {
+            source.to_ascii_lowercase()
         };
         let code = if code.is_empty() {
             code
@@ -158,14 +177,7 @@ pub fn run(ds: &Dataset, texts: &Texts, coordinated: &[bool], config: &TagConfig
         };
         lang.push(langs.intern(&code).min(u16::MAX as u32) as u16);
     }
-    Tagging {
-        tag_names,
-        tags,
-        lang,
-        langs,
-        lexicon_names,
-        warnings,
-    }
+    (lang, langs)
 }
 
 /// ISO 639-3 → 639-1 for the languages whatlang knows that have a two-letter code.

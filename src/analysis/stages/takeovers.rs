@@ -93,16 +93,7 @@ pub fn run(
     let display = crate::summary::display_spellings(ds);
     let mut lists = posts_per_hashtag(ds, chosen);
     let (author_offsets, author_posts) = posts_per_author(ds);
-    let clock = std::time::Instant::now();
-    let debug = std::env::var_os("DERAIL_DEBUG").is_some();
-    let lap = |what: &str| {
-        if debug {
-            eprintln!(
-                "[debug] takeovers: {what} at {:.0} ms",
-                clock.elapsed().as_secs_f64() * 1e3
-            );
-        }
-    };
+    let lap = debug_lap();
     let features = takeover::FeatureSource::new(
         ds,
         &inputs.texts.rep_of,
@@ -135,6 +126,7 @@ pub fn run(
         })
         .collect();
     lap("hashtags assessed");
+    // Checks that need every tag's outcome.
     takeover::spillover::drop_spillover(&mut outcomes);
     takeover::spillover::drop_passing_copypasta(
         &mut outcomes,
@@ -144,14 +136,43 @@ pub fn run(
     );
     takeover::crowd::drop_own_crowd(&input, &mut outcomes, cfg.max_crowd_similarity);
     lap("cross-tag checks");
-    let tags = &mut tagging.tags;
-    let mut hashtags = Vec::new();
-    let mut moments = Vec::new();
-    let mut verdicts = Vec::new();
-    let mut familiarity = vec![f32::NAN; ds.len()];
+    let mut found = merge(ds.len(), outcomes, &mut tagging.tags);
+    name_terms(ds, &tagging.tags, &mut found.moments);
+    let (moments, verdicts) = best_first(found.moments, found.verdicts);
+    Takeovers {
+        moments,
+        verdicts,
+        ..found
+    }
+}
+
+/// Prints the time since it was made at each call, with `DERAIL_DEBUG` set.
+fn debug_lap() -> impl Fn(&str) {
+    let clock = std::time::Instant::now();
+    let debug = std::env::var_os("DERAIL_DEBUG").is_some();
+    move |what: &str| {
+        if debug {
+            eprintln!(
+                "[debug] takeovers: {what} at {:.0} ms",
+                clock.elapsed().as_secs_f64() * 1e3
+            );
+        }
+    }
+}
+
+/// Every tag's outcome in one: the posts' takeover, newcomer and counter-speech bits set
+/// in `tags` (a post marked takeover in one tag is not counter-speech in another), the
+/// moments in the tags' order with their verdicts numbered to match.
+fn merge(posts: usize, outcomes: Vec<takeover::HashtagOutcome>, tags: &mut [u64]) -> Takeovers {
+    let mut all = Takeovers {
+        moments: Vec::new(),
+        hashtags: Vec::new(),
+        verdicts: Vec::new(),
+        familiarity: vec![f32::NAN; posts],
+    };
     for o in outcomes {
         for &(i, f) in &o.familiarity {
-            familiarity[i as usize] = f;
+            all.familiarity[i as usize] = f;
         }
         for &i in &o.takeover_posts {
             tags[i as usize] |= bit::TAKEOVER;
@@ -162,28 +183,20 @@ pub fn run(
         for &i in &o.counter_speech_posts {
             tags[i as usize] |= bit::COUNTER_SPEECH;
         }
-        let first = moments.len() as u32;
-        verdicts.extend(o.verdicts.into_iter().map(|mut v| {
+        let first = all.moments.len() as u32;
+        all.verdicts.extend(o.verdicts.into_iter().map(|mut v| {
             v.moment += first;
             v
         }));
-        moments.extend(o.moments);
-        hashtags.push(o.assessment);
+        all.moments.extend(o.moments);
+        all.hashtags.push(o.assessment);
     }
-    // A post marked takeover in one tag is not counter-speech in another.
     for t in tags.iter_mut() {
         if *t & bit::TAKEOVER != 0 {
             *t &= !bit::COUNTER_SPEECH;
         }
     }
-    name_terms(ds, tags, &mut moments);
-    let (moments, verdicts) = best_first(moments, verdicts);
-    Takeovers {
-        moments,
-        hashtags,
-        verdicts,
-        familiarity,
-    }
+    all
 }
 
 /// Resolves each moment's term hashes to words, from its own takeover posts.
