@@ -170,11 +170,13 @@ fn worst_case_over_held_out_worlds() {
     // its fill-ins) and against its families (several phrasings of one intent: "tip: add X
     // to your Y", "never skip the X in Y"). Perfect templates score only 0.45-0.5 against
     // the families, which no clustering by words can join. Worst measured on seeds 1-20:
-    // 0.81 and 0.42; the bisecting TF-IDF k-means before template features scored
-    // 0.17-0.56 against the templates and 0.26-0.48 against the families (twarc-csv).
+    // 0.87 and 0.46 with a text's opening and closing words among its template features,
+    // 0.80 and 0.42 without them (a long fill-in outweighed its frame); the bisecting
+    // TF-IDF k-means before template features scored 0.17-0.56 against the templates and
+    // 0.26-0.48 against the families (twarc-csv).
     let worst_templates = worst("ari_templates", false);
     assert!(
-        worst_templates >= 0.78,
+        worst_templates >= 0.85,
         "worst ARI against the templates {worst_templates:.3}:\n{table}"
     );
     let worst_families = worst("ari", false);

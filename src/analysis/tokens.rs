@@ -277,12 +277,18 @@ pub fn template_features(text: &str) -> Vec<u32> {
 /// hashtags, emoji, words, stop words included, and character bigrams), with a number
 /// standing for any number (and a word with digits, "5화", for the word around any number),
 /// plus each pair of neighbouring words, which carries the
-/// template's word order ("thank me", "me later"). Built from the token stream alone, so
-/// texts that share a token sequence (copies, retweets, case, links and mentions aside)
-/// share their features too.
+/// template's word order ("thank me", "me later"), plus the word the text opens with and
+/// the word it closes with: a template's frame sits around what is filled into it ("今日の
+/// … も最高でした", "… soundtrack on repeat today"), so a long fill-in (a title of seven
+/// characters, a name of four words) no longer outweighs the frame it was put into. Built
+/// from the token stream alone, so texts that share a token sequence (copies, retweets,
+/// case, links and mentions aside) share their features too.
 struct TemplateFeatures {
     features: Vec<u32>,
+    /// The last word, stop word or bigram seen (at the end, the text's closing word).
     previous_word: Option<u32>,
+    /// The text's opening word, stop word or bigram.
+    first_word: Option<u32>,
 }
 
 impl Default for TemplateFeatures {
@@ -290,6 +296,7 @@ impl Default for TemplateFeatures {
         TemplateFeatures {
             features: Vec::with_capacity(32),
             previous_word: None,
+            first_word: None,
         }
     }
 }
@@ -318,16 +325,27 @@ impl TemplateFeatures {
                 self.features.push(word_pair_feature(previous, feature));
             }
             self.previous_word = Some(feature);
+            self.first_word.get_or_insert(feature);
         }
     }
 
     fn finish(mut self) -> Vec<u32> {
+        if let Some(first) = self.first_word {
+            self.features.push(word_pair_feature(TEXT_OPENS, first));
+        }
+        if let Some(last) = self.previous_word {
+            self.features.push(word_pair_feature(last, TEXT_CLOSES));
+        }
         self.features.sort_unstable();
         self.features.dedup();
         self.features.shrink_to_fit();
         self.features
     }
 }
+
+/// The marks paired with a text's opening and closing words (see [`TemplateFeatures`]).
+const TEXT_OPENS: u32 = 0x5354_4152;
+const TEXT_CLOSES: u32 = 0x454e_4421;
 
 /// The feature every number stands for.
 fn number_feature() -> u32 {
