@@ -135,6 +135,7 @@ pub fn run(
         cfg.min_family_focus,
     );
     takeover::crowd::drop_own_crowd(&input, &mut outcomes, cfg.max_crowd_similarity);
+    takeover::minority::drop_minority_moments(&mut outcomes, cfg.share_threshold);
     lap("cross-tag checks");
     let mut found = merge(ds.len(), outcomes, &mut tagging.tags);
     name_terms(ds, &tagging.tags, &mut found.moments);

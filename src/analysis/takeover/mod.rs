@@ -18,7 +18,8 @@
 //!   it is small or brief, or when its newcomers speak of the tag's own subject (a
 //!   campaign or an organic surge).
 //! - [`crowd`] and [`spillover`]: checks made once every tag is assessed (the tag's own
-//!   neighbourhood arriving; copypasta passing through many tags).
+//!   neighbourhood arriving; copypasta passing through many tags); last, [`minority`]
+//!   drops a moment whose takeover posts are not most of its window's.
 //! - Clusters, terms and the score only describe a moment ([`describe`]); [`explain`]
 //!   says in words why a post was marked.
 
@@ -29,6 +30,7 @@ mod describe;
 pub mod evidence;
 mod explain;
 pub mod features;
+pub mod minority;
 mod moment;
 mod region;
 pub mod spillover;
@@ -111,7 +113,7 @@ impl Default for TakeoverConfig {
 }
 
 /// A detected takeover moment.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct TakeoverMoment {
     pub hashtag: String,
     pub display: String,
