@@ -328,66 +328,18 @@ fn load_from(
         path: path_str.clone(),
         message: e.to_string(),
     };
-    let kind = match kind {
-        Ok(k) => k,
-        Err(NotText::Empty) => return Err(LoadError::Empty { path: path_str }),
-        Err(NotText::Binary { what, offset }) => {
-            return Err(LoadError::Binary {
-                path: path_str,
-                what,
-                offset,
-            });
-        }
-    };
+    let kind = text_source(kind, &path_str)?;
     progress.begin("Reading", kind.file_bytes);
     let raw_read = Arc::new(AtomicU64::new(0));
     let decoded = source::decode_stream(opener().map_err(io_err)?, &kind, raw_read.clone())
         .map_err(io_err)?;
     let mut reader = BlockReader::new(decoded);
-    reader.fill(256 * 1024);
-    let first = reader.buf.iter().position(|b| !b.is_ascii_whitespace());
-    let Some(first) = first else {
-        return Err(LoadError::NoRows {
-            path: path_str,
-            what: "the file holds only blank space".into(),
-        });
-    };
-    let looks_json = matches!(reader.buf[first], b'{' | b'[');
-    // A first JSON value longer than the head: read on until it is whole (up to 64 MB).
-    if looks_json && opts.format.is_none() {
-        while json::detect_format(&reader.buf).is_none()
-            && !reader.eof
-            && reader.buf.len() < 64 << 20
-        {
-            let want = reader.buf.len() * 4;
-            reader.fill(want);
-        }
-    }
-    let mut json_tp = TimeParser {
-        naive_zone: opts.naive_zone.clone(),
-        epoch: crate::time::EpochPolicy::Any,
-        ..Default::default()
-    };
-    let mut paths = None;
-    let format = match opts.format {
-        Some(f) => f,
-        None if looks_json => json::detect_format(&reader.buf).unwrap_or(Format::GenericJson),
-        None => Format::Csv,
-    };
-    if format == Format::GenericJson {
-        let mapped =
-            json_paths::map_paths(&reader.buf, &opts.overrides, &json_tp, opts.max_field_bytes);
-        paths = Some(mapped.map_err(|e| path_mapping_error(e, &path_str, &reader.buf[first..]))?);
-        json_tp = paths
-            .as_ref()
-            .map(|p| p.csv.time_parser.clone())
-            .unwrap_or(json_tp);
-    }
-    let layout = if format.is_json() {
-        json::detect_layout(&reader.buf)
-    } else {
-        JsonLayout::Lines
-    };
+    let Head {
+        format,
+        layout,
+        paths,
+        json_tp,
+    } = sniff_head(&mut reader, opts, &path_str)?;
     let need = estimated_need(&kind, format.is_json() && layout == JsonLayout::Document);
     if let Some(avail) = opts.memory_budget.or_else(available_memory)
         && need > avail
@@ -398,66 +350,21 @@ fn load_from(
             available_mb: avail >> 20,
         });
     }
-
     let mut report = LoadReport::new(&path_str, format);
     report.naive_zone = opts.naive_zone.to_string();
     report.encoding = source_encoding_name(&kind);
     report.bytes = kind.file_bytes;
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(|e| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    let ext = if matches!(ext.as_str(), "gz" | "zst" | "bz2" | "xz" | "zip") {
-        path.file_stem()
-            .and_then(|s| Path::new(s).extension())
-            .and_then(|e| e.to_str())
-            .map(|e| e.to_ascii_lowercase())
-            .unwrap_or_default()
-    } else {
-        ext
-    };
-    let mut pre_warnings = report::WarningSink::default();
-    let ext_says_json = matches!(ext.as_str(), "json" | "jsonl" | "ndjson");
-    let ext_says_csv = matches!(ext.as_str(), "csv" | "tsv" | "tab" | "txt");
-    if (format.is_json() && ext_says_csv) || (!format.is_json() && ext_says_json) {
-        let what = if format.is_json() {
-            "JSON"
-        } else {
-            "delimited text"
-        };
-        pre_warnings.add(
-            "extension_mismatch",
-            || format!("the file is named .{ext} but holds {what}; it was read as {what}"),
-            0,
-        );
-    }
-    if matches!(
-        kind.encoding,
-        source::TextEncoding::Utf16Le { .. } | source::TextEncoding::Utf16Be { .. }
-    ) {
-        pre_warnings.add(
-            "utf16",
-            || format!("the file is {}; it was transcoded to UTF-8 (byte offsets and exports refer to the UTF-8 text)", kind.encoding.name()),
-            0,
-        );
-    }
-
     let update = |p: &Progress| p.set(raw_read.load(Ordering::Relaxed));
-    let tp = TimeParser {
-        naive_zone: opts.naive_zone.clone(),
-        ..Default::default()
-    };
-    let mut header_span = None;
-    let mut line_ending = "\n".to_string();
     let mut builder = builder::DatasetBuilder::new(report);
     // An estimate of the posts, to size the columns once.
     builder.reserve(
         ((kind.file_bytes / if format.is_json() { 2000 } else { 150 }) as usize).min(50_000_000),
     );
     let mut first_chunk = ChunkBuilder::new();
-    first_chunk.warnings = pre_warnings;
+    first_chunk.warnings = head_warnings(path, format, &kind);
     builder.append(first_chunk);
+    let mut header_span = None;
+    let mut line_ending = "\n".to_string();
     let (columns, delimiter) = if format.is_json() {
         if let Some(p) = &paths {
             builder.report.mapping = p.csv.mapping.roles.clone();
@@ -469,34 +376,27 @@ fn load_from(
             paths,
             slice: slice::RowTest::of(&opts.slice),
         };
-        match layout {
-            JsonLayout::Lines => {
-                load_json_lines(&mut reader, &ctx, opts, progress, &update, &mut builder).map_err(
-                    |_| LoadError::Cancelled {
-                        path: path_str.clone(),
-                    },
-                )?
-            }
-            JsonLayout::Document => {
-                while !reader.eof {
-                    let want = (reader.buf.len() * 2).max(opts.block_bytes);
-                    reader.fill(want);
-                    update(progress);
-                    progress.check().map_err(|_| LoadError::Cancelled {
-                        path: path_str.clone(),
-                    })?;
-                }
-                progress.begin("Parsing", 0);
-                for c in json::convert_document(&reader.buf, &ctx) {
-                    builder.append(c);
-                }
-            }
-        }
+        load_json(
+            &mut reader,
+            layout,
+            &ctx,
+            opts,
+            progress,
+            &update,
+            &mut builder,
+        )
+        .map_err(|_| LoadError::Cancelled {
+            path: path_str.clone(),
+        })?;
         (
             JSON_CORE_COLUMNS.iter().map(|s| s.to_string()).collect(),
             None,
         )
     } else {
+        let tp = TimeParser {
+            naive_zone: opts.naive_zone.clone(),
+            ..Default::default()
+        };
         let (header, dialect, hspan, le) = load_csv(
             &mut reader,
             &path_str,
@@ -551,23 +451,177 @@ fn load_from(
     }
     ds.report.elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
     if ds.is_empty() {
-        if ds.report.rows_in == 0 {
-            let what = if format.is_json() {
-                "it holds no posts".to_string()
-            } else {
-                "it has a header but no rows".to_string()
-            };
-            return Err(LoadError::NoRows {
-                path: path_str,
-                what,
-            });
-        }
-        return Err(LoadError::NoPosts {
-            path: path_str,
-            report: Box::new(ds.report),
-        });
+        return Err(no_posts_error(ds, format, path_str));
     }
     Ok(ds)
+}
+
+/// The source's kind, or the error for a file that holds no text.
+fn text_source(kind: Result<SourceKind, NotText>, path: &str) -> Result<SourceKind, LoadError> {
+    match kind {
+        Ok(k) => Ok(k),
+        Err(NotText::Empty) => Err(LoadError::Empty {
+            path: path.to_string(),
+        }),
+        Err(NotText::Binary { what, offset }) => Err(LoadError::Binary {
+            path: path.to_string(),
+            what,
+            offset,
+        }),
+    }
+}
+
+/// How to read an input, decided from its head.
+struct Head {
+    /// Given, or sniffed: JSON where the first non-blank byte opens an object or array.
+    format: Format,
+    /// For JSON: lines, or one document.
+    layout: JsonLayout,
+    /// For JSON of no known platform: its paths mapped to roles.
+    paths: Option<Arc<json_paths::PathMapping>>,
+    /// The time parser JSON timestamps are read with.
+    json_tp: TimeParser,
+}
+
+/// Reads the head of the input and decides how to read the rest (see [`Head`]).
+fn sniff_head(reader: &mut BlockReader, opts: &LoadOptions, path: &str) -> Result<Head, LoadError> {
+    reader.fill(256 * 1024);
+    let Some(first) = reader.buf.iter().position(|b| !b.is_ascii_whitespace()) else {
+        return Err(LoadError::NoRows {
+            path: path.to_string(),
+            what: "the file holds only blank space".into(),
+        });
+    };
+    let looks_json = matches!(reader.buf[first], b'{' | b'[');
+    // A first JSON value longer than the head: read on until it is whole (up to 64 MB).
+    if looks_json && opts.format.is_none() {
+        while json::detect_format(&reader.buf).is_none()
+            && !reader.eof
+            && reader.buf.len() < 64 << 20
+        {
+            let want = reader.buf.len() * 4;
+            reader.fill(want);
+        }
+    }
+    let mut json_tp = TimeParser {
+        naive_zone: opts.naive_zone.clone(),
+        epoch: crate::time::EpochPolicy::Any,
+        ..Default::default()
+    };
+    let mut paths = None;
+    let format = match opts.format {
+        Some(f) => f,
+        None if looks_json => json::detect_format(&reader.buf).unwrap_or(Format::GenericJson),
+        None => Format::Csv,
+    };
+    if format == Format::GenericJson {
+        let mapped =
+            json_paths::map_paths(&reader.buf, &opts.overrides, &json_tp, opts.max_field_bytes);
+        let mapped = mapped.map_err(|e| path_mapping_error(e, path, &reader.buf[first..]))?;
+        json_tp = mapped.csv.time_parser.clone();
+        paths = Some(mapped);
+    }
+    let layout = if format.is_json() {
+        json::detect_layout(&reader.buf)
+    } else {
+        JsonLayout::Lines
+    };
+    Ok(Head {
+        format,
+        layout,
+        paths,
+        json_tp,
+    })
+}
+
+/// The file's extension, looking through a compression suffix (`posts.jsonl.gz` → `jsonl`).
+fn data_extension(path: &Path) -> String {
+    let lower = |e: &std::ffi::OsStr| e.to_str().map(str::to_ascii_lowercase);
+    let ext = path.extension().and_then(lower).unwrap_or_default();
+    if matches!(ext.as_str(), "gz" | "zst" | "bz2" | "xz" | "zip") {
+        path.file_stem()
+            .and_then(|s| Path::new(s).extension())
+            .and_then(lower)
+            .unwrap_or_default()
+    } else {
+        ext
+    }
+}
+
+/// Warnings known before a row is read: a name that says another format than the file
+/// holds, a UTF-16 file transcoded.
+fn head_warnings(path: &Path, format: Format, kind: &SourceKind) -> report::WarningSink {
+    let mut warnings = report::WarningSink::default();
+    let ext = data_extension(path);
+    let ext_says_json = matches!(ext.as_str(), "json" | "jsonl" | "ndjson");
+    let ext_says_csv = matches!(ext.as_str(), "csv" | "tsv" | "tab" | "txt");
+    if (format.is_json() && ext_says_csv) || (!format.is_json() && ext_says_json) {
+        let what = if format.is_json() {
+            "JSON"
+        } else {
+            "delimited text"
+        };
+        warnings.add(
+            "extension_mismatch",
+            || format!("the file is named .{ext} but holds {what}; it was read as {what}"),
+            0,
+        );
+    }
+    if matches!(
+        kind.encoding,
+        source::TextEncoding::Utf16Le { .. } | source::TextEncoding::Utf16Be { .. }
+    ) {
+        warnings.add(
+            "utf16",
+            || format!("the file is {}; it was transcoded to UTF-8 (byte offsets and exports refer to the UTF-8 text)", kind.encoding.name()),
+            0,
+        );
+    }
+    warnings
+}
+
+/// Reads the rest of a JSON input into `builder`: line by line, or as one document.
+fn load_json(
+    reader: &mut BlockReader,
+    layout: JsonLayout,
+    ctx: &JsonContext,
+    opts: &LoadOptions,
+    progress: &Progress,
+    update: &dyn Fn(&Progress),
+    builder: &mut builder::DatasetBuilder,
+) -> Result<(), crate::progress::Cancelled> {
+    match layout {
+        JsonLayout::Lines => load_json_lines(reader, ctx, opts, progress, update, builder),
+        JsonLayout::Document => {
+            while !reader.eof {
+                let want = (reader.buf.len() * 2).max(opts.block_bytes);
+                reader.fill(want);
+                update(progress);
+                progress.check()?;
+            }
+            progress.begin("Parsing", 0);
+            for c in json::convert_document(&reader.buf, ctx) {
+                builder.append(c);
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The error for an input that gave no posts: no rows at all, or only rejected ones.
+fn no_posts_error(ds: Loaded, format: Format, path: String) -> LoadError {
+    if ds.report.rows_in == 0 {
+        let what = if format.is_json() {
+            "it holds no posts".to_string()
+        } else {
+            "it has a header but no rows".to_string()
+        };
+        return LoadError::NoRows { path, what };
+    }
+    LoadError::NoPosts {
+        path,
+        report: Box::new(ds.report),
+    }
 }
 
 /// The error for a JSON file whose paths could not be mapped to roles.
@@ -760,10 +814,76 @@ fn load_csv(
     update: &dyn Fn(&Progress),
     builder: &mut builder::DatasetBuilder,
 ) -> Result<(Vec<String>, Dialect, Option<crate::model::RawSpan>, String), LoadError> {
-    let cancelled = || LoadError::Cancelled {
-        path: path.to_string(),
-    };
-    // Make sure the head holds the header and some rows.
+    let (mut dialect, header_seg, records) = read_csv_head(reader, path)?;
+    let CsvHeader {
+        header,
+        sample,
+        has_header,
+        dup_names,
+    } = name_columns(records, base_tp);
+    if !has_header {
+        dialect.has_header = false;
+    }
+    let mapping = mapping::map_columns(&header, &sample, &opts.overrides, base_tp)
+        .map_err(|e| mapping_error(e, path, &header))?;
+    if mapping.get(Role::Text).is_none() {
+        return Err(LoadError::NoTextColumn {
+            path: path.to_string(),
+            columns: header,
+        });
+    }
+    if mapping.get(Role::Time).is_none() {
+        return Err(LoadError::NoTimeColumn {
+            path: path.to_string(),
+            columns: header,
+        });
+    }
+    builder.report.mapping = mapping.roles.clone();
+    let time_parser = csv_format::time_parser_for(base_tp, &mapping);
+    let ctx = CsvContext::new(
+        dialect.clone(),
+        header.clone(),
+        mapping,
+        time_parser,
+        opts.max_field_bytes,
+    )
+    .with_slice(&opts.slice);
+    builder.append(header_warnings(&dup_names, has_header));
+    let head_bytes = &reader.buf[..header_seg.end];
+    let line_ending = if head_bytes.ends_with(b"\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    }
+    .to_string();
+    let mut header_len = header_seg.end;
+    while header_len > 0 && matches!(reader.buf[header_len - 1], b'\n' | b'\r') {
+        header_len -= 1;
+    }
+    let header_span = has_header.then_some(crate::model::RawSpan {
+        start: reader.offset,
+        len: header_len as u32,
+    });
+    let mut line = 1u64;
+    if has_header {
+        line += memchr::memchr_iter(b'\n', &reader.buf[..header_seg.end]).count() as u64;
+        reader.consume(header_seg.end);
+    }
+    parse_rows(reader, &ctx, line, opts, progress, update, builder).map_err(|_| {
+        LoadError::Cancelled {
+            path: path.to_string(),
+        }
+    })?;
+    Ok((header, dialect, header_span, line_ending))
+}
+
+/// Reads enough of a delimited input to know its dialect (at least 50 records, or 16 MB,
+/// or all of it) and returns the dialect, the header's segment and up to 101 records
+/// (the header or first row, and a sample), decoded.
+fn read_csv_head(
+    reader: &mut BlockReader,
+    path: &str,
+) -> Result<(Dialect, csv_format::Segment, Vec<Vec<String>>), LoadError> {
     let mut dialect = csv_format::sniff_dialect(&reader.buf, reader.eof);
     loop {
         let (segs, used) = csv_format::scan_records(&reader.buf, &dialect, reader.eof, 1);
@@ -807,12 +927,28 @@ fn load_csv(
             _ => break,
         }
     }
+    Ok((dialect, header_seg, records))
+}
+
+/// A delimited file's column names and the sample of rows they are mapped with.
+struct CsvHeader {
+    header: Vec<String>,
+    sample: Vec<Vec<String>>,
+    /// False for a headerless file (its first line is data; columns are `column_N`).
+    has_header: bool,
+    /// Names given to more than one column (later ones get a `_2`, `_3` suffix).
+    dup_names: Vec<String>,
+}
+
+/// Names the columns from the head's first record: a headerless file (no name fits any
+/// role, and the first row reads as data) gets `column_1`, `column_2`, …; duplicate names
+/// get a suffix so each can be mapped.
+fn name_columns(records: Vec<Vec<String>>, base_tp: &TimeParser) -> CsvHeader {
     let mut header: Vec<String> = records.first().cloned().unwrap_or_default();
     for h in &mut header {
         *h = h.trim().trim_start_matches('\u{feff}').to_string();
     }
     let mut sample: Vec<Vec<String>> = records.into_iter().skip(1).collect();
-    // Headerless files: no name fits any role, and the first row reads as data.
     let no_name_fits = header.iter().all(|h| {
         mapping::map_columns(std::slice::from_ref(h), &[], &[], base_tp)
             .map(|m| m.roles.is_empty())
@@ -823,9 +959,7 @@ fn load_csv(
     if !has_header {
         sample.insert(0, header.clone());
         header = (1..=header.len()).map(|i| format!("column_{i}")).collect();
-        dialect.has_header = false;
     }
-    // Duplicate column names get a suffix so each can be mapped.
     let mut seen = std::collections::HashMap::new();
     let mut dup_names = Vec::new();
     for h in &mut header {
@@ -836,31 +970,16 @@ fn load_csv(
             *h = format!("{h}_{n}");
         }
     }
-    let mapping = mapping::map_columns(&header, &sample, &opts.overrides, base_tp)
-        .map_err(|e| mapping_error(e, path, &header))?;
-    if mapping.get(Role::Text).is_none() {
-        return Err(LoadError::NoTextColumn {
-            path: path.to_string(),
-            columns: header,
-        });
+    CsvHeader {
+        header,
+        sample,
+        has_header,
+        dup_names,
     }
-    if mapping.get(Role::Time).is_none() {
-        return Err(LoadError::NoTimeColumn {
-            path: path.to_string(),
-            columns: header,
-        });
-    }
-    builder.report.mapping = mapping.roles.clone();
-    let time_parser = csv_format::time_parser_for(base_tp, &mapping);
-    let ctx = CsvContext::new(
-        dialect.clone(),
-        header.clone(),
-        mapping,
-        time_parser,
-        opts.max_field_bytes,
-    )
-    .with_slice(&opts.slice);
+}
 
+/// The warnings about a delimited file's header: renamed duplicates, no header at all.
+fn header_warnings(dup_names: &[String], has_header: bool) -> ChunkBuilder {
     let mut pre = ChunkBuilder::new();
     if !dup_names.is_empty() {
         pre.warnings.add(
@@ -884,48 +1003,40 @@ fn load_csv(
             1,
         );
     }
-    builder.append(pre);
+    pre
+}
+
+/// Parses the rows of a delimited input from `reader` (its first row on line `line`) into
+/// `builder`, as a pipeline: while one block is parsed (in parallel), the reader reads and
+/// scans the next one and the builder appends the previous one's chunks.
+fn parse_rows(
+    reader: &mut BlockReader,
+    ctx: &CsvContext,
+    line: u64,
+    opts: &LoadOptions,
+    progress: &Progress,
+    update: &dyn Fn(&Progress),
+    builder: &mut builder::DatasetBuilder,
+) -> Result<(), crate::progress::Cancelled> {
     let mut timing = (0.0f64, 0.0f64);
     let append_s = std::sync::Mutex::new(0.0f64);
     let mut pending: Vec<ChunkBuilder> = Vec::new();
-    let mut line = 1u64;
-    let head_bytes = &reader.buf[..header_seg.end];
-    let line_ending = if head_bytes.ends_with(b"\r\n") {
-        "\r\n"
-    } else {
-        "\n"
-    }
-    .to_string();
-    let mut header_len = header_seg.end;
-    while header_len > 0 && matches!(reader.buf[header_len - 1], b'\n' | b'\r') {
-        header_len -= 1;
-    }
-    let header_span = has_header.then_some(crate::model::RawSpan {
-        start: reader.offset,
-        len: header_len as u32,
-    });
-    if has_header {
-        line += memchr::memchr_iter(b'\n', &reader.buf[..header_seg.end]).count() as u64;
-        reader.consume(header_seg.end);
-    }
     progress.begin("Loading", builder.report.bytes);
     // Segments of 1 MB: small enough that both cores stay busy to the end of each
     // block, large enough that merging chunk-local interners stays cheap.
     let seg_target = (opts.block_bytes / 16).max(64 << 10);
-    // A pipeline: while one block is parsed (in parallel), the reader reads and scans the
-    // next one and the builder appends the previous one's chunks.
     let mut reading = BlockSource {
         block: opts.block_bytes,
         seg_target,
         line,
-        dialect: &dialect,
+        dialect: &ctx.dialect,
     };
     let (mut cur, mut rejects) = reading.next(reader);
     rejects.into_iter().for_each(|c| builder.append(c));
     while let Some(b) = cur {
         let t_par = Instant::now();
         let (part, ((next, next_rejects), ())) = rayon::join(
-            || csv_format::parse_block(&b.bytes, b.base, &b.first_lines, &b.segments, &ctx),
+            || csv_format::parse_block(&b.bytes, b.base, &b.first_lines, &b.segments, ctx),
             || {
                 rayon::join(
                     || reading.next(reader),
@@ -945,7 +1056,7 @@ fn load_csv(
         reader.recycle(b.bytes);
         cur = next;
         update(progress);
-        progress.check().map_err(|_| cancelled())?;
+        progress.check()?;
     }
     rejects = std::mem::take(&mut pending);
     rejects.into_iter().for_each(|c| builder.append(c));
@@ -956,7 +1067,7 @@ fn load_csv(
             append_s.lock().map(|a| *a).unwrap_or(0.0)
         );
     }
-    Ok((header, dialect, header_span, line_ending))
+    Ok(())
 }
 
 #[cfg(test)]
