@@ -40,18 +40,29 @@ fn is_data_file(p: &Path) -> bool {
     {
         return false;
     }
-    let lower = name.to_ascii_lowercase();
-    let mut parts: Vec<&str> = lower.rsplit('.').collect();
-    if parts.len() < 2 {
-        return false;
+    // A zip archive is read whatever it holds.
+    lower_extension(p) == "zip" || DATA_EXTENSIONS.contains(&data_extension(p).as_str())
+}
+
+/// A file's extension, lower-case ("" for none).
+fn lower_extension(path: &Path) -> String {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default()
+}
+
+/// A file's extension, lower-case, looking through a compression suffix
+/// (`posts.jsonl.gz` → `jsonl`; "" for none).
+pub(crate) fn data_extension(path: &Path) -> String {
+    let ext = lower_extension(path);
+    if COMPRESSED.contains(&ext.as_str()) {
+        path.file_stem()
+            .map(|s| lower_extension(Path::new(s)))
+            .unwrap_or_default()
+    } else {
+        ext
     }
-    if COMPRESSED.contains(&parts[0]) {
-        if parts[0] == "zip" {
-            return true;
-        }
-        parts.remove(0);
-    }
-    parts.len() >= 2 && DATA_EXTENSIONS.contains(&parts[0])
 }
 
 /// The data files under `dir`, recursively, in path order; and the other files skipped.
@@ -509,6 +520,9 @@ mod tests {
             ("a.csv", true),
             ("a.jsonl.zst", true),
             ("dump.zip", true),
+            ("POSTS.CSV.GZ", true),
+            ("backup.tar.gz", false),
+            ("x.gz", false),
             ("a.csv.truth.json", false),
             ("a.csv.derail-labels.jsonl", false),
             (".hidden.csv", false),

@@ -534,25 +534,11 @@ fn sniff_head(reader: &mut BlockReader, opts: &LoadOptions, path: &str) -> Resul
     })
 }
 
-/// The file's extension, looking through a compression suffix (`posts.jsonl.gz` → `jsonl`).
-fn data_extension(path: &Path) -> String {
-    let lower = |e: &std::ffi::OsStr| e.to_str().map(str::to_ascii_lowercase);
-    let ext = path.extension().and_then(lower).unwrap_or_default();
-    if matches!(ext.as_str(), "gz" | "zst" | "bz2" | "xz" | "zip") {
-        path.file_stem()
-            .and_then(|s| Path::new(s).extension())
-            .and_then(lower)
-            .unwrap_or_default()
-    } else {
-        ext
-    }
-}
-
 /// Warnings known before a row is read: a name that says another format than the file
 /// holds, a UTF-16 file transcoded.
 fn head_warnings(path: &Path, format: Format, kind: &SourceKind) -> report::WarningSink {
     let mut warnings = report::WarningSink::default();
-    let ext = data_extension(path);
+    let ext = folder::data_extension(path);
     let ext_says_json = matches!(ext.as_str(), "json" | "jsonl" | "ndjson");
     let ext_says_csv = matches!(ext.as_str(), "csv" | "tsv" | "tab" | "txt");
     if (format.is_json() && ext_says_csv) || (!format.is_json() && ext_says_json) {
