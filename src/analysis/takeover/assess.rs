@@ -73,7 +73,7 @@ pub fn assess_hashtag(
 
 impl HashtagOutcome {
     /// The outcome of a tag before anything is found: no takeover, nothing marked.
-    fn new(tag: &str, display: &str, posts: usize, bin_ms: i64) -> HashtagOutcome {
+    pub(super) fn new(tag: &str, display: &str, posts: usize, bin_ms: i64) -> HashtagOutcome {
         HashtagOutcome {
             assessment: HashtagAssessment {
                 tag: tag.to_string(),

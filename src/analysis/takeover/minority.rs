@@ -32,7 +32,7 @@ pub fn drop_minority_moments(outcomes: &mut [HashtagOutcome], threshold: f32) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::takeover::{HashtagAssessment, PostVerdict, TakeoverMoment};
+    use crate::analysis::takeover::{PostVerdict, TakeoverMoment};
 
     /// One tag with a moment per share, each with three takeover posts of its own.
     fn tag_with_moments(shares: &[f32]) -> HashtagOutcome {
@@ -57,24 +57,14 @@ mod tests {
                 })
             })
             .collect();
-        HashtagOutcome {
-            assessment: HashtagAssessment {
-                tag: "x".into(),
-                display: "x".into(),
-                posts: 100,
-                status: "takeover".into(),
-                reason: "its posts were taken over".into(),
-                bin_ms: 3_600_000,
-                max_share: 0.9,
-                moments: shares.len() as u32,
-            },
-            takeover_posts: verdicts.iter().map(|v| v.post).collect(),
-            newcomer_posts: verdicts.iter().map(|v| v.post).collect(),
-            counter_speech_posts: Vec::new(),
-            familiarity: Vec::new(),
-            verdicts,
-            moments,
-        }
+        let mut outcome = HashtagOutcome::new("x", "x", 100, 3_600_000);
+        outcome.assessment.status = "takeover".into();
+        outcome.assessment.moments = shares.len() as u32;
+        outcome.takeover_posts = verdicts.iter().map(|v| v.post).collect();
+        outcome.newcomer_posts = verdicts.iter().map(|v| v.post).collect();
+        outcome.verdicts = verdicts;
+        outcome.moments = moments;
+        outcome
     }
 
     #[test]
