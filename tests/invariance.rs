@@ -27,6 +27,8 @@ struct Findings {
     clusters: HashMap<String, i32>,
     marked: HashSet<String>,
     loaded: HashSet<String>,
+    /// Post id → what its text says of it: its script tags and its language.
+    reading: HashMap<String, (Vec<String>, String)>,
 }
 
 fn findings(path: &Path) -> Findings {
@@ -51,7 +53,31 @@ fn findings(path: &Path) -> Findings {
             .map(id)
             .collect(),
         loaded: (0..ds.len()).map(id).collect(),
+        reading: (0..ds.len())
+            .map(|i| {
+                let scripts = (0..an.tag_names.len())
+                    .filter(|&b| an.tags[i] >> b & 1 == 1 && an.tag_names[b].starts_with("script:"))
+                    .map(|b| an.tag_names[b].clone())
+                    .collect();
+                (
+                    id(i),
+                    (scripts, an.langs.resolve(an.lang[i] as u32).to_string()),
+                )
+            })
+            .collect(),
     }
+}
+
+/// The posts whose scripts or language differ between two runs.
+fn read_differently(a: &Findings, b: &Findings) -> Vec<String> {
+    let mut ids: Vec<String> = a
+        .reading
+        .iter()
+        .filter(|(id, r)| b.reading.get(*id).is_some_and(|other| other != *r))
+        .map(|(id, r)| format!("{id} {r:?} vs {:?}", b.reading[id]))
+        .collect();
+    ids.sort();
+    ids
 }
 
 fn f1(found: &Findings, truth: &HashSet<String>, originals: &HashSet<String>) -> f64 {
@@ -203,6 +229,14 @@ fn check_world(scenario: Scenario, seed: u64) {
                 assert!(
                     same_partition(&found, &reference),
                     "{scenario:?} seed {seed}: the clusters change when the CSV is {order_name}"
+                );
+                let differ = read_differently(&found, &reference);
+                assert!(
+                    differ.is_empty(),
+                    "{scenario:?} seed {seed}: {} posts read differently when the CSV is \
+                     {order_name}, e.g. {:?}",
+                    differ.len(),
+                    &differ[..differ.len().min(3)]
                 );
             }
             variants.push((format!("{} {order_name}", format.name()), found));

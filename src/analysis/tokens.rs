@@ -115,21 +115,23 @@ pub fn normalized_lower(text: &str) -> String {
     text.nfkc().flat_map(char::to_lowercase).collect()
 }
 
+/// The whitespace-separated pieces of a text that are its words: the retweet prefix, links
+/// and mentions left out. Texts that differ only in those read the same.
+pub fn content_pieces(text: &str) -> impl Iterator<Item = &str> {
+    strip_rt_prefix(text).split_whitespace().filter(|piece| {
+        let link = piece.starts_with("http://")
+            || piece.starts_with("https://")
+            || piece.starts_with("www.");
+        let mention = piece.starts_with('@') || piece.starts_with('＠');
+        !link && !mention
+    })
+}
+
 /// Calls `f(kind, token)` for each token of `text`, in order.
 pub fn for_each_token(text: &str, mut f: impl FnMut(TokenKind, &str)) {
-    let body = strip_rt_prefix(text);
-    let mut lower = String::with_capacity(body.len());
+    let mut lower = String::with_capacity(text.len());
     // Lowercase once; drop urls and mentions.
-    for piece in body.split_whitespace() {
-        if piece.starts_with("http://")
-            || piece.starts_with("https://")
-            || piece.starts_with("www.")
-        {
-            continue;
-        }
-        if piece.starts_with('@') || piece.starts_with('＠') {
-            continue;
-        }
+    for piece in content_pieces(text) {
         if !lower.is_empty() {
             lower.push(' ');
         }

@@ -67,17 +67,17 @@ pub fn run(
             members[c as usize].push((topic_model.rep_score[r], r as u32));
         }
     }
-    let first_post = texts.first_posts();
+    let canonical = &texts.canonical_post;
     let background = Background::new(texts);
     for (c, mut m) in members.into_iter().enumerate() {
         m.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
         m.truncate(TERM_READS);
-        clusters[c].exemplars = m.iter().take(3).map(|x| first_post[x.1 as usize]).collect();
+        clusters[c].exemplars = m.iter().take(3).map(|x| canonical[x.1 as usize]).collect();
         let want = background.top_terms(texts, m.iter().map(|x| x.1));
         let names = resolve_terms(
             ds,
             &want,
-            m.iter().map(|x| first_post[x.1 as usize] as usize),
+            m.iter().map(|x| canonical[x.1 as usize] as usize),
         );
         clusters[c].top_terms = terms::distinct_names(&want, &names)
             .into_iter()

@@ -33,18 +33,12 @@ pub fn run(ds: &Dataset, texts: &Texts, coordinated: &[bool], config: &TagConfig
     if taggers.len() > max_lex {
         warnings.push(format!("only the first {max_lex} lexicon taggers are used"));
     }
-    let first_posts = texts.first_posts();
     let rep_lang = if config.detect_language {
-        detect_languages(ds, texts, &first_posts)
+        detect_languages(ds, texts)
     } else {
         vec![None; texts.len()]
     };
-    let rep_bits = text_bits(
-        ds,
-        texts,
-        &first_posts,
-        &taggers[..taggers.len().min(max_lex)],
-    );
+    let rep_bits = text_bits(ds, texts, &taggers[..taggers.len().min(max_lex)]);
     let rep_of = &texts.rep_of;
     let tags: Vec<u64> = (0..ds.len())
         .into_par_iter()
@@ -81,8 +75,8 @@ fn unknown_language(l: &str) -> bool {
 }
 
 /// Per representative text: its language, detected once, where a post of it has no known
-/// language in the source (`first_posts`: each representative's first post).
-fn detect_languages(ds: &Dataset, texts: &Texts, first_posts: &[u32]) -> Vec<Option<&'static str>> {
+/// language in the source.
+fn detect_languages(ds: &Dataset, texts: &Texts) -> Vec<Option<&'static str>> {
     let mut needs = vec![false; texts.len()];
     for i in 0..ds.len() {
         if unknown_language(ds.lang(i)) {
@@ -95,7 +89,7 @@ fn detect_languages(ds: &Dataset, texts: &Texts, first_posts: &[u32]) -> Vec<Opt
             if !needs[r] {
                 return None;
             }
-            let text = tokens::strip_rt_prefix(ds.text(first_posts[r] as usize));
+            let text = tokens::strip_rt_prefix(ds.text(texts.canonical_post[r] as usize));
             let cut: String = text.chars().take(280).collect();
             whatlang::detect(&cut)
                 .filter(|info| info.is_reliable() || info.confidence() > 0.5)
@@ -105,17 +99,12 @@ fn detect_languages(ds: &Dataset, texts: &Texts, first_posts: &[u32]) -> Vec<Opt
 }
 
 /// Per representative text: the tags its text decides (scripts, lexicon taggers).
-fn text_bits(
-    ds: &Dataset,
-    texts: &Texts,
-    first_posts: &[u32],
-    taggers: &[taggers::Tagger],
-) -> Vec<u64> {
+fn text_bits(ds: &Dataset, texts: &Texts, taggers: &[taggers::Tagger]) -> Vec<u64> {
     (0..texts.len())
         .into_par_iter()
         .with_min_len(1024)
         .map(|r| {
-            let text = ds.text(first_posts[r] as usize);
+            let text = ds.text(texts.canonical_post[r] as usize);
             let toks = texts.rep_tokens.get(r);
             let mut b = script_bits(text);
             let lower = text.to_lowercase();
@@ -229,10 +218,11 @@ fn iso1(code: &str) -> &str {
     }
 }
 
-/// Script bits of a text: each script with at least 20 % of its letters.
+/// Script bits of a text: each script with at least 20 % of the letters of its words (a
+/// mention's or link's letters say nothing of the language the post is written in).
 fn script_bits(text: &str) -> u64 {
     let mut c = [0u32; 7]; // latin hangul kana han arabic cyrillic other
-    for ch in text.chars() {
+    for ch in tokens::content_pieces(text).flat_map(str::chars) {
         let u = ch as u32;
         let k = if ch.is_ascii_alphabetic() || (0xC0..=0x24F).contains(&u) {
             0
@@ -271,4 +261,36 @@ fn script_bits(text: &str) -> u64 {
         bits &= !(1 << (bit::SCRIPT0 + 3));
     }
     bits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scripts(text: &str) -> Vec<&'static str> {
+        let names = [
+            "latin", "hangul", "kana", "han", "arabic", "cyrillic", "other",
+        ];
+        let bits = script_bits(text);
+        (0..names.len())
+            .filter(|&k| bits >> (bit::SCRIPT0 + k) & 1 == 1)
+            .map(|k| names[k])
+            .collect()
+    }
+
+    #[test]
+    fn a_texts_scripts_are_those_of_its_words_not_its_links_or_mentions() {
+        assert_eq!(
+            scripts("RT @jiwoo_0311: 이상한 변호사 마지막화 #드라마"),
+            ["hangul"]
+        );
+        assert_eq!(scripts("@chris_the830 넘 좋아"), ["hangul"]);
+        assert_eq!(
+            scripts("Конференция \"Кубок\" https://youtu.be/jCgn7UvU50A"),
+            ["cyrillic"]
+        );
+        assert_eq!(scripts("Пачука в Hunt: Showdown"), ["latin", "cyrillic"]);
+        assert_eq!(scripts("今日のアニメ最高 https://t.co/abcdef"), ["kana"]);
+        assert!(scripts("@someone https://t.co/x 🔥🔥").is_empty());
+    }
 }

@@ -18,6 +18,8 @@ pub struct Texts {
     pub rep_template: ListColumn,
     /// Per representative: how many posts it stands for.
     pub weights: Vec<u32>,
+    /// Per representative: the post whose text stands for it (see [`canonical_posts`]).
+    pub canonical_post: Vec<u32>,
 }
 
 impl Texts {
@@ -35,17 +37,6 @@ impl Texts {
             .map(|r| self.rep_tokens.get(r).to_vec())
             .collect()
     }
-
-    /// Per representative: its first post.
-    pub fn first_posts(&self) -> Vec<u32> {
-        let mut first = vec![u32::MAX; self.len()];
-        for (i, &r) in self.rep_of.iter().enumerate() {
-            if first[r as usize] == u32::MAX {
-                first[r as usize] = i as u32;
-            }
-        }
-        first
-    }
 }
 
 pub fn run(ds: &Dataset) -> Texts {
@@ -59,11 +50,13 @@ pub fn run(ds: &Dataset) -> Texts {
     let mut raw_index: FxHashMap<u64, u32> = FxHashMap::default();
     let mut raw_of: Vec<u32> = Vec::with_capacity(n);
     let mut raw_first: Vec<u32> = Vec::new();
+    let mut raw_hashes: Vec<u64> = Vec::new();
     for (i, &h) in raw_hash.iter().enumerate() {
         let next = raw_first.len() as u32;
         let r = *raw_index.entry(h).or_insert(next);
         if r == next {
             raw_first.push(i as u32);
+            raw_hashes.push(h);
         }
         raw_of.push(r);
     }
@@ -105,10 +98,69 @@ pub fn run(ds: &Dataset) -> Texts {
     for &r in &rep_of {
         weights[r as usize] += 1;
     }
+    let raw = RawTexts {
+        first: &raw_first,
+        hashes: &raw_hashes,
+        of_post: &raw_of,
+        rep: &rep_of_raw,
+    };
+    let canonical_post = canonical_posts(ds, &raw, firsts.len());
     Texts {
         rep_of,
         rep_tokens,
         rep_template,
         weights,
+        canonical_post,
+    }
+}
+
+/// The distinct raw texts of a dataset.
+struct RawTexts<'a> {
+    /// Per raw text: its first post.
+    first: &'a [u32],
+    /// Per raw text: its hash.
+    hashes: &'a [u64],
+    /// Per post: its raw text.
+    of_post: &'a [u32],
+    /// Per raw text: its representative.
+    rep: &'a [u32],
+}
+
+/// Per representative: the post whose text stands for it wherever a stage reads text (its
+/// scripts, language, lexicons, a cluster's exemplars and term spellings), chosen by content
+/// alone so that the same posts give the same answer in any record order. Of the
+/// representative's texts, an original's comes before a retweet's (`RT @…`), then the one
+/// with the smallest hash; of the posts with that text, the earliest, then the smallest id.
+fn canonical_posts(ds: &Dataset, raw: &RawTexts, reps: usize) -> Vec<u32> {
+    let key = |r: usize| {
+        let text = ds.text(raw.first[r] as usize);
+        (text.trim_start().starts_with("RT @"), raw.hashes[r])
+    };
+    let mut best_raw = vec![u32::MAX; reps];
+    for (r, &rep) in raw.rep.iter().enumerate() {
+        let best = &mut best_raw[rep as usize];
+        if *best == u32::MAX || key(r) < key(*best as usize) {
+            *best = r as u32;
+        }
+    }
+    let mut post = vec![u32::MAX; reps];
+    for (i, &r) in raw.of_post.iter().enumerate() {
+        let rep = raw.rep[r as usize] as usize;
+        if best_raw[rep] != r {
+            continue;
+        }
+        let p = post[rep];
+        if p == u32::MAX || earlier(ds, i, p as usize) {
+            post[rep] = i as u32;
+        }
+    }
+    post
+}
+
+/// Does post `a` come before post `b` by time, then by id?
+fn earlier(ds: &Dataset, a: usize, b: usize) -> bool {
+    match ds.created_at[a].cmp(&ds.created_at[b]) {
+        std::cmp::Ordering::Equal => ds.id(a) < ds.id(b),
+        other => other.is_lt(),
     }
 }
