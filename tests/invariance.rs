@@ -29,6 +29,8 @@ struct Findings {
     loaded: HashSet<String>,
     /// Post id → what its text says of it: its script tags and its language.
     reading: HashMap<String, (Vec<String>, String)>,
+    /// Each cluster as the report describes it: its exemplars' ids and its top terms.
+    described: Vec<(Vec<String>, Vec<String>)>,
 }
 
 fn findings(path: &Path) -> Findings {
@@ -65,6 +67,18 @@ fn findings(path: &Path) -> Findings {
                 )
             })
             .collect(),
+        described: {
+            let mut d: Vec<(Vec<String>, Vec<String>)> = an
+                .clusters
+                .iter()
+                .map(|c| {
+                    let ids = c.exemplars.iter().map(|&i| id(i as usize)).collect();
+                    (ids, c.top_terms.clone())
+                })
+                .collect();
+            d.sort();
+            d
+        },
     }
 }
 
@@ -237,6 +251,11 @@ fn check_world(scenario: Scenario, seed: u64) {
                      {order_name}, e.g. {:?}",
                     differ.len(),
                     &differ[..differ.len().min(3)]
+                );
+                assert!(
+                    found.described == reference.described,
+                    "{scenario:?} seed {seed}: the clusters' exemplars or terms change when the \
+                     CSV is {order_name}"
                 );
             }
             variants.push((format!("{} {order_name}", format.name()), found));

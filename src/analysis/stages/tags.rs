@@ -224,14 +224,20 @@ fn script_bits(text: &str) -> u64 {
     let mut c = [0u32; 7]; // latin hangul kana han arabic cyrillic other
     for ch in tokens::content_pieces(text).flat_map(str::chars) {
         let u = ch as u32;
-        let k = if ch.is_ascii_alphabetic() || (0xC0..=0x24F).contains(&u) {
+        // Full-width Latin, half-width katakana and half-width Hangul count as their script.
+        let k = if ch.is_ascii_alphabetic()
+            || (0xC0..=0x24F).contains(&u)
+            || (0xFF21..=0xFF3A).contains(&u)
+            || (0xFF41..=0xFF5A).contains(&u)
+        {
             0
         } else if (0xAC00..=0xD7A3).contains(&u)
             || (0x1100..=0x11FF).contains(&u)
             || (0x3130..=0x318F).contains(&u)
+            || (0xFFA0..=0xFFDC).contains(&u)
         {
             1
-        } else if (0x3040..=0x30FF).contains(&u) {
+        } else if (0x3040..=0x30FF).contains(&u) || (0xFF66..=0xFF9D).contains(&u) {
             2
         } else if (0x4E00..=0x9FFF).contains(&u) || (0x3400..=0x4DBF).contains(&u) {
             3
@@ -292,5 +298,8 @@ mod tests {
         assert_eq!(scripts("Пачука в Hunt: Showdown"), ["latin", "cyrillic"]);
         assert_eq!(scripts("今日のアニメ最高 https://t.co/abcdef"), ["kana"]);
         assert!(scripts("@someone https://t.co/x 🔥🔥").is_empty());
+        // Half-width katakana and full-width Latin read as the script they are.
+        assert_eq!(scripts("ﾌｧﾝｶﾑ 最高"), ["kana"]);
+        assert_eq!(scripts("ＦＡＮＣＡＭ"), ["latin"]);
     }
 }
