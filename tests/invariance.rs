@@ -31,6 +31,10 @@ struct Findings {
     reading: HashMap<String, (Vec<String>, String)>,
     /// Each cluster as the report describes it: its exemplars' ids and its top terms.
     described: Vec<(Vec<String>, Vec<String>)>,
+    /// Post id → its near-duplicate group's number.
+    dup_group: HashMap<String, u32>,
+    /// Per moment, the ids of the posts report.json shows as its examples.
+    examples: Vec<Vec<String>>,
 }
 
 fn findings(path: &Path) -> Findings {
@@ -78,6 +82,32 @@ fn findings(path: &Path) -> Findings {
                 .collect();
             d.sort();
             d
+        },
+        dup_group: (0..ds.len()).map(|i| (id(i), an.dup_group[i])).collect(),
+        examples: {
+            let report = derail::analysis::report::build_report(&ds, &an);
+            let ids = |m: &serde_json::Value, key: &str| -> Vec<String> {
+                m[key]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|e| e["id"].as_str().unwrap_or("").to_string())
+                    .collect()
+            };
+            let mut e: Vec<Vec<String>> = report["takeovers"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|m| {
+                    [
+                        ids(m, "takeover_examples"),
+                        ids(m, "counter_speech_examples"),
+                    ]
+                    .concat()
+                })
+                .collect();
+            e.sort();
+            e
         },
     }
 }
@@ -256,6 +286,18 @@ fn check_world(scenario: Scenario, seed: u64) {
                     found.described == reference.described,
                     "{scenario:?} seed {seed}: the clusters' exemplars or terms change when the \
                      CSV is {order_name}"
+                );
+                assert!(
+                    found.dup_group == reference.dup_group,
+                    "{scenario:?} seed {seed}: the near-duplicate groups are numbered otherwise \
+                     when the CSV is {order_name}"
+                );
+                assert!(
+                    found.examples == reference.examples,
+                    "{scenario:?} seed {seed}: the moments' example posts change when the CSV is \
+                     {order_name}: {:?} vs {:?}",
+                    found.examples,
+                    reference.examples
                 );
             }
             variants.push((format!("{} {order_name}", format.name()), found));

@@ -225,16 +225,27 @@ pub fn group_near_duplicates(
             post_uf.union(o, i as u32);
         }
     }
-    // Components of two or more posts become groups, numbered by size then first post.
+    // Components of two or more posts become groups, numbered by size then by their first
+    // post (by time, then id), which also represents them: never by where posts sit in
+    // the file.
     let mut size = vec![0u32; n];
+    let mut first = vec![u32::MAX; n];
     for i in 0..n {
-        let r = post_uf.find(i as u32);
-        size[r as usize] += 1;
+        let r = post_uf.find(i as u32) as usize;
+        size[r] += 1;
+        if first[r] == u32::MAX || ds.cmp_time_id(i, first[r] as usize).is_lt() {
+            first[r] = i as u32;
+        }
     }
     let mut roots: Vec<u32> = (0..n as u32)
         .filter(|&r| size[r as usize] >= 2 && post_uf.find(r) == r)
         .collect();
-    roots.sort_by_key(|&r| (std::cmp::Reverse(size[r as usize]), r));
+    roots.sort_by(|&a, &b| {
+        let (a, b) = (a as usize, b as usize);
+        size[b]
+            .cmp(&size[a])
+            .then_with(|| ds.cmp_time_id(first[a] as usize, first[b] as usize))
+    });
     let mut gid = vec![u32::MAX; n];
     for (g, &r) in roots.iter().enumerate() {
         gid[r as usize] = g as u32;
@@ -248,9 +259,9 @@ pub fn group_near_duplicates(
             size: size[r as usize],
             authors: 0,
             retweets: 0,
-            first_ms: i64::MAX,
+            first_ms: ds.created_at[first[r as usize] as usize],
             last_ms: i64::MIN,
-            representative: r,
+            representative: first[r as usize],
         })
         .collect();
     let mut authors: Vec<Vec<u32>> = vec![Vec::new(); groups.len()];
@@ -262,12 +273,7 @@ pub fn group_near_duplicates(
         }
         *slot = g;
         let grp = &mut groups[g as usize];
-        let t = ds.created_at[i];
-        if t < grp.first_ms || (t == grp.first_ms && (i as u32) < grp.representative) {
-            grp.first_ms = t;
-            grp.representative = i as u32;
-        }
-        grp.last_ms = grp.last_ms.max(t);
+        grp.last_ms = grp.last_ms.max(ds.created_at[i]);
         if ds.kind[i] == crate::model::PostKind::Retweet {
             grp.retweets += 1;
         }

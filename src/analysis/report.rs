@@ -130,10 +130,16 @@ fn coordination(an: &Analysis) -> Vec<Value> {
 
 /// Takeover moment `k`, with a few of its marked posts and the evidence behind each.
 fn moment(ds: &Loaded, an: &Analysis, k: usize, m: &crate::analysis::TakeoverMoment) -> Value {
+    // The moment's first marked posts, by time then id (not by where they sit in the file).
     let explained = |counter: bool, cap: usize| -> Vec<Value> {
-        an.verdicts
+        let mut chosen: Vec<&crate::analysis::PostVerdict> = an
+            .verdicts
             .iter()
             .filter(|v| v.moment as usize == k && v.counter_speech == counter)
+            .collect();
+        chosen.sort_by(|a, b| ds.cmp_time_id(a.post as usize, b.post as usize));
+        chosen
+            .into_iter()
             .take(cap)
             .map(|v| {
                 let i = v.post as usize;

@@ -534,6 +534,15 @@ impl Dataset {
         self.id_strings.decode(self.ids[i])
     }
 
+    /// Posts `a` and `b` by time, then by id: an order that does not depend on the order
+    /// of the file (posts with neither differ only by where they sit in it).
+    pub fn cmp_time_id(&self, a: usize, b: usize) -> std::cmp::Ordering {
+        self.created_at[a]
+            .cmp(&self.created_at[b])
+            .then_with(|| self.id(a).cmp(&self.id(b)))
+            .then(a.cmp(&b))
+    }
+
     /// The id that addresses this post uniquely: the post id, with `#N` appended for the
     /// N-th repeat of a duplicated id (the documented duplicate-id rule), or `line:N` for a
     /// post without an id.

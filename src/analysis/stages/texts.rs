@@ -150,17 +150,9 @@ fn canonical_posts(ds: &Dataset, raw: &RawTexts, reps: usize) -> Vec<u32> {
             continue;
         }
         let p = post[rep];
-        if p == u32::MAX || earlier(ds, i, p as usize) {
+        if p == u32::MAX || ds.cmp_time_id(i, p as usize).is_lt() {
             post[rep] = i as u32;
         }
     }
     post
-}
-
-/// Does post `a` come before post `b` by time, then by id?
-fn earlier(ds: &Dataset, a: usize, b: usize) -> bool {
-    match ds.created_at[a].cmp(&ds.created_at[b]) {
-        std::cmp::Ordering::Equal => ds.id(a) < ds.id(b),
-        other => other.is_lt(),
-    }
 }
