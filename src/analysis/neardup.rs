@@ -146,10 +146,25 @@ pub fn group_near_duplicates(
     rows: usize,
     seed: u64,
 ) -> DupResult {
-    let n_reps = reps.len();
+    let mut similar = similar_texts(reps, threshold, bands, rows, seed);
+    let mut components = post_components(ds, rep_of, &mut similar, reps.len());
+    let (group, mut groups) = number_groups(ds, &mut components);
+    describe_groups(ds, &group, &mut groups);
+    DupResult { group, groups }
+}
+
+/// Representatives of at least `MIN_TOKENS` tokens joined when MinHash LSH puts them in
+/// one bucket of a band and their Jaccard similarity is at least `threshold`.
+fn similar_texts(
+    reps: &[Vec<u32>],
+    threshold: f32,
+    bands: usize,
+    rows: usize,
+    seed: u64,
+) -> UnionFind {
+    const MIN_TOKENS: usize = 3;
     let sd = seeds(bands * rows, seed);
     // Band keys per representative, computed in parallel.
-    const MIN_TOKENS: usize = 3;
     let keys: Vec<Vec<u32>> = reps
         .par_iter()
         .map(|set| {
@@ -160,7 +175,7 @@ pub fn group_near_duplicates(
             out
         })
         .collect();
-    let mut uf = UnionFind::new(n_reps);
+    let mut uf = UnionFind::new(reps.len());
     for band in 0..bands {
         let mut entries: Vec<(u32, u32)> = keys
             .iter()
@@ -168,49 +183,59 @@ pub fn group_near_duplicates(
             .filter_map(|(r, k)| k.get(band).map(|&key| (key, r as u32)))
             .collect();
         entries.par_sort_unstable();
-        // Within a bucket, compare each member with the bucket's first member and with the
-        // previous member (catches chains without quadratic work).
         let pairs: Vec<(u32, u32)> = entries
             .par_chunk_by(|a, b| a.0 == b.0)
-            .flat_map_iter(|run| {
-                let mut out = Vec::new();
-                if run.len() < 2 {
-                    return out.into_iter();
-                }
-                let first = run[0].1;
-                for w in 1..run.len() {
-                    let r = run[w].1;
-                    if jaccard(&reps[first as usize], &reps[r as usize]) >= threshold {
-                        out.push((first, r));
-                    } else {
-                        let prev = run[w - 1].1;
-                        if prev != first
-                            && jaccard(&reps[prev as usize], &reps[r as usize]) >= threshold
-                        {
-                            out.push((prev, r));
-                        }
-                    }
-                }
-                out.into_iter()
-            })
+            .flat_map_iter(|bucket| similar_in_bucket(bucket, reps, threshold))
             .collect();
         for (a, b) in pairs {
             uf.union(a, b);
         }
     }
-    // Post-level sets: representative root, plus retweet → original links.
+    uf
+}
+
+/// The similar pairs in one LSH bucket: each member compared with the bucket's first
+/// member and, failing that, with the previous member (catches chains without quadratic
+/// work).
+fn similar_in_bucket(bucket: &[(u32, u32)], reps: &[Vec<u32>], threshold: f32) -> Vec<(u32, u32)> {
+    let mut out = Vec::new();
+    if bucket.len() < 2 {
+        return out;
+    }
+    let first = bucket[0].1;
+    for w in 1..bucket.len() {
+        let r = bucket[w].1;
+        if jaccard(&reps[first as usize], &reps[r as usize]) >= threshold {
+            out.push((first, r));
+        } else {
+            let prev = bucket[w - 1].1;
+            if prev != first && jaccard(&reps[prev as usize], &reps[r as usize]) >= threshold {
+                out.push((prev, r));
+            }
+        }
+    }
+    out
+}
+
+/// Posts joined when their texts are similar, and retweets joined to their originals when
+/// those are in the dataset.
+fn post_components(
+    ds: &Dataset,
+    rep_of: &[u32],
+    similar: &mut UnionFind,
+    n_reps: usize,
+) -> UnionFind {
     let n = ds.len();
     let mut post_uf = UnionFind::new(n);
     let mut first_post_of_root: Vec<u32> = vec![u32::MAX; n_reps];
     for (i, &rep) in rep_of.iter().enumerate().take(n) {
-        let root = uf.find(rep) as usize;
+        let root = similar.find(rep) as usize;
         if first_post_of_root[root] == u32::MAX {
             first_post_of_root[root] = i as u32;
         } else {
             post_uf.union(first_post_of_root[root], i as u32);
         }
     }
-    // Retweets join their original when it is in the dataset.
     let mut by_id: rustc_hash::FxHashMap<u64, u32> = rustc_hash::FxHashMap::default();
     for i in 0..n {
         if ds.ids[i] != crate::model::ID_NONE {
@@ -225,20 +250,26 @@ pub fn group_near_duplicates(
             post_uf.union(o, i as u32);
         }
     }
-    // Components of two or more posts become groups, numbered by size then by their first
-    // post (by time, then id), which also represents them: never by where posts sit in
-    // the file.
+    post_uf
+}
+
+/// Components of two or more posts become groups, numbered by size then by their first
+/// post (by time, then id), which also represents them: never by where posts sit in the
+/// file. Returns each post's group (or `u32::MAX`) and the groups, their size and first
+/// post filled in.
+fn number_groups(ds: &Dataset, components: &mut UnionFind) -> (Vec<u32>, Vec<DupGroup>) {
+    let n = ds.len();
     let mut size = vec![0u32; n];
     let mut first = vec![u32::MAX; n];
     for i in 0..n {
-        let r = post_uf.find(i as u32) as usize;
+        let r = components.find(i as u32) as usize;
         size[r] += 1;
         if first[r] == u32::MAX || ds.cmp_time_id(i, first[r] as usize).is_lt() {
             first[r] = i as u32;
         }
     }
     let mut roots: Vec<u32> = (0..n as u32)
-        .filter(|&r| size[r as usize] >= 2 && post_uf.find(r) == r)
+        .filter(|&r| size[r as usize] >= 2 && components.find(r) == r)
         .collect();
     roots.sort_by(|&a, &b| {
         let (a, b) = (a as usize, b as usize);
@@ -250,8 +281,10 @@ pub fn group_near_duplicates(
     for (g, &r) in roots.iter().enumerate() {
         gid[r as usize] = g as u32;
     }
-    let mut group = vec![u32::MAX; n];
-    let mut groups: Vec<DupGroup> = roots
+    let group: Vec<u32> = (0..n as u32)
+        .map(|i| gid[components.find(i) as usize])
+        .collect();
+    let groups = roots
         .iter()
         .enumerate()
         .map(|(g, &r)| DupGroup {
@@ -264,14 +297,16 @@ pub fn group_near_duplicates(
             representative: first[r as usize],
         })
         .collect();
+    (group, groups)
+}
+
+/// Each group's last post time, retweets and distinct authors.
+fn describe_groups(ds: &Dataset, group: &[u32], groups: &mut [DupGroup]) {
     let mut authors: Vec<Vec<u32>> = vec![Vec::new(); groups.len()];
-    for (i, slot) in group.iter_mut().enumerate() {
-        let r = post_uf.find(i as u32);
-        let g = gid[r as usize];
+    for (i, &g) in group.iter().enumerate() {
         if g == u32::MAX {
             continue;
         }
-        *slot = g;
         let grp = &mut groups[g as usize];
         grp.last_ms = grp.last_ms.max(ds.created_at[i]);
         if ds.kind[i] == crate::model::PostKind::Retweet {
@@ -284,7 +319,6 @@ pub fn group_near_duplicates(
         a.dedup();
         groups[g].authors = a.len() as u32;
     }
-    DupResult { group, groups }
 }
 
 #[cfg(test)]
