@@ -530,26 +530,75 @@ fn write_delimited_source(
     progress: &Progress,
     out: &Path,
 ) -> Result<ExportSummary, ExportError> {
-    let src = &ds.source.path;
-    let decoded = reopen_source(ds)?;
     let mut reader = SpanReader {
-        reader: BlockReader::new(decoded),
+        reader: BlockReader::new(reopen_source(ds)?),
         pos: 0,
     };
-    let delim = ds.source.delimiter.unwrap_or(b',');
-    let eol = ds.source.line_ending.as_bytes().to_vec();
-    let mut line: Vec<u8> = Vec::with_capacity(1 << 16);
-    let changed = || ExportError::SourceChanged {
-        source_path: src.display().to_string(),
+    let layout = RowLayout {
+        ds,
+        an,
+        labels,
+        details: opts.label_details,
+        neutralize: opts.neutralize_formulas,
+        delim: ds.source.delimiter.unwrap_or(b','),
+        eol: ds.source.line_ending.as_bytes().to_vec(),
     };
+    write_source_header(&mut reader, &layout, opts, w, out)?;
+    let rows = rows_in_input_order(ds, opts);
+    progress.begin("Exporting", rows.len() as u64);
+    let mut reader = reader.reader;
+    let mut summary = copy_rows(&mut reader, &rows, &layout, w, progress, out)?;
+    // The source must be the file that was loaded.
+    reader.read_to_end();
+    if reader.fingerprint() != ds.source.fingerprint {
+        return Err(source_changed(ds));
+    }
+    summary.rows = summary.posts + summary.rejected_rows;
+    Ok(summary)
+}
 
-    // Header.
+fn source_changed(ds: &Loaded) -> ExportError {
+    ExportError::SourceChanged {
+        source_path: ds.source.path.display().to_string(),
+    }
+}
+
+/// How an exported row is written: the source row as it was (or with formula-like cells
+/// neutralised), then derail's cells.
+struct RowLayout<'a> {
+    ds: &'a Loaded,
+    an: Option<&'a Analysis>,
+    labels: Option<&'a Labels>,
+    details: bool,
+    neutralize: bool,
+    delim: u8,
+    eol: Vec<u8>,
+}
+
+/// A row of the source to export: a post, or a rejected row (by its line).
+#[derive(Clone, Copy)]
+enum SourceRow {
+    Post(usize),
+    Rejected(u64),
+}
+
+/// The source's header row (or the column names, for a headerless file) with derail's
+/// column names after it.
+fn write_source_header(
+    reader: &mut SpanReader,
+    layout: &RowLayout,
+    opts: &ExportOptions,
+    w: &mut (dyn Write + Send),
+    out: &Path,
+) -> Result<(), ExportError> {
+    let (ds, delim) = (layout.ds, layout.delim);
+    let mut line: Vec<u8> = Vec::with_capacity(1 << 16);
     match ds.source.header_span {
         Some(h) => {
             if !reader.copy(h, &mut line) {
-                return Err(changed());
+                return Err(source_changed(ds));
             }
-            if opts.neutralize_formulas {
+            if layout.neutralize {
                 line = rewrite_neutralized(&line, ds, delim);
             }
         }
@@ -566,106 +615,61 @@ fn write_delimited_source(
         line.push(delim);
         push_field(&mut line, h, delim);
     }
-    line.extend_from_slice(&eol);
-    w.write_all(&line).map_err(io_err(out))?;
+    line.extend_from_slice(&layout.eol);
+    w.write_all(&line).map_err(io_err(out))
+}
 
-    // Rows in input order: posts and rejected rows merged by offset.
-    #[derive(Clone, Copy)]
-    enum Row {
-        Post(usize),
-        Rejected(u64),
-    }
-    let mut rows: Vec<(RawSpan, Row)> = match &opts.only {
+/// The rows to export in input order: posts and rejected rows merged by offset (only the
+/// chosen posts when the export is of a selection).
+fn rows_in_input_order(ds: &Loaded, opts: &ExportOptions) -> Vec<(RawSpan, SourceRow)> {
+    let mut rows: Vec<(RawSpan, SourceRow)> = match &opts.only {
         Some(v) => v
             .iter()
-            .map(|&i| (ds.raw(i as usize), Row::Post(i as usize)))
+            .map(|&i| (ds.raw(i as usize), SourceRow::Post(i as usize)))
             .collect(),
-        None => (0..ds.len()).map(|i| (ds.raw(i), Row::Post(i))).collect(),
+        None => (0..ds.len())
+            .map(|i| (ds.raw(i), SourceRow::Post(i)))
+            .collect(),
     };
     if opts.only.is_none() {
         rows.extend(
             ds.report
                 .rejected_rows
                 .iter()
-                .map(|&(line, s)| (s, Row::Rejected(line))),
+                .map(|&(line, s)| (s, SourceRow::Rejected(line))),
         );
     }
     rows.sort_by_key(|r| r.0.start);
+    rows
+}
+
+/// Copies the rows out of the source with derail's cells appended: formatted in parallel a
+/// source block at a time, each block written while the next is formatted.
+fn copy_rows(
+    reader: &mut BlockReader,
+    rows: &[(RawSpan, SourceRow)],
+    layout: &RowLayout,
+    w: &mut (dyn Write + Send),
+    progress: &Progress,
+    out: &Path,
+) -> Result<ExportSummary, ExportError> {
     let mut summary = ExportSummary::default();
-    progress.begin("Exporting", rows.len() as u64);
-    let details = opts.label_details;
-    let neutral = opts.neutralize_formulas;
-    // Rows are formatted in parallel, a source block at a time, and written in order.
-    let mut reader = reader.reader;
     let mut r = 0usize;
-    let mut dbg_times = (0.0f64, 0.0f64);
     let mut pending_parts: Vec<Vec<u8>> = Vec::new();
     // Buffers written out come back here and are filled again: formatting into fresh
     // memory for every block cost a page fault per 4 KiB of output.
     let mut spare: Vec<Vec<u8>> = Vec::new();
-    let t_all = std::time::Instant::now();
     while r < rows.len() {
-        let first = rows[r].0;
-        if first.start < reader.offset {
-            return Err(changed());
-        }
-        // Drop what lies before the next row, then read a block.
-        while reader.offset + (reader.buf.len() as u64) < first.start && !reader.eof {
-            let have = reader.buf.len();
-            reader.consume(have);
-            reader.fill(SOURCE_BLOCK_BYTES);
-        }
-        let skip = ((first.start - reader.offset) as usize).min(reader.buf.len());
-        reader.consume(skip);
-        reader.fill(SOURCE_BLOCK_BYTES.max(first.len as usize + 1));
-        let buf_end = reader.offset + reader.buf.len() as u64;
-        let mut r1 = r;
-        while r1 < rows.len() && rows[r1].0.start + rows[r1].0.len as u64 <= buf_end {
-            r1 += 1;
-        }
-        if r1 == r {
-            return Err(changed());
-        }
-        let t_fmt = std::time::Instant::now();
-        let base = reader.offset;
-        let buf = &reader.buf;
+        let r1 = read_block_from(reader, rows, r).ok_or_else(|| source_changed(layout.ds))?;
         let mut parts: Vec<Vec<u8>> = (0..(r1 - r).div_ceil(FORMAT_CHUNK_ROWS))
             .map(|_| spare.pop().unwrap_or_default())
             .collect();
+        let (base, buf) = (reader.offset, &reader.buf);
         let format = || {
             rows[r..r1]
                 .par_chunks(FORMAT_CHUNK_ROWS)
                 .zip(parts.par_iter_mut())
-                .for_each(|(chunk, out)| {
-                    let mut cells = DerailCells {
-                        ds,
-                        an,
-                        labels,
-                        details,
-                        neutralize: neutral,
-                        tag_cache: Default::default(),
-                    };
-                    out.clear();
-                    for (span, row) in chunk {
-                        let a = (span.start - base) as usize;
-                        let raw = &buf[a..a + span.len as usize];
-                        if neutral {
-                            out.extend_from_slice(&rewrite_neutralized(raw, ds, delim));
-                        } else {
-                            out.extend_from_slice(raw);
-                        }
-                        match row {
-                            Row::Post(i) => cells.write(*i, delim, out),
-                            Row::Rejected(line) => {
-                                for v in rejected_values(details, *line) {
-                                    out.push(delim);
-                                    push_field(out, &v, delim);
-                                }
-                            }
-                        }
-                        out.extend_from_slice(&eol);
-                    }
-                })
+                .for_each(|(chunk, part)| format_rows(layout, chunk, (base, buf), part))
         };
         // Write the previous block while this one is formatted.
         let ((), written) = rayon::join(format, || -> std::io::Result<()> {
@@ -677,11 +681,10 @@ fn write_delimited_source(
         written.map_err(io_err(out))?;
         spare.append(&mut pending_parts);
         pending_parts = parts;
-        dbg_times.0 += t_fmt.elapsed().as_secs_f64();
         for (_, row) in &rows[r..r1] {
             match row {
-                Row::Post(_) => summary.posts += 1,
-                Row::Rejected(_) => summary.rejected_rows += 1,
+                SourceRow::Post(_) => summary.posts += 1,
+                SourceRow::Rejected(_) => summary.rejected_rows += 1,
             }
         }
         r = r1;
@@ -693,22 +696,74 @@ fn write_delimited_source(
     for p in pending_parts.drain(..) {
         w.write_all(&p).map_err(io_err(out))?;
     }
-    let mut reader = SpanReader { reader, pos: 0 };
-    if std::env::var_os("DERAIL_DEBUG").is_some() {
-        eprintln!(
-            "[debug] export format {:.3}s write {:.3}s loop {:.3}s",
-            dbg_times.0,
-            dbg_times.1,
-            t_all.elapsed().as_secs_f64()
-        );
-    }
-    // The source must be the file that was loaded.
-    reader.reader.read_to_end();
-    if reader.reader.fingerprint() != ds.source.fingerprint {
-        return Err(changed());
-    }
-    summary.rows = summary.posts + summary.rejected_rows;
     Ok(summary)
+}
+
+/// Reads the block of the source that starts with row `r`; returns the end of the rows it
+/// holds whole, or `None` when the source does not hold row `r` where the load found it.
+fn read_block_from(
+    reader: &mut BlockReader,
+    rows: &[(RawSpan, SourceRow)],
+    r: usize,
+) -> Option<usize> {
+    let first = rows[r].0;
+    if first.start < reader.offset {
+        return None;
+    }
+    // Drop what lies before the row, then read a block.
+    while reader.offset + (reader.buf.len() as u64) < first.start && !reader.eof {
+        let have = reader.buf.len();
+        reader.consume(have);
+        reader.fill(SOURCE_BLOCK_BYTES);
+    }
+    let skip = ((first.start - reader.offset) as usize).min(reader.buf.len());
+    reader.consume(skip);
+    reader.fill(SOURCE_BLOCK_BYTES.max(first.len as usize + 1));
+    let buf_end = reader.offset + reader.buf.len() as u64;
+    let mut r1 = r;
+    while r1 < rows.len() && rows[r1].0.start + rows[r1].0.len as u64 <= buf_end {
+        r1 += 1;
+    }
+    (r1 > r).then_some(r1)
+}
+
+/// Formats `chunk`'s rows into `out`, reading each source row from `buf` (which starts at
+/// byte `base` of the source).
+fn format_rows(
+    layout: &RowLayout,
+    chunk: &[(RawSpan, SourceRow)],
+    (base, buf): (u64, &[u8]),
+    out: &mut Vec<u8>,
+) {
+    let (ds, delim) = (layout.ds, layout.delim);
+    let mut cells = DerailCells {
+        ds,
+        an: layout.an,
+        labels: layout.labels,
+        details: layout.details,
+        neutralize: layout.neutralize,
+        tag_cache: Default::default(),
+    };
+    out.clear();
+    for (span, row) in chunk {
+        let a = (span.start - base) as usize;
+        let raw = &buf[a..a + span.len as usize];
+        if layout.neutralize {
+            out.extend_from_slice(&rewrite_neutralized(raw, ds, delim));
+        } else {
+            out.extend_from_slice(raw);
+        }
+        match row {
+            SourceRow::Post(i) => cells.write(*i, delim, out),
+            SourceRow::Rejected(line) => {
+                for v in rejected_values(layout.details, *line) {
+                    out.push(delim);
+                    push_field(out, &v, delim);
+                }
+            }
+        }
+        out.extend_from_slice(&layout.eol);
+    }
 }
 
 /// Re-writes a raw row field by field with formula-like cells neutralised.
