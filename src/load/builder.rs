@@ -581,12 +581,21 @@ pub fn merge_chunks(chunks: Vec<ChunkBuilder>, source: SourceInfo, report: LoadR
 }
 
 /// Whole-dataset checks: duplicate ids (and the occurrence numbering of the duplicate-id
-/// rule), ids rounded through floats, timestamps shared by many posts, implausible times.
+/// rule), ids rounded through floats or written in scientific notation, timestamps shared
+/// by many posts, implausible times.
 fn check_dataset(ds: &mut Dataset, warnings: &mut WarningSink, report: &mut LoadReport) {
-    let n = ds.len();
-    // Duplicate ids: sort (key, row) pairs in parallel; runs of equal keys are repeats,
-    // numbered in row order.
+    report.duplicate_ids = check_duplicate_ids(ds, warnings);
+    check_float_rounded_ids(ds, warnings);
+    check_scientific_ids(ds, warnings);
+    check_same_second(ds, warnings);
+    check_implausible_times(ds, warnings);
+}
+
+/// Duplicate ids: (key, row) pairs sorted in parallel; runs of equal keys are repeats,
+/// numbered in row order (`Dataset::id_occurrence`).
+fn check_duplicate_ids(ds: &mut Dataset, warnings: &mut WarningSink) -> DuplicateIds {
     use rayon::prelude::*;
+    let n = ds.len();
     let mut keyed: Vec<(u64, u32)> = (0..n)
         .into_par_iter()
         .with_min_len(8192)
@@ -651,9 +660,11 @@ fn check_dataset(ds: &mut Dataset, warnings: &mut WarningSink, report: &mut Load
     if dup.extra_rows > 0 {
         ds.id_occurrence = occurrence;
     }
-    report.duplicate_ids = dup;
+    dup
+}
 
-    // Ids rounded through a float: long numeric ids that mostly end in 000.
+/// Ids rounded through a float: long numeric ids that mostly end in 000.
+fn check_float_rounded_ids(ds: &Dataset, warnings: &mut WarningSink) {
     let long: Vec<u64> = ds
         .ids
         .iter()
@@ -679,6 +690,11 @@ fn check_dataset(ds: &mut Dataset, warnings: &mut WarningSink, report: &mut Load
             }
         }
     }
+}
+
+/// Ids a spreadsheet wrote in scientific notation (5.70306E+17), their digits lost.
+fn check_scientific_ids(ds: &Dataset, warnings: &mut WarningSink) {
+    let n = ds.len();
     let sci = (0..n)
         .filter(|&i| IdStrings::is_string(ds.ids[i]))
         .filter(|&i| {
@@ -703,8 +719,12 @@ fn check_dataset(ds: &mut Dataset, warnings: &mut WarningSink, report: &mut Load
             }
         }
     }
+}
 
-    // Many posts in the same second.
+/// Many posts in the same second: coarse or collection-time timestamps.
+fn check_same_second(ds: &Dataset, warnings: &mut WarningSink) {
+    use rayon::prelude::*;
+    let n = ds.len();
     if n >= 20 {
         let mut secs: Vec<i64> = ds
             .created_at
@@ -743,8 +763,12 @@ fn check_dataset(ds: &mut Dataset, warnings: &mut WarningSink, report: &mut Load
             }
         }
     }
+}
 
-    // Implausible times: before 2006 (before Twitter) or more than a day in the future.
+/// Implausible times: before 2006 (before Twitter) or more than a day in the future.
+fn check_implausible_times(ds: &Dataset, warnings: &mut WarningSink) {
+    use rayon::prelude::*;
+    let n = ds.len();
     let now_ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
