@@ -332,34 +332,8 @@ impl TimelineView {
     }
 
     pub fn ui(&mut self, ui: &mut Ui, s: &Session, out: &mut Vec<AppCommand>) {
-        let rows = s.timeline_rows.clone();
-        ui.horizontal(|ui| {
-            ui.label("Stack by");
-            for (v, name) in [
-                (StackBy::Cluster, "cluster"),
-                (StackBy::Tag, "tag"),
-                (StackBy::Label, "label"),
-                (StackBy::Nothing, "nothing"),
-            ] {
-                ui.selectable_value(&mut self.stack, v, name);
-            }
-            ui.separator();
-            if ui.button("Reset view").clicked() {
-                self.reset_bounds = true;
-            }
-            if let Some((a, b)) = s.filter.time {
-                ui.label(format!("Window {} → {}", short_time(a), short_time(b)));
-                if ui.button("Clear window").clicked() {
-                    out.push(AppCommand::SetFilter(Filter {
-                        time: None,
-                        ..s.filter.clone()
-                    }));
-                }
-            } else {
-                ui.label(RichText::new("drag on the plot to select a time window").weak());
-            }
-        });
-        if rows.is_empty() {
+        self.toolbar(ui, s, out);
+        if s.timeline_rows.is_empty() {
             ui.label("No posts match the filter.");
             return;
         }
@@ -417,110 +391,88 @@ impl TimelineView {
             .label_formatter(|_| None);
         let mut hovered_bin: Option<(f64, Vec<(String, u32)>)> = None;
         let resp = plot.show(ui, |pui| {
-            if reset {
-                let b = pui.plot_bounds();
-                pui.set_plot_bounds(PlotBounds::from_min_max(
-                    [(lo - pad) as f64 / 1000.0, b.min()[1]],
-                    [(hi + pad) as f64 / 1000.0, b.max()[1]],
-                ));
-            }
-            let b = pui.plot_bounds();
             let (x0, x1) = if reset {
-                ((lo - pad) as f64 / 1000.0, (hi + pad) as f64 / 1000.0)
+                let b = pui.plot_bounds();
+                let (x0, x1) = ((lo - pad) as f64 / 1000.0, (hi + pad) as f64 / 1000.0);
+                pui.set_plot_bounds(PlotBounds::from_min_max([x0, b.min()[1]], [x1, b.max()[1]]));
+                (x0, x1)
             } else {
+                let b = pui.plot_bounds();
                 (b.min()[0], b.max()[0])
             };
             self.bin(&s.ds, x0, x1);
             let Some(bn) = &self.binned else { return };
-            let width = bn.bin_ms as f64 / 1000.0;
-            let mut charts: Vec<BarChart> = Vec::new();
-            for (k, name) in bn.names.iter().enumerate() {
-                let bars: Vec<Bar> = bn.counts[k]
-                    .iter()
-                    .enumerate()
-                    .map(|(j, &c)| {
-                        Bar::new(
-                            (bn.start_ms as f64 / 1000.0) + width * (j as f64 + 0.5),
-                            c as f64,
-                        )
-                        .width(width)
-                    })
-                    .collect();
-                let mut chart = BarChart::new(name.clone(), bars).color(bn.colors[k]);
-                let others: Vec<&BarChart> = charts.iter().collect();
-                chart = chart.stack_on(&others);
-                charts.push(chart);
-            }
+            let (charts, top) = stacked_bars(bn);
             // Fit the y axis to the tallest visible stack.
-            let mut top = 1.0f64;
-            for j in 0..bn.counts.first().map(|c| c.len()).unwrap_or(0) {
-                let t: u32 = bn.counts.iter().map(|c| c[j]).sum();
-                top = top.max(t as f64);
-            }
             pui.set_plot_bounds_y(0.0..=top * 1.08);
             for c in charts {
                 pui.bar_chart(c);
             }
             for (_, m) in &moments {
-                let shade = Color32::from_rgba_unmultiplied(0xc0, 0x39, 0x2b, 40);
-                // Unnamed, so the legend lists only the series; a text names the moment.
-                pui.span(
-                    Span::new(
-                        "",
-                        (m.onset_ms as f64 / 1000.0)..=(m.end_ms as f64 / 1000.0),
-                    )
-                    .fill(shade),
+                draw_moment(pui, m, top);
+            }
+            draw_windows(pui, s.filter.time, brush_from);
+            hovered_bin = pui.pointer_coordinate().and_then(|p| bin_at(bn, p.x));
+        });
+        self.brush_and_click(&resp, s, &moments, out);
+        if let Some((t, list)) = hovered_bin
+            && self.brush_from.is_none()
+        {
+            let bin_ms = self.binned.as_ref().map(|b| b.bin_ms).unwrap_or(MIN);
+            resp.response.clone().on_hover_ui_at_pointer(|ui| {
+                ui.label(
+                    RichText::new(format!("{} + {} min", short_time(t as i64), bin_ms / MIN))
+                        .strong(),
                 );
-                pui.vline(
-                    VLine::new("", m.onset_ms as f64 / 1000.0)
-                        .color(Color32::from_rgb(0xc0, 0x39, 0x2b))
-                        .width(2.0),
-                );
-                pui.vline(
-                    VLine::new("", m.peak_ms as f64 / 1000.0)
-                        .color(Color32::from_rgb(0xc0, 0x39, 0x2b))
-                        .style(LineStyle::dashed_loose()),
-                );
-                pui.vline(
-                    VLine::new("", m.end_ms as f64 / 1000.0)
-                        .color(Color32::from_rgb(0x7f, 0x8c, 0x8d))
-                        .style(LineStyle::dashed_dense()),
-                );
-                pui.text(
-                    egui_plot::Text::new(
-                        "",
-                        egui_plot::PlotPoint::new(m.onset_ms as f64 / 1000.0, top * 1.04),
-                        RichText::new(format!(" takeover #{}", m.display))
-                            .color(Color32::from_rgb(0xe7, 0x4c, 0x3c))
-                            .strong(),
-                    )
-                    .anchor(egui::Align2::LEFT_CENTER),
-                );
+                let total: u32 = list.iter().map(|(_, c)| c).sum();
+                ui.label(count(total as u64, "post", "posts"));
+                for (n, c) in list {
+                    ui.label(format!("{}  {n}", thousands(c as u64)));
+                }
+            });
+        }
+    }
+
+    /// Stack mode, view reset, and the time window (with a button to clear it).
+    fn toolbar(&mut self, ui: &mut Ui, s: &Session, out: &mut Vec<AppCommand>) {
+        ui.horizontal(|ui| {
+            ui.label("Stack by");
+            for (v, name) in [
+                (StackBy::Cluster, "cluster"),
+                (StackBy::Tag, "tag"),
+                (StackBy::Label, "label"),
+                (StackBy::Nothing, "nothing"),
+            ] {
+                ui.selectable_value(&mut self.stack, v, name);
+            }
+            ui.separator();
+            if ui.button("Reset view").clicked() {
+                self.reset_bounds = true;
             }
             if let Some((a, b)) = s.filter.time {
-                let fill = Color32::from_rgba_unmultiplied(0x34, 0x98, 0xdb, 45);
-                pui.span(Span::new("", (a as f64 / 1000.0)..=(b as f64 / 1000.0)).fill(fill));
-            }
-            if let (Some(from), Some(p)) = (brush_from, pui.pointer_coordinate()) {
-                let fill = Color32::from_rgba_unmultiplied(0x34, 0x98, 0xdb, 70);
-                pui.span(Span::new("", from.min(p.x)..=from.max(p.x)).fill(fill));
-            }
-            if let Some(p) = pui.pointer_coordinate() {
-                let k = ((p.x * 1000.0) as i64 - bn.start_ms).div_euclid(bn.bin_ms);
-                if k >= 0 && (k as usize) < bn.counts.first().map(|c| c.len()).unwrap_or(0) {
-                    let list: Vec<(String, u32)> = bn
-                        .names
-                        .iter()
-                        .zip(&bn.counts)
-                        .map(|(n, c)| (n.clone(), c[k as usize]))
-                        .filter(|(_, c)| *c > 0)
-                        .collect();
-                    hovered_bin = Some(((bn.start_ms + k * bn.bin_ms) as f64, list));
+                ui.label(format!("Window {} → {}", short_time(a), short_time(b)));
+                if ui.button("Clear window").clicked() {
+                    out.push(AppCommand::SetFilter(Filter {
+                        time: None,
+                        ..s.filter.clone()
+                    }));
                 }
+            } else {
+                ui.label(RichText::new("drag on the plot to select a time window").weak());
             }
         });
+    }
+
+    /// A primary-button drag brushes a time window (a filter); a click on a moment's
+    /// shading opens it.
+    fn brush_and_click(
+        &mut self,
+        resp: &egui_plot::PlotResponse<()>,
+        s: &Session,
+        moments: &[(usize, &crate::analysis::TakeoverMoment)],
+        out: &mut Vec<AppCommand>,
+    ) {
         let r = &resp.response;
-        // Brushing with the primary button.
         if r.drag_started_by(egui::PointerButton::Primary)
             && let Some(pos) = r.interact_pointer_pos()
         {
@@ -541,34 +493,112 @@ impl TimelineView {
                 }));
             }
         }
-        if r.clicked() {
-            // A click on a moment's shading opens it.
-            if let Some(pos) = r.interact_pointer_pos() {
-                let x = (resp.transform.value_from_position(pos).x * 1000.0) as i64;
-                if let Some((k, _)) = moments
-                    .iter()
-                    .find(|(_, m)| x >= m.onset_ms && x <= m.end_ms)
-                {
-                    out.push(AppCommand::SelectMoment(Some(*k)));
-                    out.push(AppCommand::ShowTab(Tab::Moment));
-                }
+        if r.clicked()
+            && let Some(pos) = r.interact_pointer_pos()
+        {
+            let x = (resp.transform.value_from_position(pos).x * 1000.0) as i64;
+            if let Some((k, _)) = moments
+                .iter()
+                .find(|(_, m)| x >= m.onset_ms && x <= m.end_ms)
+            {
+                out.push(AppCommand::SelectMoment(Some(*k)));
+                out.push(AppCommand::ShowTab(Tab::Moment));
             }
         }
-        if let Some((t, list)) = hovered_bin
-            && self.brush_from.is_none()
-        {
-            let bin_ms = self.binned.as_ref().map(|b| b.bin_ms).unwrap_or(MIN);
-            r.clone().on_hover_ui_at_pointer(|ui| {
-                ui.label(
-                    RichText::new(format!("{} + {} min", short_time(t as i64), bin_ms / MIN))
-                        .strong(),
-                );
-                let total: u32 = list.iter().map(|(_, c)| c).sum();
-                ui.label(count(total as u64, "post", "posts"));
-                for (n, c) in list {
-                    ui.label(format!("{}  {n}", thousands(c as u64)));
-                }
-            });
-        }
     }
+}
+
+/// One bar chart per series, each stacked on those before it, and the tallest stack.
+fn stacked_bars(bn: &Binned) -> (Vec<BarChart>, f64) {
+    let width = bn.bin_ms as f64 / 1000.0;
+    let mut charts: Vec<BarChart> = Vec::new();
+    for (k, name) in bn.names.iter().enumerate() {
+        let bars: Vec<Bar> = bn.counts[k]
+            .iter()
+            .enumerate()
+            .map(|(j, &c)| {
+                Bar::new(
+                    (bn.start_ms as f64 / 1000.0) + width * (j as f64 + 0.5),
+                    c as f64,
+                )
+                .width(width)
+            })
+            .collect();
+        let mut chart = BarChart::new(name.clone(), bars).color(bn.colors[k]);
+        let others: Vec<&BarChart> = charts.iter().collect();
+        chart = chart.stack_on(&others);
+        charts.push(chart);
+    }
+    let mut top = 1.0f64;
+    for j in 0..bn.counts.first().map(|c| c.len()).unwrap_or(0) {
+        let t: u32 = bn.counts.iter().map(|c| c[j]).sum();
+        top = top.max(t as f64);
+    }
+    (charts, top)
+}
+
+/// A takeover moment: shaded from onset to end, lines at onset, peak and end, and its
+/// name above (unnamed items, so the legend lists only the series).
+fn draw_moment(pui: &mut egui_plot::PlotUi, m: &crate::analysis::TakeoverMoment, top: f64) {
+    let shade = Color32::from_rgba_unmultiplied(0xc0, 0x39, 0x2b, 40);
+    pui.span(
+        Span::new(
+            "",
+            (m.onset_ms as f64 / 1000.0)..=(m.end_ms as f64 / 1000.0),
+        )
+        .fill(shade),
+    );
+    pui.vline(
+        VLine::new("", m.onset_ms as f64 / 1000.0)
+            .color(Color32::from_rgb(0xc0, 0x39, 0x2b))
+            .width(2.0),
+    );
+    pui.vline(
+        VLine::new("", m.peak_ms as f64 / 1000.0)
+            .color(Color32::from_rgb(0xc0, 0x39, 0x2b))
+            .style(LineStyle::dashed_loose()),
+    );
+    pui.vline(
+        VLine::new("", m.end_ms as f64 / 1000.0)
+            .color(Color32::from_rgb(0x7f, 0x8c, 0x8d))
+            .style(LineStyle::dashed_dense()),
+    );
+    pui.text(
+        egui_plot::Text::new(
+            "",
+            egui_plot::PlotPoint::new(m.onset_ms as f64 / 1000.0, top * 1.04),
+            RichText::new(format!(" takeover #{}", m.display))
+                .color(Color32::from_rgb(0xe7, 0x4c, 0x3c))
+                .strong(),
+        )
+        .anchor(egui::Align2::LEFT_CENTER),
+    );
+}
+
+/// The filter's time window, and the window being brushed.
+fn draw_windows(pui: &mut egui_plot::PlotUi, window: Option<(i64, i64)>, brush_from: Option<f64>) {
+    if let Some((a, b)) = window {
+        let fill = Color32::from_rgba_unmultiplied(0x34, 0x98, 0xdb, 45);
+        pui.span(Span::new("", (a as f64 / 1000.0)..=(b as f64 / 1000.0)).fill(fill));
+    }
+    if let (Some(from), Some(p)) = (brush_from, pui.pointer_coordinate()) {
+        let fill = Color32::from_rgba_unmultiplied(0x34, 0x98, 0xdb, 70);
+        pui.span(Span::new("", from.min(p.x)..=from.max(p.x)).fill(fill));
+    }
+}
+
+/// The bin under plot x `x` (seconds): its start (ms) and its non-empty series' counts.
+fn bin_at(bn: &Binned, x: f64) -> Option<(f64, Vec<(String, u32)>)> {
+    let k = ((x * 1000.0) as i64 - bn.start_ms).div_euclid(bn.bin_ms);
+    if k < 0 || k as usize >= bn.counts.first().map(|c| c.len()).unwrap_or(0) {
+        return None;
+    }
+    let list: Vec<(String, u32)> = bn
+        .names
+        .iter()
+        .zip(&bn.counts)
+        .map(|(n, c)| (n.clone(), c[k as usize]))
+        .filter(|(_, c)| *c > 0)
+        .collect();
+    Some(((bn.start_ms + k * bn.bin_ms) as f64, list))
 }
