@@ -636,59 +636,122 @@ pub fn map_columns(
     base_parser: &TimeParser,
 ) -> Result<ColumnMapping, MappingError> {
     let ncols = header.len();
-    let column_values: Vec<Vec<&str>> = (0..ncols)
-        .map(|c| {
-            sample
-                .iter()
-                .filter_map(|r| r.get(c).map(String::as_str))
-                .collect()
-        })
-        .collect();
-
-    let mut mapping = ColumnMapping::default();
-    let mut taken = vec![false; ncols];
-    let mut decided: Vec<Role> = Vec::new();
-
-    // User overrides first.
-    for o in overrides {
-        decided.push(o.role);
-        if o.column.is_empty() {
-            continue;
+    let columns = SampledColumns {
+        header,
+        values: (0..ncols)
+            .map(|c| {
+                sample
+                    .iter()
+                    .filter_map(|r| r.get(c).map(String::as_str))
+                    .collect()
+            })
+            .collect(),
+        base_parser,
+        no_sample: sample.is_empty(),
+    };
+    let mut state = Assignment {
+        mapping: ColumnMapping::default(),
+        taken: vec![false; ncols],
+        decided: Vec::new(),
+    };
+    // User overrides first, then a known layout's columns, then the best-scoring guesses.
+    state.apply_overrides(header, overrides)?;
+    for (role, idx) in known_layout(header, &columns.values)? {
+        if !state.decided.contains(&role) && !state.taken[idx] {
+            state.assign(role, header, idx, 1.0, MappingSource::Format);
         }
-        let idx = find_column(header, &o.column).ok_or_else(|| MappingError::UnknownColumn {
-            role: o.role,
-            column: o.column.clone(),
-        })?;
-        taken[idx] = true;
-        mapping.roles.retain(|m| m.role != o.role);
-        mapping.roles.push(RoleMapping {
-            role: o.role,
-            column: header[idx].clone(),
-            index: idx,
-            confidence: 1.0,
-            source: MappingSource::User,
-        });
     }
-
-    for (role, idx) in known_layout(header, &column_values)? {
-        if decided.contains(&role) || taken[idx] {
-            continue;
+    let mut candidates = columns.candidates(&state);
+    candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)));
+    for (score, role, c, source) in candidates {
+        if !state.taken[c] && !state.decided.contains(&role) {
+            let confidence = (score * 100.0).round() / 100.0;
+            state.assign(role, header, c, confidence, source);
         }
-        taken[idx] = true;
-        decided.push(role);
-        mapping.roles.push(RoleMapping {
+    }
+    let mut mapping = state.mapping;
+    columns.check_text_is_text(&mapping)?;
+    if let Some(t) = mapping.get(Role::Time) {
+        let (tp, epoch) = columns.parser_for(t);
+        mapping.slash_order = tp.slash_order;
+        mapping.time_is_epoch = epoch;
+    }
+    mapping.roles.sort_by_key(|m| m.role);
+    Ok(mapping)
+}
+
+/// The columns of a file as sampled for mapping: their names and a sample of their values.
+struct SampledColumns<'a> {
+    header: &'a [String],
+    /// Per column: its sampled values.
+    values: Vec<Vec<&'a str>>,
+    base_parser: &'a TimeParser,
+    no_sample: bool,
+}
+
+/// The roles decided so far and the columns they took.
+struct Assignment {
+    mapping: ColumnMapping,
+    taken: Vec<bool>,
+    decided: Vec<Role>,
+}
+
+impl Assignment {
+    fn assign(
+        &mut self,
+        role: Role,
+        header: &[String],
+        c: usize,
+        confidence: f32,
+        source: MappingSource,
+    ) {
+        self.taken[c] = true;
+        self.decided.push(role);
+        self.mapping.roles.push(RoleMapping {
             role,
-            column: header[idx].clone(),
-            index: idx,
-            confidence: 1.0,
-            source: MappingSource::Format,
+            column: header[c].clone(),
+            index: c,
+            confidence,
+            source,
         });
     }
 
-    // The time parser for sniffing: decide slash order and epoch policy per column.
-    let parser_for = |c: usize| -> (TimeParser, bool) {
-        let mut tp = base_parser.clone();
-        let n = normalize_name(&header[c]);
+    /// The user's `--map ROLE=COLUMN` choices (an empty column: the role is left unmapped).
+    fn apply_overrides(
+        &mut self,
+        header: &[String],
+        overrides: &[MapOverride],
+    ) -> Result<(), MappingError> {
+        for o in overrides {
+            self.decided.push(o.role);
+            if o.column.is_empty() {
+                continue;
+            }
+            let idx =
+                find_column(header, &o.column).ok_or_else(|| MappingError::UnknownColumn {
+                    role: o.role,
+                    column: o.column.clone(),
+                })?;
+            self.taken[idx] = true;
+            self.mapping.roles.retain(|m| m.role != o.role);
+            self.mapping.roles.push(RoleMapping {
+                role: o.role,
+                column: header[idx].clone(),
+                index: idx,
+                confidence: 1.0,
+                source: MappingSource::User,
+            });
+        }
+        Ok(())
+    }
+}
+
+impl SampledColumns<'_> {
+    /// The time parser for sniffing column `c`: its slash order and epoch policy, and
+    /// whether its name says it holds epoch times.
+    fn parser_for(&self, c: usize) -> (TimeParser, bool) {
+        let mut tp = self.base_parser.clone();
+        let n = normalize_name(&self.header[c]);
         let epoch_name = n.contains("unix")
             || n == "time"
             || n.contains("epoch")
@@ -698,122 +761,117 @@ pub fn map_columns(
         } else {
             EpochPolicy::SecondsOrMillis
         };
-        tp.slash_order = slash_order_of(&column_values[c]);
+        tp.slash_order = slash_order_of(&self.values[c]);
         (tp, epoch_name)
-    };
+    }
 
-    // Score every (role, column) pair; assign greedily by score, best first.
-    let mut candidates: Vec<(f32, Role, usize, MappingSource)> = Vec::new();
-    for role in ALL_ROLES {
-        if decided.contains(&role) {
-            continue;
-        }
-        for c in 0..ncols {
-            if taken[c] {
+    /// Every (score, role, column, source) still open whose name or values qualify it.
+    fn candidates(&self, state: &Assignment) -> Vec<(f32, Role, usize, MappingSource)> {
+        let mut candidates = Vec::new();
+        for role in ALL_ROLES {
+            if state.decided.contains(&role) {
                 continue;
             }
-            let (tp, _) = parser_for(c);
-            let ns = name_score(role, &header[c]);
-            let vs = value_score(role, &column_values[c], &tp);
-            let (score, source) = if ns > 0.0 {
-                let required = match role {
-                    // A clearly named time column keeps its role even when many sampled
-                    // values are damaged; the bad rows are then rejected one by one.
-                    Role::Time if ns >= 0.9 => 0.3,
-                    Role::Time => 0.8,
-                    // A column plainly called `text` is the text, even when every
-                    // sampled post is one word long.
-                    Role::Text if ns >= 0.9 => 0.0,
-                    Role::Text => 0.2,
-                    _ => 0.3,
-                };
-                let all_blank = column_values[c].iter().all(|v| v.trim().is_empty());
-                let named_time_but_empty = role == Role::Time && ns >= 0.9 && all_blank;
-                if vs < required && !sample.is_empty() && !named_time_but_empty {
-                    continue;
+            for c in 0..self.header.len() {
+                if !state.taken[c]
+                    && let Some((score, source)) = self.score(role, c)
+                {
+                    candidates.push((score, role, c, source));
                 }
-                (0.55 * ns + 0.45 * vs, MappingSource::Name)
-            } else {
-                // Value-only guesses are allowed for the roles that matter most.
-                let ok = match role {
-                    Role::Time => {
-                        vs >= 0.8
-                            && !is_identifier_name(&header[c])
-                            && !is_profile_time_name(&normalize_name(&header[c]))
-                    }
-                    Role::Text => vs >= 0.55 && !is_profile_name(&header[c]),
-                    _ => false,
-                };
-                if !ok {
-                    continue;
-                }
-                (0.45 * vs, MappingSource::Values)
+            }
+        }
+        candidates
+    }
+
+    /// How well column `c` fits `role`, by its name and its values, or `None` when it does
+    /// not qualify.
+    fn score(&self, role: Role, c: usize) -> Option<(f32, MappingSource)> {
+        let name = &self.header[c];
+        let (tp, _) = self.parser_for(c);
+        let ns = name_score(role, name);
+        let vs = value_score(role, &self.values[c], &tp);
+        if ns > 0.0 {
+            let required = match role {
+                // A clearly named time column keeps its role even when many sampled
+                // values are damaged; the bad rows are then rejected one by one.
+                Role::Time if ns >= 0.9 => 0.3,
+                Role::Time => 0.8,
+                // A column plainly called `text` is the text, even when every
+                // sampled post is one word long.
+                Role::Text if ns >= 0.9 => 0.0,
+                Role::Text => 0.2,
+                _ => 0.3,
             };
-            candidates.push((score, role, c, source));
+            let all_blank = self.values[c].iter().all(|v| v.trim().is_empty());
+            let named_time_but_empty = role == Role::Time && ns >= 0.9 && all_blank;
+            if vs < required && !self.no_sample && !named_time_but_empty {
+                return None;
+            }
+            return Some((0.55 * ns + 0.45 * vs, MappingSource::Name));
         }
+        // Value-only guesses are allowed for the roles that matter most.
+        let ok = match role {
+            Role::Time => {
+                vs >= 0.8
+                    && !is_identifier_name(name)
+                    && !is_profile_time_name(&normalize_name(name))
+            }
+            Role::Text => vs >= 0.55 && !is_profile_name(name),
+            _ => false,
+        };
+        ok.then_some((0.45 * vs, MappingSource::Values))
     }
-    candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)));
-    for (score, role, c, source) in candidates {
-        if taken[c] || decided.contains(&role) {
-            continue;
+
+    /// A text column guessed (not chosen by the user) that holds names or ids is an error
+    /// that lists the columns that may hold text.
+    fn check_text_is_text(&self, mapping: &ColumnMapping) -> Result<(), MappingError> {
+        let Some(m) = mapping.mapping(Role::Text) else {
+            return Ok(());
+        };
+        if m.source == MappingSource::User {
+            return Ok(());
         }
-        taken[c] = true;
-        decided.push(role);
-        mapping.roles.push(RoleMapping {
-            role,
-            column: header[c].clone(),
-            index: c,
-            confidence: (score * 100.0).round() / 100.0,
-            source,
-        });
-    }
-    if let Some(m) = mapping.mapping(Role::Text)
-        && m.source != MappingSource::User
-    {
-        let values: Vec<&str> = column_values[m.index]
+        let values: Vec<&str> = self.values[m.index]
             .iter()
             .map(|v| v.trim())
             .filter(|v| !v.is_empty())
             .collect();
-        if names_or_ids_share(&values) > 0.6 {
-            let mut others: Vec<(f32, &String)> = (0..ncols)
-                .filter(|&c| c != m.index)
-                .map(|c| {
-                    let (tp, _) = parser_for(c);
-                    (value_score(Role::Text, &column_values[c], &tp), &header[c])
-                })
-                .filter(|(v, _)| *v > 0.2)
-                .collect();
-            others.sort_by(|a, b| b.0.total_cmp(&a.0));
-            let list = if others.is_empty() {
-                "no other column holds text either".to_string()
-            } else {
-                format!(
-                    "columns that may hold text: {}",
-                    others
-                        .iter()
-                        .take(5)
-                        .map(|(v, h)| format!("{h:?} ({v:.2})"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            };
-            return Err(MappingError::NoUsableText {
-                message: format!(
-                    "the column that would be the text, {:?}, holds names or ids (for example {:?}), not post text; {list}. Choose one with --map text=COLUMN",
-                    m.column,
-                    values.first().copied().unwrap_or("")
-                ),
-            });
+        if names_or_ids_share(&values) <= 0.6 {
+            return Ok(());
         }
+        let mut others: Vec<(f32, &String)> = (0..self.header.len())
+            .filter(|&c| c != m.index)
+            .map(|c| {
+                let (tp, _) = self.parser_for(c);
+                (
+                    value_score(Role::Text, &self.values[c], &tp),
+                    &self.header[c],
+                )
+            })
+            .filter(|(v, _)| *v > 0.2)
+            .collect();
+        others.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let list = if others.is_empty() {
+            "no other column holds text either".to_string()
+        } else {
+            format!(
+                "columns that may hold text: {}",
+                others
+                    .iter()
+                    .take(5)
+                    .map(|(v, h)| format!("{h:?} ({v:.2})"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        Err(MappingError::NoUsableText {
+            message: format!(
+                "the column that would be the text, {:?}, holds names or ids (for example {:?}), not post text; {list}. Choose one with --map text=COLUMN",
+                m.column,
+                values.first().copied().unwrap_or("")
+            ),
+        })
     }
-    if let Some(t) = mapping.get(Role::Time) {
-        let (tp, epoch) = parser_for(t);
-        mapping.slash_order = tp.slash_order;
-        mapping.time_is_epoch = epoch;
-    }
-    mapping.roles.sort_by_key(|m| m.role);
-    Ok(mapping)
 }
 
 /// A time that is not the post's: when a page, account or channel was made, when the row
