@@ -46,7 +46,11 @@ pub fn uncertain_order(ds: &Dataset, an: &Analysis, moment: usize) -> Vec<u32> {
             (!f.is_nan()).then(|| ((f - line).abs(), i))
         })
         .collect();
-    near.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    // Ties by time, then id: the same posts in any file order queue the same way.
+    near.sort_by(|a, b| {
+        a.0.total_cmp(&b.0)
+            .then_with(|| ds.cmp_time_id(a.1 as usize, b.1 as usize))
+    });
     near.into_iter().map(|(_, i)| i).collect()
 }
 

@@ -152,8 +152,8 @@ pub fn draw(
     let mut strata = Vec::new();
     for ((v, cluster), mut members) in groups {
         let n = sample_size(members.len() as u64, request.half_width) as usize;
-        // Posts in load order, then shuffled from the seed: the same posts, layout and
-        // seed draw the same sample.
+        // Posts by time, then key, then shuffled from the seed: the same posts and seed draw
+        // the same sample whatever the file's layout or order.
         members.sort_by_key(|&i| (ds.created_at[i as usize], ds.post_key(i as usize)));
         members.shuffle(&mut rng);
         let verdict = ["marked takeover", "counter-speech", "not marked"][v as usize];
