@@ -15,7 +15,7 @@ use crate::labels::Labels;
 use crate::load::JSON_CORE_COLUMNS;
 use crate::load::Loaded;
 use crate::load::source::{self, BlockReader};
-use crate::model::{Dataset, METRIC_NONE, RawSpan};
+use crate::model::{METRIC_NONE, RawSpan};
 use crate::progress::Progress;
 use crate::time::format_iso;
 
@@ -177,18 +177,16 @@ pub(crate) fn derail_values(
 /// Writes derail's cells of a post straight into a row buffer, caching the tag lists
 /// (few distinct combinations across millions of posts).
 struct DerailCells<'a> {
-    ds: &'a Dataset,
-    an: Option<&'a Analysis>,
-    labels: Option<&'a Labels>,
-    details: bool,
-    neutralize: bool,
+    layout: &'a RowLayout<'a>,
     tag_cache: rustc_hash::FxHashMap<(u64, u16), Vec<u8>>,
 }
 
 impl DerailCells<'_> {
-    fn write(&mut self, i: usize, delim: u8, out: &mut Vec<u8>) {
+    fn write(&mut self, i: usize, out: &mut Vec<u8>) {
         use std::io::Write as _;
-        match self.an {
+        let layout = self.layout;
+        let delim = layout.delim;
+        match layout.an {
             Some(a) => {
                 let key = (a.tags[i], a.lang[i]);
                 let cell = self.tag_cache.entry(key).or_insert_with(|| {
@@ -217,8 +215,8 @@ impl DerailCells<'_> {
                 }
             }
         }
-        let labelled = self.labels.filter(|l| !l.is_empty()).and_then(|l| {
-            let key = self.ds.post_key(i);
+        let labelled = layout.labels.filter(|l| !l.is_empty()).and_then(|l| {
+            let key = layout.ds.post_key(i);
             l.get(&key).map(|e| {
                 (
                     l.def(e.label).map(|d| d.name.clone()).unwrap_or_default(),
@@ -229,7 +227,7 @@ impl DerailCells<'_> {
         });
         let cell = |v: &str, out: &mut Vec<u8>| {
             out.push(delim);
-            let v = if self.neutralize {
+            let v = if layout.neutralize {
                 neutralize(v)
             } else {
                 std::borrow::Cow::Borrowed(v)
@@ -239,20 +237,20 @@ impl DerailCells<'_> {
         match labelled {
             Some((name, by, at)) => {
                 cell(&name, out);
-                if self.details {
+                if layout.details {
                     cell(&by, out);
                     cell(&format_iso(at), out);
                 }
             }
             None => {
                 out.push(delim);
-                if self.details {
+                if layout.details {
                     out.push(delim);
                     out.push(delim);
                 }
             }
         }
-        let _ = write!(out, "{}{}", delim as char, self.ds.line(i));
+        let _ = write!(out, "{}{}", delim as char, layout.ds.line(i));
     }
 }
 
@@ -564,7 +562,7 @@ fn source_changed(ds: &Loaded) -> ExportError {
 }
 
 /// How an exported row is written: the source row as it was (or with formula-like cells
-/// neutralised), then derail's cells.
+/// neutralised), then derail's cells (`DerailCells`).
 struct RowLayout<'a> {
     ds: &'a Loaded,
     an: Option<&'a Analysis>,
@@ -737,11 +735,7 @@ fn format_rows(
 ) {
     let (ds, delim) = (layout.ds, layout.delim);
     let mut cells = DerailCells {
-        ds,
-        an: layout.an,
-        labels: layout.labels,
-        details: layout.details,
-        neutralize: layout.neutralize,
+        layout,
         tag_cache: Default::default(),
     };
     out.clear();
@@ -754,7 +748,7 @@ fn format_rows(
             out.extend_from_slice(raw);
         }
         match row {
-            SourceRow::Post(i) => cells.write(*i, delim, out),
+            SourceRow::Post(i) => cells.write(*i, out),
             SourceRow::Rejected(line) => {
                 for v in rejected_values(layout.details, *line) {
                     out.push(delim);
