@@ -474,22 +474,118 @@ pub fn generate(cfg: &GenConfig) -> (Vec<GenPost>, Vec<GenAuthor>, Truth) {
         start,
         end,
     };
-    let span = end - start;
-    let frac = |x: f64| ((n as f64) * x).round() as usize;
-    let crowd_size =
-        |share: f64, per_author: f64| ((n as f64 * share / per_author) as usize).clamp(40, 200_000);
+    let scale = Scale { n };
+    let crowds = BackgroundCrowds::draw(&mut w, scale);
+    let targets = targets_of(cfg.scenario, start, end - start);
+    let shares = Shares::new(!targets.is_empty());
+    w.background_communities(&crowds, scale, &shares);
+    let mut group = w.copypasta_bursts(&crowds, scale.posts(0.03).max(20));
+    let mut truths = Vec::new();
+    for (ti, &(target, flood_start)) in targets.iter().enumerate() {
+        let share = 1.0 / targets.len() as f64;
+        w.stage_takeover(
+            ti,
+            target,
+            flood_start,
+            scale,
+            &shares,
+            share,
+            &crowds,
+            &mut group,
+        );
+        truths.push((ti, target.tag, target.kind, flood_start));
+    }
+    fit_to_size(&mut w, n, &crowds.nba);
 
-    // Background communities, each with its own crowd and rhythm.
-    let nba = w.crowd(crowd_size(0.12, 4.0), 1.05, None);
-    let cook = w.crowd(crowd_size(0.08, 4.0), 1.05, None);
-    let kdrama = w.crowd(crowd_size(0.07, 4.0), 1.05, None);
-    let anime = w.crowd(crowd_size(0.07, 4.0), 1.05, None);
-    let futbol = w.crowd(crowd_size(0.06, 4.0), 1.05, None);
-    let euro = w.crowd(crowd_size(0.06, 4.0), 1.05, None);
-    let fans = w.crowd(crowd_size(0.25, 3.0), 1.0, None);
-    let pride = w.crowd(crowd_size(0.15, 3.0), 1.0, None);
+    let posts = in_time_order_with_ids(&w.posts);
+    let takeovers = truths
+        .iter()
+        .map(|&(ti, tag, kind, flood_start)| truth_for(&posts, ti, tag, kind, flood_start))
+        .collect();
+    let truth = Truth {
+        scenario: cfg.scenario,
+        seed: cfg.seed,
+        posts: posts.len() as u64,
+        takeovers,
+        background_hashtags: background_hashtags(cfg.scenario),
+        burst_hashtags: vec!["eurovision".into()],
+        copypasta_groups: group,
+    };
+    (posts, w.authors, truth)
+}
 
-    let targets: Vec<(&Target, i64)> = match cfg.scenario {
+/// Post counts and crowd sizes as shares of the dataset's size.
+#[derive(Clone, Copy)]
+struct Scale {
+    n: usize,
+}
+
+impl Scale {
+    /// `share` of the dataset's posts.
+    fn posts(self, share: f64) -> usize {
+        ((self.n as f64) * share).round() as usize
+    }
+
+    /// A crowd that writes `share` of the posts at `per_author` posts each.
+    fn crowd(self, share: f64, per_author: f64) -> usize {
+        ((self.n as f64 * share / per_author) as usize).clamp(40, 200_000)
+    }
+}
+
+/// How the posts are shared between floods, the targets' original crowds and the background.
+struct Shares {
+    flood: f64,
+    original: f64,
+    background: f64,
+}
+
+impl Shares {
+    fn new(has_takeover: bool) -> Self {
+        let flood = if has_takeover { 0.30 } else { 0.0 };
+        let original = if has_takeover { 0.10 } else { 0.0 };
+        Self {
+            flood,
+            original,
+            background: 1.0 - flood - original - 0.03,
+        }
+    }
+
+    /// A background community's posts, `x` being its share of an 80 % background.
+    fn community(&self, scale: Scale, x: f64) -> usize {
+        scale.posts(self.background * x / 0.80)
+    }
+}
+
+/// The background communities' crowds, each with its own rhythm.
+struct BackgroundCrowds {
+    nba: Crowd,
+    cook: Crowd,
+    kdrama: Crowd,
+    anime: Crowd,
+    futbol: Crowd,
+    euro: Crowd,
+    fans: Crowd,
+    pride: Crowd,
+}
+
+impl BackgroundCrowds {
+    fn draw(w: &mut World, scale: Scale) -> Self {
+        Self {
+            nba: w.crowd(scale.crowd(0.12, 4.0), 1.05, None),
+            cook: w.crowd(scale.crowd(0.08, 4.0), 1.05, None),
+            kdrama: w.crowd(scale.crowd(0.07, 4.0), 1.05, None),
+            anime: w.crowd(scale.crowd(0.07, 4.0), 1.05, None),
+            futbol: w.crowd(scale.crowd(0.06, 4.0), 1.05, None),
+            euro: w.crowd(scale.crowd(0.06, 4.0), 1.05, None),
+            fans: w.crowd(scale.crowd(0.25, 3.0), 1.0, None),
+            pride: w.crowd(scale.crowd(0.15, 3.0), 1.0, None),
+        }
+    }
+}
+
+/// The takeovers a scenario stages, each with when its flood starts.
+fn targets_of(scenario: Scenario, start: i64, span: i64) -> Vec<(&'static Target, i64)> {
+    match scenario {
         Scenario::Kpop => vec![(&KPOP_TARGET, start + span * 11 / 20)],
         Scenario::Reclaim => vec![(&RECLAIM_TARGET, start + span * 11 / 20)],
         Scenario::Spam => vec![(&SPAM_TARGET, start + span * 11 / 20)],
@@ -499,251 +595,265 @@ pub fn generate(cfg: &GenConfig) -> (Vec<GenPost>, Vec<GenAuthor>, Truth) {
             (&SPAM_TARGET, start + span * 16 / 20),
         ],
         Scenario::Quiet => vec![],
-    };
-    let flood_share = if targets.is_empty() { 0.0 } else { 0.30 };
-    let original_share = if targets.is_empty() { 0.0 } else { 0.10 };
-    let bg_total = 1.0 - flood_share - original_share - 0.03;
-    let bg = |x: f64| frac(bg_total * x / 0.80);
-
-    w.community(
-        bg(0.14),
-        &nba,
-        templates::NBA,
-        20.0,
-        TruthRole::Background,
-        0.25,
-        None,
-    );
-    w.community(
-        bg(0.10),
-        &cook,
-        templates::COOKING,
-        14.0,
-        TruthRole::Background,
-        0.15,
-        None,
-    );
-    w.community(
-        bg(0.10),
-        &kdrama,
-        templates::KDRAMA,
-        8.0,
-        TruthRole::Background,
-        0.3,
-        None,
-    );
-    w.community(
-        bg(0.09),
-        &anime,
-        templates::ANIME,
-        6.0,
-        TruthRole::Background,
-        0.3,
-        None,
-    );
-    w.community(
-        bg(0.09),
-        &futbol,
-        templates::FUTBOL,
-        18.0,
-        TruthRole::Background,
-        0.25,
-        None,
-    );
-    // The burst tag: volume quintuples for six hours, same crowd and content.
-    let b0 = start + span * 3 / 10;
-    w.community(
-        bg(0.10),
-        &euro,
-        templates::EUROVISION,
-        21.0,
-        TruthRole::Burst,
-        0.3,
-        Some((b0, b0 + 6 * HOUR, 0.45)),
-    );
-    // The fan crowd and the pride crowd in their own tags.
-    w.community(
-        bg(0.10),
-        &fans,
-        templates::KPOP_FANDOM,
-        2.0,
-        TruthRole::Background,
-        0.35,
-        None,
-    );
-    w.community(
-        bg(0.08),
-        &pride,
-        templates::PRIDE,
-        16.0,
-        TruthRole::Background,
-        0.2,
-        None,
-    );
-
-    // Copypasta bursts in background tags.
-    let mut group = 0u32;
-    let copypasta_posts = frac(0.03).max(20);
-    let mut made = 0;
-    let cp_crowds: [(&Crowd, &str); 5] = [
-        (&nba, "#NBA"),
-        (&fans, "#BTS"),
-        (&futbol, "#futbol"),
-        (&cook, "#cooking"),
-        (&kdrama, "#kdrama"),
-    ];
-    while made < copypasta_posts {
-        let size = w
-            .rng
-            .random_range(12..40)
-            .min(copypasta_posts - made)
-            .max(6);
-        let k = group as usize % templates::COPYPASTAS.len();
-        let (crowd, tag) = cp_crowds[group as usize % cp_crowds.len()];
-        let text = format!("{} {tag}", templates::COPYPASTAS[k]);
-        let t0 = w.rng.random_range(start + HOUR..end - HOUR);
-        let before = w.posts.len();
-        w.copypasta(
-            &text,
-            if k == 2 {
-                "es"
-            } else if k == 5 {
-                "ko"
-            } else {
-                "en"
-            },
-            crowd,
-            t0,
-            size,
-            group,
-        );
-        made += w.posts.len() - before;
-        group += 1;
     }
+}
 
-    // Takeovers.
-    let mut truths = Vec::new();
-    for (ti, (target, flood_start)) in targets.iter().enumerate() {
-        let share = 1.0 / targets.len() as f64;
-        let orig_crowd = w.crowd(crowd_size(original_share * share, 4.0), 1.1, None);
-        let n_orig = frac(original_share * share);
-        let first_orig = w.posts.len();
-        for _ in 0..n_orig {
-            let t = w.daily_time(15.0 + ti as f64 * 3.0);
-            let k = w.rng.random_range(0..target.original.len());
-            let text = target.original[k].render(&mut w.rng);
-            let a = orig_crowd.pick(&mut w.rng);
-            w.post(
-                t,
-                a,
-                text,
-                "en",
-                target.original[k].name,
-                TruthRole::Original,
-                0.05,
+/// The hashtags that must raise no alarm.
+fn background_hashtags(scenario: Scenario) -> Vec<String> {
+    let mut tags: Vec<String> = [
+        "#NBA",
+        "#cooking",
+        "#kdrama",
+        "#anime",
+        "#futbol",
+        "#Eurovision",
+        "#Pride",
+        "#LoveWins",
+    ]
+    .iter()
+    .map(|t| normalize_hashtag(t).into_owned())
+    .collect();
+    if matches!(scenario, Scenario::Quiet) {
+        tags.extend(["bts", "blackpink"].iter().map(|s| s.to_string()));
+    }
+    tags
+}
+
+/// One background community: who posts, what, when, and how much is retweeted.
+struct Community<'a> {
+    share: f64,
+    crowd: &'a Crowd,
+    templates: &'static [Template],
+    phase_h: f64,
+    role: TruthRole,
+    rt_share: f64,
+    burst: Option<(i64, i64, f64)>,
+}
+
+impl<'a> Community<'a> {
+    fn daily(
+        share: f64,
+        crowd: &'a Crowd,
+        templates: &'static [Template],
+        phase_h: f64,
+        rt_share: f64,
+    ) -> Self {
+        Self {
+            share,
+            crowd,
+            templates,
+            phase_h,
+            role: TruthRole::Background,
+            rt_share,
+            burst: None,
+        }
+    }
+}
+
+impl World {
+    /// The background tags, one of which bursts with its usual crowd and content.
+    fn background_communities(&mut self, c: &BackgroundCrowds, scale: Scale, shares: &Shares) {
+        // The burst tag: volume quintuples for six hours, same crowd and content.
+        let b0 = self.start + (self.end - self.start) * 3 / 10;
+        let eurovision = Community {
+            role: TruthRole::Burst,
+            burst: Some((b0, b0 + 6 * HOUR, 0.45)),
+            ..Community::daily(0.10, &c.euro, templates::EUROVISION, 21.0, 0.3)
+        };
+        let communities = [
+            Community::daily(0.14, &c.nba, templates::NBA, 20.0, 0.25),
+            Community::daily(0.10, &c.cook, templates::COOKING, 14.0, 0.15),
+            Community::daily(0.10, &c.kdrama, templates::KDRAMA, 8.0, 0.3),
+            Community::daily(0.09, &c.anime, templates::ANIME, 6.0, 0.3),
+            Community::daily(0.09, &c.futbol, templates::FUTBOL, 18.0, 0.25),
+            eurovision,
+            // The fan crowd and the pride crowd in their own tags.
+            Community::daily(0.10, &c.fans, templates::KPOP_FANDOM, 2.0, 0.35),
+            Community::daily(0.08, &c.pride, templates::PRIDE, 16.0, 0.2),
+        ];
+        for k in &communities {
+            self.community(
+                shares.community(scale, k.share),
+                k.crowd,
+                k.templates,
+                k.phase_h,
+                k.role,
+                k.rt_share,
+                k.burst,
             );
         }
-        w.make_retweets(first_orig, 0.2, &orig_crowd);
+    }
+
+    /// Copypasta bursts in background tags, `posts` posts in all. Returns the number of
+    /// copypasta groups.
+    fn copypasta_bursts(&mut self, c: &BackgroundCrowds, posts: usize) -> u32 {
+        let mut group = 0u32;
+        let mut made = 0;
+        let cp_crowds: [(&Crowd, &str); 5] = [
+            (&c.nba, "#NBA"),
+            (&c.fans, "#BTS"),
+            (&c.futbol, "#futbol"),
+            (&c.cook, "#cooking"),
+            (&c.kdrama, "#kdrama"),
+        ];
+        while made < posts {
+            let size = self.rng.random_range(12..40).min(posts - made).max(6);
+            let k = group as usize % templates::COPYPASTAS.len();
+            let (crowd, tag) = cp_crowds[group as usize % cp_crowds.len()];
+            let text = format!("{} {tag}", templates::COPYPASTAS[k]);
+            let t0 = self.rng.random_range(self.start + HOUR..self.end - HOUR);
+            let lang = match k {
+                2 => "es",
+                5 => "ko",
+                _ => "en",
+            };
+            let before = self.posts.len();
+            self.copypasta(&text, lang, crowd, t0, size, group);
+            made += self.posts.len() - before;
+            group += 1;
+        }
+        group
+    }
+
+    /// Takeover `ti` of `target`: the tag's original crowd, its counter-speech while the
+    /// flood lasts, and the flood from `flood_start`. `share` is this target's part of the
+    /// takeover posts; spam batches number their copypasta groups from `group`.
+    #[allow(clippy::too_many_arguments)]
+    fn stage_takeover(
+        &mut self,
+        ti: usize,
+        target: &Target,
+        flood_start: i64,
+        scale: Scale,
+        shares: &Shares,
+        share: f64,
+        c: &BackgroundCrowds,
+        group: &mut u32,
+    ) {
+        let orig_crowd = self.crowd(scale.crowd(shares.original * share, 4.0), 1.1, None);
+        let n_orig = scale.posts(shares.original * share);
+        self.original_use(ti, target, &orig_crowd, n_orig);
         let wave = Wave {
-            start: *flood_start,
+            start: flood_start,
             ramp: 20 * MIN,
             plateau: (6 + ti as i64 * 2) * HOUR,
             decay: 2 * HOUR,
         };
-        // Counter-speech by the original crowd while the flood lasts.
-        for _ in 0..(n_orig / 25).max(3) {
-            let t = w.rng.random_range(wave.start + 30 * MIN..wave.end());
+        self.counter_speech(target, &orig_crowd, &wave, (n_orig / 25).max(3));
+        let n_flood = scale.posts(shares.flood * share);
+        if target.kind == "crypto_spam_flood" {
+            let bots = self.crowd((n_flood / 12).clamp(30, 5000), 0.2, Some(flood_start));
+            self.spam_batches(ti, target, &bots, &wave, n_flood, group);
+        } else {
+            let (crowd, media_p, rt) = match target.kind {
+                "kpop_fancam_flood" => (&c.fans, 0.9, 0.35),
+                _ => (&c.pride, 0.8, 0.3),
+            };
+            self.flood(ti, target, crowd, &wave, n_flood, media_p, rt);
+        }
+    }
+
+    /// The tag's own use by its original crowd, some of it retweeted.
+    fn original_use(&mut self, ti: usize, target: &Target, crowd: &Crowd, n: usize) {
+        let first = self.posts.len();
+        for _ in 0..n {
+            let t = self.daily_time(15.0 + ti as f64 * 3.0);
+            let k = self.rng.random_range(0..target.original.len());
+            let text = target.original[k].render(&mut self.rng);
+            let a = crowd.pick(&mut self.rng);
+            let name = target.original[k].name;
+            self.post(t, a, text, "en", name, TruthRole::Original, 0.05);
+        }
+        self.make_retweets(first, 0.2, crowd);
+    }
+
+    /// Counter-speech by the original crowd while the flood lasts.
+    fn counter_speech(&mut self, target: &Target, crowd: &Crowd, wave: &Wave, n: usize) {
+        for _ in 0..n {
+            let t = self.rng.random_range(wave.start + 30 * MIN..wave.end());
             let text = format!(
                 "{} {}",
-                templates::COUNTER[0].render(&mut w.rng),
+                templates::COUNTER[0].render(&mut self.rng),
                 target.counter_tag
             );
-            let a = orig_crowd.pick(&mut w.rng);
-            w.post(t, a, text, "en", "counter_en", TruthRole::Counter, 0.0);
+            let a = crowd.pick(&mut self.rng);
+            self.post(t, a, text, "en", "counter_en", TruthRole::Counter, 0.0);
         }
-        // The flood: a crowd new to the tag.
-        let n_flood = frac(flood_share * share);
-        let (flood_crowd, media_p, rt) = match target.kind {
-            "kpop_fancam_flood" => (None, 0.9, 0.35),
-            "reclaiming_flood" => (None, 0.8, 0.3),
-            _ => (
-                Some(w.crowd((n_flood / 12).clamp(30, 5000), 0.2, Some(*flood_start))),
-                0.0,
-                0.0,
-            ),
-        };
-        let crowd_ref: &Crowd = match (&flood_crowd, target.kind) {
-            (Some(c), _) => c,
-            (None, "kpop_fancam_flood") => &fans,
-            _ => &pride,
-        };
-        let first_flood = w.posts.len();
-        if target.kind == "crypto_spam_flood" {
-            // Bots post in coordinated batches of identical text.
-            let mut made = 0;
-            while made < n_flood {
-                let t0 = wave.sample(&mut w.rng);
-                let k = w.rng.random_range(0..target.flood.len());
-                let text = target.flood[k].render(&mut w.rng);
-                let size = w.rng.random_range(3..12).min(n_flood - made).max(1);
-                for _ in 0..size {
-                    let t = t0 + w.rng.random_range(0..30_000);
-                    let a = crowd_ref.pick(&mut w.rng);
-                    w.post(
-                        t,
-                        a,
-                        text.clone(),
-                        "en",
-                        target.flood[k].name,
-                        TruthRole::Takeover,
-                        media_p,
-                    );
-                    if let Some(p) = w.posts.last_mut() {
-                        p.copypasta = Some(group);
-                        p.takeover = Some(ti);
-                    }
-                }
-                group += 1;
-                made += size;
-            }
-        } else {
-            for _ in 0..n_flood {
-                let t = wave.sample(&mut w.rng);
-                let k = w.rng.random_range(0..target.flood.len());
-                let mut text = target.flood[k].render(&mut w.rng);
-                // Some posts spell the tag differently.
-                if w.rng.random_range(0..20) == 0 {
-                    text = text.replace(target.tag, &target.tag.to_lowercase());
-                }
-                let a = crowd_ref.pick(&mut w.rng);
-                w.post(
-                    t,
-                    a,
-                    text,
-                    target.flood[k].lang,
-                    target.flood[k].name,
-                    TruthRole::Takeover,
-                    media_p,
-                );
-                if let Some(p) = w.posts.last_mut() {
+    }
+
+    /// Bots post in coordinated batches of identical text, one copypasta group per batch.
+    fn spam_batches(
+        &mut self,
+        ti: usize,
+        target: &Target,
+        bots: &Crowd,
+        wave: &Wave,
+        n: usize,
+        group: &mut u32,
+    ) {
+        let mut made = 0;
+        while made < n {
+            let t0 = wave.sample(&mut self.rng);
+            let k = self.rng.random_range(0..target.flood.len());
+            let text = target.flood[k].render(&mut self.rng);
+            let size = self.rng.random_range(3..12).min(n - made).max(1);
+            for _ in 0..size {
+                let t = t0 + self.rng.random_range(0..30_000);
+                let a = bots.pick(&mut self.rng);
+                let name = target.flood[k].name;
+                self.post(t, a, text.clone(), "en", name, TruthRole::Takeover, 0.0);
+                if let Some(p) = self.posts.last_mut() {
+                    p.copypasta = Some(*group);
                     p.takeover = Some(ti);
                 }
             }
-            w.make_retweets(first_flood, rt, crowd_ref);
+            *group += 1;
+            made += size;
         }
-        truths.push((ti, target.tag, target.kind, wave.start));
     }
 
-    fit_to_size(&mut w, n, &nba);
+    /// A crowd new to the tag floods it with its own templates, some of them retweeted.
+    #[allow(clippy::too_many_arguments)]
+    fn flood(
+        &mut self,
+        ti: usize,
+        target: &Target,
+        crowd: &Crowd,
+        wave: &Wave,
+        n: usize,
+        media_p: f64,
+        rt_share: f64,
+    ) {
+        let first = self.posts.len();
+        for _ in 0..n {
+            let t = wave.sample(&mut self.rng);
+            let k = self.rng.random_range(0..target.flood.len());
+            let mut text = target.flood[k].render(&mut self.rng);
+            // Some posts spell the tag differently.
+            if self.rng.random_range(0..20) == 0 {
+                text = text.replace(target.tag, &target.tag.to_lowercase());
+            }
+            let a = crowd.pick(&mut self.rng);
+            let (lang, name) = (target.flood[k].lang, target.flood[k].name);
+            self.post(t, a, text, lang, name, TruthRole::Takeover, media_p);
+            if let Some(p) = self.posts.last_mut() {
+                p.takeover = Some(ti);
+            }
+        }
+        self.make_retweets(first, rt_share, crowd);
+    }
+}
 
-    // Order by time, assign snowflake ids, link retweets.
-    let mut order: Vec<usize> = (0..w.posts.len()).collect();
-    order.sort_by_key(|&i| (w.posts[i].time_ms, i));
-    let mut new_index = vec![0usize; w.posts.len()];
+/// The posts ordered by time, with snowflake ids (from their time, a sequence within the
+/// millisecond) and retweets linked to their originals' new places and ids.
+fn in_time_order_with_ids(staged: &[GenPost]) -> Vec<GenPost> {
+    let mut order: Vec<usize> = (0..staged.len()).collect();
+    order.sort_by_key(|&i| (staged[i].time_ms, i));
+    let mut new_index = vec![0usize; staged.len()];
     for (new, &old) in order.iter().enumerate() {
         new_index[old] = new;
     }
-    let mut posts: Vec<GenPost> = order.iter().map(|&i| w.posts[i].clone()).collect();
+    let mut posts: Vec<GenPost> = order.iter().map(|&i| staged[i].clone()).collect();
     let mut last_ms = i64::MIN;
     let mut seq = 0u64;
     for p in posts.iter_mut() {
@@ -761,37 +871,7 @@ pub fn generate(cfg: &GenConfig) -> (Vec<GenPost>, Vec<GenAuthor>, Truth) {
             posts[i].ref_id = Some(posts[r].id);
         }
     }
-    // Takeover posts among retweets of takeover posts keep their flag via the original.
-    let takeovers = truths
-        .iter()
-        .map(|&(ti, tag, kind, flood_start)| truth_for(&posts, ti, tag, kind, flood_start))
-        .collect();
-    let mut background_hashtags: Vec<String> = [
-        "#NBA",
-        "#cooking",
-        "#kdrama",
-        "#anime",
-        "#futbol",
-        "#Eurovision",
-        "#Pride",
-        "#LoveWins",
-    ]
-    .iter()
-    .map(|t| normalize_hashtag(t).into_owned())
-    .collect();
-    if matches!(cfg.scenario, Scenario::Quiet) {
-        background_hashtags.extend(["bts", "blackpink"].iter().map(|s| s.to_string()));
-    }
-    let truth = Truth {
-        scenario: cfg.scenario,
-        seed: cfg.seed,
-        posts: posts.len() as u64,
-        takeovers,
-        background_hashtags,
-        burst_hashtags: vec!["eurovision".into()],
-        copypasta_groups: group,
-    };
-    (posts, w.authors, truth)
+    posts
 }
 
 /// Removes or adds background posts so the dataset has exactly `n` posts.
