@@ -478,200 +478,240 @@ pub fn write(
     format: OutFormat,
     path: &Path,
 ) -> io::Result<()> {
+    if format == OutFormat::Parquet {
+        return super::parquet_writer::write_parquet(posts, authors, path);
+    }
     let f = File::create(path)?;
     let mut out = BufWriter::with_capacity(1 << 20, f);
     match format {
-        OutFormat::Parquet => {
-            drop(out);
-            return super::parquet_writer::write_parquet(posts, authors, path);
-        }
-        OutFormat::Csv => {
-            // The columns of a twarc-csv export that matter here, in its naming.
-            let mut w = csv::Writer::from_writer(&mut out);
-            w.write_record([
-                "id",
-                "conversation_id",
-                "created_at",
-                "author_id",
-                "author.username",
-                "author.name",
-                "text",
-                "lang",
-                "source",
-                "referenced_tweets.retweeted.id",
-                "public_metrics.like_count",
-                "public_metrics.retweet_count",
-                "public_metrics.reply_count",
-                "public_metrics.quote_count",
-            ])?;
-            const SOURCES: [&str; 4] = [
-                "Twitter for iPhone",
-                "Twitter for Android",
-                "Twitter Web App",
-                "TweetDeck",
-            ];
-            for p in posts {
-                let a = &authors[p.author as usize];
-                let conversation = p.ref_id.unwrap_or(p.id);
-                w.write_record([
-                    p.id.to_string(),
-                    conversation.to_string(),
-                    v2_time(p.time_ms),
-                    a.id.to_string(),
-                    a.handle.clone(),
-                    display_name(&a.handle),
-                    p.text.clone(),
-                    p.lang.to_string(),
-                    SOURCES[(p.id % 4) as usize].to_string(),
-                    p.ref_id.map(|r| r.to_string()).unwrap_or_default(),
-                    p.likes.to_string(),
-                    p.reposts.to_string(),
-                    (p.likes / 7).to_string(),
-                    (p.likes / 13).to_string(),
-                ])?;
-            }
-            w.flush()?;
-        }
-        OutFormat::Tcat => {
-            let mut w = csv::Writer::from_writer(&mut out);
-            w.write_record([
-                "id",
-                "time",
-                "created_at",
-                "from_user_name",
-                "from_user_id",
-                "from_user_lang",
-                "text",
-                "retweet_id",
-                "retweet_count",
-                "favorite_count",
-                "lang",
-            ])?;
-            for p in posts {
-                let a = &authors[p.author as usize];
-                w.write_record([
-                    p.id.to_string(),
-                    (p.time_ms / 1000).to_string(),
-                    plain_time(p.time_ms),
-                    a.handle.clone(),
-                    a.id.to_string(),
-                    String::new(),
-                    p.text.clone(),
-                    p.ref_id.map(|r| r.to_string()).unwrap_or_default(),
-                    p.reposts.to_string(),
-                    p.likes.to_string(),
-                    p.lang.to_string(),
-                ])?;
-            }
-            w.flush()?;
-        }
-        OutFormat::Twarc2 => {
-            for page in posts.chunks(100) {
-                let data: Vec<Value> = page
-                    .iter()
-                    .map(|p| v2_tweet(p, posts, authors, false))
-                    .collect();
-                let mut users: Vec<Value> = Vec::new();
-                let mut seen = std::collections::HashSet::new();
-                let mut inc_tweets = Vec::new();
-                for p in page {
-                    let mut add_user = |a: &GenAuthor| {
-                        if seen.insert(a.id) {
-                            users.push(json!({"id": a.id.to_string(), "username": a.handle, "name": a.handle}));
-                        }
-                    };
-                    add_user(&authors[p.author as usize]);
-                    if let (Some(r), PostKind::Retweet) = (p.ref_index, p.kind) {
-                        add_user(&authors[posts[r].author as usize]);
-                        inc_tweets.push(v2_tweet(&posts[r], posts, authors, false));
-                    }
-                }
-                let v = json!({
-                    "data": data,
-                    "includes": {"users": users, "tweets": inc_tweets},
-                    "meta": {"result_count": page.len()},
-                    "__twarc": {"url": "https://api.twitter.com/2/tweets/search/all", "version": "2.13.0"},
-                });
-                serde_json::to_writer(&mut out, &v)?;
-                out.write_all(b"\n")?;
-            }
-        }
+        OutFormat::Parquet => {}
+        OutFormat::Csv => write_twarc_csv(&mut out, posts, authors)?,
+        OutFormat::Tcat => write_tcat(&mut out, posts, authors)?,
+        OutFormat::Twarc2 => write_twarc2_pages(&mut out, posts, authors)?,
         OutFormat::Twarc2Flat => {
-            for p in posts {
-                serde_json::to_writer(&mut out, &v2_tweet(p, posts, authors, true))?;
-                out.write_all(b"\n")?;
-            }
+            write_lines(&mut out, posts, |p| v2_tweet(p, posts, authors, true))?
         }
-        OutFormat::V1 => {
-            for p in posts {
-                serde_json::to_writer(&mut out, &v1_status(p, posts, authors, 0))?;
-                out.write_all(b"\n")?;
-            }
-        }
+        OutFormat::V1 => write_lines(&mut out, posts, |p| v1_status(p, posts, authors, 0))?,
         OutFormat::Snscrape => {
-            for p in posts {
-                serde_json::to_writer(&mut out, &snscrape_tweet(p, posts, authors, 0))?;
-                out.write_all(b"\n")?;
-            }
+            write_lines(&mut out, posts, |p| snscrape_tweet(p, posts, authors, 0))?
         }
-        OutFormat::Bluesky => {
-            out.write_all(b"[\n")?;
-            for (i, p) in posts.iter().enumerate() {
-                let v = match (p.kind, p.ref_index) {
-                    (PostKind::Retweet, Some(r)) => {
-                        let o = &posts[r];
-                        let a = &authors[p.author as usize];
-                        json!({
-                            "post": bsky_view(o, authors, &o.text, o.time_ms),
-                            "reason": {"$type": "app.bsky.feed.defs#reasonRepost",
-                                       "by": {"did": format!("did:plc:gen{}", a.id), "handle": format!("{}.bsky.social", a.handle)},
-                                       "indexedAt": v2_time(p.time_ms)},
-                        })
-                    }
-                    _ => bsky_view(p, authors, &body_of(p, posts), p.time_ms),
-                };
-                serde_json::to_writer(&mut out, &v)?;
-                out.write_all(if i + 1 < posts.len() { b",\n" } else { b"\n" })?;
-            }
-            out.write_all(b"]\n")?;
-        }
-        OutFormat::Jetstream => {
-            for (i, p) in posts.iter().enumerate() {
-                serde_json::to_writer(&mut out, &jetstream_event(p, posts, authors))?;
-                out.write_all(b"\n")?;
-                if i % 10 == 9 {
-                    serde_json::to_writer(&mut out, &jetstream_like(p, authors))?;
-                    out.write_all(b"\n")?;
-                }
-            }
-        }
-        OutFormat::Telegram => {
-            out.write_all(
-                b"{\n \"name\": \"derail generated group\",\n \"type\": \"public_supergroup\",\n \"id\": 1000000001,\n \"messages\": [\n",
-            )?;
-            for (i, p) in posts.iter().enumerate() {
-                out.write_all(b"  ")?;
-                serde_json::to_writer(&mut out, &telegram_message(p, posts, authors))?;
-                out.write_all(if i + 1 < posts.len() { b",\n" } else { b"\n" })?;
-            }
-            out.write_all(b" ]\n}\n")?;
-        }
+        OutFormat::Bluesky => write_json_array(&mut out, posts, |p| bsky_item(p, posts, authors))?,
+        OutFormat::Jetstream => write_jetstream(&mut out, posts, authors)?,
+        OutFormat::Telegram => write_telegram(&mut out, posts, authors)?,
         OutFormat::Reddit => {
-            for p in posts {
-                serde_json::to_writer(&mut out, &reddit_submission(p, posts, authors))?;
-                out.write_all(b"\n")?;
-            }
+            write_lines(&mut out, posts, |p| reddit_submission(p, posts, authors))?
         }
         OutFormat::Mastodon => {
-            out.write_all(b"[\n")?;
-            for (i, p) in posts.iter().enumerate() {
-                serde_json::to_writer(&mut out, &masto_status(p, posts, authors, 0))?;
-                out.write_all(if i + 1 < posts.len() { b",\n" } else { b"\n" })?;
-            }
-            out.write_all(b"]\n")?;
+            write_json_array(&mut out, posts, |p| masto_status(p, posts, authors, 0))?
         }
     }
     out.flush()
+}
+
+/// One JSON document per line.
+fn write_lines(
+    out: &mut impl Write,
+    posts: &[GenPost],
+    doc: impl Fn(&GenPost) -> Value,
+) -> io::Result<()> {
+    for p in posts {
+        serde_json::to_writer(&mut *out, &doc(p))?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// One JSON array, an element per line.
+fn write_json_array(
+    out: &mut impl Write,
+    posts: &[GenPost],
+    doc: impl Fn(&GenPost) -> Value,
+) -> io::Result<()> {
+    out.write_all(b"[\n")?;
+    for (i, p) in posts.iter().enumerate() {
+        serde_json::to_writer(&mut *out, &doc(p))?;
+        out.write_all(if i + 1 < posts.len() { b",\n" } else { b"\n" })?;
+    }
+    out.write_all(b"]\n")
+}
+
+/// The columns of a twarc-csv export that matter here, in its naming.
+fn write_twarc_csv(
+    out: &mut impl Write,
+    posts: &[GenPost],
+    authors: &[GenAuthor],
+) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "id",
+        "conversation_id",
+        "created_at",
+        "author_id",
+        "author.username",
+        "author.name",
+        "text",
+        "lang",
+        "source",
+        "referenced_tweets.retweeted.id",
+        "public_metrics.like_count",
+        "public_metrics.retweet_count",
+        "public_metrics.reply_count",
+        "public_metrics.quote_count",
+    ])?;
+    const SOURCES: [&str; 4] = [
+        "Twitter for iPhone",
+        "Twitter for Android",
+        "Twitter Web App",
+        "TweetDeck",
+    ];
+    for p in posts {
+        let a = &authors[p.author as usize];
+        let conversation = p.ref_id.unwrap_or(p.id);
+        w.write_record([
+            p.id.to_string(),
+            conversation.to_string(),
+            v2_time(p.time_ms),
+            a.id.to_string(),
+            a.handle.clone(),
+            display_name(&a.handle),
+            p.text.clone(),
+            p.lang.to_string(),
+            SOURCES[(p.id % 4) as usize].to_string(),
+            p.ref_id.map(|r| r.to_string()).unwrap_or_default(),
+            p.likes.to_string(),
+            p.reposts.to_string(),
+            (p.likes / 7).to_string(),
+            (p.likes / 13).to_string(),
+        ])?;
+    }
+    w.flush()
+}
+
+/// A DMI-TCAT export's columns.
+fn write_tcat(out: &mut impl Write, posts: &[GenPost], authors: &[GenAuthor]) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "id",
+        "time",
+        "created_at",
+        "from_user_name",
+        "from_user_id",
+        "from_user_lang",
+        "text",
+        "retweet_id",
+        "retweet_count",
+        "favorite_count",
+        "lang",
+    ])?;
+    for p in posts {
+        let a = &authors[p.author as usize];
+        w.write_record([
+            p.id.to_string(),
+            (p.time_ms / 1000).to_string(),
+            plain_time(p.time_ms),
+            a.handle.clone(),
+            a.id.to_string(),
+            String::new(),
+            p.text.clone(),
+            p.ref_id.map(|r| r.to_string()).unwrap_or_default(),
+            p.reposts.to_string(),
+            p.likes.to_string(),
+            p.lang.to_string(),
+        ])?;
+    }
+    w.flush()
+}
+
+/// twarc2's API pages of 100 tweets, one per line, each with the users and retweeted
+/// tweets it refers to in `includes`.
+fn write_twarc2_pages(
+    out: &mut impl Write,
+    posts: &[GenPost],
+    authors: &[GenAuthor],
+) -> io::Result<()> {
+    for page in posts.chunks(100) {
+        let data: Vec<Value> = page
+            .iter()
+            .map(|p| v2_tweet(p, posts, authors, false))
+            .collect();
+        let mut users: Vec<Value> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut inc_tweets = Vec::new();
+        for p in page {
+            let mut add_user = |a: &GenAuthor| {
+                if seen.insert(a.id) {
+                    users.push(
+                        json!({"id": a.id.to_string(), "username": a.handle, "name": a.handle}),
+                    );
+                }
+            };
+            add_user(&authors[p.author as usize]);
+            if let (Some(r), PostKind::Retweet) = (p.ref_index, p.kind) {
+                add_user(&authors[posts[r].author as usize]);
+                inc_tweets.push(v2_tweet(&posts[r], posts, authors, false));
+            }
+        }
+        let v = json!({
+            "data": data,
+            "includes": {"users": users, "tweets": inc_tweets},
+            "meta": {"result_count": page.len()},
+            "__twarc": {"url": "https://api.twitter.com/2/tweets/search/all", "version": "2.13.0"},
+        });
+        serde_json::to_writer(&mut *out, &v)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// A Bluesky feed item: a repost is the original's view with the reposter as its reason.
+fn bsky_item(p: &GenPost, posts: &[GenPost], authors: &[GenAuthor]) -> Value {
+    match (p.kind, p.ref_index) {
+        (PostKind::Retweet, Some(r)) => {
+            let o = &posts[r];
+            let a = &authors[p.author as usize];
+            json!({
+                "post": bsky_view(o, authors, &o.text, o.time_ms),
+                "reason": {"$type": "app.bsky.feed.defs#reasonRepost",
+                           "by": {"did": format!("did:plc:gen{}", a.id), "handle": format!("{}.bsky.social", a.handle)},
+                           "indexedAt": v2_time(p.time_ms)},
+            })
+        }
+        _ => bsky_view(p, authors, &body_of(p, posts), p.time_ms),
+    }
+}
+
+/// Jetstream events, one per line, with a like event after every tenth post.
+fn write_jetstream(
+    out: &mut impl Write,
+    posts: &[GenPost],
+    authors: &[GenAuthor],
+) -> io::Result<()> {
+    for (i, p) in posts.iter().enumerate() {
+        serde_json::to_writer(&mut *out, &jetstream_event(p, posts, authors))?;
+        out.write_all(b"\n")?;
+        if i % 10 == 9 {
+            serde_json::to_writer(&mut *out, &jetstream_like(p, authors))?;
+            out.write_all(b"\n")?;
+        }
+    }
+    Ok(())
+}
+
+/// A Telegram Desktop export of one group: its header, then its messages.
+fn write_telegram(
+    out: &mut impl Write,
+    posts: &[GenPost],
+    authors: &[GenAuthor],
+) -> io::Result<()> {
+    out.write_all(
+        b"{\n \"name\": \"derail generated group\",\n \"type\": \"public_supergroup\",\n \"id\": 1000000001,\n \"messages\": [\n",
+    )?;
+    for (i, p) in posts.iter().enumerate() {
+        out.write_all(b"  ")?;
+        serde_json::to_writer(&mut *out, &telegram_message(p, posts, authors))?;
+        out.write_all(if i + 1 < posts.len() { b",\n" } else { b"\n" })?;
+    }
+    out.write_all(b" ]\n}\n")
 }
 
 /// Writes the ground truth: `<out>.truth.json` (summary) and `<out>.truth.csv` (per post).
