@@ -19,6 +19,7 @@ use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::{
     ArrowReaderMetadata, ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder, RowSelection,
 };
+use parquet::file::metadata::ParquetMetaData;
 use parquet::file::reader::ChunkReader;
 use rayon::prelude::*;
 
@@ -29,6 +30,7 @@ use crate::load::mapping::{self, Role};
 use crate::load::parquet_slice::{row_groups_in_time, rows_with_tag};
 use crate::load::report::LoadReport;
 use crate::load::row_to_post::{self, Row};
+use crate::load::slice::Slice;
 use crate::load::{LoadError, LoadOptions, partitions};
 use crate::model::{Dataset, Format, RawSpan, SourceInfo};
 use crate::progress::Progress;
@@ -432,21 +434,10 @@ fn load_input<R: Input + Send>(
 ) -> Result<Loaded, LoadError> {
     let started = std::time::Instant::now();
     let path_str = path.display().to_string();
-    let fail = |message: String| LoadError::Io {
-        path: path_str.clone(),
-        message,
-    };
+    let fail = io_error(&path_str);
     let file = open().map_err(fail)?;
     let meta = open_metadata(&file).map_err(fail)?;
-    let schema: SchemaRef = meta.schema().clone();
-    let mut header: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
-    let file_columns = header.len();
-    let partition: Vec<(String, String)> = partition
-        .iter()
-        .filter(|(k, _)| !header.iter().any(|h| h.eq_ignore_ascii_case(k)))
-        .map(|(k, v)| (k.clone(), partitions::value_or_empty(v).to_string()))
-        .collect();
-    header.extend(partition.iter().map(|(k, _)| k.clone()));
+    let columns = Columns::of(&meta, partition);
     let total_rows = meta.metadata().file_metadata().num_rows().max(0) as u64;
     if total_rows == 0 {
         return Err(LoadError::NoRows {
@@ -454,33 +445,11 @@ fn load_input<R: Input + Send>(
             what: "the Parquet file holds no rows".into(),
         });
     }
-    let mut sample = sample_rows(open().map_err(fail)?, &meta, 100).map_err(fail)?;
-    for row in &mut sample {
-        row.extend(partition.iter().map(|(_, v)| v.clone()));
-    }
     let base_tp = TimeParser {
         naive_zone: opts.naive_zone.clone(),
         ..Default::default()
     };
-    let mut mapping = mapping::map_columns(&header, &sample, &opts.overrides, &base_tp)
-        .map_err(|e| super::mapping_error(e, &path_str, &header))?;
-    mapping.roles.retain(|m| {
-        m.index < file_columns
-            || m.source == mapping::MappingSource::User
-            || !matches!(m.role, Role::Hashtags | Role::Text | Role::RetweetOf)
-    });
-    if mapping.get(Role::Text).is_none() {
-        return Err(LoadError::NoTextColumn {
-            path: path_str,
-            columns: header,
-        });
-    }
-    let Some(time_col) = mapping.get(Role::Time) else {
-        return Err(LoadError::NoTimeColumn {
-            path: path_str,
-            columns: header,
-        });
-    };
+    let (mapping, time_col) = map_roles(open, &meta, &columns, opts, &base_tp, &path_str)?;
     let mut report = LoadReport::new(&path_str, Format::Parquet);
     report.naive_zone = opts.naive_zone.to_string();
     report.bytes = file.len();
@@ -489,18 +458,10 @@ fn load_input<R: Input + Send>(
         "Parquet ({} rows in {} row groups, {} columns)",
         total_rows,
         meta.metadata().num_row_groups(),
-        header.len()
+        columns.header.len()
     );
     let time_parser = csv_format::time_parser_for(&base_tp, &mapping);
-    // The file's columns to decode (a partition's column is not in the file).
-    let mut mapped: Vec<usize> = mapping
-        .roles
-        .iter()
-        .map(|m| m.index)
-        .filter(|&i| i < file_columns)
-        .collect();
-    mapped.sort_unstable();
-    mapped.dedup();
+    let projection = decoded_columns(&mapping, columns.in_file);
     let ctx = CsvContext::new(
         Dialect {
             delimiter: b',',
@@ -508,90 +469,273 @@ fn load_input<R: Input + Send>(
             trim: false,
             has_header: true,
         },
-        header.clone(),
+        columns.header.clone(),
         mapping,
         time_parser,
         opts.max_field_bytes,
     )
     .with_slice(&opts.slice);
 
-    // The slice: whole row groups by time, then rows that can hold the hashtag.
-    let slice = &opts.slice;
-    let md = meta.metadata();
-    let mut groups = row_groups_in_time(&meta, time_col, slice.since, slice.until);
-    let in_time = groups.len();
-    let group_start: Vec<u64> = (0..md.num_row_groups())
-        .scan(0u64, |acc, g| {
-            let s = *acc;
-            *acc += md.row_group(g).num_rows().max(0) as u64;
-            Some(s)
-        })
+    let chosen =
+        ChosenRows::of(open, &meta, &ctx, time_col, &opts.slice, columns.in_file).map_err(fail)?;
+    chosen.describe(&opts.slice, meta.metadata(), &mut report.format_detail);
+    let reader = chosen.batches(open, &meta, &projection).map_err(fail)?;
+    let row_numbers = chosen.row_numbers(meta.metadata());
+    let mut builder = DatasetBuilder::new(report);
+    builder.reserve(row_numbers.len());
+    progress.begin("Loading", row_numbers.len() as u64);
+    let done = read_batches(
+        reader,
+        &row_numbers,
+        &columns,
+        &ctx,
+        &mut builder,
+        progress,
+        &path_str,
+    )?;
+    // Rows in skipped row groups and unselected rows were never read: they are in the
+    // file, outside the slice.
+    let outside = total_rows.saturating_sub(done as u64);
+    builder.report.rows_in += outside;
+    builder.report.outside_slice += outside;
+    let mut header = columns.header;
+    header.truncate(columns.in_file);
+    let source = SourceInfo {
+        path: path.to_path_buf(),
+        format: Format::Parquet,
+        file_bytes: builder.report.bytes,
+        fingerprint: fingerprint(&file).map_err(fail)?,
+        columns: header,
+        delimiter: None,
+        compression: String::new(),
+        encoding: "UTF-8".into(),
+        header_span: None,
+        line_ending: "\n".into(),
+    };
+    let mut ds = builder.finish(source);
+    ds.report.elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+    Ok(ds)
+}
+
+/// Turns a message about the file at `path` into a load error.
+fn io_error(path: &str) -> impl Fn(String) -> LoadError + Copy + '_ {
+    move |message| LoadError::Io {
+        path: path.to_string(),
+        message,
+    }
+}
+
+/// A load's columns: the file's own, then the partition columns the file lacks.
+struct Columns {
+    header: Vec<String>,
+    /// How many of `header` are the file's own.
+    in_file: usize,
+    /// The partition's keys and values that are not columns of the file.
+    partition: Vec<(String, String)>,
+}
+
+impl Columns {
+    fn of(meta: &ArrowReaderMetadata, partition: &[(String, String)]) -> Self {
+        let schema: SchemaRef = meta.schema().clone();
+        let mut header: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
+        let in_file = header.len();
+        let partition: Vec<(String, String)> = partition
+            .iter()
+            .filter(|(k, _)| !header.iter().any(|h| h.eq_ignore_ascii_case(k)))
+            .map(|(k, v)| (k.clone(), partitions::value_or_empty(v).to_string()))
+            .collect();
+        header.extend(partition.iter().map(|(k, _)| k.clone()));
+        Self {
+            header,
+            in_file,
+            partition,
+        }
+    }
+}
+
+/// Maps the columns to roles from their names and a sample of 100 rows. A partition's
+/// column never takes the hashtag, text or repost role unless the user maps it; the text
+/// and the time must be found. Returns the mapping and the time's column.
+fn map_roles<R: Input + Send>(
+    open: &(dyn Fn() -> Result<R, String> + Sync),
+    meta: &ArrowReaderMetadata,
+    columns: &Columns,
+    opts: &LoadOptions,
+    base_tp: &TimeParser,
+    path_str: &str,
+) -> Result<(mapping::ColumnMapping, usize), LoadError> {
+    let fail = io_error(path_str);
+    let mut sample = sample_rows(open().map_err(fail)?, meta, 100).map_err(fail)?;
+    for row in &mut sample {
+        row.extend(columns.partition.iter().map(|(_, v)| v.clone()));
+    }
+    let header = &columns.header;
+    let mut mapping = mapping::map_columns(header, &sample, &opts.overrides, base_tp)
+        .map_err(|e| super::mapping_error(e, path_str, header))?;
+    mapping.roles.retain(|m| {
+        m.index < columns.in_file
+            || m.source == mapping::MappingSource::User
+            || !matches!(m.role, Role::Hashtags | Role::Text | Role::RetweetOf)
+    });
+    if mapping.get(Role::Text).is_none() {
+        return Err(LoadError::NoTextColumn {
+            path: path_str.to_string(),
+            columns: header.clone(),
+        });
+    }
+    let Some(time_col) = mapping.get(Role::Time) else {
+        return Err(LoadError::NoTimeColumn {
+            path: path_str.to_string(),
+            columns: header.clone(),
+        });
+    };
+    Ok((mapping, time_col))
+}
+
+/// The file's columns to decode: the mapped ones (a partition's column is not in the file).
+fn decoded_columns(mapping: &mapping::ColumnMapping, in_file: usize) -> Vec<usize> {
+    let mut mapped: Vec<usize> = mapping
+        .roles
+        .iter()
+        .map(|m| m.index)
+        .filter(|&i| i < in_file)
         .collect();
-    let mut selection = None;
-    let mut pages_ruled_out = (0, 0);
-    if let Some(tag) = &slice.hashtag {
-        let in_file = |i: &usize| *i < file_columns;
+    mapped.sort_unstable();
+    mapped.dedup();
+    mapped
+}
+
+/// The rows a slice reads: whole row groups by time, then rows that can hold the hashtag.
+struct ChosenRows {
+    groups: Vec<usize>,
+    /// How many row groups the time range allows.
+    in_time: usize,
+    /// The rows of `groups` to read; all of them without a hashtag.
+    selection: Option<RowSelection>,
+    /// Pages of the hashtag column its statistics ruled out, and all its pages.
+    pages_ruled_out: (usize, usize),
+}
+
+impl ChosenRows {
+    fn of<R: Input + Send>(
+        open: &(dyn Fn() -> Result<R, String> + Sync),
+        meta: &ArrowReaderMetadata,
+        ctx: &CsvContext,
+        time_col: usize,
+        slice: &Slice,
+        in_file: usize,
+    ) -> Result<Self, String> {
+        let groups = row_groups_in_time(meta, time_col, slice.since, slice.until);
+        let in_time = groups.len();
+        let Some(tag) = &slice.hashtag else {
+            return Ok(Self {
+                groups,
+                in_time,
+                selection: None,
+                pages_ruled_out: (0, 0),
+            });
+        };
+        let in_file = |i: &usize| *i < in_file;
         let (column, is_text) = match ctx.role(Role::Hashtags).filter(in_file) {
             Some(h) => (h, false),
             None => (ctx.role(Role::Text).filter(in_file).unwrap_or(0), true),
         };
         let t = std::time::Instant::now();
         let repost_of = ctx.role(Role::RetweetOf).filter(in_file);
-        let found =
-            rows_with_tag(open, &meta, &groups, (column, is_text), repost_of, tag).map_err(fail)?;
+        let found = rows_with_tag(open, meta, &groups, (column, is_text), repost_of, tag)?;
         if std::env::var_os("DERAIL_DEBUG").is_some() {
             eprintln!(
                 "[debug] parquet hashtag scan {:.3}s",
                 t.elapsed().as_secs_f64()
             );
         }
-        groups = found.groups;
-        selection = Some(found.selection);
-        pages_ruled_out = found.pages_ruled_out;
+        Ok(Self {
+            groups: found.groups,
+            in_time,
+            selection: Some(found.selection),
+            pages_ruled_out: found.pages_ruled_out,
+        })
     }
-    if !slice.is_empty() {
-        // What the slice cost: the row groups read, and the rows of the hashtag scan kept.
-        report.format_detail.push_str(&format!(
+
+    /// Says in `detail` what the slice cost: the row groups read, and the rows of the
+    /// hashtag scan kept.
+    fn describe(&self, slice: &Slice, md: &ParquetMetaData, detail: &mut String) {
+        if slice.is_empty() {
+            return;
+        }
+        detail.push_str(&format!(
             "; the slice {} read {} of {} row groups",
             slice.describe(),
-            groups.len(),
+            self.groups.len(),
             md.num_row_groups()
         ));
-        if let Some(sel) = &selection {
-            report
-                .format_detail
-                .push_str(&format!(" and {} rows of them", sel.row_count()));
-            if pages_ruled_out.0 > 0 {
-                report.format_detail.push_str(&format!(
+        if let Some(sel) = &self.selection {
+            detail.push_str(&format!(" and {} rows of them", sel.row_count()));
+            if self.pages_ruled_out.0 > 0 {
+                detail.push_str(&format!(
                     " (the hashtag column's statistics ruled out {} of its {} pages in the {} row groups of the time range)",
-                    pages_ruled_out.0, pages_ruled_out.1, in_time
+                    self.pages_ruled_out.0, self.pages_ruled_out.1, self.in_time
                 ));
             }
         }
     }
-    let mask = ProjectionMask::roots(md.file_metadata().schema_descr(), mapped.iter().copied());
-    let reader = match &selection {
-        // A sparse selection decodes every page it touches to keep a few rows of it: the
-        // cost is in the decoding, so row groups are decoded several at once.
-        Some(sel) => Batches::Parallel(decode_in_parallel(open, &meta, &mask, &groups, sel)),
-        None => Batches::InOrder(
-            ParquetRecordBatchReaderBuilder::new_with_metadata(open().map_err(fail)?, meta.clone())
-                .with_row_groups(groups.clone())
-                .with_projection(mask)
-                .with_batch_size(BATCH_ROWS)
-                .build()
-                .map_err(|e| fail(e.to_string()))?,
-        ),
-    };
 
-    // Row numbers of the rows read: the selected rows of the chosen groups, in order.
-    let row_numbers = selected_row_numbers(&groups, &group_start, md, selection.as_ref());
-    let mut builder = DatasetBuilder::new(report);
-    builder.reserve(row_numbers.len());
-    progress.begin("Loading", row_numbers.len() as u64);
-    // A pipeline: one thread decodes the next batch while the pool converts this one and
-    // the builder appends the last one's chunks.
-    let done = std::thread::scope(|scope| -> Result<usize, LoadError> {
+    /// A reader of the chosen rows' `projection` columns.
+    fn batches<'o, R: Input + Send>(
+        &self,
+        open: &'o (dyn Fn() -> Result<R, String> + Sync),
+        meta: &ArrowReaderMetadata,
+        projection: &[usize],
+    ) -> Result<Batches<'o, R>, String> {
+        let md = meta.metadata();
+        let mask = ProjectionMask::roots(
+            md.file_metadata().schema_descr(),
+            projection.iter().copied(),
+        );
+        Ok(match &self.selection {
+            // A sparse selection decodes every page it touches to keep a few rows of it: the
+            // cost is in the decoding, so row groups are decoded several at once.
+            Some(sel) => {
+                Batches::Parallel(decode_in_parallel(open, meta, &mask, &self.groups, sel))
+            }
+            None => Batches::InOrder(
+                ParquetRecordBatchReaderBuilder::new_with_metadata(open()?, meta.clone())
+                    .with_row_groups(self.groups.clone())
+                    .with_projection(mask)
+                    .with_batch_size(BATCH_ROWS)
+                    .build()
+                    .map_err(|e| e.to_string())?,
+            ),
+        })
+    }
+
+    /// The 0-based row numbers a reader of these rows returns, in order.
+    fn row_numbers(&self, md: &ParquetMetaData) -> Vec<u64> {
+        let group_start: Vec<u64> = (0..md.num_row_groups())
+            .scan(0u64, |acc, g| {
+                let s = *acc;
+                *acc += md.row_group(g).num_rows().max(0) as u64;
+                Some(s)
+            })
+            .collect();
+        selected_row_numbers(&self.groups, &group_start, md, self.selection.as_ref())
+    }
+}
+
+/// Reads the batches into `builder` and returns how many rows were read. A pipeline: one
+/// thread decodes the next batch while the pool converts this one and the builder appends
+/// the last one's chunks.
+fn read_batches<R: Input + Send>(
+    reader: Batches<'_, R>,
+    row_numbers: &[u64],
+    columns: &Columns,
+    ctx: &CsvContext,
+    builder: &mut DatasetBuilder,
+    progress: &Progress,
+    path_str: &str,
+) -> Result<usize, LoadError> {
+    let fail = io_error(path_str);
+    std::thread::scope(|scope| -> Result<usize, LoadError> {
         let (tx, rx) = std::sync::mpsc::sync_channel(2);
         scope.spawn(move || {
             reader.send_to(&tx);
@@ -605,12 +749,12 @@ fn load_input<R: Input + Send>(
             let Ok(batch) = rx.recv() else { break };
             waited += t.elapsed().as_secs_f64();
             let t = std::time::Instant::now();
-            let batch = batch.map_err(|e| fail(e.to_string()))?;
+            let batch = batch.map_err(fail)?;
             let numbers = row_numbers
                 .get(done..done + batch.num_rows())
                 .ok_or_else(|| fail("the file holds fewer rows than its footer says".into()))?;
             let (chunks, ()) = rayon::join(
-                || convert_batch(&batch, &header, &partition, numbers, &ctx),
+                || convert_batch(&batch, &columns.header, &columns.partition, numbers, ctx),
                 || pending.drain(..).for_each(|c| builder.append(c)),
             );
             pending = chunks;
@@ -618,7 +762,7 @@ fn load_input<R: Input + Send>(
             done += batch.num_rows();
             progress.set(done as u64);
             progress.check().map_err(|_| LoadError::Cancelled {
-                path: path_str.clone(),
+                path: path_str.to_string(),
             })?;
         }
         pending.into_iter().for_each(|c| builder.append(c));
@@ -626,30 +770,7 @@ fn load_input<R: Input + Send>(
             eprintln!("[debug] parquet waited for batches {waited:.3}s, converted {convert:.3}s");
         }
         Ok(done)
-    })?;
-    // Rows in skipped row groups and unselected rows were never read: they are in the
-    // file, outside the slice.
-    let outside = total_rows.saturating_sub(done as u64);
-    builder.report.rows_in += outside;
-    builder.report.outside_slice += outside;
-    let source = SourceInfo {
-        path: path.to_path_buf(),
-        format: Format::Parquet,
-        file_bytes: builder.report.bytes,
-        fingerprint: fingerprint(&file).map_err(fail)?,
-        columns: {
-            header.truncate(file_columns);
-            header
-        },
-        delimiter: None,
-        compression: String::new(),
-        encoding: "UTF-8".into(),
-        header_span: None,
-        line_ending: "\n".into(),
-    };
-    let mut ds = builder.finish(source);
-    ds.report.elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
-    Ok(ds)
+    })
 }
 
 /// Where the batches of a load come from.
@@ -743,7 +864,7 @@ impl<R: Input + Send> Batches<'_, R> {
 fn selected_row_numbers(
     groups: &[usize],
     group_start: &[u64],
-    md: &parquet::file::metadata::ParquetMetaData,
+    md: &ParquetMetaData,
     selection: Option<&RowSelection>,
 ) -> Vec<u64> {
     let all: Vec<u64> = groups
