@@ -1,6 +1,7 @@
 //! An open dataset: the immutable data and analysis, the labels (the only mutable state,
 //! journaled), the filter and its rows, and the selection.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use rand::SeedableRng;
@@ -437,132 +438,162 @@ impl Session {
                 None
             }
             AppCommand::SelectMoment(m) => {
-                self.moment = m;
-                if let Some(mi) = m {
-                    let f = Filter {
-                        moment: Some(mi),
-                        ..Default::default()
-                    };
-                    self.filter = f;
-                    self.recompute_rows(Some(ctx));
-                }
+                self.select_moment(m, ctx);
                 None
             }
             AppCommand::Label(cmd) => Some(self.label(cmd)),
-            AppCommand::LabelKey(k) => {
-                let i = self.selected?;
-                let key = self.ds.post_key(i);
-                let label = if k == 0 {
-                    None
-                } else {
-                    Some(self.labels.id_for_key(k)?)
-                };
-                let msg = self.label(LabelCommand::Assign {
-                    posts: vec![key],
-                    label,
-                });
-                // Move on to the next post, as in Prodigy.
-                if k != 0 {
-                    self.advance_after_label();
-                }
-                Some(msg)
-            }
+            AppCommand::LabelKey(k) => self.label_key(k),
             AppCommand::Export(path, scope, neutral) => {
                 Some(self.start_export(path, scope, neutral, ctx))
             }
-            AppCommand::ImportLabels(path) => {
-                Some(match self.labels.import_annotated(&self.ds, &path) {
-                    Ok(s) => {
-                        self.rebuild_label_column();
-                        format!(
-                            "Imported {} labels from {}, matched on {} ({} rows matched no post)",
-                            s.labelled,
-                            path.display(),
-                            s.key.describe(),
-                            s.unmatched
-                        )
-                    }
-                    Err(e) => e.to_string(),
-                })
-            }
+            AppCommand::ImportLabels(path) => Some(self.import_labels(&path)),
             AppCommand::NextUnlabelled => {
                 self.next_unlabelled();
                 None
             }
             AppCommand::RandomSample(seed) => {
-                let q = if seed == 0 {
-                    QueueMode::InOrder
-                } else {
-                    QueueMode::RandomSample {
-                        order: shuffled(&self.rows, seed as u64),
-                        seed: seed as u64,
-                    }
-                };
-                self.set_queue(q);
-                self.next_unlabelled();
+                self.random_sample(seed);
                 None
             }
             AppCommand::DrawPlan(request) => Some(self.draw_plan(&request)),
-            AppCommand::ImportCoder(path, name) => {
-                Some(match self.labels.import_coder(&self.ds, &path, &name) {
-                    Ok(s) => format!(
-                        "Imported {} labels of coder {name} from {}, matched on {} ({} rows matched no post)",
-                        s.labelled,
-                        path.display(),
-                        s.key.describe(),
-                        s.unmatched
-                    ),
-                    Err(e) => e.to_string(),
-                })
-            }
-            AppCommand::WritePacket(path, tag) => Some(match self.labels.plan_for(&tag) {
-                Some(plan) => match crate::audit::packet::write_packet(&self.ds, plan, &path) {
-                    Ok(s) => format!(
-                        "Wrote {} posts of sample {} to {} for a second coder (blind, no verdicts)",
-                        s.written,
-                        plan.id,
-                        path.display()
-                    ),
-                    Err(e) => format!("The packet could not be written: {e}"),
-                },
-                None => format!("No sample of #{tag} to write; draw one first"),
-            }),
-            AppCommand::SetLayer(layer) => {
-                self.labels.set_active_layer(&layer);
-                self.rebuild_label_column();
-                Some(if layer.is_empty() {
-                    "Labelling your own labels".into()
-                } else {
-                    format!("Labelling the {layer} layer: number keys record the adjudicated label")
-                })
-            }
-            AppCommand::UncertainQueue(moment) => {
-                let Some(an) = self.an.clone() else {
-                    return Some("The analysis has not finished yet".into());
-                };
-                let order = crate::audit::uncertain_order(&self.ds, &an, moment);
-                let n = order.len();
-                self.set_queue(QueueMode::Uncertain { moment, order });
-                self.selected = None;
-                self.next_unlabelled();
-                Some(format!(
-                    "Serving the {n} posts closest to derail's decision first; their labels are not counted in the audit's estimates"
-                ))
-            }
+            AppCommand::ImportCoder(path, name) => Some(self.import_coder(&path, &name)),
+            AppCommand::WritePacket(path, tag) => Some(self.write_packet(&path, &tag)),
+            AppCommand::SetLayer(layer) => Some(self.set_layer(&layer)),
+            AppCommand::UncertainQueue(moment) => Some(self.uncertain_queue(moment)),
             AppCommand::StartPlan(id) => {
                 self.start_plan(&id);
                 Some(format!("Labelling sample {id}"))
             }
-            AppCommand::SetBlind(on) => {
-                self.blind = on;
-                Some(if on {
-                    "Blind labelling: derail's verdicts and other coders' labels are hidden".into()
-                } else {
-                    "Blind labelling off".into()
-                })
-            }
+            AppCommand::SetBlind(on) => Some(self.set_blind(on)),
             AppCommand::ShowTab(Tab::Moment) => None,
             _ => None,
+        }
+    }
+
+    /// Selects a takeover moment and filters the table to its posts.
+    fn select_moment(&mut self, m: Option<usize>, ctx: &egui::Context) {
+        self.moment = m;
+        if let Some(mi) = m {
+            self.filter = Filter {
+                moment: Some(mi),
+                ..Default::default()
+            };
+            self.recompute_rows(Some(ctx));
+        }
+    }
+
+    /// Number key `k` labels the selected post (0 clears it) and, but for clearing, moves
+    /// on to the next post, as in Prodigy.
+    fn label_key(&mut self, k: usize) -> Option<String> {
+        let i = self.selected?;
+        let key = self.ds.post_key(i);
+        let label = if k == 0 {
+            None
+        } else {
+            Some(self.labels.id_for_key(k)?)
+        };
+        let msg = self.label(LabelCommand::Assign {
+            posts: vec![key],
+            label,
+        });
+        if k != 0 {
+            self.advance_after_label();
+        }
+        Some(msg)
+    }
+
+    fn import_labels(&mut self, path: &Path) -> String {
+        match self.labels.import_annotated(&self.ds, path) {
+            Ok(s) => {
+                self.rebuild_label_column();
+                format!(
+                    "Imported {} labels from {}, matched on {} ({} rows matched no post)",
+                    s.labelled,
+                    path.display(),
+                    s.key.describe(),
+                    s.unmatched
+                )
+            }
+            Err(e) => e.to_string(),
+        }
+    }
+
+    /// Serves the filter in a random order drawn from `seed`; seed 0 goes back to the
+    /// table's order.
+    fn random_sample(&mut self, seed: usize) {
+        let q = if seed == 0 {
+            QueueMode::InOrder
+        } else {
+            QueueMode::RandomSample {
+                order: shuffled(&self.rows, seed as u64),
+                seed: seed as u64,
+            }
+        };
+        self.set_queue(q);
+        self.next_unlabelled();
+    }
+
+    fn import_coder(&mut self, path: &Path, name: &str) -> String {
+        match self.labels.import_coder(&self.ds, path, name) {
+            Ok(s) => format!(
+                "Imported {} labels of coder {name} from {}, matched on {} ({} rows matched no post)",
+                s.labelled,
+                path.display(),
+                s.key.describe(),
+                s.unmatched
+            ),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    /// Writes the sample drawn for `tag` as a blind packet for a second coder.
+    fn write_packet(&self, path: &Path, tag: &str) -> String {
+        let Some(plan) = self.labels.plan_for(tag) else {
+            return format!("No sample of #{tag} to write; draw one first");
+        };
+        match crate::audit::packet::write_packet(&self.ds, plan, path) {
+            Ok(s) => format!(
+                "Wrote {} posts of sample {} to {} for a second coder (blind, no verdicts)",
+                s.written,
+                plan.id,
+                path.display()
+            ),
+            Err(e) => format!("The packet could not be written: {e}"),
+        }
+    }
+
+    /// Labels go to `layer` from now on ("" for the user's own labels).
+    fn set_layer(&mut self, layer: &str) -> String {
+        self.labels.set_active_layer(layer);
+        self.rebuild_label_column();
+        if layer.is_empty() {
+            "Labelling your own labels".into()
+        } else {
+            format!("Labelling the {layer} layer: number keys record the adjudicated label")
+        }
+    }
+
+    /// Serves the posts closest to derail's decision on `moment` first.
+    fn uncertain_queue(&mut self, moment: usize) -> String {
+        let Some(an) = self.an.clone() else {
+            return "The analysis has not finished yet".into();
+        };
+        let order = crate::audit::uncertain_order(&self.ds, &an, moment);
+        let n = order.len();
+        self.set_queue(QueueMode::Uncertain { moment, order });
+        self.selected = None;
+        self.next_unlabelled();
+        format!(
+            "Serving the {n} posts closest to derail's decision first; their labels are not counted in the audit's estimates"
+        )
+    }
+
+    fn set_blind(&mut self, on: bool) -> String {
+        self.blind = on;
+        if on {
+            "Blind labelling: derail's verdicts and other coders' labels are hidden".into()
+        } else {
+            "Blind labelling off".into()
         }
     }
 
