@@ -3,8 +3,12 @@
 //! content foreign to the tag's small baseline, so each co-tag looks taken over too. It is
 //! not: its "takeover posts" are another tag's takeover. A moment whose takeover posts are
 //! mostly (at least half) the takeover posts of another tag's moment, while that moment's
-//! are mostly not its, is that flood's spillover and is dropped, with the reason said.
-//! Two tags flooded by the same posts (each mostly the other's) both stay taken over.
+//! are mostly not its, is that flood's spillover and is dropped, with the reason said,
+//! unless it would be a takeover without them: where its own takeover posts, the other
+//! tag's left out, are still at least `min_takeover_posts` and more than `share_threshold`
+//! of its posts between onset and end (the other tag's left out too), a flood aimed at
+//! this tag also carried the other one along, and it stays. Two tags flooded by the same posts (each mostly the other's) both
+//! stay taken over.
 //!
 //! Copypasta travels the other way: a chain letter pasted under every tag it meets brings
 //! newcomers with foreign content into each. When most of a moment's takeover posts are
@@ -13,7 +17,7 @@
 //! moment is dropped. A crowd that floods two tags with the same fancams keeps both: the
 //! copies elsewhere are that other takeover.
 
-use super::{FeatureSource, HashtagOutcome, PostVerdict};
+use super::{FeatureSource, HashtagOutcome, PostVerdict, TakeoverConfig};
 use crate::analysis::neardup::intersection_size;
 use rustc_hash::FxHashSet;
 
@@ -41,13 +45,17 @@ fn moment_sets(outcomes: &[HashtagOutcome]) -> Vec<(usize, u32, Vec<u32>)> {
 }
 
 /// Drops the moments that are another tag's spillover, in place.
-pub fn drop_spillover(outcomes: &mut [HashtagOutcome]) {
+pub fn drop_spillover(outcomes: &mut [HashtagOutcome], cfg: &TakeoverConfig) {
     let sets = moment_sets(outcomes);
     let mut dropped: Vec<(usize, u32, String)> = Vec::new();
     for (ob, kb, pb) in &sets {
+        let moment = &outcomes[*ob].moments[*kb as usize];
         let host = sets.iter().find(|(oa, _, pa)| {
             let both = intersection_size(pb, pa);
-            oa != ob && 2 * both >= pb.len() && 2 * both < pa.len()
+            oa != ob
+                && 2 * both >= pb.len()
+                && 2 * both < pa.len()
+                && !stands_alone(pb.len(), both, moment.posts as usize, cfg)
         });
         if let Some((oa, ka, pa)) = host {
             let host_moment = &outcomes[*oa].moments[*ka as usize];
@@ -64,6 +72,14 @@ pub fn drop_spillover(outcomes: &mut [HashtagOutcome]) {
         }
     }
     remove(outcomes, &dropped);
+}
+
+/// Whether a moment with `takeover` takeover posts among its `posts` (between onset and
+/// end), `shared` of them another tag's takeover, is still a takeover without those.
+fn stands_alone(takeover: usize, shared: usize, posts: usize, cfg: &TakeoverConfig) -> bool {
+    let own = takeover.saturating_sub(shared);
+    let rest = posts.saturating_sub(shared);
+    own >= cfg.min_takeover_posts && own as f32 > cfg.share_threshold * rest as f32
 }
 
 /// Removes moments `(outcome, moment, reason)` with their marks; a tag left with none
@@ -171,4 +187,68 @@ pub fn drop_passing_copypasta(
         }
     }
     remove(outcomes, &dropped);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::takeover::TakeoverMoment;
+
+    /// A tag with one moment: `posts` posts between onset and end, `takeover` of them
+    /// marked takeover.
+    fn tag_with_moment(name: &str, takeover: &[u32], posts: u32) -> HashtagOutcome {
+        let verdicts: Vec<PostVerdict> = takeover
+            .iter()
+            .map(|&post| PostVerdict {
+                post,
+                moment: 0,
+                familiarity: 0.1,
+                taken_nearby: 0.0,
+                counter_speech: false,
+                foreign: [u32::MAX; 3],
+            })
+            .collect();
+        let mut outcome = HashtagOutcome::new(name, name, 1000, 3_600_000);
+        outcome.assessment.status = "takeover".into();
+        outcome.assessment.moments = 1;
+        outcome.takeover_posts = takeover.to_vec();
+        outcome.verdicts = verdicts;
+        outcome.moments = vec![TakeoverMoment {
+            display: name.into(),
+            posts,
+            share: takeover.len() as f32 / posts as f32,
+            ..Default::default()
+        }];
+        outcome
+    }
+
+    fn ids(shared: u32, own_from: u32, own: u32) -> Vec<u32> {
+        (0..shared).chain(own_from..own_from + own).collect()
+    }
+
+    #[test]
+    fn a_co_tag_is_spillover_unless_its_own_posts_are_a_takeover_without_the_floods() {
+        let flood: Vec<u32> = (0..300).collect();
+        let mut outcomes = vec![
+            tag_with_moment("flood", &flood, 330),
+            // 60 of the flood's posts and 10 of its own among 150: spillover (too few).
+            tag_with_moment("cotag", &ids(60, 1000, 10), 150),
+            // 60 of the flood's and 50 of its own among 150: 50 of the other 90 posts.
+            tag_with_moment("aimed", &ids(60, 2000, 50), 150),
+            // 60 of the flood's and 35 of its own among 160: 35 of the other 100 posts.
+            tag_with_moment("half", &ids(60, 3000, 35), 160),
+        ];
+        drop_spillover(&mut outcomes, &TakeoverConfig::default());
+        let kept: Vec<usize> = outcomes.iter().map(|o| o.moments.len()).collect();
+        assert_eq!(kept, vec![1, 0, 1, 0]);
+        for gone in [&outcomes[1], &outcomes[3]] {
+            assert!(gone.takeover_posts.is_empty());
+            assert!(
+                gone.assessment.reason.contains("carrying this tag along"),
+                "{}",
+                gone.assessment.reason
+            );
+        }
+        assert_eq!(outcomes[2].takeover_posts.len(), 110);
+    }
 }
