@@ -185,3 +185,39 @@ fn worst_case_over_held_out_worlds() {
         "worst ARI against the families {worst_families:.3}:\n{table}"
     );
 }
+
+/// Worlds that each found a fault the seeds above did not, drawn after them and kept as
+/// they were found (layout and order as the seed rotates them), with what they found.
+const WORLDS_THAT_FOUND_A_FAULT: [(u64, &str); 2] = [
+    (
+        183,
+        "a reclaiming flood's family that jokes with the tag's words (\"our dogs are proud \
+         boys too\", with a photo) was taken for counter-speech: F1 0.957",
+    ),
+    (
+        188,
+        "a spam flood of #Starbucks whose bots also tagged half its posts #Netflix, flooded \
+         too, was dropped as #Netflix's co-tag: its window missed, F1 0.956",
+    ),
+];
+
+#[test]
+fn worlds_that_found_a_fault_stay_fixed() {
+    let Some(py) = python() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    for (seed, fault) in WORLDS_THAT_FOUND_A_FAULT {
+        let v = score_world(py, dir.path(), seed, 20_000);
+        let line = format!(
+            "seed {seed} ({}): F1 {:.3}, missed {}, false alarms {}; it found: {fault}",
+            v["layout"].as_str().unwrap_or(""),
+            num(&v, "f1"),
+            num(&v, "windows_missed"),
+            num(&v, "false_alarms")
+        );
+        eprintln!("{line}");
+        assert_eq!(num(&v, "windows_missed"), 0.0, "{line}");
+        assert_eq!(num(&v, "false_alarms"), 0.0, "{line}");
+        // Both score 0.997 with their fixes.
+        assert!(num(&v, "f1") >= 0.98, "{line}");
+    }
+}

@@ -43,6 +43,7 @@ pub fn assess_hashtag(
         corpus_posts: ds.len() as f32,
         own: inp.features.id_of(own_hash),
         tag: &tag,
+        name_words: super::evidence::name_word_features(&inp.features, &tag),
         foreign_below: cfg.foreign_below,
         memo: Default::default(),
         debug: std::env::var("DERAIL_DEBUG_TAG").is_ok_and(|t| t == tag),

@@ -214,6 +214,8 @@ pub struct Judge<'a> {
     pub own: u32,
     /// The tag's name, lower-case, without `#`.
     pub tag: &'a str,
+    /// Feature ids of the words that name the tag (see [`name_word_features`]).
+    pub name_words: Vec<u32>,
     pub foreign_below: f32,
     /// Text signals already read, per representative text.
     pub memo: std::cell::RefCell<FxHashMap<u32, TextSignals>>,
@@ -328,8 +330,34 @@ impl Judge<'_> {
     /// itself.
     pub fn flood_likeness(&self, flood: &FloodContent, i: u32, buf: &mut Vec<u32>) -> f32 {
         self.src.features(i as usize, self.own, buf);
+        self.likeness_to(flood, buf)
+    }
+
+    /// The greater of [`Self::flood_likeness`] and the same over what post `i` carries
+    /// besides the words that name the tag. The flood's content is learned from posts that
+    /// do not talk about the tag, so those words are often rare in it by construction: a
+    /// flood's post that jokes with them ("our dogs are proud boys too" with its photo, in
+    /// #ProudBoys) would look unlike the flood for using them alone. Where the flood uses
+    /// them too, they count.
+    pub fn flood_likeness_beside_name(
+        &self,
+        flood: &FloodContent,
+        i: u32,
+        buf: &mut Vec<u32>,
+    ) -> f32 {
+        self.src.features(i as usize, self.own, buf);
+        let all = self.likeness_to(flood, buf);
+        buf.retain(|f| !self.name_words.contains(f));
+        if buf.is_empty() {
+            return all;
+        }
+        all.max(self.likeness_to(flood, buf))
+    }
+
+    /// Weighted share of `features` common among the flood's takeover posts.
+    fn likeness_to(&self, flood: &FloodContent, features: &[u32]) -> f32 {
         let (mut num, mut den) = (0.0f32, 0.0f32);
-        for &f in buf.iter() {
+        for &f in features {
             let w = self.weight(f);
             let df = *flood.counts.get(&f).unwrap_or(&0) as f32;
             num += w * (df / (FLOOD_SHARE * flood.posts as f32 + 1.0)).min(1.0);
@@ -519,6 +547,28 @@ pub fn spells_out(words: &[String], tag: &str) -> bool {
         }
     }
     false
+}
+
+/// The feature ids of the words that can name the tag in a text (see [`names_tag`]): its
+/// whole name and each part of it of at least four letters, where the dataset has them.
+pub fn name_word_features(src: &FeatureSource, tag: &str) -> Vec<u32> {
+    let chars: Vec<(usize, char)> = tag.char_indices().collect();
+    let mut ids = Vec::new();
+    for a in 0..chars.len() {
+        for b in a + 4..=chars.len() {
+            let end = chars.get(b).map_or(tag.len(), |c| c.0);
+            let part = &tag[chars[a].0..end];
+            if part.chars().all(char::is_alphanumeric) {
+                let id = src.id_of(crate::analysis::tokens::token_hash(part));
+                if id != u32::MAX {
+                    ids.push(id);
+                }
+            }
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    ids
 }
 
 /// Does a text use the tag's name in words: spelled out, or one of its words of at least

@@ -364,7 +364,9 @@ pub(super) fn mark_flood_tail(
         let e = judge.evidence_beside(base, Some(flood), i, 0.0, &mut buf);
         // Looking like the flood, it is no counter-speech in its own words either (see
         // `is_free_counter_speech`).
-        if !e.is_takeover(foreign_below) || judge.flood_likeness(flood, i, &mut buf) < 0.5 {
+        if !e.is_takeover(foreign_below)
+            || judge.flood_likeness_beside_name(flood, i, &mut buf) < 0.5
+        {
             continue;
         }
         last = t;

@@ -87,9 +87,10 @@ fn flood_content(
 /// Counter-speech in its own words: a takeover post that talks about the tag (it stands in
 /// a sentence, "this tag", an answer to the tag's users, or a stance taken in a sentence
 /// that runs into the tag: "these bots ruined #tag") and looks like neither the tag's
-/// baseline nor the flood around it (under half of what it carries is common among the
-/// wave's takeover posts, see [`flood_content`]) is a newcomer speaking *about* the
-/// takeover, whatever words it uses; it is counter-speech, not takeover.
+/// baseline nor the flood around it (under half of what it carries, with or without the
+/// tag's name's words, is common among the wave's takeover posts, see [`flood_content`]
+/// and `Judge::flood_likeness_beside_name`) is a newcomer speaking *about* the takeover,
+/// whatever words it uses; it is counter-speech, not takeover.
 fn is_free_counter_speech(
     judge: &Judge,
     base: &Baseline,
@@ -98,7 +99,7 @@ fn is_free_counter_speech(
     buf: &mut Vec<u32>,
 ) -> bool {
     (judge.is_about_tag(base, i) || judge.sentence_ends_in_tag(i) || judge.talks_of_other_tag(i))
-        && judge.flood_likeness(flood, i, buf) < 0.5
+        && judge.flood_likeness_beside_name(flood, i, buf) < 0.5
 }
 
 /// Marks the takeover posts of a region that are counter-speech in their own words (see
