@@ -334,107 +334,36 @@ fn load_from(
     let decoded = source::decode_stream(opener().map_err(io_err)?, &kind, raw_read.clone())
         .map_err(io_err)?;
     let mut reader = BlockReader::new(decoded);
-    let Head {
-        format,
-        layout,
-        paths,
-        json_tp,
-    } = sniff_head(&mut reader, opts, &path_str)?;
-    let need = estimated_need(&kind, format.is_json() && layout == JsonLayout::Document);
-    if let Some(avail) = opts.memory_budget.or_else(available_memory)
-        && need > avail
-    {
-        return Err(LoadError::TooLarge {
-            path: path_str,
-            need_mb: need >> 20,
-            available_mb: avail >> 20,
-        });
-    }
-    let mut report = LoadReport::new(&path_str, format);
-    report.naive_zone = opts.naive_zone.to_string();
-    report.encoding = source_encoding_name(&kind);
-    report.bytes = kind.file_bytes;
+    let head = sniff_head(&mut reader, opts, &path_str)?;
+    let format = head.format;
+    check_memory(&kind, &head, opts, &path_str)?;
+    let mut builder = new_builder(path, &kind, format, opts, &path_str);
     let update = |p: &Progress| p.set(raw_read.load(Ordering::Relaxed));
-    let mut builder = builder::DatasetBuilder::new(report);
-    // An estimate of the posts, to size the columns once.
-    builder.reserve(
-        ((kind.file_bytes / if format.is_json() { 2000 } else { 150 }) as usize).min(50_000_000),
-    );
-    let mut first_chunk = ChunkBuilder::new();
-    first_chunk.warnings = head_warnings(path, format, &kind);
-    builder.append(first_chunk);
-    let mut header_span = None;
-    let mut line_ending = "\n".to_string();
-    let (columns, delimiter) = if format.is_json() {
-        if let Some(p) = &paths {
-            builder.report.mapping = p.csv.mapping.roles.clone();
-        }
-        let ctx = JsonContext {
-            time_parser: json_tp,
-            max_field_bytes: opts.max_field_bytes,
-            format,
-            paths,
-            slice: slice::RowTest::of(&opts.slice),
-        };
-        load_json(
+    let rows = if format.is_json() {
+        read_json_rows(
             &mut reader,
-            layout,
-            &ctx,
+            head,
             opts,
             progress,
             &update,
             &mut builder,
-        )
-        .map_err(|_| LoadError::Cancelled {
-            path: path_str.clone(),
-        })?;
-        (
-            JSON_CORE_COLUMNS.iter().map(|s| s.to_string()).collect(),
-            None,
-        )
-    } else {
-        let tp = TimeParser {
-            naive_zone: opts.naive_zone.clone(),
-            ..Default::default()
-        };
-        let (header, dialect, hspan, le) = load_csv(
-            &mut reader,
             &path_str,
+        )?
+    } else {
+        read_csv_rows(
+            &mut reader,
             opts,
-            &tp,
             progress,
             &update,
             &mut builder,
-        )?;
-        header_span = hspan;
-        line_ending = le;
-        builder.report.delimiter = Some(dialect.describe());
-        builder.report.format_detail = format!("delimited text ({})", dialect.describe());
-        (header, Some(dialect.delimiter))
+            &path_str,
+        )?
     };
-    let mut post_warnings = report::WarningSink::default();
-    if let Some(e) = &reader.read_error {
-        post_warnings.add(
-            "read_error",
-            || format!("the file could not be read to its end ({e}); the rows before that point were loaded"),
-            0,
-        );
-    }
+    let post_warnings = read_error_warning(&reader);
     // Drain the stream so the fingerprint covers the whole input.
     reader.read_to_end();
     update(progress);
-    let source = SourceInfo {
-        path: path.to_path_buf(),
-        format,
-        file_bytes: kind.file_bytes,
-        fingerprint: reader.fingerprint(),
-        columns,
-        delimiter,
-        compression: kind.compression.name().to_string(),
-        encoding: source_encoding_name(&kind),
-        header_span,
-        line_ending,
-    };
+    let source = rows.source(path, format, &kind, reader.fingerprint());
     drop(reader);
     progress.begin("Indexing", 0);
     let mut last = ChunkBuilder::new();
@@ -454,6 +383,151 @@ fn load_from(
         return Err(no_posts_error(ds, format, path_str));
     }
     Ok(ds)
+}
+
+/// Refuses an input that would not fit in the memory available (or the budget set).
+fn check_memory(
+    kind: &SourceKind,
+    head: &Head,
+    opts: &LoadOptions,
+    path: &str,
+) -> Result<(), LoadError> {
+    let need = estimated_need(
+        kind,
+        head.format.is_json() && head.layout == JsonLayout::Document,
+    );
+    match opts.memory_budget.or_else(available_memory) {
+        Some(avail) if need > avail => Err(LoadError::TooLarge {
+            path: path.to_string(),
+            need_mb: need >> 20,
+            available_mb: avail >> 20,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// A builder for the rows of `path`, its columns sized for an estimate of its posts, with
+/// the warnings its head gives.
+fn new_builder(
+    path: &Path,
+    kind: &SourceKind,
+    format: Format,
+    opts: &LoadOptions,
+    path_str: &str,
+) -> builder::DatasetBuilder {
+    let mut report = LoadReport::new(path_str, format);
+    report.naive_zone = opts.naive_zone.to_string();
+    report.encoding = source_encoding_name(kind);
+    report.bytes = kind.file_bytes;
+    let mut builder = builder::DatasetBuilder::new(report);
+    let bytes_per_post = if format.is_json() { 2000 } else { 150 };
+    builder.reserve(((kind.file_bytes / bytes_per_post) as usize).min(50_000_000));
+    let mut first_chunk = ChunkBuilder::new();
+    first_chunk.warnings = head_warnings(path, format, kind);
+    builder.append(first_chunk);
+    builder
+}
+
+/// How the rows of a source were laid out, as its [`SourceInfo`] keeps it.
+struct RowsLayout {
+    columns: Vec<String>,
+    delimiter: Option<u8>,
+    header_span: Option<crate::model::RawSpan>,
+    line_ending: String,
+}
+
+impl RowsLayout {
+    fn source(
+        self,
+        path: &Path,
+        format: Format,
+        kind: &SourceKind,
+        fingerprint: String,
+    ) -> SourceInfo {
+        SourceInfo {
+            path: path.to_path_buf(),
+            format,
+            file_bytes: kind.file_bytes,
+            fingerprint,
+            columns: self.columns,
+            delimiter: self.delimiter,
+            compression: kind.compression.name().to_string(),
+            encoding: source_encoding_name(kind),
+            header_span: self.header_span,
+            line_ending: self.line_ending,
+        }
+    }
+}
+
+/// Reads the JSON records of the input into `builder`.
+fn read_json_rows(
+    reader: &mut BlockReader,
+    head: Head,
+    opts: &LoadOptions,
+    progress: &Progress,
+    update: &dyn Fn(&Progress),
+    builder: &mut builder::DatasetBuilder,
+    path: &str,
+) -> Result<RowsLayout, LoadError> {
+    if let Some(p) = &head.paths {
+        builder.report.mapping = p.csv.mapping.roles.clone();
+    }
+    let ctx = JsonContext {
+        time_parser: head.json_tp,
+        max_field_bytes: opts.max_field_bytes,
+        format: head.format,
+        paths: head.paths,
+        slice: slice::RowTest::of(&opts.slice),
+    };
+    load_json(reader, head.layout, &ctx, opts, progress, update, builder).map_err(|_| {
+        LoadError::Cancelled {
+            path: path.to_string(),
+        }
+    })?;
+    Ok(RowsLayout {
+        columns: JSON_CORE_COLUMNS.iter().map(|s| s.to_string()).collect(),
+        delimiter: None,
+        header_span: None,
+        line_ending: "\n".to_string(),
+    })
+}
+
+/// Reads the delimited rows of the input into `builder`.
+fn read_csv_rows(
+    reader: &mut BlockReader,
+    opts: &LoadOptions,
+    progress: &Progress,
+    update: &dyn Fn(&Progress),
+    builder: &mut builder::DatasetBuilder,
+    path: &str,
+) -> Result<RowsLayout, LoadError> {
+    let tp = TimeParser {
+        naive_zone: opts.naive_zone.clone(),
+        ..Default::default()
+    };
+    let (header, dialect, header_span, line_ending) =
+        load_csv(reader, path, opts, &tp, progress, update, builder)?;
+    builder.report.delimiter = Some(dialect.describe());
+    builder.report.format_detail = format!("delimited text ({})", dialect.describe());
+    Ok(RowsLayout {
+        columns: header,
+        delimiter: Some(dialect.delimiter),
+        header_span,
+        line_ending,
+    })
+}
+
+/// A warning for a stream that broke off before its end (a truncated gzip), if it did.
+fn read_error_warning(reader: &BlockReader) -> report::WarningSink {
+    let mut warnings = report::WarningSink::default();
+    if let Some(e) = &reader.read_error {
+        warnings.add(
+            "read_error",
+            || format!("the file could not be read to its end ({e}); the rows before that point were loaded"),
+            0,
+        );
+    }
+    warnings
 }
 
 /// The source's kind, or the error for a file that holds no text.
