@@ -122,33 +122,8 @@ pub fn status(
         .and_then(|a| a.id.as_ref())
         .map(|f| f.0.as_str())
         .unwrap_or("");
-    // A reblog carries the reblogged status; its content is the text.
-    let (body_src, kind, ref_id) = if let Some(rb) = &st.reblog {
-        (
-            &**rb,
-            PostKind::Retweet,
-            rb.id.as_ref().map(|f| f.0.clone()).unwrap_or_default(),
-        )
-    } else if let Some(q) = st.quote.as_ref().and_then(|q| q.quoted_status.as_ref()) {
-        (
-            &st,
-            PostKind::Quote,
-            q.id.as_ref().map(|f| f.0.clone()).unwrap_or_default(),
-        )
-    } else if let Some(r) = st.in_reply_to_id.as_ref().filter(|r| !r.0.is_empty()) {
-        (&st, PostKind::Reply, r.0.clone())
-    } else {
-        (&st, PostKind::Original, String::new())
-    };
-    let mut body = plain_text(body_src);
-    if kind == PostKind::Retweet {
-        let orig = body_src
-            .account
-            .as_ref()
-            .and_then(|a| a.acct.as_deref())
-            .unwrap_or("");
-        body = format!("RT @{orig}: {body}");
-    }
+    let (body_src, kind, ref_id) = kind_of(&st);
+    let body = body_of(body_src, kind);
     if body.len() > ctx.max_field_bytes {
         out.reject(
             line,
@@ -163,40 +138,14 @@ pub fn status(
         );
         return Ok(());
     }
-    // Hashtags with their spelling in the text; tags the API lists but the text lacks are added.
-    let mut tags: Vec<Cow<str>> = text::extract_hashtags(&body)
-        .into_iter()
-        .map(|t| Cow::Owned(t.to_string()))
-        .collect();
-    for t in body_src
-        .tags
-        .iter()
-        .flatten()
-        .filter_map(|t| t.name.clone())
-    {
-        if !tags.iter().any(|x| x.to_lowercase() == t.to_lowercase()) {
-            tags.push(t);
-        }
-    }
+    let tags = hashtags_of(body_src, &body);
     let mentions: Vec<Cow<str>> = body_src
         .mentions
         .iter()
         .flatten()
         .filter_map(|m| m.acct.clone())
         .collect();
-    let mut urls: Vec<Cow<str>> = text::extract_urls(&body)
-        .into_iter()
-        .map(|u| Cow::Owned(u.to_string()))
-        .collect();
-    if let Some(u) = body_src.card.as_ref().and_then(|c| c.url.clone())
-        && !urls.contains(&u)
-    {
-        urls.push(u);
-    }
-    let c = |v: Option<u64>| {
-        v.map(|n| n.min(u32::MAX as u64 - 1) as u32)
-            .unwrap_or(METRIC_NONE)
-    };
+    let urls = urls_of(body_src, &body);
     let lang = s(&st.language).to_string();
     let rec = PostRecord {
         id: Cow::Borrowed(id),
@@ -219,18 +168,96 @@ pub fn status(
             .media_attachments
             .as_ref()
             .is_some_and(|m| !m.is_empty()),
-        metrics: Metrics {
-            reposts: c(st.reblogs_count),
-            replies: c(st.replies_count),
-            likes: c(st.favourites_count),
-            quotes: c(st.quotes_count),
-        },
+        metrics: metrics_of(&st),
         community: Cow::Borrowed(""),
         line,
         raw: None,
     };
     out.push(rec);
     Ok(())
+}
+
+/// The status whose content is the post's text (a reblog carries the reblogged status),
+/// the post's kind, and the id of the status it refers to.
+fn kind_of<'b, 'a>(st: &'b Status<'a>) -> (&'b Status<'a>, PostKind, String) {
+    if let Some(rb) = &st.reblog {
+        (
+            &**rb,
+            PostKind::Retweet,
+            rb.id.as_ref().map(|f| f.0.clone()).unwrap_or_default(),
+        )
+    } else if let Some(q) = st.quote.as_ref().and_then(|q| q.quoted_status.as_ref()) {
+        (
+            st,
+            PostKind::Quote,
+            q.id.as_ref().map(|f| f.0.clone()).unwrap_or_default(),
+        )
+    } else if let Some(r) = st.in_reply_to_id.as_ref().filter(|r| !r.0.is_empty()) {
+        (st, PostKind::Reply, r.0.clone())
+    } else {
+        (st, PostKind::Original, String::new())
+    }
+}
+
+/// The post's text: the content as plain text, a reblog's as "RT @author: ...".
+fn body_of(body_src: &Status<'_>, kind: PostKind) -> String {
+    let body = plain_text(body_src);
+    if kind != PostKind::Retweet {
+        return body;
+    }
+    let orig = body_src
+        .account
+        .as_ref()
+        .and_then(|a| a.acct.as_deref())
+        .unwrap_or("");
+    format!("RT @{orig}: {body}")
+}
+
+/// Hashtags with their spelling in the text; tags the API lists but the text lacks are
+/// added.
+fn hashtags_of<'b>(body_src: &'b Status<'_>, body: &str) -> Vec<Cow<'b, str>> {
+    let mut tags: Vec<Cow<str>> = text::extract_hashtags(body)
+        .into_iter()
+        .map(|t| Cow::Owned(t.to_string()))
+        .collect();
+    for t in body_src
+        .tags
+        .iter()
+        .flatten()
+        .filter_map(|t| t.name.clone())
+    {
+        if !tags.iter().any(|x| x.to_lowercase() == t.to_lowercase()) {
+            tags.push(t);
+        }
+    }
+    tags
+}
+
+/// The links in the text, and the preview card's where the text lacks it.
+fn urls_of<'b>(body_src: &'b Status<'_>, body: &str) -> Vec<Cow<'b, str>> {
+    let mut urls: Vec<Cow<str>> = text::extract_urls(body)
+        .into_iter()
+        .map(|u| Cow::Owned(u.to_string()))
+        .collect();
+    if let Some(u) = body_src.card.as_ref().and_then(|c| c.url.clone())
+        && !urls.contains(&u)
+    {
+        urls.push(u);
+    }
+    urls
+}
+
+fn metrics_of(st: &Status<'_>) -> Metrics {
+    let c = |v: Option<u64>| {
+        v.map(|n| n.min(u32::MAX as u64 - 1) as u32)
+            .unwrap_or(METRIC_NONE)
+    };
+    Metrics {
+        reposts: c(st.reblogs_count),
+        replies: c(st.replies_count),
+        likes: c(st.favourites_count),
+        quotes: c(st.quotes_count),
+    }
 }
 
 /// Mastodon statuses.

@@ -200,25 +200,8 @@ fn convert(
         );
         return;
     };
-    let author_id = s(&t.author_id);
-    let handle: &str = t
-        .author
-        .as_ref()
-        .and_then(|a| a.username.as_deref())
-        .or_else(|| lookup.and_then(|l| l.users.get(author_id).copied()))
-        .unwrap_or("");
-    let author_id = if author_id.is_empty() {
-        t.author.as_ref().map(|a| s(&a.id)).unwrap_or("")
-    } else {
-        author_id
-    };
-
-    let own_text = t
-        .note_tweet
-        .as_ref()
-        .and_then(|n| n.text.as_deref())
-        .unwrap_or_else(|| s(&t.text));
-    let mut text: Cow<str> = text::unescape_html_entities(own_text);
+    let (handle, author_id) = author_of(t, lookup);
+    let mut text: Cow<str> = text::unescape_html_entities(full_text(t));
     let mut kind = PostKind::Original;
     let mut ref_id = "";
     let mut urls = urls_of(&t.entities);
@@ -226,58 +209,7 @@ fn convert(
         kind = k;
         ref_id = s(&r.id);
         if k == PostKind::Retweet {
-            // Full text of the retweeted tweet: inline (flat) or from includes (pages).
-            let included = lookup.and_then(|l| l.tweets.get(ref_id).copied());
-            let orig_text = r
-                .note_tweet
-                .as_ref()
-                .and_then(|n| n.text.as_deref())
-                .or(r.text.as_deref())
-                .or_else(|| {
-                    included.map(|o| {
-                        o.note_tweet
-                            .as_ref()
-                            .and_then(|n| n.text.as_deref())
-                            .unwrap_or_else(|| s(&o.text))
-                    })
-                });
-            let orig_author = r
-                .author
-                .as_ref()
-                .and_then(|a| a.username.as_deref())
-                .or_else(|| {
-                    let aid = r
-                        .author_id
-                        .as_deref()
-                        .or(included.and_then(|o| o.author_id.as_deref()))?;
-                    lookup.and_then(|l| l.users.get(aid).copied())
-                });
-            match (orig_text, orig_author) {
-                (Some(ot), Some(oa)) => {
-                    text = Cow::Owned(format!("RT @{oa}: {}", text::unescape_html_entities(ot)));
-                    if urls.as_ref().is_none_or(|u| u.is_empty()) {
-                        urls = urls_of(&r.entities)
-                            .or_else(|| included.and_then(|o| urls_of(&o.entities)));
-                    }
-                }
-                (Some(ot), None) if text.starts_with("RT @") => {
-                    // Keep the "RT @user:" prefix of the short text, full body from the original.
-                    let prefix = text
-                        .split_once(": ")
-                        .map(|(p, _)| p.to_string())
-                        .unwrap_or_default();
-                    text = Cow::Owned(format!("{prefix}: {}", text::unescape_html_entities(ot)));
-                }
-                _ => {
-                    if text.ends_with('…') {
-                        out.warnings.add(
-                            "retweet_text_truncated",
-                            || "retweets whose original tweet is not in the file: their text stays cut short (\"…\")".into(),
-                            line,
-                        );
-                    }
-                }
-            }
+            retweet_body(r, lookup, &mut text, &mut urls, line, out);
         }
     }
     if text.len() > ctx.max_field_bytes {
@@ -320,6 +252,90 @@ fn convert(
         raw: None,
     };
     out.push(rec);
+}
+
+/// A tweet's whole text: its note's (a long tweet's) where it has one.
+fn full_text<'b>(t: &'b Tweet<'_>) -> &'b str {
+    t.note_tweet
+        .as_ref()
+        .and_then(|n| n.text.as_deref())
+        .unwrap_or_else(|| s(&t.text))
+}
+
+/// The author's handle and id: expanded inline (flat files) or looked up in the page's
+/// `includes` by id.
+fn author_of<'b>(t: &'b Tweet<'_>, lookup: Option<&Lookup<'b, '_>>) -> (&'b str, &'b str) {
+    let author_id = s(&t.author_id);
+    let handle: &str = t
+        .author
+        .as_ref()
+        .and_then(|a| a.username.as_deref())
+        .or_else(|| lookup.and_then(|l| l.users.get(author_id).copied()))
+        .unwrap_or("");
+    let author_id = if author_id.is_empty() {
+        t.author.as_ref().map(|a| s(&a.id)).unwrap_or("")
+    } else {
+        author_id
+    };
+    (handle, author_id)
+}
+
+/// A retweet's text as "RT @author: " and the retweeted tweet's full text, inline (flat)
+/// or from the page's `includes`, with its links where the retweet has none. Where the
+/// original is not in the file, the retweet's own text stays, cut short, and a warning
+/// says so.
+fn retweet_body<'b>(
+    r: &'b Ref<'_>,
+    lookup: Option<&Lookup<'b, '_>>,
+    text: &mut Cow<'b, str>,
+    urls: &mut Option<Vec<Cow<'b, str>>>,
+    line: u64,
+    out: &mut ChunkBuilder,
+) {
+    let included = lookup.and_then(|l| l.tweets.get(s(&r.id)).copied());
+    let orig_text = r
+        .note_tweet
+        .as_ref()
+        .and_then(|n| n.text.as_deref())
+        .or(r.text.as_deref())
+        .or_else(|| included.map(full_text));
+    let orig_author = r
+        .author
+        .as_ref()
+        .and_then(|a| a.username.as_deref())
+        .or_else(|| {
+            let aid = r
+                .author_id
+                .as_deref()
+                .or(included.and_then(|o| o.author_id.as_deref()))?;
+            lookup.and_then(|l| l.users.get(aid).copied())
+        });
+    match (orig_text, orig_author) {
+        (Some(ot), Some(oa)) => {
+            *text = Cow::Owned(format!("RT @{oa}: {}", text::unescape_html_entities(ot)));
+            if urls.as_ref().is_none_or(|u| u.is_empty()) {
+                *urls =
+                    urls_of(&r.entities).or_else(|| included.and_then(|o| urls_of(&o.entities)));
+            }
+        }
+        (Some(ot), None) if text.starts_with("RT @") => {
+            // Keep the "RT @user:" prefix of the short text, full body from the original.
+            let prefix = text
+                .split_once(": ")
+                .map(|(p, _)| p.to_string())
+                .unwrap_or_default();
+            *text = Cow::Owned(format!("{prefix}: {}", text::unescape_html_entities(ot)));
+        }
+        _ => {
+            if text.ends_with('…') {
+                out.warnings.add(
+                    "retweet_text_truncated",
+                    || "retweets whose original tweet is not in the file: their text stays cut short (\"…\")".into(),
+                    line,
+                );
+            }
+        }
+    }
 }
 
 /// One twarc2 page.
