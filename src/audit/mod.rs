@@ -330,89 +330,23 @@ fn audit_moment(
             / window.len() as f64
     };
     let keys: Vec<String> = window.iter().map(|&i| ds.post_key(i as usize)).collect();
-    let index: BTreeMap<&str, u32> = keys
-        .iter()
-        .map(String::as_str)
-        .zip(window.iter().copied())
-        .collect();
-    let mut labels_by_queue: BTreeMap<String, u64> = BTreeMap::new();
-    for k in &keys {
-        if let Some(e) = labels.resolved(k) {
-            let q = e.queue.clone().unwrap_or_else(|| "by hand".into());
-            *labels_by_queue.entry(q).or_default() += 1;
-        }
-    }
-    let mut not_counted: BTreeMap<String, u64> = BTreeMap::new();
-    let mut unit = |key: &str| -> Option<LabelledPost> {
-        let e = labels.resolved(key)?;
-        if Some(e.label) == ids.unsure {
-            *not_counted.entry("labelled unsure".into()).or_default() += 1;
-            return None;
-        }
-        let i = *index.get(key)? as usize;
-        Some(LabelledPost {
-            hand_takeover: Some(e.label) == ids.takeover,
-            hand_counter_speech: Some(e.label) == ids.counter_speech,
-            derail_takeover: an.is_takeover(i),
-            derail_counter_speech: an.has(i, bit::COUNTER_SPEECH),
-        })
+    let mut reader = WindowLabels {
+        an,
+        labels,
+        ids,
+        index: keys
+            .iter()
+            .map(String::as_str)
+            .zip(window.iter().copied())
+            .collect(),
+        not_counted: BTreeMap::new(),
     };
     let plan = labels
         .plan_for(&m.hashtag)
         .filter(|p| p.from_ms == from_ms && p.to_ms == to_ms);
     let (strata, design, blind) = match plan {
-        Some(p) => {
-            let strata = plan_strata(p, &mut unit);
-            let in_sample: std::collections::HashSet<&str> =
-                p.order.iter().map(String::as_str).collect();
-            let outside = keys
-                .iter()
-                .filter(|k| !in_sample.contains(k.as_str()) && labels.resolved(k).is_some())
-                .count() as u64;
-            if outside > 0 {
-                not_counted.insert("labelled outside the plan's sample".into(), outside);
-            }
-            let design = format!(
-                "stratified random sample {} ({} strata, seed {}, ±{:.0} points per stratum)",
-                p.id,
-                p.strata.len(),
-                p.request.seed,
-                p.request.half_width * 100.0
-            );
-            (strata, design, p.request.blind)
-        }
-        None => {
-            let mut labelled = Vec::new();
-            let mut uncertain = 0;
-            for k in &keys {
-                let Some(e) = labels.resolved(k) else {
-                    continue;
-                };
-                if e.queue.as_deref() == Some(UNCERTAIN_QUEUE) {
-                    uncertain += 1;
-                    continue;
-                }
-                if let Some(u) = unit(k) {
-                    labelled.push(u);
-                }
-            }
-            if uncertain > 0 {
-                not_counted.insert(
-                    "served by the uncertain queue (not a random draw)".into(),
-                    uncertain,
-                );
-            }
-            let strata = vec![DesignStratum {
-                name: "window".into(),
-                population: window.len() as u64,
-                any_derail_takeover: true,
-                any_derail_counter_speech: true,
-                drawn: labelled.len() as u64,
-                labelled,
-            }];
-            let design = "no sampling plan: the labelled posts are counted as a simple random sample of the window".to_string();
-            (strata, design, false)
-        }
+        Some(p) => reader.plan_design(p, &keys),
+        None => reader.window_design(&keys),
     };
     MomentAudit {
         hashtag: m.hashtag.clone(),
@@ -434,9 +368,117 @@ fn audit_moment(
                 labelled: s.labelled.len() as u64,
             })
             .collect(),
-        labels_by_queue,
-        not_counted,
+        labels_by_queue: labels_by_queue(labels, &keys),
+        not_counted: reader.not_counted,
         coders: coder_agreements(labels, &keys),
+    }
+}
+
+/// How many of the posts `keys` were labelled from each queue ("by hand" for none).
+fn labels_by_queue(labels: &Labels, keys: &[String]) -> BTreeMap<String, u64> {
+    let mut by_queue: BTreeMap<String, u64> = BTreeMap::new();
+    for k in keys {
+        if let Some(e) = labels.resolved(k) {
+            let q = e.queue.clone().unwrap_or_else(|| "by hand".into());
+            *by_queue.entry(q).or_default() += 1;
+        }
+    }
+    by_queue
+}
+
+/// The hand labels of a moment's window, read beside derail's verdicts, with the labels
+/// the estimates leave out and why.
+struct WindowLabels<'a> {
+    an: &'a Analysis,
+    labels: &'a Labels,
+    ids: &'a LabelIds,
+    /// Each post of the window by its key.
+    index: BTreeMap<&'a str, u32>,
+    not_counted: BTreeMap<String, u64>,
+}
+
+impl WindowLabels<'_> {
+    /// The labelled post `key` beside derail's verdict; `None` where it is unlabelled,
+    /// not in the window, or labelled unsure (counted as left out).
+    fn unit(&mut self, key: &str) -> Option<LabelledPost> {
+        let e = self.labels.resolved(key)?;
+        if Some(e.label) == self.ids.unsure {
+            *self
+                .not_counted
+                .entry("labelled unsure".into())
+                .or_default() += 1;
+            return None;
+        }
+        let i = *self.index.get(key)? as usize;
+        Some(LabelledPost {
+            hand_takeover: Some(e.label) == self.ids.takeover,
+            hand_counter_speech: Some(e.label) == self.ids.counter_speech,
+            derail_takeover: self.an.is_takeover(i),
+            derail_counter_speech: self.an.has(i, bit::COUNTER_SPEECH),
+        })
+    }
+
+    /// The strata of sampling plan `p` with their labels; labels outside its sample are
+    /// left out. Returns the strata, the design's description and whether it is blind.
+    fn plan_design(
+        &mut self,
+        p: &SamplePlan,
+        keys: &[String],
+    ) -> (Vec<DesignStratum>, String, bool) {
+        let strata = plan_strata(p, &mut |k| self.unit(k));
+        let in_sample: std::collections::HashSet<&str> =
+            p.order.iter().map(String::as_str).collect();
+        let outside = keys
+            .iter()
+            .filter(|k| !in_sample.contains(k.as_str()) && self.labels.resolved(k).is_some())
+            .count() as u64;
+        if outside > 0 {
+            self.not_counted
+                .insert("labelled outside the plan's sample".into(), outside);
+        }
+        let design = format!(
+            "stratified random sample {} ({} strata, seed {}, ±{:.0} points per stratum)",
+            p.id,
+            p.strata.len(),
+            p.request.seed,
+            p.request.half_width * 100.0
+        );
+        (strata, design, p.request.blind)
+    }
+
+    /// Without a plan, the window is one stratum and its labelled posts a simple random
+    /// sample of it, but for those the uncertain queue served (left out).
+    fn window_design(&mut self, keys: &[String]) -> (Vec<DesignStratum>, String, bool) {
+        let mut labelled = Vec::new();
+        let mut uncertain = 0;
+        for k in keys {
+            let Some(e) = self.labels.resolved(k) else {
+                continue;
+            };
+            if e.queue.as_deref() == Some(UNCERTAIN_QUEUE) {
+                uncertain += 1;
+                continue;
+            }
+            if let Some(u) = self.unit(k) {
+                labelled.push(u);
+            }
+        }
+        if uncertain > 0 {
+            self.not_counted.insert(
+                "served by the uncertain queue (not a random draw)".into(),
+                uncertain,
+            );
+        }
+        let strata = vec![DesignStratum {
+            name: "window".into(),
+            population: keys.len() as u64,
+            any_derail_takeover: true,
+            any_derail_counter_speech: true,
+            drawn: labelled.len() as u64,
+            labelled,
+        }];
+        let design = "no sampling plan: the labelled posts are counted as a simple random sample of the window".to_string();
+        (strata, design, false)
     }
 }
 
