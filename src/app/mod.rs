@@ -267,50 +267,8 @@ impl DerailApp {
             };
             match msg {
                 JobMsg::Loaded { ds, keys, seconds } => {
-                    let path = job.path.clone();
-                    let inputs = job.paths.clone();
-                    self.settings.remember(&path);
-                    let overrides = self
-                        .session
-                        .as_ref()
-                        .map(|s| s.overrides.clone())
-                        .unwrap_or_default();
-                    match Session::new(ds, keys, &self.settings.labeller) {
-                        Ok(mut s) => {
-                            s.load_seconds = seconds;
-                            s.overrides = overrides;
-                            s.inputs = inputs;
-                            let carried = self.carry.take().map(|c| s.adopt_labels(&c));
-                            self.status = format!(
-                                "Loaded {} posts in {:.1} s; analysing…",
-                                s.ds.len(),
-                                seconds
-                            );
-                            let note = match carried {
-                                Some(Ok(note)) => note,
-                                Some(Err(why)) => format!("; {why}"),
-                                None => String::new(),
-                            };
-                            if !note.is_empty() {
-                                self.status.push_str(&note);
-                                self.carry_note = Some(note);
-                            }
-                            self.views = Views::default();
-                            self.session = Some(s);
-                        }
-                        Err(e) => {
-                            self.error = Some(LoadFailure {
-                                path,
-                                message: e,
-                                line: None,
-                                quoted: None,
-                                columns: None,
-                            });
-                            if let Some(j) = self.job.take() {
-                                j.progress.cancel();
-                            }
-                        }
-                    }
+                    let (path, inputs) = (job.path.clone(), job.paths.clone());
+                    self.on_loaded(ds, keys, seconds, path, inputs);
                 }
                 JobMsg::Analysed { an, seconds } => {
                     if let Some(s) = &mut self.session {
@@ -350,41 +308,109 @@ impl DerailApp {
         {
             let export = p.export;
             self.pending_dialog = None;
-            match outcome {
-                DialogOutcome::PickedMany(paths) => match kind {
-                    DialogKind::AddFiles => self.commands.push(AppCommand::AddFiles(paths)),
-                    _ => self.commands.push(AppCommand::OpenMany(paths)),
-                },
-                DialogOutcome::Picked(path) => match kind {
-                    DialogKind::OpenDataset | DialogKind::OpenFolder => {
-                        self.commands.push(AppCommand::Open(path))
-                    }
-                    DialogKind::AddFiles => self.commands.push(AppCommand::AddFiles(vec![path])),
-                    DialogKind::SavePacket(_) => {
-                        if let Some(tag) = self.views.audit.packet_hashtag.take() {
-                            self.commands.push(AppCommand::WritePacket(path, tag));
-                        }
-                    }
-                    DialogKind::SaveExport(_) => {
-                        if let Some((scope, neutral)) = export {
-                            self.commands.push(AppCommand::Export(path, scope, neutral));
-                        }
-                    }
-                    DialogKind::OpenAnnotated => {
-                        if matches!(self.views.tab, Tab::Audit) {
-                            let name = self.views.audit.coder_name();
-                            self.commands.push(AppCommand::ImportCoder(path, name));
-                        } else if matches!(self.views.tab, Tab::Agreement) {
-                            self.commands.push(AppCommand::AgreementFile(path));
-                        } else {
-                            self.commands.push(AppCommand::ImportLabels(path));
-                        }
-                    }
-                },
-                DialogOutcome::Cancelled => {}
-                DialogOutcome::Unavailable(why) => {
-                    self.dialog_note = Some(why);
-                    self.path_window = self.session.is_some();
+            self.on_dialog(kind, outcome, export);
+        }
+    }
+
+    /// A dataset has loaded: it becomes the session (keeping the column overrides, and the
+    /// labels carried over when files were added), and its analysis is awaited.
+    fn on_loaded(
+        &mut self,
+        ds: Arc<crate::load::Loaded>,
+        keys: Arc<rustc_hash::FxHashMap<String, u32>>,
+        seconds: f64,
+        path: PathBuf,
+        inputs: Vec<PathBuf>,
+    ) {
+        self.settings.remember(&path);
+        let overrides = self
+            .session
+            .as_ref()
+            .map(|s| s.overrides.clone())
+            .unwrap_or_default();
+        match Session::new(ds, keys, &self.settings.labeller) {
+            Ok(mut s) => {
+                s.load_seconds = seconds;
+                s.overrides = overrides;
+                s.inputs = inputs;
+                let carried = self.carry.take().map(|c| s.adopt_labels(&c));
+                self.status = format!(
+                    "Loaded {} posts in {:.1} s; analysing…",
+                    s.ds.len(),
+                    seconds
+                );
+                let note = match carried {
+                    Some(Ok(note)) => note,
+                    Some(Err(why)) => format!("; {why}"),
+                    None => String::new(),
+                };
+                if !note.is_empty() {
+                    self.status.push_str(&note);
+                    self.carry_note = Some(note);
+                }
+                self.views = Views::default();
+                self.session = Some(s);
+            }
+            Err(e) => {
+                self.error = Some(LoadFailure {
+                    path,
+                    message: e,
+                    line: None,
+                    quoted: None,
+                    columns: None,
+                });
+                if let Some(j) = self.job.take() {
+                    j.progress.cancel();
+                }
+            }
+        }
+    }
+
+    /// A file dialog has answered: what was picked becomes the command it was opened for.
+    fn on_dialog(
+        &mut self,
+        kind: DialogKind,
+        outcome: DialogOutcome,
+        export: Option<(ExportScope, bool)>,
+    ) {
+        match outcome {
+            DialogOutcome::PickedMany(paths) => match kind {
+                DialogKind::AddFiles => self.commands.push(AppCommand::AddFiles(paths)),
+                _ => self.commands.push(AppCommand::OpenMany(paths)),
+            },
+            DialogOutcome::Picked(path) => self.on_picked(kind, path, export),
+            DialogOutcome::Cancelled => {}
+            DialogOutcome::Unavailable(why) => {
+                self.dialog_note = Some(why);
+                self.path_window = self.session.is_some();
+            }
+        }
+    }
+
+    fn on_picked(&mut self, kind: DialogKind, path: PathBuf, export: Option<(ExportScope, bool)>) {
+        match kind {
+            DialogKind::OpenDataset | DialogKind::OpenFolder => {
+                self.commands.push(AppCommand::Open(path))
+            }
+            DialogKind::AddFiles => self.commands.push(AppCommand::AddFiles(vec![path])),
+            DialogKind::SavePacket(_) => {
+                if let Some(tag) = self.views.audit.packet_hashtag.take() {
+                    self.commands.push(AppCommand::WritePacket(path, tag));
+                }
+            }
+            DialogKind::SaveExport(_) => {
+                if let Some((scope, neutral)) = export {
+                    self.commands.push(AppCommand::Export(path, scope, neutral));
+                }
+            }
+            DialogKind::OpenAnnotated => {
+                if matches!(self.views.tab, Tab::Audit) {
+                    let name = self.views.audit.coder_name();
+                    self.commands.push(AppCommand::ImportCoder(path, name));
+                } else if matches!(self.views.tab, Tab::Agreement) {
+                    self.commands.push(AppCommand::AgreementFile(path));
+                } else {
+                    self.commands.push(AppCommand::ImportLabels(path));
                 }
             }
         }
@@ -416,19 +442,7 @@ impl DerailApp {
                     self.slice = slice;
                     self.open_paths(vec![path], ctx, Vec::new());
                 }
-                AppCommand::AddFiles(more) => match &self.session {
-                    Some(s) => {
-                        let mut paths = s.inputs.clone();
-                        if paths.is_empty() {
-                            paths.push(s.ds.source.path.clone());
-                        }
-                        paths.extend(more.into_iter().filter(|p| !s.inputs.contains(p)));
-                        let overrides = s.overrides.clone();
-                        self.carry = Some(s.carried_labels());
-                        self.open_paths(paths, ctx, overrides);
-                    }
-                    None => self.open_paths(more, ctx, Vec::new()),
-                },
+                AppCommand::AddFiles(more) => self.add_files(more, ctx),
                 AppCommand::AddFilesDialog => self.spawn_dialog(DialogKind::AddFiles, None, ctx),
                 AppCommand::OpenDialog => self.spawn_dialog(DialogKind::OpenDataset, None, ctx),
                 AppCommand::OpenFolderDialog => {
@@ -439,25 +453,7 @@ impl DerailApp {
                         j.progress.cancel();
                     }
                 }
-                AppCommand::Reload(overrides) => {
-                    let paths = self
-                        .session
-                        .as_ref()
-                        .map(|s| {
-                            if s.inputs.is_empty() {
-                                vec![s.ds.source.path.clone()]
-                            } else {
-                                s.inputs.clone()
-                            }
-                        })
-                        .or_else(|| self.error.as_ref().map(|e| vec![e.path.clone()]));
-                    if let Some(p) = paths {
-                        if let Some(s) = &mut self.session {
-                            s.overrides = overrides.clone();
-                        }
-                        self.open_paths(p, ctx, overrides);
-                    }
-                }
+                AppCommand::Reload(overrides) => self.reload(overrides, ctx),
                 AppCommand::DismissError => self.error = None,
                 AppCommand::SetDark(d) => self.settings.dark = d,
                 AppCommand::SetLabeller(name) => {
@@ -468,22 +464,7 @@ impl DerailApp {
                 }
                 AppCommand::ShowTab(t) => self.views.tab = t,
                 AppCommand::ExportDialog(scope, neutral) => {
-                    let name = self
-                        .session
-                        .as_ref()
-                        .and_then(|s| {
-                            // A Parquet corpus is exported as Parquet unless the name says CSV.
-                            let ext = if s.ds.source.format == crate::model::Format::Parquet {
-                                "parquet"
-                            } else {
-                                "csv"
-                            };
-                            s.ds.source
-                                .path
-                                .file_stem()
-                                .map(|n| format!("{}.annotated.{ext}", n.to_string_lossy()))
-                        })
-                        .unwrap_or_else(|| "annotated.csv".into());
+                    let name = self.export_name();
                     self.spawn_dialog(DialogKind::SaveExport(name), Some((scope, neutral)), ctx);
                 }
                 AppCommand::PacketDialog => {
@@ -524,6 +505,63 @@ impl DerailApp {
                 }
             }
         }
+    }
+
+    /// Opens the dataset again with `more` files added to its inputs, carrying its labels
+    /// over.
+    fn add_files(&mut self, more: Vec<PathBuf>, ctx: &egui::Context) {
+        let Some(s) = &self.session else {
+            self.open_paths(more, ctx, Vec::new());
+            return;
+        };
+        let mut paths = s.inputs.clone();
+        if paths.is_empty() {
+            paths.push(s.ds.source.path.clone());
+        }
+        paths.extend(more.into_iter().filter(|p| !s.inputs.contains(p)));
+        let overrides = s.overrides.clone();
+        self.carry = Some(s.carried_labels());
+        self.open_paths(paths, ctx, overrides);
+    }
+
+    /// Opens the dataset (or the file that failed) again with new column overrides.
+    fn reload(&mut self, overrides: Vec<MapOverride>, ctx: &egui::Context) {
+        let paths = self
+            .session
+            .as_ref()
+            .map(|s| {
+                if s.inputs.is_empty() {
+                    vec![s.ds.source.path.clone()]
+                } else {
+                    s.inputs.clone()
+                }
+            })
+            .or_else(|| self.error.as_ref().map(|e| vec![e.path.clone()]));
+        if let Some(p) = paths {
+            if let Some(s) = &mut self.session {
+                s.overrides = overrides.clone();
+            }
+            self.open_paths(p, ctx, overrides);
+        }
+    }
+
+    /// The export's suggested file name: the input's, annotated; a Parquet corpus is
+    /// exported as Parquet unless the name says CSV.
+    fn export_name(&self) -> String {
+        self.session
+            .as_ref()
+            .and_then(|s| {
+                let ext = if s.ds.source.format == crate::model::Format::Parquet {
+                    "parquet"
+                } else {
+                    "csv"
+                };
+                s.ds.source
+                    .path
+                    .file_stem()
+                    .map(|n| format!("{}.annotated.{ext}", n.to_string_lossy()))
+            })
+            .unwrap_or_else(|| "annotated.csv".into())
     }
 
     /// Keyboard shortcuts that work anywhere (not while typing in a field).
