@@ -4,7 +4,7 @@
 use egui::{RichText, Ui};
 use rustc_hash::FxHashMap;
 
-use crate::analysis::resolve_terms;
+use crate::analysis::{Analysis, TakeoverMoment, resolve_terms};
 use crate::app::views::{count, post_text, short_time, thousands};
 use crate::app::{AppCommand, Session};
 use crate::query::Filter;
@@ -163,112 +163,220 @@ impl MomentView {
             );
             return;
         }
-        let mut k = s.moment.unwrap_or(0).min(an.moments.len() - 1);
-        ui.horizontal(|ui| {
-            let label = ui.label("Moment");
-            egui::ComboBox::from_id_salt("moment")
-                .selected_text(format!(
-                    "#{} at {}",
-                    an.moments[k].display,
-                    format_iso(an.moments[k].onset_ms)
-                ))
-                .width(360.0)
-                .show_ui(ui, |ui| {
-                    for (j, m) in an.moments.iter().enumerate() {
-                        if ui
-                            .selectable_value(
-                                &mut k,
-                                j,
-                                format!(
-                                    "#{} at {} (score {:.0})",
-                                    m.display,
-                                    format_iso(m.onset_ms),
-                                    m.score
-                                ),
-                            )
-                            .clicked()
-                        {
-                            out.push(AppCommand::SelectMoment(Some(j)));
-                        }
-                    }
-                })
-                .response
-                .labelled_by(label.id);
-        });
+        let k = moment_picker(ui, an, s.moment.unwrap_or(0).min(an.moments.len() - 1), out);
         let m = &an.moments[k];
         self.build(s, k);
-        egui::ScrollArea::vertical().id_salt("moment").show(ui, |ui| {
-            egui::Grid::new("moment-facts").num_columns(2).show(ui, |ui| {
-                for (a, b) in [
-                    ("Onset", format_iso(m.onset_ms)),
-                    ("Peak", format_iso(m.peak_ms)),
-                    ("End", format_iso(m.end_ms)),
-                    ("Takeover share", format!("{:.0}% of {}", m.share * 100.0, count(m.posts as u64, "post", "posts"))),
-                    ("Newcomer share", format!("{:.0}%", m.newcomer_share * 100.0)),
-                    ("Volume burst", format!("{:.1}× the baseline rate", m.burst_factor)),
-                    ("Takeover posts", format!("{} by {}", thousands(m.takeover_posts as u64), count(m.takeover_authors as u64, "account", "accounts"))),
-                    ("Counter-speech", format!("{} about the tag or its crowd (never marked takeover)", count(m.counter_speech_posts as u64, "post talks", "posts talk"))),
-                    ("Baseline", format!("{} by {}, {} to {}", count(m.baseline_posts as u64, "post", "posts"), count(m.baseline_authors as u64, "author", "authors"), short_time(m.baseline_from_ms), short_time(m.baseline_to_ms))),
-                    ("Near-duplicates", format!("{:.0}% of takeover posts; {:.0}% coordinated", m.near_duplicate_share * 100.0, m.coordinated_share * 100.0)),
-                    ("Crowd", format!(
-                        "similarity {:.2} to the tag's own crowd (their other hashtags)",
-                        // Rounded first, so a tiny negative shows as 0.00, not -0.00.
-                        (m.crowd_similarity * 100.0).round() / 100.0 + 0.0
-                    )),
-                    ("Score", format!("{:.0} / 100", m.score)),
-                ] {
-                    ui.label(RichText::new(a).strong());
-                    ui.label(b);
-                    ui.end_row();
-                }
-                if !m.lexicons.is_empty() {
-                    ui.label(RichText::new("Lexicons").strong());
-                    ui.label(m.lexicons.iter().map(|(n, v)| format!("{n} {:.0}%", v * 100.0)).collect::<Vec<_>>().join(", "));
-                    ui.end_row();
-                }
-            });
-            ui.horizontal(|ui| {
-                if ui.button("Show its takeover posts").clicked() {
-                    out.push(AppCommand::SetFilter(Filter { moment: Some(k), ..Default::default() }));
-                }
-                if ui.button(format!("Show all #{} posts in the window", m.display)).clicked() {
-                    out.push(AppCommand::SetFilter(Filter {
-                        hashtag: Some(m.hashtag_index),
-                        time: Some((m.onset_ms, m.end_ms)),
-                        ..Default::default()
-                    }));
-                }
-            });
-            ui.separator();
-            ui.columns(2, |cols| {
-                for (ui, (title, side)) in cols.iter_mut().zip([("Before", &self.before), ("During", &self.during)]) {
-                    ui.label(RichText::new(format!("{title}: {}, {:.0}% newcomers", count(side.posts as u64, "post", "posts"), side.newcomer_share * 100.0)).strong());
-                    ui.label(RichText::new("Top terms").underline());
-                    ui.label(side.terms.iter().map(|(t, c)| format!("{t} ({c})")).collect::<Vec<_>>().join(", "));
-                    ui.label(RichText::new("Top clusters").underline());
-                    for (c, n) in &side.clusters {
-                        let terms = if *c >= 0 {
-                            an.clusters.get(*c as usize).map(|x| x.top_terms.iter().take(4).cloned().collect::<Vec<_>>().join(" ")).unwrap_or_default()
-                        } else {
-                            "(no content words)".into()
-                        };
-                        if ui.link(format!("{c}: {terms} — {:.0}%", 100.0 * *n as f32 / side.posts.max(1) as f32)).clicked() {
-                            out.push(AppCommand::SetFilter(Filter { cluster: Some(*c), ..Default::default() }));
-                        }
+        egui::ScrollArea::vertical()
+            .id_salt("moment")
+            .show(ui, |ui| {
+                egui::Grid::new("moment-facts")
+                    .num_columns(2)
+                    .show(ui, |ui| facts(ui, m));
+                ui.horizontal(|ui| {
+                    if ui.button("Show its takeover posts").clicked() {
+                        out.push(AppCommand::SetFilter(Filter {
+                            moment: Some(k),
+                            ..Default::default()
+                        }));
                     }
-                    ui.label(RichText::new("Top authors").underline());
-                    ui.label(side.authors.iter().map(|(a, c)| format!("@{a} ({c})")).collect::<Vec<_>>().join(", "));
-                    ui.label(RichText::new("Examples").underline());
-                    // One line each: a right-to-left text in drawing order must not wrap.
-                    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
-                    for &p in &side.examples {
-                        let text = post_text::one_line(s.ds.text(p as usize), ui, 140);
-                        if ui.link(text).clicked() {
-                            out.push(AppCommand::Select(Some(p as usize)));
-                        }
+                    if ui
+                        .button(format!("Show all #{} posts in the window", m.display))
+                        .clicked()
+                    {
+                        out.push(AppCommand::SetFilter(Filter {
+                            hashtag: Some(m.hashtag_index),
+                            time: Some((m.onset_ms, m.end_ms)),
+                            ..Default::default()
+                        }));
+                    }
+                });
+                ui.separator();
+                ui.columns(2, |cols| {
+                    let sides = [("Before", &self.before), ("During", &self.during)];
+                    for (ui, (title, side)) in cols.iter_mut().zip(sides) {
+                        side_column(ui, s, an, title, side, out);
+                    }
+                });
+            });
+    }
+}
+
+/// The moment chooser; returns the moment shown (`k` unless another was picked).
+fn moment_picker(ui: &mut Ui, an: &Analysis, mut k: usize, out: &mut Vec<AppCommand>) -> usize {
+    ui.horizontal(|ui| {
+        let label = ui.label("Moment");
+        egui::ComboBox::from_id_salt("moment")
+            .selected_text(format!(
+                "#{} at {}",
+                an.moments[k].display,
+                format_iso(an.moments[k].onset_ms)
+            ))
+            .width(360.0)
+            .show_ui(ui, |ui| {
+                for (j, m) in an.moments.iter().enumerate() {
+                    let text = format!(
+                        "#{} at {} (score {:.0})",
+                        m.display,
+                        format_iso(m.onset_ms),
+                        m.score
+                    );
+                    if ui.selectable_value(&mut k, j, text).clicked() {
+                        out.push(AppCommand::SelectMoment(Some(j)));
                     }
                 }
-            });
-        });
+            })
+            .response
+            .labelled_by(label.id);
+    });
+    k
+}
+
+/// The moment's facts, one grid row each.
+fn facts(ui: &mut Ui, m: &TakeoverMoment) {
+    let rows = [
+        ("Onset", format_iso(m.onset_ms)),
+        ("Peak", format_iso(m.peak_ms)),
+        ("End", format_iso(m.end_ms)),
+        (
+            "Takeover share",
+            format!(
+                "{:.0}% of {}",
+                m.share * 100.0,
+                count(m.posts as u64, "post", "posts")
+            ),
+        ),
+        (
+            "Newcomer share",
+            format!("{:.0}%", m.newcomer_share * 100.0),
+        ),
+        (
+            "Volume burst",
+            format!("{:.1}× the baseline rate", m.burst_factor),
+        ),
+        (
+            "Takeover posts",
+            format!(
+                "{} by {}",
+                thousands(m.takeover_posts as u64),
+                count(m.takeover_authors as u64, "account", "accounts")
+            ),
+        ),
+        (
+            "Counter-speech",
+            format!(
+                "{} about the tag or its crowd (never marked takeover)",
+                count(m.counter_speech_posts as u64, "post talks", "posts talk")
+            ),
+        ),
+        (
+            "Baseline",
+            format!(
+                "{} by {}, {} to {}",
+                count(m.baseline_posts as u64, "post", "posts"),
+                count(m.baseline_authors as u64, "author", "authors"),
+                short_time(m.baseline_from_ms),
+                short_time(m.baseline_to_ms)
+            ),
+        ),
+        (
+            "Near-duplicates",
+            format!(
+                "{:.0}% of takeover posts; {:.0}% coordinated",
+                m.near_duplicate_share * 100.0,
+                m.coordinated_share * 100.0
+            ),
+        ),
+        (
+            "Crowd",
+            format!(
+                "similarity {:.2} to the tag's own crowd (their other hashtags)",
+                // Rounded first, so a tiny negative shows as 0.00, not -0.00.
+                (m.crowd_similarity * 100.0).round() / 100.0 + 0.0
+            ),
+        ),
+        ("Score", format!("{:.0} / 100", m.score)),
+    ];
+    for (a, b) in rows {
+        ui.label(RichText::new(a).strong());
+        ui.label(b);
+        ui.end_row();
+    }
+    if !m.lexicons.is_empty() {
+        ui.label(RichText::new("Lexicons").strong());
+        let list: Vec<String> = m
+            .lexicons
+            .iter()
+            .map(|(n, v)| format!("{n} {:.0}%", v * 100.0))
+            .collect();
+        ui.label(list.join(", "));
+        ui.end_row();
+    }
+}
+
+/// One side of the comparison (before the moment, or during it): its posts and newcomers,
+/// top terms, clusters and authors, and example posts.
+fn side_column(
+    ui: &mut Ui,
+    s: &Session,
+    an: &Analysis,
+    title: &str,
+    side: &Side,
+    out: &mut Vec<AppCommand>,
+) {
+    ui.label(
+        RichText::new(format!(
+            "{title}: {}, {:.0}% newcomers",
+            count(side.posts as u64, "post", "posts"),
+            side.newcomer_share * 100.0
+        ))
+        .strong(),
+    );
+    ui.label(RichText::new("Top terms").underline());
+    let terms: Vec<String> = side
+        .terms
+        .iter()
+        .map(|(t, c)| format!("{t} ({c})"))
+        .collect();
+    ui.label(terms.join(", "));
+    ui.label(RichText::new("Top clusters").underline());
+    for (c, n) in &side.clusters {
+        let terms = if *c >= 0 {
+            an.clusters
+                .get(*c as usize)
+                .map(|x| {
+                    x.top_terms
+                        .iter()
+                        .take(4)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .unwrap_or_default()
+        } else {
+            "(no content words)".into()
+        };
+        let share = 100.0 * *n as f32 / side.posts.max(1) as f32;
+        if ui.link(format!("{c}: {terms} — {share:.0}%")).clicked() {
+            out.push(AppCommand::SetFilter(Filter {
+                cluster: Some(*c),
+                ..Default::default()
+            }));
+        }
+    }
+    ui.label(RichText::new("Top authors").underline());
+    let authors: Vec<String> = side
+        .authors
+        .iter()
+        .map(|(a, c)| format!("@{a} ({c})"))
+        .collect();
+    ui.label(authors.join(", "));
+    ui.label(RichText::new("Examples").underline());
+    // One line each: a right-to-left text in drawing order must not wrap.
+    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
+    for &p in &side.examples {
+        let text = post_text::one_line(s.ds.text(p as usize), ui, 140);
+        if ui.link(text).clicked() {
+            out.push(AppCommand::Select(Some(p as usize)));
+        }
     }
 }
