@@ -4,10 +4,11 @@
 
 use egui::{RichText, Ui};
 
+use crate::analysis::TakeoverMoment;
 use crate::app::session::QueueMode;
 use crate::app::views::thousands;
 use crate::app::{AppCommand, Session};
-use crate::audit::plan::{PlanRequest, Strata};
+use crate::audit::plan::{PlanRequest, SamplePlan, Strata};
 use crate::audit::{Figure, MomentAudit, audit};
 
 pub struct AuditView {
@@ -88,6 +89,35 @@ impl AuditView {
             "#{} (choose another moment in the Takeover moment tab). Draw a stratified random sample of its window — derail's verdict (marked takeover, counter-speech, not marked) splits it — and label the sample in its random order.",
             m.display
         ));
+        self.sample_controls(ui, m, out);
+        uncertain_queue_button(ui, s, moment, out);
+        if let Some(p) = s.labels.plan_for(&m.hashtag) {
+            self.plan_line(ui, s, p, out);
+        }
+        if s.is_blind() {
+            ui.label(
+                RichText::new(
+                    "The audit's figures are hidden while labelling blind: they would tell how derail judged the sample. Go back to table order in the Labels tab to read them.",
+                )
+                .weak(),
+            );
+            return;
+        }
+        let key = (s.labels.version, an as *const _ as usize);
+        if self.cache.as_ref().is_none_or(|(k, _)| *k != key) {
+            self.cache = Some((key, audit(&s.ds, an, &s.labels)));
+        }
+        let Some((_, audits)) = &self.cache else {
+            return;
+        };
+        let Some(a) = audits.get(moment) else { return };
+        figures_and_design(ui, a);
+        ui.separator();
+        coders_ui(&mut self.coder, ui, s, a, out);
+    }
+
+    /// The sample's settings (interval half-width, seed, strata, blind) and its button.
+    fn sample_controls(&mut self, ui: &mut Ui, m: &TakeoverMoment, out: &mut Vec<AppCommand>) {
         ui.horizontal(|ui| {
             ui.add(
                 egui::DragValue::new(&mut self.half_width_points)
@@ -117,97 +147,88 @@ impl AuditView {
                 }));
             }
         });
+    }
+
+    /// The drawn sample's progress, and buttons to label it or write a second coder's
+    /// packet.
+    fn plan_line(&mut self, ui: &mut Ui, s: &Session, p: &SamplePlan, out: &mut Vec<AppCommand>) {
+        let labelled = p.order.iter().filter(|k| s.labels.get(k).is_some()).count();
         ui.horizontal(|ui| {
-            let serving =
-                matches!(&s.queue, QueueMode::Uncertain { moment: k, .. } if *k == moment);
-            if !serving
-                && ui
-                    .button("Next most useful: closest to derail's decision")
-                    .clicked()
-            {
-                out.push(AppCommand::UncertainQueue(moment));
+            ui.label(format!(
+                "Sample {}: {} of {} labelled{}",
+                p.id,
+                thousands(labelled as u64),
+                thousands(p.size() as u64),
+                if p.request.blind { " · blind" } else { "" }
+            ));
+            let serving = matches!(&s.queue, QueueMode::Plan { id, .. } if *id == p.id);
+            if !serving && ui.button("Label this sample").clicked() {
+                out.push(AppCommand::StartPlan(p.id.clone()));
             }
-            ui.label(RichText::new("(not a random draw: left out of the estimates)").weak());
+            if ui.button("Packet for a second coder…").clicked() {
+                self.packet_hashtag = Some(p.request.hashtag.clone());
+                out.push(AppCommand::PacketDialog);
+            }
         });
-        if let Some(p) = s.labels.plan_for(&m.hashtag) {
-            let labelled = p.order.iter().filter(|k| s.labels.get(k).is_some()).count();
-            ui.horizontal(|ui| {
-                ui.label(format!(
-                    "Sample {}: {} of {} labelled{}",
-                    p.id,
-                    thousands(labelled as u64),
-                    thousands(p.size() as u64),
-                    if p.request.blind { " · blind" } else { "" }
-                ));
-                let serving = matches!(&s.queue, QueueMode::Plan { id, .. } if *id == p.id);
-                if !serving && ui.button("Label this sample").clicked() {
-                    out.push(AppCommand::StartPlan(p.id.clone()));
-                }
-                if ui.button("Packet for a second coder…").clicked() {
-                    self.packet_hashtag = Some(p.request.hashtag.clone());
-                    out.push(AppCommand::PacketDialog);
-                }
-            });
+    }
+}
+
+/// Serves the posts closest to derail's decision first, unless it already does.
+fn uncertain_queue_button(ui: &mut Ui, s: &Session, moment: usize, out: &mut Vec<AppCommand>) {
+    ui.horizontal(|ui| {
+        let serving = matches!(&s.queue, QueueMode::Uncertain { moment: k, .. } if *k == moment);
+        if !serving
+            && ui
+                .button("Next most useful: closest to derail's decision")
+                .clicked()
+        {
+            out.push(AppCommand::UncertainQueue(moment));
         }
-        if s.is_blind() {
-            ui.label(
-                RichText::new(
-                    "The audit's figures are hidden while labelling blind: they would tell how derail judged the sample. Go back to table order in the Labels tab to read them.",
-                )
+        ui.label(RichText::new("(not a random draw: left out of the estimates)").weak());
+    });
+}
+
+/// The audit's design, its figures with their intervals, its strata and what it left out.
+fn figures_and_design(ui: &mut Ui, a: &MomentAudit) {
+    ui.label(RichText::new(&a.design).weak());
+    egui::Grid::new("audit-figures")
+        .num_columns(4)
+        .striped(true)
+        .show(ui, |ui| {
+            let f = &a.figures;
+            figure_row(ui, "Takeover precision", &f.precision);
+            figure_row(ui, "Takeover recall", &f.recall);
+            figure_row(ui, "Takeover F1", &f.f1);
+            figure_row(ui, "True takeover share", &f.share);
+            ui.label("derail's share");
+            ui.label(RichText::new(format!("{:.2}", a.derail_share)).strong());
+            ui.label(format!(
+                "of {} posts in the window",
+                thousands(a.window_posts)
+            ));
+            ui.label("");
+            ui.end_row();
+            figure_row(ui, "Counter-speech precision", &f.counter_speech_precision);
+            figure_row(ui, "Counter-speech recall", &f.counter_speech_recall);
+        });
+    for st in &a.strata {
+        ui.label(
+            RichText::new(format!(
+                "{}: {} posts, {} drawn, {} labelled",
+                st.name,
+                thousands(st.population),
+                thousands(st.drawn),
+                thousands(st.labelled)
+            ))
+            .small(),
+        );
+    }
+    for (why, n) in &a.not_counted {
+        ui.label(
+            RichText::new(format!("Not counted, {why}: {n}"))
+                .small()
                 .weak(),
-            );
-            return;
-        }
-        let key = (s.labels.version, an as *const _ as usize);
-        if self.cache.as_ref().is_none_or(|(k, _)| *k != key) {
-            self.cache = Some((key, audit(&s.ds, an, &s.labels)));
-        }
-        let Some((_, audits)) = &self.cache else {
-            return;
-        };
-        let Some(a) = audits.get(moment) else { return };
-        ui.label(RichText::new(&a.design).weak());
-        egui::Grid::new("audit-figures")
-            .num_columns(4)
-            .striped(true)
-            .show(ui, |ui| {
-                let f = &a.figures;
-                figure_row(ui, "Takeover precision", &f.precision);
-                figure_row(ui, "Takeover recall", &f.recall);
-                figure_row(ui, "Takeover F1", &f.f1);
-                figure_row(ui, "True takeover share", &f.share);
-                ui.label("derail's share");
-                ui.label(RichText::new(format!("{:.2}", a.derail_share)).strong());
-                ui.label(format!(
-                    "of {} posts in the window",
-                    thousands(a.window_posts)
-                ));
-                ui.label("");
-                ui.end_row();
-                figure_row(ui, "Counter-speech precision", &f.counter_speech_precision);
-                figure_row(ui, "Counter-speech recall", &f.counter_speech_recall);
-            });
-        for st in &a.strata {
-            ui.label(
-                RichText::new(format!(
-                    "{}: {} posts, {} drawn, {} labelled",
-                    st.name,
-                    thousands(st.population),
-                    thousands(st.drawn),
-                    thousands(st.labelled)
-                ))
-                .small(),
-            );
-        }
-        for (why, n) in &a.not_counted {
-            ui.label(
-                RichText::new(format!("Not counted, {why}: {n}"))
-                    .small()
-                    .weak(),
-            );
-        }
-        ui.separator();
-        coders_ui(&mut self.coder, ui, s, a, out);
+        );
     }
 }
 
