@@ -7,8 +7,8 @@
 //! unless it would be a takeover without them: where its own takeover posts, the other
 //! tag's left out, are still at least `min_takeover_posts` and more than `share_threshold`
 //! of its posts between onset and end (the other tag's left out too), a flood aimed at
-//! this tag also carried the other one along, and it stays. Two tags flooded by the same posts (each mostly the other's) both
-//! stay taken over.
+//! this tag also carried the other one along, and it stays. Two tags flooded by the same
+//! posts (each mostly the other's) both stay taken over.
 //!
 //! Copypasta travels the other way: a chain letter pasted under every tag it meets brings
 //! newcomers with foreign content into each. When most of a moment's takeover posts are
