@@ -200,48 +200,8 @@ impl Summary {
         let mut s = String::new();
         let _ = writeln!(s, "File         {}", self.file);
         let _ = writeln!(s, "Format       {} ({})", self.format_detail, self.encoding);
-        if !self.mapping.is_empty() {
-            let _ = writeln!(s, "Columns      role → column (confidence, from)");
-            for m in &self.mapping {
-                let _ = writeln!(
-                    s,
-                    "               {:<11} {:?} ({:.2}, {:?}){}",
-                    m.role.name(),
-                    m.column,
-                    m.confidence,
-                    m.source,
-                    if m.is_guess() {
-                        " — a guess: check it, or choose with --map"
-                    } else {
-                        ""
-                    }
-                );
-            }
-        }
-        let _ = write!(
-            s,
-            "Rows         {} in = {} loaded + {} rejected",
-            self.rows_in, self.posts, self.rejected
-        );
-        if self.outside_slice > 0 {
-            let _ = write!(s, " + {} outside the slice", self.outside_slice);
-        }
-        s.push('\n');
-        if self.rejected > 0 {
-            for (k, n) in &self.rejected_by_kind {
-                let _ = writeln!(s, "               {n} × {k}");
-            }
-            for r in self.rejections.iter().take(10) {
-                let _ = writeln!(s, "               {r}");
-            }
-            if self.rejected > 10 {
-                let _ = writeln!(
-                    s,
-                    "               … {} more (see --json)",
-                    self.rejected - 10
-                );
-            }
-        }
+        self.write_mapping(&mut s);
+        self.write_rows(&mut s);
         if let (Some(a), Some(b)) = (&self.time_min, &self.time_max) {
             let _ = writeln!(s, "Time range   {a} → {b}");
         }
@@ -253,6 +213,69 @@ impl Summary {
             );
         }
         let _ = writeln!(s, "Authors      {}", self.authors);
+        self.write_breakdowns(&mut s);
+        self.write_warnings(&mut s);
+        let _ = writeln!(s, "Loaded in    {:.0} ms", self.elapsed_ms);
+        s
+    }
+
+    /// Each role's column, with its confidence and where it came from; guesses say so.
+    fn write_mapping(&self, s: &mut String) {
+        use std::fmt::Write;
+        if self.mapping.is_empty() {
+            return;
+        }
+        let _ = writeln!(s, "Columns      role → column (confidence, from)");
+        for m in &self.mapping {
+            let _ = writeln!(
+                s,
+                "               {:<11} {:?} ({:.2}, {:?}){}",
+                m.role.name(),
+                m.column,
+                m.confidence,
+                m.source,
+                if m.is_guess() {
+                    " — a guess: check it, or choose with --map"
+                } else {
+                    ""
+                }
+            );
+        }
+    }
+
+    /// Rows in = loaded + rejected (+ outside the slice), and the first rejections.
+    fn write_rows(&self, s: &mut String) {
+        use std::fmt::Write;
+        let _ = write!(
+            s,
+            "Rows         {} in = {} loaded + {} rejected",
+            self.rows_in, self.posts, self.rejected
+        );
+        if self.outside_slice > 0 {
+            let _ = write!(s, " + {} outside the slice", self.outside_slice);
+        }
+        s.push('\n');
+        if self.rejected == 0 {
+            return;
+        }
+        for (k, n) in &self.rejected_by_kind {
+            let _ = writeln!(s, "               {n} × {k}");
+        }
+        for r in self.rejections.iter().take(10) {
+            let _ = writeln!(s, "               {r}");
+        }
+        if self.rejected > 10 {
+            let _ = writeln!(
+                s,
+                "               … {} more (see --json)",
+                self.rejected - 10
+            );
+        }
+    }
+
+    /// The posts by kind, community, language and hashtag.
+    fn write_breakdowns(&self, s: &mut String) {
+        use std::fmt::Write;
         let kinds: Vec<String> = self
             .kinds
             .iter()
@@ -284,6 +307,11 @@ impl Summary {
             .map(|h| format!("#{} {}", h.display, h.count))
             .collect();
         let _ = writeln!(s, "Top hashtags {}", tags.join(", "));
+    }
+
+    /// Repeated ids and the rule applied to them, and the load's warnings.
+    fn write_warnings(&self, s: &mut String) {
+        use std::fmt::Write;
         if self.duplicate_ids.extra_rows > 0 {
             let _ = writeln!(
                 s,
@@ -298,18 +326,10 @@ impl Summary {
             let lines = if w.lines.is_empty() {
                 String::new()
             } else {
-                format!(
-                    " (lines {})",
-                    w.lines
-                        .iter()
-                        .map(|l| l.to_string())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
+                let list: Vec<String> = w.lines.iter().map(|l| l.to_string()).collect();
+                format!(" (lines {})", list.join(", "))
             };
             let _ = writeln!(s, "Warning      {} × {}{}", w.count, w.message, lines);
         }
-        let _ = writeln!(s, "Loaded in    {:.0} ms", self.elapsed_ms);
-        s
     }
 }
