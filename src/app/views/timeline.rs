@@ -138,104 +138,110 @@ fn categories<'a>(
     stack: StackBy,
     rows: &[u32],
 ) -> Categories<'a> {
-    let other_name = "other".to_string();
     match (stack, an) {
-        (StackBy::Cluster, Some(an)) => {
-            let mut counts = vec![0u64; an.clusters.len() + 1];
-            for &r in rows {
-                let c = an.cluster[r as usize];
-                counts[if c < 0 { an.clusters.len() } else { c as usize }] += 1;
-            }
-            let mut order: Vec<usize> = (0..an.clusters.len()).filter(|&c| counts[c] > 0).collect();
-            order.sort_by_key(|&c| std::cmp::Reverse(counts[c]));
-            order.truncate(8);
-            let mut slot = vec![order.len(); an.clusters.len() + 1];
-            let mut names = Vec::new();
-            let mut colors = Vec::new();
-            for (k, &c) in order.iter().enumerate() {
-                slot[c] = k;
-                let terms = an.clusters[c]
-                    .top_terms
-                    .iter()
-                    .take(3)
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                names.push(format!("cluster {c}: {terms}"));
-                colors.push(PALETTE[k % PALETTE.len()]);
-            }
-            names.push(other_name);
-            colors.push(Color32::GRAY);
-            let nclusters = an.clusters.len();
-            (
-                names,
-                colors,
-                Box::new(move |i| {
-                    let c = an.cluster[i];
-                    slot[if c < 0 { nclusters } else { c as usize }]
-                }),
-            )
-        }
-        (StackBy::Tag, Some(an)) => {
-            // Takeover first, then the other tags present, by frequency.
-            let mut counts = vec![0u64; 64];
-            for &r in rows {
-                let b = an.tags[r as usize];
-                for (k, c) in counts.iter_mut().enumerate() {
-                    *c += b >> k & 1;
-                }
-            }
-            let tk = crate::analysis::bit::TAKEOVER.trailing_zeros() as usize;
-            let mut order: Vec<usize> = (0..an.tag_names.len().min(64))
-                .filter(|&b| counts[b] > 0 && b != tk)
-                .collect();
-            order.sort_by_key(|&b| std::cmp::Reverse(counts[b]));
-            order.truncate(6);
-            order.insert(0, tk);
-            let names: Vec<String> = order
-                .iter()
-                .map(|&b| an.tag_names.get(b).cloned().unwrap_or_default())
-                .chain(std::iter::once("none of these".to_string()))
-                .collect();
-            let mut colors: Vec<Color32> = (0..order.len())
-                .map(|k| PALETTE[(k + 2) % PALETTE.len()])
-                .collect();
-            colors[0] = Color32::from_rgb(0xc0, 0x39, 0x2b);
-            colors.push(Color32::GRAY);
-            let n = order.len();
-            (
-                names,
-                colors,
-                Box::new(move |i| {
-                    let b = an.tags[i];
-                    order.iter().position(|&t| b >> t & 1 == 1).unwrap_or(n)
-                }),
-            )
-        }
-        (StackBy::Label, _) => {
-            let set = label_set;
-            let mut names: Vec<String> = set.iter().map(|d| d.name.clone()).collect();
-            let mut colors: Vec<Color32> = set.iter().map(|d| parse_color(&d.color)).collect();
-            names.push("unlabelled".into());
-            colors.push(Color32::GRAY);
-            let ids: Vec<u32> = set.iter().map(|d| d.id).collect();
-            let n = ids.len();
-            let col = label_of.clone();
-            (
-                names,
-                colors,
-                Box::new(move |i| {
-                    let l = col[i];
-                    if l == NO_LABEL {
-                        n
-                    } else {
-                        ids.iter().position(|&x| x == l).unwrap_or(n)
-                    }
-                }),
-            )
-        }
+        (StackBy::Cluster, Some(an)) => by_cluster(an, rows),
+        (StackBy::Tag, Some(an)) => by_tag(an, rows),
+        (StackBy::Label, _) => by_label(label_set, label_of),
         _ => (vec!["posts".into()], vec![PALETTE[0]], Box::new(|_| 0)),
     }
+}
+
+/// The eight biggest clusters among `rows`, then "other".
+fn by_cluster<'a>(an: &'a Analysis, rows: &[u32]) -> Categories<'a> {
+    let mut counts = vec![0u64; an.clusters.len() + 1];
+    for &r in rows {
+        let c = an.cluster[r as usize];
+        counts[if c < 0 { an.clusters.len() } else { c as usize }] += 1;
+    }
+    let mut order: Vec<usize> = (0..an.clusters.len()).filter(|&c| counts[c] > 0).collect();
+    order.sort_by_key(|&c| std::cmp::Reverse(counts[c]));
+    order.truncate(8);
+    let mut slot = vec![order.len(); an.clusters.len() + 1];
+    let mut names = Vec::new();
+    let mut colors = Vec::new();
+    for (k, &c) in order.iter().enumerate() {
+        slot[c] = k;
+        let terms = an.clusters[c]
+            .top_terms
+            .iter()
+            .take(3)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" ");
+        names.push(format!("cluster {c}: {terms}"));
+        colors.push(PALETTE[k % PALETTE.len()]);
+    }
+    names.push("other".to_string());
+    colors.push(Color32::GRAY);
+    let nclusters = an.clusters.len();
+    (
+        names,
+        colors,
+        Box::new(move |i| {
+            let c = an.cluster[i];
+            slot[if c < 0 { nclusters } else { c as usize }]
+        }),
+    )
+}
+
+/// Takeover first, then the six most frequent other tags among `rows`, then "none of these".
+fn by_tag<'a>(an: &'a Analysis, rows: &[u32]) -> Categories<'a> {
+    let mut counts = vec![0u64; 64];
+    for &r in rows {
+        let b = an.tags[r as usize];
+        for (k, c) in counts.iter_mut().enumerate() {
+            *c += b >> k & 1;
+        }
+    }
+    let tk = crate::analysis::bit::TAKEOVER.trailing_zeros() as usize;
+    let mut order: Vec<usize> = (0..an.tag_names.len().min(64))
+        .filter(|&b| counts[b] > 0 && b != tk)
+        .collect();
+    order.sort_by_key(|&b| std::cmp::Reverse(counts[b]));
+    order.truncate(6);
+    order.insert(0, tk);
+    let names: Vec<String> = order
+        .iter()
+        .map(|&b| an.tag_names.get(b).cloned().unwrap_or_default())
+        .chain(std::iter::once("none of these".to_string()))
+        .collect();
+    let mut colors: Vec<Color32> = (0..order.len())
+        .map(|k| PALETTE[(k + 2) % PALETTE.len()])
+        .collect();
+    colors[0] = Color32::from_rgb(0xc0, 0x39, 0x2b);
+    colors.push(Color32::GRAY);
+    let n = order.len();
+    (
+        names,
+        colors,
+        Box::new(move |i| {
+            let b = an.tags[i];
+            order.iter().position(|&t| b >> t & 1 == 1).unwrap_or(n)
+        }),
+    )
+}
+
+/// Each label of the set in its colour, then "unlabelled".
+fn by_label<'a>(label_set: &[LabelDef], label_of: &LabelColumn) -> Categories<'a> {
+    let mut names: Vec<String> = label_set.iter().map(|d| d.name.clone()).collect();
+    let mut colors: Vec<Color32> = label_set.iter().map(|d| parse_color(&d.color)).collect();
+    names.push("unlabelled".into());
+    colors.push(Color32::GRAY);
+    let ids: Vec<u32> = label_set.iter().map(|d| d.id).collect();
+    let n = ids.len();
+    let col = label_of.clone();
+    (
+        names,
+        colors,
+        Box::new(move |i| {
+            let l = col[i];
+            if l == NO_LABEL {
+                n
+            } else {
+                ids.iter().position(|&x| x == l).unwrap_or(n)
+            }
+        }),
+    )
 }
 
 impl TimelineView {
