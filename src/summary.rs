@@ -323,13 +323,13 @@ impl Summary {
             );
         }
         for w in &self.warnings {
-            let lines = if w.lines.is_empty() {
-                String::new()
-            } else {
-                let list: Vec<String> = w.lines.iter().map(|l| l.to_string()).collect();
-                format!(" (lines {})", list.join(", "))
-            };
-            let _ = writeln!(s, "Warning      {} × {}{}", w.count, w.message, lines);
+            let _ = writeln!(
+                s,
+                "Warning      {} × {}{}",
+                w.count,
+                w.message,
+                w.lines_note()
+            );
         }
     }
 }

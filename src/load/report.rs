@@ -120,6 +120,17 @@ pub struct Warning {
     pub lines: Vec<u64>,
 }
 
+impl Warning {
+    /// " (lines 3, 17, 40)" for its example lines; empty without any.
+    pub fn lines_note(&self) -> String {
+        if self.lines.is_empty() {
+            return String::new();
+        }
+        let list: Vec<String> = self.lines.iter().map(|l| l.to_string()).collect();
+        format!(" (lines {})", list.join(", "))
+    }
+}
+
 /// Accumulates warnings by code (used per load chunk, then merged).
 #[derive(Debug, Clone, Default)]
 pub struct WarningSink {

@@ -161,13 +161,12 @@ fn rejections_and_damage(ui: &mut Ui, s: &Session) {
             .default_open(true)
             .show(ui, |ui| {
                 for w in &r.warnings {
-                    let lines = if w.lines.is_empty() {
-                        String::new()
-                    } else {
-                        let list: Vec<String> = w.lines.iter().map(|l| l.to_string()).collect();
-                        format!(" (lines {})", list.join(", "))
-                    };
-                    ui.label(format!("{} × {}{}", thousands(w.count), w.message, lines));
+                    ui.label(format!(
+                        "{} × {}{}",
+                        thousands(w.count),
+                        w.message,
+                        w.lines_note()
+                    ));
                 }
                 for w in &s.labels.warnings {
                     ui.colored_label(ui.visuals().warn_fg_color, w);
