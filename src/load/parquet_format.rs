@@ -709,7 +709,8 @@ impl ChosenRows {
         })
     }
 
-    /// The 0-based row numbers a reader of these rows returns, in order.
+    /// The 0-based row numbers a reader of these rows returns, in order: the selected
+    /// rows of the chosen groups.
     fn row_numbers(&self, md: &ParquetMetaData) -> Vec<u64> {
         let group_start: Vec<u64> = (0..md.num_row_groups())
             .scan(0u64, |acc, g| {
@@ -718,7 +719,26 @@ impl ChosenRows {
                 Some(s)
             })
             .collect();
-        selected_row_numbers(&self.groups, &group_start, md, self.selection.as_ref())
+        let all: Vec<u64> = self
+            .groups
+            .iter()
+            .flat_map(|&g| {
+                let s = group_start[g];
+                s..s + md.row_group(g).num_rows().max(0) as u64
+            })
+            .collect();
+        let Some(sel) = &self.selection else {
+            return all;
+        };
+        let mut out = Vec::new();
+        let mut at = 0usize;
+        for s in sel.iter() {
+            if !s.skip {
+                out.extend_from_slice(&all[at.min(all.len())..(at + s.row_count).min(all.len())]);
+            }
+            at += s.row_count;
+        }
+        out
     }
 }
 
@@ -858,32 +878,6 @@ impl<R: Input + Send> Batches<'_, R> {
             }
         }
     }
-}
-
-/// The 0-based row numbers a reader of these groups and this selection returns, in order.
-fn selected_row_numbers(
-    groups: &[usize],
-    group_start: &[u64],
-    md: &ParquetMetaData,
-    selection: Option<&RowSelection>,
-) -> Vec<u64> {
-    let all: Vec<u64> = groups
-        .iter()
-        .flat_map(|&g| {
-            let s = group_start[g];
-            s..s + md.row_group(g).num_rows().max(0) as u64
-        })
-        .collect();
-    let Some(sel) = selection else { return all };
-    let mut out = Vec::new();
-    let mut at = 0usize;
-    for s in sel.iter() {
-        if !s.skip {
-            out.extend_from_slice(&all[at.min(all.len())..(at + s.row_count).min(all.len())]);
-        }
-        at += s.row_count;
-    }
-    out
 }
 
 /// Converts one batch's rows to posts, in parallel chunks; `numbers` are the rows'
