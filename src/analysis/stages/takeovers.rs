@@ -127,7 +127,7 @@ pub fn run(
         .collect();
     lap("hashtags assessed");
     // Checks that need every tag's outcome.
-    takeover::spillover::drop_spillover(&mut outcomes, cfg);
+    takeover::spillover::drop_spillover(&mut outcomes, &ds.created_at, cfg);
     takeover::spillover::drop_passing_copypasta(
         &mut outcomes,
         &lists,

@@ -44,18 +44,27 @@ fn moment_sets(outcomes: &[HashtagOutcome]) -> Vec<(usize, u32, Vec<u32>)> {
         .collect()
 }
 
-/// Drops the moments that are another tag's spillover, in place.
-pub fn drop_spillover(outcomes: &mut [HashtagOutcome], cfg: &TakeoverConfig) {
+/// Drops the moments that are another tag's spillover, in place. `created_at` holds every
+/// post's time, to count a moment's posts between its onset and end.
+pub fn drop_spillover(outcomes: &mut [HashtagOutcome], created_at: &[i64], cfg: &TakeoverConfig) {
     let sets = moment_sets(outcomes);
     let mut dropped: Vec<(usize, u32, String)> = Vec::new();
     for (ob, kb, pb) in &sets {
         let moment = &outcomes[*ob].moments[*kb as usize];
+        let in_window = |&i: &u32| {
+            let t = created_at[i as usize];
+            t >= moment.onset_ms && t <= moment.end_ms
+        };
+        // The flood's tail after the end is marked too, but the moment's posts are
+        // counted between onset and end: the test without the other tag counts there.
+        let pb_window: Vec<u32> = pb.iter().copied().filter(in_window).collect();
         let host = sets.iter().find(|(oa, _, pa)| {
             let both = intersection_size(pb, pa);
+            let both_window = intersection_size(&pb_window, pa);
             oa != ob
                 && 2 * both >= pb.len()
                 && 2 * both < pa.len()
-                && !stands_alone(pb.len(), both, moment.posts as usize, cfg)
+                && !stands_alone(pb_window.len(), both_window, moment.posts as usize, cfg)
         });
         if let Some((oa, ka, pa)) = host {
             let host_moment = &outcomes[*oa].moments[*ka as usize];
@@ -237,11 +246,16 @@ mod tests {
             tag_with_moment("aimed", &ids(60, 2000, 50), 150),
             // 60 of the flood's and 35 of its own among 160: 35 of the other 100 posts.
             tag_with_moment("half", &ids(60, 3000, 35), 160),
+            // As "aimed", but its own 50 are the marked tail after the moment's end.
+            tag_with_moment("tail", &ids(60, 4000, 50), 150),
         ];
-        drop_spillover(&mut outcomes, &TakeoverConfig::default());
+        // Every moment runs from 0 to 0; the tail's own posts come after.
+        let mut created_at = vec![0; 5000];
+        created_at[4000..4050].fill(1);
+        drop_spillover(&mut outcomes, &created_at, &TakeoverConfig::default());
         let kept: Vec<usize> = outcomes.iter().map(|o| o.moments.len()).collect();
-        assert_eq!(kept, vec![1, 0, 1, 0]);
-        for gone in [&outcomes[1], &outcomes[3]] {
+        assert_eq!(kept, vec![1, 0, 1, 0, 0]);
+        for gone in [&outcomes[1], &outcomes[3], &outcomes[4]] {
             assert!(gone.takeover_posts.is_empty());
             assert!(
                 gone.assessment.reason.contains("carrying this tag along"),
