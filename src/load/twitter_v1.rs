@@ -179,79 +179,100 @@ fn convert(st: &Status<'_>, line: u64, ctx: &JsonContext, out: &mut ChunkBuilder
         );
         return;
     };
-    let user = st.user.as_ref();
-    let author_id = user.map(|u| id_of(&u.id_str, &u.id)).unwrap_or("");
-    let handle = user.map(|u| s(&u.screen_name)).unwrap_or("");
-    let mut kind = PostKind::Original;
-    let mut ref_id: &str = "";
-    let text: Cow<str>;
-    let mut urls = urls_of(st);
-    let mut media = has_media(st);
-    if let Some(rt) = &st.retweeted_status {
-        kind = PostKind::Retweet;
-        ref_id = id_of(&rt.id_str, &rt.id);
-        let rt_handle = rt.user.as_ref().map(|u| s(&u.screen_name)).unwrap_or("");
-        text = Cow::Owned(format!(
-            "RT @{rt_handle}: {}",
-            text::unescape_html_entities(full_text(rt))
-        ));
-        urls = urls_of(rt);
-        media = media || has_media(rt);
-    } else {
-        text = text::unescape_html_entities(full_text(st));
-        let quoted = id_of(&st.quoted_status_id_str, &st.quoted_status_id);
-        let reply = id_of(&st.in_reply_to_status_id_str, &st.in_reply_to_status_id);
-        if !quoted.is_empty() {
-            kind = PostKind::Quote;
-            ref_id = quoted;
-        } else if !reply.is_empty() {
-            kind = PostKind::Reply;
-            ref_id = reply;
-        }
-    }
-    if text.len() > ctx.max_field_bytes {
-        out.reject(
-            line,
-            Some("text"),
-            RejectKind::FieldTooLarge,
-            format!(
-                "text of status {id} is {} bytes, above the {} byte limit",
-                text.len(),
-                ctx.max_field_bytes
-            ),
-            None,
-        );
+    let body = PostBody::of(st);
+    if body.text.len() > ctx.max_field_bytes {
+        reject_long_text(out, line, id, body.text.len(), ctx.max_field_bytes);
         return;
     }
-    let c = |v: Option<u64>| {
-        v.map(|n| n.min(u32::MAX as u64 - 1) as u32)
-            .unwrap_or(METRIC_NONE)
-    };
+    let user = st.user.as_ref();
     let rec = PostRecord {
         id: Cow::Borrowed(id),
         created_at: parsed.ms,
         naive_time: parsed.naive,
-        author_id: Cow::Borrowed(author_id),
-        handle: Cow::Borrowed(handle),
-        text,
+        author_id: Cow::Borrowed(user.map(|u| id_of(&u.id_str, &u.id)).unwrap_or("")),
+        handle: Cow::Borrowed(user.map(|u| s(&u.screen_name)).unwrap_or("")),
+        text: body.text,
         lang: Cow::Borrowed(s(&st.lang)),
-        kind,
-        ref_id: Cow::Borrowed(ref_id),
+        kind: body.kind,
+        ref_id: Cow::Borrowed(body.ref_id),
         hashtags: None,
         mentions: None,
-        urls,
-        has_media: media,
-        metrics: Metrics {
-            reposts: c(st.retweet_count),
-            replies: c(st.reply_count),
-            likes: c(st.favorite_count),
-            quotes: c(st.quote_count),
-        },
+        urls: body.urls,
+        has_media: body.media,
+        metrics: metrics_of(st),
         community: Cow::Borrowed(""),
         line,
         raw: None,
     };
     out.push(rec);
+}
+
+/// What a status says and what it answers: a retweet carries its original's text, links
+/// and media.
+struct PostBody<'a> {
+    kind: PostKind,
+    ref_id: &'a str,
+    text: Cow<'a, str>,
+    urls: Option<Vec<Cow<'a, str>>>,
+    media: bool,
+}
+
+impl<'a> PostBody<'a> {
+    fn of(st: &'a Status<'a>) -> PostBody<'a> {
+        if let Some(rt) = &st.retweeted_status {
+            let rt_handle = rt.user.as_ref().map(|u| s(&u.screen_name)).unwrap_or("");
+            return PostBody {
+                kind: PostKind::Retweet,
+                ref_id: id_of(&rt.id_str, &rt.id),
+                text: Cow::Owned(format!(
+                    "RT @{rt_handle}: {}",
+                    text::unescape_html_entities(full_text(rt))
+                )),
+                urls: urls_of(rt),
+                media: has_media(st) || has_media(rt),
+            };
+        }
+        let quoted = id_of(&st.quoted_status_id_str, &st.quoted_status_id);
+        let reply = id_of(&st.in_reply_to_status_id_str, &st.in_reply_to_status_id);
+        let (kind, ref_id) = if !quoted.is_empty() {
+            (PostKind::Quote, quoted)
+        } else if !reply.is_empty() {
+            (PostKind::Reply, reply)
+        } else {
+            (PostKind::Original, "")
+        };
+        PostBody {
+            kind,
+            ref_id,
+            text: text::unescape_html_entities(full_text(st)),
+            urls: urls_of(st),
+            media: has_media(st),
+        }
+    }
+}
+
+fn reject_long_text(out: &mut ChunkBuilder, line: u64, id: &str, len: usize, limit: usize) {
+    out.reject(
+        line,
+        Some("text"),
+        RejectKind::FieldTooLarge,
+        format!("text of status {id} is {len} bytes, above the {limit} byte limit"),
+        None,
+    );
+}
+
+/// The status's counts; a count above `u32` is held at its largest value.
+fn metrics_of(st: &Status<'_>) -> Metrics {
+    let c = |v: Option<u64>| {
+        v.map(|n| n.min(u32::MAX as u64 - 1) as u32)
+            .unwrap_or(METRIC_NONE)
+    };
+    Metrics {
+        reposts: c(st.retweet_count),
+        replies: c(st.reply_count),
+        likes: c(st.favorite_count),
+        quotes: c(st.quote_count),
+    }
 }
 
 /// One status (a line of v1.1 JSONL, or an element of an array).
