@@ -130,12 +130,54 @@ pub fn load_files(
     progress: &Progress,
 ) -> Result<Loaded, LoadError> {
     let started = std::time::Instant::now();
+    let mut read = read_each_file(root, files, opts, progress)?;
+    if read.parts.is_empty() {
+        return Err(read.no_part_error(root, opts));
+    }
+    let notes = FolderNotes::new(root, &read.unreadable, skipped, read.ruled_out, opts);
+    if read.parts.len() == 1 {
+        let (name, ds) = read.parts.remove(0);
+        return Ok(the_only_file(root, &name, ds, notes));
+    }
+    let report = folder_report(root, &read.parts, &notes.detail, opts);
+    let mut builder = DatasetBuilder::new(report);
+    let mut pre = ChunkBuilder::new();
+    pre.warnings = notes.warnings;
+    pre.rows_in += notes.rows_ruled_out;
+    pre.outside_slice += notes.rows_ruled_out;
+    builder.append(pre);
+    let joined = join_parts(read.parts, &mut builder);
+    let source = folder_source(root, &builder, joined.fingerprint);
+    let mut ds = builder.finish(source);
+    ds.files = joined.names;
+    ds.file_of = joined.file_of;
+    ds.report.elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+    Ok(ds)
+}
+
+/// Each file of a folder read alone: those read (named relative to the root), the errors
+/// of those that could not be, and the Parquet files (and their rows) whose hive
+/// partition values put them outside the slice, which are not opened.
+struct FileParts {
+    parts: Vec<(String, Loaded)>,
+    unreadable: Vec<String>,
+    last_error: Option<LoadError>,
+    ruled_out: (u64, u64),
+}
+
+fn read_each_file(
+    root: &Path,
+    files: &[PathBuf],
+    opts: &LoadOptions,
+    progress: &Progress,
+) -> Result<FileParts, LoadError> {
     let name_of = |p: &Path| p.strip_prefix(root).unwrap_or(p).display().to_string();
-    let mut parts: Vec<(String, Loaded)> = Vec::new();
-    let mut unreadable: Vec<String> = Vec::new();
-    let mut last_error = None;
-    // Files whose hive partition values put them outside the slice are not opened.
-    let mut ruled_out = (0u64, 0u64);
+    let mut read = FileParts {
+        parts: Vec::new(),
+        unreadable: Vec::new(),
+        last_error: None,
+        ruled_out: (0, 0),
+    };
     for f in files {
         let partition = partitions::values(root, f);
         if !opts.slice.is_empty()
@@ -143,68 +185,80 @@ pub fn load_files(
             && partitions::rule_out(&partition, &opts.slice)
             && let Ok(rows) = parquet_format::row_count(f)
         {
-            ruled_out.0 += 1;
-            ruled_out.1 += rows;
+            read.ruled_out.0 += 1;
+            read.ruled_out.1 += rows;
             continue;
         }
         match crate::load::load_file_in_partition(f, &partition, opts, progress) {
-            Ok(ds) => parts.push((name_of(f), ds)),
+            Ok(ds) => read.parts.push((name_of(f), ds)),
             Err(LoadError::Cancelled { .. }) => {
                 return Err(LoadError::Cancelled {
                     path: root.display().to_string(),
                 });
             }
             Err(e) => {
-                unreadable.push(e.to_string());
-                last_error = Some(e);
+                read.unreadable.push(e.to_string());
+                read.last_error = Some(e);
             }
         }
     }
-    if parts.is_empty() {
-        return Err(last_error.unwrap_or_else(|| LoadError::NoRows {
+    Ok(read)
+}
+
+impl FileParts {
+    /// Why no file gave posts: the last file's error, or that the slice ruled all out.
+    fn no_part_error(self, root: &Path, opts: &LoadOptions) -> LoadError {
+        let files_ruled_out = self.ruled_out.0;
+        self.last_error.unwrap_or_else(|| LoadError::NoRows {
             path: root.display().to_string(),
-            what: if ruled_out.0 > 0 {
+            what: if files_ruled_out > 0 {
                 format!(
                     "no file of the folder can hold the slice {}: the partitions of all {} files rule it out",
                     opts.slice.describe(),
-                    ruled_out.0
+                    files_ruled_out
                 )
             } else {
                 "no file could be read".into()
             },
-        }));
+        })
     }
-    if parts.len() == 1 {
-        let (name, ds) = parts.remove(0);
-        let notes = FolderNotes::new(root, &unreadable, skipped, ruled_out, opts);
-        return Ok(the_only_file(root, &name, ds, notes));
-    }
+}
+
+/// The report a folder's dataset starts from: its formats, size and encoding.
+fn folder_report(
+    root: &Path,
+    parts: &[(String, Loaded)],
+    notes_detail: &str,
+    opts: &LoadOptions,
+) -> LoadReport {
     let mut report = LoadReport::new(&root.display().to_string(), Format::Folder);
-    let formats: Vec<&str> = {
-        let mut f: Vec<&str> = parts
-            .iter()
-            .map(|(_, d)| d.source.format.description())
-            .collect();
-        f.sort_unstable();
-        f.dedup();
-        f
-    };
-    let notes = FolderNotes::new(root, &unreadable, skipped, ruled_out, opts);
+    let mut formats: Vec<&str> = parts
+        .iter()
+        .map(|(_, d)| d.source.format.description())
+        .collect();
+    formats.sort_unstable();
+    formats.dedup();
     report.format_detail = format!("a folder of {} files ({})", parts.len(), formats.join(", "));
-    report.format_detail.push_str(&notes.detail);
+    report.format_detail.push_str(notes_detail);
     report.naive_zone = opts.naive_zone.to_string();
     report.bytes = parts.iter().map(|(_, d)| d.source.file_bytes).sum();
     report.encoding = parts[0].1.report.encoding.clone();
-    let mut builder = DatasetBuilder::new(report);
+    report
+}
+
+/// The files' posts put together in path order: each post's file, the files' names and
+/// a fingerprint of them all.
+struct JoinedFiles {
+    file_of: Vec<u16>,
+    names: Vec<String>,
+    fingerprint: u64,
+}
+
+fn join_parts(parts: Vec<(String, Loaded)>, builder: &mut DatasetBuilder) -> JoinedFiles {
     let mut first_seen = FirstSeen::default();
     let mut file_of: Vec<u16> = Vec::new();
     let mut names: Vec<String> = Vec::new();
     let mut prints = xxhash_rust::xxh3::Xxh3::new();
-    let mut pre = ChunkBuilder::new();
-    pre.warnings = notes.warnings;
-    pre.rows_in += notes.rows_ruled_out;
-    pre.outside_slice += notes.rows_ruled_out;
-    builder.append(pre);
     for (k, (name, ds)) in parts.into_iter().enumerate() {
         let k = k as u16;
         prints.update(name.as_bytes());
@@ -214,11 +268,19 @@ pub fn load_files(
         names.push(name);
         chunks.into_iter().for_each(|c| builder.append(c));
     }
-    let source = SourceInfo {
+    JoinedFiles {
+        file_of,
+        names,
+        fingerprint: prints.digest(),
+    }
+}
+
+fn folder_source(root: &Path, builder: &DatasetBuilder, fingerprint: u64) -> SourceInfo {
+    SourceInfo {
         path: root.to_path_buf(),
         format: Format::Folder,
         file_bytes: builder.report.bytes,
-        fingerprint: format!("{:016x}", prints.digest()),
+        fingerprint: format!("{fingerprint:016x}"),
         columns: crate::load::JSON_CORE_COLUMNS
             .iter()
             .map(|s| s.to_string())
@@ -229,12 +291,7 @@ pub fn load_files(
         encoding: builder.report.encoding.clone(),
         header_span: None,
         line_ending: "\n".into(),
-    };
-    let mut ds = builder.finish(source);
-    ds.files = names;
-    ds.file_of = file_of;
-    ds.report.elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
-    Ok(ds)
+    }
 }
 
 /// What a folder adds to the report of the posts read from it: the files that could not
