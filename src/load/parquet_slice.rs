@@ -12,7 +12,7 @@
 use std::ops::Range;
 
 use arrow_array::cast::AsArray;
-use arrow_array::{Array, BooleanArray, GenericListArray, OffsetSizeTrait};
+use arrow_array::{Array, BooleanArray, GenericListArray, OffsetSizeTrait, RecordBatch};
 use arrow_schema::DataType;
 use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::{
@@ -347,99 +347,140 @@ pub(super) fn rows_with_tag<R: Input + Send>(
     repost_of: Option<usize>,
     tag: &str,
 ) -> Result<TagRows, String> {
-    let needle = crate::text::normalize_hashtag(tag.trim_start_matches('#')).into_owned();
     let md = meta.metadata();
-    let leaf = if column_is_text {
-        None
-    } else {
-        meta.schema()
-            .fields()
-            .get(column)
-            .and_then(|f| hashtag_leaf(md, f.name()))
+    let scan = TagScan {
+        needle: crate::text::normalize_hashtag(tag.trim_start_matches('#')).into_owned(),
+        leaf: if column_is_text {
+            None
+        } else {
+            meta.schema()
+                .fields()
+                .get(column)
+                .and_then(|f| hashtag_leaf(md, f.name()))
+        },
+        column,
+        column_is_text,
+        repost_of,
     };
-    let per_group: Vec<(Vec<bool>, usize, usize)> = groups
+    let per_group: Vec<GroupHits> = groups
         .par_iter()
-        .map(|&g| -> Result<(Vec<bool>, usize, usize), String> {
-            let rows = md.row_group(g).num_rows().max(0) as usize;
-            let Allowed {
-                rows: allowed,
-                pages,
-            } = rows_statistics_allow(md, g, leaf, &needle, repost_of.is_some());
-            let kept_rows: usize = allowed.iter().map(|r| r.len()).sum();
-            let ruled_out = pages.1 - pages.0;
-            let pages = pages.1;
-            let mut hits = vec![false; rows];
-            if allowed.is_empty() {
-                return Ok((hits, ruled_out, pages));
-            }
-            let roots: Vec<usize> = std::iter::once(column).chain(repost_of).collect();
-            let mask = ProjectionMask::roots(md.file_metadata().schema_descr(), roots);
-            // The projected columns come in the file's order.
-            let (at_tag, at_ref) = match repost_of {
-                Some(r) if r < column => (1, Some(0)),
-                Some(_) => (0, Some(1)),
-                None => (0, None),
-            };
-            let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(open()?, meta.clone())
-                .with_row_groups(vec![g])
-                .with_projection(mask)
-                .with_row_selection(RowSelection::from_consecutive_ranges(
-                    allowed.iter().cloned(),
-                    rows,
-                ))
-                .with_batch_size(BATCH_ROWS)
-                .build()
-                .map_err(|e| e.to_string())?;
-            let mut found: Vec<bool> = Vec::with_capacity(kept_rows);
-            for batch in reader {
-                let batch = batch.map_err(|e| e.to_string())?;
-                let col = batch.column(at_tag);
-                let mut hits = match list_hits(col.as_ref(), &needle) {
-                    Some(h) if !column_is_text => h,
-                    _ => {
-                        let text = TextColumn::of(col);
-                        (0..batch.num_rows())
-                            .map(|r| {
-                                text.get(r)
-                                    .is_some_and(|v| holds_tag(&v, column_is_text, &needle))
-                            })
-                            .collect()
-                    }
-                };
-                if let Some(at_ref) = at_ref {
-                    let refs = TextColumn::of(batch.column(at_ref));
-                    let empty = empty_cells(col);
-                    for (r, h) in hits.iter_mut().enumerate() {
-                        *h = *h || (empty[r] && refs.get(r).is_some_and(|v| !v.trim().is_empty()));
-                    }
-                }
-                found.extend(hits);
-            }
-            // Back to the group's rows: the scanned ranges in order.
-            let mut at = found.into_iter();
-            for r in &allowed {
-                for h in &mut hits[r.clone()] {
-                    *h = at.next().unwrap_or(false);
-                }
-            }
-            Ok((hits, ruled_out, pages))
-        })
+        .map(|&g| scan.group(open, meta, g))
         .collect::<Result<_, _>>()?;
     let mut kept = Vec::new();
     let mut rows: Vec<bool> = Vec::new();
     let mut pages_ruled_out = (0, 0);
-    for (&g, (hits, ruled_out, pages)) in groups.iter().zip(per_group) {
-        pages_ruled_out.0 += ruled_out;
-        pages_ruled_out.1 += pages;
-        if !hits.contains(&true) {
+    for (&g, found) in groups.iter().zip(per_group) {
+        pages_ruled_out.0 += found.pages_ruled_out;
+        pages_ruled_out.1 += found.pages;
+        if !found.hits.contains(&true) {
             continue;
         }
         kept.push(g);
-        rows.extend(hits);
+        rows.extend(found.hits);
     }
     Ok(TagRows {
         groups: kept,
         selection: RowSelection::from_filters(&[BooleanArray::from(rows)]),
         pages_ruled_out,
     })
+}
+
+/// How one file's row groups are searched for a tag: the column searched (hashtags or
+/// text), its leaf with page statistics, and the column naming what a row reposts.
+struct TagScan {
+    needle: String,
+    leaf: Option<usize>,
+    column: usize,
+    column_is_text: bool,
+    repost_of: Option<usize>,
+}
+
+/// One row group's rows that can hold the tag, and its pages the statistics ruled out
+/// of all its pages.
+struct GroupHits {
+    hits: Vec<bool>,
+    pages_ruled_out: usize,
+    pages: usize,
+}
+
+impl TagScan {
+    /// Reads one row group's searched column, over the rows its statistics allow.
+    fn group<R: Input + Send>(
+        &self,
+        open: &(dyn Fn() -> Result<R, String> + Sync),
+        meta: &ArrowReaderMetadata,
+        g: usize,
+    ) -> Result<GroupHits, String> {
+        let md = meta.metadata();
+        let rows = md.row_group(g).num_rows().max(0) as usize;
+        let Allowed {
+            rows: allowed,
+            pages,
+        } = rows_statistics_allow(md, g, self.leaf, &self.needle, self.repost_of.is_some());
+        let mut group = GroupHits {
+            hits: vec![false; rows],
+            pages_ruled_out: pages.1 - pages.0,
+            pages: pages.1,
+        };
+        if allowed.is_empty() {
+            return Ok(group);
+        }
+        let roots: Vec<usize> = std::iter::once(self.column).chain(self.repost_of).collect();
+        let mask = ProjectionMask::roots(md.file_metadata().schema_descr(), roots);
+        let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(open()?, meta.clone())
+            .with_row_groups(vec![g])
+            .with_projection(mask)
+            .with_row_selection(RowSelection::from_consecutive_ranges(
+                allowed.iter().cloned(),
+                rows,
+            ))
+            .with_batch_size(BATCH_ROWS)
+            .build()
+            .map_err(|e| e.to_string())?;
+        let kept_rows: usize = allowed.iter().map(|r| r.len()).sum();
+        let mut found: Vec<bool> = Vec::with_capacity(kept_rows);
+        for batch in reader {
+            found.extend(self.batch_hits(&batch.map_err(|e| e.to_string())?));
+        }
+        // Back to the group's rows: the scanned ranges in order.
+        let mut at = found.into_iter();
+        for r in &allowed {
+            for h in &mut group.hits[r.clone()] {
+                *h = at.next().unwrap_or(false);
+            }
+        }
+        Ok(group)
+    }
+
+    /// Which rows of a batch of the projected columns can hold the tag: a cell that names
+    /// it, or a repost whose hashtag cell is empty.
+    fn batch_hits(&self, batch: &RecordBatch) -> Vec<bool> {
+        // The projected columns come in the file's order.
+        let (at_tag, at_ref) = match self.repost_of {
+            Some(r) if r < self.column => (1, Some(0)),
+            Some(_) => (0, Some(1)),
+            None => (0, None),
+        };
+        let col = batch.column(at_tag);
+        let mut hits = match list_hits(col.as_ref(), &self.needle) {
+            Some(h) if !self.column_is_text => h,
+            _ => {
+                let text = TextColumn::of(col);
+                (0..batch.num_rows())
+                    .map(|r| {
+                        text.get(r)
+                            .is_some_and(|v| holds_tag(&v, self.column_is_text, &self.needle))
+                    })
+                    .collect()
+            }
+        };
+        if let Some(at_ref) = at_ref {
+            let refs = TextColumn::of(batch.column(at_ref));
+            let empty = empty_cells(col);
+            for (r, h) in hits.iter_mut().enumerate() {
+                *h = *h || (empty[r] && refs.get(r).is_some_and(|v| !v.trim().is_empty()));
+            }
+        }
+        hits
+    }
 }
