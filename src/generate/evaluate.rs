@@ -53,20 +53,47 @@ pub fn evaluate(
             posts.len()
         ));
     }
-    let mut takeovers = Vec::new();
-    for t in &truth.takeovers {
-        let best = an
-            .moments
-            .iter()
-            .filter(|m| m.hashtag == t.hashtag)
-            .min_by_key(|m| (m.onset_ms - t.onset_ms).abs());
-        takeovers.push(TakeoverScore {
-            hashtag: t.hashtag.clone(),
-            truth_onset: t.onset.clone(),
-            detected_onset: best.map(|m| crate::time::format_iso(m.onset_ms)),
-            onset_error_minutes: best.map(|m| (m.onset_ms - t.onset_ms).abs() as f64 / 60_000.0),
-        });
-    }
+    let (precision, recall, f1) = takeover_post_scores(an, posts);
+    let template_ids: Vec<&str> = posts.iter().map(|p| p.template.as_str()).collect();
+    let (background_alarms, other_alarms) = alarms(an, truth);
+    Ok(Evaluation {
+        posts: ds.len(),
+        takeovers: onset_scores(an, truth),
+        precision,
+        recall,
+        f1,
+        cluster_purity: cluster_purity(an, posts),
+        cluster_ari: adjusted_rand(&template_ids, &an.cluster),
+        copypasta_recall: copypasta_recall(an, posts),
+        background_alarms,
+        other_alarms,
+    })
+}
+
+/// Each staged takeover's onset against the nearest detected moment on its tag.
+fn onset_scores(an: &Analysis, truth: &Truth) -> Vec<TakeoverScore> {
+    truth
+        .takeovers
+        .iter()
+        .map(|t| {
+            let best = an
+                .moments
+                .iter()
+                .filter(|m| m.hashtag == t.hashtag)
+                .min_by_key(|m| (m.onset_ms - t.onset_ms).abs());
+            TakeoverScore {
+                hashtag: t.hashtag.clone(),
+                truth_onset: t.onset.clone(),
+                detected_onset: best.map(|m| crate::time::format_iso(m.onset_ms)),
+                onset_error_minutes: best
+                    .map(|m| (m.onset_ms - t.onset_ms).abs() as f64 / 60_000.0),
+            }
+        })
+        .collect()
+}
+
+/// Precision, recall and F1 of the posts marked takeover against the staged ones.
+fn takeover_post_scores(an: &Analysis, posts: &[GenPost]) -> (f64, f64, f64) {
     let (mut tp, mut fp, mut fnn) = (0u64, 0u64, 0u64);
     for (i, p) in posts.iter().enumerate() {
         let truth_t = p.role == TruthRole::Takeover;
@@ -93,7 +120,11 @@ pub fn evaluate(
     } else {
         0.0
     };
+    (precision, recall, f1)
+}
 
+/// The share of clustered posts in their cluster's majority template.
+fn cluster_purity(an: &Analysis, posts: &[GenPost]) -> f64 {
     let mut per_cluster: HashMap<i32, HashMap<&str, u64>> = HashMap::new();
     for (i, p) in posts.iter().enumerate() {
         let c = an.cluster[i];
@@ -110,15 +141,15 @@ pub fn evaluate(
         .values()
         .map(|m| m.values().copied().max().unwrap_or(0))
         .sum();
-    let cluster_purity = if clustered > 0 {
+    if clustered > 0 {
         majority as f64 / clustered as f64
     } else {
         0.0
-    };
+    }
+}
 
-    let template_ids: Vec<&str> = posts.iter().map(|p| p.template.as_str()).collect();
-    let cluster_ari = adjusted_rand(&template_ids, &an.cluster);
-
+/// The share of copypasta posts in the near-duplicate group holding most of their copies.
+fn copypasta_recall(an: &Analysis, posts: &[GenPost]) -> f64 {
     let mut cp: HashMap<u32, HashMap<u32, u64>> = HashMap::new();
     for (i, p) in posts.iter().enumerate() {
         if let Some(g) = p.copypasta {
@@ -136,12 +167,15 @@ pub fn evaluate(
                 .unwrap_or(0)
         })
         .sum();
-    let copypasta_recall = if cp_total > 0 {
+    if cp_total > 0 {
         cp_hit as f64 / cp_total as f64
     } else {
         1.0
-    };
+    }
+}
 
+/// Moments on background (or burst) tags, and moments on any tag not staged.
+fn alarms(an: &Analysis, truth: &Truth) -> (Vec<String>, Vec<String>) {
     let staged: Vec<&str> = truth.takeovers.iter().map(|t| t.hashtag.as_str()).collect();
     let background_alarms = an
         .moments
@@ -158,18 +192,7 @@ pub fn evaluate(
         .filter(|m| !staged.contains(&m.hashtag.as_str()))
         .map(|m| m.hashtag.clone())
         .collect();
-    Ok(Evaluation {
-        posts: ds.len(),
-        takeovers,
-        precision,
-        recall,
-        f1,
-        cluster_purity,
-        cluster_ari,
-        copypasta_recall,
-        background_alarms,
-        other_alarms,
-    })
+    (background_alarms, other_alarms)
 }
 
 /// The adjusted Rand index of `found` against `truth` (Hubert and Arabie); a negative
