@@ -19,7 +19,10 @@ pub mod welcome;
 
 use egui::{RichText, Ui};
 
-use super::{AppCommand, DerailApp, ExportScope, Tab};
+use std::path::PathBuf;
+
+use super::{AppCommand, DerailApp, ExportScope, Session, Tab};
+use open_by_path::OpenByPath;
 
 /// The state of every view.
 #[derive(Default)]
@@ -213,16 +216,7 @@ pub fn show_app(app: &mut DerailApp, ui: &mut Ui, out: &mut Vec<AppCommand>) {
             app.views.filter_bar.ui(ui, s, out);
         }
     });
-    egui::Panel::bottom("status").show(ui, |ui| {
-        ui.horizontal(|ui| {
-            ui.label(&app.status);
-            if let Some(s) = &app.session
-                && let Some(e) = &s.journal_error
-            {
-                ui.colored_label(ui.visuals().error_fg_color, e);
-            }
-        });
-    });
+    egui::Panel::bottom("status").show(ui, |ui| status_bar(app, ui));
     if let Some(err) = app.error.clone() {
         egui::CentralPanel::default().show(ui, |ui| {
             error_panel::ui(ui, &err, &mut app.views.mapping, out);
@@ -243,16 +237,8 @@ pub fn show_app(app: &mut DerailApp, ui: &mut Ui, out: &mut Vec<AppCommand>) {
         return;
     };
     if app.path_window {
-        let mut open = true;
-        let before = out.len();
-        egui::Window::new("Open a file by path")
-            .open(&mut open)
-            .collapsible(false)
-            .resizable(false)
-            .show(ui.ctx(), |ui| {
-                app.open_by_path.ui(ui, app.dialog_note.as_deref(), out);
-            });
-        app.path_window = open && out.len() == before;
+        app.path_window =
+            open_by_path_window(&mut app.open_by_path, app.dialog_note.as_deref(), ui, out);
     }
     if let Some((target, n)) = app.bulk {
         labels_panel::confirm_bulk(ui, session, target, n, &mut app.views.labels, out);
@@ -271,49 +257,102 @@ pub fn show_app(app: &mut DerailApp, ui: &mut Ui, out: &mut Vec<AppCommand>) {
             app.views.table.ui(ui, session, out);
         });
     egui::CentralPanel::default().show(ui, |ui| {
-        ui.horizontal(|ui| {
-            let tabs = [
-                (Tab::Overview, "Overview"),
-                (Tab::Timeline, "Timeline"),
-                (Tab::Moment, "Takeover moment"),
-                (Tab::Clusters, "Clusters"),
-                (Tab::Labels, "Labels"),
-                (Tab::Audit, "Audit"),
-                (Tab::Agreement, "Agreement"),
-                (Tab::Mapping, "Columns"),
-            ];
-            for (t, name) in tabs {
-                if ui.selectable_label(app.views.tab == t, name).clicked() {
-                    out.push(AppCommand::ShowTab(t));
-                }
-            }
-        });
+        tab_bar(app.views.tab, ui, out);
         ui.separator();
-        if session.is_blind() {
-            ui.label(
-                RichText::new(
-                    "Blind labelling: derail's verdicts, clusters, near-duplicates and other coders' labels are hidden until it is turned off in the Labels tab.",
-                )
-                .color(ui.visuals().warn_fg_color),
-            );
-        }
-        let v = &mut app.views;
-        let hidden = session.is_blind() && matches!(v.tab, Tab::Overview | Tab::Timeline | Tab::Moment | Tab::Clusters);
-        if hidden {
-            ui.label(RichText::new("This tab shows derail's findings, so it is hidden while labelling blind.").weak());
-            return;
-        }
-        match v.tab {
-            Tab::Overview => v.overview.ui(ui, session, out),
-            Tab::Timeline => v.timeline.ui(ui, session, out),
-            Tab::Moment => v.moment.ui(ui, session, out),
-            Tab::Clusters => v.clusters.ui(ui, session, out),
-            Tab::Labels => v.labels.ui(ui, session, out),
-            Tab::Audit => v.audit.ui(ui, session, out),
-            Tab::Agreement => v.agreement.ui(ui, &app.agreement_files, out),
-            Tab::Mapping => v.mapping.ui_session(ui, session, out),
+        tab_contents(&mut app.views, &app.agreement_files, session, ui, out);
+    });
+}
+
+/// The status line, with the journal's error where writing it failed.
+fn status_bar(app: &DerailApp, ui: &mut Ui) {
+    ui.horizontal(|ui| {
+        ui.label(&app.status);
+        if let Some(s) = &app.session
+            && let Some(e) = &s.journal_error
+        {
+            ui.colored_label(ui.visuals().error_fg_color, e);
         }
     });
+}
+
+/// The "Open a file by path" window; whether it stays open (closed once it sent a
+/// command).
+fn open_by_path_window(
+    open_by_path: &mut OpenByPath,
+    dialog_note: Option<&str>,
+    ui: &mut Ui,
+    out: &mut Vec<AppCommand>,
+) -> bool {
+    let mut open = true;
+    let before = out.len();
+    egui::Window::new("Open a file by path")
+        .open(&mut open)
+        .collapsible(false)
+        .resizable(false)
+        .show(ui.ctx(), |ui| {
+            open_by_path.ui(ui, dialog_note, out);
+        });
+    open && out.len() == before
+}
+
+fn tab_bar(current: Tab, ui: &mut Ui, out: &mut Vec<AppCommand>) {
+    ui.horizontal(|ui| {
+        let tabs = [
+            (Tab::Overview, "Overview"),
+            (Tab::Timeline, "Timeline"),
+            (Tab::Moment, "Takeover moment"),
+            (Tab::Clusters, "Clusters"),
+            (Tab::Labels, "Labels"),
+            (Tab::Audit, "Audit"),
+            (Tab::Agreement, "Agreement"),
+            (Tab::Mapping, "Columns"),
+        ];
+        for (t, name) in tabs {
+            if ui.selectable_label(current == t, name).clicked() {
+                out.push(AppCommand::ShowTab(t));
+            }
+        }
+    });
+}
+
+/// The open tab; while labelling blind, the tabs that show derail's findings are hidden.
+fn tab_contents(
+    v: &mut Views,
+    agreement_files: &[PathBuf],
+    session: &Session,
+    ui: &mut Ui,
+    out: &mut Vec<AppCommand>,
+) {
+    if session.is_blind() {
+        ui.label(
+            RichText::new(
+                "Blind labelling: derail's verdicts, clusters, near-duplicates and other coders' labels are hidden until it is turned off in the Labels tab.",
+            )
+            .color(ui.visuals().warn_fg_color),
+        );
+        if matches!(
+            v.tab,
+            Tab::Overview | Tab::Timeline | Tab::Moment | Tab::Clusters
+        ) {
+            ui.label(
+                RichText::new(
+                    "This tab shows derail's findings, so it is hidden while labelling blind.",
+                )
+                .weak(),
+            );
+            return;
+        }
+    }
+    match v.tab {
+        Tab::Overview => v.overview.ui(ui, session, out),
+        Tab::Timeline => v.timeline.ui(ui, session, out),
+        Tab::Moment => v.moment.ui(ui, session, out),
+        Tab::Clusters => v.clusters.ui(ui, session, out),
+        Tab::Labels => v.labels.ui(ui, session, out),
+        Tab::Audit => v.audit.ui(ui, session, out),
+        Tab::Agreement => v.agreement.ui(ui, agreement_files, out),
+        Tab::Mapping => v.mapping.ui_session(ui, session, out),
+    }
 }
 
 #[cfg(test)]
