@@ -343,23 +343,7 @@ impl TimelineView {
             ui.label("No posts match the filter.");
             return;
         }
-        let context = Filter {
-            time: None,
-            ..s.filter.clone()
-        };
-        if self.seen_filter.as_ref() != Some(&context) {
-            self.seen_filter = Some(context);
-            self.reset_bounds = true;
-        }
-        let want = (
-            s.timeline_version,
-            self.stack,
-            if self.stack == StackBy::Label {
-                s.labels.version
-            } else {
-                0
-            },
-        );
+        let want = self.index_key(s);
         self.refresh_index(ui.ctx(), s, want);
         let Some(ix) = &self.index else {
             ui.spinner();
@@ -369,34 +353,11 @@ impl TimelineView {
         // Reset the view only once the index of the new rows is here.
         let current = ix.key == want;
         let pad = ((hi - lo) / 50).max(MIN);
-        let moments: Vec<(usize, &crate::analysis::TakeoverMoment)> =
-            s.an.as_ref()
-                .map(|a| {
-                    a.moments
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, m)| s.filter.hashtag.is_none_or(|h| h == m.hashtag_index))
-                        .collect()
-                })
-                .unwrap_or_default();
+        let moments = visible_moments(s);
         let reset = current && std::mem::take(&mut self.reset_bounds);
         let brush_from = self.brush_from;
-        let plot = Plot::new("timeline")
-            .allow_drag(true)
-            .pan_pointer_button(egui::PointerButton::Secondary)
-            .allow_boxed_zoom(false)
-            .allow_double_click_reset(true)
-            .allow_zoom(egui::Vec2b::new(true, false))
-            .allow_scroll(egui::Vec2b::new(true, false))
-            .auto_bounds(egui::Vec2b::new(false, true))
-            .show_grid(egui::Vec2b::new(false, true))
-            .legend(egui_plot::Legend::default().position(egui_plot::Corner::LeftTop))
-            .x_axis_formatter(|mark, _| short_time((mark.value * 1000.0) as i64))
-            .y_axis_min_width(40.0)
-            .height(ui.available_height().max(160.0))
-            .label_formatter(|_| None);
         let mut hovered_bin: Option<(f64, Vec<(String, u32)>)> = None;
-        let resp = plot.show(ui, |pui| {
+        let resp = timeline_plot(ui).show(ui, |pui| {
             let (x0, x1) = if reset {
                 let b = pui.plot_bounds();
                 let (x0, x1) = ((lo - pad) as f64 / 1000.0, (hi + pad) as f64 / 1000.0);
@@ -425,18 +386,32 @@ impl TimelineView {
             && self.brush_from.is_none()
         {
             let bin_ms = self.binned.as_ref().map(|b| b.bin_ms).unwrap_or(MIN);
-            resp.response.clone().on_hover_ui_at_pointer(|ui| {
-                ui.label(
-                    RichText::new(format!("{} + {} min", short_time(t as i64), bin_ms / MIN))
-                        .strong(),
-                );
-                let total: u32 = list.iter().map(|(_, c)| c).sum();
-                ui.label(count(total as u64, "post", "posts"));
-                for (n, c) in list {
-                    ui.label(format!("{}  {n}", thousands(c as u64)));
-                }
-            });
+            resp.response
+                .clone()
+                .on_hover_ui_at_pointer(|ui| bin_tooltip(ui, t, bin_ms, list));
         }
+    }
+
+    /// What the index of the plotted rows must be built for; a filter changed other than
+    /// by its time window resets the view.
+    fn index_key(&mut self, s: &Session) -> IndexKey {
+        let context = Filter {
+            time: None,
+            ..s.filter.clone()
+        };
+        if self.seen_filter.as_ref() != Some(&context) {
+            self.seen_filter = Some(context);
+            self.reset_bounds = true;
+        }
+        (
+            s.timeline_version,
+            self.stack,
+            if self.stack == StackBy::Label {
+                s.labels.version
+            } else {
+                0
+            },
+        )
     }
 
     /// Stack mode, view reset, and the time window (with a button to clear it).
@@ -511,6 +486,47 @@ impl TimelineView {
                 out.push(AppCommand::ShowTab(Tab::Moment));
             }
         }
+    }
+}
+
+/// The moments drawn on the timeline: all, or the filtered hashtag's.
+fn visible_moments(s: &Session) -> Vec<(usize, &crate::analysis::TakeoverMoment)> {
+    s.an.as_ref()
+        .map(|a| {
+            a.moments
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| s.filter.hashtag.is_none_or(|h| h == m.hashtag_index))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The plot: dragged and zoomed along time only, the right button pans.
+fn timeline_plot(ui: &Ui) -> Plot<'static> {
+    Plot::new("timeline")
+        .allow_drag(true)
+        .pan_pointer_button(egui::PointerButton::Secondary)
+        .allow_boxed_zoom(false)
+        .allow_double_click_reset(true)
+        .allow_zoom(egui::Vec2b::new(true, false))
+        .allow_scroll(egui::Vec2b::new(true, false))
+        .auto_bounds(egui::Vec2b::new(false, true))
+        .show_grid(egui::Vec2b::new(false, true))
+        .legend(egui_plot::Legend::default().position(egui_plot::Corner::LeftTop))
+        .x_axis_formatter(|mark, _| short_time((mark.value * 1000.0) as i64))
+        .y_axis_min_width(40.0)
+        .height(ui.available_height().max(160.0))
+        .label_formatter(|_| None)
+}
+
+/// The hovered bin's time, its post count and each stacked part's count.
+fn bin_tooltip(ui: &mut Ui, t: f64, bin_ms: i64, list: Vec<(String, u32)>) {
+    ui.label(RichText::new(format!("{} + {} min", short_time(t as i64), bin_ms / MIN)).strong());
+    let total: u32 = list.iter().map(|(_, c)| c).sum();
+    ui.label(count(total as u64, "post", "posts"));
+    for (n, c) in list {
+        ui.label(format!("{}  {n}", thousands(c as u64)));
     }
 }
 
