@@ -594,8 +594,13 @@ mod tests {
                 .collect();
             assert_eq!(hit, expected, "{needle}");
         }
-        // Regexes without look-around scan runs too, and agree with a per-post match even
-        // when the leftmost match in the run straddles two texts ("a.*b" over "ab" + "b").
+    }
+
+    /// Regexes without look-around scan runs too, and agree with a per-post match even
+    /// when the leftmost match in the run straddles two texts ("a.*b" over "ab" + "b").
+    #[test]
+    fn regex_run_scan_matches_per_post_search() {
+        let texts = ["xxab", "", "ab", "a", "bab", "AB", "aab", "b", "ba", "ab"];
         for pattern in ["a.*b", "b+a", "ab|ba", "x+a?b", "(?:ab){2}", "[ab]{3}"] {
             let f = Filter {
                 search: pattern.into(),
@@ -609,8 +614,12 @@ mod tests {
             );
             assert_scan_matches_per_text(&search, &texts, pattern);
         }
-        // Look-around: runs are scanned without the assertions, then candidates checked,
-        // by the DFA or (next to non-ASCII text) by the regex.
+    }
+
+    /// Look-around: runs are scanned without the assertions, then candidates checked, by
+    /// the DFA or (next to non-ASCII text) by the regex.
+    #[test]
+    fn look_around_candidates_match_per_post_search() {
         let texts = [
             "xxab",
             "",
@@ -656,7 +665,11 @@ mod tests {
             }
             assert_scan_matches_per_text(&search, &texts, pattern);
         }
-        // Caseless scripts take the fast path; Latin letters with non-ASCII case do not.
+    }
+
+    /// Caseless scripts take the fast path; Latin letters with non-ASCII case do not.
+    #[test]
+    fn literal_search_folds_ascii_case_only() {
         let f = |s: &str| Filter {
             search: s.into(),
             ..Default::default()
