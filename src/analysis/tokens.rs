@@ -129,8 +129,24 @@ pub fn content_pieces(text: &str) -> impl Iterator<Item = &str> {
 
 /// Calls `f(kind, token)` for each token of `text`, in order.
 pub fn for_each_token(text: &str, mut f: impl FnMut(TokenKind, &str)) {
+    let lower = lower_content(text);
+    let words_src = hashtags_out(&lower, &mut f);
+    if words_src.is_ascii() {
+        ascii_words(&words_src, |w| emit_word(w, &mut f));
+        return;
+    }
+    for c in words_src.chars().filter(|c| is_emoji(*c)) {
+        let mut b = [0u8; 4];
+        f(TokenKind::Emoji, c.encode_utf8(&mut b));
+    }
+    unicode_words(&words_src, &mut f);
+}
+
+/// The text's content pieces (links and mentions dropped), lower-cased, and NFKC-normalised
+/// where not ASCII, joined by single spaces.
+#[inline]
+fn lower_content(text: &str) -> String {
     let mut lower = String::with_capacity(text.len());
-    // Lowercase once; drop urls and mentions.
     for piece in content_pieces(text) {
         if !lower.is_empty() {
             lower.push(' ');
@@ -148,11 +164,17 @@ pub fn for_each_token(text: &str, mut f: impl FnMut(TokenKind, &str)) {
             }
         }
     }
-    // Hashtags, then the text without them for words and emoji.
+    lower
+}
+
+/// Calls `f` for each hashtag of `lower` and returns the text without them, for words and
+/// emoji.
+#[inline]
+fn hashtags_out(lower: &str, f: &mut impl FnMut(TokenKind, &str)) -> String {
     let mut words_src = String::with_capacity(lower.len());
     let mut copied = 0;
     let mut tag_buf = String::new();
-    crate::text::for_each_hashtag(&lower, |t| {
+    crate::text::for_each_hashtag(lower, |t| {
         tag_buf.clear();
         tag_buf.push('#');
         tag_buf.push_str(&crate::text::normalize_hashtag(t));
@@ -171,27 +193,26 @@ pub fn for_each_token(text: &str, mut f: impl FnMut(TokenKind, &str)) {
         }
     });
     words_src.push_str(&lower[copied..]);
-    if !words_src.is_ascii() {
-        for c in words_src.chars().filter(|c| is_emoji(*c)) {
-            let mut b = [0u8; 4];
-            f(TokenKind::Emoji, c.encode_utf8(&mut b));
-        }
-    }
-    let emit_word = |w: &str, f: &mut dyn FnMut(TokenKind, &str)| {
-        if w.len() < 3 && w.bytes().all(|c| c.is_ascii_digit()) {
-            return;
-        }
-        let kind = if is_stop_word(w) {
-            TokenKind::Stop
-        } else {
-            TokenKind::Word
-        };
-        f(kind, w);
-    };
-    if words_src.is_ascii() {
-        ascii_words(&words_src, |w| emit_word(w, &mut f));
+    words_src
+}
+
+/// A word, or a stop word; numbers of one or two digits are left out.
+fn emit_word(w: &str, f: &mut dyn FnMut(TokenKind, &str)) {
+    if w.len() < 3 && w.bytes().all(|c| c.is_ascii_digit()) {
         return;
     }
+    let kind = if is_stop_word(w) {
+        TokenKind::Stop
+    } else {
+        TokenKind::Word
+    };
+    f(kind, w);
+}
+
+/// The words of a text that is not ASCII: a run of characters of scripts written without
+/// spaces becomes its character bigrams (a lone one, a word).
+#[inline]
+fn unicode_words(words_src: &str, f: &mut impl FnMut(TokenKind, &str)) {
     let mut run: Vec<char> = Vec::new();
     let mut pair = String::new();
     let mut flush = |run: &mut Vec<char>, f: &mut dyn FnMut(TokenKind, &str)| {
@@ -224,12 +245,12 @@ pub fn for_each_token(text: &str, mut f: impl FnMut(TokenKind, &str)) {
             continue;
         }
         if !run.is_empty() {
-            flush(&mut run, &mut f);
+            flush(&mut run, f);
         }
-        emit_word(w, &mut f);
+        emit_word(w, f);
     }
     if !run.is_empty() {
-        flush(&mut run, &mut f);
+        flush(&mut run, f);
     }
 }
 
