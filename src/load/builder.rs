@@ -164,7 +164,40 @@ impl ChunkBuilder {
             return;
         }
         // Hashtags first: the slice may keep the post only for one of them.
-        let (norm, spell) = self.hashtags_of(&rec);
+        if !self.push_hashtags_in_slice(&rec) {
+            self.outside_slice += 1;
+            return;
+        }
+        let id = self.id_strings.encode(&rec.id);
+        self.ids.push(id);
+        let r = self.id_strings.encode(&rec.ref_id);
+        self.ref_ids.push(r);
+        self.created_at.push(rec.created_at);
+        if rec.naive_time {
+            self.naive_timestamps += 1;
+        }
+        self.push_author_lang_community(&rec);
+        self.kind.push(rec.kind);
+        self.push_mentions(&rec);
+        self.push_urls(&rec);
+        self.text.push(&rec.text);
+        self.has_media.push(rec.has_media);
+        if !rec.metrics.is_empty() {
+            self.any_metrics = true;
+        }
+        self.metrics.push(rec.metrics);
+        self.lines.push(rec.line.min(u32::MAX as u64) as u32);
+        if let Some(raw) = rec.raw {
+            self.raw_start.push(raw.start);
+            self.raw_len.push(raw.len);
+        }
+    }
+
+    /// Pushes the post's hashtags if the slice keeps it (for one of them, or as a repost
+    /// that takes its original's); whether it does.
+    #[inline]
+    fn push_hashtags_in_slice(&mut self, rec: &PostRecord<'_>) -> bool {
+        let (norm, spell) = self.hashtags_of(rec);
         let in_slice = self.slice.as_ref().is_none_or(|s| {
             let empty_repost = rec.kind == PostKind::Retweet
                 && rec.text.is_empty()
@@ -178,23 +211,14 @@ impl ChunkBuilder {
         }
         self.scratch_a = norm;
         self.scratch_b = spell;
-        if !in_slice {
-            self.outside_slice += 1;
-            return;
-        }
+        in_slice
+    }
 
-        let id = self.id_strings.encode(&rec.id);
-        self.ids.push(id);
-        let r = self.id_strings.encode(&rec.ref_id);
-        self.ref_ids.push(r);
-        self.created_at.push(rec.created_at);
-        if rec.naive_time {
-            self.naive_timestamps += 1;
-        }
+    #[inline]
+    fn push_author_lang_community(&mut self, rec: &PostRecord<'_>) {
         let handle = text::fast_trim(&rec.handle).trim_start_matches('@');
         let a = self.authors.intern(text::fast_trim(&rec.author_id), handle);
         self.author.push(a);
-
         let lang = text::fast_trim(&rec.lang);
         // Runs of posts share a language: try the previous one before hashing.
         let l = match self.lang.last() {
@@ -208,8 +232,11 @@ impl ChunkBuilder {
             _ => self.communities.intern(community),
         };
         self.community.push(c);
-        self.kind.push(rec.kind);
+    }
 
+    /// The post's mentions, given or found in its text, lower-cased, each once.
+    #[inline]
+    fn push_mentions(&mut self, rec: &PostRecord<'_>) {
         let mut ms = std::mem::take(&mut self.scratch_a);
         ms.clear();
         let mut add_mention = |b: &mut Self, m: &str| {
@@ -231,7 +258,11 @@ impl ChunkBuilder {
         }
         self.mentions.push(ms.iter().copied());
         self.scratch_a = ms;
+    }
 
+    /// The post's links, given or found in its text, each once.
+    #[inline]
+    fn push_urls(&mut self, rec: &PostRecord<'_>) {
         let mut us = std::mem::take(&mut self.scratch_a);
         us.clear();
         let mut add_url = |b: &mut Self, u: &str| {
@@ -249,18 +280,6 @@ impl ChunkBuilder {
         }
         self.urls.push(us.iter().copied());
         self.scratch_a = us;
-
-        self.text.push(&rec.text);
-        self.has_media.push(rec.has_media);
-        if !rec.metrics.is_empty() {
-            self.any_metrics = true;
-        }
-        self.metrics.push(rec.metrics);
-        self.lines.push(rec.line.min(u32::MAX as u64) as u32);
-        if let Some(raw) = rec.raw {
-            self.raw_start.push(raw.start);
-            self.raw_len.push(raw.len);
-        }
     }
 
     /// A post's hashtags, given or found in its text: their normalised names and their
