@@ -278,119 +278,122 @@ fn is_ws(b: u8) -> bool {
 /// Splits a whole document into values: the elements of a top-level array, or a sequence of
 /// top-level values (pretty-printed or concatenated). Scalars are reported as junk.
 pub fn split_document(buf: &[u8]) -> Vec<Piece> {
-    let mut pieces = Vec::new();
-    let mut i = 0usize;
-    let mut line = 1u64;
-    let n = buf.len();
-    let advance_lines = |from: usize, to: usize, line: &mut u64| {
-        *line += memchr::memchr_iter(b'\n', &buf[from..to]).count() as u64;
+    let mut doc = DocumentSplitter {
+        buf,
+        i: 0,
+        line: 1,
+        pieces: Vec::new(),
     };
-    while i < n {
-        let ws_start = i;
-        while i < n && is_ws(buf[i]) {
-            i += 1;
-        }
-        advance_lines(ws_start, i, &mut line);
-        if i >= n {
+    while doc.i < buf.len() {
+        doc.skip_while(is_ws);
+        if doc.i >= buf.len() {
             break;
         }
-        if buf[i] == b'[' {
-            // Array: its elements are the values.
-            let arr_start = i;
-            i += 1;
-            loop {
-                let s = i;
-                while i < n && (is_ws(buf[i]) || buf[i] == b',') {
-                    i += 1;
-                }
-                advance_lines(s, i, &mut line);
-                if i >= n {
-                    pieces.push(Piece::Junk {
-                        start: arr_start,
-                        end: n,
-                        line,
-                        truncated: true,
-                    });
-                    return pieces;
-                }
-                if buf[i] == b']' {
-                    i += 1;
+        match buf[doc.i] {
+            b'[' => {
+                if doc.array_ended_document() {
                     break;
                 }
-                if buf[i] == b'{' || buf[i] == b'[' {
-                    match value_end(buf, i) {
-                        Some(e) => {
-                            pieces.push(Piece::Value {
-                                start: i,
-                                end: e,
-                                line,
-                            });
-                            advance_lines(i, e, &mut line);
-                            i = e;
-                        }
-                        None => {
-                            pieces.push(Piece::Junk {
-                                start: i,
-                                end: n,
-                                line,
-                                truncated: true,
-                            });
-                            return pieces;
-                        }
-                    }
-                } else {
-                    // A scalar element: not a post.
-                    let e = memchr::memchr2(b',', b']', &buf[i..])
-                        .map(|p| i + p)
-                        .unwrap_or(n);
-                    pieces.push(Piece::Junk {
-                        start: i,
-                        end: e,
-                        line,
-                        truncated: false,
-                    });
-                    advance_lines(i, e, &mut line);
-                    i = e;
-                }
             }
-        } else if buf[i] == b'{' {
-            match value_end(buf, i) {
-                Some(e) => {
-                    pieces.push(Piece::Value {
-                        start: i,
-                        end: e,
-                        line,
-                    });
-                    advance_lines(i, e, &mut line);
-                    i = e;
-                }
-                None => {
-                    // Unclosed: maybe a truncated value, maybe a broken one followed by
-                    // good lines. Reject up to the next line that starts a value.
-                    let next = next_value_line(buf, i);
-                    pieces.push(Piece::Junk {
-                        start: i,
-                        end: next,
-                        line,
-                        truncated: next == n,
-                    });
-                    advance_lines(i, next, &mut line);
-                    i = next;
-                }
-            }
-        } else {
-            let next = next_value_line(buf, i);
-            pieces.push(Piece::Junk {
-                start: i,
-                end: next,
-                line,
-                truncated: false,
-            });
-            advance_lines(i, next, &mut line);
-            i = next;
+            b'{' => doc.object(),
+            _ => doc.junk_to_next_value_line(false),
         }
     }
-    pieces
+    doc.pieces
+}
+
+/// A walk through a document: where it is, on which line, and the pieces found so far.
+struct DocumentSplitter<'b> {
+    buf: &'b [u8],
+    i: usize,
+    line: u64,
+    pieces: Vec<Piece>,
+}
+
+impl DocumentSplitter<'_> {
+    /// Moves to `to`, counting the lines passed.
+    fn advance_to(&mut self, to: usize) {
+        self.line += memchr::memchr_iter(b'\n', &self.buf[self.i..to]).count() as u64;
+        self.i = to;
+    }
+
+    fn skip_while(&mut self, skip: impl Fn(u8) -> bool) {
+        let mut to = self.i;
+        while to < self.buf.len() && skip(self.buf[to]) {
+            to += 1;
+        }
+        self.advance_to(to);
+    }
+
+    fn junk(&mut self, start: usize, end: usize, truncated: bool) {
+        self.pieces.push(Piece::Junk {
+            start,
+            end,
+            line: self.line,
+            truncated,
+        });
+    }
+
+    /// A value from here to `end`, then past it.
+    fn value(&mut self, end: usize) {
+        self.pieces.push(Piece::Value {
+            start: self.i,
+            end,
+            line: self.line,
+        });
+        self.advance_to(end);
+    }
+
+    /// Junk from here to the next line that opens an object.
+    fn junk_to_next_value_line(&mut self, truncated_at_end: bool) {
+        let next = next_value_line(self.buf, self.i);
+        self.junk(self.i, next, truncated_at_end && next == self.buf.len());
+        self.advance_to(next);
+    }
+
+    /// An object, or, unclosed (maybe a truncated value, maybe a broken one followed by
+    /// good lines), junk up to the next line that starts a value.
+    fn object(&mut self) {
+        match value_end(self.buf, self.i) {
+            Some(e) => self.value(e),
+            None => self.junk_to_next_value_line(true),
+        }
+    }
+
+    /// An array, whose elements are the values; whether the document ended inside it.
+    fn array_ended_document(&mut self) -> bool {
+        let (buf, n) = (self.buf, self.buf.len());
+        let arr_start = self.i;
+        self.i += 1;
+        loop {
+            self.skip_while(|b| is_ws(b) || b == b',');
+            if self.i >= n {
+                self.junk(arr_start, n, true);
+                return true;
+            }
+            match buf[self.i] {
+                b']' => {
+                    self.i += 1;
+                    return false;
+                }
+                b'{' | b'[' => match value_end(buf, self.i) {
+                    Some(e) => self.value(e),
+                    None => {
+                        self.junk(self.i, n, true);
+                        return true;
+                    }
+                },
+                _ => {
+                    // A scalar element: not a post.
+                    let e = memchr::memchr2(b',', b']', &buf[self.i..])
+                        .map(|p| self.i + p)
+                        .unwrap_or(n);
+                    self.junk(self.i, e, false);
+                    self.advance_to(e);
+                }
+            }
+        }
+    }
 }
 
 /// The start of the next line (after `from`) whose first byte opens an object.
