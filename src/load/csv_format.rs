@@ -159,14 +159,7 @@ impl<'a> RecordSplitter<'a> {
     pub fn next_record(&mut self) -> Option<RecordPos> {
         let b = self.bytes;
         let n = b.len();
-        // Empty lines are not records.
-        while self.pos < n && (b[self.pos] == b'\n' || b[self.pos] == b'\r') {
-            if b[self.pos] == b'\n' || (b[self.pos] == b'\r' && b.get(self.pos + 1) != Some(&b'\n'))
-            {
-                self.newlines += 1;
-            }
-            self.pos += 1;
-        }
+        self.skip_empty_lines();
         if self.pos >= n {
             return None;
         }
@@ -176,74 +169,17 @@ impl<'a> RecordSplitter<'a> {
         self.scratch.clear();
         let d = self.delimiter;
         loop {
-            let mut pos = self.pos;
-            if self.quoting && pos < n && b[pos] == b'"' {
-                pos += 1;
-                let content_start = pos;
-                let mut simple = true;
-                let content_end;
-                loop {
-                    match memchr::memchr(b'"', &b[pos..]) {
-                        None => {
-                            self.count_newlines(pos, n);
-                            content_end = n;
-                            pos = n;
-                            break;
-                        }
-                        Some(p) => {
-                            self.count_newlines(pos, pos + p);
-                            pos += p;
-                            if pos + 1 < n && b[pos + 1] == b'"' {
-                                simple = false;
-                                pos += 2;
-                                continue;
-                            }
-                            content_end = pos;
-                            pos += 1;
-                            break;
-                        }
-                    }
-                }
-                let extra_start = pos;
-                let stop = field_stop(b, pos, d);
-                if stop > extra_start {
-                    simple = false;
-                }
-                if simple {
-                    self.push_field(FieldRef {
-                        in_scratch: false,
-                        start: content_start,
-                        end: content_end,
-                    });
-                } else {
-                    let s0 = self.scratch.len();
-                    let mut k = content_start;
-                    while k < content_end {
-                        self.scratch.push(b[k]);
-                        k += if b[k] == b'"' && k + 1 < content_end && b[k + 1] == b'"' {
-                            2
-                        } else {
-                            1
-                        };
-                    }
-                    self.scratch.extend_from_slice(&b[extra_start..stop]);
-                    let s1 = self.scratch.len();
-                    self.push_field(FieldRef {
-                        in_scratch: true,
-                        start: s0,
-                        end: s1,
-                    });
-                }
-                pos = stop;
+            let mut pos = if self.quoting && self.pos < n && b[self.pos] == b'"' {
+                self.quoted_field(self.pos)
             } else {
-                let stop = field_stop(b, pos, d);
+                let stop = field_stop(b, self.pos, d);
                 self.push_field(FieldRef {
                     in_scratch: false,
-                    start: pos,
+                    start: self.pos,
                     end: stop,
                 });
-                pos = stop;
-            }
+                stop
+            };
             if pos >= n {
                 self.pos = n;
                 return Some(RecordPos {
@@ -271,6 +207,90 @@ impl<'a> RecordSplitter<'a> {
                 line_offset,
             });
         }
+    }
+
+    /// Empty lines are not records: moves past them, counting them.
+    #[inline]
+    fn skip_empty_lines(&mut self) {
+        let b = self.bytes;
+        let n = b.len();
+        while self.pos < n && (b[self.pos] == b'\n' || b[self.pos] == b'\r') {
+            if b[self.pos] == b'\n' || (b[self.pos] == b'\r' && b.get(self.pos + 1) != Some(&b'\n'))
+            {
+                self.newlines += 1;
+            }
+            self.pos += 1;
+        }
+    }
+
+    /// Reads the quoted field whose opening quote is at `pos` (and anything after its closing
+    /// quote up to the next delimiter or line end, kept as the field's text); returns where
+    /// it stops.
+    #[inline]
+    fn quoted_field(&mut self, mut pos: usize) -> usize {
+        let b = self.bytes;
+        let n = b.len();
+        pos += 1;
+        let content_start = pos;
+        let mut simple = true;
+        let content_end;
+        loop {
+            match memchr::memchr(b'"', &b[pos..]) {
+                None => {
+                    self.count_newlines(pos, n);
+                    content_end = n;
+                    pos = n;
+                    break;
+                }
+                Some(p) => {
+                    self.count_newlines(pos, pos + p);
+                    pos += p;
+                    if pos + 1 < n && b[pos + 1] == b'"' {
+                        simple = false;
+                        pos += 2;
+                        continue;
+                    }
+                    content_end = pos;
+                    pos += 1;
+                    break;
+                }
+            }
+        }
+        let extra_start = pos;
+        let stop = field_stop(b, pos, self.delimiter);
+        if simple && stop == extra_start {
+            self.push_field(FieldRef {
+                in_scratch: false,
+                start: content_start,
+                end: content_end,
+            });
+        } else {
+            self.push_unescaped(content_start..content_end, extra_start..stop);
+        }
+        stop
+    }
+
+    /// A field with doubled quotes or text after its closing quote, written out into the
+    /// scratch buffer: its content with each doubled quote once, then the text after it.
+    fn push_unescaped(&mut self, content: std::ops::Range<usize>, after: std::ops::Range<usize>) {
+        let b = self.bytes;
+        let s0 = self.scratch.len();
+        let mut k = content.start;
+        while k < content.end {
+            self.scratch.push(b[k]);
+            k += if b[k] == b'"' && k + 1 < content.end && b[k + 1] == b'"' {
+                2
+            } else {
+                1
+            };
+        }
+        self.scratch.extend_from_slice(&b[after]);
+        let s1 = self.scratch.len();
+        self.push_field(FieldRef {
+            in_scratch: true,
+            start: s0,
+            end: s1,
+        });
     }
 
     /// The value of field `f` of the current record.
