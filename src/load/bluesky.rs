@@ -12,7 +12,7 @@ use serde_json::Value;
 use crate::load::builder::{ChunkBuilder, PostRecord};
 use crate::load::json::{JsonContext, OptStr, reject_timestamp, s};
 use crate::load::report::RejectKind;
-use crate::model::{METRIC_NONE, Metrics, PostKind};
+use crate::model::{Metrics, PostKind};
 
 #[derive(Deserialize, Default)]
 struct Author<'a> {
@@ -262,10 +262,7 @@ pub fn item(
             ref_id.into_owned(),
         ),
     };
-    let c = |v: Option<u64>| {
-        v.map(|n| n.min(u32::MAX as u64 - 1) as u32)
-            .unwrap_or(METRIC_NONE)
-    };
+    let c = crate::model::metric_count;
     let rec = PostRecord {
         id: Cow::Owned(id),
         created_at: parsed.ms,

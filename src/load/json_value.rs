@@ -10,7 +10,6 @@ use serde_json::Value;
 use crate::load::builder::{ChunkBuilder, PostRecord};
 use crate::load::json::{JsonContext, reject_timestamp, value_end};
 use crate::load::report::RejectKind;
-use crate::model::METRIC_NONE;
 
 /// The value at a dotted path (`data.caption.text`); array elements by index (`items.0`).
 pub fn at<'v>(v: &'v Value, path: &str) -> Option<&'v Value> {
@@ -48,11 +47,11 @@ pub fn id_at<'v>(v: &'v Value, paths: &[&str]) -> Option<Cow<'v, str>> {
     paths.iter().find_map(|p| at(v, p).and_then(scalar_text))
 }
 
-/// A count (number, or a string such as `"1234"` or `"1.2K"`); [`METRIC_NONE`] if absent.
+/// A count (number, or a string such as `"1234"` or `"1.2K"`); [`crate::model::METRIC_NONE`]
+/// if absent.
 pub fn count_at(v: &Value, paths: &[&str]) -> u32 {
-    paths
-        .iter()
-        .find_map(|p| match at(v, p)? {
+    crate::model::metric_count(paths.iter().find_map(|p| {
+        match at(v, p)? {
             Value::Number(n) => n
                 .as_u64()
                 .or_else(|| n.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64)),
@@ -60,9 +59,8 @@ pub fn count_at(v: &Value, paths: &[&str]) -> u32 {
             // A summary object such as `{"count": 12}`.
             Value::Object(o) => o.get("count").and_then(Value::as_u64),
             _ => None,
-        })
-        .map(|n| n.min(u32::MAX as u64 - 1) as u32)
-        .unwrap_or(METRIC_NONE)
+        }
+    }))
 }
 
 /// Strings in a list at `path`: plain strings, or the `key` of each object.
@@ -273,6 +271,7 @@ pub fn for_each_element(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::METRIC_NONE;
 
     #[test]
     fn elements_of_a_nested_array_with_their_lines() {

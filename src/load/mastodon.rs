@@ -8,7 +8,7 @@ use serde::Deserialize;
 use crate::load::builder::{ChunkBuilder, PostRecord};
 use crate::load::json::{FlexId, JsonContext, OptStr, reject_timestamp, s};
 use crate::load::report::RejectKind;
-use crate::model::{METRIC_NONE, Metrics, PostKind};
+use crate::model::{Metrics, PostKind};
 use crate::text;
 
 #[derive(Deserialize, Default)]
@@ -248,10 +248,7 @@ fn urls_of<'b>(body_src: &'b Status<'_>, body: &str) -> Vec<Cow<'b, str>> {
 }
 
 fn metrics_of(st: &Status<'_>) -> Metrics {
-    let c = |v: Option<u64>| {
-        v.map(|n| n.min(u32::MAX as u64 - 1) as u32)
-            .unwrap_or(METRIC_NONE)
-    };
+    let c = crate::model::metric_count;
     Metrics {
         reposts: c(st.reblogs_count),
         replies: c(st.replies_count),

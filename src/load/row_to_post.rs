@@ -536,9 +536,7 @@ fn truthy(v: &str) -> bool {
 }
 
 fn metric(v: Option<&str>) -> u32 {
-    v.and_then(crate::load::mapping::parse_count)
-        .map(|n| n.min(u32::MAX as u64 - 1) as u32)
-        .unwrap_or(crate::model::METRIC_NONE)
+    crate::model::metric_count(v.and_then(crate::load::mapping::parse_count))
 }
 
 /// A JSON-encoded string cell (`"text with \u2019 and \n"`) as written by early twarc-csv.

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use crate::load::builder::{ChunkBuilder, PostRecord};
 use crate::load::json::{FlexId, JsonContext, OptStr, reject_timestamp, s};
 use crate::load::report::RejectKind;
-use crate::model::{METRIC_NONE, Metrics, PostKind};
+use crate::model::{Metrics, PostKind};
 
 #[derive(Deserialize, Default)]
 struct User<'a> {
@@ -133,10 +133,7 @@ pub fn tweet(
         (_, Some(o)) if !o.is_empty() => Some(o.clone()),
         _ => None,
     };
-    let c = |v: Option<u64>| {
-        v.map(|n| n.min(u32::MAX as u64 - 1) as u32)
-            .unwrap_or(METRIC_NONE)
-    };
+    let c = crate::model::metric_count;
     let author_id = t
         .user
         .as_ref()

@@ -226,11 +226,7 @@ fn message(v: &Value, chat: &Chat, line: u64, ctx: &JsonContext, out: &mut Chunk
             || v.get("photo").is_some()
             || v.get("file").is_some(),
         metrics: Metrics {
-            likes: if v.get("reactions").is_some() {
-                reactions.min(u32::MAX as u64 - 1) as u32
-            } else {
-                crate::model::METRIC_NONE
-            },
+            likes: crate::model::metric_count(v.get("reactions").is_some().then_some(reactions)),
             ..Metrics::default()
         },
         line,

@@ -92,9 +92,7 @@ fn message(v: &Value, line: u64, ctx: &JsonContext, out: &mut ChunkBuilder) {
         metrics: Metrics {
             reposts: count_at(v, &["forwards"]),
             replies: count_at(v, &["replies.replies"]),
-            likes: reactions
-                .map(|n| n.min(u32::MAX as u64 - 1) as u32)
-                .unwrap_or(crate::model::METRIC_NONE),
+            likes: crate::model::metric_count(reactions),
             quotes: crate::model::METRIC_NONE,
         },
         community: Cow::Borrowed(

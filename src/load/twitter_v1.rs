@@ -10,7 +10,7 @@ use serde::Deserialize;
 use crate::load::builder::{ChunkBuilder, PostRecord};
 use crate::load::json::{FlexId, JsonContext, OptStr, reject_timestamp, s};
 use crate::load::report::RejectKind;
-use crate::model::{METRIC_NONE, Metrics, PostKind};
+use crate::model::{Metrics, PostKind};
 use crate::text;
 
 #[derive(Deserialize, Default)]
@@ -263,10 +263,7 @@ fn reject_long_text(out: &mut ChunkBuilder, line: u64, id: &str, len: usize, lim
 
 /// The status's counts; a count above `u32` is held at its largest value.
 fn metrics_of(st: &Status<'_>) -> Metrics {
-    let c = |v: Option<u64>| {
-        v.map(|n| n.min(u32::MAX as u64 - 1) as u32)
-            .unwrap_or(METRIC_NONE)
-    };
+    let c = crate::model::metric_count;
     Metrics {
         reposts: c(st.retweet_count),
         replies: c(st.reply_count),

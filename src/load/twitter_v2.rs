@@ -126,10 +126,7 @@ struct Page<'a> {
 }
 
 fn metrics_of(m: &Option<PublicMetrics>) -> Metrics {
-    let c = |v: Option<u64>| {
-        v.map(|n| n.min(u32::MAX as u64 - 1) as u32)
-            .unwrap_or(crate::model::METRIC_NONE)
-    };
+    let c = crate::model::metric_count;
     match m {
         Some(m) => Metrics {
             reposts: c(m.retweet_count),

@@ -129,6 +129,13 @@ pub struct Metrics {
 
 pub const METRIC_NONE: u32 = u32::MAX;
 
+/// A count as a metric column holds it: above `u32`, the largest value that is not
+/// [`METRIC_NONE`]; none, `METRIC_NONE`.
+pub fn metric_count(v: Option<u64>) -> u32 {
+    v.map(|n| n.min(u32::MAX as u64 - 1) as u32)
+        .unwrap_or(METRIC_NONE)
+}
+
 impl Default for Metrics {
     fn default() -> Self {
         Self {
