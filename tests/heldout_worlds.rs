@@ -187,17 +187,42 @@ fn worst_case_over_held_out_worlds() {
 }
 
 /// Worlds that each found a fault the seeds above did not, drawn after them and kept as
-/// they were found (layout and order as the seed rotates them), with what they found.
-const WORLDS_THAT_FOUND_A_FAULT: [(u64, &str); 2] = [
+/// they were found (layout and order as the seed rotates them): the seed, its number of
+/// posts, the least F1 and the worst end error (minutes) it must stay within, and what it
+/// found.
+const WORLDS_THAT_FOUND_A_FAULT: [(u64, u64, f64, f64, &str); 4] = [
     (
         183,
+        20_000,
+        0.98,
+        120.0,
         "a reclaiming flood's family that jokes with the tag's words (\"our dogs are proud \
          boys too\", with a photo) was taken for counter-speech: F1 0.957",
     ),
     (
         188,
+        20_000,
+        0.98,
+        120.0,
         "a spam flood of #Starbucks whose bots also tagged half its posts #Netflix, flooded \
          too, was dropped as #Netflix's co-tag: its window missed, F1 0.956",
+    ),
+    (
+        4,
+        20_000,
+        0.98,
+        60.0,
+        "#Spotify's spam flood ended 91 minutes early: the posts judged stopped 90 minutes \
+         after the wave's last bin, while the end may wait three hours for the flood to \
+         come back",
+    ),
+    (
+        209,
+        5_000,
+        0.95,
+        120.0,
+        "at 5,000 posts, #ProudBoys's reclaiming flood ended 231 minutes early, its posts \
+         judged only to midnight while it went on at half the tag's posts until 4:00",
     ),
 ];
 
@@ -205,19 +230,20 @@ const WORLDS_THAT_FOUND_A_FAULT: [(u64, &str); 2] = [
 fn worlds_that_found_a_fault_stay_fixed() {
     let Some(py) = python() else { return };
     let dir = tempfile::tempdir().unwrap();
-    for (seed, fault) in WORLDS_THAT_FOUND_A_FAULT {
-        let v = score_world(py, dir.path(), seed, 20_000);
+    for (seed, posts, min_f1, max_end, fault) in WORLDS_THAT_FOUND_A_FAULT {
+        let v = score_world(py, dir.path(), seed, posts);
         let line = format!(
-            "seed {seed} ({}): F1 {:.3}, missed {}, false alarms {}; it found: {fault}",
+            "seed {seed} ({}, {posts} posts): F1 {:.3}, missed {}, false alarms {}, |end| {:.0} min; it found: {fault}",
             v["layout"].as_str().unwrap_or(""),
             num(&v, "f1"),
             num(&v, "windows_missed"),
-            num(&v, "false_alarms")
+            num(&v, "false_alarms"),
+            num(&v, "max_abs_end_error_min"),
         );
         eprintln!("{line}");
         assert_eq!(num(&v, "windows_missed"), 0.0, "{line}");
         assert_eq!(num(&v, "false_alarms"), 0.0, "{line}");
-        // Both score 0.997 with their fixes.
-        assert!(num(&v, "f1") >= 0.98, "{line}");
+        assert!(num(&v, "f1") >= min_f1, "{line}");
+        assert!(num(&v, "max_abs_end_error_min") <= max_end, "{line}");
     }
 }

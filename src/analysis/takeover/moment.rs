@@ -4,7 +4,8 @@
 //! judged post by post ([`region::judge_region`]); the onset, peak and end follow the
 //! pooled flags ([`wave::refine`]); the wave is a takeover only if it is big and long
 //! enough and its newcomers do not speak of the tag's own subject ([`check_wave`]); then
-//! the moment is described and its posts marked.
+//! its end is followed as far as it may wait for the flood ([`followed_further`]), and the
+//! moment is described and its posts marked.
 
 use super::bins::{TagPosts, end_gap};
 use super::evidence::{Baseline, Evidence, FloodContent, Judge};
@@ -42,18 +43,69 @@ pub(super) fn finalize(
     base: &Baseline,
     (wave_start, wave_end): (i64, i64),
 ) -> Result<Found, String> {
-    let (judge, tp, cfg) = (cx.judge, cx.tp, cx.cfg);
+    let (judge, tp) = (cx.judge, cx.tp);
     let w = tp.w;
     let from = wave_start - w;
     // The region is judged against the baseline as it was before the region began.
     let base = &*base.before(from, judge.src, judge.own);
     // Past the wave's last bin by as much as its end is weighed over ([`wave::refine`]).
     let to = wave_end + w.max(wave::FLOOD_RATE_HALF_WIDTH_MS);
+    let first = judge_stretch(cx, base, (from, to), (wave_start, wave_end));
+    let window = first.window();
+    let judged_posts = window.posts_where(&first.judged.first_judged);
+    let passed = check_wave(cx, base, &window, &judged_posts)?;
+    let stretch = match followed_further(cx, base, &first, (wave_start, wave_end)) {
+        Some(longer) => longer,
+        None => first,
+    };
+    let window = stretch.window();
+    let moment = describe_moment(
+        cx,
+        base,
+        &window,
+        &stretch.judged,
+        passed,
+        wave_start,
+        (from, stretch.to),
+    );
+    Ok(collect_marks(
+        judge,
+        base,
+        stretch.region,
+        moment,
+        stretch.judged,
+    ))
+}
+
+/// A stretch of a tag's posts judged post by post, with the wave's times in it.
+struct Stretch<'t> {
+    region: &'t [u32],
+    rt: &'t [i64],
+    to: i64,
+    judged: JudgedRegion,
+    times: wave::WaveTimes,
+}
+
+impl Stretch<'_> {
+    fn window(&self) -> Window<'_> {
+        Window::new(self.region, self.rt, &self.times)
+    }
+}
+
+/// Judges the tag's posts from `from` to `to` and finds the wave's onset, peak and end in
+/// them.
+fn judge_stretch<'t>(
+    cx: &TagContext<'t>,
+    base: &Baseline,
+    (from, to): (i64, i64),
+    (wave_start, wave_end): (i64, i64),
+) -> Stretch<'t> {
+    let (judge, tp, cfg) = (cx.judge, cx.tp, cx.cfg);
     let range = tp.span(from, to);
     let region = &tp.posts[range.clone()];
     let rt = &tp.times[range];
     let judged = region::judge_region(judge, base, region, cfg.foreign_below);
-    let r = ((cfg.refine_minutes * MIN as f64) as i64).clamp(MIN, w.max(MIN));
+    let r = ((cfg.refine_minutes * MIN as f64) as i64).clamp(MIN, tp.w.max(MIN));
     let times = wave::refine(
         rt,
         &judged.takeover,
@@ -65,11 +117,33 @@ pub(super) fn finalize(
     if judge.debug {
         trace_region(judge, &judged, (wave_start, wave_end), &times, region, rt);
     }
-    let window = Window::new(region, rt, &times);
-    let judged_posts = window.posts_where(&judged.first_judged);
-    let passed = check_wave(cx, base, &window, &judged_posts)?;
-    let moment = describe_moment(cx, base, &window, &judged, passed, wave_start, (from, to));
-    Ok(collect_marks(judge, base, region, moment, judged))
+    Stretch {
+        region,
+        rt,
+        to,
+        judged,
+        times,
+    }
+}
+
+/// Whether a wave is a takeover is decided on its region; how long it runs is followed as
+/// far as its end may wait for the flood to come back ([`wave::END_PATIENCE_MS`]), since
+/// posts not judged cannot move the end. The longer stretch is taken where it has more
+/// posts, finds the same onset and a later end.
+fn followed_further<'t>(
+    cx: &TagContext<'t>,
+    base: &Baseline,
+    first: &Stretch<'t>,
+    wave: (i64, i64),
+) -> Option<Stretch<'t>> {
+    let from = wave.0 - cx.tp.w;
+    let to = first.to + wave::END_PATIENCE_MS;
+    if cx.tp.span(from, to).len() == first.region.len() {
+        return None;
+    }
+    let longer = judge_stretch(cx, base, (from, to), wave);
+    (longer.times.onset_ms == first.times.onset_ms && longer.times.end_ms > first.times.end_ms)
+        .then_some(longer)
 }
 
 /// The posts of a region between a moment's onset and end.

@@ -131,7 +131,7 @@ fn likelier_flood_from(tc: &[bool], first: usize, p: f64) -> usize {
 pub const FLOOD_RATE_HALF_WIDTH_MS: i64 = 90 * 60_000;
 
 /// How long after the core the flood may stay under the pace of the rest and come back.
-const END_PATIENCE_MS: i64 = 3 * 60 * 60_000;
+pub const END_PATIENCE_MS: i64 = 3 * 60 * 60_000;
 
 /// The last takeover post at which the flood's rate (counted over
 /// [`FLOOD_RATE_HALF_WIDTH_MS`] each side) is still at least the rate at which the tag's
