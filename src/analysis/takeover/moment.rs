@@ -66,7 +66,7 @@ pub(super) fn finalize(
         &stretch.judged,
         passed,
         wave_start,
-        (from, stretch.to),
+        (stretch.from, stretch.to),
     );
     Ok(collect_marks(
         judge,
@@ -81,6 +81,8 @@ pub(super) fn finalize(
 struct Stretch<'t> {
     region: &'t [u32],
     rt: &'t [i64],
+    /// The stretch's span: its posts are those of the tag from `from` up to `to`.
+    from: i64,
     to: i64,
     judged: JudgedRegion,
     times: wave::WaveTimes,
@@ -120,6 +122,7 @@ fn judge_stretch<'t>(
     Stretch {
         region,
         rt,
+        from,
         to,
         judged,
         times,
@@ -136,12 +139,11 @@ fn followed_further<'t>(
     first: &Stretch<'t>,
     wave: (i64, i64),
 ) -> Option<Stretch<'t>> {
-    let from = wave.0 - cx.tp.w;
     let to = first.to + wave::END_PATIENCE_MS;
-    if cx.tp.span(from, to).len() == first.region.len() {
+    if cx.tp.span(first.from, to).len() == first.region.len() {
         return None;
     }
-    let longer = judge_stretch(cx, base, (from, to), wave);
+    let longer = judge_stretch(cx, base, (first.from, to), wave);
     (longer.times.onset_ms == first.times.onset_ms && longer.times.end_ms > first.times.end_ms)
         .then_some(longer)
 }
