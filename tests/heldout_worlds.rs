@@ -190,7 +190,7 @@ fn worst_case_over_held_out_worlds() {
 /// they were found (layout and order as the seed rotates them): the seed, its number of
 /// posts, the least F1 and the worst end error (minutes) it must stay within, and what it
 /// found.
-const WORLDS_THAT_FOUND_A_FAULT: [(u64, u64, f64, f64, &str); 4] = [
+const WORLDS_THAT_FOUND_A_FAULT: [(u64, u64, f64, f64, &str); 5] = [
     (
         183,
         20_000,
@@ -223,6 +223,16 @@ const WORLDS_THAT_FOUND_A_FAULT: [(u64, u64, f64, f64, &str); 4] = [
         120.0,
         "at 5,000 posts, #ProudBoys's reclaiming flood ended 231 minutes early, its posts \
          judged only to midnight while it went on at half the tag's posts until 4:00",
+    ),
+    (
+        236,
+        20_000,
+        0.98,
+        60.0,
+        "#ProudPatriots's slow reclaiming flood (\"proud of my husband\", in the tag's own \
+         words) held 56 % of the tag's posts for eight hours, but no two-hour bin passed 48 % \
+         on the baseline's evidence alone, so it was never judged beside its flood: the \
+         window missed, F1 0.928 in all three layouts",
     ),
 ];
 

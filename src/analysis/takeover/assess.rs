@@ -2,9 +2,11 @@
 //!
 //! Bins that are not part of a wave feed the baseline (one bin late, so a wave's ramp is
 //! not taken for normal use). A bin whose takeover share exceeds the threshold opens a
-//! wave, judged against the baseline as it was; the wave closes once no bin has been
-//! above the threshold for [`end_gap`], and is turned into a moment or a reason why it is
-//! none ([`finalize`]). A wave that opens soon after the last one closed may be the same
+//! wave, judged against the baseline as it was; so does a run of bins where takeover posts
+//! are common (at least half the threshold) whose posts, pooled and judged beside the
+//! flood they carry, exceed it ([`Walk::suspect_run_tips`]). The wave closes once no bin
+//! has been above the threshold for [`end_gap`], and is turned into a moment or a reason
+//! why it is none ([`finalize`]). A wave that opens soon after the last one closed may be the same
 //! flood after a dip, so the last moment is held until the next wave shows which.
 
 use super::bins::{
@@ -65,6 +67,7 @@ pub fn assess_hashtag(
         rejected_waves: Vec::new(),
         pending: None,
         suspect_from: None,
+        suspect_judged: 0,
         held: None,
         buf: Vec::new(),
     };
@@ -114,6 +117,8 @@ struct Walk<'w> {
     /// half the threshold) without being the majority: a flood that hovers near half for
     /// hours before one bin tips over began there, not in that bin.
     suspect_from: Option<usize>,
+    /// Posts in the suspect run when it was last judged pooled ([`Walk::suspect_run_tips`]).
+    suspect_judged: usize,
     /// The last wave's moment, kept until the next wave shows whether the flood went on.
     held: Option<((i64, i64), Found)>,
     buf: Vec<u32>,
@@ -199,19 +204,27 @@ impl Walk<'_> {
                 // The suspect bins just before are where its ramp may have begun; the
                 // refinement of its onset decides from the posts. The bin pending is the
                 // ramp, not the tag's normal use: it never joins the baseline.
-                self.wave = Some((self.suspect_from.unwrap_or(k), k));
-                self.suspect_from = None;
-                self.pending = None;
+                self.open_wave(self.suspect_from.unwrap_or(k), k);
                 return;
             }
             if is_suspect(share, cfg.share_threshold) {
-                self.suspect_from = self.suspect_from.or(Some(k));
-            } else {
-                self.suspect_from = None;
+                let from = *self.suspect_from.get_or_insert(k);
+                if self.suspect_run_tips(from, k, None) {
+                    self.open_wave(from, k);
+                    return;
+                }
+            } else if let Some((from, judged)) = self.end_suspect_run()
+                && from < k
+                && self.suspect_run_tips(from, k - 1, Some(judged))
+            {
+                // The run that just ended was a wave: bin `k` is the first after it.
+                self.open_wave(from, k - 1);
+                self.judge_wave_bin(from, k);
+                return;
             }
             flags = Some(f);
         } else {
-            self.suspect_from = None;
+            self.end_suspect_run();
         }
         // Newcomers are only meaningful once the tag has a baseline to be new to.
         if eligible {
@@ -236,6 +249,59 @@ impl Walk<'_> {
                 &mut self.buf,
             );
         }
+    }
+
+    /// Opens a wave from bin `from` to bin `k`. The bin pending is its ramp, not the tag's
+    /// normal use: it never joins the baseline.
+    fn open_wave(&mut self, from: usize, k: usize) {
+        self.wave = Some((from, k));
+        self.end_suspect_run();
+        self.pending = None;
+    }
+
+    /// Forgets the run of suspect bins, returning its first bin and its posts when it was
+    /// last judged pooled.
+    fn end_suspect_run(&mut self) -> Option<(usize, usize)> {
+        let judged = std::mem::take(&mut self.suspect_judged);
+        self.suspect_from.take().map(|from| (from, judged))
+    }
+
+    /// Do the suspect bins from `from` to `k`, pooled and judged beside the flood they
+    /// carry, hold more takeover posts than the threshold? A flood that hovers just under
+    /// half in every bin on the baseline's evidence alone (it reuses the tag's own words)
+    /// is judged as a wave's region would be. While it goes on, the run is judged again
+    /// only once it has grown by a quarter, so a tag that stays suspect for days costs
+    /// little; once it has ended (`ended`: the posts it had when last judged), it is
+    /// judged whole if it grew at all.
+    fn suspect_run_tips(&mut self, from: usize, k: usize, ended: Option<usize>) -> bool {
+        let (cx, tp) = (self.cx, self.cx.tp);
+        let (judge, cfg) = (cx.judge, cx.cfg);
+        let start = tp.bins[from].0;
+        let range = tp.span(start, tp.bins[k].0 + tp.w);
+        let n = range.len();
+        let grown = match ended {
+            Some(judged) => n > judged,
+            None => 4 * n >= 5 * self.suspect_judged,
+        };
+        if n < 2 * cfg.min_takeover_posts || !grown {
+            return false;
+        }
+        if ended.is_none() {
+            self.suspect_judged = n;
+        }
+        let base = self.base.before(start, judge.src, judge.own);
+        let judged = super::region::judge_region(judge, &base, &tp.posts[range], cfg.foreign_below);
+        if !judged.flood.learned() {
+            return false;
+        }
+        let share = share_of_flags(&judged.takeover);
+        if judge.debug {
+            eprintln!(
+                "[debug] suspect run from bin {from} to {k}: {n} posts, pooled share {share:.2}"
+            );
+        }
+        self.note_share(share);
+        share > cfg.share_threshold
     }
 
     fn note_share(&mut self, share: f32) {
