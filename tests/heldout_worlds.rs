@@ -190,7 +190,7 @@ fn worst_case_over_held_out_worlds() {
 /// they were found (layout and order as the seed rotates them): the seed, its number of
 /// posts, the least F1 and the worst end error (minutes) it must stay within, and what it
 /// found.
-const WORLDS_THAT_FOUND_A_FAULT: [(u64, u64, f64, f64, &str); 5] = [
+const WORLDS_THAT_FOUND_A_FAULT: [(u64, u64, f64, f64, &str); 6] = [
     (
         183,
         20_000,
@@ -233,6 +233,15 @@ const WORLDS_THAT_FOUND_A_FAULT: [(u64, u64, f64, f64, &str); 5] = [
          words) held 56 % of the tag's posts for eight hours, but no two-hour bin passed 48 % \
          on the baseline's evidence alone, so it was never judged beside its flood: the \
          window missed, F1 0.928 in all three layouts",
+    ),
+    (
+        266,
+        10_000,
+        0.98,
+        60.0,
+        "an awards night's organic surge on #NowWatching (\"Parasite WON BEST PICTURE\") by \
+         newcomers from the tag's own neighbourhood (crowd similarity 0.35) was declared a \
+         takeover once a run of bins could open a wave: a false alarm, F1 0.871",
     ),
 ];
 

@@ -297,7 +297,9 @@ impl Walk<'_> {
         let share = share_of_flags(&judged.takeover);
         if judge.debug {
             eprintln!(
-                "[debug] suspect run from bin {from} to {k}: {n} posts, pooled share {share:.2}"
+                "[debug] suspect run from bin {from} to {k}: {n} posts, pooled share {share:.2} first {:.2} flood {}",
+                share_of_flags(&judged.first_judged),
+                judged.flood.posts
             );
         }
         self.note_share(share);
