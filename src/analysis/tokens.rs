@@ -312,6 +312,8 @@ struct TemplateFeatures {
     previous_word: Option<u32>,
     /// The text's opening word, stop word or bigram.
     first_word: Option<u32>,
+    /// The unspaced run whose bigrams are coming in (see [`Self::flush_run`]).
+    run: Vec<char>,
 }
 
 impl Default for TemplateFeatures {
@@ -320,12 +322,83 @@ impl Default for TemplateFeatures {
             features: Vec::with_capacity(32),
             previous_word: None,
             first_word: None,
+            run: Vec::new(),
         }
     }
 }
 
+/// The script of a character of an unspaced run, for splitting it into segments.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Script {
+    Hiragana,
+    Katakana,
+    Han,
+}
+
+fn script_of(c: char) -> Script {
+    match c as u32 {
+        0x3040..=0x309F => Script::Hiragana,
+        0x30A0..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F => Script::Katakana,
+        _ => Script::Han,
+    }
+}
+
+/// A Han segment of at most this many characters is read as one word (a title, a name, a
+/// compound); a longer one (a Chinese clause) as its bigrams.
+const HAN_WORD_CHARS: usize = 4;
+
 impl TemplateFeatures {
     fn push(&mut self, kind: TokenKind, token: &str, hash: u32) {
+        if kind == TokenKind::Bigram {
+            // Bigrams of one run come in order, each sharing its first character with the
+            // last one's second: the run is rebuilt and read by script at its end.
+            let mut chars = token.chars();
+            if self.run.is_empty() {
+                self.run.extend(chars);
+            } else {
+                self.run.extend(chars.nth(1));
+            }
+            return;
+        }
+        self.flush_run();
+        self.push_feature(kind, token, hash);
+    }
+
+    /// Reads the unspaced run gathered so far as its script segments: each hiragana or
+    /// katakana segment, and each Han segment of up to [`HAN_WORD_CHARS`], as one word
+    /// (what a template fills in, "チェンソーマン", "呪術廻戦", weighs as one word beside its
+    /// frame's "神回" and "だった", not as six bigrams); a longer Han segment as its
+    /// bigrams.
+    fn flush_run(&mut self) {
+        if self.run.is_empty() {
+            return;
+        }
+        let run = std::mem::take(&mut self.run);
+        let mut start = 0;
+        let mut segment = String::new();
+        while start < run.len() {
+            let script = script_of(run[start]);
+            let mut end = start + 1;
+            while end < run.len() && script_of(run[end]) == script {
+                end += 1;
+            }
+            let part = &run[start..end];
+            if script == Script::Han && part.len() > HAN_WORD_CHARS {
+                for pair in part.windows(2) {
+                    segment.clear();
+                    segment.extend(pair);
+                    self.push_feature(TokenKind::Bigram, &segment, token_hash(&segment));
+                }
+            } else {
+                segment.clear();
+                segment.extend(part);
+                self.push_feature(TokenKind::Word, &segment, token_hash(&segment));
+            }
+            start = end;
+        }
+    }
+
+    fn push_feature(&mut self, kind: TokenKind, token: &str, hash: u32) {
         let feature = if !token.bytes().any(|b| b.is_ascii_digit()) {
             hash
         } else if token.bytes().all(|b| b.is_ascii_digit()) {
@@ -353,6 +426,7 @@ impl TemplateFeatures {
     }
 
     fn finish(mut self) -> Vec<u32> {
+        self.flush_run();
         if let Some(first) = self.first_word {
             self.features.push(word_pair_feature(TEXT_OPENS, first));
         }
@@ -461,6 +535,24 @@ mod tests {
             template_features("RT @x: Copy this https://t.co/a"),
             template_features("@y copy THIS https://t.co/b")
         );
+    }
+
+    #[test]
+    fn a_title_in_kana_or_han_weighs_as_one_word_beside_its_frame() {
+        // Two fills of "{show}{ep}神回だった": the frame's words and their pair are shared,
+        // each title is one word (it was six bigrams and their pairs, which outweighed the
+        // frame).
+        let a = template_features("チェンソーマン7話神回だった");
+        let b = template_features("呪術廻戦7話神回だった");
+        let shared = a.iter().filter(|f| b.contains(f)).count();
+        assert!(
+            shared > a.len() - shared,
+            "{shared} shared of {} and {}",
+            a.len(),
+            b.len()
+        );
+        // A long run of Han (a Chinese clause) is still read as its bigrams.
+        assert!(template_features("今天天气很好我们去公园").len() >= 10);
     }
 
     #[test]
