@@ -203,6 +203,10 @@ pub struct TextSignals {
     /// #other and drown them out", "#other is where the resources are"): the post talks
     /// about hashtags rather than carrying them.
     talks_of_other_tag: bool,
+    /// A stance taken on a crowd named by a pronoun ("canada listed them as a terrorist
+    /// entity", "report these accounts, don't reply to them"): the post talks about people,
+    /// wherever the tag stands.
+    stance_on_a_crowd: bool,
 }
 
 /// Judges the posts of one hashtag against its baseline.
@@ -302,6 +306,14 @@ impl Judge<'_> {
     pub fn stance_ending_in_tag(&self, i: u32) -> bool {
         let sig = self.text_signals(i);
         sig.takes_stance && sig.closes_sentence
+    }
+
+    /// Does the text of post `i` take a stance on a crowd it names by a pronoun ("#tag
+    /// canada listed them as a terrorist entity")? A candidate for counter-speech that must
+    /// also look unlike the flood (see `mark_free_counter_speech`), never counter-speech by
+    /// itself: a flood may say "don't miss out before they're gone" too.
+    pub fn stance_on_a_crowd(&self, i: u32) -> bool {
+        self.text_signals(i).stance_on_a_crowd
     }
 
     /// Does a sentence of post `i` run straight into the tag and end there ("imagine
@@ -464,6 +476,7 @@ impl Judge<'_> {
         let stance =
             words.iter().any(|w| is_stance_word(w)) || has_unspaced(&lower, UNSPACED_STANCE);
         let pointer = words.iter().any(|w| is_listed(w, &REDIRECT_WORDS));
+        let names_a_crowd = names_a_crowd(&words, &lower);
         let sig = TextSignals {
             // "use #other instead (of #tag)", or "use #other" outright, points away from
             // the tag wherever it stands.
@@ -476,6 +489,7 @@ impl Judge<'_> {
                 other != self.tag
                     && (tag_inside_sentence(text, other) || tag_as_subject(text, other))
             }),
+            stance_on_a_crowd: stance && names_a_crowd,
         };
         self.memo.borrow_mut().insert(rep, sig);
         sig
@@ -730,6 +744,32 @@ const META_WORDS: [&str; 16] = [
     "хештег",
 ];
 
+/// Third-person plural pronouns: a post that uses one names a crowd ("them", "ellos", "그들").
+const CROWD_PRONOUNS: [&str; 13] = [
+    "they",
+    "them",
+    "their",
+    "theirs",
+    "ellos",
+    "ellas",
+    "eles",
+    "elas",
+    "eux",
+    "они",
+    "их",
+    "그들",
+    "그들은",
+];
+
+/// "they" in Japanese and Chinese.
+const UNSPACED_CROWD_PRONOUNS: &str = "彼ら あいつら 他们 她们";
+
+/// Does a text (its words, and lower-cased) name a crowd by a third-person plural pronoun?
+fn names_a_crowd(words: &[String], lower: &str) -> bool {
+    words.iter().any(|w| is_listed(w, &CROWD_PRONOUNS))
+        || has_unspaced(lower, UNSPACED_CROWD_PRONOUNS)
+}
+
 /// Words that point elsewhere ("use #X instead").
 const REDIRECT_WORDS: [&str; 16] = [
     "use",
@@ -948,6 +988,21 @@ mod tests {
         ] {
             assert!(!tells_to_use_another_tag(text, t), "{text}");
         }
+    }
+
+    #[test]
+    fn a_stance_on_a_crowd_named_by_a_pronoun() {
+        let crowd = |t: &str| names_a_crowd(&words(t), &t.to_lowercase());
+        let stance = |t: &str| words(t).iter().any(|w| is_stance_word(w));
+        let condemns = "#ProudBoys canada listed them as a terrorist entity, just saying.";
+        assert!(crowd(condemns) && stance(condemns));
+        let warns = "#Nike report these accounts, don't reply to them";
+        assert!(crowd(warns) && stance(warns));
+        assert!(crowd("그들은 누구야") && crowd("彼らのことは無視して"));
+        // A flood names its idols as "them" without a stance; a post with neither says
+        // nothing about a crowd.
+        assert!(!stance("stream them all day #BTS"));
+        assert!(!crowd("proud of my boyfriend #ProudBoys"));
     }
 
     #[test]

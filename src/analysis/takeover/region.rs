@@ -58,7 +58,7 @@ fn takeover_flags(ev: &[Evidence], foreign_below: f32) -> Vec<bool> {
 }
 
 /// What the wave's takeover posts carry, learned only from those whose text neither talks
-/// about the tag nor takes a stance ending in it: counter-speech repeats itself too (a few
+/// about the tag nor takes a stance ending in it or on a crowd it names by a pronoun: counter-speech repeats itself too (a few
 /// phrasings, retweeted), and learned from itself it would look like the flood. Answers to
 /// the tag's users stay in, as floods answer them with their own content.
 fn flood_content(
@@ -73,6 +73,7 @@ fn flood_content(
         if e.is_takeover(foreign_below)
             && !judge.text_about_tag(i)
             && !judge.stance_ending_in_tag(i)
+            && !judge.stance_on_a_crowd(i)
         {
             flood.posts += 1;
             judge.src.features(i as usize, judge.own, &mut buf);
@@ -85,8 +86,9 @@ fn flood_content(
 }
 
 /// Counter-speech in its own words: a takeover post that talks about the tag (it stands in
-/// a sentence, "this tag", an answer to the tag's users, or a stance taken in a sentence
-/// that runs into the tag: "these bots ruined #tag") and looks like neither the tag's
+/// a sentence, "this tag", an answer to the tag's users, a stance taken in a sentence
+/// that runs into the tag: "these bots ruined #tag", or a stance on a crowd it names by a
+/// pronoun: "#tag canada listed them as a terrorist entity") and looks like neither the tag's
 /// baseline nor the flood around it (under half of what it carries, with or without the
 /// tag's name's words, is common among the wave's takeover posts, see [`flood_content`]
 /// and `Judge::flood_likeness_beside_name`) is a newcomer speaking *about* the takeover,
@@ -98,7 +100,10 @@ fn is_free_counter_speech(
     i: u32,
     buf: &mut Vec<u32>,
 ) -> bool {
-    (judge.is_about_tag(base, i) || judge.sentence_ends_in_tag(i) || judge.talks_of_other_tag(i))
+    (judge.is_about_tag(base, i)
+        || judge.sentence_ends_in_tag(i)
+        || judge.talks_of_other_tag(i)
+        || judge.stance_on_a_crowd(i))
         && judge.flood_likeness_beside_name(flood, i, buf) < 0.5
 }
 
