@@ -6,8 +6,8 @@
 //! are common (at least half the threshold) whose posts, pooled and judged beside the
 //! flood they carry, exceed it ([`Walk::suspect_run_tips`]). The wave closes once no bin
 //! has been above the threshold for [`end_gap`], and is turned into a moment or a reason
-//! why it is none ([`finalize`]). A wave that opens soon after the last one closed may be the same
-//! flood after a dip, so the last moment is held until the next wave shows which.
+//! why it is none ([`finalize`]). A wave that opens soon after the last one closed may be
+//! the same flood after a dip, so the last moment is held until the next wave shows which.
 
 use super::bins::{
     TagPosts, absorb, bin_flags, bin_share, bin_width, end_gap, is_suspect, share_of_flags,
@@ -217,9 +217,10 @@ impl Walk<'_> {
                 && from < k
                 && self.suspect_run_tips(from, k - 1, Some(judged))
             {
-                // The run that just ended was a wave: bin `k` is the first after it.
+                // The run that just ended was a wave. Bin `k`, under the threshold, is its
+                // first bin after it: it extends nothing and, inside the wave, never joins
+                // the baseline.
                 self.open_wave(from, k - 1);
-                self.judge_wave_bin(from, k);
                 return;
             }
             flags = Some(f);

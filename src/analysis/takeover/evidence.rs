@@ -744,21 +744,10 @@ const META_WORDS: [&str; 16] = [
     "хештег",
 ];
 
-/// Third-person plural pronouns: a post that uses one names a crowd ("them", "ellos", "그들").
-const CROWD_PRONOUNS: [&str; 13] = [
-    "they",
-    "them",
-    "their",
-    "theirs",
-    "ellos",
-    "ellas",
-    "eles",
-    "elas",
-    "eux",
-    "они",
-    "их",
-    "그들",
-    "그들은",
+/// Third-person plural pronouns: a post that uses one names a crowd ("them", "ellos", "그들",
+/// and "그들은" by [`is_listed`]'s Korean particles).
+const CROWD_PRONOUNS: [&str; 12] = [
+    "they", "them", "their", "theirs", "ellos", "ellas", "eles", "elas", "eux", "они", "их", "그들",
 ];
 
 /// "they" in Japanese and Chinese.

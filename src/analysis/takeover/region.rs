@@ -58,9 +58,10 @@ fn takeover_flags(ev: &[Evidence], foreign_below: f32) -> Vec<bool> {
 }
 
 /// What the wave's takeover posts carry, learned only from those whose text neither talks
-/// about the tag nor takes a stance ending in it or on a crowd it names by a pronoun: counter-speech repeats itself too (a few
-/// phrasings, retweeted), and learned from itself it would look like the flood. Answers to
-/// the tag's users stay in, as floods answer them with their own content.
+/// about the tag nor takes a stance ending in it or on a crowd it names by a pronoun:
+/// counter-speech repeats itself too (a few phrasings, retweeted), and learned from itself
+/// it would look like the flood. Answers to the tag's users stay in, as floods answer them
+/// with their own content.
 fn flood_content(
     judge: &Judge,
     region: &[u32],
@@ -88,8 +89,8 @@ fn flood_content(
 /// Counter-speech in its own words: a takeover post that talks about the tag (it stands in
 /// a sentence, "this tag", an answer to the tag's users, a stance taken in a sentence
 /// that runs into the tag: "these bots ruined #tag", or a stance on a crowd it names by a
-/// pronoun: "#tag canada listed them as a terrorist entity") and looks like neither the tag's
-/// baseline nor the flood around it (under half of what it carries, with or without the
+/// pronoun: "#tag canada listed them as a terrorist entity") and looks like neither the
+/// tag's baseline nor the flood around it (under half of what it carries, with or without the
 /// tag's name's words, is common among the wave's takeover posts, see [`flood_content`]
 /// and `Judge::flood_likeness_beside_name`) is a newcomer speaking *about* the takeover,
 /// whatever words it uses; it is counter-speech, not takeover.
