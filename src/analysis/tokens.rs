@@ -129,15 +129,39 @@ pub fn content_pieces(text: &str) -> impl Iterator<Item = &str> {
 
 /// Calls `f(kind, token)` for each token of `text`, in order.
 pub fn for_each_token(text: &str, mut f: impl FnMut(TokenKind, &str)) {
+    walk_tokens(text, |step| {
+        if let Step::Token(kind, token) = step {
+            f(kind, token);
+        }
+    });
+}
+
+/// What the tokenizer walks past, in order: its tokens, and the marks that only template
+/// features read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step<'a> {
+    Token(TokenKind, &'a str),
+    /// A number of one or two digits, which is no token.
+    ShortNumber,
+    /// The number just walked (short or not) is followed, with no space between, by a
+    /// character of a script written without spaces: "7話", "2024年".
+    NumberGlued,
+    /// The unspaced run whose bigrams just came has ended (a number, a word or the text's
+    /// end stood after it).
+    RunEnds,
+}
+
+/// Calls `f` for each step of the tokenizer's walk over `text` (see [`Step`]).
+fn walk_tokens(text: &str, mut f: impl FnMut(Step)) {
     let lower = lower_content(text);
-    let words_src = hashtags_out(&lower, &mut f);
+    let words_src = hashtags_out(&lower, &mut |kind, token| f(Step::Token(kind, token)));
     if words_src.is_ascii() {
         ascii_words(&words_src, |w| emit_word(w, &mut f));
         return;
     }
     for c in words_src.chars().filter(|c| is_emoji(*c)) {
         let mut b = [0u8; 4];
-        f(TokenKind::Emoji, c.encode_utf8(&mut b));
+        f(Step::Token(TokenKind::Emoji, c.encode_utf8(&mut b)));
     }
     unicode_words(&words_src, &mut f);
 }
@@ -196,9 +220,10 @@ fn hashtags_out(lower: &str, f: &mut impl FnMut(TokenKind, &str)) -> String {
     words_src
 }
 
-/// A word, or a stop word; numbers of one or two digits are left out.
-fn emit_word(w: &str, f: &mut dyn FnMut(TokenKind, &str)) {
+/// A word, or a stop word; numbers of one or two digits are no tokens.
+fn emit_word(w: &str, f: &mut dyn FnMut(Step)) {
     if w.len() < 3 && w.bytes().all(|c| c.is_ascii_digit()) {
+        f(Step::ShortNumber);
         return;
     }
     let kind = if is_stop_word(w) {
@@ -206,30 +231,31 @@ fn emit_word(w: &str, f: &mut dyn FnMut(TokenKind, &str)) {
     } else {
         TokenKind::Word
     };
-    f(kind, w);
+    f(Step::Token(kind, w));
 }
 
 /// The words of a text that is not ASCII: a run of characters of scripts written without
 /// spaces becomes its character bigrams (a lone one, a word).
 #[inline]
-fn unicode_words(words_src: &str, f: &mut impl FnMut(TokenKind, &str)) {
+fn unicode_words(words_src: &str, f: &mut impl FnMut(Step)) {
     let mut run: Vec<char> = Vec::new();
     let mut pair = String::new();
-    let mut flush = |run: &mut Vec<char>, f: &mut dyn FnMut(TokenKind, &str)| {
+    let mut flush = |run: &mut Vec<char>, f: &mut dyn FnMut(Step)| {
         if run.len() == 1 {
             let mut b = [0u8; 4];
-            f(TokenKind::Word, run[0].encode_utf8(&mut b));
+            f(Step::Token(TokenKind::Word, run[0].encode_utf8(&mut b)));
         } else {
             for w in run.windows(2) {
                 pair.clear();
                 pair.push(w[0]);
                 pair.push(w[1]);
-                f(TokenKind::Bigram, &pair);
+                f(Step::Token(TokenKind::Bigram, &pair));
             }
         }
         run.clear();
+        f(Step::RunEnds);
     };
-    for w in words_src.unicode_words() {
+    for (at, w) in words_src.unicode_word_indices() {
         let mut chars = w.chars();
         let first = chars.next();
         let single = chars.next().is_none();
@@ -248,6 +274,15 @@ fn unicode_words(words_src: &str, f: &mut impl FnMut(TokenKind, &str)) {
             flush(&mut run, f);
         }
         emit_word(w, f);
+        let glued = || {
+            words_src[at + w.len()..]
+                .chars()
+                .next()
+                .is_some_and(is_unspaced)
+        };
+        if w.bytes().all(|b| b.is_ascii_digit()) && glued() {
+            f(Step::NumberGlued);
+        }
     }
     if !run.is_empty() {
         flush(&mut run, f);
@@ -273,12 +308,15 @@ pub fn post_tokens(text: &str) -> PostTokens {
     let mut set = Vec::with_capacity(24);
     let mut seq = xxhash_rust::xxh3::Xxh3::new();
     let mut template = TemplateFeatures::default();
-    for_each_token(text, |kind, t| {
-        seq.update(t.as_bytes());
-        seq.update(b"\x1f");
-        let h = token_hash(t);
-        set.push(h);
-        template.push(kind, t, h);
+    walk_tokens(text, |step| match step {
+        Step::Token(kind, t) => {
+            seq.update(t.as_bytes());
+            seq.update(b"\x1f");
+            let h = token_hash(t);
+            set.push(h);
+            template.push(kind, t, h);
+        }
+        mark => template.mark(mark),
     });
     set.sort_unstable();
     set.dedup();
@@ -292,13 +330,18 @@ pub fn post_tokens(text: &str) -> PostTokens {
 /// The template features of a text (see [`TemplateFeatures`]).
 pub fn template_features(text: &str) -> Vec<u32> {
     let mut template = TemplateFeatures::default();
-    for_each_token(text, |kind, t| template.push(kind, t, token_hash(t)));
+    walk_tokens(text, |step| match step {
+        Step::Token(kind, t) => template.push(kind, t, token_hash(t)),
+        mark => template.mark(mark),
+    });
     template.finish()
 }
 
 /// What posts written from one template share, whatever was filled in: every token (its
 /// hashtags, emoji, words, stop words included, and character bigrams), with a number
-/// standing for any number (and a word with digits, "5화", for the word around any number),
+/// standing for any number (and a word with digits, "5화", for the word around any number;
+/// so too a number and the one character it is glued to in a script written without
+/// spaces, "7話", a counter),
 /// plus each pair of neighbouring words, which carries the
 /// template's word order ("thank me", "me later"), plus the word the text opens with and
 /// the word it closes with: a template's frame sits around what is filled into it ("今日の
@@ -314,6 +357,22 @@ struct TemplateFeatures {
     first_word: Option<u32>,
     /// The unspaced run whose bigrams are coming in (see [`Self::flush_run`]).
     run: Vec<char>,
+    /// The run's first character is glued to the number before it.
+    run_opens_with_number: bool,
+    /// A number walked past and not yet pushed: it may be glued to what comes next.
+    number: PendingNumber,
+}
+
+/// A number the template features have walked past and not yet pushed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PendingNumber {
+    None,
+    /// One or two digits.
+    Short,
+    /// Three digits or more.
+    Long,
+    /// Glued to the next character, of a script written without spaces ("7話").
+    Glued,
 }
 
 impl Default for TemplateFeatures {
@@ -323,6 +382,8 @@ impl Default for TemplateFeatures {
             previous_word: None,
             first_word: None,
             run: Vec::new(),
+            run_opens_with_number: false,
+            number: PendingNumber::None,
         }
     }
 }
@@ -354,6 +415,11 @@ impl TemplateFeatures {
             // last one's second: the run is rebuilt and read by script at its end.
             let mut chars = token.chars();
             if self.run.is_empty() {
+                self.run_opens_with_number = self.number == PendingNumber::Glued;
+                if !self.run_opens_with_number {
+                    self.push_pending_number();
+                }
+                self.number = PendingNumber::None;
                 self.run.extend(chars);
             } else {
                 self.run.extend(chars.nth(1));
@@ -361,7 +427,53 @@ impl TemplateFeatures {
             return;
         }
         self.flush_run();
+        if kind == TokenKind::Word && token.bytes().all(|b| b.is_ascii_digit()) {
+            self.push_pending_number();
+            self.number = PendingNumber::Long;
+            return;
+        }
+        let mut chars = token.chars();
+        if self.number == PendingNumber::Glued
+            && let (Some(c), None) = (chars.next(), chars.next())
+        {
+            self.number = PendingNumber::None;
+            self.push_number_word(c);
+            return;
+        }
+        self.push_pending_number();
         self.push_feature(kind, token, hash);
+    }
+
+    /// The tokenizer's marks between tokens (see [`Step`]).
+    fn mark(&mut self, step: Step) {
+        match step {
+            Step::ShortNumber => {
+                self.flush_run();
+                self.push_pending_number();
+                self.number = PendingNumber::Short;
+            }
+            Step::NumberGlued if self.number != PendingNumber::None => {
+                self.number = PendingNumber::Glued;
+            }
+            Step::RunEnds => self.flush_run(),
+            Step::NumberGlued | Step::Token(..) => {}
+        }
+    }
+
+    /// Pushes the number walked past, if it is a token (three digits or more), as a word of
+    /// its own: a shorter one, like the tokens, leaves no feature.
+    fn push_pending_number(&mut self) {
+        if std::mem::replace(&mut self.number, PendingNumber::None) == PendingNumber::Long {
+            self.push_feature(TokenKind::Word, "0", number_feature());
+        }
+    }
+
+    /// Pushes a number and the character glued to it as one word around any number: "7話"
+    /// reads as "5화" does.
+    fn push_number_word(&mut self, c: char) {
+        let mut word = String::from("0");
+        word.push(c);
+        self.push_feature(TokenKind::Word, &word, 0);
     }
 
     /// Reads the unspaced run gathered so far as its script segments: each hiragana or
@@ -375,6 +487,10 @@ impl TemplateFeatures {
         }
         let run = std::mem::take(&mut self.run);
         let mut start = 0;
+        if std::mem::take(&mut self.run_opens_with_number) {
+            self.push_number_word(run[0]);
+            start = 1;
+        }
         let mut segment = String::new();
         while start < run.len() {
             let script = script_of(run[start]);
@@ -427,6 +543,7 @@ impl TemplateFeatures {
 
     fn finish(mut self) -> Vec<u32> {
         self.flush_run();
+        self.push_pending_number();
         if let Some(first) = self.first_word {
             self.features.push(word_pair_feature(TEXT_OPENS, first));
         }
@@ -553,6 +670,29 @@ mod tests {
         );
         // A long run of Han (a Chinese clause) is still read as its bigrams.
         assert!(template_features("今天天气很好我们去公园").len() >= 10);
+    }
+
+    #[test]
+    fn a_number_glued_to_a_kana_or_han_run_is_read_with_its_counter() {
+        // "7話": the episode number and its counter are one word around any number, and the
+        // runs on either side stay apart and whole (the number used to be dropped, the two
+        // runs joined and "話" lost).
+        let a = template_features("呪術廻戦7話神回だった");
+        assert_eq!(a, template_features("呪術廻戦12話神回だった"));
+        for word in ["呪術廻戦", "神回", "だった"] {
+            assert!(a.contains(&token_hash(word)), "{word}");
+        }
+        let counter = template_features("チェンソーマン3話神回だった");
+        assert!(a.iter().filter(|f| counter.contains(f)).count() >= 5);
+        assert!(!a.contains(&token_hash("呪術廻戦神回")));
+        // A number with a space after it stands alone.
+        assert!(template_features("2024 年").contains(&number_feature()));
+        assert!(!template_features("2024年").contains(&number_feature()));
+        assert_eq!(template_features("2024年"), template_features("7年"));
+        // The tokens themselves do not change: the number is no token.
+        let mut tokens: Vec<u32> = ["呪術", "術廻", "廻戦", "話"].map(token_hash).to_vec();
+        tokens.sort_unstable();
+        assert_eq!(post_tokens("呪術廻戦7話").set, tokens);
     }
 
     #[test]
