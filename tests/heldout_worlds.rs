@@ -190,7 +190,7 @@ fn worst_case_over_held_out_worlds() {
 /// they were found (layout and order as the seed rotates them): the seed, its number of
 /// posts, the least F1 and the worst end error (minutes) it must stay within, and what it
 /// found.
-const WORLDS_THAT_FOUND_A_FAULT: [(u64, u64, f64, f64, &str); 6] = [
+const WORLDS_THAT_FOUND_A_FAULT: [(u64, u64, f64, f64, &str); 8] = [
     (
         183,
         20_000,
@@ -242,6 +242,25 @@ const WORLDS_THAT_FOUND_A_FAULT: [(u64, u64, f64, f64, &str); 6] = [
         "an awards night's organic surge on #NowWatching (\"Parasite WON BEST PICTURE\") by \
          newcomers from the tag's own neighbourhood (crowd similarity 0.35) was declared a \
          takeover once a run of bins could open a wave: a false alarm, F1 0.871",
+    ),
+    (
+        313,
+        30_000,
+        0.98,
+        60.0,
+        "a small crypto-spam flood of #Spotify (93 posts) was dropped as copypasta passing \
+         through: four of its posts were copies of #IndieMusic's own template (\"if you like \
+         X try Y\", 135 copies), which outweighed its eleven families that never left the \
+         tag: the window missed, F1 0",
+    ),
+    (
+        291,
+        100_000,
+        0.98,
+        60.0,
+        "once copypasta was weighed per copy, background #RunningCommunity, whose own \
+         templates began two hours into the data and ran for ten days, was declared a \
+         takeover: a false alarm the per-family weighing had hidden for the wrong reason",
     ),
 ];
 

@@ -134,6 +134,12 @@ pub fn run(
         &input.features,
         cfg.min_family_focus,
     );
+    takeover::settled::drop_settled_use(
+        &mut outcomes,
+        &lists,
+        |i| input.features.family(i as usize),
+        &ds.created_at,
+    );
     takeover::crowd::drop_own_crowd(&input, &mut outcomes, cfg.max_crowd_similarity);
     takeover::minority::drop_minority_moments(&mut outcomes, cfg.share_threshold);
     lap("cross-tag checks");

@@ -17,8 +17,9 @@
 //!   and end are refined from the per-post flags ([`wave`]). A wave is not a takeover when
 //!   it is small or brief, or when its newcomers speak of the tag's own subject (a
 //!   campaign or an organic surge).
-//! - [`crowd`] and [`spillover`]: checks made once every tag is assessed (the tag's own
-//!   neighbourhood arriving; copypasta passing through many tags); last, [`minority`]
+//! - [`crowd`], [`spillover`] and [`settled`]: checks made once every tag is assessed (the
+//!   tag's own neighbourhood arriving; copypasta passing through many tags; the tag's
+//!   everyday use settling in after its first hours); last, [`minority`]
 //!   drops a moment whose takeover posts are not most of its window's.
 //! - Clusters, terms and the score only describe a moment ([`describe`]); [`explain`]
 //!   says in words why a post was marked.
@@ -33,6 +34,7 @@ pub mod features;
 pub mod minority;
 mod moment;
 mod region;
+pub mod settled;
 pub mod spillover;
 mod wave;
 

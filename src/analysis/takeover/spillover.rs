@@ -12,14 +12,15 @@
 //!
 //! Copypasta travels the other way: a chain letter pasted under every tag it meets brings
 //! newcomers with foreign content into each. When most of a moment's takeover posts are
-//! copies (near-duplicate families) and fewer than `min_focus` of those families' posts
-//! are in this tag or in another tag's takeover, the copies are passing through, and the
-//! moment is dropped. A crowd that floods two tags with the same fancams keeps both: the
+//! copies (near-duplicate families) and those families' posts are mostly elsewhere (their
+//! share in this tag or in another tag's takeover, each family weighed by the moment's
+//! copies in it, is under `min_focus`), the copies are passing through, and the moment is
+//! dropped. A crowd that floods two tags with the same fancams keeps both: the
 //! copies elsewhere are that other takeover.
 
 use super::{FeatureSource, HashtagOutcome, PostVerdict, TakeoverConfig};
 use crate::analysis::neardup::intersection_size;
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// The takeover posts of moment `k` of an outcome, sorted.
 fn moment_posts(o: &HashtagOutcome, k: u32) -> Vec<u32> {
@@ -154,19 +155,19 @@ pub fn drop_passing_copypasta(
     let sets = moment_sets(outcomes);
     let mut dropped: Vec<(usize, u32, String)> = Vec::new();
     for (o, k, posts) in &sets {
-        let families: FxHashSet<u32> = posts.iter().filter_map(|&i| family(i)).collect();
-        let copies = posts.iter().filter(|&&i| family(i).is_some()).count();
-        if 2 * copies < posts.len() {
+        // How many of the moment's posts each of its families holds.
+        let mut in_moment: FxHashMap<u32, u32> = FxHashMap::default();
+        for g in posts.iter().filter_map(|&i| family(i)) {
+            *in_moment.entry(g).or_default() += 1;
+        }
+        let copies: u32 = in_moment.values().sum();
+        if 2 * copies < posts.len() as u32 {
             continue;
         }
-        let total: u64 = families
-            .iter()
-            .map(|&g| src.dup_sizes[g as usize] as u64)
-            .sum();
         let here: FxHashSet<u32> = tag_posts[*o]
             .iter()
             .copied()
-            .filter(|&i| family(i).is_some_and(|g| families.contains(&g)))
+            .filter(|&i| family(i).is_some_and(|g| in_moment.contains_key(&g)))
             .collect();
         // Copies count as another takeover's only where they make up a good part of it (a
         // fancam family flooding two tags), not where a few chain letters fell into
@@ -176,19 +177,37 @@ pub fn drop_passing_copypasta(
             let ours: Vec<u32> = theirs
                 .iter()
                 .copied()
-                .filter(|&i| family(i).is_some_and(|g| families.contains(&g)))
+                .filter(|&i| family(i).is_some_and(|g| in_moment.contains_key(&g)))
                 .collect();
             if 4 * ours.len() >= theirs.len() {
                 taken_elsewhere.extend(ours.into_iter().filter(|i| !here.contains(i)));
             }
         }
-        let focus = (here.len() + taken_elsewhere.len()) as f32 / total.max(1) as f32;
+        // Each family's focus (the share of its posts here or in another takeover),
+        // weighed by the moment's copies in it: one big family of another tag's that lent
+        // the moment a few posts does not outweigh the moment's own families.
+        let mut stay: FxHashMap<u32, u32> = FxHashMap::default();
+        for g in here
+            .iter()
+            .chain(&taken_elsewhere)
+            .filter_map(|&i| family(i))
+        {
+            *stay.entry(g).or_default() += 1;
+        }
+        let focus = in_moment
+            .iter()
+            .map(|(g, &n)| {
+                let size = src.dup_sizes[*g as usize].max(1) as f32;
+                n as f32 * stay.get(g).copied().unwrap_or(0) as f32 / size
+            })
+            .sum::<f32>()
+            / copies.max(1) as f32;
         if focus < min_focus {
             dropped.push((
                 *o,
                 *k,
                 format!(
-                    "the newcomers from {} pasted texts that travel under many other tags (only {:.0}% of those copies are in this tag or in another tag's takeover): copypasta passing through, not a takeover",
+                    "the newcomers from {} pasted texts that travel under many other tags (their families, weighed by the moment's copies in each, have only {:.0}% of their posts in this tag or in another tag's takeover): copypasta passing through, not a takeover",
                     crate::time::format_iso(outcomes[*o].moments[*k as usize].onset_ms),
                     focus * 100.0
                 ),
