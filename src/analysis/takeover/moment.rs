@@ -108,7 +108,7 @@ fn judge_stretch<'t>(
     let rt = &tp.times[range];
     let judged = region::judge_region(judge, base, region, cfg.foreign_below);
     let r = ((cfg.refine_minutes * MIN as f64) as i64).clamp(MIN, tp.w.max(MIN));
-    let times = wave::refine(
+    let mut times = wave::refine(
         rt,
         &judged.takeover,
         wave_start,
@@ -116,6 +116,12 @@ fn judge_stretch<'t>(
         r,
         cfg.share_threshold,
     );
+    let mut buf = Vec::new();
+    let flood_like = |j: usize| {
+        judged.takeover[j]
+            && judge.flood_likeness(&judged.flood, region[j], &mut buf) > judged.ev[j].familiarity
+    };
+    times.onset_ms = wave::arrival(rt, flood_like, times.onset_ms);
     if judge.debug {
         trace_region(judge, &judged, (wave_start, wave_end), &times, region, rt);
     }

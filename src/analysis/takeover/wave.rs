@@ -121,6 +121,29 @@ fn likelier_flood_from(tc: &[bool], first: usize, p: f64) -> usize {
     start
 }
 
+/// How far apart a flood's first posts may come and still be its arrival (see
+/// [`arrival`]): twice the window the peak is counted over.
+pub const ARRIVAL_GAP_MS: i64 = 30 * 60_000;
+
+/// The onset moved back over the flood's first posts. Before a flood swells, its first
+/// posts often come minutes apart among the tag's own, a share too low for
+/// [`widen_onset`] to take them for its start. Walking back from `onset_ms`, each post that
+/// `arrives(j)` says is the flood's (a takeover post more like the flood than like the tag)
+/// and comes within [`ARRIVAL_GAP_MS`] of the last one taken is the flood arriving; a stray
+/// post an hour before is not. `times` are sorted.
+pub fn arrival(times: &[i64], mut arrives: impl FnMut(usize) -> bool, onset_ms: i64) -> i64 {
+    let mut onset = onset_ms;
+    for j in (0..times.partition_point(|&t| t < onset_ms)).rev() {
+        if onset - times[j] > ARRIVAL_GAP_MS {
+            break;
+        }
+        if arrives(j) {
+            onset = times[j];
+        }
+    }
+    onset
+}
+
 /// Half-width of the window over which a flood's rate is counted to find where it ends:
 /// wide enough that a few posts more or less in a quiet hour do not move the end, narrow
 /// beside a flood's decay of hours. Chosen from 60, 90 and 120 minutes with a model of this
@@ -249,6 +272,17 @@ mod tests {
     fn ten_hours(takeover: impl Fn(i64) -> bool) -> (Vec<i64>, Vec<bool>) {
         let times = (0..600).map(|k| k * MIN).collect();
         (times, (0..600).map(takeover).collect())
+    }
+
+    #[test]
+    fn the_onset_moves_back_over_the_floods_first_posts_not_a_stray_one() {
+        // Flood posts at 2:00 and 2:25 before a wave from 2:50; a stray one at 1:00.
+        let (times, _) = ten_hours(|_| false);
+        let flood = |k: usize| [60, 120, 145].contains(&k);
+        assert_eq!(arrival(&times, flood, 170 * MIN), 120 * MIN);
+        // Only the posts said to be the flood's count, and only within the gap.
+        assert_eq!(arrival(&times, |k| k == 120, 170 * MIN), 170 * MIN);
+        assert_eq!(arrival(&times, |_| false, 170 * MIN), 170 * MIN);
     }
 
     #[test]
