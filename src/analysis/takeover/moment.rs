@@ -108,13 +108,14 @@ fn judge_stretch<'t>(
     let rt = &tp.times[range];
     let judged = region::judge_region(judge, base, region, cfg.foreign_below);
     let r = ((cfg.refine_minutes * MIN as f64) as i64).clamp(MIN, tp.w.max(MIN));
+    let counter_speech: Vec<bool> = judged.ev.iter().map(|e| e.counter_speech).collect();
     let mut times = wave::refine(
         rt,
         &judged.takeover,
-        wave_start,
-        wave_end,
+        (wave_start, wave_end),
         r,
         cfg.share_threshold,
+        usual_traffic(base, &counter_speech),
     );
     let mut buf = Vec::new();
     let flood_like = |j: usize| {
@@ -133,6 +134,20 @@ fn judge_stretch<'t>(
         judged,
         times,
     }
+}
+
+/// The tag's usual traffic where its baseline spans a whole day (an average over fewer
+/// hours is the rate of the hours it happened to cover); `counter_speech` flags the
+/// region's posts.
+fn usual_traffic<'a>(
+    base: &Baseline,
+    counter_speech: &'a [bool],
+) -> Option<wave::UsualTraffic<'a>> {
+    let span = base.last_ms - base.first_ms;
+    (span >= 24 * HOUR).then(|| wave::UsualTraffic {
+        rate: base.n as f64 / span as f64,
+        counter_speech,
+    })
 }
 
 /// Whether a wave is a takeover is decided on its region; how long it runs is followed as

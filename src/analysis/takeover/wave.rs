@@ -22,19 +22,19 @@ pub struct WaveTimes {
 
 /// `times` are the region's post times (sorted), `tc` its takeover flags; the wave was
 /// found in the bins from `wave_start` to `wave_end`, which it falls back to when no post
-/// is a takeover post.
+/// is a takeover post. `usual` is the tag's usual traffic, where its baseline can tell it.
 pub fn refine(
     times: &[i64],
     tc: &[bool],
-    wave_start: i64,
-    wave_end: i64,
+    (wave_start, wave_end): (i64, i64),
     r: i64,
     threshold: f32,
+    usual: Option<UsualTraffic>,
 ) -> WaveTimes {
     let Some((first, last)) = max_excess_run(tc, threshold).map(|(first, last)| {
         (
             widen_onset(tc, first, threshold),
-            end_of_flood(times, tc, first, last, threshold),
+            end_of_flood(times, tc, (first, last), threshold, usual),
         )
     }) else {
         return WaveTimes {
@@ -156,23 +156,48 @@ pub const FLOOD_RATE_HALF_WIDTH_MS: i64 = 90 * 60_000;
 /// How long after the core the flood may stay under the pace of the rest and come back.
 pub const END_PATIENCE_MS: i64 = 3 * 60 * 60_000;
 
+/// The tag's usual traffic, which a flood's end is weighed against (see [`end_of_flood`]).
+#[derive(Clone, Copy)]
+pub struct UsualTraffic<'a> {
+    /// Posts per millisecond over the tag's baseline, which spans at least a day.
+    pub rate: f64,
+    /// Per post of the region: is it counter-speech?
+    pub counter_speech: &'a [bool],
+}
+
 /// The last takeover post at which the flood's rate (counted over
-/// [`FLOOD_RATE_HALF_WIDTH_MS`] each side) is still at least the rate at which the tag's
-/// other posts came during the core `first..=last`, scaled to the threshold's odds (at a
-/// threshold of half: as fast as the rest). The walk starts at the core's first post, so a
-/// core that ran on past its flood ends earlier, and goes past the core until the flood
-/// has stayed under that pace for [`END_PATIENCE_MS`].
+/// [`FLOOD_RATE_HALF_WIDTH_MS`] each side) is still at least the pace of the rest of the
+/// tag's posts, scaled to the threshold's odds (at a threshold of half: as fast as the
+/// rest). The walk starts at the core's first post, so a core that ran on past its flood
+/// ends earlier, and goes past the core until the flood has stayed under that pace for
+/// [`END_PATIENCE_MS`].
 ///
-/// The rest's pace is the core's average, not the rate around each post: the tag's own
-/// posts rise and fall with the day, and a decaying flood that outnumbers them at night
-/// has fallen below the tag's usual traffic hours before. A tail in which the tag's own
-/// crowd comes back faster than during the wave while the flood keeps its pace is
-/// counted to the wave.
-fn end_of_flood(times: &[i64], tc: &[bool], first: usize, last: usize, threshold: f32) -> usize {
+/// The rest's pace is the tag's usual traffic, not the rate around each post: the tag's
+/// own posts rise and fall with the day, and a decaying flood that outnumbers them at
+/// night has fallen below the tag's usual traffic hours before. Where the baseline spans a
+/// day or more, that is its average rate over it, plus the counter-speech the flood drew
+/// during the core (the wave's other posts during the core are the tag's posts at the
+/// hours the core happened to fall in: a night-time core set the pace low and its end
+/// late, a daytime one early). Otherwise it is the rate of the core's other posts. A tail
+/// in which the tag's own crowd comes back faster than during the wave while the flood
+/// keeps its pace is counted to the wave.
+fn end_of_flood(
+    times: &[i64],
+    tc: &[bool],
+    (first, last): (usize, usize),
+    threshold: f32,
+    usual: Option<UsualTraffic>,
+) -> usize {
     let p = (threshold as f64).clamp(0.01, 0.99);
     let (from, to) = (times[first], times[last]);
-    let others = tc[first..=last].iter().filter(|&&t| !t).count();
-    let rest_rate = others as f64 / (to - from).max(60_000) as f64;
+    let span = (to - from).max(60_000) as f64;
+    let rest_rate = match usual {
+        None => tc[first..=last].iter().filter(|&&t| !t).count() as f64 / span,
+        Some(usual) => {
+            let counter = usual.counter_speech[first..=last].iter().filter(|&&c| c);
+            usual.rate + counter.count() as f64 / span
+        }
+    };
     let pace = rest_rate * p / (1.0 - p);
     let flood = KernelRate::new(
         times
@@ -286,10 +311,37 @@ mod tests {
     }
 
     #[test]
+    fn the_end_is_weighed_against_the_tags_usual_traffic() {
+        // A flood at three posts in four from 3h to 7h, then one in four until 9h, while
+        // the tag usually gets half a post a minute: its other posts during the core (one
+        // in four) were a quiet night's. Against them the tail still outnumbers the rest
+        // and the wave runs on; against the usual traffic it ended at 7h.
+        let (times, tc) = ten_hours(|k| {
+            (180..420).contains(&k) && k % 4 != 0 || (420..540).contains(&k) && k % 4 == 0
+        });
+        let counter_speech = vec![false; times.len()];
+        let usual = UsualTraffic {
+            rate: 0.5 / MIN as f64,
+            counter_speech: &counter_speech,
+        };
+        let night = refine(&times, &tc, (180 * MIN, 420 * MIN), 15 * MIN, 0.5, None);
+        let usual = refine(
+            &times,
+            &tc,
+            (180 * MIN, 420 * MIN),
+            15 * MIN,
+            0.5,
+            Some(usual),
+        );
+        assert!(night.end_ms > 460 * MIN, "{night:?}");
+        assert!((usual.end_ms - 420 * MIN).abs() <= 30 * MIN, "{usual:?}");
+    }
+
+    #[test]
     fn a_clean_wave_is_found_where_it_is() {
         // One post a minute for 10 hours; takeover posts from 3h to 7h, three in four.
         let (times, tc) = ten_hours(|k| (180..420).contains(&k) && k % 4 != 0);
-        let w = refine(&times, &tc, 180 * MIN, 420 * MIN, 15 * MIN, 0.5);
+        let w = refine(&times, &tc, (180 * MIN, 420 * MIN), 15 * MIN, 0.5, None);
         assert!((w.onset_ms - 181 * MIN).abs() <= 2 * MIN, "{w:?}");
         assert!((w.end_ms - 419 * MIN).abs() <= 2 * MIN, "{w:?}");
         assert!(w.peak_ms >= w.onset_ms && w.peak_ms < w.end_ms);
@@ -315,7 +367,7 @@ mod tests {
                     }
                 })
                 .collect();
-            let w = refine(&times, &tc, 180 * MIN, 420 * MIN, 15 * MIN, 0.5);
+            let w = refine(&times, &tc, (180 * MIN, 420 * MIN), 15 * MIN, 0.5, None);
             // Three posts before the wave, one a takeover post, are a plausible part of
             // it (one in three is within a standard deviation of half): the onset may
             // move back by that many posts, at any volume.
@@ -346,7 +398,7 @@ mod tests {
             if let Some(f) = flip {
                 tc[f] = false;
             }
-            let w = refine(&times, &tc, 120 * MIN, 480 * MIN, 15 * MIN, 0.5);
+            let w = refine(&times, &tc, (120 * MIN, 480 * MIN), 15 * MIN, 0.5, None);
             assert!((w.onset_ms - 120 * MIN).abs() <= 4 * MIN, "{flip:?}: {w:?}");
             assert!((w.end_ms - 479 * MIN).abs() <= 2 * MIN, "{flip:?}: {w:?}");
         }
@@ -363,14 +415,14 @@ mod tests {
             420..600 => k % 4 != 0,
             _ => false,
         });
-        let w = refine(&times, &tc, 420 * MIN, 600 * MIN, 15 * MIN, 0.5);
+        let w = refine(&times, &tc, (420 * MIN, 600 * MIN), 15 * MIN, 0.5, None);
         assert!((w.onset_ms - 180 * MIN).abs() <= 2 * MIN, "{w:?}");
         // One post in five before the wave is the tag's noise, not its ramp.
         let (_, tc) = ten_hours(|k| match k {
             0..420 => k % 5 == 0,
             _ => k % 4 != 0,
         });
-        let w = refine(&times, &tc, 420 * MIN, 600 * MIN, 15 * MIN, 0.5);
+        let w = refine(&times, &tc, (420 * MIN, 600 * MIN), 15 * MIN, 0.5, None);
         assert!((w.onset_ms - 421 * MIN).abs() <= 4 * MIN, "{w:?}");
     }
 
@@ -384,7 +436,7 @@ mod tests {
             180..240 => k % 4 == 0,
             _ => false,
         });
-        let w = refine(&times, &tc, 60 * MIN, 360 * MIN, 15 * MIN, 0.5);
+        let w = refine(&times, &tc, (60 * MIN, 360 * MIN), 15 * MIN, 0.5, None);
         // The flood stops dead at 6h: counted over 90 minutes around each post, its rate
         // there is half its pace, so the end falls a little before its last post.
         assert!((w.end_ms - 358 * MIN).abs() <= 20 * MIN, "{w:?}");
@@ -422,7 +474,7 @@ mod tests {
         // The rest comes at one post a minute; the flood's rate falls to that at
         // 6h + 60 ln 3 min = 7h06m.
         let (times, tc) = decaying_flood(1, 1);
-        let w = refine(&times, &tc, 120 * MIN, 420 * MIN, 15 * MIN, 0.5);
+        let w = refine(&times, &tc, (120 * MIN, 420 * MIN), 15 * MIN, 0.5, None);
         assert!((w.end_ms - 426 * MIN).abs() <= 15 * MIN, "{w:?}");
         assert!((w.onset_ms - 120 * MIN).abs() <= 2 * MIN, "{w:?}");
     }
@@ -435,7 +487,7 @@ mod tests {
         // takes in the first quiet hour, which slows the pace it is weighed against a
         // little: the end may come up to half an hour late.)
         let (times, tc) = decaying_flood(1, 6);
-        let w = refine(&times, &tc, 120 * MIN, 420 * MIN, 15 * MIN, 0.5);
+        let w = refine(&times, &tc, (120 * MIN, 420 * MIN), 15 * MIN, 0.5, None);
         assert!((411 * MIN..=456 * MIN).contains(&w.end_ms), "{w:?}");
     }
 
