@@ -5,11 +5,12 @@
 //! and the core is the contiguous run of posts with the largest sum. It needs no rolling
 //! window, so it behaves the same at 5 posts an hour and at 5,000.
 //! - The onset is the core's start, moved back where it is a coin toss (see
-//!   [`widen_onset`]): a flood arrives within minutes.
-//! - The end is where the flood's rate falls below the pace of the tag's other posts during
-//!   the core and stays there (see [`end_of_flood`]): a flood decays over hours, and the
-//!   core's last post is where its realised share last tipped, which the tag's own day and
-//!   night rhythm moves by hours.
+//!   [`widen_onset`]): a flood arrives within minutes; and then, by the caller, over the
+//!   flood's own first posts (see [`arrival`]).
+//! - The end is where the flood's rate falls below the pace of the tag's usual traffic and
+//!   stays there (see [`end_of_flood`]): a flood decays over hours, and the core's last post
+//!   is where its realised share last tipped, which the tag's own day and night rhythm
+//!   moves by hours.
 //! - The peak is the `r`-minute window with the most takeover posts.
 
 /// Where a wave starts, peaks and ends (milliseconds).
