@@ -12,7 +12,7 @@
 //! data measured 91%.)
 
 use super::HashtagOutcome;
-use rustc_hash::FxHashSet;
+use super::spillover::{copies_by_family, moment_posts};
 
 /// Drops the moments that are a tag's everyday use settling in (see the module's comment).
 /// `tag_posts[o]` are the posts of outcome `o`'s hashtag, `family(i)` post `i`'s
@@ -26,22 +26,16 @@ pub fn drop_settled_use(
     let mut dropped: Vec<(usize, u32, String)> = Vec::new();
     for (o, out) in outcomes.iter().enumerate() {
         for (k, moment) in out.moments.iter().enumerate() {
-            let takeover = out
-                .verdicts
-                .iter()
-                .filter(|v| v.moment == k as u32 && !v.counter_speech);
-            let (mut posts, mut copies, mut families) = (0usize, 0usize, FxHashSet::default());
-            for g in takeover.map(|v| family(v.post)) {
-                posts += 1;
-                copies += g.is_some() as usize;
-                families.extend(g);
-            }
-            if families.is_empty() || 2 * copies < posts {
+            let posts = moment_posts(out, k as u32);
+            let Some(families) = copies_by_family(&posts, &family) else {
+                continue;
+            };
+            if families.is_empty() {
                 continue;
             }
             let (mut in_tag, mut after) = (0usize, 0usize);
             for &i in &tag_posts[o] {
-                if family(i).is_some_and(|g| families.contains(&g)) {
+                if family(i).is_some_and(|g| families.contains_key(&g)) {
                     in_tag += 1;
                     after += (created_at[i as usize] > moment.end_ms) as usize;
                 }
@@ -66,29 +60,12 @@ pub fn drop_settled_use(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::takeover::{PostVerdict, TakeoverMoment};
+    use crate::analysis::takeover::spillover::tests::tag_with_moment;
 
     /// A tag with one moment ending at time 100, whose takeover posts are `takeover`.
     fn tag(takeover: &[u32]) -> HashtagOutcome {
-        let mut outcome = HashtagOutcome::new("x", "x", 1000, 3_600_000);
-        outcome.assessment.status = "takeover".into();
-        outcome.assessment.moments = 1;
-        outcome.takeover_posts = takeover.to_vec();
-        outcome.verdicts = takeover
-            .iter()
-            .map(|&post| PostVerdict {
-                post,
-                moment: 0,
-                familiarity: 0.1,
-                taken_nearby: 0.0,
-                counter_speech: false,
-                foreign: [u32::MAX; 3],
-            })
-            .collect();
-        outcome.moments = vec![TakeoverMoment {
-            end_ms: 100,
-            ..Default::default()
-        }];
+        let mut outcome = tag_with_moment("x", takeover, takeover.len() as u32);
+        outcome.moments[0].end_ms = 100;
         outcome
     }
 

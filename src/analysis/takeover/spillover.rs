@@ -23,7 +23,7 @@ use crate::analysis::neardup::intersection_size;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 /// The takeover posts of moment `k` of an outcome, sorted.
-fn moment_posts(o: &HashtagOutcome, k: u32) -> Vec<u32> {
+pub(super) fn moment_posts(o: &HashtagOutcome, k: u32) -> Vec<u32> {
     let mut v: Vec<u32> = o
         .verdicts
         .iter()
@@ -32,6 +32,20 @@ fn moment_posts(o: &HashtagOutcome, k: u32) -> Vec<u32> {
         .collect();
     v.sort_unstable();
     v
+}
+
+/// How many of a moment's takeover `posts` each near-duplicate family holds, when the
+/// moment is mostly copies (at least half its posts in a family); `None` otherwise.
+pub(super) fn copies_by_family(
+    posts: &[u32],
+    family: impl Fn(u32) -> Option<u32>,
+) -> Option<FxHashMap<u32, u32>> {
+    let mut counts: FxHashMap<u32, u32> = FxHashMap::default();
+    for g in posts.iter().filter_map(|&i| family(i)) {
+        *counts.entry(g).or_default() += 1;
+    }
+    let copies: u32 = counts.values().sum();
+    (2 * copies as usize >= posts.len()).then_some(counts)
 }
 
 /// Every moment as (outcome, moment, its takeover posts sorted).
@@ -155,15 +169,10 @@ pub fn drop_passing_copypasta(
     let sets = moment_sets(outcomes);
     let mut dropped: Vec<(usize, u32, String)> = Vec::new();
     for (o, k, posts) in &sets {
-        // How many of the moment's posts each of its families holds.
-        let mut in_moment: FxHashMap<u32, u32> = FxHashMap::default();
-        for g in posts.iter().filter_map(|&i| family(i)) {
-            *in_moment.entry(g).or_default() += 1;
-        }
-        let copies: u32 = in_moment.values().sum();
-        if 2 * copies < posts.len() as u32 {
+        let Some(in_moment) = copies_by_family(posts, family) else {
             continue;
-        }
+        };
+        let copies: u32 = in_moment.values().sum();
         let here: FxHashSet<u32> = tag_posts[*o]
             .iter()
             .copied()
@@ -218,13 +227,17 @@ pub fn drop_passing_copypasta(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::analysis::takeover::TakeoverMoment;
 
     /// A tag with one moment: `posts` posts between onset and end, `takeover` of them
     /// marked takeover.
-    fn tag_with_moment(name: &str, takeover: &[u32], posts: u32) -> HashtagOutcome {
+    pub(in crate::analysis::takeover) fn tag_with_moment(
+        name: &str,
+        takeover: &[u32],
+        posts: u32,
+    ) -> HashtagOutcome {
         let verdicts: Vec<PostVerdict> = takeover
             .iter()
             .map(|&post| PostVerdict {
