@@ -190,7 +190,7 @@ fn worst_case_over_held_out_worlds() {
 /// they were found (layout and order as the seed rotates them): the seed, its number of
 /// posts, the least F1 and the worst end error (minutes) it must stay within, and what it
 /// found.
-const WORLDS_THAT_FOUND_A_FAULT: [(u64, u64, f64, f64, &str); 8] = [
+const WORLDS_THAT_FOUND_A_FAULT: [(u64, u64, f64, f64, &str); 9] = [
     (
         183,
         20_000,
@@ -261,6 +261,17 @@ const WORLDS_THAT_FOUND_A_FAULT: [(u64, u64, f64, f64, &str); 8] = [
         "once copypasta was weighed per copy, background #RunningCommunity, whose own \
          templates began two hours into the data and ran for ten days, was declared a \
          takeover: a false alarm the per-family weighing had hidden for the wrong reason",
+    ),
+    (
+        344,
+        8_000,
+        0.95,
+        60.0,
+        "a small reclaiming flood of #WesternBrothers (65 posts in 16 hours) hovered under \
+         half in every bin, and its run of suspect bins was judged against a baseline that \
+         had taken in the bin before, with the flood's first posts: their authors were no \
+         longer new and their words were the tag's own. In the generic CSV, whose links are \
+         only t.co addresses, the run held 44 %: the window missed, F1 0",
     ),
 ];
 

@@ -290,16 +290,21 @@ impl Walk<'_> {
         if ended.is_none() {
             self.suspect_judged = n;
         }
-        let base = self.base.before(start, judge.src, judge.own);
-        let judged = super::region::judge_region(judge, &base, &tp.posts[range], cfg.foreign_below);
+        // Judged as a wave's region would be (see `finalize`): from the bin before the
+        // run, against the baseline as it was before that bin. The flood's first posts,
+        // in the bin before, must not make its first authors and words the tag's own.
+        let lead = tp.span(start - tp.w, start).len();
+        let base = self.base.before(start - tp.w, judge.src, judge.own);
+        let region = &tp.posts[range.start - lead..range.end];
+        let judged = super::region::judge_region(judge, &base, region, cfg.foreign_below);
         if !judged.flood.learned() {
             return false;
         }
-        let share = share_of_flags(&judged.takeover);
+        let share = share_of_flags(&judged.takeover[lead..]);
         if judge.debug {
             eprintln!(
                 "[debug] suspect run from bin {from} to {k}: {n} posts, pooled share {share:.2} first {:.2} flood {}",
-                share_of_flags(&judged.first_judged),
+                share_of_flags(&judged.first_judged[lead..]),
                 judged.flood.posts
             );
         }
