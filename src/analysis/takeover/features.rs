@@ -138,8 +138,18 @@ pub fn link_domain(url: &str) -> Option<String> {
     if host.is_empty() || !host.contains('.') || SHORTENERS.contains(&host.as_str()) {
         return None;
     }
+    // A post's own photo or video and a link to another post share their host; they are
+    // not the same kind of link (a flood's photos are not a quote of someone's post).
+    let path = rest.split(['?', '#']).next().unwrap_or("");
+    if POST_HOSTS.contains(&host.as_str()) && (path.contains("/photo/") || path.contains("/video/"))
+    {
+        return Some(format!("{host} photo or video"));
+    }
     Some(host)
 }
+
+/// Hosts whose links are either a post's own media (`/status/N/photo/1`) or another post.
+const POST_HOSTS: [&str; 4] = ["twitter.com", "x.com", "mobile.twitter.com", "mobile.x.com"];
 
 /// The hashes of the features that say what a post with no words is: bare, media. They
 /// are weak evidence (most tags have such posts), so they weigh less.
@@ -370,6 +380,22 @@ mod tests {
         assert_eq!(
             link_domain("https://coin-drop.io:8443/claim").as_deref(),
             Some("coin-drop.io")
+        );
+    }
+
+    #[test]
+    fn a_posts_own_media_is_not_a_link_to_a_post() {
+        assert_eq!(
+            link_domain("https://twitter.com/someone/status/1313/photo/1").as_deref(),
+            Some("twitter.com photo or video")
+        );
+        assert_eq!(
+            link_domain("https://x.com/someone/status/1313/video/1").as_deref(),
+            Some("x.com photo or video")
+        );
+        assert_eq!(
+            link_domain("https://twitter.com/someone/status/1313").as_deref(),
+            Some("twitter.com")
         );
     }
 }
