@@ -124,7 +124,9 @@ pub fn feature_names(
 /// Link hosts that say nothing about what a link points to.
 const SHORTENERS: [&str; 5] = ["t.co", "bit.ly", "ow.ly", "buff.ly", "tinyurl.com"];
 
-/// The host of a URL, lower-cased, without `www.`; `None` for shorteners and junk.
+/// The host of a URL, lower-cased, without `www.`; `None` for shorteners and junk. A
+/// post's own photo or video on a host that also serves posts is named apart from a link
+/// to a post there ("twitter.com photo or video").
 pub fn link_domain(url: &str) -> Option<String> {
     let rest = url
         .strip_prefix("https://")
@@ -141,11 +143,18 @@ pub fn link_domain(url: &str) -> Option<String> {
     // A post's own photo or video and a link to another post share their host; they are
     // not the same kind of link (a flood's photos are not a quote of someone's post).
     let path = rest.split(['?', '#']).next().unwrap_or("");
-    if POST_HOSTS.contains(&host.as_str()) && (path.contains("/photo/") || path.contains("/video/"))
-    {
+    if POST_HOSTS.contains(&host.as_str()) && is_post_media(path) {
         return Some(format!("{host} photo or video"));
     }
     Some(host)
+}
+
+/// Does a link's path name a post's own photo or video (`…/status/N/photo/1`)?
+fn is_post_media(path: &str) -> bool {
+    let parts: Vec<&str> = path.split('/').collect();
+    parts
+        .windows(3)
+        .any(|w| w[0] == "status" && matches!(w[2], "photo" | "video"))
 }
 
 /// Hosts whose links are either a post's own media (`/status/N/photo/1`) or another post.
@@ -395,6 +404,11 @@ mod tests {
         );
         assert_eq!(
             link_domain("https://twitter.com/someone/status/1313").as_deref(),
+            Some("twitter.com")
+        );
+        // An account named "photo" is not a photo.
+        assert_eq!(
+            link_domain("https://twitter.com/photo/status/1313").as_deref(),
             Some("twitter.com")
         );
     }
