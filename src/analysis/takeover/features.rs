@@ -394,22 +394,20 @@ mod tests {
 
     #[test]
     fn a_posts_own_media_is_not_a_link_to_a_post() {
-        assert_eq!(
-            link_domain("https://twitter.com/someone/status/1313/photo/1").as_deref(),
-            Some("twitter.com photo or video")
-        );
-        assert_eq!(
-            link_domain("https://x.com/someone/status/1313/video/1").as_deref(),
-            Some("x.com photo or video")
-        );
-        assert_eq!(
-            link_domain("https://twitter.com/someone/status/1313").as_deref(),
-            Some("twitter.com")
-        );
-        // An account named "photo" is not a photo.
-        assert_eq!(
-            link_domain("https://twitter.com/photo/status/1313").as_deref(),
-            Some("twitter.com")
-        );
+        for (url, named) in [
+            (
+                "https://twitter.com/someone/status/1313/photo/1",
+                "twitter.com photo or video",
+            ),
+            (
+                "https://x.com/someone/status/1313/video/1",
+                "x.com photo or video",
+            ),
+            ("https://twitter.com/someone/status/1313", "twitter.com"),
+            // An account named "photo" is not a photo.
+            ("https://twitter.com/photo/status/1313", "twitter.com"),
+        ] {
+            assert_eq!(link_domain(url).as_deref(), Some(named), "{url}");
+        }
     }
 }
