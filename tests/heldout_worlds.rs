@@ -296,3 +296,37 @@ fn worlds_that_found_a_fault_stay_fixed() {
         assert!(num(&v, "max_abs_end_error_min") <= max_end, "{line}");
     }
 }
+
+/// Worlds whose counter-speech was marked takeover, kept as they were found (layout and
+/// order as the seed rotates them): the seed, its number of posts, the largest share of
+/// its counter-speech that may be marked takeover, and what it found.
+const COUNTER_SPEECH_WORLDS: [(u64, u64, f64, &str); 1] = [(
+    366,
+    12_000,
+    0.05,
+    "#IronBrotherhood's reclaiming crowd wrote \"hey, please don't follow the accounts that \
+     started #IronBrotherhood. add #LoveIsLove to your photo posts too.\", retweeted twice: \
+     the full stop after the tag did not end the sentence, so the comment was learned as the \
+     flood's content and then looked like the flood, and so did two more comments sharing \
+     its words: 3 of 16 marked takeover (19 %)",
+)];
+
+#[test]
+fn counter_speech_worlds_stay_fixed() {
+    let Some(py) = python() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    for (seed, posts, max_marked, fault) in COUNTER_SPEECH_WORLDS {
+        let v = score_world(py, dir.path(), seed, posts);
+        let marked = num(&v, "counter_speech_marked_takeover");
+        let line = format!(
+            "seed {seed} ({}, {posts} posts): F1 {:.3}, counter-speech marked {:.0} %; it found: {fault}",
+            v["layout"].as_str().unwrap_or(""),
+            num(&v, "f1"),
+            100.0 * marked,
+        );
+        eprintln!("{line}");
+        assert!(marked <= max_marked, "{line}");
+        assert!(num(&v, "f1") >= 0.95, "{line}");
+        assert_eq!(num(&v, "windows_missed"), 0.0, "{line}");
+    }
+}

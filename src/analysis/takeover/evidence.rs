@@ -645,9 +645,13 @@ pub fn tag_inside_sentence(text: &str, tag: &str) -> bool {
     false
 }
 
+/// Marks that end a sentence.
+const SENTENCE_ENDS: [char; 6] = ['.', '!', '?', '。', '！', '？'];
+
 /// Does a sentence run straight into `#tag` and end there: a word right before it (not a
-/// hashtag, mention or link, with no punctuation between) and no word after it, only
-/// punctuation, emoji, links or other hashtags ("... the accounts that started #tag 💀")?
+/// hashtag, mention or link, with no punctuation between) and either no word after it,
+/// only punctuation, emoji, links or other hashtags ("... the accounts that started #tag
+/// 💀"), or a full stop right after it ("... that started #tag. add #other ...")?
 pub fn tag_closes_sentence(text: &str, tag: &str) -> bool {
     let lower = text.to_lowercase();
     for (at, end) in occurrences_of(&lower, tag) {
@@ -655,7 +659,18 @@ pub fn tag_closes_sentence(text: &str, tag: &str) -> bool {
         let runs_in = before.is_some_and(|b| {
             is_plain_word(b) && b.chars().next_back().is_some_and(char::is_alphanumeric)
         });
-        let ends_there = lower[end..].split_whitespace().all(|t| !is_plain_word(t));
+        let rest = &lower[end..];
+        // A full stop (or ! or ?) right after the tag ends the sentence, whatever follows:
+        // a Latin one before a space ("#tag.com" is no sentence's end), a CJK one anywhere.
+        let mut after = rest.chars();
+        let full_stop = match (after.next(), after.next()) {
+            (Some(c), next) if c.is_ascii() => {
+                SENTENCE_ENDS.contains(&c) && next.is_none_or(char::is_whitespace)
+            }
+            (Some(c), _) => SENTENCE_ENDS.contains(&c),
+            (None, _) => false,
+        };
+        let ends_there = full_stop || rest.split_whitespace().all(|t| !is_plain_word(t));
         if runs_in && ends_there {
             return true;
         }
@@ -914,6 +929,11 @@ mod tests {
             "RT @a_b: these bots ruined #proudboys 💀",
             "just saying #ProudBoys!! https://t.co/x",
             "dejen de usar #ProudBoys #LoveWins",
+            // A full stop right after the tag ends its sentence, whatever follows.
+            "hey, please don't follow the accounts that started #ProudBoys. add #LoveWins to \
+             your photo posts too.",
+            "why would anyone still use #ProudBoys? it belongs to the couples now",
+            "もう使わないで #proudboys。カップルの写真をどうぞ",
         ] {
             assert!(tag_closes_sentence(text, t), "{text}");
         }
@@ -924,6 +944,8 @@ mod tests {
             "the accounts that started #proudboysfan",
             "@proudboys #ProudBoys",
             "started #ProudBoys and then left",
+            "read more at #ProudBoys.com today",
+            "we started #ProudBoys... and then left",
         ] {
             assert!(!tag_closes_sentence(text, t), "{text}");
         }
