@@ -190,7 +190,7 @@ fn worst_case_over_held_out_worlds() {
 /// they were found (layout and order as the seed rotates them): the seed, its number of
 /// posts, the least F1 and the worst end error (minutes) it must stay within, and what it
 /// found.
-const WORLDS_THAT_FOUND_A_FAULT: [(u64, u64, f64, f64, &str); 9] = [
+const WORLDS_THAT_FOUND_A_FAULT: [(u64, u64, f64, f64, &str); 10] = [
     (
         183,
         20_000,
@@ -272,6 +272,16 @@ const WORLDS_THAT_FOUND_A_FAULT: [(u64, u64, f64, f64, &str); 9] = [
          had taken in the bin before, with the flood's first posts: their authors were no \
          longer new and their words were the tag's own. In the generic CSV, whose links are \
          only t.co addresses, the run held 44 %: the window missed, F1 0",
+    ),
+    (
+        358,
+        12_000,
+        0.985,
+        60.0,
+        "#ProudBoys's reclaiming flood joked with the tag's name (\"our dogs are proud boys \
+         too ❤️\", a photo, retweeted): posts that spell the name out were kept out of what \
+         the flood was learned from, as comments are, so the family looked unlike the flood \
+         and its retweets were taken for counter-speech: F1 0.975",
     ),
 ];
 

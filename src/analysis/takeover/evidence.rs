@@ -195,6 +195,9 @@ impl FloodContent {
 pub struct TextSignals {
     points_elsewhere: bool,
     about_tag: bool,
+    /// The text is about the tag only by spelling its name out in words ("our dogs are
+    /// proud boys too" in #ProudBoys): a reclaiming flood's joke as often as a comment.
+    only_spells_name: bool,
     takes_stance: bool,
     /// The tag ends a sentence that runs straight into it ("... the accounts that started
     /// #tag"): weaker than `about_tag`, as floods append their tag the same way.
@@ -297,6 +300,14 @@ impl Judge<'_> {
     /// as its subject, spelled out, "this tag")? Answers to the tag's users do not count.
     pub fn text_about_tag(&self, i: u32) -> bool {
         self.text_signals(i).about_tag
+    }
+
+    /// Does the text of post `i` talk about the tag as a comment does: about the tag (see
+    /// [`Self::text_about_tag`]) otherwise than by only spelling its name out, or spelling
+    /// it out with a stance taken ("the proud boys are a hate group")?
+    pub fn comments_on_tag(&self, i: u32) -> bool {
+        let sig = self.text_signals(i);
+        sig.about_tag && (!sig.only_spells_name || sig.takes_stance)
     }
 
     /// Does the text of post `i` take a stance (condemning, stopping, pointing elsewhere)
@@ -482,6 +493,7 @@ impl Judge<'_> {
             // the tag wherever it stands.
             points_elsewhere: (instead && other_tags) || tells_to_use_another_tag(&lower, self.tag),
             about_tag: inline || spelled || meta,
+            only_spells_name: spelled && !inline && !meta,
             takes_stance: stance || instead || (pointer && (other_tags || meta)),
             closes_sentence: tag_closes_sentence(text, self.tag),
             talks_of_other_tag: ds.hashtags.get(i as usize).iter().any(|&h| {

@@ -61,7 +61,8 @@ fn takeover_flags(ev: &[Evidence], foreign_below: f32) -> Vec<bool> {
 /// about the tag nor takes a stance ending in it or on a crowd it names by a pronoun:
 /// counter-speech repeats itself too (a few phrasings, retweeted), and learned from itself
 /// it would look like the flood. Answers to the tag's users stay in, as floods answer them
-/// with their own content.
+/// with their own content; so do posts that only spell the tag's name out without a
+/// stance, as a reclaiming flood jokes with it ("our dogs are proud boys too").
 fn flood_content(
     judge: &Judge,
     region: &[u32],
@@ -72,7 +73,7 @@ fn flood_content(
     let mut flood = FloodContent::default();
     for (&i, e) in region.iter().zip(ev) {
         if e.is_takeover(foreign_below)
-            && !judge.text_about_tag(i)
+            && !judge.comments_on_tag(i)
             && !judge.stance_ending_in_tag(i)
             && !judge.stance_on_a_crowd(i)
         {
