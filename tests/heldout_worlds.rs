@@ -310,16 +310,26 @@ fn worlds_that_found_a_fault_stay_fixed() {
 /// Worlds whose counter-speech was marked takeover, kept as they were found (layout and
 /// order as the seed rotates them): the seed, its number of posts, the largest share of
 /// its counter-speech that may be marked takeover, and what it found.
-const COUNTER_SPEECH_WORLDS: [(u64, u64, f64, &str); 1] = [(
-    366,
-    12_000,
-    0.05,
-    "#IronBrotherhood's reclaiming crowd wrote \"hey, please don't follow the accounts that \
-     started #IronBrotherhood. add #LoveIsLove to your photo posts too.\", retweeted twice: \
-     the full stop after the tag did not end the sentence, so the comment was learned as the \
-     flood's content and then looked like the flood, and so did two more comments sharing \
-     its words: 3 of 16 marked takeover (19 %)",
-)];
+const COUNTER_SPEECH_WORLDS: [(u64, u64, f64, &str); 2] = [
+    (
+        366,
+        12_000,
+        0.05,
+        "#IronBrotherhood's reclaiming crowd wrote \"hey, please don't follow the accounts that \
+         started #IronBrotherhood. add #LoveIsLove to your photo posts too.\", retweeted twice: \
+         the full stop after the tag did not end the sentence, so the comment was learned as the \
+         flood's content and then looked like the flood, and so did two more comments sharing \
+         its words: 3 of 16 marked takeover (19 %)",
+    ),
+    (
+        365,
+        12_000,
+        0.05,
+        "\"hey, #ProtectOurMonuments #TakeThemDown is where the resources are!!\" and its \
+         retweet were learned as the flood's content and then looked like the flood by their \
+         own words (each in 2 of 74 flood posts): 2 of 18 marked takeover (11 %)",
+    ),
+];
 
 #[test]
 fn counter_speech_worlds_stay_fixed() {

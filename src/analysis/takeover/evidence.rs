@@ -181,12 +181,27 @@ impl Evidence {
 pub struct FloodContent {
     pub counts: FxHashMap<u32, u32>,
     pub posts: usize,
+    /// Per text (its retweet prefix left out, see [`own_text_key`]): how many of the
+    /// `posts` have it (a post and its retweets).
+    pub texts: FxHashMap<u64, u32>,
 }
 
 impl FloodContent {
     /// Has the flood's content been learned from enough posts to judge beside it?
     pub fn learned(&self) -> bool {
         self.posts >= MIN_FLOOD_POSTS
+    }
+
+    /// How many of the flood's posts have the text whose key is `text` (see
+    /// [`own_text_key`]), when they are too few to make its words common by themselves: a
+    /// post and its retweets, not one of the flood's families. Otherwise 0.
+    pub fn own_copies(&self, text: u64) -> u32 {
+        let copies = self.texts.get(&text).copied().unwrap_or(0);
+        if (copies as f32) < FLOOD_SHARE * self.posts as f32 + 1.0 {
+            copies
+        } else {
+            0
+        }
     }
 }
 
@@ -239,6 +254,15 @@ impl Judge<'_> {
             w * STRUCTURAL_WEIGHT
         } else {
             w
+        }
+    }
+
+    /// How much feature `f` weighs however rare it is: half for "bare" and "media".
+    fn weight_in_full(&self, f: u32) -> f32 {
+        if self.src.is_structural(f) {
+            STRUCTURAL_WEIGHT
+        } else {
+            1.0
         }
     }
 
@@ -368,22 +392,76 @@ impl Judge<'_> {
         i: u32,
         buf: &mut Vec<u32>,
     ) -> f32 {
+        self.likeness_beside_name(flood, i, buf, false)
+    }
+
+    /// How much a post whose text speaks of the tag looks like the flood, for telling a
+    /// comment from the flood's own posts: as [`Self::flood_likeness_beside_name`], but
+    /// against the *other* posts, and reading every word in full.
+    /// - The post's own text among the flood's posts (the post and its retweets) is left
+    ///   out, unless that text alone is common enough to be one of the flood's families: a
+    ///   comment retweeted twice looked like the flood for carrying its own words ("hey,
+    ///   #tag #other is where the resources are!!").
+    /// - A word the dataset has in only a post or two weighs as much as any: a flood's
+    ///   content is what its many posts repeat, so a word hardly anyone else wrote is
+    ///   plainly not the flood's ("ok so imagine waking up and choosing #tag" looked like an
+    ///   English flood for its language, its rare words weighing a fifth).
+    pub fn comment_likeness_to_flood(
+        &self,
+        flood: &FloodContent,
+        i: u32,
+        buf: &mut Vec<u32>,
+    ) -> f32 {
+        self.likeness_beside_name(flood, i, buf, true)
+    }
+
+    fn likeness_beside_name(
+        &self,
+        flood: &FloodContent,
+        i: u32,
+        buf: &mut Vec<u32>,
+        as_comment: bool,
+    ) -> f32 {
+        let copies = if as_comment {
+            flood.own_copies(own_text_key(self.src.ds.text(i as usize)))
+        } else {
+            0
+        };
         self.src.features(i as usize, self.own, buf);
-        let all = self.likeness_to(flood, buf);
+        let all = self.likeness_without(flood, buf, copies, as_comment);
         buf.retain(|f| !self.name_words.contains(f));
         if buf.is_empty() {
             return all;
         }
-        all.max(self.likeness_to(flood, buf))
+        all.max(self.likeness_without(flood, buf, copies, as_comment))
     }
 
     /// Weighted share of `features` common among the flood's takeover posts.
     fn likeness_to(&self, flood: &FloodContent, features: &[u32]) -> f32 {
+        self.likeness_without(flood, features, 0, false)
+    }
+
+    /// Weighted share of `features` common among the flood's takeover posts but `copies`
+    /// of them, which carry `features`. With `rare_in_full`, a feature the dataset has in
+    /// only a post or two weighs as much as any: a flood's content is what its many posts
+    /// repeat, so a word hardly anyone else wrote is plainly not the flood's.
+    fn likeness_without(
+        &self,
+        flood: &FloodContent,
+        features: &[u32],
+        copies: u32,
+        rare_in_full: bool,
+    ) -> f32 {
+        let posts = flood.posts.saturating_sub(copies as usize) as f32;
         let (mut num, mut den) = (0.0f32, 0.0f32);
         for &f in features {
-            let w = self.weight(f);
-            let df = *flood.counts.get(&f).unwrap_or(&0) as f32;
-            num += w * (df / (FLOOD_SHARE * flood.posts as f32 + 1.0)).min(1.0);
+            let w = if rare_in_full {
+                self.weight_in_full(f)
+            } else {
+                self.weight(f)
+            };
+            let df = flood.counts.get(&f).unwrap_or(&0).saturating_sub(copies) as f32;
+            num += w * (df / (FLOOD_SHARE * posts + 1.0)).min(1.0);
             den += w;
         }
         if den == 0.0 { 1.0 } else { num / den }
@@ -511,6 +589,13 @@ impl Judge<'_> {
     pub fn on_topic(&self, i: u32) -> bool {
         names_tag(&word_list(self.src.ds.text(i as usize)), self.tag)
     }
+}
+
+/// The key of a post's own text: its exact text, the retweet prefix left out, so a post
+/// and its retweets share it, and two posts that fill one template in differently (or link
+/// different photos) do not.
+pub fn own_text_key(text: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(crate::analysis::tokens::strip_rt_prefix(text).as_bytes())
 }
 
 /// The words (and stop words) of a text, lower-case, in order.
@@ -961,6 +1046,40 @@ mod tests {
         ] {
             assert!(!tag_closes_sentence(text, t), "{text}");
         }
+    }
+
+    #[test]
+    fn a_post_and_its_retweets_share_their_own_text_and_only_they_do() {
+        let post = "hey, #Tag #Other is where the resources are!!";
+        assert_eq!(
+            own_text_key(post),
+            own_text_key(&format!("RT @kate3996: {post}"))
+        );
+        assert_ne!(
+            own_text_key(post),
+            own_text_key("hey, #Tag #Other is where it is!!")
+        );
+        // Two replies of one template with other photos are two posts, not copies.
+        assert_ne!(
+            own_text_key("@lena 🌸🌸 https://t.co/a #tag"),
+            own_text_key("@dene 🌸🌸 https://t.co/b #tag")
+        );
+    }
+
+    #[test]
+    fn a_posts_own_copies_are_left_out_unless_they_are_a_family_of_the_flood() {
+        let key = own_text_key("hey, #Tag #Other is where the resources are!!");
+        let mut flood = FloodContent {
+            posts: 100,
+            ..Default::default()
+        };
+        // At 100 posts a feature is common from 3 posts on: two copies are a post and its
+        // retweet, left out; five are a family of the flood's own, kept.
+        flood.texts.insert(key, 2);
+        assert_eq!(flood.own_copies(key), 2);
+        flood.texts.insert(key, 5);
+        assert_eq!(flood.own_copies(key), 0);
+        assert_eq!(flood.own_copies(own_text_key("another text")), 0);
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! ([`judge_beside_flood`]), so a reclaiming flood that reuses the tag's own words is
 //! foreign by what it says with them.
 
-use super::evidence::{Baseline, Evidence, FloodContent, Judge};
+use super::evidence::{Baseline, Evidence, FloodContent, Judge, own_text_key};
 
 /// A wave's region judged post by post.
 pub(super) struct JudgedRegion {
@@ -78,6 +78,8 @@ fn flood_content(
             && !judge.stance_on_a_crowd(i)
         {
             flood.posts += 1;
+            let text = own_text_key(judge.src.ds.text(i as usize));
+            *flood.texts.entry(text).or_default() += 1;
             judge.src.features(i as usize, judge.own, &mut buf);
             for &f in &buf {
                 *flood.counts.entry(f).or_default() += 1;
@@ -92,9 +94,12 @@ fn flood_content(
 /// that runs into the tag: "these bots ruined #tag", or a stance on a crowd it names by a
 /// pronoun: "#tag canada listed them as a terrorist entity") and looks like neither the
 /// tag's baseline nor the flood around it (under half of what it carries, with or without the
-/// tag's name's words, is common among the wave's takeover posts, see [`flood_content`]
-/// and `Judge::flood_likeness_beside_name`) is a newcomer speaking *about* the takeover,
-/// whatever words it uses; it is counter-speech, not takeover.
+/// tag's name's words, is common among the wave's takeover posts, see [`flood_content`])
+/// is a newcomer speaking *about* the takeover, whatever words it uses; it is
+/// counter-speech, not takeover. A post whose text speaks of the tag is weighed against
+/// the flood's other posts, every word in full (`Judge::comment_likeness_to_flood`); an
+/// answer to the tag's users that says nothing of it, as the flood's own posts are
+/// (`Judge::flood_likeness_beside_name`).
 fn is_free_counter_speech(
     judge: &Judge,
     base: &Baseline,
@@ -102,11 +107,17 @@ fn is_free_counter_speech(
     i: u32,
     buf: &mut Vec<u32>,
 ) -> bool {
-    (judge.is_about_tag(base, i)
+    let speaks_of_tag = judge.text_about_tag(i)
         || judge.sentence_ends_in_tag(i)
         || judge.talks_of_other_tag(i)
-        || judge.stance_on_a_crowd(i))
-        && judge.flood_likeness_beside_name(flood, i, buf) < 0.5
+        || judge.stance_on_a_crowd(i);
+    if speaks_of_tag {
+        judge.comment_likeness_to_flood(flood, i, buf) < 0.5
+    } else {
+        // An answer to the tag's users says nothing of the tag in its words: floods answer
+        // them too, in their own content, retweeted.
+        judge.is_about_tag(base, i) && judge.flood_likeness_beside_name(flood, i, buf) < 0.5
+    }
 }
 
 /// Marks the takeover posts of a region that are counter-speech in their own words (see
