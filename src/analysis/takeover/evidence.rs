@@ -35,6 +35,13 @@ const SPECIFIC_LIFT: f32 = 2.0;
 /// A feature is part of a flood's own content when this share of its takeover posts carry
 /// it (a flood is a few big families of posts; counter-speech is many small voices).
 const FLOOD_SHARE: f32 = 0.02;
+
+/// In how many of a flood's `posts` posts a feature is fully common: [`FLOOD_SHARE`] of
+/// them, plus one (in a flood of 40 posts, a feature of one post is about half common).
+fn common_from(posts: f32) -> f32 {
+    FLOOD_SHARE * posts + 1.0
+}
+
 /// Weight of "bare" and "media" against a word's: most tags have such posts.
 const STRUCTURAL_WEIGHT: f32 = 0.5;
 /// The fewest takeover posts a wave's content is learned from before a feature the flood
@@ -175,8 +182,8 @@ impl Evidence {
 }
 
 /// What a wave's takeover posts carry: each feature's number of posts among `posts`
-/// takeover posts (those whose text neither talks about the tag nor takes a stance ending
-/// in it; see `mark_free_counter_speech`).
+/// takeover posts (those whose text neither comments on the tag nor takes a stance ending
+/// in it or on a crowd; see `flood_content` in `region.rs`).
 #[derive(Default)]
 pub struct FloodContent {
     pub counts: FxHashMap<u32, u32>,
@@ -197,7 +204,7 @@ impl FloodContent {
     /// post and its retweets, not one of the flood's families. Otherwise 0.
     pub fn own_copies(&self, text: u64) -> u32 {
         let copies = self.texts.get(&text).copied().unwrap_or(0);
-        if (copies as f32) < FLOOD_SHARE * self.posts as f32 + 1.0 {
+        if (copies as f32) < common_from(self.posts as f32) {
             copies
         } else {
             0
@@ -461,7 +468,7 @@ impl Judge<'_> {
                 self.weight(f)
             };
             let df = flood.counts.get(&f).unwrap_or(&0).saturating_sub(copies) as f32;
-            num += w * (df / (FLOOD_SHARE * posts + 1.0)).min(1.0);
+            num += w * (df / common_from(posts)).min(1.0);
             den += w;
         }
         if den == 0.0 { 1.0 } else { num / den }
