@@ -256,12 +256,8 @@ impl Judge<'_> {
     /// How much feature `f` weighs as evidence: little when the dataset has it in only a
     /// post or two, half for "bare" and "media".
     fn weight(&self, f: u32) -> f32 {
-        let w = (self.src.corpus_count(f) as f32 / CORPUS_POSTS_FOR_FULL_WEIGHT).min(1.0);
-        if self.src.is_structural(f) {
-            w * STRUCTURAL_WEIGHT
-        } else {
-            w
-        }
+        let rarity = (self.src.corpus_count(f) as f32 / CORPUS_POSTS_FOR_FULL_WEIGHT).min(1.0);
+        rarity * self.weight_in_full(f)
     }
 
     /// How much feature `f` weighs however rare it is: half for "bare" and "media".
