@@ -123,6 +123,16 @@ fn judge_stretch<'t>(
             && judge.flood_likeness(&judged.flood, region[j], &mut buf) > judged.ev[j].familiarity
     };
     times.onset_ms = wave::arrival(rt, flood_like, times.onset_ms);
+    if let Some(usual) = usual_traffic(base, &counter_speech) {
+        let risen = wave::rise_to_pace(
+            rt,
+            &judged.takeover,
+            times.onset_ms,
+            usual.rate,
+            cfg.share_threshold,
+        );
+        times.onset_ms = risen.min(times.peak_ms);
+    }
     if judge.debug {
         trace_region(judge, &judged, (wave_start, wave_end), &times, region, rt);
     }
