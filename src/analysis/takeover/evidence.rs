@@ -234,6 +234,39 @@ pub struct TextSignals {
     stance_on_a_crowd: bool,
 }
 
+impl TextSignals {
+    /// The text talks about the tag as a comment does: about the tag otherwise than by only
+    /// spelling its name out, or spelling it out with a stance taken ("the proud boys are a
+    /// hate group"). A reclaiming flood jokes with the name ("our dogs are proud boys too").
+    pub fn comments_on_tag(&self) -> bool {
+        self.about_tag && (!self.only_spells_name || self.takes_stance)
+    }
+
+    /// The text takes a stance (condemning, stopping, pointing elsewhere) in a sentence that
+    /// runs straight into the tag ("these bots ruined #tag"). Floods end their sentences
+    /// with the tag too: never counter-speech by itself.
+    pub fn stance_ending_in_tag(&self) -> bool {
+        self.takes_stance && self.closes_sentence
+    }
+
+    /// The text is commentary on the tag or its crowd: it comments on the tag, takes a
+    /// stance ending in it, or takes one on a crowd it names by a pronoun ("#tag canada
+    /// listed them as a terrorist entity"). Counter-speech repeats itself too (a few
+    /// phrasings, retweeted), so such posts are kept out of what a flood is learned from.
+    pub fn is_commentary(&self) -> bool {
+        self.comments_on_tag() || self.stance_ending_in_tag() || self.stance_on_a_crowd
+    }
+
+    /// The text speaks of the tag or of hashtags at all: about the tag (inside a sentence,
+    /// its name spelled out, "this tag"), a sentence running into it ("imagine choosing
+    /// #tag"), another hashtag inside a sentence ("post #other and drown them out"), or a
+    /// stance on a crowd named by a pronoun. Floods do each of these too, so a post that
+    /// does is counter-speech only if it also looks unlike the flood.
+    pub fn speaks_of_tag(&self) -> bool {
+        self.about_tag || self.closes_sentence || self.talks_of_other_tag || self.stance_on_a_crowd
+    }
+}
+
 /// Judges the posts of one hashtag against its baseline.
 pub struct Judge<'a> {
     pub src: &'a FeatureSource<'a>,
@@ -320,50 +353,7 @@ impl Judge<'_> {
 
     /// Does post `i` talk about the tag (its text, or an answer to the tag's own users)?
     pub fn is_about_tag(&self, base: &Baseline, i: u32) -> bool {
-        self.text_about_tag(i) || self.answers_crowd(base, i)
-    }
-
-    /// Does the text of post `i` itself talk about the tag (the tag inside a sentence or
-    /// as its subject, spelled out, "this tag")? Answers to the tag's users do not count.
-    pub fn text_about_tag(&self, i: u32) -> bool {
-        self.text_signals(i).about_tag
-    }
-
-    /// Does the text of post `i` talk about the tag as a comment does: about the tag (see
-    /// [`Self::text_about_tag`]) otherwise than by only spelling its name out, or spelling
-    /// it out with a stance taken ("the proud boys are a hate group")?
-    pub fn comments_on_tag(&self, i: u32) -> bool {
-        let sig = self.text_signals(i);
-        sig.about_tag && (!sig.only_spells_name || sig.takes_stance)
-    }
-
-    /// Does the text of post `i` take a stance (condemning, stopping, pointing elsewhere)
-    /// in a sentence that runs straight into the tag? Floods end their sentences with the
-    /// tag too, so this is a candidate for counter-speech that must also look unlike the
-    /// flood (see `mark_free_counter_speech`), never counter-speech by itself.
-    pub fn stance_ending_in_tag(&self, i: u32) -> bool {
-        let sig = self.text_signals(i);
-        sig.takes_stance && sig.closes_sentence
-    }
-
-    /// Does the text of post `i` take a stance on a crowd it names by a pronoun ("#tag
-    /// canada listed them as a terrorist entity")? A candidate for counter-speech that must
-    /// also look unlike the flood (see `mark_free_counter_speech`), never counter-speech by
-    /// itself: a flood may say "don't miss out before they're gone" too.
-    pub fn stance_on_a_crowd(&self, i: u32) -> bool {
-        self.text_signals(i).stance_on_a_crowd
-    }
-
-    /// Does a sentence of post `i` run straight into the tag and end there ("imagine
-    /// choosing #tag")? Floods do this too; never counter-speech by itself.
-    pub fn sentence_ends_in_tag(&self, i: u32) -> bool {
-        self.text_signals(i).closes_sentence
-    }
-
-    /// Does post `i` talk of another hashtag in a sentence ("post #other and drown them
-    /// out")? Floods do this too; never counter-speech by itself.
-    pub fn talks_of_other_tag(&self, i: u32) -> bool {
-        self.text_signals(i).talks_of_other_tag
+        self.text_signals(i).about_tag || self.answers_crowd(base, i)
     }
 
     /// Does post `i` mention one of the baseline's authors?
@@ -548,7 +538,7 @@ impl Judge<'_> {
     }
 
     /// What the text of post `i` says about the tag; read once per text and tag.
-    fn text_signals(&self, i: u32) -> TextSignals {
+    pub fn text_signals(&self, i: u32) -> TextSignals {
         // Copies and retweets share a representative text, and so its signals.
         let rep = self.src.rep_of[i as usize];
         if let Some(s) = self.memo.borrow().get(&rep) {

@@ -57,8 +57,9 @@ fn takeover_flags(ev: &[Evidence], foreign_below: f32) -> Vec<bool> {
     ev.iter().map(|e| e.is_takeover(foreign_below)).collect()
 }
 
-/// What the wave's takeover posts carry, learned only from those whose text neither talks
-/// about the tag nor takes a stance ending in it or on a crowd it names by a pronoun:
+/// What the wave's takeover posts carry, learned only from those whose text is no
+/// commentary on the tag or its crowd
+/// ([`TextSignals::is_commentary`](super::evidence::TextSignals::is_commentary)):
 /// counter-speech repeats itself too (a few phrasings, retweeted), and learned from itself
 /// it would look like the flood. Answers to the tag's users stay in, as floods answer them
 /// with their own content; so do posts that only spell the tag's name out without a
@@ -72,11 +73,7 @@ fn flood_content(
     let mut buf = Vec::new();
     let mut flood = FloodContent::default();
     for (&i, e) in region.iter().zip(ev) {
-        if e.is_takeover(foreign_below)
-            && !judge.comments_on_tag(i)
-            && !judge.stance_ending_in_tag(i)
-            && !judge.stance_on_a_crowd(i)
-        {
+        if e.is_takeover(foreign_below) && !judge.text_signals(i).is_commentary() {
             flood.posts += 1;
             let text = own_text_key(judge.src.ds.text(i as usize));
             *flood.texts.entry(text).or_default() += 1;
@@ -89,14 +86,12 @@ fn flood_content(
     flood
 }
 
-/// Counter-speech in its own words: a takeover post that talks about the tag (it stands in
-/// a sentence, "this tag", an answer to the tag's users, a stance taken in a sentence
-/// that runs into the tag: "these bots ruined #tag", or a stance on a crowd it names by a
-/// pronoun: "#tag canada listed them as a terrorist entity") and looks like neither the
-/// tag's baseline nor the flood around it (under half of what it carries, with or without the
-/// tag's name's words, is common among the wave's takeover posts, see [`flood_content`])
-/// is a newcomer speaking *about* the takeover, whatever words it uses; it is
-/// counter-speech, not takeover. A post whose text speaks of the tag is weighed against
+/// Counter-speech in its own words: a takeover post that speaks of the tag
+/// ([`TextSignals::speaks_of_tag`](super::evidence::TextSignals::speaks_of_tag)) or
+/// answers the tag's users, and looks like neither the tag's baseline nor the flood around
+/// it (under half of what it carries, with or without the tag's name's words, is common
+/// among the wave's takeover posts, see [`flood_content`]) is a newcomer speaking *about*
+/// the takeover, whatever words it uses; it is counter-speech, not takeover. A post whose text speaks of the tag is weighed against
 /// the flood's other posts, every word in full (`Judge::comment_likeness_to_flood`); an
 /// answer to the tag's users that says nothing of it, as the flood's own posts are
 /// (`Judge::flood_likeness_beside_name`).
@@ -107,11 +102,7 @@ fn is_free_counter_speech(
     i: u32,
     buf: &mut Vec<u32>,
 ) -> bool {
-    let speaks_of_tag = judge.text_about_tag(i)
-        || judge.sentence_ends_in_tag(i)
-        || judge.talks_of_other_tag(i)
-        || judge.stance_on_a_crowd(i);
-    if speaks_of_tag {
+    if judge.text_signals(i).speaks_of_tag() {
         judge.comment_likeness_to_flood(flood, i, buf) < 0.5
     } else {
         // An answer to the tag's users says nothing of the tag in its words: floods answer
