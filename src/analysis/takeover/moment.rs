@@ -94,6 +94,13 @@ impl Stretch<'_> {
     }
 }
 
+/// How much more a takeover post before the onset must look like the flood than like the
+/// tag to be plainly the flood's, and so reach back over a longer gap to the flood's
+/// arrival ([`wave::PLAIN_ARRIVAL_GAP_MS`]). Stray takeover posts found before derail's
+/// onsets on the held-out worlds looked like the flood at 0.25 to 0.59, the flood's own
+/// first posts at 0.50 to 1.00 above their familiarity (986436b).
+const PLAINLY_THE_FLOODS: f32 = 0.75;
+
 /// Judges the tag's posts from `from` to `to` and finds the wave's onset, peak and end in
 /// them.
 fn judge_stretch<'t>(
@@ -118,11 +125,21 @@ fn judge_stretch<'t>(
         usual_traffic(base, &counter_speech),
     );
     let mut buf = Vec::new();
-    let flood_like = |j: usize| {
-        judged.takeover[j]
-            && judge.flood_likeness(&judged.flood, region[j], &mut buf) > judged.ev[j].familiarity
+    let arrival_reach = |j: usize| {
+        if !judged.takeover[j] {
+            return 0;
+        }
+        let like = judge.flood_likeness(&judged.flood, region[j], &mut buf);
+        let contrast = like - judged.ev[j].familiarity;
+        if contrast >= PLAINLY_THE_FLOODS {
+            wave::PLAIN_ARRIVAL_GAP_MS
+        } else if contrast > 0.0 {
+            wave::ARRIVAL_GAP_MS
+        } else {
+            0
+        }
     };
-    times.onset_ms = wave::arrival(rt, flood_like, times.onset_ms);
+    times.onset_ms = wave::arrival(rt, arrival_reach, times.onset_ms);
     if let Some(usual) = usual_traffic(base, &counter_speech) {
         let risen = wave::rise_to_pace(
             rt,

@@ -127,19 +127,26 @@ fn likelier_flood_from(tc: &[bool], first: usize, p: f64) -> usize {
 /// [`arrival`]): twice the window the peak is counted over.
 pub const ARRIVAL_GAP_MS: i64 = 30 * 60_000;
 
+/// How far a post that is plainly the flood's may come before the next of its first posts
+/// and still be its arrival (see [`arrival`]): a flood of a few posts an hour leaves gaps
+/// of most of an hour as it ramps up.
+pub const PLAIN_ARRIVAL_GAP_MS: i64 = 2 * ARRIVAL_GAP_MS;
+
 /// The onset moved back over the flood's first posts. Before a flood swells, its first
 /// posts often come minutes apart among the tag's own, a share too low for
-/// [`widen_onset`] to take them for its start. Walking back from `onset_ms`, each post that
-/// `arrives(j)` says is the flood's (a takeover post more like the flood than like the tag)
-/// and comes within [`ARRIVAL_GAP_MS`] of the last one taken is the flood arriving; a stray
-/// post an hour before is not. `times` are sorted.
-pub fn arrival(times: &[i64], mut arrives: impl FnMut(usize) -> bool, onset_ms: i64) -> i64 {
+/// [`widen_onset`] to take them for its start. Walking back from `onset_ms`, each post
+/// that comes within `reach(j)` of the last one taken is the flood arriving: the caller
+/// gives [`ARRIVAL_GAP_MS`] for a takeover post more like the flood than like the tag,
+/// [`PLAIN_ARRIVAL_GAP_MS`] for one plainly the flood's, and 0 for any other; a stray post
+/// an hour before is not the flood's arrival. `times` are sorted.
+pub fn arrival(times: &[i64], mut reach: impl FnMut(usize) -> i64, onset_ms: i64) -> i64 {
     let mut onset = onset_ms;
     for j in (0..times.partition_point(|&t| t < onset_ms)).rev() {
-        if onset - times[j] > ARRIVAL_GAP_MS {
+        let gap = onset - times[j];
+        if gap > PLAIN_ARRIVAL_GAP_MS {
             break;
         }
-        if arrives(j) {
+        if gap <= reach(j) {
             onset = times[j];
         }
     }
@@ -351,11 +358,46 @@ mod tests {
     fn the_onset_moves_back_over_the_floods_first_posts_not_a_stray_one() {
         // Flood posts at 2:00 and 2:25 before a wave from 2:50; a stray one at 1:00.
         let (times, _) = ten_hours(|_| false);
-        let flood = |k: usize| [60, 120, 145].contains(&k);
+        let within = |yes: bool| if yes { ARRIVAL_GAP_MS } else { 0 };
+        let flood = |k: usize| within([60, 120, 145].contains(&k));
         assert_eq!(arrival(&times, flood, 170 * MIN), 120 * MIN);
         // Only the posts said to be the flood's count, and only within the gap.
-        assert_eq!(arrival(&times, |k| k == 120, 170 * MIN), 170 * MIN);
-        assert_eq!(arrival(&times, |_| false, 170 * MIN), 170 * MIN);
+        assert_eq!(arrival(&times, |k| within(k == 120), 170 * MIN), 170 * MIN);
+        assert_eq!(arrival(&times, |_| 0, 170 * MIN), 170 * MIN);
+    }
+
+    #[test]
+    fn a_post_plainly_the_floods_reaches_back_over_a_longer_pause() {
+        // The flood's first post at 1:40, the next at 2:30, then the wave from 2:50.
+        let (times, _) = ten_hours(|_| false);
+        let first = |reach: i64| {
+            move |k: usize| {
+                if k == 100 {
+                    reach
+                } else if k == 150 {
+                    ARRIVAL_GAP_MS
+                } else {
+                    0
+                }
+            }
+        };
+        assert_eq!(
+            arrival(&times, first(PLAIN_ARRIVAL_GAP_MS), 170 * MIN),
+            100 * MIN
+        );
+        // Fifty minutes is too far for a post only somewhat more like the flood.
+        assert_eq!(arrival(&times, first(ARRIVAL_GAP_MS), 170 * MIN), 150 * MIN);
+        // And an hour and a quarter too far for any.
+        let stray = |k: usize| {
+            if k == 75 {
+                PLAIN_ARRIVAL_GAP_MS
+            } else if k == 150 {
+                ARRIVAL_GAP_MS
+            } else {
+                0
+            }
+        };
+        assert_eq!(arrival(&times, stray, 170 * MIN), 150 * MIN);
     }
 
     /// The tag's own posts one a minute for 10 hours, and a flood ramping up linearly from
