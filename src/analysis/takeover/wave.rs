@@ -208,7 +208,9 @@ pub fn rise_to_pace(
 /// good), worst 136 minutes off (228 before).
 pub const FLOOD_RATE_HALF_WIDTH_MS: i64 = 90 * 60_000;
 
-/// How long after the core the flood may stay under the pace of the rest and come back.
+/// How long after the core the flood may stay under the pace of the rest and come back;
+/// longer while it writes no plainly fewer posts than that pace would (see
+/// [`plainly_fewer`]).
 pub const END_PATIENCE_MS: i64 = 3 * 60 * 60_000;
 
 /// The tag's usual traffic, which a flood's end is weighed against (see [`end_of_flood`]).
@@ -225,7 +227,11 @@ pub struct UsualTraffic<'a> {
 /// tag's posts, scaled to the threshold's odds (at a threshold of half: as fast as the
 /// rest). The walk starts at the core's first post, so a core that ran on past its flood
 /// ends earlier, and goes past the core until the flood has stayed under that pace for
-/// [`END_PATIENCE_MS`].
+/// [`END_PATIENCE_MS`] and written plainly fewer posts since than the pace would bring
+/// ([`plainly_fewer`]): a flood of two or three posts an hour that merely keeps pace
+/// writes a quiet three hours now and then and comes back (seed 422's #WhiteLivesMatter,
+/// 12 posts in 7 hours against 15 at the pace, then 9 in the next 3, ended 531 minutes
+/// early); one that has ended writes next to none.
 ///
 /// The rest's pace is the tag's usual traffic, not the rate around each post: the tag's
 /// own posts rise and fall with the day, and a decaying flood that outnumbers them at
@@ -263,18 +269,51 @@ fn end_of_flood(
         (times[0], times[times.len() - 1]),
     );
     let mut end = first;
+    // The flood's posts after `end` and before `j`.
+    let mut since_end = 0usize;
     for j in first..tc.len() {
         if !tc[j] {
             continue;
         }
-        if times[j] > to && times[j] - times[end] > END_PATIENCE_MS {
+        let quiet = times[j] - times[end];
+        if times[j] > to && quiet > END_PATIENCE_MS && plainly_fewer(since_end, pace * quiet as f64)
+        {
             break;
         }
         if flood.rate(times[j], FLOOD_RATE_HALF_WIDTH_MS) >= pace {
             end = j;
+            since_end = 0;
+        } else {
+            since_end += 1;
         }
     }
     end
+}
+
+/// How unlikely a count must be for a flood to have plainly fallen below a pace (see
+/// [`plainly_fewer`]).
+const PLAINLY_BELOW_PACE: f64 = 0.05;
+
+/// Is `count` plainly fewer than a pace that would have brought `expected` posts: would a
+/// Poisson count of that mean come up this low less than one time in twenty
+/// ([`PLAINLY_BELOW_PACE`])? A flood of two or three posts an hour that keeps the tag's
+/// usual pace writes a quiet three hours now and then; one that has ended writes none.
+fn plainly_fewer(count: usize, expected: f64) -> bool {
+    if expected > 100.0 {
+        // The normal approximation, with a continuity correction.
+        let z = (count as f64 + 0.5 - expected) / expected.sqrt();
+        return z < -1.6449;
+    }
+    let mut term = (-expected).exp();
+    let mut at_most = term;
+    for k in 1..=count {
+        term *= expected / k as f64;
+        at_most += term;
+        if at_most >= PLAINLY_BELOW_PACE {
+            return false;
+        }
+    }
+    at_most < PLAINLY_BELOW_PACE
 }
 
 /// The rate of a set of sorted times around any time: posts per millisecond, each weighed
@@ -568,6 +607,42 @@ mod tests {
         // The flood stops dead at 6h: counted over 90 minutes around each post, its rate
         // there is half its pace, so the end falls a little before its last post.
         assert!((w.end_ms - 358 * MIN).abs() <= 20 * MIN, "{w:?}");
+    }
+
+    #[test]
+    fn a_slow_flood_that_keeps_near_the_pace_through_a_quiet_spell_has_not_ended() {
+        // The tag usually gets two posts an hour (one every 30 minutes, all day). A flood
+        // writes one every 20 minutes for 8h, one an hour for 4h (fewer than the pace, but
+        // four hours of it at two an hour would bring only eight), then one every 20
+        // minutes again until 15h, and stops.
+        let mut posts: Vec<(i64, bool)> = (0..60).map(|k| (k * 30 * MIN + 1, false)).collect();
+        let flood = (0..24)
+            .map(|k| k * 20 * MIN)
+            .chain((0..4).map(|k| 510 * MIN + k * 60 * MIN))
+            .chain((0..9).map(|k| 720 * MIN + k * 20 * MIN));
+        posts.extend(flood.map(|t| (t + 2, true)));
+        posts.sort();
+        let (times, tc): (Vec<i64>, Vec<bool>) = posts.into_iter().unzip();
+        let counter_speech = vec![false; times.len()];
+        let usual = UsualTraffic {
+            rate: 2.0 / (60 * MIN) as f64,
+            counter_speech: &counter_speech,
+        };
+        let w = refine(&times, &tc, (0, 8 * 60 * MIN), 15 * MIN, 0.5, Some(usual));
+        // After three quiet hours the flood had written 3 posts where the pace would bring
+        // 6 to 7: not plainly fewer. It comes back, and the wave ends with it.
+        assert!(w.end_ms >= 14 * 60 * MIN, "ended at {} min", w.end_ms / MIN);
+        assert!(w.end_ms <= 16 * 60 * MIN, "ended at {} min", w.end_ms / MIN);
+    }
+
+    #[test]
+    fn poisson_counts_plainly_fewer_than_a_pace() {
+        assert!(!plainly_fewer(3, 6.0)); // 15 %
+        assert!(plainly_fewer(1, 6.0)); // 1.7 %
+        assert!(plainly_fewer(0, 3.5)); // 3 %
+        assert!(!plainly_fewer(0, 2.5)); // 8 %
+        assert!(plainly_fewer(80, 110.0)); // z = -2.8
+        assert!(!plainly_fewer(100, 110.0)); // z = -0.9
     }
 
     /// The tag's own posts every `every` minutes from 0 to 12h, `slower` times as far apart
