@@ -94,13 +94,6 @@ impl Stretch<'_> {
     }
 }
 
-/// How much more a takeover post before the onset must look like the flood than like the
-/// tag to be plainly the flood's, and so reach back over a longer gap to the flood's
-/// arrival ([`wave::PLAIN_ARRIVAL_GAP_MS`]). Stray takeover posts found before derail's
-/// onsets on the held-out worlds looked like the flood at 0.25 to 0.59, the flood's own
-/// first posts at 0.50 to 1.00 above their familiarity (986436b).
-const PLAINLY_THE_FLOODS: f32 = 0.75;
-
 /// Judges the tag's posts from `from` to `to` and finds the wave's onset, peak and end in
 /// them.
 fn judge_stretch<'t>(
@@ -124,32 +117,7 @@ fn judge_stretch<'t>(
         cfg.share_threshold,
         usual_traffic(base, &counter_speech),
     );
-    let mut buf = Vec::new();
-    let arrival_reach = |j: usize| {
-        if !judged.takeover[j] {
-            return 0;
-        }
-        let like = judge.flood_likeness(&judged.flood, region[j], &mut buf);
-        let contrast = like - judged.ev[j].familiarity;
-        if contrast >= PLAINLY_THE_FLOODS {
-            wave::PLAIN_ARRIVAL_GAP_MS
-        } else if contrast > 0.0 {
-            wave::ARRIVAL_GAP_MS
-        } else {
-            0
-        }
-    };
-    times.onset_ms = wave::arrival(rt, arrival_reach, times.onset_ms);
-    if let Some(usual) = usual_traffic(base, &counter_speech) {
-        let risen = wave::rise_to_pace(
-            rt,
-            &judged.takeover,
-            times.onset_ms,
-            usual.rate,
-            cfg.share_threshold,
-        );
-        times.onset_ms = risen.min(times.peak_ms);
-    }
+    times.onset_ms = flood_onset(cx, base, (region, rt), &judged, &times);
     if judge.debug {
         trace_region(judge, &judged, (wave_start, wave_end), &times, region, rt);
     }
@@ -160,6 +128,49 @@ fn judge_stretch<'t>(
         to,
         judged,
         times,
+    }
+}
+
+/// How much more a takeover post before the onset must look like the flood than like the
+/// tag to be plainly the flood's, and so reach back over a longer gap to the flood's
+/// arrival ([`wave::PLAIN_ARRIVAL_GAP_MS`]). Stray takeover posts found before derail's
+/// onsets on the held-out worlds looked like the flood at 0.25 to 0.59, the flood's own
+/// first posts at 0.50 to 1.00 above their familiarity (986436b).
+const PLAINLY_THE_FLOODS: f32 = 0.75;
+
+/// The onset of a wave refined from its flags (`times`): moved back over the flood's first
+/// posts ([`wave::arrival`]), then, on a busy tag, forward to where the flood's rate passes
+/// the tag's usual pace ([`wave::rise_to_pace`]).
+fn flood_onset(
+    cx: &TagContext,
+    base: &Baseline,
+    (region, rt): (&[u32], &[i64]),
+    judged: &JudgedRegion,
+    times: &wave::WaveTimes,
+) -> i64 {
+    let mut buf = Vec::new();
+    let arrival_reach = |j: usize| {
+        if !judged.takeover[j] {
+            return 0;
+        }
+        let like = cx.judge.flood_likeness(&judged.flood, region[j], &mut buf);
+        let contrast = like - judged.ev[j].familiarity;
+        if contrast >= PLAINLY_THE_FLOODS {
+            wave::PLAIN_ARRIVAL_GAP_MS
+        } else if contrast > 0.0 {
+            wave::ARRIVAL_GAP_MS
+        } else {
+            0
+        }
+    };
+    let arrived = wave::arrival(rt, arrival_reach, times.onset_ms);
+    match usual_traffic(base, &[]) {
+        Some(usual) => {
+            let threshold = cx.cfg.share_threshold;
+            let risen = wave::rise_to_pace(rt, &judged.takeover, arrived, usual.rate, threshold);
+            risen.min(times.peak_ms)
+        }
+        None => arrived,
     }
 }
 
