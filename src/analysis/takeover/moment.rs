@@ -164,28 +164,33 @@ fn flood_onset(
         }
     };
     let arrived = wave::arrival(rt, arrival_reach, times.onset_ms);
-    match usual_traffic(base, &[]) {
-        Some(usual) => {
+    match usual_rate(base) {
+        Some(rate) => {
             let threshold = cx.cfg.share_threshold;
-            let risen = wave::rise_to_pace(rt, &judged.takeover, arrived, usual.rate, threshold);
+            let risen = wave::rise_to_pace(rt, &judged.takeover, arrived, rate, threshold);
             risen.min(times.peak_ms)
         }
         None => arrived,
     }
 }
 
-/// The tag's usual traffic where its baseline spans a whole day (an average over fewer
-/// hours is the rate of the hours it happened to cover); `counter_speech` flags the
-/// region's posts.
+/// The tag's usual traffic where its baseline spans a whole day (see [`usual_rate`]);
+/// `counter_speech` flags the region's posts.
 fn usual_traffic<'a>(
     base: &Baseline,
     counter_speech: &'a [bool],
 ) -> Option<wave::UsualTraffic<'a>> {
-    let span = base.last_ms - base.first_ms;
-    (span >= 24 * HOUR).then(|| wave::UsualTraffic {
-        rate: base.n as f64 / span as f64,
+    usual_rate(base).map(|rate| wave::UsualTraffic {
+        rate,
         counter_speech,
     })
+}
+
+/// The tag's posts per millisecond over its baseline, where that spans a whole day: an
+/// average over fewer hours is the rate of the hours it happened to cover.
+fn usual_rate(base: &Baseline) -> Option<f64> {
+    let span = base.last_ms - base.first_ms;
+    (span >= 24 * HOUR).then(|| base.n as f64 / span as f64)
 }
 
 /// Whether a wave is a takeover is decided on its region; how long it runs is followed as

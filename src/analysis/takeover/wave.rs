@@ -179,20 +179,12 @@ pub fn rise_to_pace(
     usual_rate: f64,
     threshold: f32,
 ) -> i64 {
-    let p = (threshold as f64).clamp(0.01, 0.99);
     let half_width = RISE_WINDOW_USUAL_POSTS / usual_rate.max(f64::MIN_POSITIVE);
     if times.is_empty() || half_width > FLOOD_RATE_HALF_WIDTH_MS as f64 {
         return arrived_ms;
     }
-    let pace = usual_rate * p / (1.0 - p);
-    let flood = KernelRate::new(
-        times
-            .iter()
-            .zip(tc)
-            .filter(|&(_, &t)| t)
-            .map(|(&time, _)| time),
-        (times[0], times[times.len() - 1]),
-    );
+    let pace = pace_at_threshold(usual_rate, threshold);
+    let flood = KernelRate::of_flood(times, tc);
     let from = times.partition_point(|&t| t < arrived_ms);
     (from..times.len())
         .find(|&j| tc[j] && flood.rate(times[j], half_width as i64) >= pace)
@@ -249,7 +241,6 @@ fn end_of_flood(
     threshold: f32,
     usual: Option<UsualTraffic>,
 ) -> usize {
-    let p = (threshold as f64).clamp(0.01, 0.99);
     let (from, to) = (times[first], times[last]);
     let span = (to - from).max(60_000) as f64;
     let rest_rate = match usual {
@@ -259,15 +250,8 @@ fn end_of_flood(
             usual.rate + counter.count() as f64 / span
         }
     };
-    let pace = rest_rate * p / (1.0 - p);
-    let flood = KernelRate::new(
-        times
-            .iter()
-            .zip(tc)
-            .filter(|&(_, &t)| t)
-            .map(|(&time, _)| time),
-        (times[0], times[times.len() - 1]),
-    );
+    let pace = pace_at_threshold(rest_rate, threshold);
+    let flood = KernelRate::of_flood(times, tc);
     let mut end = first;
     // The flood's posts after `end` and before `j`.
     let mut since_end = 0usize;
@@ -316,6 +300,13 @@ fn plainly_fewer(count: usize, expected: f64) -> bool {
     at_most < PLAINLY_BELOW_PACE
 }
 
+/// The flood's rate that holds the threshold's share against the rest's `rate`: at a
+/// threshold of half, that rate itself.
+fn pace_at_threshold(rate: f64, threshold: f32) -> f64 {
+    let p = (threshold as f64).clamp(0.01, 0.99);
+    rate * p / (1.0 - p)
+}
+
 /// The rate of a set of sorted times around any time: posts per millisecond, each weighed
 /// by a triangle `half_width` wide each side, over the part of that window inside `span`
 /// (a window cut by the region's edge is not read as a slump).
@@ -339,6 +330,17 @@ impl KernelRate {
             prefix,
             span,
         }
+    }
+
+    /// The rate of a region's takeover posts (`tc`), over the region's span; `times` are
+    /// the region's post times, sorted, and not empty.
+    fn of_flood(times: &[i64], tc: &[bool]) -> KernelRate {
+        let flood = times
+            .iter()
+            .zip(tc)
+            .filter(|&(_, &t)| t)
+            .map(|(&time, _)| time);
+        KernelRate::new(flood, (times[0], times[times.len() - 1]))
     }
 
     fn rate(&self, t: i64, half_width: i64) -> f64 {
