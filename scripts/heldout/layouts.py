@@ -1,4 +1,5 @@
-"""File layouts for a held-out world: twarc-csv, Twitter API v1.1 JSON lines, a generic CSV.
+"""File layouts for a held-out world: twarc-csv, Twitter API v1.1 JSON lines, a generic CSV,
+Bluesky Jetstream events.
 
 Every layout writes the same posts. Row order and damage use generators seeded from the
 world's seed (not the world's own generator), so the same seed damages the same posts in
@@ -16,7 +17,7 @@ HASHTAG_RE = re.compile(r"#(\w+)")
 MENTION_RE = re.compile(r"(?<![\w@])@(\w{1,15})")
 CASHTAG_RE = re.compile(r"(?<![\w$])\$([A-Za-z][A-Za-z0-9]{1,11})")
 
-DEFAULT_ORDER = {"twarc_csv": "newest", "v1_jsonl": "oldest", "generic_csv": "shuffled"}
+DEFAULT_ORDER = {"twarc_csv": "newest", "v1_jsonl": "oldest", "generic_csv": "shuffled", "jetstream_jsonl": "oldest"}
 
 # twarc-csv >= 0.5 tweet columns (84 of them), in its order
 TWARC_COLUMNS = """id conversation_id referenced_tweets.replied_to.id referenced_tweets.retweeted.id
@@ -312,7 +313,134 @@ def write_generic_csv(world, path, posts, plan):
     return damaged
 
 
-LAYOUTS = {"twarc_csv": write_twarc_csv, "v1_jsonl": write_v1_jsonl, "generic_csv": write_generic_csv}
+# ----------------------------------------------------------------------------- Bluesky Jetstream
+TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
+
+
+def b32_sortable(n, width):
+    out = []
+    for _ in range(width):
+        out.append(TID_ALPHABET[n & 31])
+        n >>= 5
+    return "".join(reversed(out))
+
+
+def did_of(account_id):
+    """A did:plc made from the account id (24 characters of base32, as real ones have)."""
+    h = int.from_bytes(zlib.crc32(account_id.encode()).to_bytes(4, "big") * 4, "big")
+    return "did:plc:" + b32_sortable(h, 24)
+
+
+def cid_of(post_id):
+    return "bafyrei" + b32_sortable(int(post_id) * 2654435761 % (1 << 250), 52)
+
+
+def at_uri(world, p):
+    collection = "app.bsky.feed.repost" if p.retweet_of is not None else "app.bsky.feed.post"
+    return f"at://{did_of(p.author.id)}/{collection}/{p.id}"
+
+
+def bluesky_text(world, p):
+    """The text as a Bluesky client writes it, with its facets (UTF-8 byte offsets): links
+    shown shortened with the full address in a link facet, mentions as handles, hashtags as
+    tag facets; a quoted post's link leaves the text for a record embed; a reply's leading
+    @mention (Twitter's reply prefix) is dropped."""
+    text = p.text
+    if p.reply_to is not None:
+        prefix = f"@{p.reply_to.author.username} "
+        if text.startswith(prefix):
+            text = text[len(prefix):]
+    quote_links = [tco for tco, exp in p.links if p.quote_of is not None and "/status/" in exp]
+    for tco in quote_links:
+        text = text.replace(" " + tco, "").replace(tco, "")
+    pieces = []  # (start, end, replacement, feature)
+    for tco, expanded in p.links:
+        if tco in quote_links:
+            continue
+        at = text.find(tco)
+        if at < 0:
+            continue
+        display = re.sub(r"^https?://", "", expanded)
+        display = display[:27] + "..." if len(display) > 30 else display
+        pieces.append((at, at + len(tco), display, {"$type": "app.bsky.richtext.facet#link", "uri": expanded}))
+    for m in MENTION_RE.finditer(text):
+        acc = world.accounts_by_name.get(m.group(1).lower())
+        did = did_of(acc.id if acc else fake_user_id(m.group(1)))
+        pieces.append((m.start(), m.end(), f"@{m.group(1).lower()}.bsky.social",
+                       {"$type": "app.bsky.richtext.facet#mention", "did": did}))
+    for m in HASHTAG_RE.finditer(text):
+        pieces.append((m.start(), m.end(), m.group(0), {"$type": "app.bsky.richtext.facet#tag", "tag": m.group(1)}))
+    pieces.sort(key=lambda x: x[0])
+    out, facets, pos, kept = "", [], 0, []
+    for start, end, repl, feature in pieces:
+        if start < pos:
+            continue
+        out += text[pos:start]
+        byte_start = len(out.encode())
+        out += repl
+        facets.append({"index": {"byteStart": byte_start, "byteEnd": len(out.encode())}, "features": [feature]})
+        pos = end
+    out += text[pos:]
+    return out, facets
+
+
+def jetstream_event(world, p):
+    did = did_of(p.author.id)
+    created = datetime.fromtimestamp(p.time, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{p.ms:03d}Z"
+    seen_us = (p.time * 1000 + p.ms) * 1000 + 150_000 + int(p.id) % 700_000
+    if p.retweet_of is not None:
+        collection = "app.bsky.feed.repost"
+        target = p.retweet_of
+        record = {"$type": collection, "createdAt": created,
+                  "subject": {"cid": cid_of(target.id), "uri": at_uri(world, target)}}
+    else:
+        collection = "app.bsky.feed.post"
+        text, facets = bluesky_text(world, p)
+        record = {"$type": collection, "createdAt": created}
+        if p.lang and p.lang != "und":
+            record["langs"] = [p.lang]
+        if p.reply_to is not None:
+            root = p.reply_to
+            while root.reply_to is not None:
+                root = root.reply_to
+            record["reply"] = {"parent": {"cid": cid_of(p.reply_to.id), "uri": at_uri(world, p.reply_to)},
+                               "root": {"cid": cid_of(root.id), "uri": at_uri(world, root)}}
+        record["text"] = text
+        if facets:
+            record["facets"] = facets
+        if p.quote_of is not None:
+            record["embed"] = {"$type": "app.bsky.embed.record",
+                               "record": {"cid": cid_of(p.quote_of.id), "uri": at_uri(world, p.quote_of)}}
+    return {"did": did, "time_us": seen_us, "kind": "commit",
+            "commit": {"rev": b32_sortable(seen_us << 10, 13), "operation": "create", "collection": collection,
+                       "rkey": p.id, "record": record, "cid": cid_of(p.id)}}
+
+
+def write_jetstream_jsonl(world, path, posts, plan):
+    """Jetstream's commit events, one per line: posts, and reposts for retweets (a repost
+    carries no text: only its subject's address). The record key is the post's id, so the
+    truth's ids are the last part of each at:// address."""
+    rng = random.Random(f"{world.seed}:layout:jetstream_jsonl")
+    damaged = []
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        for row_no, p in enumerate(posts, start=1):
+            obj = jetstream_event(world, p)
+            if p.id in plan:
+                kind = plan[p.id]
+                if kind == "bad_timestamp":
+                    obj["commit"]["record"]["createdAt"] = rng.choice(BAD_TIMES["iso"][:2] + BAD_TIMES["iso"][3:])
+                    line = json.dumps(obj, ensure_ascii=False)
+                else:
+                    line, kind = damaged_json_line(obj, kind, "time_us", rng)
+                damaged.append({"id": p.id, "kind": kind, "row": row_no})
+            else:
+                line = json.dumps(obj, ensure_ascii=False)
+            f.write(line + "\n")
+    return damaged
+
+
+LAYOUTS = {"twarc_csv": write_twarc_csv, "v1_jsonl": write_v1_jsonl, "generic_csv": write_generic_csv,
+           "jetstream_jsonl": write_jetstream_jsonl}
 
 
 def write(world, layout, path, order, damage):

@@ -35,6 +35,8 @@ def norm_id(value):
     if v.startswith("="):
         v = v[1:]
     v = v.strip().strip('"').strip("'").strip()
+    if v.startswith("at://"):  # a Bluesky address: its record key is the post's id
+        v = v.rsplit("/", 1)[-1]
     return v
 
 

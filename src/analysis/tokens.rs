@@ -121,10 +121,31 @@ pub fn content_pieces(text: &str) -> impl Iterator<Item = &str> {
     strip_rt_prefix(text).split_whitespace().filter(|piece| {
         let link = piece.starts_with("http://")
             || piece.starts_with("https://")
-            || piece.starts_with("www.");
+            || piece.starts_with("www.")
+            || is_bare_address(piece);
         let mention = piece.starts_with('@') || piece.starts_with('＠');
         !link && !mention
     })
+}
+
+/// A web address written without its scheme, as Bluesky's clients show a link in the text
+/// ("nytimes.com/2024/11/2...", the full address in the post's link facet) and people type
+/// them ("youtu.be/dQw4w9"): a host of dotted labels whose last is two letters or more, then
+/// a path. Without a path, "game.love" could be two words run together, so it stays words.
+fn is_bare_address(piece: &str) -> bool {
+    let Some(slash) = piece.find('/') else {
+        return false;
+    };
+    let host = &piece[..slash];
+    let Some((labels, tld)) = host.rsplit_once('.') else {
+        return false;
+    };
+    let label_ok =
+        |l: &str| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    tld.len() >= 2
+        && tld.bytes().all(|b| b.is_ascii_alphabetic())
+        && labels.split('.').all(label_ok)
+        && !labels.starts_with('-')
 }
 
 /// Calls `f(kind, token)` for each token of `text`, in order.
@@ -618,6 +639,23 @@ mod tests {
                 .any(|w| w.contains("t.co") || w.contains("someone") || w.contains("bts_twt"))
         );
         assert!(v.iter().any(|(k, t)| *k == TokenKind::Stop && t == "of"));
+    }
+
+    #[test]
+    fn a_link_written_without_its_scheme_is_no_words() {
+        let v = toks("so good nytimes.com/2024/11/21/arts/re... and youtu.be/dQw4w9 #Music");
+        let words: Vec<&str> = v.iter().map(|(_, t)| t.as_str()).collect();
+        assert_eq!(words, ["#music", "so", "good", "and"], "{v:?}");
+        // Not addresses: no path, a number, a fraction, "and/or".
+        for text in ["game.love it", "ratio 3.5/10", "km/h and/or w/o", "e.g/x"] {
+            let v = toks(text);
+            assert!(v.len() >= 2, "{text}: {v:?}");
+        }
+        assert!(!is_bare_address("3.5/10"));
+        assert!(!is_bare_address("and/or"));
+        assert!(!is_bare_address("e.g/x"));
+        assert!(is_bare_address("deportes.example/nota/12..."));
+        assert!(is_bare_address("bit.ly/3xYz"));
     }
 
     #[test]
