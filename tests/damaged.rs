@@ -235,3 +235,53 @@ fn csv_that_is_json_and_json_that_is_csv() {
     assert_eq!(ds.len(), 400);
     assert!(ds.report.warning("extension_mismatch").is_some());
 }
+
+/// A twarc2 page cut short (a collection stopped while writing it) or spoiled at its end
+/// keeps the tweets it holds whole, whatever keys its writer put before `data`; the pages
+/// after it load in full, and the loss is one rejected row that says what was read.
+#[test]
+fn a_twarc2_page_cut_short_keeps_its_whole_tweets() {
+    let (posts, authors, _) = generate(&GenConfig::new(Scenario::Kpop, 400, 3));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("good.jsonl");
+    write(&posts, &authors, OutFormat::Twarc2, &path).unwrap();
+    let good = std::fs::read_to_string(&path).unwrap();
+    let pages: Vec<&str> = good.lines().collect();
+    assert!(pages.len() >= 3, "{} pages", pages.len());
+    let load = |bytes: &[u8], name: &str| {
+        let ds = load_bytes(bytes, name, &LoadOptions::default(), &Progress::new()).unwrap();
+        ds.report.check_accounting(ds.len()).unwrap();
+        ds
+    };
+    let whole = load(good.as_bytes(), "good.jsonl");
+    assert_eq!(whole.report.rejected, 0);
+    let first: serde_json::Value = serde_json::from_str(pages[0]).unwrap();
+    let data = first["data"].as_array().unwrap();
+    let rest = pages[1..].join("\n");
+
+    // Cut inside the 41st tweet's text: the first 40 are read; the first line being broken
+    // must not make the file a document whose open string runs over the pages after it.
+    let id = data[40]["id"].as_str().unwrap();
+    let at = pages[0].find(&format!("\"id\":\"{id}\"")).unwrap();
+    let text_at = at + pages[0][at..].find("\"text\":\"").unwrap() + 12;
+    let cut = format!("{}\n{rest}\n", &pages[0][..text_at]);
+    let ds = load(cut.as_bytes(), "cut.jsonl");
+    assert_eq!(ds.report.rejected, 1);
+    assert_eq!(
+        ds.report.loaded,
+        whole.report.loaded - (data.len() as u64 - 40)
+    );
+    let rejection = &ds.report.rejections[0];
+    assert_eq!(rejection.line, 1);
+    assert!(
+        rejection.reason.contains("first 40 tweets were read"),
+        "{}",
+        rejection.reason
+    );
+
+    // Spoiled at its very end: every tweet of it is read.
+    let spoiled = format!("{},}}\n{rest}\n", &pages[0][..pages[0].len() - 1]);
+    let ds = load(spoiled.as_bytes(), "spoiled.jsonl");
+    assert_eq!(ds.report.rejected, 1);
+    assert_eq!(ds.report.loaded, whole.report.loaded);
+}

@@ -1,5 +1,5 @@
-"""File layouts for a held-out world: twarc-csv, Twitter API v1.1 JSON lines, a generic CSV,
-Bluesky Jetstream events.
+"""File layouts for a held-out world: twarc-csv, twarc2's API v2 response pages, Twitter API
+v1.1 JSON lines, a generic CSV, Bluesky Jetstream events.
 
 Every layout writes the same posts. Row order and damage use generators seeded from the
 world's seed (not the world's own generator), so the same seed damages the same posts in
@@ -17,7 +17,8 @@ HASHTAG_RE = re.compile(r"#(\w+)")
 MENTION_RE = re.compile(r"(?<![\w@])@(\w{1,15})")
 CASHTAG_RE = re.compile(r"(?<![\w$])\$([A-Za-z][A-Za-z0-9]{1,11})")
 
-DEFAULT_ORDER = {"twarc_csv": "newest", "v1_jsonl": "oldest", "generic_csv": "shuffled", "jetstream_jsonl": "oldest"}
+DEFAULT_ORDER = {"twarc_csv": "newest", "v1_jsonl": "oldest", "generic_csv": "shuffled", "jetstream_jsonl": "oldest",
+                 "twarc2_jsonl": "newest"}
 
 # twarc-csv >= 0.5 tweet columns (84 of them), in its order
 TWARC_COLUMNS = """id conversation_id referenced_tweets.replied_to.id referenced_tweets.retweeted.id
@@ -439,8 +440,90 @@ def write_jetstream_jsonl(world, path, posts, plan):
     return damaged
 
 
+# ----------------------------------------------------------------------------- twarc2 pages
+def v2_user(a):
+    return {"id": a.id, "username": a.username, "name": a.name, "created_at": iso_ms(a.created),
+            "description": a.description, "location": a.location, "protected": False, "verified": a.verified,
+            "public_metrics": {"followers_count": a.followers, "following_count": a.following,
+                               "tweet_count": a.statuses, "listed_count": a.listed}}
+
+
+def v2_tweet(world, p):
+    """A tweet as API v2 returns it in `data`: a retweet's text is cut at 140 characters, as
+    the API cuts it; the full text is in the page's `includes.tweets`."""
+    text = p.text
+    if p.retweet_of is not None and len(text) > 140:
+        text = text[:139] + "…"
+    ent = entities(world, text, p.links)
+    tweet = {"id": p.id, "text": text, "created_at": iso_ms(p.time).replace(".000Z", f".{p.ms:03d}Z"),
+             "author_id": p.author.id, "conversation_id": p.conversation_id, "lang": p.lang,
+             "edit_history_tweet_ids": [p.id], "possibly_sensitive": False, "reply_settings": "everyone",
+             "source": p.author.source,
+             "public_metrics": {"retweet_count": p.metrics["retweet_count"], "reply_count": p.metrics["reply_count"],
+                                "like_count": p.metrics["like_count"], "quote_count": p.metrics["quote_count"]}}
+    entities_out = {k: v for k, v in (("hashtags", [{"start": h["start"], "end": h["end"], "tag": h["tag"]}
+                                                    for h in ent["hashtags"]]),
+                                      ("mentions", ent["mentions"]), ("urls", ent["urls"]),
+                                      ("cashtags", ent["cashtags"])) if v}
+    if entities_out:
+        tweet["entities"] = entities_out
+    refs = [("retweeted", p.retweet_of), ("quoted", p.quote_of), ("replied_to", p.reply_to)]
+    refs = [{"type": kind, "id": ref.id} for kind, ref in refs if ref is not None]
+    if refs:
+        tweet["referenced_tweets"] = refs
+    if p.reply_to is not None:
+        tweet["in_reply_to_user_id"] = p.reply_to.author.id
+    return tweet
+
+
+def twarc2_page(world, posts, query_url):
+    data = [v2_tweet(world, p) for p in posts]
+    referenced, users = {}, {}
+    for p in posts:
+        users[p.author.id] = p.author
+        for ref in (p.retweet_of, p.quote_of, p.reply_to):
+            if ref is not None:
+                referenced[ref.id] = ref
+                users[ref.author.id] = ref.author
+    ids = [int(p.id) for p in posts]
+    return {"data": data,
+            "includes": {"users": [v2_user(a) for a in users.values()],
+                         "tweets": [dict(v2_tweet(world, r), text=r.text) for r in referenced.values()]},
+            "meta": {"newest_id": str(max(ids)), "oldest_id": str(min(ids)), "result_count": len(posts)},
+            "__twarc": {"url": query_url, "version": "2.14.0", "retrieved_at": "2023-01-01T00:00:00+00:00"}}
+
+
+def write_twarc2_jsonl(world, path, posts, plan):
+    """twarc2's raw output: one API response page (100 tweets, with their users and the
+    tweets they retweet, quote or answer in `includes`) per line. A damaged post spoils its
+    whole page, as a cut or corrupted line would: the truth lists every post of that page."""
+    rng = random.Random(f"{world.seed}:layout:twarc2_jsonl")
+    top = [t["tag"] for t in world.topics[:2]] + [w["tag"] for w in world.waves]
+    query_url = "https://api.twitter.com/2/tweets/search/all?query=" + "%20OR%20".join("%23" + t for t in top)
+    damaged = []
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        for row_no, start in enumerate(range(0, len(posts), 100), start=1):
+            page_posts = posts[start:start + 100]
+            obj = twarc2_page(world, page_posts, query_url)
+            spoiled = [p for p in page_posts if p.id in plan]
+            if spoiled:
+                kind = plan[spoiled[0].id]
+                if kind == "bad_timestamp":
+                    i = page_posts.index(spoiled[0])
+                    obj["data"][i]["created_at"] = rng.choice(BAD_TIMES["iso"])
+                    line = json.dumps(obj, ensure_ascii=False)
+                    damaged.append({"id": spoiled[0].id, "kind": kind, "row": row_no})
+                else:
+                    line, kind = damaged_json_line(obj, kind, "meta", rng)
+                    damaged.extend({"id": p.id, "kind": kind, "row": row_no} for p in page_posts)
+            else:
+                line = json.dumps(obj, ensure_ascii=False)
+            f.write(line + "\n")
+    return damaged
+
+
 LAYOUTS = {"twarc_csv": write_twarc_csv, "v1_jsonl": write_v1_jsonl, "generic_csv": write_generic_csv,
-           "jetstream_jsonl": write_jetstream_jsonl}
+           "jetstream_jsonl": write_jetstream_jsonl, "twarc2_jsonl": write_twarc2_jsonl}
 
 
 def write(world, layout, path, order, damage):

@@ -27,7 +27,7 @@ import layouts  # noqa: E402
 import score  # noqa: E402
 import worlds  # noqa: E402
 
-EXT = {"twarc_csv": "csv", "v1_jsonl": "jsonl", "generic_csv": "csv", "jetstream_jsonl": "jsonl"}
+EXT = {"twarc_csv": "csv", "v1_jsonl": "jsonl", "generic_csv": "csv", "jetstream_jsonl": "jsonl", "twarc2_jsonl": "jsonl"}
 
 
 def parse_seeds(text):

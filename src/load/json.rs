@@ -13,6 +13,7 @@ use serde_json::Value;
 use crate::load::builder::{ChunkBuilder, quote_value};
 use crate::load::readers;
 use crate::load::report::RejectKind;
+use crate::load::twitter_v2;
 use crate::model::Format;
 use crate::time::TimeParser;
 
@@ -131,7 +132,6 @@ pub fn convert_value(bytes: &[u8], line: u64, ctx: &JsonContext, out: &mut Chunk
     out.rows_in = before_rows;
     match serde_json::from_slice::<Value>(bytes) {
         Err(e) => {
-            out.rows_in += 1;
             let (kind, what) = if e.is_eof() {
                 (
                     RejectKind::TruncatedRecord,
@@ -140,6 +140,13 @@ pub fn convert_value(bytes: &[u8], line: u64, ctx: &JsonContext, out: &mut Chunk
             } else {
                 (RejectKind::InvalidJson, "invalid JSON")
             };
+            if ctx.format == Format::Twarc2Pages {
+                let why = format!("{what} at column {}", e.column());
+                if twitter_v2::salvage_page(bytes, line, ctx, out, (kind, &why)).is_some() {
+                    return;
+                }
+            }
+            out.rows_in += 1;
             let err_line = line + e.line().saturating_sub(1) as u64;
             out.reject(
                 err_line,
@@ -558,7 +565,9 @@ pub enum JsonLayout {
 }
 
 /// Decides the layout from the start of the input: JSONL when the first line is a whole
-/// object by itself.
+/// object by itself, or when it opens an object it does not close and the next line opens
+/// another (a first line cut short or spoiled: read as a document, an unclosed string in it
+/// would run on over the lines after it).
 pub fn detect_layout(head: &[u8]) -> JsonLayout {
     let start = head.iter().position(|&b| !is_ws(b)).unwrap_or(0);
     if head.get(start) != Some(&b'{') {
@@ -571,6 +580,9 @@ pub fn detect_layout(head: &[u8]) -> JsonLayout {
         Some(e) if trim_ws(&head[e..line_end]).is_empty() => JsonLayout::Lines,
         // A first line longer than the sniffed head: assume JSONL (pages are long lines).
         None if line_end == head.len() && !head[start..].contains(&b'\n') => JsonLayout::Lines,
+        _ if head.get(line_end + 1) == Some(&b'{') && trim_ws(&head[start..line_end]).len() > 1 => {
+            JsonLayout::Lines
+        }
         _ => JsonLayout::Document,
     }
 }
@@ -649,5 +661,16 @@ mod tests {
         );
         assert_eq!(detect_layout(b"{\n  \"a\": 1\n}\n"), JsonLayout::Document);
         assert_eq!(detect_layout(b"[{\"a\": 1}]"), JsonLayout::Document);
+        // A first line cut short, or spoiled, before whole ones.
+        assert_eq!(
+            detect_layout(b"{\"data\": [{\"text\": \"cut her\n{\"b\": 2}\n"),
+            JsonLayout::Lines
+        );
+        assert_eq!(
+            detect_layout(b"{\"a\": 1,}\n{\"b\": 2}\n"),
+            JsonLayout::Lines
+        );
+        // Pretty-printed values, each opening on a line of its own.
+        assert_eq!(detect_layout(b"{\n{\"a\": 1}\n}\n"), JsonLayout::Document);
     }
 }

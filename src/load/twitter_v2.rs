@@ -390,6 +390,122 @@ pub fn page(
     Ok(())
 }
 
+/// Where the elements of a page's top-level `data` array start: the keys before it (the
+/// order of keys is the writer's) are walked past whole. `None` if the page breaks first.
+fn data_array(bytes: &[u8]) -> Option<usize> {
+    let skip_ws = |mut i: usize| {
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        i
+    };
+    let string_end = |i: usize| {
+        let mut j = i + 1;
+        loop {
+            j += memchr::memchr2(b'"', b'\\', bytes.get(j..)?)?;
+            if bytes[j] == b'"' {
+                return Some(j + 1);
+            }
+            j += 2;
+        }
+    };
+    let mut i = skip_ws(0);
+    if bytes.get(i) != Some(&b'{') {
+        return None;
+    }
+    i = skip_ws(i + 1);
+    loop {
+        if bytes.get(i) != Some(&b'"') {
+            return None;
+        }
+        let key_end = string_end(i)?;
+        let key = &bytes[i..key_end];
+        i = skip_ws(key_end);
+        if bytes.get(i) != Some(&b':') {
+            return None;
+        }
+        i = skip_ws(i + 1);
+        if key == b"\"data\"" {
+            return (bytes.get(i) == Some(&b'[')).then(|| skip_ws(i + 1));
+        }
+        i = match bytes.get(i)? {
+            b'{' | b'[' => crate::load::json::value_end(bytes, i)?,
+            b'"' => string_end(i)?,
+            _ => i + memchr::memchr2(b',', b'}', &bytes[i..])?,
+        };
+        i = skip_ws(i);
+        if bytes.get(i) != Some(&b',') {
+            return None;
+        }
+        i = skip_ws(i + 1);
+    }
+}
+
+/// A page that does not parse (cut short when a collection stopped while writing it, or
+/// spoiled further on): the whole tweets that open its `data` are read, as a page without
+/// `includes` (a retweet among them keeps its cut text), and the rest is one rejected row,
+/// of `kind`, that says why (`why`) and how many tweets were read. `None` if the page does
+/// not open with `data` or no tweet of it is whole.
+pub fn salvage_page(
+    bytes: &[u8],
+    line: u64,
+    ctx: &JsonContext,
+    out: &mut ChunkBuilder,
+    (kind, why): (RejectKind, &str),
+) -> Option<usize> {
+    let skip_ws = |mut i: usize| {
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        i
+    };
+    let mut i = data_array(bytes)?;
+    let mut tweets: Vec<&[u8]> = Vec::new();
+    while i < bytes.len() && bytes[i] == b'{' {
+        let Some(end) = crate::load::json::value_end(bytes, i) else {
+            break;
+        };
+        if serde_json::from_slice::<serde::de::IgnoredAny>(&bytes[i..end]).is_err() {
+            break;
+        }
+        tweets.push(&bytes[i..end]);
+        i = skip_ws(end);
+        match bytes.get(i) {
+            Some(b',') => i = skip_ws(i + 1),
+            _ => break,
+        }
+    }
+    if tweets.is_empty() {
+        return None;
+    }
+    let mut whole = b"{\"data\":[".to_vec();
+    for (k, t) in tweets.iter().enumerate() {
+        if k > 0 {
+            whole.push(b',');
+        }
+        whole.extend_from_slice(t);
+    }
+    whole.extend_from_slice(b"]}");
+    let rows_before = out.rows_in;
+    if page(&whole, line, ctx, out).is_err() {
+        out.rows_in = rows_before;
+        return None;
+    }
+    out.rows_in += 1;
+    out.reject(
+        line,
+        None,
+        kind,
+        format!(
+            "API page: {why}; its first {} tweets were read, without the page's includes; \
+             the rest of the page is lost",
+            tweets.len()
+        ),
+        None,
+    );
+    Some(tweets.len())
+}
+
 /// One flattened tweet (or a bare v2 tweet object).
 pub fn flat(
     bytes: &[u8],
