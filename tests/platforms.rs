@@ -138,7 +138,9 @@ fn bluesky_tap_records() {
             id: "at://did:plc:whubiapecod3q5lebxfsqv3t/app.bsky.feed.post/3lephz5f6fk2a",
             time: "2025-01-01T21:11:45.459Z",
             author: "did:plc:whubiapecod3q5lebxfsqv3t",
-            text_starts: "www.reddit.com/r/Lackadaisy",
+            // The record's text shows the link cut short ("www.reddit.com/r/Lackadaisy...");
+            // its link facet gives the whole address, which the post reads as.
+            text_starts: "https://www.reddit.com/r/Lackadaisy/comments/1bi3vwa/",
         },
     );
     let i = post(

@@ -33,9 +33,50 @@ struct Feature<'a> {
 }
 
 #[derive(Deserialize)]
+#[allow(non_snake_case)]
+struct ByteSlice {
+    byteStart: Option<u64>,
+    byteEnd: Option<u64>,
+}
+
+#[derive(Deserialize)]
 struct Facet<'a> {
+    #[serde(default)]
+    index: Option<ByteSlice>,
     #[serde(borrow, default)]
     features: Option<Vec<Feature<'a>>>,
+}
+
+/// The text with each link a facet marks written as the facet's full address. Clients show
+/// a link shortened ("nytimes.com/2024/11/2...", or the bare host "example.com"); read as
+/// that text, the same link would be words, and two copies of a post shortened differently
+/// would differ. A range is replaced only if its text is the start of its address: ranges
+/// that are out of bounds, split a character, overlap one before, or mark other text (a
+/// handle linked to its profile; offsets some clients count wrongly) are left as written.
+fn with_full_links<'a>(text: &'a str, links: &[(usize, usize, &str)]) -> Cow<'a, str> {
+    let mut links: Vec<(usize, usize, &str)> = links
+        .iter()
+        .copied()
+        .filter(|&(a, b, _)| a < b && b <= text.len())
+        .filter(|&(a, b, _)| text.is_char_boundary(a) && text.is_char_boundary(b))
+        .filter(|&(a, b, uri)| shows_address(&text[a..b], uri))
+        .collect();
+    if links.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    links.sort_unstable_by_key(|l| (l.0, std::cmp::Reverse(l.1)));
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut at = 0;
+    for (a, b, uri) in links {
+        if a < at {
+            continue;
+        }
+        out.push_str(&text[at..a]);
+        out.push_str(uri);
+        at = b;
+    }
+    out.push_str(&text[at..]);
+    Cow::Owned(out)
 }
 
 #[derive(Deserialize)]
@@ -117,9 +158,10 @@ fn embed_str<'v>(v: &'v Value, path: &[&str]) -> Option<&'v str> {
 /// and the text), links, media, and the post it quotes or replies to (as kind and
 /// reference).
 pub(crate) fn record_post<'a>(record: &'a Record<'a>) -> (PostKind, Cow<'a, str>, PostRecord<'a>) {
-    let text = s(&record.text);
+    let raw_text = s(&record.text);
     let mut tags: Vec<Cow<str>> = Vec::new();
     let mut urls: Vec<Cow<str>> = Vec::new();
+    let mut link_spans: Vec<(usize, usize, &str)> = Vec::new();
     for f in record.facets.iter().flatten() {
         for feat in f.features.iter().flatten() {
             let k = s(&feat.kind);
@@ -131,11 +173,19 @@ pub(crate) fn record_post<'a>(record: &'a Record<'a>) -> (PostKind, Cow<'a, str>
                 && let Some(u) = &feat.uri
             {
                 urls.push(u.clone());
+                if let Some(ByteSlice {
+                    byteStart: Some(a),
+                    byteEnd: Some(b),
+                }) = f.index
+                {
+                    link_spans.push((a as usize, b as usize, u));
+                }
             }
         }
     }
+    let text = with_full_links(raw_text, &link_spans);
     tags.extend(record.tags.iter().flatten().cloned());
-    for t in crate::text::extract_hashtags(text) {
+    for t in crate::text::extract_hashtags(raw_text) {
         if !tags.iter().any(|x| x.eq_ignore_ascii_case(t)) {
             tags.push(Cow::Borrowed(t));
         }
@@ -172,7 +222,7 @@ pub(crate) fn record_post<'a>(record: &'a Record<'a>) -> (PostKind, Cow<'a, str>
         ref_id = Cow::Borrowed(p);
     }
     let fields = PostRecord {
-        text: Cow::Borrowed(text),
+        text,
         lang: Cow::Borrowed(
             record
                 .langs
@@ -308,5 +358,71 @@ impl crate::load::readers::JsonReader for Reader {
         out: &mut ChunkBuilder,
     ) -> Result<(), serde_json::Error> {
         item(bytes, line, ctx, out)
+    }
+}
+
+/// Whether `shown` is how a client shows `uri`: its start, with or without the scheme and
+/// "www.", maybe cut with "..." or "…".
+fn shows_address(shown: &str, uri: &str) -> bool {
+    let bare = |t: &str| -> String {
+        let t = t.trim();
+        let t = t
+            .strip_suffix("...")
+            .or_else(|| t.strip_suffix('…'))
+            .unwrap_or(t);
+        let t = t
+            .strip_prefix("https://")
+            .or_else(|| t.strip_prefix("http://"))
+            .unwrap_or(t);
+        let t = t.strip_prefix("www.").unwrap_or(t);
+        t.to_lowercase()
+    };
+    let shown = bare(shown);
+    shown.len() >= 4 && bare(uri).starts_with(&shown)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shortened_link_reads_as_its_full_address() {
+        // "🚀 " is five bytes: the facet's offsets count bytes, not characters.
+        let text = "🚀 nytimes.com/2024/11/2... and airdrop.example.xyz #Spam";
+        let a = text.find("nytimes").unwrap();
+        let b = text.find(" and").unwrap();
+        let c = text.find("airdrop").unwrap();
+        let d = text.find(" #Spam").unwrap();
+        let links = [
+            (c, d, "https://airdrop.example.xyz/"),
+            (a, b, "https://www.nytimes.com/2024/11/21/arts/review.html"),
+        ];
+        assert_eq!(
+            with_full_links(text, &links),
+            "🚀 https://www.nytimes.com/2024/11/21/arts/review.html and https://airdrop.example.xyz/ #Spam"
+        );
+        // A handle linked to its profile, and offsets that miss the link: left as written.
+        let handle = "asked by @ha-chan.example.com today";
+        let (h0, h1) = (handle.find('@').unwrap(), handle.find(" today").unwrap());
+        let profile = [(h0, h1, "https://bsky.app/profile/ha-chan.example.com")];
+        assert_eq!(with_full_links(handle, &profile), handle);
+        let shifted = [(
+            a + 1,
+            b - 4,
+            "https://www.nytimes.com/2024/11/21/arts/review.html",
+        )];
+        assert_eq!(with_full_links(text, &shifted), text);
+        // Out of bounds, inside a character, or overlapping one before: left as written.
+        assert_eq!(with_full_links(text, &[(0, 999, "x")]), text);
+        assert_eq!(with_full_links(text, &[(1, 3, "x")]), text);
+        let host = a + "nytimes.com".len();
+        let overlapping = [
+            (a, host, "https://nytimes.com/"),
+            (a, b, "https://nytimes.com/2024/11/21/one"),
+        ];
+        assert_eq!(
+            with_full_links(text, &overlapping),
+            "🚀 https://nytimes.com/2024/11/21/one and airdrop.example.xyz #Spam"
+        );
     }
 }
