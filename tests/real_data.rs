@@ -141,6 +141,66 @@ fn bluesky_postviews_and_feed_items() {
     assert!(ds.report.warning("implausible_time").is_some());
 }
 
+/// The same posts as the raw response pages of Bluesky's API, one page a line: those of
+/// `searchPosts` (`{posts, cursor, hitsTotal}`, how a hashtag is collected) and of a feed
+/// (`{feed: [{post, reason}], cursor}`), read as the posts they hold.
+#[test]
+fn bluesky_api_pages_read_as_the_posts_they_hold() {
+    let Some(p) = file("bluesky_postviews_202503.json") else {
+        return;
+    };
+    let whole = load(&p);
+    let items: Vec<serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut pages = [String::new(), String::new()];
+    for (k, chunk) in items.chunks(25).enumerate() {
+        let cursor = format!("{}", (k + 1) * 25);
+        // A feed item's post is under `post`; a PostView in the file is the post itself.
+        let feed: Vec<serde_json::Value> = chunk
+            .iter()
+            .map(|it| match it.get("post") {
+                Some(_) => it.clone(),
+                None => serde_json::json!({ "post": it }),
+            })
+            .collect();
+        let posts: Vec<serde_json::Value> = chunk
+            .iter()
+            .map(|it| it.get("post").cloned().unwrap_or_else(|| it.clone()))
+            .collect();
+        let search = serde_json::json!({"posts": posts, "cursor": cursor, "hitsTotal": 123});
+        pages[0].push_str(&format!("{search}\n"));
+        pages[1].push_str(&format!(
+            "{}\n",
+            serde_json::json!({"feed": feed, "cursor": cursor})
+        ));
+    }
+    for (name, text) in ["search.jsonl", "feed.jsonl"].iter().zip(&pages) {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let ds = load(&path);
+        assert_eq!(ds.source.format, Format::Bluesky, "{name}");
+        assert!(ds.report.balanced(), "{name}");
+        assert_eq!(ds.report.rejected, 0, "{name}: {:?}", ds.report.rejections);
+        let ids = |d: &derail::load::Loaded| {
+            let mut v: Vec<String> = (0..d.len()).map(|i| d.post_key(i).to_string()).collect();
+            v.sort();
+            v
+        };
+        if *name == "feed.jsonl" {
+            // Feed items keep the reposts their wrappers stand for.
+            assert_eq!(ids(&ds), ids(&whole), "{name}");
+        } else {
+            // A search finds posts, not reposts: the two repost wrappers are their posts.
+            assert_eq!(ds.len(), whole.len(), "{name}");
+            let reposts = |d: &derail::load::Loaded| {
+                d.kind.iter().filter(|k| **k == PostKind::Retweet).count()
+            };
+            assert_eq!(reposts(&ds), 0, "{name}");
+        }
+    }
+}
+
 #[test]
 fn twarc_csv_early_layout_with_json_cells() {
     let Some(p) = file("twarc_csv_early_small_sample.csv") else {

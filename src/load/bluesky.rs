@@ -346,6 +346,7 @@ impl crate::load::readers::JsonReader for Reader {
             || o.get("post")
                 .is_some_and(|p| p.get("uri").is_some() || p.get("record").is_some())
             || (o.contains_key("record") && o.get("author").is_some_and(|a| a.get("did").is_some()))
+            || page_key(o).is_some()
     }
     fn head_probes(&self) -> &'static [&'static str] {
         &["\"at://"]
@@ -357,8 +358,58 @@ impl crate::load::readers::JsonReader for Reader {
         ctx: &JsonContext,
         out: &mut ChunkBuilder,
     ) -> Result<(), serde_json::Error> {
-        item(bytes, line, ctx, out)
+        match item(bytes, line, ctx, out) {
+            Err(e) if !page(bytes, line, ctx, out) => Err(e),
+            _ => Ok(()),
+        }
     }
+}
+
+/// The arrays of posts a response page of Bluesky's API holds: `searchPosts` writes
+/// `{posts: [postView, ...], cursor, hitsTotal}`; the feeds (`getFeed`, `getAuthorFeed`,
+/// `getTimeline`, `getListFeed`) write `{feed: [{post, reply, reason}, ...], cursor}`.
+const PAGE_KEYS: [&str; 2] = ["posts", "feed"];
+
+/// Which key of `o` holds a page's posts, if `o` is a page.
+fn page_key(o: &serde_json::Map<String, Value>) -> Option<&'static str> {
+    PAGE_KEYS.into_iter().find(|&key| {
+        o.get(key).and_then(Value::as_array).is_some_and(|posts| {
+            let is_post = |e: &Value| {
+                e.get("uri")
+                    .and_then(Value::as_str)
+                    .is_some_and(|u| u.starts_with("at://"))
+                    || e.get("post").is_some_and(|p| p.get("uri").is_some())
+            };
+            match posts.first() {
+                Some(first) => is_post(first),
+                None => o.contains_key("cursor"),
+            }
+        })
+    })
+}
+
+/// Reads a response page's posts, each as a post or feed item of its own; an element that
+/// is neither is one rejected row. `false` if `bytes` is no page.
+fn page(bytes: &[u8], line: u64, ctx: &JsonContext, out: &mut ChunkBuilder) -> bool {
+    let Some(elements) = PAGE_KEYS
+        .iter()
+        .find_map(|&key| crate::load::json_value::elements_at(bytes, &[key], line))
+    else {
+        return false;
+    };
+    for e in elements {
+        if let Err(err) = item(&bytes[e.start..e.end], e.line, ctx, out) {
+            out.rows_in += 1;
+            out.reject(
+                e.line,
+                None,
+                RejectKind::UnknownJsonObject,
+                format!("an element of a Bluesky API page that is no post: {err}"),
+                None,
+            );
+        }
+    }
+    true
 }
 
 /// Whether `shown` is how a client shows `uri`: its start, with or without the scheme and
