@@ -180,8 +180,9 @@ fn any_end(buf: &[u8], i: usize) -> Option<usize> {
     }
 }
 
-/// The byte range of member `key` of the object at `buf[start]`.
-fn member(buf: &[u8], start: usize, key: &str) -> Option<(usize, usize)> {
+/// Where the value of member `key` of the object at `buf[start]` starts (the members before
+/// it are walked past whole; the value itself need not end within `buf`).
+fn member(buf: &[u8], start: usize, key: &str) -> Option<usize> {
     if buf.get(start) != Some(&b'{') {
         return None;
     }
@@ -204,22 +205,34 @@ fn member(buf: &[u8], start: usize, key: &str) -> Option<(usize, usize)> {
             return None;
         }
         i = skip_ws(buf, i + 1);
-        let vend = any_end(buf, i)?;
         if name == key.as_bytes() {
-            return Some((i, vend));
+            return Some(i);
         }
-        i = vend;
+        i = any_end(buf, i)?;
     }
 }
 
 /// The object elements of the array at `path` inside the document value `buf` (which
 /// starts on line `first_line`), without parsing the rest of the document. An empty path
-/// means `buf` itself is the array. `None` when there is no such array.
+/// means `buf` itself is the array. `None` when there is no such array, or it does not
+/// close.
 pub fn elements_at(buf: &[u8], path: &[&str], first_line: u64) -> Option<Vec<Element>> {
+    let (elements, closed) = leading_elements_at(buf, path, first_line)?;
+    closed.then_some(elements)
+}
+
+/// The object elements that open the array at `path`, up to where the array closes or the
+/// bytes break off (a value cut short, damage between values), and whether it closed.
+/// `None` when there is no such array. An element is whole in brackets and strings, not
+/// checked to be valid JSON.
+pub fn leading_elements_at(
+    buf: &[u8],
+    path: &[&str],
+    first_line: u64,
+) -> Option<(Vec<Element>, bool)> {
     let mut start = skip_ws(buf, 0);
     for key in path {
-        let (s, _) = member(buf, start, key)?;
-        start = s;
+        start = member(buf, start, key)?;
     }
     if buf.get(start) != Some(&b'[') {
         return None;
@@ -230,15 +243,18 @@ pub fn elements_at(buf: &[u8], path: &[&str], first_line: u64) -> Option<Vec<Ele
     let mut counted = 0usize;
     loop {
         i = skip_ws(buf, i);
-        match *buf.get(i)? {
-            b',' => {
+        match buf.get(i) {
+            None => return Some((out, false)),
+            Some(b',') => {
                 i += 1;
                 continue;
             }
-            b']' => return Some(out),
+            Some(b']') => return Some((out, true)),
             _ => {}
         }
-        let end = any_end(buf, i)?;
+        let Some(end) = any_end(buf, i) else {
+            return Some((out, false));
+        };
         if buf[i] == b'{' {
             line += memchr::memchr_iter(b'\n', &buf[counted..i]).count() as u64;
             counted = i;
@@ -286,6 +302,23 @@ mod tests {
         // Damage inside the array ends the scan instead of spinning on it.
         assert!(elements_at(b"{\"a\": [ {\"x\":1}, } ]}", &["a"], 1).is_none());
         assert!(elements_at(b"{\"a\": }", &["a"], 1).is_none());
+    }
+
+    #[test]
+    fn the_whole_elements_before_an_array_breaks_off() {
+        let cut = b"{\"meta\": {\"n\": 2}, \"a\": [{\"x\": 1}, {\"y\": \"]}\"}, {\"z\": \"cut he";
+        let (els, closed) = leading_elements_at(cut, &["a"], 1).unwrap();
+        assert!(!closed);
+        assert_eq!(els.len(), 2);
+        assert_eq!(&cut[els[1].start..els[1].end], b"{\"y\": \"]}\"}");
+        assert!(elements_at(cut, &["a"], 1).is_none());
+        let whole = b"{\"a\": [{\"x\": 1}]}";
+        assert_eq!(
+            leading_elements_at(whole, &["a"], 1).map(|e| e.1),
+            Some(true)
+        );
+        // Broken before the array: no elements at all.
+        assert!(leading_elements_at(b"{\"meta\": {\"n\": 2, \"a\": [{}]", &["a"], 1).is_none());
     }
 
     #[test]

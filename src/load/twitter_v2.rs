@@ -390,62 +390,12 @@ pub fn page(
     Ok(())
 }
 
-/// Where the elements of a page's top-level `data` array start: the keys before it (the
-/// order of keys is the writer's) are walked past whole. `None` if the page breaks first.
-fn data_array(bytes: &[u8]) -> Option<usize> {
-    let skip_ws = |mut i: usize| {
-        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        i
-    };
-    let string_end = |i: usize| {
-        let mut j = i + 1;
-        loop {
-            j += memchr::memchr2(b'"', b'\\', bytes.get(j..)?)?;
-            if bytes[j] == b'"' {
-                return Some(j + 1);
-            }
-            j += 2;
-        }
-    };
-    let mut i = skip_ws(0);
-    if bytes.get(i) != Some(&b'{') {
-        return None;
-    }
-    i = skip_ws(i + 1);
-    loop {
-        if bytes.get(i) != Some(&b'"') {
-            return None;
-        }
-        let key_end = string_end(i)?;
-        let key = &bytes[i..key_end];
-        i = skip_ws(key_end);
-        if bytes.get(i) != Some(&b':') {
-            return None;
-        }
-        i = skip_ws(i + 1);
-        if key == b"\"data\"" {
-            return (bytes.get(i) == Some(&b'[')).then(|| skip_ws(i + 1));
-        }
-        i = match bytes.get(i)? {
-            b'{' | b'[' => crate::load::json::value_end(bytes, i)?,
-            b'"' => string_end(i)?,
-            _ => i + memchr::memchr2(b',', b'}', &bytes[i..])?,
-        };
-        i = skip_ws(i);
-        if bytes.get(i) != Some(&b',') {
-            return None;
-        }
-        i = skip_ws(i + 1);
-    }
-}
-
 /// A page that does not parse (cut short when a collection stopped while writing it, or
 /// spoiled further on): the whole tweets that open its `data` are read, as a page without
 /// `includes` (a retweet among them keeps its cut text), and the rest is one rejected row,
-/// of `kind`, that says why (`why`) and how many tweets were read. `None` if the page does
-/// not open with `data` or no tweet of it is whole.
+/// of `kind`, that says why (`why`) and how many tweets were read. `None` if the page
+/// breaks before its `data` array (the keys before it are walked past whole, whatever
+/// their order) or no tweet of it is whole.
 pub fn salvage_page(
     bytes: &[u8],
     line: u64,
@@ -453,28 +403,12 @@ pub fn salvage_page(
     out: &mut ChunkBuilder,
     (kind, why): (RejectKind, &str),
 ) -> Option<usize> {
-    let skip_ws = |mut i: usize| {
-        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        i
-    };
-    let mut i = data_array(bytes)?;
-    let mut tweets: Vec<&[u8]> = Vec::new();
-    while i < bytes.len() && bytes[i] == b'{' {
-        let Some(end) = crate::load::json::value_end(bytes, i) else {
-            break;
-        };
-        if serde_json::from_slice::<serde::de::IgnoredAny>(&bytes[i..end]).is_err() {
-            break;
-        }
-        tweets.push(&bytes[i..end]);
-        i = skip_ws(end);
-        match bytes.get(i) {
-            Some(b',') => i = skip_ws(i + 1),
-            _ => break,
-        }
-    }
+    let (elements, _) = crate::load::json_value::leading_elements_at(bytes, &["data"], line)?;
+    let tweets: Vec<&[u8]> = elements
+        .iter()
+        .map(|e| &bytes[e.start..e.end])
+        .take_while(|t| serde_json::from_slice::<serde::de::IgnoredAny>(t).is_ok())
+        .collect();
     if tweets.is_empty() {
         return None;
     }
