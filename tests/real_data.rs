@@ -199,6 +199,31 @@ fn bluesky_api_pages_read_as_the_posts_they_hold() {
             assert_eq!(reposts(&ds), 0, "{name}");
         }
     }
+    // The collection stopped while writing its last page, inside its 11th post: the ten
+    // before are read, and the rest of that page is one rejected row.
+    let last_start = pages[0][..pages[0].len() - 1].rfind('\n').unwrap() + 1;
+    let last = &pages[0][last_start..];
+    let eleventh: serde_json::Value =
+        serde_json::from_str::<serde_json::Value>(last).unwrap()["posts"][10].clone();
+    let uri = eleventh["uri"].as_str().unwrap();
+    let cut_at = last_start + last.find(&format!("\"uri\":\"{uri}\"")).unwrap() + 20;
+    let path = dir.path().join("cut.jsonl");
+    std::fs::write(&path, &pages[0][..cut_at]).unwrap();
+    let ds = load(&path);
+    assert!(ds.report.balanced());
+    assert_eq!(ds.report.rejected, 1, "{:?}", ds.report.rejections);
+    let in_last = serde_json::from_str::<serde_json::Value>(last).unwrap()["posts"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(ds.len(), whole.len() - (in_last - 10));
+    assert!(
+        ds.report.rejections[0]
+            .reason
+            .contains("first 10 posts were read"),
+        "{}",
+        ds.report.rejections[0].reason
+    );
 }
 
 #[test]

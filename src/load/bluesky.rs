@@ -397,19 +397,70 @@ fn page(bytes: &[u8], line: u64, ctx: &JsonContext, out: &mut ChunkBuilder) -> b
     else {
         return false;
     };
-    for e in elements {
-        if let Err(err) = item(&bytes[e.start..e.end], e.line, ctx, out) {
-            out.rows_in += 1;
-            out.reject(
-                e.line,
-                None,
-                RejectKind::UnknownJsonObject,
-                format!("an element of a Bluesky API page that is no post: {err}"),
-                None,
-            );
-        }
+    for e in &elements {
+        read_page_element(bytes, e, ctx, out);
     }
     true
+}
+
+/// A response page that does not parse (cut short when a collection stopped while writing
+/// it, or spoiled further on): its whole posts up to the break are read, and the rest is one
+/// rejected row, of `kind`, that says why (`why`) and how many were read. `None` if it
+/// breaks before its posts or none of them is whole.
+pub fn salvage_page(
+    bytes: &[u8],
+    line: u64,
+    ctx: &JsonContext,
+    out: &mut ChunkBuilder,
+    (kind, why): (RejectKind, &str),
+) -> Option<usize> {
+    let (elements, _) = PAGE_KEYS
+        .iter()
+        .find_map(|&key| crate::load::json_value::leading_elements_at(bytes, &[key], line))?;
+    let whole: Vec<_> = elements
+        .iter()
+        .take_while(|e| {
+            serde_json::from_slice::<serde::de::IgnoredAny>(&bytes[e.start..e.end]).is_ok()
+        })
+        .collect();
+    if whole.is_empty() {
+        return None;
+    }
+    for e in &whole {
+        read_page_element(bytes, e, ctx, out);
+    }
+    out.rows_in += 1;
+    out.reject(
+        line,
+        None,
+        kind,
+        format!(
+            "Bluesky API page: {why}; its first {} posts were read; the rest of the page is lost",
+            whole.len()
+        ),
+        None,
+    );
+    Some(whole.len())
+}
+
+/// Reads one element of a response page as a post or feed item; one that is neither is a
+/// rejected row.
+fn read_page_element(
+    bytes: &[u8],
+    e: &crate::load::json_value::Element,
+    ctx: &JsonContext,
+    out: &mut ChunkBuilder,
+) {
+    if let Err(err) = item(&bytes[e.start..e.end], e.line, ctx, out) {
+        out.rows_in += 1;
+        out.reject(
+            e.line,
+            None,
+            RejectKind::UnknownJsonObject,
+            format!("an element of a Bluesky API page that is no post: {err}"),
+            None,
+        );
+    }
 }
 
 /// Whether `shown` is how a client shows `uri`: its start, with or without the scheme and

@@ -13,7 +13,7 @@ use serde_json::Value;
 use crate::load::builder::{ChunkBuilder, quote_value};
 use crate::load::readers;
 use crate::load::report::RejectKind;
-use crate::load::twitter_v2;
+use crate::load::{bluesky, twitter_v2};
 use crate::model::Format;
 use crate::time::TimeParser;
 
@@ -140,11 +140,17 @@ pub fn convert_value(bytes: &[u8], line: u64, ctx: &JsonContext, out: &mut Chunk
             } else {
                 (RejectKind::InvalidJson, "invalid JSON")
             };
-            if ctx.format == Format::Twarc2Pages {
-                let why = format!("{what} at column {}", e.column());
-                if twitter_v2::salvage_page(bytes, line, ctx, out, (kind, &why)).is_some() {
-                    return;
+            // A response page cut short keeps the posts it holds whole.
+            let why = format!("{what} at column {}", e.column());
+            let salvaged = match ctx.format {
+                Format::Twarc2Pages => {
+                    twitter_v2::salvage_page(bytes, line, ctx, out, (kind, &why))
                 }
+                Format::Bluesky => bluesky::salvage_page(bytes, line, ctx, out, (kind, &why)),
+                _ => None,
+            };
+            if salvaged.is_some() {
+                return;
             }
             out.rows_in += 1;
             let err_line = line + e.line().saturating_sub(1) as u64;
