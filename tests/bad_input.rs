@@ -260,3 +260,42 @@ fn an_unclosed_quote_that_swallows_rows_loses_none_silently() {
         );
     }
 }
+
+/// Slash dates whose order the sampled rows cannot tell (newest first, the file opens on
+/// the 1st to the 12th of a month) are read month first as a guess; when rows further on
+/// read only day first ("31/07/2020"), the file is read again day first and says so,
+/// and nothing is rejected or read in the wrong month.
+#[test]
+fn slash_dates_the_sample_cannot_order_are_read_again_when_the_file_tells() {
+    let d = tempfile::tempdir().unwrap();
+    let mut csv = String::from("id,Date,Author,Full Text\n");
+    // 300 rows on 01/08/2020, newest first, then 300 on 31/07/2020.
+    for (k, day) in [(0, "01/08/2020"), (1, "31/07/2020")] {
+        for i in 0..300 {
+            let minute = 59 - (i % 60);
+            csv.push_str(&format!(
+                "{},{day} 23:{minute:02},user{i},post number {i} #Tag\n",
+                1000 - 300 * k - i
+            ));
+        }
+    }
+    let p = write(&d, "listening.csv", csv.as_bytes());
+    let ds = load(&p).unwrap();
+    assert_eq!((ds.report.loaded, ds.report.rejected), (600, 0));
+    let w = ds
+        .report
+        .warning("slash_order_day_first")
+        .expect("says it read day first");
+    assert_eq!(w.count, 300, "{}", w.message);
+    let first = (0..ds.len()).map(|i| ds.created_at[i]).max().unwrap();
+    assert_eq!(derail::time::format_iso(first), "2020-08-01T23:59:00Z");
+
+    // Only dates that read either way: month first, shown as a guess.
+    let ambiguous: String = csv.lines().take(301).map(|l| format!("{l}\n")).collect();
+    let p = write(&d, "ambiguous.csv", ambiguous.as_bytes());
+    let ds = load(&p).unwrap();
+    assert_eq!((ds.report.loaded, ds.report.rejected), (300, 0));
+    assert!(ds.report.warning("slash_order_guessed").is_some());
+    let first = (0..ds.len()).map(|i| ds.created_at[i]).max().unwrap();
+    assert_eq!(derail::time::format_iso(first), "2020-01-08T23:59:00Z");
+}

@@ -170,6 +170,9 @@ pub struct ColumnMapping {
     pub roles: Vec<RoleMapping>,
     /// The slash order found for the time column's values.
     pub slash_order: SlashOrder,
+    /// The sampled values hold slash dates that read either way (no number above 12 in
+    /// either place), so `slash_order` is a guess the rest of the file may contradict.
+    pub slash_order_guessed: bool,
     /// Whether bare epoch numbers are allowed in the time column (a name like `time` or
     /// `unix_timestamp` with numeric values).
     pub time_is_epoch: bool,
@@ -438,6 +441,7 @@ pub fn map_columns(
     if let Some(t) = mapping.get(Role::Time) {
         let (tp, epoch) = columns.parser_for(t);
         mapping.slash_order = tp.slash_order;
+        mapping.slash_order_guessed = slash_evidence(&columns.values[t]).1;
         mapping.time_is_epoch = epoch;
     }
     mapping.roles.sort_by_key(|m| m.role);
@@ -792,8 +796,15 @@ pub fn find_column(header: &[String], want: &str) -> Option<usize> {
 
 /// Day-first when any slash date's first number is above 12 and none's second is.
 fn slash_order_of(values: &[&str]) -> SlashOrder {
+    slash_evidence(values).0
+}
+
+/// The slash order of these dates, and whether it is a guess: some are slash dates, and
+/// none has a number above 12 in either place.
+fn slash_evidence(values: &[&str]) -> (SlashOrder, bool) {
     let mut first_big = false;
     let mut second_big = false;
+    let mut any = false;
     for v in values {
         let mut parts = v.trim().splitn(3, ['/', '-']);
         let (Some(a), Some(b)) = (parts.next(), parts.next()) else {
@@ -802,6 +813,7 @@ fn slash_order_of(values: &[&str]) -> SlashOrder {
         if a.len() > 2 || b.len() > 2 {
             continue;
         }
+        any |= a.parse::<u32>().is_ok() && b.parse::<u32>().is_ok();
         if a.parse::<u32>().is_ok_and(|a| a > 12) {
             first_big = true;
         }
@@ -809,11 +821,12 @@ fn slash_order_of(values: &[&str]) -> SlashOrder {
             second_big = true;
         }
     }
-    if first_big && !second_big {
+    let order = if first_big && !second_big {
         SlashOrder::DayFirst
     } else {
         SlashOrder::MonthFirst
-    }
+    };
+    (order, any && !first_big && !second_big)
 }
 
 // Column-name hints of each role, already normalised (lowercase, only `[a-z0-9.]`), best

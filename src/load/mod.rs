@@ -114,6 +114,10 @@ pub struct LoadOptions {
     pub block_bytes: usize,
     /// Load only the posts of this slice (`--hashtag`, `--since`, `--until`).
     pub slice: slice::Slice,
+    /// The order of day and month in slash dates, where known; `None` reads it from the
+    /// file (and reads the file again, day first, if rows past the sample contradict a
+    /// month-first guess).
+    pub slash_order: Option<crate::time::SlashOrder>,
 }
 
 impl Default for LoadOptions {
@@ -126,6 +130,7 @@ impl Default for LoadOptions {
             memory_budget: None,
             block_bytes: 16 << 20,
             slice: slice::Slice::default(),
+            slash_order: None,
         }
     }
 }
@@ -256,16 +261,55 @@ fn load_file_in_partition(
         let ds = parquet_format::load_parquet_in_partition(path, partition, opts, progress)?;
         return Ok(slice::cut(ds, &opts.slice));
     }
-    let kind = source::sniff_source(path).map_err(io_err)?;
     let opener = || -> std::io::Result<Box<dyn std::io::Read + Send>> {
         Ok(Box::new(std::io::BufReader::with_capacity(
             1 << 20,
             std::fs::File::open(path)?,
         )))
     };
-    let ds = load_from(path, kind, &opener, opts, progress)?;
+    let ds = with_slash_order_checked(opts, |opts| {
+        let kind = source::sniff_source(path).map_err(io_err)?;
+        load_from(path, kind, &opener, opts, progress)
+    })?;
     Ok(slice::cut(ds, &opts.slice))
 }
+
+/// Loads with `load`, and, if rows past the sample contradicted a month-first guess for
+/// slash dates (they read only day first: "31/07/2020"), loads again day first and says so.
+/// The first load's rejections of those rows are dropped with it: nothing read month first
+/// is kept.
+fn with_slash_order_checked(
+    opts: &LoadOptions,
+    load: impl Fn(&LoadOptions) -> Result<Loaded, LoadError>,
+) -> Result<Loaded, LoadError> {
+    let ds = load(opts)?;
+    let Some(contradicted) = ds.report.warning(SLASH_ORDER_CONTRADICTED).map(|w| w.count) else {
+        return Ok(ds);
+    };
+    if opts.slash_order.is_some() {
+        return Ok(ds);
+    }
+    let day_first = LoadOptions {
+        slash_order: Some(crate::time::SlashOrder::DayFirst),
+        ..opts.clone()
+    };
+    let mut again = load(&day_first)?;
+    again.report.warnings.push(report::Warning {
+        code: "slash_order_day_first".into(),
+        message: format!(
+            "dates such as 03/04/2020 were read day first (3 April): the rows sampled to map \
+             the file could be read either way, but {contradicted} rows further on read only \
+             day first, so the file was read again"
+        ),
+        count: contradicted,
+        lines: Vec::new(),
+    });
+    Ok(again)
+}
+
+/// The warning code of a row whose slash date reads only in the order the sample did not
+/// guess.
+pub(crate) const SLASH_ORDER_CONTRADICTED: &str = "slash_order_contradicted";
 
 /// The error for columns that could not be mapped to roles.
 fn mapping_error(e: MappingError, path: &str, header: &[String]) -> LoadError {
@@ -295,12 +339,19 @@ pub fn load_bytes(
         let ds = parquet_format::load_parquet_bytes(bytes, Path::new(name), opts, progress)?;
         return Ok(slice::cut(ds, &opts.slice));
     }
-    let kind = source::sniff_bytes(bytes);
     let owned: Arc<[u8]> = Arc::from(bytes);
     let opener = move || -> std::io::Result<Box<dyn std::io::Read + Send>> {
         Ok(Box::new(std::io::Cursor::new(ArcBytes(owned.clone()))))
     };
-    let ds = load_from(Path::new(name), kind, &opener, opts, progress)?;
+    let ds = with_slash_order_checked(opts, |opts| {
+        load_from(
+            Path::new(name),
+            source::sniff_bytes(bytes),
+            &opener,
+            opts,
+            progress,
+        )
+    })?;
     Ok(slice::cut(ds, &opts.slice))
 }
 
@@ -884,8 +935,12 @@ fn load_csv(
     if !has_header {
         dialect.has_header = false;
     }
-    let mapping = mapping::map_columns(&header, &sample, &opts.overrides, base_tp)
+    let mut mapping = mapping::map_columns(&header, &sample, &opts.overrides, base_tp)
         .map_err(|e| mapping_error(e, path, &header))?;
+    if let Some(order) = opts.slash_order {
+        mapping.slash_order = order;
+        mapping.slash_order_guessed = false;
+    }
     if mapping.get(Role::Text).is_none() {
         return Err(LoadError::NoTextColumn {
             path: path.to_string(),
@@ -909,6 +964,9 @@ fn load_csv(
     )
     .with_slice(&opts.slice);
     builder.append(header_warnings(&dup_names, has_header));
+    if ctx.mapping.slash_order_guessed {
+        builder.append(slash_order_warning());
+    }
     let head_bytes = &reader.buf[..header_seg.end];
     let line_ending = if head_bytes.ends_with(b"\r\n") {
         "\r\n"
@@ -1039,6 +1097,21 @@ fn name_columns(records: Vec<Vec<String>>, base_tp: &TimeParser) -> CsvHeader {
 }
 
 /// The warnings about a delimited file's header: renamed duplicates, no header at all.
+/// The month-first guess for slash dates, shown as a guess.
+fn slash_order_warning() -> ChunkBuilder {
+    let mut pre = ChunkBuilder::new();
+    pre.warnings.add(
+        "slash_order_guessed",
+        || {
+            "dates such as 03/04/2020 were read month first (March 4): the rows sampled to map \
+             the file could be read either way and no row read said otherwise"
+                .into()
+        },
+        1,
+    );
+    pre
+}
+
 fn header_warnings(dup_names: &[String], has_header: bool) -> ChunkBuilder {
     let mut pre = ChunkBuilder::new();
     if !dup_names.is_empty() {

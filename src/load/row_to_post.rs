@@ -11,6 +11,7 @@ use crate::load::mapping::{Role, parse_kind_value};
 use crate::load::report::RejectKind;
 use crate::model::{Metrics, PostKind, RawSpan};
 use crate::text;
+use crate::time::SlashOrder;
 
 /// The fields of one row, whatever it came from: a delimited record, or a JSON object
 /// flattened to dotted paths ([`crate::load::json_paths`]). Role mapping and row
@@ -301,6 +302,23 @@ fn reject_time(
             raw,
         ),
         Some(v) => {
+            if ctx.mapping.slash_order_guessed {
+                let mut other = ctx.time_parser.clone();
+                other.slash_order = match other.slash_order {
+                    SlashOrder::MonthFirst => SlashOrder::DayFirst,
+                    SlashOrder::DayFirst => SlashOrder::MonthFirst,
+                };
+                if other.parse(v).is_some() {
+                    out.warnings.add(
+                        crate::load::SLASH_ORDER_CONTRADICTED,
+                        || {
+                            "slash dates that read only with day and month the other way round"
+                                .into()
+                        },
+                        line,
+                    );
+                }
+            }
             let shifted = ctx
                 .role(Role::Text)
                 .and_then(|t| rec.get(t))
