@@ -676,14 +676,31 @@ pub fn name_word_features(src: &FeatureSource, tag: &str) -> Vec<u32> {
 }
 
 /// Does a text use the tag's name in words: spelled out, or one of its words of at least
-/// four letters ("library" for #savethelibrary, "zomato" for #zomato)?
+/// four letters ("library" for #savethelibrary, "zomato" for #zomato), also in the plural
+/// ("birds" for #birdtwitter, "libraries" for #savethelibrary)?
 pub fn names_tag(words: &[String], tag: &str) -> bool {
+    let in_name = |w: &str| w.chars().count() >= 4 && tag.contains(w);
     spells_out(words, tag)
         || words.iter().any(|w| {
-            w.chars().count() >= 4
-                && w.chars().all(char::is_alphanumeric)
-                && tag.contains(w.as_str())
+            w.chars().all(char::is_alphanumeric)
+                && (in_name(w) || singular_of(w).is_some_and(|s| in_name(&s)))
         })
+}
+
+/// An English plural's singular: "libraries" → "library", "boxes" → "box", "birds" →
+/// "bird". `None` for a word that does not end like a plural.
+fn singular_of(w: &str) -> Option<String> {
+    if let Some(stem) = w.strip_suffix("ies") {
+        return Some(format!("{stem}y"));
+    }
+    if let Some(stem) = w.strip_suffix("es")
+        && (stem.ends_with(['s', 'x', 'z']) || stem.ends_with("ch") || stem.ends_with("sh"))
+    {
+        return Some(stem.to_string());
+    }
+    w.strip_suffix('s')
+        .filter(|stem| !stem.ends_with('s'))
+        .map(str::to_string)
 }
 
 /// Where `#tag` stands in `lower` (a lower-cased text), as byte ranges: each `#tag` not
@@ -985,6 +1002,15 @@ mod tests {
         assert!(!names_tag(&words("fancam of jimin"), "whitelivesmatter"));
         // Words under four letters say nothing ("the" is in "savethelibrary").
         assert!(!names_tag(&words("the end"), "savethelibrary"));
+        // Plurals: their singular is the name's word.
+        assert!(names_tag(&words("stand up for the birds"), "birdtwitter"));
+        assert!(names_tag(&words("all our libraries"), "savethelibrary"));
+        assert!(
+            !names_tag(&words("two boys"), "proudboy"),
+            "a singular under four letters"
+        );
+        assert_eq!(singular_of("boxes").as_deref(), Some("box"));
+        assert_eq!(singular_of("glass"), None);
     }
 
     #[test]

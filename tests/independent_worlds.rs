@@ -1,0 +1,106 @@
+//! Worlds of the third generator (`scripts/independent/gen3.py`, written by a helper that
+//! read neither derail's generator nor the held-out one), each kept for the fault it
+//! found. It needs `python3` (standard library only) and skips with a message without it.
+//! The README's accuracy section gives what derail scores on its seeds 1-8, faults still
+//! open included.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::derail_bin;
+use serde_json::Value;
+
+fn run(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Generates world `seed`, analyses it with derail and scores it with the held-out scorer.
+fn score(dir: &Path, seed: u64, posts: u64) -> Value {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts");
+    let data = dir.join(format!("s{seed}.csv"));
+    run(Command::new("python3")
+        .arg(root.join("independent/gen3.py"))
+        .args(["--seed", &seed.to_string(), "--posts", &posts.to_string()])
+        .arg("--out")
+        .arg(&data));
+    let (annotated, report) = (
+        dir.join(format!("s{seed}.a.csv")),
+        dir.join(format!("s{seed}.r.json")),
+    );
+    run(Command::new(derail_bin())
+        .arg("analyze")
+        .arg(&data)
+        .arg("--out")
+        .arg(&annotated)
+        .arg("--report")
+        .arg(&report));
+    let json = run(Command::new("python3")
+        .arg(root.join("heldout/score.py"))
+        .arg("--truth")
+        .arg(&data)
+        .arg("--annotated")
+        .arg(&annotated)
+        .arg("--report")
+        .arg(&report)
+        .arg("--json"));
+    serde_json::from_str(&json).expect("score.py prints JSON")
+}
+
+/// The seed, its number of posts, and the fault it found.
+const WORLDS: [(u64, u64, &str); 3] = [
+    (
+        4,
+        8_000,
+        "its dates run newest first from 01/08/2020, so the sampled rows read either way; \
+         month first was taken and 7,090 of 8,000 rows ('31/07/2020 23:59') were rejected: \
+         the window missed, F1 0",
+    ),
+    (
+        2,
+        8_000,
+        "a campaign on #BirdTwitter ('Stand up for Greyfen's birds') spoke of the tag's \
+         subject in the plural, which did not count as the name's word: a false alarm",
+    ),
+    (
+        6,
+        8_000,
+        "a campaign on #Birding, its posts naming 'birds': a false alarm",
+    ),
+];
+
+#[test]
+fn independent_worlds_that_found_a_fault_stay_fixed() {
+    let ok = Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        eprintln!("SKIPPED: python3 is absent; the independent worlds need it");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for (seed, posts, fault) in WORLDS {
+        let v = score(dir.path(), seed, posts);
+        let num = |k: &str| v[k].as_f64().unwrap_or(f64::NAN);
+        let line = format!(
+            "seed {seed}: F1 {:.3}, missed {}, false alarms {}, posts missing {}; it found: {fault}",
+            num("f1"),
+            num("windows_missed"),
+            num("false_alarms"),
+            num("truth_posts_missing"),
+        );
+        eprintln!("{line}");
+        assert_eq!(num("truth_posts_missing"), 0.0, "{line}");
+        assert_eq!(num("windows_missed"), 0.0, "{line}");
+        assert_eq!(num("false_alarms"), 0.0, "{line}");
+        assert!(num("f1") >= 0.95, "{line}");
+    }
+}
