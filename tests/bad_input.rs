@@ -298,4 +298,24 @@ fn slash_dates_the_sample_cannot_order_are_read_again_when_the_file_tells() {
     assert!(ds.report.warning("slash_order_guessed").is_some());
     let first = (0..ds.len()).map(|i| ds.created_at[i]).max().unwrap();
     assert_eq!(derail::time::format_iso(first), "2020-01-08T23:59:00Z");
+
+    // Both orders in one file (100 rows only month first, 50 only day first): the order
+    // that rejects fewer rows is kept, and the rows it cannot read are reported.
+    let mut mixed = String::from("id,Date,Author,Full Text\n");
+    for (k, (day, n)) in [("01/08/2020", 150), ("12/25/2020", 100), ("31/07/2020", 50)]
+        .into_iter()
+        .enumerate()
+    {
+        for i in 0..n {
+            mixed.push_str(&format!(
+                "{},{day} 10:00,u{i},post {i} #Tag\n",
+                k * 1000 + i
+            ));
+        }
+    }
+    let p = write(&d, "mixed.csv", mixed.as_bytes());
+    let ds = load(&p).unwrap();
+    assert_eq!((ds.report.loaded, ds.report.rejected), (250, 50));
+    assert!(ds.report.warning("slash_order_contradicted").is_some());
+    assert!(ds.report.warning("slash_order_day_first").is_none());
 }

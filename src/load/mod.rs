@@ -276,8 +276,8 @@ fn load_file_in_partition(
 
 /// Loads with `load`, and, if rows past the sample contradicted a month-first guess for
 /// slash dates (they read only day first: "31/07/2020"), loads again day first and says so.
-/// The first load's rejections of those rows are dropped with it: nothing read month first
-/// is kept.
+/// The first load is dropped with its rejections, unless day first rejects more rows (a
+/// file that mixes both orders): then it is kept, and its warning stands.
 fn with_slash_order_checked(
     opts: &LoadOptions,
     load: impl Fn(&LoadOptions) -> Result<Loaded, LoadError>,
@@ -294,6 +294,9 @@ fn with_slash_order_checked(
         ..opts.clone()
     };
     let mut again = load(&day_first)?;
+    if again.report.rejected > ds.report.rejected {
+        return Ok(ds);
+    }
     again.report.warnings.push(report::Warning {
         code: "slash_order_day_first".into(),
         message: format!(
