@@ -14,23 +14,14 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::derail_bin;
+use common::{analyze_and_score, run_ok};
 use serde_json::Value;
 
 const LAYOUTS: [&str; 3] = ["twarc_csv", "v1_jsonl", "generic_csv"];
 const ORDERS: [&str; 3] = ["oldest", "shuffled", "newest"];
 
 fn python() -> Option<&'static str> {
-    let ok = Command::new("python3")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if ok {
-        Some("python3")
-    } else {
-        eprintln!("SKIPPED: python3 is absent; the held-out worlds need it");
-        None
-    }
+    common::python3("the held-out worlds")
 }
 
 fn seeds() -> Vec<u64> {
@@ -39,16 +30,6 @@ fn seeds() -> Vec<u64> {
         Some((a, b)) => (a.parse().unwrap_or(1)..=b.parse().unwrap_or(20)).collect(),
         None => spec.split(',').filter_map(|s| s.parse().ok()).collect(),
     }
-}
-
-fn run(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// Generates one world in the layout and order its seed rotates to, analyses it with
@@ -68,31 +49,15 @@ fn score_world_as(py: &str, dir: &Path, seed: u64, posts: u64, layout: &str, ord
         "csv"
     };
     let data = dir.join(format!("s{seed}_{layout}.{ext}"));
-    run(Command::new(py)
-        .arg(scripts.join("worlds.py"))
-        .args(["--seed", &seed.to_string(), "--posts", &posts.to_string()])
-        .args(["--layout", layout, "--order", order])
-        .arg("--out")
-        .arg(&data));
-    let annotated = dir.join(format!("s{seed}_{layout}.annotated.csv"));
-    let report = dir.join(format!("s{seed}_{layout}.report.json"));
-    run(Command::new(derail_bin())
-        .arg("analyze")
-        .arg(&data)
-        .arg("--out")
-        .arg(&annotated)
-        .arg("--report")
-        .arg(&report));
-    let json = run(Command::new(py)
-        .arg(scripts.join("score.py"))
-        .arg("--truth")
-        .arg(&data)
-        .arg("--annotated")
-        .arg(&annotated)
-        .arg("--report")
-        .arg(&report)
-        .arg("--json"));
-    let mut v: Value = serde_json::from_str(&json).expect("score.py prints JSON");
+    run_ok(
+        Command::new(py)
+            .arg(scripts.join("worlds.py"))
+            .args(["--seed", &seed.to_string(), "--posts", &posts.to_string()])
+            .args(["--layout", layout, "--order", order])
+            .arg("--out")
+            .arg(&data),
+    );
+    let mut v = analyze_and_score(py, &data, &format!("s{seed}_{layout}"));
     v["seed"] = seed.into();
     v["layout"] = format!("{layout} {order}").into();
     v

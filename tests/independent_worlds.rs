@@ -9,49 +9,21 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::derail_bin;
+use common::{analyze_and_score, run_ok};
 use serde_json::Value;
 
-fn run(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 /// Generates world `seed`, analyses it with derail and scores it with the held-out scorer.
-fn score(dir: &Path, seed: u64, posts: u64) -> Value {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts");
+fn score(py: &str, dir: &Path, seed: u64, posts: u64) -> Value {
+    let generator = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/independent/gen3.py");
     let data = dir.join(format!("s{seed}.csv"));
-    run(Command::new("python3")
-        .arg(root.join("independent/gen3.py"))
-        .args(["--seed", &seed.to_string(), "--posts", &posts.to_string()])
-        .arg("--out")
-        .arg(&data));
-    let (annotated, report) = (
-        dir.join(format!("s{seed}.a.csv")),
-        dir.join(format!("s{seed}.r.json")),
+    run_ok(
+        Command::new(py)
+            .arg(generator)
+            .args(["--seed", &seed.to_string(), "--posts", &posts.to_string()])
+            .arg("--out")
+            .arg(&data),
     );
-    run(Command::new(derail_bin())
-        .arg("analyze")
-        .arg(&data)
-        .arg("--out")
-        .arg(&annotated)
-        .arg("--report")
-        .arg(&report));
-    let json = run(Command::new("python3")
-        .arg(root.join("heldout/score.py"))
-        .arg("--truth")
-        .arg(&data)
-        .arg("--annotated")
-        .arg(&annotated)
-        .arg("--report")
-        .arg(&report)
-        .arg("--json"));
-    serde_json::from_str(&json).expect("score.py prints JSON")
+    analyze_and_score(py, &data, &format!("s{seed}"))
 }
 
 /// The seed, its number of posts, and the fault it found.
@@ -78,17 +50,12 @@ const WORLDS: [(u64, u64, &str); 3] = [
 
 #[test]
 fn independent_worlds_that_found_a_fault_stay_fixed() {
-    let ok = Command::new("python3")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        eprintln!("SKIPPED: python3 is absent; the independent worlds need it");
+    let Some(py) = common::python3("the independent worlds") else {
         return;
-    }
+    };
     let dir = tempfile::tempdir().unwrap();
     for (seed, posts, fault) in WORLDS {
-        let v = score(dir.path(), seed, posts);
+        let v = score(py, dir.path(), seed, posts);
         let num = |k: &str| v[k].as_f64().unwrap_or(f64::NAN);
         let line = format!(
             "seed {seed}: F1 {:.3}, missed {}, false alarms {}, posts missing {}; it found: {fault}",

@@ -414,15 +414,9 @@ pub fn salvage_page(
     out: &mut ChunkBuilder,
     (kind, why): (RejectKind, &str),
 ) -> Option<usize> {
-    let (elements, _) = PAGE_KEYS
+    let whole = PAGE_KEYS
         .iter()
-        .find_map(|&key| crate::load::json_value::leading_elements_at(bytes, &[key], line))?;
-    let whole: Vec<_> = elements
-        .iter()
-        .take_while(|e| {
-            serde_json::from_slice::<serde::de::IgnoredAny>(&bytes[e.start..e.end]).is_ok()
-        })
-        .collect();
+        .find_map(|&key| crate::load::json_value::whole_leading_elements(bytes, &[key], line))?;
     if whole.is_empty() {
         return None;
     }

@@ -268,6 +268,21 @@ pub fn leading_elements_at(
     }
 }
 
+/// The elements that open the array at `path` and are whole, valid JSON, up to the first
+/// that is not or to where the bytes break off: what a page cut short or spoiled still
+/// holds. `None` when there is no such array.
+pub fn whole_leading_elements(buf: &[u8], path: &[&str], first_line: u64) -> Option<Vec<Element>> {
+    let (mut elements, _) = leading_elements_at(buf, path, first_line)?;
+    let whole = elements
+        .iter()
+        .take_while(|e| {
+            serde_json::from_slice::<serde::de::IgnoredAny>(&buf[e.start..e.end]).is_ok()
+        })
+        .count();
+    elements.truncate(whole);
+    Some(elements)
+}
+
 /// Parses each object of the array at `path` inside the document value `bytes` (which
 /// starts on `first_line`) and hands it to `f` with the line it starts on. No array there
 /// means no elements.

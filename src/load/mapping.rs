@@ -439,10 +439,8 @@ pub fn map_columns(
     let mut mapping = state.mapping;
     columns.check_text_is_text(&mapping)?;
     if let Some(t) = mapping.get(Role::Time) {
-        let (tp, epoch) = columns.parser_for(t);
-        mapping.slash_order = tp.slash_order;
-        mapping.slash_order_guessed = slash_evidence(&columns.values[t]).1;
-        mapping.time_is_epoch = epoch;
+        (mapping.slash_order, mapping.slash_order_guessed) = slash_evidence(&columns.values[t]);
+        mapping.time_is_epoch = columns.parser_for(t).1;
     }
     mapping.roles.sort_by_key(|m| m.role);
     Ok(mapping)

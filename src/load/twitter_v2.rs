@@ -403,12 +403,11 @@ pub fn salvage_page(
     out: &mut ChunkBuilder,
     (kind, why): (RejectKind, &str),
 ) -> Option<usize> {
-    let (elements, _) = crate::load::json_value::leading_elements_at(bytes, &["data"], line)?;
-    let tweets: Vec<&[u8]> = elements
-        .iter()
-        .map(|e| &bytes[e.start..e.end])
-        .take_while(|t| serde_json::from_slice::<serde::de::IgnoredAny>(t).is_ok())
-        .collect();
+    let tweets: Vec<&[u8]> =
+        crate::load::json_value::whole_leading_elements(bytes, &["data"], line)?
+            .iter()
+            .map(|e| &bytes[e.start..e.end])
+            .collect();
     if tweets.is_empty() {
         return None;
     }
