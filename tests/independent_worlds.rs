@@ -27,7 +27,7 @@ fn score(py: &str, dir: &Path, seed: u64, posts: u64) -> Value {
 }
 
 /// The seed, its number of posts, and the fault it found.
-const WORLDS: [(u64, u64, &str); 3] = [
+const WORLDS: [(u64, u64, &str); 4] = [
     (
         4,
         8_000,
@@ -45,6 +45,12 @@ const WORLDS: [(u64, u64, &str); 3] = [
         6,
         8_000,
         "a campaign on #Birding, its posts naming 'birds': a false alarm",
+    ),
+    (
+        8,
+        8_000,
+        "a campaign on #NightSky for 'dark skies': 'sky' was too short to count as a word \
+         of the name: a false alarm",
     ),
 ];
 

@@ -40,12 +40,17 @@ pub fn assess_hashtag(
     }
     let tp = TagPosts::new(posts, times, w);
     let own_hash = crate::analysis::tokens::token_hash(&format!("#{tag}"));
+    let short_name_words = super::evidence::short_name_words(&tag, |w| {
+        crate::analysis::tokens::is_stop_word(w)
+            || inp.features.id_of(crate::analysis::tokens::token_hash(w)) != u32::MAX
+    });
     let judge = Judge {
         src: &inp.features,
         corpus_posts: ds.len() as f32,
         own: inp.features.id_of(own_hash),
         tag: &tag,
-        name_words: super::evidence::name_word_features(&inp.features, &tag),
+        name_words: super::evidence::name_word_features(&inp.features, &tag, &short_name_words),
+        short_name_words,
         foreign_below: cfg.foreign_below,
         memo: Default::default(),
         debug: std::env::var("DERAIL_DEBUG_TAG").is_ok_and(|t| t == tag),

@@ -278,6 +278,9 @@ pub struct Judge<'a> {
     pub tag: &'a str,
     /// Feature ids of the words that name the tag (see [`name_word_features`]).
     pub name_words: Vec<u32>,
+    /// The tag's three-letter words, where its name splits wholly into words the dataset
+    /// uses ("sky" of #nightsky; see [`short_name_words`]).
+    pub short_name_words: Vec<String>,
     pub foreign_below: f32,
     /// Text signals already read, per representative text.
     pub memo: std::cell::RefCell<FxHashMap<u32, TextSignals>>,
@@ -580,7 +583,11 @@ impl Judge<'_> {
 
     /// Does post `i` speak of the tag's own subject in words (its name's words)?
     pub fn on_topic(&self, i: u32) -> bool {
-        names_tag(&word_list(self.src.ds.text(i as usize)), self.tag)
+        names_tag(
+            &word_list(self.src.ds.text(i as usize)),
+            self.tag,
+            &self.short_name_words,
+        )
     }
 }
 
@@ -654,32 +661,83 @@ pub fn spells_out(words: &[String], tag: &str) -> bool {
 }
 
 /// The feature ids of the words that can name the tag in a text (see [`names_tag`]): its
-/// whole name and each part of it of at least four letters, where the dataset has them.
-pub fn name_word_features(src: &FeatureSource, tag: &str) -> Vec<u32> {
+/// whole name, each part of it of at least four letters, and its `short` words (see
+/// [`short_name_words`]), where the dataset has them.
+pub fn name_word_features(src: &FeatureSource, tag: &str, short: &[String]) -> Vec<u32> {
     let chars: Vec<(usize, char)> = tag.char_indices().collect();
-    let mut ids = Vec::new();
+    let mut parts: Vec<&str> = short.iter().map(String::as_str).collect();
     for a in 0..chars.len() {
         for b in a + 4..=chars.len() {
             let end = chars.get(b).map_or(tag.len(), |c| c.0);
-            let part = &tag[chars[a].0..end];
-            if part.chars().all(char::is_alphanumeric) {
-                let id = src.id_of(crate::analysis::tokens::token_hash(part));
-                if id != u32::MAX {
-                    ids.push(id);
-                }
-            }
+            parts.push(&tag[chars[a].0..end]);
         }
     }
+    let mut ids: Vec<u32> = parts
+        .into_iter()
+        .filter(|part| part.chars().all(char::is_alphanumeric))
+        .map(|part| src.id_of(crate::analysis::tokens::token_hash(part)))
+        .filter(|&id| id != u32::MAX)
+        .collect();
     ids.sort_unstable();
     ids.dedup();
     ids
 }
 
-/// Does a text use the tag's name in words: spelled out, or one of its words of at least
-/// four letters ("library" for #savethelibrary, "zomato" for #zomato), also in the plural
-/// ("birds" for #birdtwitter, "libraries" for #savethelibrary)?
-pub fn names_tag(words: &[String], tag: &str) -> bool {
-    let in_name = |w: &str| w.chars().count() >= 4 && tag.contains(w);
+/// The three-letter words of a tag's name ("sky" of #nightsky, "art" of #pixelart), where
+/// the name splits wholly into words of two letters or more that `is_word` knows (the
+/// split with the fewest words): a part under four letters found anywhere in a name would
+/// say nothing ("art" in #startup, where "st" is no word; "the" of #savethelibrary is a
+/// stop word). Stop words are left out.
+pub fn short_name_words(tag: &str, is_word: impl Fn(&str) -> bool) -> Vec<String> {
+    let bounds: Vec<usize> = tag
+        .char_indices()
+        .map(|c| c.0)
+        .chain(std::iter::once(tag.len()))
+        .collect();
+    let n = bounds.len() - 1;
+    if n < 5 || !tag.chars().all(char::is_alphabetic) {
+        return Vec::new();
+    }
+    // fewest[k]: the fewest words covering the first k characters, and where the last began.
+    let mut fewest: Vec<Option<(usize, usize)>> = vec![None; n + 1];
+    fewest[0] = Some((0, 0));
+    for end in 2..=n {
+        for start in 0..=end - 2 {
+            let Some((count, _)) = fewest[start] else {
+                continue;
+            };
+            let whole = start == 0 && end == n;
+            if whole || !is_word(&tag[bounds[start]..bounds[end]]) {
+                continue;
+            }
+            if fewest[end].is_none_or(|(c, _)| count + 1 < c) {
+                fewest[end] = Some((count + 1, start));
+            }
+        }
+    }
+    let mut words = Vec::new();
+    let mut end = n;
+    while end > 0 {
+        let Some((_, start)) = fewest[end] else {
+            return Vec::new();
+        };
+        let word = &tag[bounds[start]..bounds[end]];
+        if end - start == 3 && !crate::analysis::tokens::is_stop_word(word) {
+            words.push(word.to_string());
+        }
+        end = start;
+    }
+    words.reverse();
+    words
+}
+
+/// Does a text use the tag's name in words: spelled out, one of its words of at least
+/// four letters ("library" for #savethelibrary, "zomato" for #zomato), or one of its
+/// `short` words (see [`short_name_words`]), also in the plural ("birds" for
+/// #birdtwitter, "libraries" for #savethelibrary, "skies" for #nightsky)?
+pub fn names_tag(words: &[String], tag: &str, short: &[String]) -> bool {
+    let in_name =
+        |w: &str| (w.chars().count() >= 4 && tag.contains(w)) || short.iter().any(|s| s == w);
     spells_out(words, tag)
         || words.iter().any(|w| {
             w.chars().all(char::is_alphanumeric)
@@ -993,23 +1051,60 @@ mod tests {
     }
 
     #[test]
+    fn short_words_of_a_name_that_splits_into_words() {
+        let known = [
+            "night", "sky", "the", "save", "library", "star", "up", "park", "run",
+        ];
+        let is_word = |w: &str| known.contains(&w);
+        assert_eq!(short_name_words("nightsky", is_word), ["sky"]);
+        assert_eq!(short_name_words("parkrun", is_word), ["run"]);
+        // A stop word says nothing; a name that does not split has no short words.
+        assert!(short_name_words("savethelibrary", is_word).is_empty());
+        assert!(short_name_words("startup", is_word).is_empty());
+        assert!(short_name_words("nightskyx", is_word).is_empty());
+        // The name itself is no split of it.
+        assert!(short_name_words("sky", |_| true).is_empty());
+    }
+
+    #[test]
     fn tag_name_words() {
         assert!(names_tag(
             &words("Sign to save the library!"),
-            "savethelibrary"
+            "savethelibrary",
+            &[]
         ));
-        assert!(names_tag(&words("zomato delivered cold food"), "zomato"));
-        assert!(!names_tag(&words("fancam of jimin"), "whitelivesmatter"));
+        assert!(names_tag(
+            &words("zomato delivered cold food"),
+            "zomato",
+            &[]
+        ));
+        assert!(!names_tag(
+            &words("fancam of jimin"),
+            "whitelivesmatter",
+            &[]
+        ));
         // Words under four letters say nothing ("the" is in "savethelibrary").
-        assert!(!names_tag(&words("the end"), "savethelibrary"));
+        assert!(!names_tag(&words("the end"), "savethelibrary", &[]));
         // Plurals: their singular is the name's word.
-        assert!(names_tag(&words("stand up for the birds"), "birdtwitter"));
-        assert!(names_tag(&words("all our libraries"), "savethelibrary"));
+        assert!(names_tag(
+            &words("stand up for the birds"),
+            "birdtwitter",
+            &[]
+        ));
+        assert!(names_tag(
+            &words("all our libraries"),
+            "savethelibrary",
+            &[]
+        ));
         assert!(
-            !names_tag(&words("two boys"), "proudboy"),
+            !names_tag(&words("two boys"), "proudboy", &[]),
             "a singular under four letters"
         );
         assert_eq!(singular_of("boxes").as_deref(), Some("box"));
+        // A short word of the name counts, in the plural too.
+        let sky = ["sky".to_string()];
+        assert!(names_tag(&words("Dark skies matter"), "nightsky", &sky));
+        assert!(!names_tag(&words("Dark skies matter"), "nightsky", &[]));
         assert_eq!(singular_of("glass"), None);
     }
 
