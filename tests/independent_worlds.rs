@@ -27,7 +27,7 @@ fn score(py: &str, dir: &Path, seed: u64, posts: u64) -> Value {
 }
 
 /// The seed, its number of posts, and the fault it found.
-const WORLDS: [(u64, u64, &str); 4] = [
+const WORLDS: [(u64, u64, &str); 6] = [
     (
         4,
         8_000,
@@ -47,10 +47,22 @@ const WORLDS: [(u64, u64, &str); 4] = [
         "a campaign on #Birding, its posts naming 'birds': a false alarm",
     ),
     (
+        11,
+        8_000,
+        "a surge on #CookingAtHome over a show's final, in words foreign to the tag, taken up \
+         by 14 of the 28 regulars who posted then: a false alarm",
+    ),
+    (
         8,
         8_000,
         "a campaign on #NightSky for 'dark skies': 'sky' was too short to count as a word \
          of the name: a false alarm",
+    ),
+    (
+        12,
+        8_000,
+        "a campaign on #AmReading to save a library, one message in three phrasings with \
+         no word of the tag's: a false alarm",
     ),
 ];
 

@@ -53,7 +53,7 @@ pub(super) fn finalize(
     let first = judge_stretch(cx, base, (from, to), (wave_start, wave_end));
     let window = first.window();
     let judged_posts = window.posts_where(&first.judged.first_judged);
-    let passed = check_wave(cx, base, &window, &judged_posts)?;
+    let passed = check_wave(cx, base, &window, &first.judged, &judged_posts)?;
     let stretch = match followed_further(cx, base, &first, (wave_start, wave_end)) {
         Some(longer) => longer,
         None => first,
@@ -264,6 +264,50 @@ fn authors_of(inp: &DetectorInput, posts: &[u32]) -> Vec<u32> {
     a
 }
 
+/// The tag's own crowd in a wave's window: how many of its authors posted content like
+/// the newcomers' themselves (foreign to the baseline, like the flood, and no comment on
+/// the tag), and how many posted at all.
+fn regulars_taking_up(cx: &TagContext, window: &Window, judged: &JudgedRegion) -> (usize, usize) {
+    let fb = cx.cfg.foreign_below;
+    let mut active = rustc_hash::FxHashSet::default();
+    let mut joined = rustc_hash::FxHashSet::default();
+    let mut buf = Vec::new();
+    for &j in &window.in_window {
+        let e = &judged.ev[j];
+        if e.newcomer {
+            continue;
+        }
+        let i = window.region[j];
+        let a = cx.inp.ds.author[i as usize];
+        active.insert(a);
+        if e.foreign(fb)
+            && !cx.judge.text_signals(i).is_commentary()
+            && cx.judge.flood_likeness(&judged.flood, i, &mut buf) >= 0.5
+        {
+            joined.insert(a);
+        }
+    }
+    (joined.len(), active.len())
+}
+
+/// The share of `posts` in their `k` largest near-duplicate families (a post in none is
+/// a family of its own).
+fn share_in_largest_families(inp: &DetectorInput, posts: &[u32], k: usize) -> f32 {
+    let mut families: rustc_hash::FxHashMap<u32, usize> = Default::default();
+    let mut alone = 0;
+    for &i in posts {
+        match inp.features.dup_group[i as usize] {
+            u32::MAX => alone += 1,
+            g => *families.entry(g).or_default() += 1,
+        }
+    }
+    let mut sizes: Vec<usize> = families.into_values().collect();
+    sizes.extend(std::iter::repeat_n(1, alone));
+    sizes.sort_unstable_by(|a, b| b.cmp(a));
+    let in_largest: usize = sizes.iter().take(k).sum();
+    in_largest as f32 / posts.len().max(1) as f32
+}
+
 /// What a wave passed its checks with.
 struct Passed {
     /// The authors of the posts judged takeover against the baseline alone.
@@ -273,12 +317,14 @@ struct Passed {
 }
 
 /// Is the wave a takeover at all? Decided on the posts foreign to the baseline alone
-/// (`judged_posts`): it must be big and long enough, and its newcomers must not speak of
-/// the tag's own subject (a campaign or a surge of interest). `Err` says why it is not.
+/// (`judged_posts`): it must be big and long enough, its newcomers must not speak of the
+/// tag's own subject (a campaign or a surge of interest), and the tag's own crowd must not
+/// have taken up what they post (a surge of interest). `Err` says why it is not.
 fn check_wave(
     cx: &TagContext,
     base: &Baseline,
     window: &Window,
+    judged: &JudgedRegion,
     judged_posts: &[u32],
 ) -> Result<Passed, String> {
     let (judge, cfg) = (cx.judge, cx.cfg);
@@ -308,6 +354,22 @@ fn check_wave(
         return Err(format!(
             "a surge of newcomers from {when} spoke of the tag's own subject ({:.0}% of their posts use the words of its name): a campaign or a surge of interest, not a takeover",
             on_topic_share * 100.0
+        ));
+    }
+    let (joined, active) = regulars_taking_up(cx, window, judged);
+    if joined >= cfg.min_regulars_joining
+        && joined as f32 >= cfg.regulars_joining_share * active as f32
+    {
+        return Err(format!(
+            "the tag's own crowd took up what its newcomers from {when} posted ({joined} of the {active} authors of its baseline who posted then posted the like): a surge of interest, not a takeover"
+        ));
+    }
+    let in_few = share_in_largest_families(cx.inp, judged_posts, cfg.one_message_families);
+    if in_few >= cfg.one_message_share {
+        return Err(format!(
+            "its newcomers from {when} passed one message around ({:.0}% of their posts are copies of at most {} texts): most likely a campaign, not a takeover (a spam run posting one text would look the same: read its posts)",
+            in_few * 100.0,
+            cfg.one_message_families
         ));
     }
     Ok(Passed {
