@@ -257,6 +257,12 @@ impl TextSignals {
         self.comments_on_tag() || self.stance_ending_in_tag() || self.stance_on_a_crowd
     }
 
+    /// Words of condemnation, of stopping or warning, or a pointer to another hashtag to
+    /// use instead (see [`Judge::counter_speech`]).
+    pub fn takes_stance(&self) -> bool {
+        self.takes_stance
+    }
+
     /// The text speaks of the tag or of hashtags at all: about the tag (inside a sentence,
     /// its name spelled out, "this tag"), a sentence running into it ("imagine choosing
     /// #tag"), another hashtag inside a sentence ("post #other and drown them out"), or a

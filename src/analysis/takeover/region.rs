@@ -87,14 +87,21 @@ fn flood_content(
 }
 
 /// Counter-speech in its own words: a takeover post that speaks of the tag
-/// ([`TextSignals::speaks_of_tag`](super::evidence::TextSignals::speaks_of_tag)) or
+/// ([`TextSignals::speaks_of_tag`](super::evidence::TextSignals::speaks_of_tag)), takes a
+/// stance ([`TextSignals::takes_stance`](super::evidence::TextSignals::takes_stance)) or
 /// answers the tag's users, and looks like neither the tag's baseline nor the flood around
 /// it (under half of what it carries, with or without the tag's name's words, is common
 /// among the wave's takeover posts, see [`flood_content`]) is a newcomer speaking *about*
-/// the takeover, whatever words it uses; it is counter-speech, not takeover. A post whose text speaks of the tag is weighed against
-/// the flood's other posts, every word in full (`Judge::comment_likeness_to_flood`); an
-/// answer to the tag's users that says nothing of it, as the flood's own posts are
-/// (`Judge::flood_likeness_beside_name`).
+/// the takeover, whatever words it uses; it is counter-speech, not takeover.
+/// - A post whose text speaks of the tag or takes a stance is weighed against the flood's
+///   other posts, every word in full (`Judge::comment_likeness_to_flood`). A stance alone
+///   was not enough before the flood was known ([`Judge::counter_speech`]): "report and
+///   block, don't reply to the bots. #tag" and "every time you use it you boost it. Stop."
+///   point at the tag without naming it in a sentence. Unlike the flood, its words are the
+///   second signal.
+/// - An answer to the tag's users that says nothing of it is weighed as the flood's own
+///   posts are (`Judge::flood_likeness_beside_name`): floods answer them too, in their own
+///   content, retweeted.
 fn is_free_counter_speech(
     judge: &Judge,
     base: &Baseline,
@@ -102,11 +109,10 @@ fn is_free_counter_speech(
     i: u32,
     buf: &mut Vec<u32>,
 ) -> bool {
-    if judge.text_signals(i).speaks_of_tag() {
+    let signals = judge.text_signals(i);
+    if signals.speaks_of_tag() || signals.takes_stance() {
         judge.comment_likeness_to_flood(flood, i, buf) < 0.5
     } else {
-        // An answer to the tag's users says nothing of the tag in its words: floods answer
-        // them too, in their own content, retweeted.
         judge.is_about_tag(base, i) && judge.flood_likeness_beside_name(flood, i, buf) < 0.5
     }
 }
