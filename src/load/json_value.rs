@@ -234,6 +234,11 @@ pub fn leading_elements_at(
     for key in path {
         start = member(buf, start, key)?;
     }
+    elements_from(buf, start, first_line)
+}
+
+/// The object elements of the array that opens at `buf[start]`, as [`leading_elements_at`].
+fn elements_from(buf: &[u8], start: usize, first_line: u64) -> Option<(Vec<Element>, bool)> {
     if buf.get(start) != Some(&b'[') {
         return None;
     }
@@ -268,11 +273,39 @@ pub fn leading_elements_at(
     }
 }
 
+/// Where the array of a document's member `key` opens, found by the key's name alone: the
+/// name between quotes of either kind, then nothing but quotes, a colon and spaces before
+/// the `[`. For a document whose bytes before the array are spoiled (`{"data" [`, `{'data":
+/// [`), which [`member`] cannot walk.
+fn array_by_key_name(buf: &[u8], key: &str) -> Option<usize> {
+    let name = key.as_bytes();
+    let quote = |b: u8| b == b'"' || b == b'\'';
+    memchr::memmem::find_iter(buf, name).find_map(|at| {
+        if at == 0 || !quote(buf[at - 1]) {
+            return None;
+        }
+        let mut i = at + name.len();
+        while buf
+            .get(i)
+            .is_some_and(|&b| quote(b) || matches!(b, b':' | b' ' | b'\t'))
+        {
+            i += 1;
+        }
+        (buf.get(i) == Some(&b'[') && buf[at + name.len()..i].iter().any(|&b| quote(b)))
+            .then_some(i)
+    })
+}
+
 /// The elements that open the array at `path` and are whole, valid JSON, up to the first
 /// that is not or to where the bytes break off: what a page cut short or spoiled still
-/// holds. `None` when there is no such array.
+/// holds. Where the path cannot be walked and is one member of the document, the array is
+/// found by that member's name ([`array_by_key_name`]): a page spoiled before its array
+/// still holds all of it. `None` when there is no such array.
 pub fn whole_leading_elements(buf: &[u8], path: &[&str], first_line: u64) -> Option<Vec<Element>> {
-    let (mut elements, _) = leading_elements_at(buf, path, first_line)?;
+    let (mut elements, _) = leading_elements_at(buf, path, first_line).or_else(|| match path {
+        [key] => elements_from(buf, array_by_key_name(buf, key)?, first_line),
+        _ => None,
+    })?;
     let whole = elements
         .iter()
         .take_while(|e| {
@@ -334,6 +367,29 @@ mod tests {
         );
         // Broken before the array: no elements at all.
         assert!(leading_elements_at(b"{\"meta\": {\"n\": 2, \"a\": [{}]", &["a"], 1).is_none());
+    }
+
+    #[test]
+    fn a_page_spoiled_before_its_array_still_holds_it() {
+        let count = |buf: &[u8]| whole_leading_elements(buf, &["data"], 1).map(|e| e.len());
+        assert_eq!(
+            count(b"{\"data\": [{\"id\": 1}, {\"id\": 2}], \"meta\": {}}"),
+            Some(2)
+        );
+        // The colon of the first key lost, or its opening quote turned: found by its name.
+        assert_eq!(
+            count(b"{\"data\" [{\"id\": 1}, {\"id\": 2}], \"meta\": {}}"),
+            Some(2)
+        );
+        assert_eq!(
+            count(b"{'data\": [{\"id\": 1}, {\"id\": 2}, {\"id\": 3"),
+            Some(2)
+        );
+        // A name that is no key (unquoted, or not followed by an array) is not taken.
+        assert_eq!(count(b"{x data [{\"id\": 1}]"), None);
+        assert_eq!(count(b"{\"metadata\": 1, \"data\" {}}"), None);
+        // Paths of more than one member are walked or not at all.
+        assert!(whole_leading_elements(b"{\"a\" {\"data\": [{}]}}", &["a", "data"], 1).is_none());
     }
 
     #[test]
