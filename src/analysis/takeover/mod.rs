@@ -102,8 +102,10 @@ pub struct TakeoverConfig {
     /// true floods in the held-out worlds' twarc-csv files (seeds 1-20 and 141-451) and the
     /// third generator's (seeds 1-18), the three largest families held at most 82 % of a
     /// flood's posts, which spread over 16 families or more; its campaigns that reached this
-    /// check were three families, 100 %. A spam run posting one text looks the same, so the
-    /// reason says to read the posts.
+    /// check were three families, 100 %. A spam run posting one text looks the same: where a
+    /// spam lexicon (a tagger named `spam…`, as the built-in `spam_crypto`) tags half the
+    /// posts or more, the wave is judged as any other; elsewhere the reason says to read
+    /// the posts.
     pub one_message_families: usize,
     pub one_message_share: f32,
     /// Fixed bin width in minutes; by default it adapts to each tag's volume.

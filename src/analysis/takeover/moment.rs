@@ -308,6 +308,17 @@ fn share_in_largest_families(inp: &DetectorInput, posts: &[u32], k: usize) -> f3
     in_largest as f32 / posts.len().max(1) as f32
 }
 
+/// The share of `posts` tagged by a spam lexicon (a tagger whose name starts with "spam",
+/// as the built-in `spam_crypto`): one text posted by bots is a takeover, however alike its
+/// posts.
+fn spam_share(inp: &DetectorInput, posts: &[u32]) -> f32 {
+    describe::lexicon_shares(inp, posts)
+        .into_iter()
+        .filter(|(name, _)| name.starts_with("spam"))
+        .map(|(_, share)| share)
+        .fold(0.0, f32::max)
+}
+
 /// What a wave passed its checks with.
 struct Passed {
     /// The authors of the posts judged takeover against the baseline alone.
@@ -365,9 +376,9 @@ fn check_wave(
         ));
     }
     let in_few = share_in_largest_families(cx.inp, judged_posts, cfg.one_message_families);
-    if in_few >= cfg.one_message_share {
+    if in_few >= cfg.one_message_share && spam_share(cx.inp, judged_posts) < 0.5 {
         return Err(format!(
-            "its newcomers from {when} passed one message around ({:.0}% of their posts are copies of at most {} texts): most likely a campaign, not a takeover (a spam run posting one text would look the same: read its posts)",
+            "its newcomers from {when} passed one message around ({:.0}% of their posts are copies of at most {} texts): most likely a campaign, not a takeover (a spam run posting one text outside derail's spam lexicons would look the same: read its posts)",
             in_few * 100.0,
             cfg.one_message_families
         ));
