@@ -88,4 +88,14 @@ fn independent_worlds_that_found_a_fault_stay_fixed() {
         assert_eq!(num("false_alarms"), 0.0, "{line}");
         assert!(num("f1") >= 0.95, "{line}");
     }
+    // Seed 12's campaign is no takeover on one message alone, which bots posting one text
+    // outside the spam lexicons would also be: the report says the verdict is a guess.
+    let report = std::fs::read_to_string(dir.path().join("s12.report.json")).unwrap();
+    let report: Value = serde_json::from_str(&report).unwrap();
+    let amreading = report["hashtags"]
+        .as_array()
+        .and_then(|tags| tags.iter().find(|t| t["hashtag"] == "amreading"))
+        .expect("#AmReading is in the report");
+    assert_eq!(amreading["status"], "no takeover", "{amreading}");
+    assert_eq!(amreading["guess"], true, "{amreading}");
 }

@@ -69,6 +69,7 @@ fn hashtags(ds: &Loaded, an: &Analysis, counts: &[(u32, u64)]) -> Vec<Value> {
                 "reason": a.map(|a| a.reason.clone()).unwrap_or_else(|| format!(
                     "fewer than {} posts", an.config.takeover.min_tag_posts)),
                 "max_takeover_share": a.map(|a| a.max_share),
+                "guess": a.is_some_and(|a| a.guess),
             })
         })
         .collect()

@@ -13,7 +13,7 @@ use super::bins::{
     TagPosts, absorb, bin_flags, bin_share, bin_width, end_gap, is_suspect, share_of_flags,
 };
 use super::evidence::{Baseline, Judge};
-use super::moment::{Found, TagContext, finalize, mark_flood_tail};
+use super::moment::{Found, Rejected, TagContext, finalize, mark_flood_tail};
 use super::{DetectorInput, HOUR, HashtagAssessment, HashtagOutcome, TakeoverConfig};
 
 /// Assesses one hashtag. `posts` are the tag's posts sorted by time.
@@ -70,6 +70,7 @@ pub fn assess_hashtag(
         wave: None,
         eligible_seen: false,
         rejected_waves: Vec::new(),
+        guessed: false,
         pending: None,
         suspect_from: None,
         suspect_judged: 0,
@@ -93,6 +94,7 @@ impl HashtagOutcome {
                 bin_ms,
                 max_share: 0.0,
                 moments: 0,
+                guess: false,
             },
             moments: Vec::new(),
             takeover_posts: Vec::new(),
@@ -115,6 +117,8 @@ struct Walk<'w> {
     eligible_seen: bool,
     /// Why each wave that was not a takeover was not.
     rejected_waves: Vec<String>,
+    /// A wave was rejected on evidence that cannot tell it from a takeover.
+    guessed: bool,
     /// The last bin outside a wave, with the flags it was judged with: it joins the
     /// baseline once the next bin shows it was not a wave's ramp.
     pending: Option<(usize, Option<Vec<bool>>)>,
@@ -174,6 +178,8 @@ impl Walk<'_> {
             outcome.assessment.status = "takeover".into();
         } else if !self.eligible_seen {
             outcome.assessment.status = "not assessed".into();
+        } else {
+            outcome.assessment.guess = self.guessed;
         }
         outcome
     }
@@ -340,8 +346,9 @@ impl Walk<'_> {
                 }
                 match found {
                     Ok(found) => Some((wave_bins, found)),
-                    Err(why) => {
-                        self.rejected_waves.push(why);
+                    Err(rejected) => {
+                        self.rejected_waves.push(rejected.why);
+                        self.guessed |= rejected.guess;
                         None
                     }
                 }
@@ -358,7 +365,7 @@ impl Walk<'_> {
         before: (i64, i64),
         kept: &Found,
         wave_bins: (i64, i64),
-        found: &Result<Found, String>,
+        found: &Result<Found, Rejected>,
     ) -> Option<((i64, i64), Found)> {
         // It closed once `end_gap` passed without a bin above the threshold; a wave
         // opening within as long again may be its continuation.

@@ -208,6 +208,10 @@ pub struct HashtagAssessment {
     /// The highest takeover share of any judged bin.
     pub max_share: f32,
     pub moments: u32,
+    /// "no takeover" is a guess: a wave was judged none on evidence that cannot tell it
+    /// from a takeover (one message passed around, outside the spam lexicons); the reason
+    /// says what to check.
+    pub guess: bool,
 }
 
 /// Why one post was marked: the evidence behind its flag.

@@ -24,6 +24,20 @@ pub(super) struct TagContext<'w> {
     pub display: &'w str,
 }
 
+/// Why a wave is no takeover.
+pub(super) struct Rejected {
+    pub why: String,
+    /// Decided on evidence that cannot tell it from a takeover (one message passed around:
+    /// a campaign, or bots posting one text); `why` says what to check.
+    pub guess: bool,
+}
+
+impl From<String> for Rejected {
+    fn from(why: String) -> Rejected {
+        Rejected { why, guess: false }
+    }
+}
+
 /// A wave that passed every check.
 pub(super) struct Found {
     pub moment: TakeoverMoment,
@@ -42,7 +56,7 @@ pub(super) fn finalize(
     cx: &TagContext,
     base: &Baseline,
     (wave_start, wave_end): (i64, i64),
-) -> Result<Found, String> {
+) -> Result<Found, Rejected> {
     let (judge, tp) = (cx.judge, cx.tp);
     let w = tp.w;
     let from = wave_start - w;
@@ -337,7 +351,7 @@ fn check_wave(
     window: &Window,
     judged: &JudgedRegion,
     judged_posts: &[u32],
-) -> Result<Passed, String> {
+) -> Result<Passed, Rejected> {
     let (judge, cfg) = (cx.judge, cx.cfg);
     let judged_authors = authors_of(cx.inp, judged_posts);
     let duration = window.duration();
@@ -351,21 +365,24 @@ fn check_wave(
             judged_posts.len(),
             judged_authors.len(),
             duration as f64 / MIN as f64
-        ));
+        )
+        .into());
     }
     let own_token = crate::analysis::tokens::token_hash(&format!("#{}", judge.tag));
     let topic_similarity = describe::topic_similarity(cx.inp, base, judged_posts, own_token);
     if topic_similarity >= cfg.max_topic_similarity {
         return Err(format!(
             "a surge of newcomers from {when} spoke of the tag's own subject in their own words (their vocabulary is {topic_similarity:.2} alike to its baseline's): a campaign or a surge of interest, not a takeover"
-        ));
+        )
+        .into());
     }
     let on_topic_share = describe::share_of(judged_posts, |i| judge.on_topic(i));
     if on_topic_share >= cfg.on_topic_share {
         return Err(format!(
             "a surge of newcomers from {when} spoke of the tag's own subject ({:.0}% of their posts use the words of its name): a campaign or a surge of interest, not a takeover",
             on_topic_share * 100.0
-        ));
+        )
+        .into());
     }
     let (joined, active) = regulars_taking_up(cx, window, judged);
     if joined >= cfg.min_regulars_joining
@@ -373,15 +390,19 @@ fn check_wave(
     {
         return Err(format!(
             "the tag's own crowd took up what its newcomers from {when} posted ({joined} of the {active} authors of its baseline who posted then posted the like): a surge of interest, not a takeover"
-        ));
+        )
+        .into());
     }
     let in_few = share_in_largest_families(cx.inp, judged_posts, cfg.one_message_families);
     if in_few >= cfg.one_message_share && spam_share(cx.inp, judged_posts) < 0.5 {
-        return Err(format!(
-            "its newcomers from {when} passed one message around ({:.0}% of their posts are copies of at most {} texts): most likely a campaign, not a takeover (a spam run posting one text outside derail's spam lexicons would look the same: read its posts)",
-            in_few * 100.0,
-            cfg.one_message_families
-        ));
+        return Err(Rejected {
+            why: format!(
+                "its newcomers from {when} passed one message around ({:.0}% of their posts are copies of at most {} texts): most likely a campaign, not a takeover (a spam run posting one text outside derail's spam lexicons would look the same: read its posts)",
+                in_few * 100.0,
+                cfg.one_message_families
+            ),
+            guess: true,
+        });
     }
     Ok(Passed {
         judged_authors,

@@ -212,7 +212,12 @@ fn verdict(ui: &mut Ui, s: &Session, h: u32, taken: bool) {
             .iter()
             .find(|x| x.tag == s.ds.hashtag_names.resolve(h))
     }) {
-        ui.label(RichText::new(&a.status).weak())
+        let status = if a.guess {
+            format!("{} (a guess)", a.status)
+        } else {
+            a.status.clone()
+        };
+        ui.label(RichText::new(status).weak())
             .on_hover_text(&a.reason);
     } else if let Some(an) = &s.an {
         let min = an.config.takeover.min_tag_posts;
