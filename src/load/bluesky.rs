@@ -405,8 +405,10 @@ fn page(bytes: &[u8], line: u64, ctx: &JsonContext, out: &mut ChunkBuilder) -> b
 
 /// A response page that does not parse (cut short when a collection stopped while writing
 /// it, or spoiled further on): its whole posts up to the break are read, and the rest is one
-/// rejected row, of `kind`, that says why (`why`) and how many were read. `None` if it
-/// breaks before its posts or none of them is whole.
+/// rejected row, of `kind`, that says why (`why`) and how many were read. Its posts array
+/// is found as [`whole_leading_elements`](crate::load::json_value::whole_leading_elements)
+/// finds it, by its name where the bytes before it are spoiled. `None` if it cannot be
+/// found or none of its posts is whole.
 pub fn salvage_page(
     bytes: &[u8],
     line: u64,

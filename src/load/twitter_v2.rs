@@ -393,9 +393,10 @@ pub fn page(
 /// A page that does not parse (cut short when a collection stopped while writing it, or
 /// spoiled further on): the whole tweets that open its `data` are read, as a page without
 /// `includes` (a retweet among them keeps its cut text), and the rest is one rejected row,
-/// of `kind`, that says why (`why`) and how many tweets were read. `None` if the page
-/// breaks before its `data` array (the keys before it are walked past whole, whatever
-/// their order) or no tweet of it is whole.
+/// of `kind`, that says why (`why`) and how many tweets were read. The `data` array is
+/// reached by walking the keys before it whole, whatever their order, or, where those are
+/// spoiled, by its name ([`whole_leading_elements`](crate::load::json_value::whole_leading_elements)).
+/// `None` if it cannot be found or no tweet of it is whole.
 pub fn salvage_page(
     bytes: &[u8],
     line: u64,
