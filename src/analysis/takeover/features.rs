@@ -124,7 +124,8 @@ pub fn feature_names(
 /// Link hosts that say nothing about what a link points to.
 const SHORTENERS: [&str; 5] = ["t.co", "bit.ly", "ow.ly", "buff.ly", "tinyurl.com"];
 
-/// The host of a URL, lower-cased, without `www.`; `None` for shorteners and junk. A
+/// The host of a URL, lower-cased, without `www.` or a mobile site's `m.`, a site's
+/// short host read as its own (`youtu.be` is youtube.com); `None` for shorteners and junk. A
 /// post's own photo or video on a host that also serves posts is named apart from a link
 /// to a post there ("twitter.com photo or video").
 pub fn link_domain(url: &str) -> Option<String> {
@@ -136,7 +137,13 @@ pub fn link_domain(url: &str) -> Option<String> {
         .split(['/', '?', '#', ':'])
         .next()?
         .to_ascii_lowercase();
-    let host = host.strip_prefix("www.").unwrap_or(&host).to_string();
+    let host = host.strip_prefix("www.").unwrap_or(&host);
+    let host = host.strip_prefix("m.").unwrap_or(host);
+    let host = match host {
+        "youtu.be" => "youtube.com",
+        other => other,
+    }
+    .to_string();
     if host.is_empty() || !host.contains('.') || SHORTENERS.contains(&host.as_str()) {
         return None;
     }
@@ -385,6 +392,14 @@ mod tests {
             Some("youtube.com")
         );
         assert_eq!(link_domain("https://t.co/abc"), None);
+        assert_eq!(
+            link_domain("https://youtu.be/abc").as_deref(),
+            Some("youtube.com")
+        );
+        assert_eq!(
+            link_domain("https://m.youtube.com/watch?v=1").as_deref(),
+            Some("youtube.com")
+        );
         assert_eq!(link_domain("http://localhost/x"), None);
         assert_eq!(
             link_domain("https://coin-drop.io:8443/claim").as_deref(),
