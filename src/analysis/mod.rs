@@ -5,6 +5,7 @@
 //! (structure, language/script, lexicons) → takeover moments per hashtag (which also mark
 //! newcomers and takeover posts). Every stage reports progress and can be cancelled.
 
+pub mod cluster_items;
 pub mod coordination;
 pub mod neardup;
 pub mod report;

@@ -118,14 +118,24 @@ pub fn normalized_lower(text: &str) -> String {
 /// The whitespace-separated pieces of a text that are its words: the retweet prefix, links
 /// and mentions left out. Texts that differ only in those read the same.
 pub fn content_pieces(text: &str) -> impl Iterator<Item = &str> {
-    strip_rt_prefix(text).split_whitespace().filter(|piece| {
-        let link = piece.starts_with("http://")
-            || piece.starts_with("https://")
-            || piece.starts_with("www.")
-            || is_bare_address(piece);
-        let mention = piece.starts_with('@') || piece.starts_with('＠');
-        !link && !mention
-    })
+    strip_rt_prefix(text)
+        .split_whitespace()
+        .filter(|piece| !is_link(piece) && !piece.starts_with(['@', '＠']))
+}
+
+/// The links of a text, in order: the whitespace-separated pieces [`content_pieces`] leaves
+/// out as links (with a scheme, `www.`, or a bare address with a path).
+pub fn link_pieces(text: &str) -> impl Iterator<Item = &str> {
+    strip_rt_prefix(text)
+        .split_whitespace()
+        .filter(|piece| is_link(piece))
+}
+
+fn is_link(piece: &str) -> bool {
+    piece.starts_with("http://")
+        || piece.starts_with("https://")
+        || piece.starts_with("www.")
+        || is_bare_address(piece)
 }
 
 /// A web address written without its scheme, as Bluesky's clients show a link in the text
@@ -322,6 +332,9 @@ pub struct PostTokens {
     /// Sorted, deduplicated template features: what posts written from one template share
     /// (see [`template_features`]).
     pub template: Vec<u32>,
+    /// The text has a word (a stop word or a character bigram counts): it is not only
+    /// hashtags and emoji.
+    pub has_words: bool,
 }
 
 /// Tokenizes for analysis.
@@ -341,10 +354,12 @@ pub fn post_tokens(text: &str) -> PostTokens {
     });
     set.sort_unstable();
     set.dedup();
+    let has_words = template.has_words();
     PostTokens {
         set,
         exact: seq.digest(),
         template: template.finish(),
+        has_words,
     }
 }
 
@@ -367,7 +382,10 @@ pub fn template_features(text: &str) -> Vec<u32> {
 /// template's word order ("thank me", "me later"), plus the word the text opens with and
 /// the word it closes with: a template's frame sits around what is filled into it ("今日の
 /// … も最高でした", "… soundtrack on repeat today"), so a long fill-in (a title of seven
-/// characters, a name of four words) no longer outweighs the frame it was put into. Built
+/// characters, a name of four words) no longer outweighs the frame it was put into. A text
+/// of emoji and hashtags alone is its emoji: the tag it was posted under is what all such
+/// posts of a flood share, so it would make "😭😭💖" one with "✨💜✨", while the emoji
+/// tell them apart (the links such texts carry are added by the clusters stage). Built
 /// from the token stream alone, so texts that share a token sequence (copies, retweets,
 /// case, links and mentions aside) share their features too.
 struct TemplateFeatures {
@@ -382,6 +400,10 @@ struct TemplateFeatures {
     run_opens_with_number: bool,
     /// A number walked past and not yet pushed: it may be glued to what comes next.
     number: PendingNumber,
+    /// An emoji was seen.
+    has_emoji: bool,
+    /// The hashtags seen (not features of a text of emoji and hashtags alone).
+    hashtags: Vec<u32>,
 }
 
 /// A number the template features have walked past and not yet pushed.
@@ -405,6 +427,8 @@ impl Default for TemplateFeatures {
             run: Vec::new(),
             run_opens_with_number: false,
             number: PendingNumber::None,
+            has_emoji: false,
+            hashtags: Vec::new(),
         }
     }
 }
@@ -448,6 +472,7 @@ impl TemplateFeatures {
             return;
         }
         self.flush_run();
+        self.has_emoji |= kind == TokenKind::Emoji;
         if kind == TokenKind::Word && token.bytes().all(|b| b.is_ascii_digit()) {
             self.push_pending_number();
             self.number = PendingNumber::Long;
@@ -553,6 +578,9 @@ impl TemplateFeatures {
             token_hash(&shape)
         };
         self.features.push(feature);
+        if kind == TokenKind::Hashtag {
+            self.hashtags.push(feature);
+        }
         if matches!(kind, TokenKind::Word | TokenKind::Stop | TokenKind::Bigram) {
             if let Some(previous) = self.previous_word {
                 self.features.push(word_pair_feature(previous, feature));
@@ -562,9 +590,18 @@ impl TemplateFeatures {
         }
     }
 
+    /// Does the text have a word (a stop word, a bigram, a number of three digits or more)?
+    fn has_words(&self) -> bool {
+        self.first_word.is_some() || !self.run.is_empty() || self.number == PendingNumber::Long
+    }
+
     fn finish(mut self) -> Vec<u32> {
         self.flush_run();
         self.push_pending_number();
+        if self.first_word.is_none() && self.has_emoji {
+            let tags = std::mem::take(&mut self.hashtags);
+            self.features.retain(|f| !tags.contains(f));
+        }
         if let Some(first) = self.first_word {
             self.features.push(word_pair_feature(TEXT_OPENS, first));
         }
@@ -690,6 +727,28 @@ mod tests {
             template_features("RT @x: Copy this https://t.co/a"),
             template_features("@y copy THIS https://t.co/b")
         );
+    }
+
+    #[test]
+    fn a_text_of_emoji_and_tags_alone_is_its_emoji() {
+        // The tag a flood posts under is no part of what its emoji-only posts are; a worded
+        // post keeps its tags, and a post of tags alone has nothing else.
+        assert_eq!(
+            template_features("💗🥰 #Fanbase"),
+            template_features("💗🥰 #OtherTag #more")
+        );
+        assert_ne!(
+            template_features("😭😭💗 #Fanbase"),
+            template_features("✨💗✨ #Fanbase")
+        );
+        let worded = template_features("so good 💗 #Fanbase");
+        assert!(worded.contains(&token_hash("#fanbase")));
+        assert_eq!(template_features("#Fanbase"), vec![token_hash("#fanbase")]);
+        assert!(!post_tokens("💗🥰 #Fanbase https://t.co/x").has_words);
+        assert!(post_tokens("💗 the #Fanbase").has_words);
+        assert!(post_tokens("今日 #Fanbase").has_words);
+        assert!(post_tokens("💗 2024 #Fanbase").has_words);
+        assert!(!post_tokens("💗 12 #Fanbase").has_words);
     }
 
     #[test]

@@ -411,11 +411,11 @@ pub fn cluster_topics(features: &ListColumn, weights: &[u32], p: &TopicParams) -
         clusters,
         p.join_similarity,
     );
-    remaining.retain(|&(_, u)| unit_cluster[u as usize].0 < 0);
-    // What is left is like nothing else: copies of one text are still a cluster of their own.
-    for &(_, u) in &remaining {
-        if unit_cluster[u as usize].0 < 0 && units.posts[u as usize] >= 2 {
-            unit_cluster[u as usize] = (clusters as i32, 1.0);
+    // What is left is like nothing else: copies of one text are still a cluster of their own
+    // (so too a text whose features are all its own, too rare to be weighed).
+    for u in 0..n {
+        if unit_cluster[u].0 < 0 && units.posts[u] >= 2 {
+            unit_cluster[u] = (clusters as i32, 1.0);
             clusters += 1;
         }
     }

@@ -3,6 +3,7 @@
 
 use rustc_hash::FxHashMap;
 
+use crate::analysis::cluster_items::{Items, cluster_by_kind};
 use crate::analysis::stages::texts::Texts;
 use crate::analysis::tokens::stop_hashes;
 use crate::analysis::{Cluster, TopicConfig, resolve_terms, terms, topics};
@@ -20,7 +21,8 @@ const TERM_READS: usize = 300;
 const BACKGROUND_READS: usize = 20_000;
 
 /// Clusters the representatives by their template features (`template`, taken from
-/// `texts.rep_template`, and dropped once used).
+/// `texts.rep_template`, and dropped once used), a text without words by its links too
+/// (see [`Items`]).
 pub fn run(
     ds: &Dataset,
     texts: &Texts,
@@ -28,9 +30,10 @@ pub fn run(
     tc: &TopicConfig,
     seed: u64,
 ) -> Clusters {
-    let topic_model = topics::cluster_topics(
-        &template,
-        &texts.weights,
+    let items = Items::new(ds, texts, &template);
+    drop(template);
+    let topic_model = cluster_by_kind(
+        &items,
         &topics::TopicParams {
             sample: tc.sample,
             rounds: tc.rounds,
@@ -41,9 +44,8 @@ pub fn run(
             seed,
         },
     );
-    drop(template);
-    let per_post: Vec<i32> = texts
-        .rep_of
+    let per_post: Vec<i32> = items
+        .of_post
         .iter()
         .map(|&r| topic_model.rep_cluster[r as usize])
         .collect();
@@ -67,20 +69,41 @@ pub fn run(
             members[c as usize].push((topic_model.rep_score[r], r as u32));
         }
     }
-    let canonical = &texts.canonical_post;
+    let canonical = &items.canonical_post;
     let background = Background::new(texts);
     for (c, mut m) in members.into_iter().enumerate() {
         m.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
         m.truncate(TERM_READS);
         clusters[c].exemplars = m.iter().take(3).map(|x| canonical[x.1 as usize]).collect();
-        let want = background.top_terms(texts, m.iter().map(|x| x.1));
+        let want = background.top_terms(texts, m.iter().map(|x| items.rep[x.1 as usize]));
         let names = resolve_terms(
             ds,
             &want,
             m.iter().map(|x| canonical[x.1 as usize] as usize),
         );
-        clusters[c].top_terms = terms::distinct_names(&want, &names)
+        clusters[c].top_terms = terms::distinct_names(&want, &names);
+    }
+    // A cluster of texts without words is named by the links most of its posts carry too.
+    let mut carried: Vec<FxHashMap<&str, u64>> = vec![FxHashMap::default(); topic_model.k];
+    for (&item, names) in &items.links {
+        if let Ok(c) = usize::try_from(topic_model.rep_cluster[item as usize]) {
+            for name in names {
+                *carried[c].entry(name).or_default() += items.weights[item as usize] as u64;
+            }
+        }
+    }
+    for (cluster, carried) in clusters.iter_mut().zip(carried) {
+        let mut names: Vec<(u64, &str)> = carried
             .into_iter()
+            .filter(|&(_, posts)| posts * 2 >= cluster.size as u64)
+            .map(|(name, posts)| (posts, name))
+            .collect();
+        names.sort_unstable_by(|a, b| b.cmp(a));
+        let terms = std::mem::take(&mut cluster.top_terms);
+        cluster.top_terms = names
+            .iter()
+            .map(|n| n.1.to_string())
+            .chain(terms)
             .take(8)
             .collect();
     }

@@ -16,6 +16,8 @@ pub struct Texts {
     pub rep_tokens: ListColumn,
     /// Per representative: its sorted template features (`tokens::template_features`).
     pub rep_template: ListColumn,
+    /// Per representative: it has words (it is not only hashtags and emoji).
+    pub rep_has_words: Vec<bool>,
     /// Per representative: how many posts it stands for.
     pub weights: Vec<u32>,
     /// Per representative: the post whose text stands for it (see [`canonical_posts`]).
@@ -88,9 +90,11 @@ pub fn run(ds: &Dataset) -> Texts {
         .collect();
     let mut rep_tokens = ListColumn::new();
     let mut rep_template = ListColumn::new();
+    let mut rep_has_words = Vec::with_capacity(firsts.len());
     for &(_, k) in &firsts {
         rep_tokens.push(toks[k as usize].set.iter().copied());
         rep_template.push(toks[k as usize].template.iter().copied());
+        rep_has_words.push(toks[k as usize].has_words);
     }
     let mut weights: Vec<u32> = vec![0; firsts.len()];
     let rep_of_raw: Vec<u32> = toks.iter().map(|t| rep_index[&t.exact]).collect();
@@ -109,6 +113,7 @@ pub fn run(ds: &Dataset) -> Texts {
         rep_of,
         rep_tokens,
         rep_template,
+        rep_has_words,
         weights,
         canonical_post,
     }
