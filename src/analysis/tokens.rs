@@ -120,15 +120,32 @@ pub fn normalized_lower(text: &str) -> String {
 pub fn content_pieces(text: &str) -> impl Iterator<Item = &str> {
     strip_rt_prefix(text)
         .split_whitespace()
-        .filter(|piece| !is_link(piece) && !piece.starts_with(['@', '＠']))
+        .map(|piece| glued_link(piece).map_or(piece, |at| &piece[..at]))
+        .filter(|piece| !piece.is_empty() && !is_link(piece) && !piece.starts_with(['@', '＠']))
 }
 
 /// The links of a text, in order: the whitespace-separated pieces [`content_pieces`] leaves
-/// out as links (with a scheme, `www.`, or a bare address with a path).
+/// out as links (with a scheme, `www.`, or a bare address with a path), and a link glued to
+/// what stands before it.
 pub fn link_pieces(text: &str) -> impl Iterator<Item = &str> {
     strip_rt_prefix(text)
         .split_whitespace()
+        .map(|piece| glued_link(piece).map_or(piece, |at| &piece[at..]))
         .filter(|piece| is_link(piece))
+}
+
+/// Where a link with a scheme starts inside a piece that does not start with it, after a
+/// character that is no letter or digit: "➡️https://t.co/x", "(https://example.com)",
+/// "here:https://…". The piece before it is the text's; "xhttps://" is a word.
+fn glued_link(piece: &str) -> Option<usize> {
+    let at = piece.find("http").filter(|&at| at > 0)?;
+    let rest = &piece[at..];
+    let scheme = rest.starts_with("https://") || rest.starts_with("http://");
+    let glued = piece[..at]
+        .chars()
+        .next_back()
+        .is_some_and(|c| !c.is_alphanumeric());
+    (scheme && glued).then_some(at)
 }
 
 fn is_link(piece: &str) -> bool {
@@ -693,6 +710,17 @@ mod tests {
         assert!(!is_bare_address("e.g/x"));
         assert!(is_bare_address("deportes.example/nota/12..."));
         assert!(is_bare_address("bit.ly/3xYz"));
+    }
+
+    #[test]
+    fn a_link_glued_to_what_stands_before_it_is_no_words() {
+        let v = toks("Wishlist it now!\n➡️https://t.co/rXVS77FT3Q #RPG (https://example.com/a)");
+        let words: Vec<&str> = v.iter().map(|(_, t)| t.as_str()).collect();
+        assert_eq!(words, ["#rpg", "➡", "wishlist", "it", "now"], "{v:?}");
+        let links: Vec<&str> = link_pieces("➡️https://t.co/x see:http://a.example/b").collect();
+        assert_eq!(links, ["https://t.co/x", "http://a.example/b"]);
+        // A word that happens to run into "http" stays a word.
+        assert!(toks("xhttps://y").len() >= 2);
     }
 
     #[test]
