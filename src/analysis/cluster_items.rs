@@ -143,10 +143,10 @@ impl Items {
                 let links = links_of(ds.text(post as usize));
                 let mut features = template.get(r as usize).to_vec();
                 features.extend(links.iter().map(|l| l.0));
-                items.links.insert(
-                    items.rep.len() as u32,
-                    links.into_iter().map(|l| l.1).collect(),
-                );
+                let mut names: Vec<String> = links.into_iter().map(|l| l.1).collect();
+                names.sort_unstable();
+                names.dedup();
+                items.links.insert(items.rep.len() as u32, names);
                 features.sort_unstable();
                 features.dedup();
                 let kind = match posts_of_key[&key] {
@@ -189,20 +189,22 @@ fn link_features(text: &str) -> Vec<u32> {
     links_of(text).into_iter().map(|(f, _)| f).collect()
 }
 
-/// A text's links as features, each once, sorted, with their names: the domain, or "link"
-/// where it names none.
+/// A text's links as features, sorted, with their names: the domain, or "link" where it
+/// names none. A second and third link of one name are features of their own: a post of
+/// two links is not a post of one.
 fn links_of(text: &str) -> Vec<(u32, String)> {
-    let mut links: Vec<(u32, String)> = tokens::link_pieces(text)
-        .map(|link| match link_domain(link) {
-            Some(domain) => (
-                tokens::token_hash(&format!("\u{1}link\u{1}{domain}")),
-                domain,
-            ),
-            None => (tokens::token_hash("\u{1}link"), "link".to_string()),
-        })
+    let mut names: Vec<String> = tokens::link_pieces(text)
+        .map(|link| link_domain(link).unwrap_or_else(|| "link".to_string()))
         .collect();
+    names.sort_unstable();
+    let mut links = Vec::with_capacity(names.len());
+    for same in names.chunk_by(|a, b| a == b) {
+        for nth in 1..=same.len().min(3) {
+            let feature = tokens::token_hash(&format!("\u{1}link\u{1}{}\u{1}{nth}", same[0]));
+            links.push((feature, same[0].clone()));
+        }
+    }
     links.sort_unstable();
-    links.dedup_by_key(|l| l.0);
     links
 }
 
