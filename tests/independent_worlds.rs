@@ -99,3 +99,29 @@ fn independent_worlds_that_found_a_fault_stay_fixed() {
     assert_eq!(amreading["status"], "no takeover", "{amreading}");
     assert_eq!(amreading["guess"], true, "{amreading}");
 }
+
+/// Seed 31 (drawn after the clusters' change of 2026-12-07): crypto bots on #KestrelBank,
+/// a third of their posts borrowing the bank's name ("Kestrel users: verify your account"),
+/// were taken for the tag's own subject (vocabulary 0.30 alike to the baseline's, the
+/// name's words counted) and missed: F1 0. The same world's news surge on #AmReading,
+/// 149 of its 162 accounts new to the tag, is still a false alarm (README, known
+/// limitations); this test holds the flood found.
+#[test]
+fn a_flood_that_borrows_its_brand_s_name_is_found() {
+    let Some(py) = common::python3("the independent worlds") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let v = score(py, dir.path(), 31, 8_000);
+    let windows = v["windows"].as_array().cloned().unwrap_or_default();
+    let kestrel = windows
+        .iter()
+        .find(|w| w["hashtag"] == "kestrelbank")
+        .unwrap_or_else(|| panic!("no #KestrelBank window in {v}"));
+    assert_eq!(kestrel["detected"], true, "{kestrel}");
+    let recall = kestrel["flood_recall"].as_f64().unwrap_or(0.0);
+    assert!(recall >= 0.95, "{kestrel}");
+    let onset = kestrel["onset_error_min"].as_f64().unwrap_or(f64::NAN);
+    assert!(onset.abs() <= 15.0, "{kestrel}");
+    assert_eq!(v["windows_missed"].as_f64(), Some(0.0), "{v}");
+}

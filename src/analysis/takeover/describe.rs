@@ -65,15 +65,23 @@ const MIN_PROFILED_NEWCOMERS: f32 = 0.1;
 
 /// How alike the content of `posts` is to the baseline's: the cosine similarity of the
 /// two word profiles (in how many posts of each every word, emoji and other hashtag
-/// occurs; the tag itself and stop words left out). A flood about something else is near 0; newcomers talking
-/// about the tag's own subject in their own words share a good part of its vocabulary.
-pub fn topic_similarity(inp: &DetectorInput, base: &Baseline, posts: &[u32], own: u32) -> f32 {
+/// occurs; stop words and `left_out`, the tag itself and the words of its name, left out).
+/// A flood about something else is near 0; newcomers talking about the tag's own subject
+/// in their own words share a good part of its vocabulary. The name's words are judged
+/// apart (`on_topic`): a brand's name fills its tag's baseline, and a flood that borrows
+/// it ("Kestrel users: verify your account") is not talking of the brand's subject.
+pub fn topic_similarity(
+    inp: &DetectorInput,
+    base: &Baseline,
+    posts: &[u32],
+    left_out: &[u32],
+) -> f32 {
     let stops = crate::analysis::tokens::stop_hashes();
     let profile = |ps: &[u32]| {
         let mut m: FxHashMap<u32, f32> = FxHashMap::default();
         for &i in ps {
             for &t in inp.tokens(i as usize) {
-                if t != own && !stops.contains(&t) {
+                if !left_out.contains(&t) && !stops.contains(&t) {
                     *m.entry(t).or_default() += 1.0;
                 }
             }

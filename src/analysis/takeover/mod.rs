@@ -82,9 +82,15 @@ pub struct TakeoverConfig {
     /// at 0.5 (seeds 213 and 266) measured 0.47 and 0.35.
     pub max_crowd_similarity: f32,
     /// A wave whose takeover posts' vocabulary is at least this alike (cosine) to the
-    /// baseline's is the tag's own subject in new mouths: a campaign, a news surge. (On the
-    /// held-out worlds every flood stays at or under 0.16; campaigns and the real
-    /// #MatchAMillion fundraiser are 0.26-0.68.)
+    /// baseline's, the tag and the words of its name left out (those are judged by
+    /// `on_topic_share`), is the tag's own subject in new mouths: a campaign, a news surge.
+    /// (On the held-out worlds every flood stays at or under 0.16; campaigns and the real
+    /// #MatchAMillion fundraiser are 0.26-0.68. Measured again when the name's words were
+    /// left out, on every generic CSV of the held-out sets and the third generator's 33
+    /// worlds: floods at most 0.21 either way, but for a third-generator crypto flood on a
+    /// bank's tag that borrowed its name, "Kestrel users: verify your account", 0.30 with
+    /// the name's words and 0.03 without; every campaign is still caught, by this or by its
+    /// name's words.)
     pub max_topic_similarity: f32,
     /// A wave in which at least `min_regulars_joining` of the tag's own authors, and at
     /// least `regulars_joining_share` of those who posted in it, posted content like the

@@ -368,8 +368,16 @@ fn check_wave(
         )
         .into());
     }
-    let own_token = crate::analysis::tokens::token_hash(&format!("#{}", judge.tag));
-    let topic_similarity = describe::topic_similarity(cx.inp, base, judged_posts, own_token);
+    let mut left_out: Vec<u32> = judge
+        .name_words
+        .iter()
+        .map(|&id| judge.src.hash_of(id))
+        .collect();
+    left_out.push(crate::analysis::tokens::token_hash(&format!(
+        "#{}",
+        judge.tag
+    )));
+    let topic_similarity = describe::topic_similarity(cx.inp, base, judged_posts, &left_out);
     if topic_similarity >= cfg.max_topic_similarity {
         return Err(format!(
             "a surge of newcomers from {when} spoke of the tag's own subject in their own words (their vocabulary is {topic_similarity:.2} alike to its baseline's): a campaign or a surge of interest, not a takeover"
