@@ -87,18 +87,7 @@ pub struct Items {
 impl Items {
     pub fn new(ds: &Dataset, texts: &Texts, template: &ListColumn) -> Items {
         let reps = texts.len();
-        // Per post of a representative without words: the hash of its links' features
-        // (0: no links, or a representative with words).
-        let carried: Vec<u64> = texts
-            .rep_of
-            .par_iter()
-            .enumerate()
-            .with_min_len(4096)
-            .map(|(i, &r)| match texts.rep_has_words[r as usize] {
-                true => 0,
-                false => features_key(&link_features(ds.text(i))),
-            })
-            .collect();
+        let carried = carried_links(ds, texts);
         // (representative, links) of the posts with links, each set once, with a post.
         let mut with_links: Vec<(u32, u64, u32)> = carried
             .iter()
@@ -156,23 +145,35 @@ impl Items {
                 items.push(r, features, 0, kind);
             }
         }
-        for (i, (&r, &key)) in texts.rep_of.iter().zip(&carried).enumerate() {
-            let item = match key {
-                0 => plain_item[r as usize],
-                _ => linked_item[&(r, key)],
-            };
-            items.of_post.push(item);
-            items.weights[item as usize] += (key != 0) as u32;
-            let best = &mut items.canonical_post[item as usize];
+        items.place_posts(ds, texts, &carried, |r, key| match key {
+            0 => plain_item[r as usize],
+            _ => linked_item[&(r, key)],
+        });
+        items
+    }
+
+    /// Each post's item (`item_of` its representative and links' key), the items' weights
+    /// from their posts with links, and the post that stands for each item.
+    fn place_posts(
+        &mut self,
+        ds: &Dataset,
+        texts: &Texts,
+        carried: &[u64],
+        item_of: impl Fn(u32, u64) -> u32,
+    ) {
+        for (i, (&r, &key)) in texts.rep_of.iter().zip(carried).enumerate() {
+            let item = item_of(r, key);
+            self.of_post.push(item);
+            self.weights[item as usize] += (key != 0) as u32;
+            let best = &mut self.canonical_post[item as usize];
             if *best == u32::MAX || ds.cmp_time_id(i, *best as usize).is_lt() {
                 *best = i as u32;
             }
         }
         for (r, &post) in texts.canonical_post.iter().enumerate() {
-            items.canonical_post[items.of_post[post as usize] as usize] = post;
+            self.canonical_post[self.of_post[post as usize] as usize] = post;
             debug_assert_eq!(texts.rep_of[post as usize] as usize, r);
         }
-        items
     }
 
     fn push(&mut self, rep: u32, features: Vec<u32>, weight: u32, kind: u64) {
@@ -182,6 +183,21 @@ impl Items {
         self.weights.push(weight);
         self.canonical_post.push(u32::MAX);
     }
+}
+
+/// Per post of a representative without words: the key of its links' features (0: no
+/// links, or a representative with words).
+fn carried_links(ds: &Dataset, texts: &Texts) -> Vec<u64> {
+    texts
+        .rep_of
+        .par_iter()
+        .enumerate()
+        .with_min_len(4096)
+        .map(|(i, &r)| match texts.rep_has_words[r as usize] {
+            true => 0,
+            false => features_key(&link_features(ds.text(i))),
+        })
+        .collect()
 }
 
 /// The features of a text's links: each link's domain, or "a link" where it names none.

@@ -413,9 +413,9 @@ pub fn cluster_topics(features: &ListColumn, weights: &[u32], p: &TopicParams) -
     );
     // What is left is like nothing else: copies of one text are still a cluster of their own
     // (so too a text whose features are all its own, too rare to be weighed).
-    for u in 0..n {
-        if unit_cluster[u].0 < 0 && units.posts[u] >= 2 {
-            unit_cluster[u] = (clusters as i32, 1.0);
+    for (cluster, &posts) in unit_cluster.iter_mut().zip(&units.posts) {
+        if cluster.0 < 0 && posts >= 2 {
+            *cluster = (clusters as i32, 1.0);
             clusters += 1;
         }
     }
