@@ -387,9 +387,9 @@ pub fn cluster_topics(features: &ListColumn, weights: &[u32], p: &TopicParams) -
     let units = units(features, weights);
     let vectors = vectorize(features, &units, p);
     let n = units.first_rep.len();
-    // Units in the order they are sampled: by a seeded hash of their features.
-    let mut remaining: Vec<(u64, u32)> = (0..n as u32)
-        .filter(|&u| !vectors.is_empty(u as usize))
+    // Units in the order they are sampled: by a seeded hash of their features (an order of
+    // their contents, never of the records).
+    let mut by_hash: Vec<(u64, u32)> = (0..n as u32)
         .map(|u| {
             let bytes: Vec<u8> = features
                 .get(units.first_rep[u as usize] as usize)
@@ -399,7 +399,12 @@ pub fn cluster_topics(features: &ListColumn, weights: &[u32], p: &TopicParams) -
             (xxhash_rust::xxh3::xxh3_64_with_seed(&bytes, p.seed), u)
         })
         .collect();
-    remaining.sort_unstable();
+    by_hash.sort_unstable();
+    let mut remaining: Vec<(u64, u32)> = by_hash
+        .iter()
+        .copied()
+        .filter(|&(_, u)| !vectors.is_empty(u as usize))
+        .collect();
     let mut unit_cluster: Vec<(i32, f32)> = vec![(-1, 0.0); n];
     let mut clusters = cluster_rounds(&vectors, &mut remaining, &mut unit_cluster, p);
     // Text that is no template's (most of what people write in their own words) joins the
@@ -413,8 +418,9 @@ pub fn cluster_topics(features: &ListColumn, weights: &[u32], p: &TopicParams) -
     );
     // What is left is like nothing else: copies of one text are still a cluster of their own
     // (so too a text whose features are all its own, too rare to be weighed).
-    for (cluster, &posts) in unit_cluster.iter_mut().zip(&units.posts) {
-        if cluster.0 < 0 && posts >= 2 {
+    for &(_, u) in &by_hash {
+        let cluster = &mut unit_cluster[u as usize];
+        if cluster.0 < 0 && units.posts[u as usize] >= 2 {
             *cluster = (clusters as i32, 1.0);
             clusters += 1;
         }
