@@ -38,12 +38,7 @@ pub fn cluster_by_kind(items: &Items, p: &topics::TopicParams) -> topics::TopicM
             posts[c as usize] += items.weights[i] as u64;
         }
     }
-    let mut rank: Vec<usize> = (0..k).collect();
-    rank.sort_by_key(|&c| (std::cmp::Reverse(posts[c]), c));
-    let mut number = vec![0i32; k];
-    for (n, &c) in rank.iter().enumerate() {
-        number[c] = n as i32;
-    }
+    let (number, k) = topics::number_by_posts(&posts);
     for c in cluster.iter_mut().filter(|c| **c >= 0) {
         *c = number[*c as usize];
     }

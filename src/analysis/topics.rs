@@ -432,16 +432,7 @@ pub fn cluster_topics(features: &ListColumn, weights: &[u32], p: &TopicParams) -
             posts[c as usize] += units.posts[u];
         }
     }
-    let mut rank: Vec<usize> = (0..clusters).collect();
-    rank.sort_by_key(|&c| (std::cmp::Reverse(posts[c]), c));
-    let mut number = vec![-1i32; clusters];
-    let mut k = 0;
-    for &c in &rank {
-        if posts[c] > 0 {
-            number[c] = k as i32;
-            k += 1;
-        }
-    }
+    let (number, k) = number_by_posts(&posts);
     let rep_cluster = units
         .of_rep
         .iter()
@@ -460,6 +451,22 @@ pub fn cluster_topics(features: &ListColumn, weights: &[u32], p: &TopicParams) -
         rep_score,
         k,
     }
+}
+
+/// Given each cluster's posts, its number when clusters are numbered by posts, largest
+/// first (ties by the old number), or -1 for a cluster of no posts; and how many are left.
+pub fn number_by_posts(posts: &[u64]) -> (Vec<i32>, usize) {
+    let mut rank: Vec<usize> = (0..posts.len()).collect();
+    rank.sort_by_key(|&c| (std::cmp::Reverse(posts[c]), c));
+    let mut number = vec![-1i32; posts.len()];
+    let mut k = 0;
+    for &c in &rank {
+        if posts[c] > 0 {
+            number[c] = k as i32;
+            k += 1;
+        }
+    }
+    (number, k)
 }
 
 #[cfg(test)]
