@@ -14,6 +14,7 @@ use super::bins::{
 };
 use super::evidence::{Baseline, Judge};
 use super::moment::{Found, Rejected, TagContext, finalize, mark_flood_tail};
+use super::wave;
 use super::{DetectorInput, HOUR, HashtagAssessment, HashtagOutcome, TakeoverConfig};
 
 /// Assesses one hashtag. `posts` are the tag's posts sorted by time.
@@ -279,7 +280,8 @@ impl Walk<'_> {
     }
 
     /// Do the suspect bins from `from` to `k`, pooled and judged beside the flood they
-    /// carry, hold more takeover posts than the threshold? A flood that hovers just under
+    /// carry, hold more takeover posts than the threshold, all of them or their densest
+    /// stretch of a takeover's worth of posts ([`densest_stretch`])? A flood that hovers just under
     /// half in every bin on the baseline's evidence alone (it reuses the tag's own words)
     /// is judged as a wave's region would be. While it goes on, the run is judged again
     /// only once it has grown by a quarter, so a tag that stays suspect for days costs
@@ -319,6 +321,8 @@ impl Walk<'_> {
                 judged.flood.posts
             );
         }
+        let densest = densest_stretch(&judged.takeover[lead..], cfg);
+        let share = share.max(densest.unwrap_or(0.0));
         self.note_share(share);
         share > cfg.share_threshold
     }
@@ -453,4 +457,50 @@ fn verdict_reason(
         "newcomers with foreign content never became the majority (highest share {:.0}%)",
         max_share * 100.0
     )
+}
+
+/// The share of takeover posts in the stretch of a suspect run where they most exceed the
+/// threshold (see [`wave::max_excess_run`]), if that stretch holds at least
+/// `min_takeover_posts` of them: a flood of a few dozen posts on a quiet tag is binned by
+/// the tag's own volume, in bins of half a day, and the hours before and after it dilute
+/// it under half however plainly it held the tag while it lasted.
+fn densest_stretch(takeover: &[bool], cfg: &TakeoverConfig) -> Option<f32> {
+    let (first, last) = wave::max_excess_run(takeover, cfg.share_threshold)?;
+    let stretch = &takeover[first..=last];
+    let posts = stretch.iter().filter(|&&t| t).count();
+    (posts >= cfg.min_takeover_posts).then(|| share_of_flags(stretch))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `before` posts of the tag's own, then a flood where `flood` of every `of` posts are
+    /// takeover posts for `len` posts, then `after` of the tag's own.
+    fn run(before: usize, (flood, of, len): (usize, usize, usize), after: usize) -> Vec<bool> {
+        let mut flags = vec![false; before];
+        flags.extend((0..len).map(|k| k % of < flood));
+        flags.extend(std::iter::repeat_n(false, after));
+        flags
+    }
+
+    #[test]
+    fn a_small_flood_diluted_by_its_bins_is_seen_where_it_held_the_tag() {
+        let cfg = TakeoverConfig::default();
+        // 40 takeover posts in 60 (two in three), among 50 of the tag's own posts: pooled,
+        // 40 in 110; while it lasted, two in three.
+        let flags = run(25, (2, 3, 60), 25);
+        assert!(share_of_flags(&flags) < 0.5);
+        let share = densest_stretch(&flags, &cfg).expect("40 takeover posts");
+        assert!(share > 0.6, "{share}");
+    }
+
+    #[test]
+    fn a_stretch_of_too_few_takeover_posts_tips_nothing() {
+        let cfg = TakeoverConfig::default();
+        // Twenty takeover posts in thirty: a majority, but fewer than a takeover needs.
+        assert_eq!(densest_stretch(&run(40, (2, 3, 30), 40), &cfg), None);
+        // Takeover posts at one in three: no stretch past the threshold at all.
+        assert_eq!(densest_stretch(&run(0, (1, 3, 300), 0), &cfg), None);
+    }
 }

@@ -365,7 +365,7 @@ impl KernelRate {
 
 /// The first and last index of the contiguous run with the largest sum of
 /// `tc - threshold` (Kadane); the earliest such run on ties. `None` without a takeover post.
-fn max_excess_run(tc: &[bool], threshold: f32) -> Option<(usize, usize)> {
+pub(super) fn max_excess_run(tc: &[bool], threshold: f32) -> Option<(usize, usize)> {
     let gain = 1.0 - threshold as f64;
     let loss = threshold as f64;
     let mut best: Option<(f64, usize, usize)> = None;
