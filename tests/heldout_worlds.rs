@@ -165,7 +165,7 @@ fn worst_case_over_held_out_worlds() {
 /// they were found (layout and order as the seed rotates them): the seed, its number of
 /// posts, the least F1 and the worst end error (minutes) it must stay within, and what it
 /// found.
-const WORLDS_THAT_FOUND_A_FAULT: [(u64, u64, f64, f64, &str); 10] = [
+const WORLDS_THAT_FOUND_A_FAULT: [(u64, u64, f64, f64, &str); 11] = [
     (
         183,
         20_000,
@@ -257,6 +257,16 @@ const WORLDS_THAT_FOUND_A_FAULT: [(u64, u64, f64, f64, &str); 10] = [
          too ❤️\", a photo, retweeted): posts that spell the name out were kept out of what \
          the flood was learned from, as comments are, so the family looked unlike the flood \
          and its retweets were taken for counter-speech: F1 0.975",
+    ),
+    (
+        75,
+        5_000,
+        0.95,
+        180.0,
+        "a K-pop flood of 60 posts on #HeritageNotHate, two in three of the tag's posts for \
+         eight hours, sat in bins of half a day (the tag's own volume, 1-2 posts an hour): its \
+         run of suspect bins pooled at 49 %, the hours before and after it diluting it; the \
+         window missed, F1 0 (its end is still 161 minutes late)",
     ),
 ];
 

@@ -125,3 +125,25 @@ fn a_flood_that_borrows_its_brand_s_name_is_found() {
     assert!(onset.abs() <= 15.0, "{kestrel}");
     assert_eq!(v["windows_missed"].as_f64(), Some(0.0), "{v}");
 }
+
+/// Seed 27: a fifth of the counter-speech answers the flood's own posts ("@CryptoAlerts187
+/// don't click the link, it's a scam", in Korean; "@... Looking for actual Volta help? Try
+/// #voltahelp"), in words no stance list knows; 18 % of it was marked takeover. An answer
+/// to one of the flood's authors that looks unlike the flood is counter-speech (9 % since).
+#[test]
+fn answers_to_the_flood_in_their_own_words_are_counter_speech() {
+    let Some(py) = common::python3("the independent worlds") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let v = score(py, dir.path(), 27, 8_000);
+    let marked = v["counter_speech_marked_takeover"]
+        .as_f64()
+        .unwrap_or(f64::NAN);
+    assert!(
+        marked <= 0.10,
+        "{marked} of the counter-speech marked takeover: {v}"
+    );
+    assert_eq!(v["windows_missed"].as_f64(), Some(0.0), "{v}");
+    assert!(v["f1"].as_f64().unwrap_or(0.0) >= 0.95, "{v}");
+}

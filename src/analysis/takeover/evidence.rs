@@ -153,7 +153,7 @@ fn handle_hash(h: &str) -> u32 {
 }
 
 /// The [`handle_hash`] of author `a`'s handle, if they have one.
-fn author_handle_hash(ds: &crate::model::Dataset, a: u32) -> Option<u32> {
+pub(super) fn author_handle_hash(ds: &crate::model::Dataset, a: u32) -> Option<u32> {
     let handle = ds.authors.handle(a).trim_start_matches('@');
     (!handle.is_empty()).then(|| handle_hash(handle))
 }
@@ -191,6 +191,8 @@ pub struct FloodContent {
     /// Per text (its retweet prefix left out, see [`own_text_key`]): how many of the
     /// `posts` have it (a post and its retweets).
     pub texts: FxHashMap<u64, u32>,
+    /// [`handle_hash`]es of the handles of the authors of the `posts`.
+    pub handles: FxHashSet<u32>,
 }
 
 impl FloodContent {
@@ -363,6 +365,21 @@ impl Judge<'_> {
     /// Does post `i` talk about the tag (its text, or an answer to the tag's own users)?
     pub fn is_about_tag(&self, base: &Baseline, i: u32) -> bool {
         self.text_signals(i).about_tag || self.answers_crowd(base, i)
+    }
+
+    /// Is post `i` (its own text, a retweet's prefix left out) an answer to one of the
+    /// flood's authors: does it open with a mention of one?
+    pub fn answers_flood(&self, flood: &FloodContent, i: u32) -> bool {
+        let ds = self.src.ds;
+        let own = crate::analysis::tokens::strip_rt_prefix(ds.text(i as usize));
+        let Some(rest) = own.strip_prefix('@') else {
+            return false;
+        };
+        let end = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.' || c == '-'))
+            .unwrap_or(rest.len());
+        let handle = rest[..end].trim_end_matches('.');
+        !handle.is_empty() && flood.handles.contains(&handle_hash(handle))
     }
 
     /// Does post `i` mention one of the baseline's authors?

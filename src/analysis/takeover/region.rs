@@ -8,7 +8,7 @@
 //! ([`judge_beside_flood`]), so a reclaiming flood that reuses the tag's own words is
 //! foreign by what it says with them.
 
-use super::evidence::{Baseline, Evidence, FloodContent, Judge, own_text_key};
+use super::evidence::{Baseline, Evidence, FloodContent, Judge, author_handle_hash, own_text_key};
 
 /// A wave's region judged post by post.
 pub(super) struct JudgedRegion {
@@ -75,7 +75,11 @@ fn flood_content(
     for (&i, e) in region.iter().zip(ev) {
         if e.is_takeover(foreign_below) && !judge.text_signals(i).is_commentary() {
             flood.posts += 1;
-            let text = own_text_key(judge.src.ds.text(i as usize));
+            let ds = judge.src.ds;
+            flood
+                .handles
+                .extend(author_handle_hash(ds, ds.author[i as usize]));
+            let text = own_text_key(ds.text(i as usize));
             *flood.texts.entry(text).or_default() += 1;
             judge.src.features(i as usize, judge.own, &mut buf);
             for &f in &buf {
@@ -113,7 +117,8 @@ fn is_free_counter_speech(
     if signals.speaks_of_tag() || signals.takes_stance() {
         judge.comment_likeness_to_flood(flood, i, buf) < 0.5
     } else {
-        judge.is_about_tag(base, i) && judge.flood_likeness_beside_name(flood, i, buf) < 0.5
+        (judge.is_about_tag(base, i) || judge.answers_flood(flood, i))
+            && judge.flood_likeness_beside_name(flood, i, buf) < 0.5
     }
 }
 
