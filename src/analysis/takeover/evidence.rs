@@ -1030,9 +1030,9 @@ fn is_stance_word(w: &str) -> bool {
         deixem parem inund lotar cuidado sujo 인종차별 차별 주의 사용하지 쓰지 말아 덮고 도배 이해가 \
         dont don't never wrong gross vile evil report block spam scam fraud fake flood \
         drown hijack ruin unusable ignore beware warn odio basta vergüenza estafa golpe \
-        fraude honte arnaque schande stoppt betrug";
+        fraude honte arnaque schande stoppt betrug danger perigos peligros 사기";
     const WHOLE: &str = "bot bots botnet no not não nao nunca pare paren parem nicht ne pas 멈춰 그만 하지마 \
-        사기 やめて 最低 詐欺 хватит позор нет";
+        마세요 やめて 最低 詐欺 хватит позор нет";
     static SETS: std::sync::OnceLock<(FxHashSet<&'static str>, FxHashSet<&'static str>)> =
         std::sync::OnceLock::new();
     let (whole, stems) = SETS.get_or_init(|| {
@@ -1295,6 +1295,14 @@ mod tests {
             "позор",
             "terrorist",
             "인종차별",
+            "dangerous",
+            "perigoso",
+            "peligrosos",
+            // Korean joins its copula to the noun: "it is a scam".
+            "사기입니다",
+            "사기꾼",
+            // "don't (do it)", the polite imperative after "-지".
+            "마세요",
         ] {
             assert!(is_stance_word(w), "{w}");
         }
