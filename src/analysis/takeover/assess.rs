@@ -281,9 +281,9 @@ impl Walk<'_> {
 
     /// Do the suspect bins from `from` to `k`, pooled and judged beside the flood they
     /// carry, hold more takeover posts than the threshold, all of them or their densest
-    /// stretch of a takeover's worth of posts ([`densest_stretch`])? A flood that hovers just under
-    /// half in every bin on the baseline's evidence alone (it reuses the tag's own words)
-    /// is judged as a wave's region would be. While it goes on, the run is judged again
+    /// stretch of a takeover's worth of posts ([`densest_stretch`])? A flood that hovers
+    /// just under half in every bin on the baseline's evidence alone (it reuses the tag's
+    /// own words) is judged as a wave's region would be. While it goes on, the run is judged again
     /// only once it has grown by a quarter, so a tag that stays suspect for days costs
     /// little; once it has ended (`ended`: the posts it had when last judged), it is
     /// judged whole if it grew at all.

@@ -103,9 +103,11 @@ fn flood_content(
 ///   block, don't reply to the bots. #tag" and "every time you use it you boost it. Stop."
 ///   point at the tag without naming it in a sentence. Unlike the flood, its words are the
 ///   second signal.
-/// - An answer to the tag's users that says nothing of it is weighed as the flood's own
-///   posts are (`Judge::flood_likeness_beside_name`): floods answer them too, in their own
-///   content, retweeted.
+/// - An answer to the tag's users, or to one of the flood's authors
+///   (`Judge::answers_flood`: "@bot123 don't click the link, it's a scam"), that says
+///   nothing of the tag is weighed as the flood's own posts are
+///   (`Judge::flood_likeness_beside_name`): floods answer the tag's users and each other
+///   too, in their own content, retweeted.
 fn is_free_counter_speech(
     judge: &Judge,
     base: &Baseline,
