@@ -80,18 +80,26 @@ const ONSET_Z: f64 = 1.0;
 /// the share hovers near the threshold (a ramp, a few posts an hour) one post more or less
 /// moves that point by hours. The onset moves back to the earliest takeover post from
 /// which the share up to the run is within [`ONSET_Z`] standard deviations of the
-/// threshold, for as many posts as that stretch holds: a flood arrives within minutes, so
-/// the stretch before it is either plainly below (and nothing moves) or part of its ramp;
-/// or, if earlier, to the start of the stretch likelier a flood at the threshold than a
-/// tag at half of it ([`likelier_flood_from`]).
+/// threshold, for as many posts as that stretch holds, and no less likely a flood at the
+/// threshold than a tag at half of it: a flood arrives within minutes, so the stretch
+/// before it is either plainly below (and nothing moves) or part of its ramp. One stray
+/// takeover post among three of the tag's own, two hours before a flood on a quiet tag,
+/// is within a standard deviation of half but likelier a tag at a quarter (third
+/// generator, seed 5: the onset was 117 minutes early). Or, if earlier, the onset moves to
+/// the start of the stretch likelier a flood at the threshold than a tag at half of it
+/// ([`likelier_flood_from`]).
 fn widen_onset(tc: &[bool], first: usize, threshold: f32) -> usize {
     let p = threshold as f64;
     let spread = (p * (1.0 - p)).sqrt();
-    let (mut start, mut takeover) = (first, 0usize);
+    let q = p * ONSET_ALTERNATIVE;
+    let (flagged, other) = ((p / q).ln(), ((1.0 - p) / (1.0 - q)).ln());
+    let (mut start, mut takeover, mut likelier) = (first, 0usize, 0.0f64);
     for j in (0..first).rev() {
         takeover += tc[j] as usize;
+        likelier += if tc[j] { flagged } else { other };
         let k = first - j;
-        if tc[j] && takeover as f64 - p * k as f64 >= -ONSET_Z * spread * (k as f64).sqrt() {
+        let near = takeover as f64 - p * k as f64 >= -ONSET_Z * spread * (k as f64).sqrt();
+        if tc[j] && near && likelier >= 0.0 {
             start = j;
         }
     }
@@ -635,6 +643,16 @@ mod tests {
         // 6 to 7: not plainly fewer. It comes back, and the wave ends with it.
         assert!(w.end_ms >= 14 * 60 * MIN, "ended at {} min", w.end_ms / MIN);
         assert!(w.end_ms <= 16 * 60 * MIN, "ended at {} min", w.end_ms / MIN);
+    }
+
+    #[test]
+    fn a_stray_post_before_a_quiet_tags_flood_is_not_its_ramp() {
+        // The core starts at 4: before it, one takeover post among three of the tag's own.
+        let stray = [true, false, false, false, true, true, true, true];
+        assert_eq!(widen_onset(&stray, 4, 0.5), 4);
+        // A ramp: every other post before the core is a takeover post.
+        let ramp = [false, true, false, true, false, true, true, true, true];
+        assert_eq!(widen_onset(&ramp, 5, 0.5), 1);
     }
 
     #[test]
