@@ -9,6 +9,7 @@
 //! foreign by what it says with them.
 
 use super::evidence::{Baseline, Evidence, FloodContent, Judge, author_handle_hash, own_text_key};
+use crate::model::PostKind;
 
 /// A wave's region judged post by post.
 pub(super) struct JudgedRegion {
@@ -79,8 +80,14 @@ fn flood_content(
             flood
                 .handles
                 .extend(author_handle_hash(ds, ds.author[i as usize]));
-            let text = own_text_key(ds.text(i as usize));
-            *flood.texts.entry(text).or_default() += 1;
+            let text = ds.text(i as usize);
+            let key = own_text_key(text);
+            *flood.texts.entry(key).or_default() += 1;
+            let retweet = ds.kind[i as usize] == PostKind::Retweet
+                || crate::analysis::tokens::strip_rt_prefix(text).len() != text.len();
+            if !retweet {
+                *flood.originals.entry(key).or_default() += 1;
+            }
             judge.src.features(i as usize, judge.own, &mut buf);
             for &f in &buf {
                 *flood.counts.entry(f).or_default() += 1;
