@@ -283,10 +283,10 @@ impl Walk<'_> {
     /// carry, hold more takeover posts than the threshold, all of them or their densest
     /// stretch of a takeover's worth of posts ([`densest_stretch`])? A flood that hovers
     /// just under half in every bin on the baseline's evidence alone (it reuses the tag's
-    /// own words) is judged as a wave's region would be. While it goes on, the run is judged again
-    /// only once it has grown by a quarter, so a tag that stays suspect for days costs
-    /// little; once it has ended (`ended`: the posts it had when last judged), it is
-    /// judged whole if it grew at all.
+    /// own words) is judged as a wave's region would be. While it goes on, the run is
+    /// judged again only once it has grown by a quarter, so a tag that stays suspect for
+    /// days costs little; once it has ended (`ended`: the posts it had when last judged),
+    /// it is judged whole if it grew at all.
     fn suspect_run_tips(&mut self, from: usize, k: usize, ended: Option<usize>) -> bool {
         let (cx, tp) = (self.cx, self.cx.tp);
         let (judge, cfg) = (cx.judge, cx.cfg);

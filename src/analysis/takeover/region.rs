@@ -80,12 +80,9 @@ fn flood_content(
             flood
                 .handles
                 .extend(author_handle_hash(ds, ds.author[i as usize]));
-            let text = ds.text(i as usize);
-            let key = own_text_key(text);
+            let key = own_text_key(ds.text(i as usize));
             *flood.texts.entry(key).or_default() += 1;
-            let retweet = ds.kind[i as usize] == PostKind::Retweet
-                || crate::analysis::tokens::strip_rt_prefix(text).len() != text.len();
-            if !retweet {
+            if ds.kind[i as usize] != PostKind::Retweet {
                 *flood.originals.entry(key).or_default() += 1;
             }
             judge.src.features(i as usize, judge.own, &mut buf);

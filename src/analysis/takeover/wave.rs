@@ -91,8 +91,7 @@ const ONSET_Z: f64 = 1.0;
 fn widen_onset(tc: &[bool], first: usize, threshold: f32) -> usize {
     let p = threshold as f64;
     let spread = (p * (1.0 - p)).sqrt();
-    let q = p * ONSET_ALTERNATIVE;
-    let (flagged, other) = ((p / q).ln(), ((1.0 - p) / (1.0 - q)).ln());
+    let (flagged, other) = flood_log_odds(p);
     let (mut start, mut takeover, mut likelier) = (first, 0usize, 0.0f64);
     for j in (0..first).rev() {
         takeover += tc[j] as usize;
@@ -119,8 +118,7 @@ const ONSET_ALTERNATIVE: f64 = 0.5;
 /// where one hour tipped over; a stretch where one post in five is a takeover post does not
 /// move the onset.
 fn likelier_flood_from(tc: &[bool], first: usize, p: f64) -> usize {
-    let q = p * ONSET_ALTERNATIVE;
-    let (flagged, other) = ((p / q).ln(), ((1.0 - p) / (1.0 - q)).ln());
+    let (flagged, other) = flood_log_odds(p);
     let (mut sum, mut best, mut start) = (0.0f64, 0.0f64, first);
     for j in (0..first).rev() {
         sum += if tc[j] { flagged } else { other };
@@ -129,6 +127,14 @@ fn likelier_flood_from(tc: &[bool], first: usize, p: f64) -> usize {
         }
     }
     start
+}
+
+/// What a takeover post and any other post each add to the log-likelihood ratio of a flood
+/// holding the threshold `p` against a tag where takeover posts are merely common
+/// ([`ONSET_ALTERNATIVE`] of `p`).
+fn flood_log_odds(p: f64) -> (f64, f64) {
+    let q = p * ONSET_ALTERNATIVE;
+    ((p / q).ln(), ((1.0 - p) / (1.0 - q)).ln())
 }
 
 /// How far apart a flood's first posts may come and still be its arrival (see
