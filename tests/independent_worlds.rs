@@ -27,7 +27,7 @@ fn score(py: &str, dir: &Path, seed: u64, posts: u64) -> Value {
 }
 
 /// The seed, its number of posts, and the fault it found.
-const WORLDS: [(u64, u64, &str); 6] = [
+const WORLDS: [(u64, u64, &str); 7] = [
     (
         4,
         8_000,
@@ -63,6 +63,12 @@ const WORLDS: [(u64, u64, &str); 6] = [
         8_000,
         "a campaign on #AmReading to save a library, one message in three phrasings with \
          no word of the tag's: a false alarm",
+    ),
+    (
+        15,
+        8_000,
+        "a surge on #CurrentlyReading over a book prize, taken up by 8 of the 30 regulars \
+         who posted then (over a quarter, under a third): a false alarm",
     ),
 ];
 
@@ -104,8 +110,8 @@ fn independent_worlds_that_found_a_fault_stay_fixed() {
 /// a third of their posts borrowing the bank's name ("Kestrel users: verify your account"),
 /// were taken for the tag's own subject (vocabulary 0.30 alike to the baseline's, the
 /// name's words counted) and missed: F1 0. The same world's news surge on #AmReading,
-/// 149 of its 162 accounts new to the tag, is still a false alarm (README, known
-/// limitations); this test holds the flood found.
+/// 149 of its 162 accounts new to the tag, was a false alarm until a quarter of the
+/// regulars taking it up was enough (12 of 41 did); this test holds both.
 #[test]
 fn a_flood_that_borrows_its_brand_s_name_is_found() {
     let Some(py) = common::python3("the independent worlds") else {
@@ -124,6 +130,7 @@ fn a_flood_that_borrows_its_brand_s_name_is_found() {
     let onset = kestrel["onset_error_min"].as_f64().unwrap_or(f64::NAN);
     assert!(onset.abs() <= 15.0, "{kestrel}");
     assert_eq!(v["windows_missed"].as_f64(), Some(0.0), "{v}");
+    assert_eq!(v["false_alarms"].as_f64(), Some(0.0), "{v}");
 }
 
 /// Seed 27: a fifth of the counter-speech answers the flood's own posts ("@CryptoAlerts187
