@@ -27,7 +27,7 @@ fn score(py: &str, dir: &Path, seed: u64, posts: u64) -> Value {
 }
 
 /// The seed, its number of posts, and the fault it found.
-const WORLDS: [(u64, u64, &str); 7] = [
+const WORLDS: [(u64, u64, &str); 9] = [
     (
         4,
         8_000,
@@ -69,6 +69,19 @@ const WORLDS: [(u64, u64, &str); 7] = [
         8_000,
         "a surge on #CurrentlyReading over a book prize, taken up by 8 of the 30 regulars \
          who posted then (over a quarter, under a third): a false alarm",
+    ),
+    (
+        42,
+        8_000,
+        "a campaign on #WhatsForDinner for free school lunches in four phrasings, 85 % of \
+         its posts in the three largest: a false alarm",
+    ),
+    (
+        40,
+        8_000,
+        "with five near-duplicate families of any text counted as one message, the \
+         #IronBrotherhood flood's photo-only posts (one family, 46 % of it) made it a \
+         campaign: it would be missed",
     ),
 ];
 

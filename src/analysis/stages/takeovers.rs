@@ -113,6 +113,7 @@ pub fn run(
         coordinated: inputs.coordinated,
         lexicon_bits: &lexicon_bits,
         lexicon_names: &tagging.lexicon_names,
+        rep_has_words: &inputs.texts.rep_has_words,
     };
     let mut outcomes: Vec<takeover::HashtagOutcome> = lists
         .par_iter_mut()

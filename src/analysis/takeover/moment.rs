@@ -304,12 +304,16 @@ fn regulars_taking_up(cx: &TagContext, window: &Window, judged: &JudgedRegion) -
     (joined.len(), active.len())
 }
 
-/// The share of `posts` in their `k` largest near-duplicate families (a post in none is
-/// a family of its own).
-fn share_in_largest_families(inp: &DetectorInput, posts: &[u32], k: usize) -> f32 {
+/// The share of `posts` that are copies of at most `k` messages: in the `k` largest
+/// near-duplicate families of posts whose text has words (a post in none is a family of
+/// its own; a post without words is in none of the `k`).
+fn share_in_largest_messages(inp: &DetectorInput, posts: &[u32], k: usize) -> f32 {
     let mut families: rustc_hash::FxHashMap<u32, usize> = Default::default();
     let mut alone = 0;
     for &i in posts {
+        if !inp.rep_has_words[inp.features.rep_of[i as usize] as usize] {
+            continue;
+        }
         match inp.features.dup_group[i as usize] {
             u32::MAX => alone += 1,
             g => *families.entry(g).or_default() += 1,
@@ -401,11 +405,11 @@ fn check_wave(
         )
         .into());
     }
-    let in_few = share_in_largest_families(cx.inp, judged_posts, cfg.one_message_families);
+    let in_few = share_in_largest_messages(cx.inp, judged_posts, cfg.one_message_families);
     if in_few >= cfg.one_message_share && spam_share(cx.inp, judged_posts) < 0.5 {
         return Err(Rejected {
             why: format!(
-                "its newcomers from {when} passed one message around ({:.0}% of their posts are copies of at most {} texts): most likely a campaign, not a takeover (a spam run posting one text outside derail's spam lexicons would look the same: read its posts)",
+                "its newcomers from {when} passed one message around ({:.0}% of their posts are copies of at most {} messages): most likely a campaign, not a takeover (a spam run posting one text outside derail's spam lexicons would look the same: read its posts)",
                 in_few * 100.0,
                 cfg.one_message_families
             ),
