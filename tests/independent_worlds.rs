@@ -27,7 +27,7 @@ fn score(py: &str, dir: &Path, seed: u64, posts: u64) -> Value {
 }
 
 /// The seed, its number of posts, and the fault it found.
-const WORLDS: [(u64, u64, &str); 9] = [
+const WORLDS: [(u64, u64, &str); 10] = [
     (
         4,
         8_000,
@@ -82,6 +82,13 @@ const WORLDS: [(u64, u64, &str); 9] = [
         "with five near-duplicate families of any text counted as one message, the \
          #IronBrotherhood flood's photo-only posts (one family, 46 % of it) made it a \
          campaign: it would be missed",
+    ),
+    (
+        51,
+        8_000,
+        "'Paradise Lost trending worldwide, keep streaming', a quarter of the K-pop flood on \
+         #FlagAndFamily, read 'trending' as talk of the tag and was set apart as \
+         counter-speech: F1 0.85, the end 259 min early",
     ),
 ];
 
