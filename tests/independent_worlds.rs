@@ -174,3 +174,26 @@ fn answers_to_the_flood_in_their_own_words_are_counter_speech() {
     assert_eq!(v["windows_missed"].as_f64(), Some(0.0), "{v}");
     assert!(v["f1"].as_f64().unwrap_or(0.0) >= 0.95, "{v}");
 }
+
+/// Seed 36: applause and explanation in plain words ("Beautiful. Keep posting the
+/// weddings.", "If you're wondering why this is all wedding photos now, that's the
+/// point.") carry no stance word, name no tag and answer no one; 16 % of the world's
+/// counter-speech was marked takeover. A post of words alone that looks like neither the
+/// baseline nor the flood is counter-speech (0 % since).
+#[test]
+fn plain_words_about_the_flood_are_counter_speech() {
+    let Some(py) = common::python3("the independent worlds") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let v = score(py, dir.path(), 36, 8_000);
+    let marked = v["counter_speech_marked_takeover"]
+        .as_f64()
+        .unwrap_or(f64::NAN);
+    assert!(
+        marked <= 0.05,
+        "{marked} of the counter-speech marked takeover: {v}"
+    );
+    assert_eq!(v["windows_missed"].as_f64(), Some(0.0), "{v}");
+    assert!(v["f1"].as_f64().unwrap_or(0.0) >= 0.95, "{v}");
+}

@@ -53,6 +53,7 @@ pub fn assess_hashtag(
         name_words: super::evidence::name_word_features(&inp.features, &tag, &short_name_words),
         short_name_words,
         foreign_below: cfg.foreign_below,
+        rep_has_words: inp.rep_has_words,
         memo: Default::default(),
         debug: std::env::var("DERAIL_DEBUG_TAG").is_ok_and(|t| t == tag),
     };

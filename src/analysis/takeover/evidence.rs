@@ -296,6 +296,9 @@ pub struct Judge<'a> {
     /// uses ("sky" of #nightsky; see [`short_name_words`]).
     pub short_name_words: Vec<String>,
     pub foreign_below: f32,
+    /// Per representative text (`src.rep_of`): it has a word, not only emoji, hashtags,
+    /// mentions and links.
+    pub rep_has_words: &'a [bool],
     /// Text signals already read, per representative text.
     pub memo: std::cell::RefCell<FxHashMap<u32, TextSignals>>,
     /// Print each judged post's evidence (`DERAIL_DEBUG_TAG=tag`).
@@ -386,6 +389,18 @@ impl Judge<'_> {
             .unwrap_or(rest.len());
         let handle = rest[..end].trim_end_matches('.');
         !handle.is_empty() && flood.handles.contains(&handle_hash(handle))
+    }
+
+    /// Is post `i` words alone: a text with words and no link, photo or video?
+    pub fn is_plain_text(&self, i: u32) -> bool {
+        let ds = self.src.ds;
+        let i = i as usize;
+        self.rep_has_words[self.src.rep_of[i] as usize]
+            && ds.urls.get(i).is_empty()
+            && !ds.has_media[i]
+            && crate::analysis::tokens::link_pieces(ds.text(i))
+                .next()
+                .is_none()
     }
 
     /// Does post `i` mention one of the baseline's authors?

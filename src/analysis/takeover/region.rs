@@ -112,6 +112,15 @@ fn flood_content(
 ///   nothing of the tag is weighed as the flood's own posts are
 ///   (`Judge::flood_likeness_beside_name`): floods answer the tag's users and each other
 ///   too, in their own content, retweeted.
+/// - So is a post of words alone, with no link, photo or video (`Judge::is_plain_text`):
+///   a sentence that looks like neither the tag's baseline nor the flood beside it is
+///   said *about* what is going on ("Beautiful. Keep posting the weddings.", "If your
+///   timeline is suddenly all fancams, this is why."), in words no list can foresee. A
+///   flood's posts that look unlike it are its emoji, links and photos, which stay
+///   takeover. In the third generator's 75 worlds, counter-speech marked takeover fell
+///   from 7.5 % to 1.8 % on average (files at 5 % or less: 23 to 67) and F1 rose or held
+///   in every world; in the 136 held-out files the worst fell from 8.3 % to 6.2 %, and
+///   F1 fell in one (0.994 to 0.992).
 fn is_free_counter_speech(
     judge: &Judge,
     base: &Baseline,
@@ -123,7 +132,7 @@ fn is_free_counter_speech(
     if signals.speaks_of_tag() || signals.takes_stance() {
         judge.comment_likeness_to_flood(flood, i, buf) < 0.5
     } else {
-        (judge.is_about_tag(base, i) || judge.answers_flood(flood, i))
+        (judge.is_about_tag(base, i) || judge.answers_flood(flood, i) || judge.is_plain_text(i))
             && judge.flood_likeness_beside_name(flood, i, buf) < 0.5
     }
 }
