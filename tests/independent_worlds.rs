@@ -196,4 +196,31 @@ fn plain_words_about_the_flood_are_counter_speech() {
     );
     assert_eq!(v["windows_missed"].as_f64(), Some(0.0), "{v}");
     assert!(v["f1"].as_f64().unwrap_or(0.0) >= 0.95, "{v}");
+    // Each counter-speech example says which signal set it apart.
+    let report = std::fs::read_to_string(dir.path().join("s36.report.json")).unwrap();
+    let report: Value = serde_json::from_str(&report).unwrap();
+    let examples: Vec<&Value> = report["takeovers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|m| {
+            m["counter_speech_examples"]
+                .as_array()
+                .into_iter()
+                .flatten()
+        })
+        .collect();
+    assert!(!examples.is_empty(), "no counter-speech examples");
+    let known = [
+        "points_elsewhere",
+        "stance_on_tag",
+        "comment_unlike_flood",
+        "answer_unlike_flood",
+        "plain_words_unlike_flood",
+    ];
+    for e in examples {
+        let why = e["counter_speech_why"].as_str().unwrap_or("");
+        assert!(known.contains(&why), "{e}");
+        assert!(!e["why"].as_str().unwrap_or("").is_empty(), "{e}");
+    }
 }

@@ -144,12 +144,16 @@ fn moment(ds: &Loaded, an: &Analysis, k: usize, m: &crate::analysis::TakeoverMom
             .take(cap)
             .map(|v| {
                 let i = v.post as usize;
-                json!({
+                let mut example = json!({
                     "id": ds.id(i),
                     "line": ds.line(i),
                     "familiarity": round3(v.familiarity),
                     "why": an.why(ds, i),
-                })
+                });
+                if let Some(why) = v.counter_speech_why {
+                    example["counter_speech_why"] = json!(why);
+                }
+                example
             })
             .collect()
     };

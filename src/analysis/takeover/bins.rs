@@ -102,7 +102,7 @@ pub(super) fn bin_flags(
                     crate::time::format_iso(judge.src.ds.created_at[i as usize]),
                     e.newcomer,
                     e.familiarity,
-                    e.counter_speech,
+                    e.counter_speech.is_some(),
                 );
             }
             e.is_takeover(judge.foreign_below)

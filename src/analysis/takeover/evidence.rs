@@ -21,6 +21,7 @@ use std::borrow::Cow;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::CounterSpeechWhy;
 use super::features::FeatureSource;
 use crate::analysis::tokens::{TokenKind, for_each_token, token_hash};
 
@@ -168,7 +169,8 @@ pub struct Evidence {
     /// Share of the newcomers around the post whose posts were takeover on their own
     /// evidence, as it weighed in `familiarity` (0 where it did not: no flood learned).
     pub taken_nearby: f32,
-    pub counter_speech: bool,
+    /// Why the post is counter-speech, if it is.
+    pub counter_speech: Option<CounterSpeechWhy>,
 }
 
 impl Evidence {
@@ -177,7 +179,7 @@ impl Evidence {
     }
 
     pub fn is_takeover(&self, foreign_below: f32) -> bool {
-        self.newcomer && self.foreign(foreign_below) && !self.counter_speech
+        self.newcomer && self.foreign(foreign_below) && self.counter_speech.is_none()
     }
 }
 
@@ -560,7 +562,7 @@ impl Judge<'_> {
             newcomer,
             familiarity,
             taken_nearby,
-            counter_speech: false,
+            counter_speech: None,
         };
         // Only a post that would otherwise count as takeover needs the text read again.
         if e.newcomer && e.foreign(self.foreign_below) {
@@ -576,12 +578,12 @@ impl Judge<'_> {
     /// answers one of the tag's own users), and it *takes a stance on it* (words of
     /// condemnation or of stopping, or a pointer to another hashtag to use instead).
     /// Neither a phrase nor a position alone is enough.
-    pub fn counter_speech(&self, base: &Baseline, i: u32) -> bool {
+    pub fn counter_speech(&self, base: &Baseline, i: u32) -> Option<CounterSpeechWhy> {
         let sig = self.text_signals(i);
         if sig.points_elsewhere {
-            return true;
+            return Some(CounterSpeechWhy::PointsElsewhere);
         }
-        sig.takes_stance && self.is_about_tag(base, i)
+        (sig.takes_stance && self.is_about_tag(base, i)).then_some(CounterSpeechWhy::StanceOnTag)
     }
 
     /// What the text of post `i` says about the tag; read once per text and tag.

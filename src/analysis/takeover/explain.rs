@@ -1,6 +1,6 @@
 //! Why a marked post was marked, in words, for the report and the app's detail pane.
 
-use super::{PostVerdict, TakeoverMoment};
+use super::{CounterSpeechWhy, PostVerdict, TakeoverMoment};
 
 /// Why a marked post was marked, in words, from its verdict and its moment. `foreign`
 /// names what made its content foreign (see [`super::features::feature_names`]).
@@ -13,9 +13,10 @@ pub fn explain(
     let iso = crate::time::format_iso;
     if v.counter_speech {
         return format!(
-            "counter-speech during the takeover of #{} from {}: an author new to the tag who talks about the tag or its crowd (not marked takeover)",
+            "counter-speech during the takeover of #{} from {}: an author new to the tag {} (not marked takeover)",
             m.display,
-            iso(m.onset_ms)
+            iso(m.onset_ms),
+            counter_speech_reason(v.counter_speech_why)
         );
     }
     let because = if foreign.is_empty() {
@@ -45,4 +46,45 @@ pub fn explain(
         v.familiarity * 100.0,
         foreign_below * 100.0
     )
+}
+
+/// What a counter-speech post did, in words.
+fn counter_speech_reason(why: Option<CounterSpeechWhy>) -> &'static str {
+    match why {
+        Some(CounterSpeechWhy::PointsElsewhere) => "who points others to another hashtag",
+        Some(CounterSpeechWhy::StanceOnTag) => {
+            "who takes a stance on the tag (condemning it, warning, asking others to stop)"
+        }
+        Some(CounterSpeechWhy::CommentUnlikeFlood) => {
+            "who speaks of the tag or its crowd, or takes a stance, in words unlike the flood's"
+        }
+        Some(CounterSpeechWhy::AnswerUnlikeFlood) => {
+            "who answers the tag's own users or the flood's authors, unlike the flood"
+        }
+        Some(CounterSpeechWhy::PlainWordsUnlikeFlood) => {
+            "who wrote words alone (no link, photo or video), like neither the tag's earlier posts nor the flood: said about what is going on, not part of it"
+        }
+        None => "who talks about the tag or its crowd",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_reason_for_counter_speech_is_said_apart() {
+        let reasons = [
+            CounterSpeechWhy::PointsElsewhere,
+            CounterSpeechWhy::StanceOnTag,
+            CounterSpeechWhy::CommentUnlikeFlood,
+            CounterSpeechWhy::AnswerUnlikeFlood,
+            CounterSpeechWhy::PlainWordsUnlikeFlood,
+        ]
+        .map(|w| counter_speech_reason(Some(w)));
+        for (k, a) in reasons.iter().enumerate() {
+            assert!(reasons[k + 1..].iter().all(|b| a != b), "{a}");
+        }
+        assert!(reasons[4].contains("words alone"));
+    }
 }

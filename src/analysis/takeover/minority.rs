@@ -53,6 +53,7 @@ mod tests {
                     familiarity: 0.1,
                     taken_nearby: 0.0,
                     counter_speech: false,
+                    counter_speech_why: None,
                     foreign: [u32::MAX; 3],
                 })
             })

@@ -229,6 +229,24 @@ pub struct HashtagAssessment {
     pub guess: bool,
 }
 
+/// Why a newcomer's post foreign to the tag's baseline was judged counter-speech, not
+/// takeover.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CounterSpeechWhy {
+    /// It tells others to use another hashtag.
+    PointsElsewhere,
+    /// It takes a stance (condemning, stopping, warning) and talks about the tag.
+    StanceOnTag,
+    /// It speaks of the tag or takes a stance, in words unlike the flood's.
+    CommentUnlikeFlood,
+    /// It answers the tag's own users or the flood's authors, unlike the flood.
+    AnswerUnlikeFlood,
+    /// It is words alone (no link, photo or video), like neither the baseline nor the
+    /// flood.
+    PlainWordsUnlikeFlood,
+}
+
 /// Why one post was marked: the evidence behind its flag.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct PostVerdict {
@@ -242,6 +260,9 @@ pub struct PostVerdict {
     /// [`Evidence::taken_nearby`]).
     pub taken_nearby: f32,
     pub counter_speech: bool,
+    /// Why the post was judged counter-speech (for a counter-speech post).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counter_speech_why: Option<CounterSpeechWhy>,
     /// Hashes of the features that made the post most foreign (`u32::MAX` = none).
     #[serde(skip)]
     pub foreign: [u32; 3],

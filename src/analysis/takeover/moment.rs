@@ -122,7 +122,11 @@ fn judge_stretch<'t>(
     let rt = &tp.times[range];
     let judged = region::judge_region(judge, base, region, cfg.foreign_below);
     let r = ((cfg.refine_minutes * MIN as f64) as i64).clamp(MIN, tp.w.max(MIN));
-    let counter_speech: Vec<bool> = judged.ev.iter().map(|e| e.counter_speech).collect();
+    let counter_speech: Vec<bool> = judged
+        .ev
+        .iter()
+        .map(|e| e.counter_speech.is_some())
+        .collect();
     let mut times = wave::refine(
         rt,
         &judged.takeover,
@@ -484,7 +488,7 @@ fn describe_moment(
         posts: total as u32,
         takeover_posts: tc_posts.len() as u32,
         takeover_authors: tc_authors.len() as u32,
-        counter_speech_posts: window.count_where(ev, |e| e.counter_speech) as u32,
+        counter_speech_posts: window.count_where(ev, |e| e.counter_speech.is_some()) as u32,
         baseline_posts: base.n,
         baseline_authors: base.authors().count() as u32,
         baseline_from_ms: base.first_ms,
@@ -524,13 +528,13 @@ fn collect_marks(
     for ((&i, e), &takeover) in region.iter().zip(&judged.ev).zip(&judged.takeover) {
         if e.newcomer {
             found.newcomers.push(i);
-            if !e.counter_speech {
+            if e.counter_speech.is_none() {
                 found.familiarity.push((i, e.familiarity));
             }
         }
         if takeover {
             found.marked.push(i);
-        } else if e.counter_speech {
+        } else if e.counter_speech.is_some() {
             found.counter_speech.push(i);
         } else {
             continue;
@@ -540,7 +544,8 @@ fn collect_marks(
             moment: 0,
             familiarity: e.familiarity,
             taken_nearby: e.taken_nearby,
-            counter_speech: e.counter_speech,
+            counter_speech: e.counter_speech.is_some(),
+            counter_speech_why: e.counter_speech,
             foreign: judge.most_foreign(base, Some(&judged.flood), i, &mut buf),
         });
     }
@@ -625,6 +630,7 @@ pub(super) fn mark_flood_tail(
             familiarity: e.familiarity,
             taken_nearby: e.taken_nearby,
             counter_speech: false,
+            counter_speech_why: None,
             foreign: judge.most_foreign(base, Some(flood), i, &mut buf),
         });
     }

@@ -8,6 +8,7 @@
 //! ([`judge_beside_flood`]), so a reclaiming flood that reuses the tag's own words is
 //! foreign by what it says with them.
 
+use super::CounterSpeechWhy;
 use super::evidence::{Baseline, Evidence, FloodContent, Judge, author_handle_hash, own_text_key};
 use crate::model::PostKind;
 
@@ -127,14 +128,20 @@ fn is_free_counter_speech(
     flood: &FloodContent,
     i: u32,
     buf: &mut Vec<u32>,
-) -> bool {
+) -> Option<CounterSpeechWhy> {
     let signals = judge.text_signals(i);
     if signals.speaks_of_tag() || signals.takes_stance() {
-        judge.comment_likeness_to_flood(flood, i, buf) < 0.5
-    } else {
-        (judge.is_about_tag(base, i) || judge.answers_flood(flood, i) || judge.is_plain_text(i))
-            && judge.flood_likeness_beside_name(flood, i, buf) < 0.5
+        return (judge.comment_likeness_to_flood(flood, i, buf) < 0.5)
+            .then_some(CounterSpeechWhy::CommentUnlikeFlood);
     }
+    let why = if judge.is_about_tag(base, i) || judge.answers_flood(flood, i) {
+        CounterSpeechWhy::AnswerUnlikeFlood
+    } else if judge.is_plain_text(i) {
+        CounterSpeechWhy::PlainWordsUnlikeFlood
+    } else {
+        return None;
+    };
+    (judge.flood_likeness_beside_name(flood, i, buf) < 0.5).then_some(why)
 }
 
 /// Marks the takeover posts of a region that are counter-speech in their own words (see
@@ -149,8 +156,8 @@ fn mark_free_counter_speech(
 ) {
     let mut buf = Vec::new();
     for (&i, e) in region.iter().zip(ev.iter_mut()) {
-        if e.is_takeover(foreign_below) && is_free_counter_speech(judge, base, flood, i, &mut buf) {
-            e.counter_speech = true;
+        if e.is_takeover(foreign_below) {
+            e.counter_speech = is_free_counter_speech(judge, base, flood, i, &mut buf);
         }
     }
 }
@@ -171,17 +178,14 @@ fn judge_beside_flood(
 ) {
     let mut buf = Vec::new();
     for ((&i, e), &taken) in region.iter().zip(ev.iter_mut()).zip(taken) {
-        if !e.newcomer || e.counter_speech {
+        if !e.newcomer || e.counter_speech.is_some() {
             continue;
         }
         let was_foreign = e.foreign(foreign_below);
         *e = judge.evidence_beside(base, Some(flood), i, taken, &mut buf);
         // Posts foreign before were read for counter-speech in their own words already.
-        if !was_foreign
-            && e.is_takeover(foreign_below)
-            && is_free_counter_speech(judge, base, flood, i, &mut buf)
-        {
-            e.counter_speech = true;
+        if !was_foreign && e.is_takeover(foreign_below) {
+            e.counter_speech = is_free_counter_speech(judge, base, flood, i, &mut buf);
         }
     }
 }
@@ -228,7 +232,7 @@ mod tests {
             newcomer,
             familiarity,
             taken_nearby: 0.0,
-            counter_speech: false,
+            counter_speech: None,
         }
     }
 

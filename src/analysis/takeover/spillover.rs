@@ -246,6 +246,7 @@ pub(super) mod tests {
                 familiarity: 0.1,
                 taken_nearby: 0.0,
                 counter_speech: false,
+                counter_speech_why: None,
                 foreign: [u32::MAX; 3],
             })
             .collect();
