@@ -577,7 +577,8 @@ impl Judge<'_> {
     /// sentence, its name is spelled out in words, the post speaks of "this tag", or it
     /// answers one of the tag's own users), and it *takes a stance on it* (words of
     /// condemnation or of stopping, or a pointer to another hashtag to use instead).
-    /// Neither a phrase nor a position alone is enough.
+    /// Neither a phrase nor a position alone is enough. Returns which signal decided it
+    /// (a pointer to another hashtag decides alone).
     pub fn counter_speech(&self, base: &Baseline, i: u32) -> Option<CounterSpeechWhy> {
         let sig = self.text_signals(i);
         if sig.points_elsewhere {
