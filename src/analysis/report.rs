@@ -136,7 +136,7 @@ fn moment(ds: &Loaded, an: &Analysis, k: usize, m: &crate::analysis::TakeoverMom
         let mut chosen: Vec<&crate::analysis::PostVerdict> = an
             .verdicts
             .iter()
-            .filter(|v| v.moment as usize == k && v.counter_speech == counter)
+            .filter(|v| v.moment as usize == k && v.counter_speech.is_some() == counter)
             .collect();
         chosen.sort_by(|a, b| ds.cmp_time_id(a.post as usize, b.post as usize));
         chosen
@@ -150,7 +150,7 @@ fn moment(ds: &Loaded, an: &Analysis, k: usize, m: &crate::analysis::TakeoverMom
                     "familiarity": round3(v.familiarity),
                     "why": an.why(ds, i),
                 });
-                if let Some(why) = v.counter_speech_why {
+                if let Some(why) = v.counter_speech {
                     example["counter_speech_why"] = json!(why);
                 }
                 example

@@ -246,7 +246,7 @@ fn best_first(
     for v in &mut verdicts {
         v.moment = new_index[v.moment as usize];
     }
-    verdicts.sort_by_key(|v| (v.post, v.counter_speech, v.moment));
+    verdicts.sort_by_key(|v| (v.post, v.counter_speech.is_some(), v.moment));
     verdicts.dedup_by_key(|v| v.post);
     (moments, verdicts)
 }

@@ -11,12 +11,12 @@ pub fn explain(
     foreign: &[String],
 ) -> String {
     let iso = crate::time::format_iso;
-    if v.counter_speech {
+    if let Some(why) = v.counter_speech {
         return format!(
             "counter-speech during the takeover of #{} from {}: an author new to the tag {} (not marked takeover)",
             m.display,
             iso(m.onset_ms),
-            counter_speech_reason(v.counter_speech_why)
+            counter_speech_reason(why)
         );
     }
     let because = if foreign.is_empty() {
@@ -49,22 +49,21 @@ pub fn explain(
 }
 
 /// What a counter-speech post did, in words.
-fn counter_speech_reason(why: Option<CounterSpeechWhy>) -> &'static str {
+fn counter_speech_reason(why: CounterSpeechWhy) -> &'static str {
     match why {
-        Some(CounterSpeechWhy::PointsElsewhere) => "who points others to another hashtag",
-        Some(CounterSpeechWhy::StanceOnTag) => {
+        CounterSpeechWhy::PointsElsewhere => "who points others to another hashtag",
+        CounterSpeechWhy::StanceOnTag => {
             "who takes a stance on the tag (condemning it, warning, asking others to stop)"
         }
-        Some(CounterSpeechWhy::CommentUnlikeFlood) => {
+        CounterSpeechWhy::CommentUnlikeFlood => {
             "who speaks of the tag or its crowd, or takes a stance, in words unlike the flood's"
         }
-        Some(CounterSpeechWhy::AnswerUnlikeFlood) => {
+        CounterSpeechWhy::AnswerUnlikeFlood => {
             "who answers the tag's own users or the flood's authors, unlike the flood"
         }
-        Some(CounterSpeechWhy::PlainWordsUnlikeFlood) => {
+        CounterSpeechWhy::PlainWordsUnlikeFlood => {
             "who wrote words alone (no link, photo or video), like neither the tag's earlier posts nor the flood: said about what is going on, not part of it"
         }
-        None => "who talks about the tag or its crowd",
     }
 }
 
@@ -81,7 +80,7 @@ mod tests {
             CounterSpeechWhy::AnswerUnlikeFlood,
             CounterSpeechWhy::PlainWordsUnlikeFlood,
         ]
-        .map(|w| counter_speech_reason(Some(w)));
+        .map(counter_speech_reason);
         for (k, a) in reasons.iter().enumerate() {
             assert!(reasons[k + 1..].iter().all(|b| a != b), "{a}");
         }

@@ -52,8 +52,7 @@ mod tests {
                     moment: k,
                     familiarity: 0.1,
                     taken_nearby: 0.0,
-                    counter_speech: false,
-                    counter_speech_why: None,
+                    counter_speech: None,
                     foreign: [u32::MAX; 3],
                 })
             })

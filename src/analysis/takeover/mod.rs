@@ -259,10 +259,9 @@ pub struct PostVerdict {
     /// evidence, where that weighed in its familiarity (0 where it did not: see
     /// [`Evidence::taken_nearby`]).
     pub taken_nearby: f32,
-    pub counter_speech: bool,
-    /// Why the post was judged counter-speech (for a counter-speech post).
+    /// Why the post is counter-speech, if it is (else it is a takeover post).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub counter_speech_why: Option<CounterSpeechWhy>,
+    pub counter_speech: Option<CounterSpeechWhy>,
     /// Hashes of the features that made the post most foreign (`u32::MAX` = none).
     #[serde(skip)]
     pub foreign: [u32; 3],

@@ -544,8 +544,7 @@ fn collect_marks(
             moment: 0,
             familiarity: e.familiarity,
             taken_nearby: e.taken_nearby,
-            counter_speech: e.counter_speech.is_some(),
-            counter_speech_why: e.counter_speech,
+            counter_speech: e.counter_speech,
             foreign: judge.most_foreign(base, Some(&judged.flood), i, &mut buf),
         });
     }
@@ -629,8 +628,7 @@ pub(super) fn mark_flood_tail(
             moment: 0,
             familiarity: e.familiarity,
             taken_nearby: e.taken_nearby,
-            counter_speech: false,
-            counter_speech_why: None,
+            counter_speech: None,
             foreign: judge.most_foreign(base, Some(flood), i, &mut buf),
         });
     }

@@ -27,7 +27,7 @@ pub(super) fn moment_posts(o: &HashtagOutcome, k: u32) -> Vec<u32> {
     let mut v: Vec<u32> = o
         .verdicts
         .iter()
-        .filter(|v| v.moment == k && !v.counter_speech)
+        .filter(|v| v.moment == k && v.counter_speech.is_none())
         .map(|v| v.post)
         .collect();
     v.sort_unstable();
@@ -130,12 +130,12 @@ fn remove_moments(out: &mut HashtagOutcome, gone: &[&(usize, u32, String)]) {
         .collect();
     out.takeover_posts = verdicts
         .iter()
-        .filter(|v| !v.counter_speech)
+        .filter(|v| v.counter_speech.is_none())
         .map(|v| v.post)
         .collect();
     out.counter_speech_posts = verdicts
         .iter()
-        .filter(|v| v.counter_speech)
+        .filter(|v| v.counter_speech.is_some())
         .map(|v| v.post)
         .collect();
     out.verdicts = verdicts;
@@ -245,8 +245,7 @@ pub(super) mod tests {
                 moment: 0,
                 familiarity: 0.1,
                 taken_nearby: 0.0,
-                counter_speech: false,
-                counter_speech_why: None,
+                counter_speech: None,
                 foreign: [u32::MAX; 3],
             })
             .collect();
